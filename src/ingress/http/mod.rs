@@ -1,0 +1,3 @@
+//! Signed webhooks over HTTP.
+
+pub mod verify;

@@ -1,0 +1,3 @@
+//! How events enter Gatehouse.
+
+pub mod http;
