@@ -1,1 +1,27 @@
-pub fn placeholder() {}
+//! A simulated Salesforce org that answers like the real REST API.
+//!
+//! `sfsim` exists so that Gatehouse — and anyone provisioning Experience Cloud external users —
+//! can test against an org that follows Salesforce's documented rules (licences, one user per
+//! Contact, portal roles, username uniqueness across orgs, error codes and shapes) without a
+//! sandbox. Start it as a binary (`sfsim --port 8787`) or in-process with [`SimServer::start`].
+//!
+//! Layout: `schema` (object and field definitions), `org` (records and the org's rules),
+//! `soql` (the query language), `api` (REST data endpoints), `auth` (OAuth token endpoint and
+//! sessions), `traffic` (API limits, faults, latency, request log), `control` (`/__sim/`
+//! observation and control endpoints), `server` (wiring and start-up).
+
+pub mod api;
+pub mod auth;
+pub mod control;
+pub mod error;
+pub mod org;
+pub mod record;
+pub mod schema;
+pub mod server;
+pub mod soql;
+pub mod state;
+pub mod traffic;
+
+pub use error::ApiError;
+pub use server::{SimConfig, SimHandle, SimServer};
+pub use state::Sim;

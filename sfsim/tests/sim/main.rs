@@ -1,1 +1,1 @@
-
+//! Integration tests: the simulated org driven over HTTP.
