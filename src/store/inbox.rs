@@ -154,7 +154,10 @@ impl NewEvent {
             Some("the dedupe key is empty")
         } else if !timestamp::is_storable(self.received_at) {
             Some("the receive time is outside the years 0 to 9999")
-        } else if self.source_time.is_some_and(|time| !timestamp::is_storable(time)) {
+        } else if self
+            .source_time
+            .is_some_and(|time| !timestamp::is_storable(time))
+        {
             Some("the source time is outside the years 0 to 9999")
         } else {
             None
@@ -241,7 +244,8 @@ impl fmt::Debug for InboxEvent {
 pub struct InboxFilter {
     pub status: Option<InboxStatus>,
     pub source: Option<String>,
-    /// Page size; at most [`InboxFilter::MAX_LIMIT`], larger values are capped.
+    /// Page size; at most [`InboxFilter::MAX_LIMIT`], larger values are capped (0 gives an
+    /// empty page).
     pub limit: u32,
     /// Keyset cursor: only events with a larger id. Requeued events keep their old id, so a
     /// stage that works through `accepted` events starts each pass from the beginning.

@@ -135,7 +135,10 @@ impl GroupCommit {
             failed_batches: c.failed_batches.load(Ordering::Relaxed),
             events: c.events.load(Ordering::Relaxed),
             duplicates: c.duplicates.load(Ordering::Relaxed),
-            queued: c.handed_over.load(Ordering::Relaxed).saturating_sub(answered),
+            queued: c
+                .handed_over
+                .load(Ordering::Relaxed)
+                .saturating_sub(answered),
         }
     }
 }
@@ -160,8 +163,12 @@ async fn run<W: BatchWriter>(
             Ok(receipts) if receipts.len() == replies.len() => {
                 let duplicates = receipts.iter().filter(|r| r.duplicate).count();
                 counters.batches.fetch_add(1, Ordering::Relaxed);
-                counters.events.fetch_add(len(receipts.len()), Ordering::Relaxed);
-                counters.duplicates.fetch_add(len(duplicates), Ordering::Relaxed);
+                counters
+                    .events
+                    .fetch_add(len(receipts.len()), Ordering::Relaxed);
+                counters
+                    .duplicates
+                    .fetch_add(len(duplicates), Ordering::Relaxed);
                 receipts.into_iter().map(Ok).collect()
             }
             Ok(receipts) => {
@@ -171,7 +178,10 @@ async fn run<W: BatchWriter>(
                     "the inbox writer answered the wrong number of receipts"
                 );
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
-                replies.iter().map(|_| Err(StoreError::WriterLost)).collect()
+                replies
+                    .iter()
+                    .map(|_| Err(StoreError::WriterLost))
+                    .collect()
             }
             Err(error) => {
                 tracing::warn!(

@@ -179,7 +179,10 @@ async fn close_refuses_new_events_but_finishes_queued_ones_first() {
         commit.submit(event("late")).await,
         Err(StoreError::Closed)
     ));
-    assert!(!closing.is_finished(), "close returned before the queue was drained");
+    assert!(
+        !closing.is_finished(),
+        "close returned before the queue was drained"
+    );
 
     backend.gate.add_permits(5);
     closing.await.unwrap();

@@ -93,8 +93,7 @@ async fn insert_or_find(
     Ok(Receipt {
         event_id: EventId::parse(&first_id).map_err(|e| unreadable(what(), e))?,
         status: status.parse().map_err(|e| unreadable(what(), e))?,
-        received_at: timestamp::from_text(&first_received_at)
-            .map_err(|e| unreadable(what(), e))?,
+        received_at: timestamp::from_text(&first_received_at).map_err(|e| unreadable(what(), e))?,
         duplicate: true,
     })
 }
@@ -121,8 +120,9 @@ impl SqliteInbox {
         if statuses.is_some_and(<[InboxStatus]>::is_empty) || filter.capped_limit() == 0 {
             return Ok(Vec::new());
         }
-        let mut query =
-            QueryBuilder::<Sqlite>::new(format!("SELECT {INBOX_COLUMNS} FROM inbox_events WHERE 1 = 1"));
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE 1 = 1"
+        ));
         if let Some(statuses) = statuses {
             query.push(" AND status IN (");
             push_status_list(&mut query, statuses);
@@ -131,7 +131,9 @@ impl SqliteInbox {
             query.push(" AND source = ").push_bind(source.clone());
         }
         if let Some(after) = &filter.after {
-            query.push(" AND event_id > ").push_bind(after.as_str().to_owned());
+            query
+                .push(" AND event_id > ")
+                .push_bind(after.as_str().to_owned());
         }
         query
             .push(" ORDER BY event_id LIMIT ")
@@ -210,8 +212,10 @@ impl SqliteInbox {
                 .fetch_all(&self.readers)
                 .await
                 .map_err(|source| classify("counting inbox events", source))?;
-        let mut counts: BTreeMap<InboxStatus, u64> =
-            InboxStatus::ALL.into_iter().map(|status| (status, 0)).collect();
+        let mut counts: BTreeMap<InboxStatus, u64> = InboxStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect();
         for (name, count) in rows {
             let what = || format!("the count of inbox events with status {name:?}");
             let status: InboxStatus = name.parse().map_err(|e| unreadable(what(), e))?;

@@ -14,7 +14,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use super::error::StoreError;
 
@@ -58,7 +60,10 @@ pub(crate) struct SqliteInbox {
 impl SqliteInbox {
     /// Opens (creating if missing) the file at `path` and brings its schema up to date.
     pub(crate) async fn open(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
-        if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
             tokio::fs::create_dir_all(parent)
                 .await
                 .map_err(|source| StoreError::CreateDir {

@@ -40,7 +40,8 @@ type Cause = Box<dyn Error + Send + Sync>;
 impl InboxRow {
     pub(super) fn into_event(self) -> Result<InboxEvent, StoreError> {
         let what = format!("inbox event {}", self.event_id);
-        self.parse().map_err(|source| StoreError::Unreadable { what, source })
+        self.parse()
+            .map_err(|source| StoreError::Unreadable { what, source })
     }
 
     fn parse(self) -> Result<InboxEvent, Cause> {

@@ -5,15 +5,14 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 
-use super::{ForeignWriteLock, delivery, open, row_count, wait_for};
+use super::{ForeignWriteLock, delivery, fresh_store, open, row_count, wait_for};
 use crate::store::{
     InboxStatus, KeyOrigin, SqliteOptions, Store, StoreError, StoreErrorKind, timestamp,
 };
 
 #[tokio::test]
 async fn an_accepted_event_reads_back_exactly_as_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let mut event = delivery("bamboohr", "delivery-1", &[0, 159, 146, 150, 255, b'{']);
     event.key_origin = KeyOrigin::ContentHash;
     event.source_time = Some(Utc.with_ymd_and_hms(2024, 2, 29, 23, 59, 59).unwrap());
@@ -38,7 +37,10 @@ async fn an_accepted_event_reads_back_exactly_as_given() {
     assert_eq!(stored.content_type, "application/json");
     assert_eq!(stored.traceparent, event.traceparent);
     assert_eq!(stored.status, InboxStatus::Accepted);
-    assert_eq!((stored.reason, stored.attempts, stored.replays), (None, 0, 0));
+    assert_eq!(
+        (stored.reason, stored.attempts, stored.replays),
+        (None, 0, 0)
+    );
     assert_eq!(stored.replayed_at, None);
 }
 
@@ -70,8 +72,14 @@ async fn the_same_key_from_another_source_is_another_event() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("inbox.db");
     let store = open(&path).await;
-    let portal = store.accept(delivery("partner-portal", "42", b"{}")).await.unwrap();
-    let hr = store.accept(delivery("bamboohr", "42", b"{}")).await.unwrap();
+    let portal = store
+        .accept(delivery("partner-portal", "42", b"{}"))
+        .await
+        .unwrap();
+    let hr = store
+        .accept(delivery("bamboohr", "42", b"{}"))
+        .await
+        .unwrap();
     assert_ne!(portal.event_id, hr.event_id);
     assert!(!hr.duplicate);
     assert_eq!(row_count(&path).await, 2);
@@ -79,15 +87,20 @@ async fn the_same_key_from_another_source_is_another_event() {
 
 #[tokio::test]
 async fn a_resend_after_mapping_reports_the_current_status() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    let first = store.accept(delivery("bamboohr", "d-9", b"{}")).await.unwrap();
+    let (_dir, store) = fresh_store().await;
+    let first = store
+        .accept(delivery("bamboohr", "d-9", b"{}"))
+        .await
+        .unwrap();
     store
         .mark(&first.event_id, InboxStatus::Mapped, None)
         .await
         .unwrap();
 
-    let again = store.accept(delivery("bamboohr", "d-9", b"{}")).await.unwrap();
+    let again = store
+        .accept(delivery("bamboohr", "d-9", b"{}"))
+        .await
+        .unwrap();
 
     assert_eq!(again.event_id, first.event_id);
     assert_eq!(again.status, InboxStatus::Mapped);
@@ -117,7 +130,10 @@ async fn five_hundred_concurrent_accepts_share_a_few_commits() {
             })
         })
         .collect();
-    wait_for("all 500 events to be queued", || store.stats().queued == 500).await;
+    wait_for("all 500 events to be queued", || {
+        store.stats().queued == 500
+    })
+    .await;
     assert!(tasks.iter().all(|task| !task.is_finished()));
     lock.release().await;
 
@@ -156,8 +172,14 @@ async fn a_locked_database_is_reported_unavailable_and_nothing_is_kept() {
     assert_eq!(error.kind(), StoreErrorKind::Unavailable);
 
     lock.release().await;
-    let resend = store.accept(delivery("bamboohr", "d-1", b"{}")).await.unwrap();
-    assert!(!resend.duplicate, "the failed delivery must not have been kept");
+    let resend = store
+        .accept(delivery("bamboohr", "d-1", b"{}"))
+        .await
+        .unwrap();
+    assert!(
+        !resend.duplicate,
+        "the failed delivery must not have been kept"
+    );
     assert_eq!(store.stats().failed_batches, 1);
 }
 

@@ -1,6 +1,6 @@
 //! `list`, `replayable` and `count_by_status`: what operators and the mapping stage read.
 
-use super::{delivery, open};
+use super::{delivery, fresh_store};
 use crate::store::{EventId, InboxFilter, InboxStatus, Receipt, Store};
 
 async fn accept_all(store: &Store, source: &str, count: usize) -> Vec<Receipt> {
@@ -16,13 +16,15 @@ async fn accept_all(store: &Store, source: &str, count: usize) -> Vec<Receipt> {
 }
 
 fn ids<'a>(events: impl IntoIterator<Item = &'a crate::store::InboxEvent>) -> Vec<EventId> {
-    events.into_iter().map(|event| event.event_id.clone()).collect()
+    events
+        .into_iter()
+        .map(|event| event.event_id.clone())
+        .collect()
 }
 
 #[tokio::test]
 async fn pages_follow_each_other_in_acceptance_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let accepted: Vec<EventId> = accept_all(&store, "bamboohr", 7)
         .await
         .into_iter()
@@ -51,8 +53,7 @@ async fn pages_follow_each_other_in_acceptance_order() {
 
 #[tokio::test]
 async fn filters_narrow_by_status_and_source() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let hr = accept_all(&store, "bamboohr", 3).await;
     let portal = accept_all(&store, "partner-portal", 2).await;
     store
@@ -104,8 +105,7 @@ async fn filters_narrow_by_status_and_source() {
 
 #[tokio::test]
 async fn replayable_lists_only_kept_events() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let events = accept_all(&store, "bamboohr", 4).await;
     let verdicts = [
         (InboxStatus::Mapped, None),
@@ -140,21 +140,27 @@ async fn replayable_lists_only_kept_events() {
         [events[1].event_id.clone(), events[2].event_id.clone()]
     );
     assert_eq!(only_unmapped.len(), 1);
-    assert_eq!(only_unmapped[0].reason.as_deref(), Some("missing field email"));
+    assert_eq!(
+        only_unmapped[0].reason.as_deref(),
+        Some("missing field email")
+    );
     assert!(mapped.is_empty());
 }
 
 #[tokio::test]
 async fn counts_name_every_status_including_empty_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let empty = store.count_by_status().await.unwrap();
     assert_eq!(empty.len(), InboxStatus::ALL.len());
     assert!(empty.values().all(|&count| count == 0));
 
     let events = accept_all(&store, "bamboohr", 3).await;
     store
-        .mark(&events[0].event_id, InboxStatus::Unmapped, Some("no rule matched".into()))
+        .mark(
+            &events[0].event_id,
+            InboxStatus::Unmapped,
+            Some("no rule matched".into()),
+        )
         .await
         .unwrap();
     let counts = store.count_by_status().await.unwrap();

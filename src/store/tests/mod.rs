@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::Connection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use super::{KeyOrigin, NewEvent, SqliteOptions, Store};
 
@@ -45,6 +45,13 @@ pub(crate) async fn open(path: &Path) -> Store {
     Store::open_sqlite(path, SqliteOptions::default())
         .await
         .unwrap()
+}
+
+/// A store in a new temporary directory, which lives as long as the returned guard.
+pub(crate) async fn fresh_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("inbox.db")).await;
+    (dir, store)
 }
 
 /// Rows in the inbox table, counted behind the store's back.

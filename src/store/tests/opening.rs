@@ -1,6 +1,6 @@
 //! Opening, reopening, readiness and closing.
 
-use super::{delivery, open};
+use super::{delivery, fresh_store, open};
 use crate::store::{SqliteOptions, Store, StoreError, StoreErrorKind};
 
 #[tokio::test]
@@ -10,7 +10,12 @@ async fn events_survive_closing_and_reopening_the_file() {
     let store = open(&path).await;
     let mut receipts = Vec::new();
     for key in ["d-1", "d-2", "d-3"] {
-        receipts.push(store.accept(delivery("bamboohr", key, key.as_bytes())).await.unwrap());
+        receipts.push(
+            store
+                .accept(delivery("bamboohr", key, key.as_bytes()))
+                .await
+                .unwrap(),
+        );
     }
     store.close().await;
     drop(store);
@@ -21,7 +26,10 @@ async fn events_survive_closing_and_reopening_the_file() {
         assert_eq!(stored.body, key.as_bytes());
     }
     // Deduplication remembers across restarts too.
-    let resend = reopened.accept(delivery("bamboohr", "d-2", b"again")).await.unwrap();
+    let resend = reopened
+        .accept(delivery("bamboohr", "d-2", b"again"))
+        .await
+        .unwrap();
     assert!(resend.duplicate);
     assert_eq!(resend.event_id, receipts[1].event_id);
 }
@@ -32,7 +40,10 @@ async fn opening_creates_missing_directories() {
     let path = dir.path().join("var").join("gatehouse").join("inbox.db");
     let store = open(&path).await;
     assert!(path.is_file());
-    store.accept(delivery("bamboohr", "d-1", b"{}")).await.unwrap();
+    store
+        .accept(delivery("bamboohr", "d-1", b"{}"))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -75,8 +86,7 @@ async fn a_file_that_is_not_a_database_is_refused_with_its_path() {
 
 #[tokio::test]
 async fn ping_answers_while_open_and_refuses_once_closed() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     store.ping().await.unwrap();
 
     let other_handle = store.clone();

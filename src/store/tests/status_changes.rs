@@ -1,6 +1,6 @@
 //! `mark` and `requeue`: the later stages' verdicts, and an operator's replay.
 
-use super::{delivery, open};
+use super::{delivery, fresh_store};
 use crate::store::{EventId, InboxStatus, StoreError, StoreErrorKind};
 
 fn refused_from(error: &StoreError) -> Option<(InboxStatus, InboxStatus)> {
@@ -12,13 +12,19 @@ fn refused_from(error: &StoreError) -> Option<(InboxStatus, InboxStatus)> {
 
 #[tokio::test]
 async fn an_unmapped_event_is_kept_with_its_reason_and_can_be_replayed() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    let receipt = store.accept(delivery("bamboohr", "d-1", b"{}")).await.unwrap();
+    let (_dir, store) = fresh_store().await;
+    let receipt = store
+        .accept(delivery("bamboohr", "d-1", b"{}"))
+        .await
+        .unwrap();
     let id = &receipt.event_id;
 
     store
-        .mark(id, InboxStatus::Unmapped, Some("missing field email".into()))
+        .mark(
+            id,
+            InboxStatus::Unmapped,
+            Some("missing field email".into()),
+        )
         .await
         .unwrap();
     let kept = store.get(id).await.unwrap().unwrap();
@@ -44,9 +50,11 @@ async fn an_unmapped_event_is_kept_with_its_reason_and_can_be_replayed() {
 
 #[tokio::test]
 async fn only_accepted_events_take_a_verdict() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    let receipt = store.accept(delivery("bamboohr", "d-1", b"{}")).await.unwrap();
+    let (_dir, store) = fresh_store().await;
+    let receipt = store
+        .accept(delivery("bamboohr", "d-1", b"{}"))
+        .await
+        .unwrap();
     let id = &receipt.event_id;
 
     let back_to_accepted = store
@@ -74,17 +82,29 @@ async fn only_accepted_events_take_a_verdict() {
 
 #[tokio::test]
 async fn requeue_refuses_events_that_are_not_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    let waiting = store.accept(delivery("bamboohr", "d-1", b"{}")).await.unwrap();
-    let mapped = store.accept(delivery("bamboohr", "d-2", b"{}")).await.unwrap();
+    let (_dir, store) = fresh_store().await;
+    let waiting = store
+        .accept(delivery("bamboohr", "d-1", b"{}"))
+        .await
+        .unwrap();
+    let mapped = store
+        .accept(delivery("bamboohr", "d-2", b"{}"))
+        .await
+        .unwrap();
     store
         .mark(&mapped.event_id, InboxStatus::Mapped, None)
         .await
         .unwrap();
-    let ignored = store.accept(delivery("bamboohr", "d-3", b"{}")).await.unwrap();
+    let ignored = store
+        .accept(delivery("bamboohr", "d-3", b"{}"))
+        .await
+        .unwrap();
     store
-        .mark(&ignored.event_id, InboxStatus::Ignored, Some("rule: ignore".into()))
+        .mark(
+            &ignored.event_id,
+            InboxStatus::Ignored,
+            Some("rule: ignore".into()),
+        )
         .await
         .unwrap();
 
@@ -108,16 +128,21 @@ async fn requeue_refuses_events_that_are_not_kept() {
 
 #[tokio::test]
 async fn an_unknown_event_is_reported_as_such() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
+    let (_dir, store) = fresh_store().await;
     let nobody = EventId::generate();
 
     assert!(store.get(&nobody).await.unwrap().is_none());
     for error in [
-        store.mark(&nobody, InboxStatus::Mapped, None).await.unwrap_err(),
+        store
+            .mark(&nobody, InboxStatus::Mapped, None)
+            .await
+            .unwrap_err(),
         store.requeue(&nobody).await.unwrap_err(),
     ] {
-        assert!(matches!(&error, StoreError::UnknownEvent(id) if *id == nobody), "{error:?}");
+        assert!(
+            matches!(&error, StoreError::UnknownEvent(id) if *id == nobody),
+            "{error:?}"
+        );
         assert_eq!(error.kind(), StoreErrorKind::NotFound);
     }
 }
