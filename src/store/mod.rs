@@ -1,1 +1,159 @@
-//! The durable store: inbox of accepted events.
+//! The durable store: today the inbox of accepted events.
+//!
+//! Callers hold a [`Store`] and never learn which database is behind it, so the PostgreSQL
+//! backend can join as another [`Backend`] variant without any caller changing. New events go
+//! through the group-commit writer (one transaction for many callers, see [`group_commit`]);
+//! reads and status changes go straight to the backend.
+
+mod error;
+mod event_id;
+mod group_commit;
+mod inbox;
+mod sqlite;
+mod timestamp;
+
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{StoreError, StoreErrorKind};
+pub use group_commit::StoreStats;
+pub use inbox::{
+    EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
+    UnknownName,
+};
+pub use sqlite::SqliteOptions;
+
+use group_commit::GroupCommit;
+use sqlite::SqliteInbox;
+
+/// The handle every part of Gatehouse uses to reach the store. Cheap to clone: clones share one
+/// writer and one set of connections. When the last clone is dropped the writer still finishes
+/// the events already queued; [`Store::close`] does the same and also waits for it.
+#[derive(Clone)]
+pub struct Store {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    backend: Backend,
+    intake: GroupCommit,
+}
+
+/// The databases the store can live in; one variant per backend keeps dispatch static.
+enum Backend {
+    Sqlite(SqliteInbox),
+}
+
+impl Store {
+    /// Opens the SQLite store at `path`, creating the file and its directory if missing, and
+    /// brings the schema up to date. Must run inside a tokio runtime (it starts the writer).
+    pub async fn open_sqlite(path: &Path, options: SqliteOptions) -> Result<Store, StoreError> {
+        let inbox = SqliteInbox::open(path, &options).await?;
+        let intake = GroupCommit::start(inbox.clone(), options.max_batch, options.queue_depth);
+        Ok(Store {
+            shared: Arc::new(Shared {
+                backend: Backend::Sqlite(inbox),
+                intake,
+            }),
+        })
+    }
+
+    /// Writes the event durably and answers only once it is committed. A delivery whose
+    /// (source, dedupe key) is already stored writes nothing and gets the first delivery's
+    /// receipt with `duplicate` set. On any error nothing is acknowledged: the sender should be
+    /// told to resend (503 when [`StoreError::is_unavailable`]).
+    pub async fn accept(&self, event: NewEvent) -> Result<Receipt, StoreError> {
+        if let Some(problem) = event.unstorable() {
+            return Err(StoreError::InvalidEvent(problem));
+        }
+        self.shared.intake.submit(event).await
+    }
+
+    /// The event with this id, body included.
+    pub async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.get(event_id).await,
+        }
+    }
+
+    /// One page of events, oldest first; pass the last id of a page as `after` for the next.
+    pub async fn list(&self, filter: &InboxFilter) -> Result<Vec<InboxEvent>, StoreError> {
+        let statuses = filter.status.map(|status| [status]);
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.page(statuses.as_ref().map(|s| &s[..]), filter).await,
+        }
+    }
+
+    /// One page of events an operator may replay (`ignored` or `unmapped`), oldest first. A
+    /// `status` in the filter narrows to that status; a status that is not replayable yields
+    /// nothing.
+    pub async fn replayable(&self, filter: &InboxFilter) -> Result<Vec<InboxEvent>, StoreError> {
+        let statuses: Vec<InboxStatus> = InboxStatus::ALL
+            .into_iter()
+            .filter(|status| status.is_replayable())
+            .filter(|status| filter.status.is_none_or(|wanted| wanted == *status))
+            .collect();
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.page(Some(&statuses), filter).await,
+        }
+    }
+
+    /// Records a later stage's verdict on an `accepted` event: `mapped`, or `ignored` /
+    /// `unmapped` with the reason. Counts one attempt. Only `accepted` events can be marked,
+    /// and nothing can be marked `accepted` (that is [`Store::requeue`]); otherwise
+    /// [`StoreError::Refused`], or [`StoreError::UnknownEvent`].
+    pub async fn mark(
+        &self,
+        event_id: &EventId,
+        status: InboxStatus,
+        reason: Option<String>,
+    ) -> Result<(), StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.mark(event_id, status, reason.as_deref()).await,
+        }
+    }
+
+    /// Puts an `ignored` or `unmapped` event back to `accepted` so the mapping stage sees it
+    /// again; clears its reason, counts the replay and records when. Any other status is
+    /// [`StoreError::Refused`], so pressing "replay" twice does not replay twice.
+    pub async fn requeue(&self, event_id: &EventId) -> Result<(), StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.requeue(event_id).await,
+        }
+    }
+
+    /// Events per status, every status present (zeros included), for metrics.
+    pub async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.count_by_status().await,
+        }
+    }
+
+    /// Readiness: the database answers and the writer is taking events.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        if !self.shared.intake.is_running() {
+            return Err(StoreError::Closed);
+        }
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.ping().await,
+        }
+    }
+
+    /// Group-commit counters: batches committed, events answered, and what is waiting.
+    pub fn stats(&self) -> StoreStats {
+        self.shared.intake.stats()
+    }
+
+    /// Stops taking events, finishes writing those already queued, then closes the database.
+    /// Every clone sees the store closed afterwards; calling it again is harmless.
+    pub async fn close(&self) {
+        self.shared.intake.close().await;
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.close().await,
+        }
+    }
+}

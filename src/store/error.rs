@@ -1,0 +1,154 @@
+//! What can go wrong in the store, sorted by what the caller should do about it.
+//!
+//! The webhook route answers 503 when the store is merely unavailable (the sender keeps the event
+//! and resends), and 500 when something is broken; [`StoreError::kind`] is that decision, made once
+//! here instead of in every caller. Every variant keeps its cause as a `source`, so a log line can
+//! print the whole chain.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::inbox::{EventId, InboxStatus};
+
+/// A failure of the durable store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database is busy, locked, out of disk or cannot be reached: worth trying again later.
+    #[error("the store is unavailable while {action}")]
+    Unavailable {
+        action: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database refused a statement it should have taken, or is corrupt: a bug to fix, not a
+    /// condition to wait out.
+    #[error("the store failed while {action}")]
+    Failed {
+        action: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A stored row no longer reads back as the value that was written: the file was edited or
+    /// damaged.
+    #[error("{what} is stored in a form that cannot be read")]
+    Unreadable {
+        /// Which row, e.g. "inbox event evt_…".
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The directory for the database file could not be created.
+    #[error("cannot create the directory for the store at {path}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database file could not be opened or created.
+    #[error("cannot open the store at {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The schema could not be brought up to date, e.g. the file was written by a newer Gatehouse.
+    #[error("cannot bring the schema of the store at {path} up to date")]
+    Migrate {
+        path: PathBuf,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    /// The event handed to `accept` cannot be stored faithfully; nothing was written.
+    #[error("the event cannot be accepted: {0}")]
+    InvalidEvent(&'static str),
+    /// No inbox event has this id.
+    #[error("inbox event {0} does not exist")]
+    UnknownEvent(EventId),
+    /// The requested status change is not one the inbox allows from the event's current status.
+    #[error("inbox event {event_id} is {from}; it cannot become {to}")]
+    Refused {
+        event_id: EventId,
+        from: InboxStatus,
+        to: InboxStatus,
+    },
+    /// The store was closed; nothing more is accepted.
+    #[error("the store is closed")]
+    Closed,
+    /// The writer task stopped without answering; whether the event was written is unknown, so
+    /// the sender must resend (the inbox deduplicates).
+    #[error("the inbox writer stopped before answering")]
+    WriterLost,
+    /// The transaction that held this event, and the events of other callers, did not commit;
+    /// none of them was acknowledged. The cause is shared by every caller of that batch.
+    #[error("the batch holding this event was not committed")]
+    BatchFailed(#[source] Arc<StoreError>),
+}
+
+/// What a caller should do about a [`StoreError`]; the HTTP layer maps each to one status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// Try again later (HTTP 503): nothing is wrong with the request or the data.
+    Unavailable,
+    /// The request itself cannot be stored (HTTP 400/422).
+    Invalid,
+    /// The named event does not exist (HTTP 404).
+    NotFound,
+    /// The event is in a status that does not allow the change (HTTP 409).
+    Refused,
+    /// A bug or a damaged database (HTTP 500); an operator has to look.
+    Broken,
+}
+
+impl StoreError {
+    /// Sorts this error by what the caller should do about it.
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            StoreError::Unavailable { .. } | StoreError::Closed => StoreErrorKind::Unavailable,
+            StoreError::BatchFailed(cause) => cause.kind(),
+            StoreError::InvalidEvent(_) => StoreErrorKind::Invalid,
+            StoreError::UnknownEvent(_) => StoreErrorKind::NotFound,
+            StoreError::Refused { .. } => StoreErrorKind::Refused,
+            StoreError::Failed { .. }
+            | StoreError::Unreadable { .. }
+            | StoreError::CreateDir { .. }
+            | StoreError::Open { .. }
+            | StoreError::Migrate { .. }
+            | StoreError::WriterLost => StoreErrorKind::Broken,
+        }
+    }
+
+    /// True when the right answer is "try again later" (HTTP 503).
+    pub fn is_unavailable(&self) -> bool {
+        self.kind() == StoreErrorKind::Unavailable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn a_failed_batch_is_sorted_by_its_shared_cause() {
+        let cause = Arc::new(StoreError::Unavailable {
+            action: "writing a batch",
+            source: sqlx::Error::PoolTimedOut,
+        });
+        let error = StoreError::BatchFailed(cause);
+        assert!(error.is_unavailable());
+        // The chain reaches the database error through the shared cause.
+        let shared = error.source().expect("batch error has a cause");
+        assert!(shared.source().is_some());
+    }
+
+    #[test]
+    fn a_broken_statement_is_not_mistaken_for_unavailability() {
+        let error = StoreError::Failed {
+            action: "reading an inbox event",
+            source: sqlx::Error::RowNotFound,
+        };
+        assert_eq!(error.kind(), StoreErrorKind::Broken);
+        assert!(!error.is_unavailable());
+    }
+}

@@ -1,0 +1,216 @@
+//! Group commit: many callers, one transaction, one fsync.
+//!
+//! With `synchronous=FULL` every commit waits for the disk, so one commit per webhook would make
+//! the disk the rate limit. Instead every `accept` hands its event to a single writer task and
+//! waits. The writer takes whatever is queued (up to `max_batch`), writes it in one transaction,
+//! and answers each caller only after COMMIT returned: nobody is told "accepted" before their
+//! event is durable, and if the transaction fails every caller in it hears so. Under load the
+//! queue fills while the disk works, so batches grow exactly when they help; when idle a batch is
+//! one event and waits for no timer.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::error::StoreError;
+use super::inbox::{NewEvent, Receipt};
+
+/// A backend that can write a batch of new events in one transaction.
+pub(crate) trait BatchWriter: Send + Sync + 'static {
+    /// Writes every event, or none, and answers one receipt per event in the order given; a
+    /// repeated dedupe key inside the batch is answered with the receipt of its first occurrence.
+    fn write_batch(
+        &self,
+        events: &[NewEvent],
+    ) -> impl Future<Output = Result<Vec<Receipt>, StoreError>> + Send;
+}
+
+/// Counters of the group commit, for metrics, and for tests that prove events share commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreStats {
+    /// Transactions committed by the writer.
+    pub batches: u64,
+    /// Transactions that failed; each caller in them was told to resend.
+    pub failed_batches: u64,
+    /// Accept calls answered with a receipt, duplicates included.
+    pub events: u64,
+    /// Of those, deliveries that were resends and wrote nothing.
+    pub duplicates: u64,
+    /// Events handed to the writer and not answered yet.
+    pub queued: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    batches: AtomicU64,
+    failed_batches: AtomicU64,
+    events: AtomicU64,
+    duplicates: AtomicU64,
+    handed_over: AtomicU64,
+    answered: AtomicU64,
+}
+
+struct Pending {
+    event: NewEvent,
+    reply: oneshot::Sender<Result<Receipt, StoreError>>,
+}
+
+/// The queue in front of the writer task, shared by every clone of the store.
+pub(crate) struct GroupCommit {
+    /// `None` once closed: later callers are refused instead of queued behind a shutdown.
+    sender: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// An async lock, so a second `close` waits for the first one's drain to finish.
+    writer: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+    counters: Arc<Counters>,
+}
+
+impl GroupCommit {
+    /// Spawns the writer task. Must run inside a tokio runtime. `max_batch` and `queue_depth`
+    /// below one are taken as one.
+    pub(crate) fn start<W: BatchWriter>(writer: W, max_batch: usize, queue_depth: usize) -> Self {
+        let (sender, queue) = mpsc::channel(queue_depth.max(1));
+        let counters = Arc::new(Counters::default());
+        let task = tokio::spawn(run(writer, queue, max_batch.max(1), counters.clone()));
+        GroupCommit {
+            sender: Mutex::new(Some(sender)),
+            writer: tokio::sync::Mutex::new(Some(task)),
+            counters,
+        }
+    }
+
+    /// Queues the event and waits until its batch committed (or failed).
+    pub(crate) async fn submit(&self, event: NewEvent) -> Result<Receipt, StoreError> {
+        let sender = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        let (reply, answer) = oneshot::channel();
+        // The writer only ends when every sender is gone, and this is one: a failed send means
+        // it died.
+        sender
+            .send(Pending { event, reply })
+            .await
+            .map_err(|_| StoreError::WriterLost)?;
+        // Release at once: a held clone would keep a closing writer waiting for this caller.
+        drop(sender);
+        self.counters.handed_over.fetch_add(1, Ordering::Relaxed);
+        answer.await.map_err(|_| StoreError::WriterLost)?
+    }
+
+    /// Whether events can still be accepted: not closed, and the writer is alive.
+    pub(crate) fn is_running(&self) -> bool {
+        self.sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|sender| !sender.is_closed())
+    }
+
+    /// Refuses new events, lets the writer finish everything already queued, and waits for it.
+    pub(crate) async fn close(&self) {
+        drop(
+            self.sender
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        let mut writer = self.writer.lock().await;
+        if let Some(task) = writer.take()
+            && let Err(error) = task.await
+        {
+            tracing::error!(%error, "the inbox writer ended abnormally");
+        }
+    }
+
+    pub(crate) fn stats(&self) -> StoreStats {
+        let c = &self.counters;
+        let answered = c.answered.load(Ordering::Relaxed);
+        StoreStats {
+            batches: c.batches.load(Ordering::Relaxed),
+            failed_batches: c.failed_batches.load(Ordering::Relaxed),
+            events: c.events.load(Ordering::Relaxed),
+            duplicates: c.duplicates.load(Ordering::Relaxed),
+            queued: c
+                .handed_over
+                .load(Ordering::Relaxed)
+                .saturating_sub(answered),
+        }
+    }
+}
+
+/// The writer task: one batch at a time until every sender is gone and the queue is empty.
+async fn run<W: BatchWriter>(
+    writer: W,
+    mut queue: mpsc::Receiver<Pending>,
+    max_batch: usize,
+    counters: Arc<Counters>,
+) {
+    let mut batch = Vec::with_capacity(max_batch);
+    while queue.recv_many(&mut batch, max_batch).await > 0 {
+        let (events, replies): (Vec<NewEvent>, Vec<_>) = batch
+            .drain(..)
+            .map(|pending| (pending.event, pending.reply))
+            .unzip();
+        let outcome = writer.write_batch(&events).await;
+        // Counters move before anyone is answered, so a caller holding its receipt also sees
+        // the commit that produced it counted.
+        let answers: Vec<Result<Receipt, StoreError>> = match outcome {
+            Ok(receipts) if receipts.len() == replies.len() => {
+                let duplicates = receipts.iter().filter(|r| r.duplicate).count();
+                counters.batches.fetch_add(1, Ordering::Relaxed);
+                counters
+                    .events
+                    .fetch_add(len(receipts.len()), Ordering::Relaxed);
+                counters
+                    .duplicates
+                    .fetch_add(len(duplicates), Ordering::Relaxed);
+                receipts.into_iter().map(Ok).collect()
+            }
+            Ok(receipts) => {
+                tracing::error!(
+                    events = replies.len(),
+                    receipts = receipts.len(),
+                    "the inbox writer answered the wrong number of receipts"
+                );
+                counters.failed_batches.fetch_add(1, Ordering::Relaxed);
+                replies
+                    .iter()
+                    .map(|_| Err(StoreError::WriterLost))
+                    .collect()
+            }
+            Err(error) => {
+                tracing::warn!(
+                    events = replies.len(),
+                    ?error,
+                    "inbox batch not committed; every caller in it is told to resend"
+                );
+                counters.failed_batches.fetch_add(1, Ordering::Relaxed);
+                let shared = Arc::new(error);
+                replies
+                    .iter()
+                    .map(|_| Err(StoreError::BatchFailed(shared.clone())))
+                    .collect()
+            }
+        };
+        counters
+            .answered
+            .fetch_add(len(replies.len()), Ordering::Relaxed);
+        for (reply, answer) in replies.into_iter().zip(answers) {
+            // A caller that went away (client hung up) still had its event written; its resend
+            // will find it as a duplicate.
+            let _ = reply.send(answer);
+        }
+    }
+}
+
+fn len(count: usize) -> u64 {
+    u64::try_from(count).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests;

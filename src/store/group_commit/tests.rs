@@ -1,0 +1,204 @@
+//! The batching writer, proven against a stand-in backend whose commits the tests hold back, so
+//! every assertion is about structure (who shared which batch), never about timing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+
+use super::*;
+use crate::store::error::StoreErrorKind;
+use crate::store::inbox::{EventId, InboxStatus, KeyOrigin};
+use crate::store::tests::wait_for;
+
+/// A backend that writes to memory, one batch per permit of `gate`.
+#[derive(Clone)]
+struct HeldBackend {
+    gate: Arc<Semaphore>,
+    batch_sizes: Arc<Mutex<Vec<usize>>>,
+    first_receipts: Arc<Mutex<HashMap<String, Receipt>>>,
+    fail: bool,
+}
+
+impl HeldBackend {
+    fn new(fail: bool) -> Self {
+        HeldBackend {
+            gate: Arc::new(Semaphore::new(0)),
+            batch_sizes: Arc::default(),
+            first_receipts: Arc::default(),
+            fail,
+        }
+    }
+
+    fn batch_sizes(&self) -> Vec<usize> {
+        self.batch_sizes.lock().unwrap().clone()
+    }
+}
+
+impl BatchWriter for HeldBackend {
+    async fn write_batch(&self, events: &[NewEvent]) -> Result<Vec<Receipt>, StoreError> {
+        self.gate.acquire().await.unwrap().forget();
+        self.batch_sizes.lock().unwrap().push(events.len());
+        if self.fail {
+            return Err(StoreError::Unavailable {
+                action: "writing a batch",
+                source: sqlx::Error::PoolTimedOut,
+            });
+        }
+        let mut firsts = self.first_receipts.lock().unwrap();
+        Ok(events
+            .iter()
+            .map(|event| match firsts.get(&event.dedupe_key) {
+                Some(first) => Receipt {
+                    duplicate: true,
+                    ..first.clone()
+                },
+                None => {
+                    let receipt = Receipt {
+                        event_id: EventId::generate(),
+                        status: InboxStatus::Accepted,
+                        received_at: event.received_at,
+                        duplicate: false,
+                    };
+                    firsts.insert(event.dedupe_key.clone(), receipt.clone());
+                    receipt
+                }
+            })
+            .collect())
+    }
+}
+
+fn event(key: &str) -> NewEvent {
+    NewEvent {
+        source: "partner-portal".into(),
+        dedupe_key: key.into(),
+        key_origin: KeyOrigin::Header,
+        received_at: Utc::now(),
+        source_time: None,
+        content_type: "application/json".into(),
+        body: b"{}".to_vec(),
+        traceparent: None,
+    }
+}
+
+fn submit_all(
+    commit: &Arc<GroupCommit>,
+    keys: impl IntoIterator<Item = String>,
+) -> Vec<JoinHandle<Result<Receipt, StoreError>>> {
+    keys.into_iter()
+        .map(|key| {
+            let commit = commit.clone();
+            tokio::spawn(async move { commit.submit(event(&key)).await })
+        })
+        .collect()
+}
+
+async fn answers(
+    tasks: Vec<JoinHandle<Result<Receipt, StoreError>>>,
+) -> Vec<Result<Receipt, StoreError>> {
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_waiting_together_share_one_commit_and_hear_only_after_it() {
+    let backend = HeldBackend::new(false);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    let tasks = submit_all(&commit, (0..10).map(|i| format!("k{i}")));
+    wait_for("all ten queued", || commit.stats().queued == 10).await;
+    assert!(
+        tasks.iter().all(|task| !task.is_finished()),
+        "a caller was answered before its batch was written"
+    );
+
+    backend.gate.add_permits(10);
+    let answers = answers(tasks).await;
+
+    assert!(answers.iter().all(Result::is_ok));
+    let sizes = backend.batch_sizes();
+    assert_eq!(sizes.iter().sum::<usize>(), 10);
+    // The writer may have taken the first event before the rest arrived; everything else was
+    // waiting when the gate opened and went in one transaction.
+    assert!(sizes.len() <= 2, "batches: {sizes:?}");
+    let stats = commit.stats();
+    assert_eq!(stats.batches, u64::try_from(sizes.len()).unwrap());
+    assert_eq!((stats.events, stats.queued), (10, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_batch_grows_beyond_max_batch() {
+    let backend = HeldBackend::new(false);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 4, 1024));
+    let tasks = submit_all(&commit, (0..10).map(|i| format!("k{i}")));
+    wait_for("all ten queued", || commit.stats().queued == 10).await;
+
+    backend.gate.add_permits(10);
+    assert!(answers(tasks).await.iter().all(Result::is_ok));
+
+    let sizes = backend.batch_sizes();
+    assert_eq!(sizes.iter().sum::<usize>(), 10);
+    assert!(sizes.iter().all(|&size| size <= 4), "batches: {sizes:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_fails_every_caller_in_it() {
+    let backend = HeldBackend::new(true);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    let tasks = submit_all(&commit, (0..5).map(|i| format!("k{i}")));
+    wait_for("all five queued", || commit.stats().queued == 5).await;
+
+    backend.gate.add_permits(5);
+    for answer in answers(tasks).await {
+        let error = answer.expect_err("nothing may be acknowledged from a failed batch");
+        assert!(matches!(error, StoreError::BatchFailed(_)), "{error:?}");
+        assert_eq!(error.kind(), StoreErrorKind::Unavailable);
+    }
+    let stats = commit.stats();
+    assert_eq!((stats.events, stats.batches), (0, 0));
+    assert!(stats.failed_batches >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_refuses_new_events_but_finishes_queued_ones_first() {
+    let backend = HeldBackend::new(false);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    let tasks = submit_all(&commit, (0..5).map(|i| format!("k{i}")));
+    wait_for("all five queued", || commit.stats().queued == 5).await;
+
+    let closing = {
+        let commit = commit.clone();
+        tokio::spawn(async move { commit.close().await })
+    };
+    wait_for("the queue to be closed", || !commit.is_running()).await;
+    assert!(matches!(
+        commit.submit(event("late")).await,
+        Err(StoreError::Closed)
+    ));
+    assert!(
+        !closing.is_finished(),
+        "close returned before the queue was drained"
+    );
+
+    backend.gate.add_permits(5);
+    closing.await.unwrap();
+    let answers = answers(tasks).await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    assert_eq!(commit.stats().events, 5);
+}
+
+#[tokio::test]
+async fn a_resend_is_answered_with_the_first_receipt() {
+    let backend = HeldBackend::new(false);
+    backend.gate.add_permits(2);
+    let commit = GroupCommit::start(backend, 256, 16);
+    let first = commit.submit(event("same")).await.unwrap();
+    let again = commit.submit(event("same")).await.unwrap();
+    assert_eq!(again.event_id, first.event_id);
+    assert!(again.duplicate && !first.duplicate);
+    assert_eq!(commit.stats().duplicates, 1);
+}

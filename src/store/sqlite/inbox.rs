@@ -1,0 +1,262 @@
+//! The inbox's statements for SQLite.
+//!
+//! Parameters are written `$1`, `$2`… (which SQLite accepts too) and the SQL sticks to what
+//! PostgreSQL also speaks (`ON CONFLICT … DO NOTHING`, keyset `>` on the id), so the PostgreSQL
+//! twin can reuse the statements as they are.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
+use super::{SqliteInbox, classify};
+use crate::store::error::StoreError;
+use crate::store::group_commit::BatchWriter;
+use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
+use crate::store::timestamp;
+
+const WRITING_BATCH: &str = "writing a batch of accepted events";
+
+const INSERT_EVENT: &str = "INSERT INTO inbox_events \
+     (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
+      traceparent, status, attempts, replays, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11) \
+     ON CONFLICT (source, dedupe_key) DO NOTHING";
+
+const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
+     WHERE source = $1 AND dedupe_key = $2";
+
+impl BatchWriter for SqliteInbox {
+    async fn write_batch(&self, events: &[NewEvent]) -> Result<Vec<Receipt>, StoreError> {
+        let fail = |source| classify(WRITING_BATCH, source);
+        let mut transaction = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(fail)?;
+        let written_at = now_text();
+        let mut receipts = Vec::with_capacity(events.len());
+        for event in events {
+            receipts.push(insert_or_find(&mut transaction, event, &written_at).await?);
+        }
+        // Dropping an uncommitted transaction rolls it back: an early return above leaves
+        // nothing of the batch behind.
+        transaction.commit().await.map_err(fail)?;
+        Ok(receipts)
+    }
+}
+
+/// Inserts the event unless its (source, dedupe key) is known; answers the first delivery's
+/// receipt if it is. Runs inside the batch's transaction, so an earlier event of the same batch
+/// counts as known.
+async fn insert_or_find(
+    connection: &mut SqliteConnection,
+    event: &NewEvent,
+    written_at: &str,
+) -> Result<Receipt, StoreError> {
+    let fail = |source| classify(WRITING_BATCH, source);
+    let event_id = EventId::generate();
+    let received_at = timestamp::to_millis(event.received_at);
+    let inserted = sqlx::query(INSERT_EVENT)
+        .bind(event_id.as_str())
+        .bind(&event.source)
+        .bind(&event.dedupe_key)
+        .bind(event.key_origin.as_str())
+        .bind(timestamp::to_text(received_at))
+        .bind(event.source_time.map(timestamp::to_text))
+        .bind(&event.content_type)
+        .bind(event.body.as_slice())
+        .bind(event.traceparent.as_deref())
+        .bind(InboxStatus::Accepted.as_str())
+        .bind(written_at)
+        .execute(&mut *connection)
+        .await
+        .map_err(fail)?
+        .rows_affected();
+    if inserted == 1 {
+        return Ok(Receipt {
+            event_id,
+            status: InboxStatus::Accepted,
+            received_at,
+            duplicate: false,
+        });
+    }
+    let (first_id, status, first_received_at): (String, String, String) =
+        sqlx::query_as(FIND_FIRST_DELIVERY)
+            .bind(&event.source)
+            .bind(&event.dedupe_key)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(fail)?;
+    let what = || format!("inbox event {first_id}");
+    Ok(Receipt {
+        event_id: EventId::parse(&first_id).map_err(|e| unreadable(what(), e))?,
+        status: status.parse().map_err(|e| unreadable(what(), e))?,
+        received_at: timestamp::from_text(&first_received_at).map_err(|e| unreadable(what(), e))?,
+        duplicate: true,
+    })
+}
+
+impl SqliteInbox {
+    pub(crate) async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
+        let row: Option<InboxRow> = sqlx::query_as(&format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE event_id = $1"
+        ))
+        .bind(event_id.as_str())
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(|source| classify("reading an inbox event", source))?;
+        row.map(InboxRow::into_event).transpose()
+    }
+
+    /// One page of events in id order. `statuses: None` means any status; an empty list matches
+    /// nothing.
+    pub(crate) async fn page(
+        &self,
+        statuses: Option<&[InboxStatus]>,
+        filter: &InboxFilter,
+    ) -> Result<Vec<InboxEvent>, StoreError> {
+        if statuses.is_some_and(<[InboxStatus]>::is_empty) || filter.capped_limit() == 0 {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE 1 = 1"
+        ));
+        if let Some(statuses) = statuses {
+            query.push(" AND status IN (");
+            push_status_list(&mut query, statuses);
+        }
+        if let Some(source) = &filter.source {
+            query.push(" AND source = ").push_bind(source.clone());
+        }
+        if let Some(after) = &filter.after {
+            query
+                .push(" AND event_id > ")
+                .push_bind(after.as_str().to_owned());
+        }
+        query
+            .push(" ORDER BY event_id LIMIT ")
+            .push_bind(i64::from(filter.capped_limit()));
+        let rows: Vec<InboxRow> = query
+            .build_query_as()
+            .fetch_all(&self.readers)
+            .await
+            .map_err(|source| classify("listing inbox events", source))?;
+        rows.into_iter().map(InboxRow::into_event).collect()
+    }
+
+    /// Records a later stage's verdict on an `accepted` event.
+    pub(crate) async fn mark(
+        &self,
+        event_id: &EventId,
+        status: InboxStatus,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if status == InboxStatus::Accepted {
+            return Err(self.refusal(event_id, status).await);
+        }
+        let changed = sqlx::query(
+            "UPDATE inbox_events SET status = $1, reason = $2, attempts = attempts + 1, \
+             updated_at = $3 WHERE event_id = $4 AND status = $5",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now_text())
+        .bind(event_id.as_str())
+        .bind(InboxStatus::Accepted.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(|source| classify("marking an inbox event", source))?
+        .rows_affected();
+        if changed == 0 {
+            return Err(self.refusal(event_id, status).await);
+        }
+        Ok(())
+    }
+
+    /// Puts a kept event back to `accepted`, counting the replay.
+    pub(crate) async fn requeue(&self, event_id: &EventId) -> Result<(), StoreError> {
+        let now = now_text();
+        let mut query = QueryBuilder::<Sqlite>::new("UPDATE inbox_events SET status = ");
+        query
+            .push_bind(InboxStatus::Accepted.as_str())
+            .push(", reason = NULL, replays = replays + 1, replayed_at = ")
+            .push_bind(now.clone())
+            .push(", updated_at = ")
+            .push_bind(now)
+            .push(" WHERE event_id = ")
+            .push_bind(event_id.as_str().to_owned())
+            .push(" AND status IN (");
+        let replayable: Vec<InboxStatus> = InboxStatus::ALL
+            .into_iter()
+            .filter(|status| status.is_replayable())
+            .collect();
+        push_status_list(&mut query, &replayable);
+        let changed = query
+            .build()
+            .execute(&self.writer)
+            .await
+            .map_err(|source| classify("requeueing an inbox event", source))?
+            .rows_affected();
+        if changed == 0 {
+            return Err(self.refusal(event_id, InboxStatus::Accepted).await);
+        }
+        Ok(())
+    }
+
+    /// How many events are in each status; every status is present, zeros included.
+    pub(crate) async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM inbox_events GROUP BY status")
+                .fetch_all(&self.readers)
+                .await
+                .map_err(|source| classify("counting inbox events", source))?;
+        let mut counts: BTreeMap<InboxStatus, u64> = InboxStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect();
+        for (name, count) in rows {
+            let what = || format!("the count of inbox events with status {name:?}");
+            let status: InboxStatus = name.parse().map_err(|e| unreadable(what(), e))?;
+            let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;
+            counts.insert(status, count);
+        }
+        Ok(counts)
+    }
+
+    /// Explains why a status change touched no row: the event is unknown, or in another status.
+    async fn refusal(&self, event_id: &EventId, to: InboxStatus) -> StoreError {
+        // Read through the writer so the answer reflects the change that was just refused.
+        let current: Result<Option<(String,)>, sqlx::Error> =
+            sqlx::query_as("SELECT status FROM inbox_events WHERE event_id = $1")
+                .bind(event_id.as_str())
+                .fetch_optional(&self.writer)
+                .await;
+        match current {
+            Err(source) => classify("reading an inbox event's status", source),
+            Ok(None) => StoreError::UnknownEvent(event_id.clone()),
+            Ok(Some((name,))) => match name.parse() {
+                Ok(from) => StoreError::Refused {
+                    event_id: event_id.clone(),
+                    from,
+                    to,
+                },
+                Err(e) => unreadable(format!("inbox event {event_id}"), e),
+            },
+        }
+    }
+}
+
+/// Appends `$n, $m, …)` binding each status name; the caller wrote `… IN (`.
+fn push_status_list(query: &mut QueryBuilder<'_, Sqlite>, statuses: &[InboxStatus]) {
+    let mut list = query.separated(", ");
+    for status in statuses {
+        list.push_bind(status.as_str());
+    }
+    list.push_unseparated(")");
+}
+
+fn now_text() -> String {
+    timestamp::to_text(timestamp::to_millis(Utc::now()))
+}

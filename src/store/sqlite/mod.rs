@@ -1,0 +1,179 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! SQLite lets one connection write at a time, so the store keeps exactly one writer connection
+//! (used by the group-commit task and by status changes, which queue for it) and a small pool of
+//! readers that WAL lets run beside the writer. Every write transaction starts with
+//! `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that reads first and
+//! writes later can fail with `SQLITE_BUSY` at the upgrade, which the busy timeout cannot wait
+//! out, e.g. when an operator's `sqlite3` shell writes to the same file.
+
+mod inbox;
+mod row;
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::error::StoreError;
+
+/// The schema, compiled into the binary so a fresh file is usable without extra files on disk.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Tuning for the SQLite store; the defaults suit a single service on one disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// How long a statement waits for another writer's lock before the store reports itself
+    /// unavailable.
+    pub busy_timeout: Duration,
+    /// Most events written in one transaction. Larger batches mean fewer fsyncs under load but
+    /// a longer wait for the first caller of a batch.
+    pub max_batch: usize,
+    /// Most events waiting for the writer; further callers wait to queue, which pushes back on
+    /// the HTTP handlers instead of growing memory without bound.
+    pub queue_depth: usize,
+    /// Reader connections, for `get`, `list` and counts while the writer commits.
+    pub readers: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            busy_timeout: Duration::from_secs(5),
+            max_batch: 256,
+            queue_depth: 4096,
+            readers: 4,
+        }
+    }
+}
+
+/// The SQLite inbox: the writer connection and the readers, both on one file.
+#[derive(Clone)]
+pub(crate) struct SqliteInbox {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl SqliteInbox {
+    /// Opens (creating if missing) the file at `path` and brings its schema up to date.
+    pub(crate) async fn open(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|source| StoreError::CreateDir {
+                    path: path.to_owned(),
+                    source,
+                })?;
+        }
+        let open_failed = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let common = SqliteConnectOptions::new()
+            .filename(path)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true);
+        // WAL lets readers work beside the writer; FULL makes every commit wait for the disk,
+        // which is what "durable before acknowledged" means. Group commit pays for it.
+        let writer_options = common
+            .clone()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(writer_options)
+            .await
+            .map_err(open_failed)?;
+        MIGRATOR
+            .run(&writer)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                path: path.to_owned(),
+                source,
+            })?;
+        // `query_only` rather than opening read-only: a read-only connection cannot create the
+        // WAL's shared-memory file when it is missing (https://www.sqlite.org/wal.html#readonly).
+        let readers = SqlitePoolOptions::new()
+            .max_connections(options.readers.max(1))
+            .connect_with(common.pragma("query_only", "ON"))
+            .await
+            .map_err(open_failed)?;
+        Ok(SqliteInbox { writer, readers })
+    }
+
+    /// Proves a reader can reach the file.
+    pub(crate) async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(|source| classify("checking the store is reachable", source))?;
+        Ok(())
+    }
+
+    /// Closes every connection; waits for one in use to be returned first.
+    pub(crate) async fn close(&self) {
+        self.writer.close().await;
+        self.readers.close().await;
+    }
+}
+
+// SQLite primary result codes (https://www.sqlite.org/rescode.html). An extended code carries
+// its primary code in the low byte.
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+const SQLITE_NOMEM: i32 = 7;
+const SQLITE_READONLY: i32 = 8;
+const SQLITE_INTERRUPT: i32 = 9;
+const SQLITE_IOERR: i32 = 10;
+const SQLITE_FULL: i32 = 13;
+const SQLITE_CANTOPEN: i32 = 14;
+const SQLITE_PROTOCOL: i32 = 15;
+
+/// Sorts a database error into "try later" and "broken", keeping it as the cause.
+pub(crate) fn classify(action: &'static str, source: sqlx::Error) -> StoreError {
+    if is_transient(&source) {
+        StoreError::Unavailable { action, source }
+    } else {
+        StoreError::Failed { action, source }
+    }
+}
+
+fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| {
+                matches!(
+                    code & 0xff,
+                    SQLITE_BUSY
+                        | SQLITE_LOCKED
+                        | SQLITE_NOMEM
+                        | SQLITE_READONLY
+                        | SQLITE_INTERRUPT
+                        | SQLITE_IOERR
+                        | SQLITE_FULL
+                        | SQLITE_CANTOPEN
+                        | SQLITE_PROTOCOL
+                )
+            }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;
