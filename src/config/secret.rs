@@ -29,7 +29,9 @@ pub enum SecretRef {
 /// Why a secret could not be read; names the config key so the operator knows what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error("{key}: environment variable {var} is not set; export it or point {key} at another source")]
+    #[error(
+        "{key}: environment variable {var} is not set; export it or point {key} at another source"
+    )]
     EnvMissing { key: String, var: String },
     #[error("{key}: cannot read secret file {path}: {source}")]
     FileUnreadable {
@@ -113,7 +115,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("s");
         std::fs::write(&path, "from-file\n").expect("write");
-        let secret = SecretRef::File { file: path }.resolve("k").expect("resolves");
+        let secret = SecretRef::File { file: path }
+            .resolve("k")
+            .expect("resolves");
         assert_eq!(secret.expose_secret(), "from-file");
     }
 
