@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{SecretEntry, VerificationConfigError};
 use super::keys::KeyRing;
-use super::mac::{credential_matches, credential_tag};
+use super::mac::credential_tag;
 use super::rejection::Rejection;
 use super::webhook::{Proof, UnverifiedWebhook};
 
@@ -80,11 +80,7 @@ impl BasicAuth {
         if !pair.contains(&b':') {
             return Err(malformed());
         }
-        let matched = self.keys.find(
-            now,
-            |tag| credential_matches(tag, &pair),
-            |tried| Rejection::BadCredentials { tried },
-        )?;
+        let matched = self.keys.find_credential(now, &pair)?;
         Ok(Proof {
             scheme: "basic",
             message_id: None,

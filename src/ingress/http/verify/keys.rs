@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 use super::config::{SecretEntry, VerificationConfigError};
+use super::mac::credential_matches;
 use super::rejection::Rejection;
 
 /// Which configured secret proved a delivery: its position in `secrets` and its label.
@@ -107,6 +108,20 @@ impl KeyRing {
         } else {
             Err(no_match(tried))
         }
+    }
+
+    /// The live secret whose credential digest matches `presented`, for schemes that send a
+    /// shared credential (basic auth, a static header) rather than a MAC.
+    pub(super) fn find_credential(
+        &self,
+        now: DateTime<Utc>,
+        presented: &[u8],
+    ) -> Result<MatchedSecret, Rejection> {
+        self.find(
+            now,
+            |tag| credential_matches(tag, presented),
+            |tried| Rejection::BadCredentials { tried },
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{SecretEntry, VerificationConfigError, header_name};
 use super::keys::KeyRing;
-use super::mac::{credential_matches, credential_tag};
+use super::mac::credential_tag;
 use super::rejection::Rejection;
 use super::webhook::{Proof, UnverifiedWebhook};
 
@@ -61,11 +61,7 @@ impl OktaHook {
         now: DateTime<Utc>,
     ) -> Result<Proof, Rejection> {
         let presented = req.required_header(&self.header)?;
-        let matched = self.keys.find(
-            now,
-            |tag| credential_matches(tag, presented),
-            |tried| Rejection::BadCredentials { tried },
-        )?;
+        let matched = self.keys.find_credential(now, presented)?;
         Ok(Proof {
             scheme: "okta",
             message_id: None,

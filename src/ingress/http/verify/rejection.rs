@@ -44,7 +44,7 @@ pub enum Rejection {
 
     /// The signature header held no signature this verifier can check.
     #[error(
-        "empty signature list in {header}: no v1 signature found \
+        "empty signature list in {header}: no signature this service can check \
          ({skipped} entries of other versions skipped)"
     )]
     EmptySignatureList { header: String, skipped: usize },
