@@ -4,6 +4,7 @@
 //! The crate is laid out by concern: `ingress` takes events in and proves where they came from,
 //! `store` keeps them durably, and `domain` holds the pure types the rest agrees on.
 
+pub mod clock;
 pub mod config;
 pub mod ingress;
 pub mod store;

@@ -1,0 +1,196 @@
+//! The secrets a source may currently sign with.
+//!
+//! Rotation means two or more secrets are valid at once: the sender switches when it switches,
+//! and the old one stops counting at its `expires_at`. Each resolved secret keeps its position
+//! and label so a verified delivery can say which one matched, for rotation metrics.
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
+
+use super::config::{SecretEntry, VerificationConfigError};
+use super::mac::credential_matches;
+use super::rejection::Rejection;
+
+/// Which configured secret proved a delivery: its position in `secrets` and its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedSecret {
+    index: usize,
+    label: Option<String>,
+}
+
+impl MatchedSecret {
+    /// Position in the source's `secrets` list, counting from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The entry's `label`, if the config gave one.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+}
+
+/// The label if there is one, else `secrets[i]`: a short name for metrics and logs.
+impl std::fmt::Display for MatchedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.label {
+            Some(label) => f.write_str(label),
+            None => write!(f, "secrets[{}]", self.index),
+        }
+    }
+}
+
+/// One resolved secret, already turned into the bytes its scheme compares with.
+#[derive(Debug)]
+struct Key {
+    matched: MatchedSecret,
+    /// First instant at which this secret no longer verifies.
+    expires_at: Option<DateTime<Utc>>,
+    material: SecretSlice<u8>,
+}
+
+/// All secrets of one source, in config order.
+#[derive(Debug)]
+pub(super) struct KeyRing {
+    keys: Vec<Key>,
+}
+
+impl KeyRing {
+    /// Resolves every entry and turns it into key material with `derive`, which receives the
+    /// secret and the config key naming it (for errors).
+    pub(super) fn resolve(
+        entries: &[SecretEntry],
+        key_prefix: &str,
+        derive: impl Fn(&SecretString, &str) -> Result<Vec<u8>, VerificationConfigError>,
+    ) -> Result<Self, VerificationConfigError> {
+        if entries.is_empty() {
+            return Err(VerificationConfigError::NoSecrets {
+                key: format!("{key_prefix}.secrets"),
+            });
+        }
+        let mut keys = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
+            let key = format!("{key_prefix}.secrets[{index}].secret");
+            let secret = entry.secret.resolve(&key)?;
+            let material = derive(&secret, &key)?;
+            keys.push(Key {
+                matched: MatchedSecret {
+                    index,
+                    label: entry.label.clone(),
+                },
+                expires_at: entry.expires_at,
+                material: SecretSlice::from(material),
+            });
+        }
+        Ok(Self { keys })
+    }
+
+    /// The first live secret (config order) for which `proves` holds. When none does, the
+    /// rejection comes from `no_match`, given how many live secrets were tried.
+    pub(super) fn find(
+        &self,
+        now: DateTime<Utc>,
+        mut proves: impl FnMut(&[u8]) -> bool,
+        no_match: impl FnOnce(usize) -> Rejection,
+    ) -> Result<MatchedSecret, Rejection> {
+        let mut tried = 0;
+        for key in &self.keys {
+            if key.expires_at.is_some_and(|expiry| now >= expiry) {
+                continue;
+            }
+            tried += 1;
+            if proves(key.material.expose_secret()) {
+                return Ok(key.matched.clone());
+            }
+        }
+        if tried == 0 {
+            Err(Rejection::NoLiveSecret)
+        } else {
+            Err(no_match(tried))
+        }
+    }
+
+    /// The live secret whose credential digest matches `presented`, for schemes that send a
+    /// shared credential (basic auth, a static header) rather than a MAC.
+    pub(super) fn find_credential(
+        &self,
+        now: DateTime<Utc>,
+        presented: &[u8],
+    ) -> Result<MatchedSecret, Rejection> {
+        self.find(
+            now,
+            |tag| credential_matches(tag, presented),
+            |tried| Rejection::BadCredentials { tried },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SecretRef;
+
+    fn entry(value: &str, label: Option<&str>, expires_at: Option<i64>) -> SecretEntry {
+        SecretEntry {
+            secret: SecretRef::Inline(SecretString::from(value)),
+            label: label.map(str::to_owned),
+            expires_at: expires_at.and_then(|s| DateTime::from_timestamp(s, 0)),
+        }
+    }
+
+    fn ring(entries: &[SecretEntry]) -> KeyRing {
+        KeyRing::resolve(entries, "src", |s, _| {
+            Ok(s.expose_secret().as_bytes().to_vec())
+        })
+        .unwrap()
+    }
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).unwrap()
+    }
+
+    fn no_match(tried: usize) -> Rejection {
+        Rejection::BadCredentials { tried }
+    }
+
+    #[test]
+    fn the_matching_secret_is_reported_by_position_and_label() {
+        let ring = ring(&[
+            entry("old", None, None),
+            entry("new", Some("2026-11"), None),
+        ]);
+        let matched = ring.find(at(0), |k| k == b"new", no_match).unwrap();
+        assert_eq!(matched.index(), 1);
+        assert_eq!(matched.label(), Some("2026-11"));
+        assert_eq!(matched.to_string(), "2026-11");
+        let matched = ring.find(at(0), |k| k == b"old", no_match).unwrap();
+        assert_eq!(matched.to_string(), "secrets[0]");
+    }
+
+    #[test]
+    fn a_secret_stops_counting_at_its_expiry_instant() {
+        let ring = ring(&[entry("old", None, Some(1_000)), entry("new", None, None)]);
+        assert!(ring.find(at(999), |k| k == b"old", no_match).is_ok());
+        assert_eq!(
+            ring.find(at(1_000), |k| k == b"old", no_match),
+            Err(Rejection::BadCredentials { tried: 1 })
+        );
+    }
+
+    #[test]
+    fn only_expired_secrets_is_its_own_rejection() {
+        let ring = ring(&[entry("old", None, Some(1_000))]);
+        assert_eq!(
+            ring.find(at(2_000), |_| true, no_match),
+            Err(Rejection::NoLiveSecret)
+        );
+    }
+
+    #[test]
+    fn an_empty_secret_list_is_a_config_error_naming_the_key() {
+        let err = KeyRing::resolve(&[], "sources.hr.verification", |_, _| Ok(vec![]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("sources.hr.verification.secrets:"), "{err}");
+    }
+}
