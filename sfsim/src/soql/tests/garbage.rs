@@ -115,19 +115,14 @@ fn assert_no_panic_and_salesforce_codes(text: &str) {
 #[test]
 fn random_pieces_never_panic_and_fail_only_as_malformed() {
     let mut rng = ChaCha8Rng::seed_from_u64(0x0050_514c);
-    let mut parsed = 0;
     for _ in 0..3000 {
         let len = rng.gen_range(0..14);
         let text: String = (0..len)
             .map(|_| *PIECES.choose(&mut rng).unwrap_or(&" "))
             .collect::<Vec<_>>()
             .join(if rng.gen_bool(0.8) { " " } else { "" });
-        if parse(&text).is_ok() {
-            parsed += 1;
-        }
         assert_no_panic_and_salesforce_codes(&text);
     }
-    assert!(parsed < 3000);
 }
 
 #[test]
