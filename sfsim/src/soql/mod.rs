@@ -1,6 +1,37 @@
 //! SOQL, the subset provisioning needs: parsed with a real grammar, executed over the org's records.
 //!
 //! The executor reads records through [`DataSource`], so it knows nothing of how the org stores them.
+//!
+//! The path of a query: [`parse`] (syntax only, `MALFORMED_QUERY`) → [`execute`] (names and
+//! literal types checked against the org's schema, then records filtered, ordered, cut by
+//! OFFSET/LIMIT and shaped as the REST API prints them) → [`paginate`] (batches of at most
+//! [`MAX_BATCH_SIZE`] for `nextRecordsUrl`). Module by module: `soql.pest` the grammar, `parse`
+//! the AST builder, `ast` the query shape, `literal` string escapes and LIKE patterns, `plan`
+//! and `check` the schema checks, `typed` and `eval` comparisons, `execute` ordering and
+//! projection, `page` batches, `error` Salesforce's message shapes.
+
+mod ast;
+mod check;
+mod error;
+mod eval;
+mod execute;
+mod literal;
+mod page;
+mod parse;
+mod plan;
+#[cfg(test)]
+mod tests;
+mod typed;
+
+pub use ast::{
+    Comparison, Condition, Count, FieldPath, Literal, LiteralValue, Name, Operator, OrderItem,
+    Query, RelativeDate, Selection,
+};
+pub use execute::{QueryResult, check, execute, execute_at};
+pub use literal::LikePattern;
+pub use page::{MAX_BATCH_SIZE, MIN_BATCH_SIZE, batch_size, paginate};
+pub use parse::parse;
+pub use plan::{MAX_OFFSET, MAX_RELATIONSHIP_DEPTH};
 
 use crate::record::Record;
 use crate::schema::ObjectDef;

@@ -1,0 +1,170 @@
+//! Reading literal text the way Salesforce does: string escapes, LIKE patterns and timestamps.
+
+use chrono::{DateTime, FixedOffset};
+
+/// One step of a LIKE pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// One character, already lower-cased.
+    Char(char),
+    /// `_`: exactly one character.
+    One,
+    /// `%`: any run of characters, empty included.
+    Many,
+}
+
+/// A LIKE pattern. Salesforce matches LIKE case-insensitively, with `%` and `_` as wildcards and
+/// `\%` / `\_` as the literal characters.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LikePattern {
+    steps: Vec<Step>,
+}
+
+impl LikePattern {
+    /// Whether `text` matches the whole pattern. Greedy with one back-track point per `%`, so a
+    /// hostile pattern costs at most text × pattern steps, never exponential time.
+    pub fn matches(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+        let steps = &self.steps;
+        let (mut t, mut p) = (0usize, 0usize);
+        let mut resume: Option<(usize, usize)> = None;
+        while t < chars.len() {
+            match steps.get(p) {
+                Some(Step::Many) => {
+                    resume = Some((p, t));
+                    p += 1;
+                }
+                Some(Step::One) => {
+                    t += 1;
+                    p += 1;
+                }
+                Some(Step::Char(c)) if *c == chars[t] => {
+                    t += 1;
+                    p += 1;
+                }
+                _ => match resume {
+                    Some((star, from)) => {
+                        p = star + 1;
+                        t = from + 1;
+                        resume = Some((star, from + 1));
+                    }
+                    None => return false,
+                },
+            }
+        }
+        steps[p.min(steps.len())..].iter().all(|s| *s == Step::Many)
+    }
+}
+
+/// Decodes the body of a quoted SOQL string (between the quotes) into its value and its reading
+/// as a LIKE pattern. The grammar admits only the escapes Salesforce lists, so every backslash
+/// here starts a valid escape. `\%` and `\_` decode to the bare character in both readings;
+/// only the pattern tells them apart from the wildcards.
+pub fn decode_string(body: &str) -> (String, LikePattern) {
+    let mut value = String::with_capacity(body.len());
+    let mut steps = Vec::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            steps.push(match c {
+                '%' => Step::Many,
+                '_' => Step::One,
+                other => Step::Char(other),
+            });
+            continue;
+        }
+        let Some(escaped) = chars.next() else {
+            value.push('\\');
+            steps.push(Step::Char('\\'));
+            break;
+        };
+        let decoded = match escaped {
+            'n' | 'N' => '\n',
+            'r' | 'R' => '\r',
+            't' | 'T' => '\t',
+            'b' | 'B' => '\u{8}',
+            'f' | 'F' => '\u{c}',
+            other => other,
+        };
+        value.push(decoded);
+        steps.push(Step::Char(decoded));
+    }
+    let steps = steps
+        .into_iter()
+        .flat_map(|s| match s {
+            Step::Char(c) => c.to_lowercase().map(Step::Char).collect::<Vec<_>>(),
+            other => vec![other],
+        })
+        .collect();
+    (value, LikePattern { steps })
+}
+
+/// Parses the timestamp forms Salesforce writes and accepts: `2026-01-31T18:42:00Z`,
+/// `…+01:00`, `…-0500` and `….000+0000` (the REST API's own output form).
+pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    let normalised = if let Some(head) = text.strip_suffix(['Z', 'z']) {
+        format!("{head}+00:00")
+    } else {
+        let split = text.len().checked_sub(5)?;
+        let (head, zone) = (text.get(..split)?, text.get(split..)?);
+        let bare_offset =
+            zone.starts_with(['+', '-']) && zone[1..].bytes().all(|b| b.is_ascii_digit());
+        if bare_offset {
+            format!("{head}{}:{}", &zone[..3], &zone[3..])
+        } else {
+            text.to_owned()
+        }
+    };
+    DateTime::parse_from_rfc3339(&normalised).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(body: &str) -> LikePattern {
+        decode_string(body).1
+    }
+
+    #[test]
+    fn percent_matches_any_run_and_underscore_one_character() {
+        assert!(pattern("ad%").matches("Ada Lovelace"));
+        assert!(pattern("%lace").matches("Ada Lovelace"));
+        assert!(pattern("%LOVE%").matches("Ada Lovelace"));
+        assert!(pattern("a_a%").matches("Ada"));
+        assert!(!pattern("a_a").matches("Adda"));
+        assert!(pattern("%").matches(""));
+        assert!(!pattern("_").matches(""));
+        assert!(pattern("%a%b%c").matches("xxaxxbxxbxc"));
+        assert!(!pattern("%a%b%c").matches("xxaxxbxxbx"));
+    }
+
+    #[test]
+    fn escaped_wildcards_match_only_themselves() {
+        assert!(pattern(r"100\%").matches("100%"));
+        assert!(!pattern(r"100\%").matches("1000"));
+        assert!(pattern(r"a\_b").matches("a_b"));
+        assert!(!pattern(r"a\_b").matches("axb"));
+    }
+
+    #[test]
+    fn string_escapes_decode_as_salesforce_lists_them() {
+        assert_eq!(decode_string(r"O\'Brien").0, "O'Brien");
+        assert_eq!(decode_string(r"back\\slash").0, r"back\slash");
+        assert_eq!(decode_string(r"two\nlines\ttab").0, "two\nlines\ttab");
+        assert_eq!(decode_string(r#"say \"hi\""#).0, "say \"hi\"");
+    }
+
+    #[test]
+    fn timestamps_parse_in_every_offset_form() {
+        let utc = parse_datetime("2026-01-31T18:42:00Z").unwrap();
+        assert_eq!(parse_datetime("2026-01-31T19:42:00+01:00").unwrap(), utc);
+        assert_eq!(parse_datetime("2026-01-31T18:42:00.000+0000").unwrap(), utc);
+        assert_eq!(parse_datetime("2026-01-31T13:42:00-0500").unwrap(), utc);
+        assert!(parse_datetime("2026-02-31T18:42:00Z").is_none());
+        assert!(parse_datetime("nonsense").is_none());
+        assert!(parse_datetime("é").is_none());
+    }
+}
