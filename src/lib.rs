@@ -2,9 +2,15 @@
 //! again, driven by signed webhooks and Kafka events.
 //!
 //! The crate is laid out by concern: `ingress` takes events in and proves where they came from,
-//! `store` keeps them durably, and `domain` holds the pure types the rest agrees on.
+//! `store` keeps them durably, `domain` holds the pure types the rest agrees on, and `config`,
+//! `cli`, `startup` and `telemetry` make it a service.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod ingress;
+pub mod lifecycle;
+pub mod startup;
 pub mod store;
+pub mod telemetry;

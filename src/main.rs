@@ -1,1 +1,7 @@
-fn main() {}
+//! The `gatehouse` command; everything lives in the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    gatehouse::cli::Cli::parse().run()
+}

@@ -1,5 +1,81 @@
 //! Configuration: one TOML file plus `GATEHOUSE_…` environment overrides, validated at start-up.
+//!
+//! Layering, later wins: built-in defaults → the TOML file → environment variables named
+//! `GATEHOUSE_` + the key path in capitals with `__` between levels (`GATEHOUSE_SERVICE__LISTEN`,
+//! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
+mod load;
+pub mod salesforce;
 pub mod secret;
+pub mod service;
+pub mod source;
+pub mod store;
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{ConfigError, Problem};
+pub use salesforce::{SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
+pub use service::ServiceConfig;
+pub use source::{BodyFormat, Locator, SourceConfig};
+pub use store::StoreConfig;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub service: ServiceConfig,
+    #[serde(default)]
+    pub store: StoreConfig,
+    /// The org to provision into; required.
+    #[serde(default)]
+    pub salesforce: Option<SalesforceConfig>,
+    #[serde(default)]
+    pub admin: AdminConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+    /// Senders of events, by name. The name is the last segment of the webhook URL.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceConfig>,
+}
+
+/// `[admin]`: the operators' HTTP endpoints.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Bearer token that operators present; with none configured the admin endpoints are off.
+    #[serde(default)]
+    pub token: Option<SecretRef>,
+}
+
+/// `[log]`: how Gatehouse writes its log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `auto` (JSON lines unless the output is a terminal), `json` or `text`.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `gatehouse=debug,actix_web=info`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Auto,
+            level: "info".to_owned(),
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Auto,
+    Json,
+    Text,
+}

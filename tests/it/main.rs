@@ -1,1 +1,9 @@
+//! Gatehouse's integration tests: the service started on port 0 with a settable clock, driven
+//! over HTTP like its senders and operators drive it.
 
+mod cli;
+mod health;
+mod inbox;
+mod schemes;
+mod support;
+mod webhooks;

@@ -1,0 +1,76 @@
+//! The command line: `gatehouse serve`, `check-config`, `demo`.
+
+mod check_config;
+mod demo;
+mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Gatehouse admits external people into a Salesforce Experience Cloud site and shows them out
+/// again, driven by signed webhooks and Kafka events from HR systems and partner portals.
+#[derive(Debug, Parser)]
+#[command(name = "gatehouse", version, propagate_version = true)]
+#[command(
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n\nDocs: README.md and docs/ in the source tree."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service: receive signed webhooks, keep them durably, answer health checks.
+    #[command(
+        after_help = "Example:\n  gatehouse serve --config examples/quickstart.toml\n\nStops gracefully on SIGTERM or Ctrl-C: /readyz turns 503, in-flight requests finish, then it exits 0.\nEvery key of the config can be overridden by GATEHOUSE_<KEY> with __ between levels,\ne.g. GATEHOUSE_SERVICE__LISTEN=0.0.0.0:8080."
+    )]
+    Serve {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Address to listen on, overriding service.listen (e.g. 0.0.0.0:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// Validate a config and print the effective settings with secrets redacted.
+    #[command(
+        after_help = "Exits 0 when the config is valid, 1 with every problem listed (each naming its key) when not.\nThe printed config includes GATEHOUSE_* environment overrides, so run it where the service will run."
+    )]
+    CheckConfig {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Run a self-contained demonstration: the service on a temporary embedded store plus the
+    /// simulated Salesforce org, fed sample signed webhooks, printing what happened to each.
+    #[command(
+        after_help = "Needs nothing else: no Kafka, no database, no Salesforce org. Exits non-zero if any step does not do what it should."
+    )]
+    Demo {
+        /// Keep the demo's data folder instead of deleting it at the end, and print its path.
+        #[arg(long)]
+        keep: bool,
+    },
+}
+
+/// The `--config` argument shared by the commands that read a config.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// Path of the TOML config file. `GATEHOUSE_*` environment variables override its keys.
+    #[arg(long, short = 'c', env = "GATEHOUSE_CONFIG", value_name = "FILE")]
+    pub config: PathBuf,
+}
+
+impl Cli {
+    /// Runs the chosen command and returns the process exit code.
+    pub fn run(self) -> ExitCode {
+        match self.command {
+            Command::Serve { config, listen } => serve::run(&config.config, listen),
+            Command::CheckConfig { config } => check_config::run(&config.config),
+            Command::Demo { keep } => demo::run(keep),
+        }
+    }
+}

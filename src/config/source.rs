@@ -1,0 +1,95 @@
+//! Sources: the named senders of events, each with its body format and signature scheme.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingress::http::verify::VerificationConfig;
+
+/// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// What this sender is, for people reading the config.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The body format the sender uses; anything else is refused with 415.
+    #[serde(default)]
+    pub format: BodyFormat,
+    /// Where the sender puts its event id, the key that makes redelivery harmless. When unset,
+    /// the signature scheme's own id is used (Standard Webhooks' `webhook-id`), else a SHA-256
+    /// of the raw body — the right choice for senders that give no id (BambooHR, HiBob).
+    #[serde(default)]
+    pub event_id: Option<Locator>,
+    /// Where the sender puts the time the event happened, used to order events of one person.
+    #[serde(default)]
+    pub event_time: Option<Locator>,
+    /// How the sender proves a request is theirs.
+    pub verification: VerificationConfig,
+}
+
+/// The body format a source sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyFormat {
+    /// `application/json` (or any `+json` type).
+    #[default]
+    Json,
+    /// SOAP XML, as Workday's outbound messages send (`text/xml`, `application/soap+xml`).
+    SoapXml,
+}
+
+impl BodyFormat {
+    /// Whether a request's `Content-Type` (media type only, parameters ignored) fits this format.
+    pub fn accepts(self, content_type: &str) -> bool {
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match self {
+            BodyFormat::Json => media == "application/json" || media.ends_with("+json"),
+            BodyFormat::SoapXml => {
+                media == "text/xml" || media == "application/soap+xml" || media == "application/xml"
+            }
+        }
+    }
+
+    /// The media type to tell a sender that got it wrong.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BodyFormat::Json => "application/json",
+            BodyFormat::SoapXml => "text/xml or application/soap+xml",
+        }
+    }
+}
+
+/// Where in a request a value is found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, untagged)]
+pub enum Locator {
+    /// In this HTTP header, e.g. `{ header = "Greenhouse-Event-ID" }`.
+    Header { header: String },
+    /// In the JSON body at this JSON Pointer (RFC 6901), e.g. `{ json_pointer = "/uuid" }`.
+    Body { json_pointer: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_format_accepts_json_media_types_with_parameters() {
+        assert!(BodyFormat::Json.accepts("application/json"));
+        assert!(BodyFormat::Json.accepts("Application/JSON; charset=utf-8"));
+        assert!(BodyFormat::Json.accepts("application/cloudevents+json"));
+        assert!(!BodyFormat::Json.accepts("text/plain"));
+        assert!(!BodyFormat::Json.accepts(""));
+    }
+
+    #[test]
+    fn soap_format_accepts_xml_media_types_only() {
+        assert!(BodyFormat::SoapXml.accepts("text/xml; charset=UTF-8"));
+        assert!(BodyFormat::SoapXml.accepts("application/soap+xml"));
+        assert!(!BodyFormat::SoapXml.accepts("application/json"));
+    }
+}

@@ -1,0 +1,61 @@
+//! Refusals as RFC 9457 problem details (`application/problem+json`), each with a reason the
+//! sender can act on and a stable `type` that operators can count and look up in docs/problems.md.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// A refused request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, e.g. `urn:gatehouse:problem:bad-signature`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind.
+    pub title: &'static str,
+    pub status: u16,
+    /// What went wrong with this request and how to fix it.
+    pub detail: String,
+    /// The machine-readable reason, also the `reason` label of the rejection metric.
+    pub reason: &'static str,
+    #[serde(skip)]
+    pub code: StatusCode,
+}
+
+impl Problem {
+    /// A problem of the given status, reason code and human detail.
+    pub fn new(
+        code: StatusCode,
+        reason: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Problem {
+            kind: format!("urn:gatehouse:problem:{}", reason.replace('_', "-")),
+            title,
+            status: code.as_u16(),
+            detail: detail.into(),
+            reason,
+            code,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.reason, self.detail)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.code
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = serde_json::to_vec(self).unwrap_or_default();
+        HttpResponse::build(self.code)
+            .content_type("application/problem+json")
+            .body(body)
+    }
+}

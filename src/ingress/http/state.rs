@@ -1,0 +1,71 @@
+//! What the HTTP handlers share: the configured sources with their verifiers, the store, the clock.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::{ConfigError, Problem as ConfigProblem, Settings, SourceConfig};
+use crate::ingress::http::verify::Verifier;
+use crate::lifecycle::Lifecycle;
+use crate::store::Store;
+
+/// One source, ready to receive: its settings and its built verifier.
+pub struct Source {
+    pub name: String,
+    pub config: SourceConfig,
+    pub verifier: Verifier,
+}
+
+/// Shared by every webhook and health handler (`web::Data<Ingress>`).
+pub struct Ingress {
+    pub sources: HashMap<String, Source>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub lifecycle: Arc<Lifecycle>,
+    pub max_body_bytes: usize,
+}
+
+impl Ingress {
+    /// Builds every source's verifier from the settings; fails with every problem found.
+    pub fn new(
+        settings: &Settings,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        lifecycle: Arc<Lifecycle>,
+    ) -> Result<Ingress, ConfigError> {
+        let mut sources = HashMap::new();
+        let mut problems = Vec::new();
+        for (name, config) in &settings.sources {
+            let key = format!("sources.{name}.verification");
+            match config.verification.build(&key) {
+                Ok(verifier) => {
+                    sources.insert(
+                        name.clone(),
+                        Source {
+                            name: name.clone(),
+                            config: config.clone(),
+                            verifier,
+                        },
+                    );
+                }
+                Err(e) => problems.push(ConfigProblem {
+                    key,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError {
+                file: None,
+                problems,
+            });
+        }
+        Ok(Ingress {
+            sources,
+            store,
+            clock,
+            lifecycle,
+            max_body_bytes: settings.service.max_body_bytes,
+        })
+    }
+}

@@ -1,0 +1,307 @@
+//! `POST /v1/webhooks/{source}`: verify, then keep durably, then answer.
+//!
+//! Order matters: the raw body is read (bounded), the signature is checked over exactly those
+//! bytes, and only then is anything parsed. Nothing is written for a refused request; an
+//! accepted one is durable in the inbox before the 202 goes out.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use futures::StreamExt;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::problem::Problem;
+use super::state::{Ingress, Source};
+use super::verify::{UnverifiedWebhook, VerifiedWebhook};
+use crate::config::{BodyFormat, Locator};
+use crate::store::{KeyOrigin, NewEvent};
+
+/// Receives one signed delivery from a configured source.
+#[post("/v1/webhooks/{source}")]
+pub async fn receive(
+    path: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<Ingress>,
+) -> Result<HttpResponse, Problem> {
+    let name = path.into_inner();
+    let result = accept(&name, &request, payload, &state).await;
+    if let Err(problem) = &result {
+        tracing::warn!(
+            source = %name,
+            status = problem.status,
+            reason = problem.reason,
+            detail = %problem.detail,
+            "webhook refused"
+        );
+    }
+    result
+}
+
+async fn accept(
+    name: &str,
+    request: &HttpRequest,
+    payload: web::Payload,
+    state: &Ingress,
+) -> Result<HttpResponse, Problem> {
+    let source = source(state, name)?;
+    let body = read_body(request, payload, state.max_body_bytes).await?;
+    let content_type = content_type(request);
+    if !source.config.format.accepts(&content_type) {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported content type",
+            format!(
+                "source '{name}' sends {}; this request has Content-Type '{content_type}'",
+                source.config.format.media_type()
+            ),
+        ));
+    }
+    let unverified =
+        UnverifiedWebhook::from_header_map(request.method().clone(), request.headers(), body);
+    let verified = source
+        .verifier
+        .verify(unverified, state.clock.now())
+        .map_err(|rejection| {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                rejection.reason_code(),
+                "Signature not verified",
+                rejection.to_string(),
+            )
+        })?;
+    let parsed = parse(source, &verified)?;
+    let (dedupe_key, key_origin) = dedupe_key(source, &verified, parsed.as_ref())?;
+    let source_time = parsed
+        .as_ref()
+        .and_then(|body| event_time(source, &verified, body));
+    let event = NewEvent {
+        source: name.to_owned(),
+        dedupe_key,
+        key_origin,
+        received_at: state.clock.now(),
+        source_time,
+        content_type,
+        traceparent: verified
+            .header("traceparent")
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .map(str::to_owned),
+        body: verified.into_body().to_vec(),
+    };
+    let receipt = state.store.accept(event).await.map_err(|e| {
+        tracing::error!(source = %name, error = %e, "inbox write failed");
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "Event not stored",
+            "the event could not be stored durably and was not accepted; retry later",
+        )
+    })?;
+    let status = if receipt.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    tracing::info!(
+        source = %name,
+        event_id = receipt.event_id.as_str(),
+        duplicate = receipt.duplicate,
+        key_origin = key_origin.as_str(),
+        "webhook accepted"
+    );
+    Ok(HttpResponse::build(status).json(json!({
+        "event_id": receipt.event_id.as_str(),
+        "status": receipt.status.as_str(),
+    })))
+}
+
+/// Okta's one-time verification request when an event hook is registered.
+#[get("/v1/webhooks/{source}")]
+pub async fn okta_challenge(
+    path: web::Path<String>,
+    request: HttpRequest,
+    state: web::Data<Ingress>,
+) -> Result<HttpResponse, Problem> {
+    let name = path.into_inner();
+    let source = source(&state, &name)?;
+    let unverified = UnverifiedWebhook::from_header_map(
+        request.method().clone(),
+        request.headers(),
+        Bytes::new(),
+    );
+    match source.verifier.answer_okta_challenge(&unverified) {
+        Ok(answer) => Ok(HttpResponse::Ok().json(answer)),
+        Err(rejection) if !source.verifier.takes_okta_challenge() => Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "Method not allowed",
+            format!("source '{name}' receives events with POST; {rejection}"),
+        )),
+        Err(rejection) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            rejection.reason_code(),
+            "Verification challenge not answered",
+            rejection.to_string(),
+        )),
+    }
+}
+
+fn source<'a>(state: &'a Ingress, name: &str) -> Result<&'a Source, Problem> {
+    state.sources.get(name).ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "unknown_source",
+            "Unknown source",
+            format!("no source named '{name}' is configured; check the URL (/v1/webhooks/SOURCE)"),
+        )
+    })
+}
+
+fn content_type(request: &HttpRequest) -> String {
+    request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn too_large(limit: usize) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "Body too large",
+        format!("the body exceeds {limit} bytes, the limit for webhooks (service.max_body_bytes)"),
+    )
+}
+
+/// Reads the raw body, refusing as soon as it passes the limit (and before reading at all when
+/// `Content-Length` already says so).
+async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Bytes, Problem> {
+    let declared = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                "Body not readable",
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parses a JSON body after verification; XML bodies are kept as they are.
+fn parse(source: &Source, webhook: &VerifiedWebhook) -> Result<Option<Value>, Problem> {
+    match source.config.format {
+        BodyFormat::SoapXml => {
+            if webhook.body().iter().all(u8::is_ascii_whitespace) {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_body",
+                    "Malformed body",
+                    "the body is empty; a SOAP message was expected",
+                ));
+            }
+            Ok(None)
+        }
+        BodyFormat::Json => serde_json::from_slice(webhook.body())
+            .map(Some)
+            .map_err(|e| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    "Malformed JSON",
+                    format!("the body is not valid JSON: {e}"),
+                )
+            }),
+    }
+}
+
+/// The key that makes a redelivery a duplicate: the configured event id, else the scheme's
+/// message id, else a hash of the raw body.
+fn dedupe_key(
+    source: &Source,
+    webhook: &VerifiedWebhook,
+    body: Option<&Value>,
+) -> Result<(String, KeyOrigin), Problem> {
+    match &source.config.event_id {
+        Some(locator) => {
+            let value = locate(locator, webhook, body).ok_or_else(|| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "missing_event_id",
+                    "Event id missing",
+                    format!(
+                        "source '{}' puts its event id {}; this request has none there",
+                        source.name,
+                        describe(locator)
+                    ),
+                )
+            })?;
+            let origin = match locator {
+                Locator::Header { .. } => KeyOrigin::Header,
+                Locator::Body { .. } => KeyOrigin::Body,
+            };
+            Ok((value, origin))
+        }
+        None => match webhook.message_id() {
+            Some(id) => Ok((id.to_owned(), KeyOrigin::Header)),
+            None => Ok((
+                format!("sha256:{}", hex::encode(Sha256::digest(webhook.body()))),
+                KeyOrigin::ContentHash,
+            )),
+        },
+    }
+}
+
+fn event_time(
+    source: &Source,
+    webhook: &VerifiedWebhook,
+    body: &Value,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = locate(source.config.event_time.as_ref()?, webhook, Some(body))?;
+    crate::domain::time::parse_instant(&text)
+}
+
+fn locate(locator: &Locator, webhook: &VerifiedWebhook, body: Option<&Value>) -> Option<String> {
+    let text = match locator {
+        Locator::Header { header } => std::str::from_utf8(webhook.header(header)?)
+            .ok()?
+            .trim()
+            .to_owned(),
+        Locator::Body { json_pointer } => match body?.pointer(json_pointer)? {
+            Value::String(s) => s.trim().to_owned(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        },
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+fn describe(locator: &Locator) -> String {
+    match locator {
+        Locator::Header { header } => format!("in the {header} header"),
+        Locator::Body { json_pointer } => format!("in the body at {json_pointer}"),
+    }
+}
