@@ -1,3 +1,19 @@
 //! Pure domain types and rules: no I/O here.
+//!
+//! A [`SubjectKey`] names one external person; an [`Intent`] is what should be true of them;
+//! a [`Command`] carries an intent with its origin through the queue; an [`Outcome`] says how
+//! it ended, exactly once.
 
+pub mod command;
+pub mod intent;
+pub mod outcome;
+pub mod subject;
 pub mod time;
+
+pub use command::{Command, CommandId, Origin};
+pub use intent::{
+    AccountRef, ContactFields, Deprovision, DeprovisionMode, Intent, PortalRoleLevel, Provision,
+    UserFields, WelcomeEmail,
+};
+pub use outcome::{LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds};
+pub use subject::{SubjectKey, SubjectKeyError};
