@@ -1,0 +1,88 @@
+//! Load generator for webhook ingest: Gatehouse's verify + durable insert, side by side with a
+//! bare actix-web endpoint and with bare endpoints that only do the SQLite insert, in one run.
+//!
+//! ```sh
+//! cargo bench --bench ingest_load                      # defaults: 20000 requests, 64 connections
+//! cargo bench --bench ingest_load -- --requests 50000 --connections 128 --rate 2000 --seconds 5
+//! ```
+//!
+//! Every request is uniquely signed before timing starts, so the generator measures the server,
+//! not the signing. Results are ratios against the bare endpoint measured in the same run: the
+//! machine is shared and absolute numbers drift.
+
+mod load;
+mod targets;
+
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Webhook ingest load generator.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Requests per closed-loop run.
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Concurrent connections in the closed-loop runs.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Request rate of the open-loop latency run (requests per second).
+    #[arg(long, default_value_t = 2_000)]
+    rate: u64,
+    /// Length of the open-loop latency run.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Accepted for compatibility with `cargo bench`, which passes it.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    println!(
+        "ingest load: {} requests x {} connections per target; latency at {}/s for {} s",
+        args.requests, args.connections, args.rate, args.seconds
+    );
+    let targets = targets::start_all(dir.path()).await?;
+    let mut rows = Vec::new();
+    for target in &targets {
+        let requests = target.prepare(args.requests);
+        let closed = load::closed_loop(requests, args.connections).await?;
+        let rate_requests = target.prepare((args.rate * args.seconds) as usize);
+        let open = load::open_loop(rate_requests, args.rate).await?;
+        rows.push((target.name, closed, open));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let bare = rows.first().map(|r| r.1.throughput).unwrap_or(1.0);
+    println!(
+        "\n| target | req/s (closed loop) | vs bare | p50 ms | p99 ms | errors | p50 ms @{}/s | p99 ms @{}/s | errors @{}/s |",
+        args.rate, args.rate, args.rate
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, closed, open) in &rows {
+        println!(
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} |",
+            closed.throughput,
+            closed.throughput / bare,
+            closed.p50_ms,
+            closed.p99_ms,
+            closed.errors,
+            open.p50_ms,
+            open.p99_ms,
+            open.errors
+        );
+    }
+    for target in targets {
+        target.stop().await;
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! The servers under load: a bare endpoint, bare SQLite inserts, and Gatehouse's ingest.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use gatehouse::clock::SystemClock;
+use gatehouse::config::Settings;
+use gatehouse::startup::{Application, Shutdown};
+use gatehouse::store::{KeyOrigin, NewEvent, SqliteOptions, Store};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::load::Prepared;
+
+const SECRET: &str = "whsec_bG9hZC1nZW5lcmF0b3Itc2VjcmV0LWZvci1iZW5jaA==";
+
+/// How a target signs (or does not sign) its requests.
+enum Signing {
+    None,
+    StandardWebhooks,
+}
+
+/// One server under load.
+pub struct Target {
+    pub name: &'static str,
+    url: String,
+    signing: Signing,
+    stop: Stop,
+}
+
+enum Stop {
+    Bare(actix_web::dev::ServerHandle, Option<Store>),
+    Gatehouse(Shutdown, tokio::task::JoinHandle<anyhow::Result<()>>),
+}
+
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+impl Target {
+    /// `count` requests, each with a unique id and, for Gatehouse, its own signature.
+    pub fn prepare(&self, count: usize) -> Vec<Prepared> {
+        let now = chrono::Utc::now().timestamp();
+        (0..count)
+            .map(|_| {
+                let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+                let id = format!("msg_load_{n}");
+                let body = format!(
+                    r#"{{"type":"partner.user.signed_up","id":"evt_{n}","occurred_at":"2026-11-27T10:00:00Z","data":{{"partner_id":"P-100","user":{{"id":"u-{n}","email":"person{n}@partner.example","first_name":"Load","last_name":"Test"}}}}}}"#
+                );
+                let mut headers = vec![
+                    ("content-type".to_owned(), "application/json".to_owned()),
+                    ("webhook-id".to_owned(), id.clone()),
+                ];
+                if let Signing::StandardWebhooks = self.signing {
+                    headers.push(("webhook-timestamp".to_owned(), now.to_string()));
+                    headers.push(("webhook-signature".to_owned(), sign(&id, now, body.as_bytes())));
+                }
+                Prepared {
+                    url: self.url.clone(),
+                    headers,
+                    body: body.into(),
+                }
+            })
+            .collect()
+    }
+
+    pub async fn stop(self) {
+        match self.stop {
+            Stop::Bare(handle, store) => {
+                handle.stop(true).await;
+                if let Some(store) = store {
+                    store.close().await;
+                }
+            }
+            Stop::Gatehouse(shutdown, task) => {
+                shutdown.stop().await;
+                let _ = task.await;
+            }
+        }
+    }
+}
+
+fn sign(id: &str, ts: i64, body: &[u8]) -> String {
+    let key = STANDARD
+        .decode(SECRET.trim_start_matches("whsec_"))
+        .unwrap_or_default();
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else {
+        return String::new();
+    };
+    mac.update(format!("{id}.{ts}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+/// Starts every target on its own loopback port.
+pub async fn start_all(dir: &Path) -> anyhow::Result<Vec<Target>> {
+    let one_sync = Store::open_sqlite(
+        &dir.join("one-sync.db"),
+        SqliteOptions {
+            max_batch: 1,
+            ..SqliteOptions::default()
+        },
+    )
+    .await?;
+    let grouped = Store::open_sqlite(&dir.join("grouped.db"), SqliteOptions::default()).await?;
+    Ok(vec![
+        bare("bare actix-web endpoint (no work)", None)?,
+        bare(
+            "bare endpoint + SQLite insert, one sync per event",
+            Some(one_sync),
+        )?,
+        bare("bare endpoint + SQLite insert, group commit", Some(grouped))?,
+        gatehouse(dir).await?,
+    ])
+}
+
+fn bare(name: &'static str, store: Option<Store>) -> anyhow::Result<Target> {
+    let data = web::Data::new(store.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/v1/webhooks/{source}", web::post().to(bare_handler))
+    })
+    .workers(2)
+    .disable_signals()
+    .bind(("127.0.0.1", 0))?;
+    let addr: SocketAddr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(Target {
+        name,
+        url: format!("http://{addr}/v1/webhooks/bench"),
+        signing: Signing::None,
+        stop: Stop::Bare(handle, store),
+    })
+}
+
+async fn bare_handler(
+    request: HttpRequest,
+    body: web::Bytes,
+    store: web::Data<Option<Store>>,
+) -> HttpResponse {
+    let Some(store) = store.get_ref() else {
+        return HttpResponse::Accepted()
+            .json(serde_json::json!({"event_id": "evt_bare", "status": "accepted"}));
+    };
+    let id = request
+        .headers()
+        .get("webhook-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("missing")
+        .to_owned();
+    let event = NewEvent {
+        source: "bench".to_owned(),
+        dedupe_key: id,
+        key_origin: KeyOrigin::Header,
+        received_at: chrono::Utc::now(),
+        source_time: None,
+        content_type: "application/json".to_owned(),
+        body: body.to_vec(),
+        traceparent: None,
+    };
+    match store.accept(event).await {
+        Ok(receipt) => HttpResponse::Accepted().json(serde_json::json!({
+            "event_id": receipt.event_id.as_str(),
+            "status": receipt.status.as_str(),
+        })),
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
+}
+
+async fn gatehouse(dir: &Path) -> anyhow::Result<Target> {
+    let config = format!(
+        r#"
+[service]
+listen = "127.0.0.1:0"
+workers = 2
+[store]
+kind = "sqlite"
+path = "{}"
+[log]
+level = "warn"
+[salesforce]
+org = "simulated"
+[sources.bench.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{SECRET}" }}]
+"#,
+        dir.join("gatehouse.db").display()
+    );
+    let settings = Settings::from_toml(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let app = Application::build(&settings, Arc::new(SystemClock)).await?;
+    let url = format!("http://127.0.0.1:{}/v1/webhooks/bench", app.port());
+    let shutdown = app.shutdown();
+    let task = tokio::spawn(app.run_until_stopped());
+    Ok(Target {
+        name: "gatehouse ingest (verify + group-committed insert)",
+        url,
+        signing: Signing::StandardWebhooks,
+        stop: Stop::Gatehouse(shutdown, task),
+    })
+}
