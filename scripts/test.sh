@@ -21,9 +21,17 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "benchmarks compile (they are run by hand: see BENCHMARKS.md)"
+cargo bench --workspace --locked --no-run
+
 step "tests"
 if command -v cargo-nextest >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "${filter[@]}"
 else
   cargo test --workspace --locked --no-fail-fast "${filter[@]}"
+fi
+
+if [[ ${#filter[@]} -eq 0 ]]; then
+  step "interoperability with other ecosystems' libraries"
+  scripts/interop.sh
 fi

@@ -1,0 +1,3 @@
+//! The engine: from accepted events to converged Salesforce state.
+
+pub mod plan;
