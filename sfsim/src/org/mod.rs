@@ -1,22 +1,150 @@
 //! The org: its records and the rules Salesforce enforces on them.
+//!
+//! PLACEHOLDER (edge branch): the org's real implementation is being written on its own
+//! branch and replaces this whole file. What is here exists only so the token endpoint,
+//! traffic and control code compile and can be tested against the names the real org
+//! provides: `default_org`, `org_id`, `dump`, `from_fixture_toml`, `connected_apps`, `emails`,
+//! `settings`/`settings_mut` (`OrgSettings`), `set_now`, and `DataSource` for User records.
 
-use serde_json::Value;
+use std::path::Path;
 
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::auth::ConnectedApp;
 use crate::record::Record;
 use crate::schema::{ObjectDef, Schema};
 use crate::soql::DataSource;
 
+/// PLACEHOLDER quirk switches; the real `OrgSettings` replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgSettings {
+    pub enforce_mixed_dml: bool,
+    pub site_sends_welcome_email: bool,
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        OrgSettings {
+            enforce_mixed_dml: false,
+            site_sends_welcome_email: true,
+        }
+    }
+}
+
 /// The simulated org's data and settings.
 pub struct Org {
     pub schema: Schema,
+    users: Vec<Record>,
+    connected_apps: Vec<ConnectedApp>,
+    settings: OrgSettings,
+    emails: Vec<Value>,
+    now: Option<DateTime<Utc>>,
+}
+
+/// PLACEHOLDER fixture format: connected apps and users only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceholderFixture {
+    #[serde(default)]
+    connected_apps: Vec<PlaceholderApp>,
+    #[serde(default)]
+    users: Vec<PlaceholderUser>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceholderApp {
+    name: String,
+    client_id: String,
+    client_secret: Option<String>,
+    /// Path of a PEM certificate, relative to the fixture's folder.
+    certificate: Option<String>,
+    run_as: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceholderUser {
+    id: String,
+    username: String,
+    #[serde(default = "active")]
+    active: bool,
+}
+
+fn active() -> bool {
+    true
 }
 
 impl Org {
     /// The built-in default org (see the fixture docs).
     pub fn default_org() -> Org {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let text = r#"
+            [[connected_apps]]
+            name = "gatehouse-dev"
+            client_id = "3MVG9gatehouse.dev.consumer.key"
+            client_secret = "gatehouse-dev-secret"
+            certificate = "keys/gatehouse-dev.crt"
+            run_as = "integration@gatehouse.example"
+
+            [[users]]
+            id = "005000000000001AAA"
+            username = "integration@gatehouse.example"
+
+            [[users]]
+            id = "005000000000002AAA"
+            username = "former.admin@gatehouse.example"
+            active = false
+        "#;
+        Org::from_fixture_toml(text, &base).unwrap_or_else(|_| Org::empty())
+    }
+
+    fn empty() -> Org {
         Org {
             schema: Schema::default(),
+            users: Vec::new(),
+            connected_apps: Vec::new(),
+            settings: OrgSettings::default(),
+            emails: Vec::new(),
+            now: None,
         }
+    }
+
+    /// An org from fixture text; relative paths resolve against `base_dir`.
+    pub fn from_fixture_toml(text: &str, base_dir: &Path) -> Result<Org, String> {
+        let fixture: PlaceholderFixture = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut org = Org::empty();
+        for app in fixture.connected_apps {
+            let certificate_pem = match app.certificate {
+                Some(path) => Some(
+                    std::fs::read_to_string(base_dir.join(&path))
+                        .map_err(|e| format!("{path}: {e}"))?,
+                ),
+                None => None,
+            };
+            org.connected_apps.push(ConnectedApp {
+                name: app.name,
+                client_id: app.client_id,
+                client_secret: app.client_secret,
+                certificate_pem,
+                run_as: app.run_as,
+            });
+        }
+        for user in fixture.users {
+            let mut fields = serde_json::Map::new();
+            fields.insert("Id".into(), json!(user.id));
+            fields.insert("Username".into(), json!(user.username));
+            fields.insert("IsActive".into(), json!(user.active));
+            org.users.push(Record {
+                object: "User".into(),
+                id: user.id,
+                fields,
+            });
+        }
+        Ok(org)
     }
 
     /// The org's 18-character id (`00D…`), as it appears in token ids and `/id/{orgId}/{userId}`.
@@ -24,9 +152,38 @@ impl Org {
         "00D000000000001AAA"
     }
 
+    /// Connected apps that may ask for tokens.
+    pub fn connected_apps(&self) -> &[ConnectedApp] {
+        &self.connected_apps
+    }
+
+    /// Emails the org has sent, oldest first.
+    pub fn emails(&self) -> &[Value] {
+        &self.emails
+    }
+
+    /// The quirk switches.
+    pub fn settings(&self) -> &OrgSettings {
+        &self.settings
+    }
+
+    /// The quirk switches, to change them.
+    pub fn settings_mut(&mut self) -> &mut OrgSettings {
+        &mut self.settings
+    }
+
+    /// Pins the org's clock at `at`; `None` returns it to the system clock.
+    pub fn set_now(&mut self, at: Option<DateTime<Utc>>) {
+        self.now = at;
+    }
+
     /// The whole state as JSON, for `/__sim/state`.
     pub fn dump(&self) -> Value {
-        Value::Null
+        json!({
+            "orgId": self.org_id(),
+            "users": self.users.iter().map(|u| &u.fields).collect::<Vec<_>>(),
+            "now": self.now,
+        })
     }
 }
 
@@ -35,11 +192,15 @@ impl DataSource for Org {
         self.schema.object(name)
     }
 
-    fn records(&self, _object: &str) -> Box<dyn Iterator<Item = &Record> + '_> {
-        Box::new(std::iter::empty())
+    fn records(&self, object: &str) -> Box<dyn Iterator<Item = &Record> + '_> {
+        if object.eq_ignore_ascii_case("User") {
+            Box::new(self.users.iter())
+        } else {
+            Box::new(std::iter::empty())
+        }
     }
 
-    fn record(&self, _id: &str) -> Option<&Record> {
-        None
+    fn record(&self, id: &str) -> Option<&Record> {
+        self.users.iter().find(|u| u.id == id)
     }
 }
