@@ -120,7 +120,10 @@ async fn main() -> anyhow::Result<()> {
         }),
         _ if cli.tls => {
             let dev = sfsim::tls::dev_certificate(&cli.tls_dir)?;
-            println!("TLS: trust {} (test CA, never trust it elsewhere)", dev.ca.display());
+            println!(
+                "TLS: trust {} (test CA, never trust it elsewhere)",
+                dev.ca.display()
+            );
             Some(dev.files)
         }
         _ => None,
@@ -172,7 +175,10 @@ fn print_welcome(handle: &sfsim::SimHandle) {
             secret
         );
     }
-    println!("Then: curl -s -H \"Authorization: Bearer $TOKEN\" {}/limits", handle.data_url());
+    println!(
+        "Then: curl -s -H \"Authorization: Bearer $TOKEN\" {}/limits",
+        handle.data_url()
+    );
 }
 
 /// Ctrl-C, or SIGTERM where there is one.

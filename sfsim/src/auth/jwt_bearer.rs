@@ -6,17 +6,20 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::ConnectedApp;
 use super::certificate::verification_key;
 use super::principal::Principal;
 use super::refusal::OAuthRefusal;
-use super::ConnectedApp;
 use crate::org::Org;
 
 /// Salesforce refuses assertions that expire more than three minutes ahead.
 pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 180;
 
 /// Audiences every org accepts besides its own URL.
-pub const LOGIN_AUDIENCES: [&str; 2] = ["https://login.salesforce.com", "https://test.salesforce.com"];
+pub const LOGIN_AUDIENCES: [&str; 2] = [
+    "https://login.salesforce.com",
+    "https://test.salesforce.com",
+];
 
 #[derive(Deserialize)]
 struct Claims {

@@ -60,7 +60,10 @@ impl std::fmt::Debug for ConnectedApp {
 
 /// Registers the token endpoints (mounted under `/services/oauth2`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/token", web::post().to(endpoint::token))
-        .route("/revoke", web::post().to(endpoint::revoke))
-        .route("/revoke", web::get().to(endpoint::revoke));
+    cfg.service(web::resource("/token").route(web::post().to(endpoint::token)))
+        .service(
+            web::resource("/revoke")
+                .route(web::post().to(endpoint::revoke))
+                .route(web::get().to(endpoint::revoke)),
+        );
 }

@@ -12,29 +12,63 @@ use actix_web::web;
 
 pub use refusal::{CONTROL_BODY_LIMIT, ControlRefusal};
 
-/// Registers the control routes (mounted under `/__sim`).
+/// What any `/__sim/` path without an endpoint answers.
+pub async fn unknown(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, ControlRefusal> {
+    Err(ControlRefusal::NotFound(format!(
+        "no control endpoint at {}",
+        req.path()
+    )))
+}
+
+/// Registers the control routes (mounted under `/__sim`). One resource per path, so a
+/// method a path does not take answers 405 rather than 404.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/fixture", web::post().to(org::load_fixture))
-        .route("/reset", web::post().to(org::reset))
-        .route("/state", web::get().to(org::state))
-        .route("/emails", web::get().to(org::emails))
-        .route("/settings", web::get().to(org::settings))
-        .route("/settings", web::patch().to(org::patch_settings))
-        .route("/requests", web::get().to(traffic::requests))
-        .route("/requests", web::put().to(traffic::set_request_log))
-        .route("/requests", web::delete().to(traffic::clear_requests))
-        .route("/calls", web::get().to(traffic::calls))
-        .route("/faults", web::get().to(traffic::faults))
-        .route("/faults", web::put().to(traffic::put_faults))
-        .route("/faults/script", web::get().to(traffic::scripts))
-        .route("/faults/script", web::post().to(traffic::add_script))
-        .route("/faults/script", web::delete().to(traffic::clear_scripts))
-        .route("/faults/script/{id}", web::delete().to(traffic::remove_script))
-        .route("/limits", web::get().to(traffic::limits))
-        .route("/limits", web::put().to(traffic::put_limits))
-        .route("/tokens", web::get().to(session::tokens))
-        .route("/tokens", web::put().to(session::put_tokens))
-        .route("/tokens/revoke", web::post().to(session::revoke))
-        .route("/clock", web::get().to(session::clock))
-        .route("/clock", web::put().to(session::put_clock));
+    cfg.service(web::resource("/fixture").route(web::post().to(org::load_fixture)))
+        .service(web::resource("/reset").route(web::post().to(org::reset)))
+        .service(web::resource("/state").route(web::get().to(org::state)))
+        .service(web::resource("/emails").route(web::get().to(org::emails)))
+        .service(
+            web::resource("/settings")
+                .route(web::get().to(org::settings))
+                .route(web::patch().to(org::patch_settings)),
+        )
+        .service(
+            web::resource("/requests")
+                .route(web::get().to(traffic::requests))
+                .route(web::put().to(traffic::set_request_log))
+                .route(web::delete().to(traffic::clear_requests)),
+        )
+        .service(web::resource("/calls").route(web::get().to(traffic::calls)))
+        .service(
+            web::resource("/faults")
+                .route(web::get().to(traffic::faults))
+                .route(web::put().to(traffic::put_faults)),
+        )
+        .service(
+            web::resource("/faults/script")
+                .route(web::get().to(traffic::scripts))
+                .route(web::post().to(traffic::add_script))
+                .route(web::delete().to(traffic::clear_scripts)),
+        )
+        .service(
+            web::resource("/faults/script/{id}").route(web::delete().to(traffic::remove_script)),
+        )
+        .service(
+            web::resource("/limits")
+                .route(web::get().to(traffic::limits))
+                .route(web::put().to(traffic::put_limits)),
+        )
+        .service(
+            web::resource("/tokens")
+                .route(web::get().to(session::tokens))
+                .route(web::put().to(session::put_tokens)),
+        )
+        .service(web::resource("/tokens/revoke").route(web::post().to(session::revoke)))
+        .service(
+            web::resource("/clock")
+                .route(web::get().to(session::clock))
+                .route(web::put().to(session::put_clock)),
+        );
 }

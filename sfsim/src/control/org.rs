@@ -25,7 +25,8 @@ pub async fn load_fixture(
     let org_id = org.org_id().to_owned();
     *sim.org.lock() = org;
     let revoked = sim.auth.revoke_all();
-    Ok(HttpResponse::Ok().json(json!({"loaded": true, "org_id": org_id, "revoked_tokens": revoked})))
+    Ok(HttpResponse::Ok()
+        .json(json!({"loaded": true, "org_id": org_id, "revoked_tokens": revoked})))
 }
 
 /// `POST /__sim/reset`: back to the start fixture and start settings; tokens, counters,

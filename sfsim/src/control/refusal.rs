@@ -44,7 +44,8 @@ impl ResponseError for ControlRefusal {
 pub async fn read_body(mut payload: web::Payload) -> Result<Vec<u8>, ControlRefusal> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ControlRefusal::BadRequest(format!("unreadable body: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ControlRefusal::BadRequest(format!("unreadable body: {e}")))?;
         if body.len() + chunk.len() > CONTROL_BODY_LIMIT {
             return Err(ControlRefusal::BadRequest(format!(
                 "body larger than {CONTROL_BODY_LIMIT} bytes"

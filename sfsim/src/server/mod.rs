@@ -26,7 +26,7 @@ use parking_lot::Mutex;
 use crate::auth::Tokens;
 use crate::error::ApiError;
 use crate::state::Sim;
-use crate::traffic::{FaultSettings, SimClock, Traffic, TrafficConfig, DEFAULT_DAILY_LIMIT};
+use crate::traffic::{DEFAULT_DAILY_LIMIT, FaultSettings, SimClock, Traffic, TrafficConfig};
 
 pub use config::{FaultRates, Fixture, SimConfig};
 pub use shape::salesforce_shape;
@@ -66,7 +66,8 @@ impl SimHandle {
 /// fails half-way does not leave worker threads behind.
 impl Drop for SimHandle {
     fn drop(&mut self) {
-        let _ = self.server.stop(false);
+        // The stop command is sent when `stop` is called; the future only waits for it.
+        drop(self.server.stop(false));
     }
 }
 
@@ -88,7 +89,11 @@ impl SimServer {
         let org = start.org().map_err(std::io::Error::other)?;
         let listener = TcpListener::bind((config.host, config.port))?;
         let port = listener.local_addr()?.port();
-        let scheme = if config.tls.is_some() { "https" } else { "http" };
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let base_url = format!("{scheme}://{}:{port}", url_host(config.host));
         let sim = web::Data::from(Arc::new(Sim {
             org: Mutex::new(org),
@@ -131,25 +136,29 @@ impl SimServer {
 
 /// Mounts every route; see the module documentation for the layout.
 fn mount(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/__sim").configure(crate::control::routes))
-        .service(
-            web::scope("/services/oauth2")
-                .wrap(from_fn(crate::traffic::oauth_gate))
-                .configure(crate::auth::routes),
-        )
-        .service(
-            web::resource(["/services/data", "/services/data/"])
-                .route(web::get().to(crate::api::versions)),
-        )
-        .service(
-            web::scope("/services/data/v{version}")
-                .wrap(from_fn(crate::traffic::gate))
-                .wrap(from_fn(crate::auth::require_session))
-                .wrap(from_fn(api_version_guard))
-                .configure(crate::traffic::routes)
-                .configure(crate::api::routes)
-                .default_service(web::to(not_found)),
-        );
+    cfg.service(
+        web::scope("/__sim")
+            .configure(crate::control::routes)
+            .default_service(web::to(crate::control::unknown)),
+    )
+    .service(
+        web::scope("/services/oauth2")
+            .wrap(from_fn(crate::traffic::oauth_gate))
+            .configure(crate::auth::routes),
+    )
+    .service(
+        web::resource(["/services/data", "/services/data/"])
+            .route(web::get().to(crate::api::versions)),
+    )
+    .service(
+        web::scope("/services/data/v{version}")
+            .wrap(from_fn(crate::traffic::gate))
+            .wrap(from_fn(crate::auth::require_session))
+            .wrap(from_fn(api_version_guard))
+            .configure(crate::traffic::routes)
+            .configure(crate::api::routes)
+            .default_service(web::to(not_found)),
+    );
 }
 
 /// Salesforce's answer for a path it has no resource for.
@@ -163,10 +172,7 @@ fn read_fixture(fixture: &Fixture) -> std::io::Result<FixtureText> {
             text: std::fs::read_to_string(path).map_err(|e| {
                 std::io::Error::new(e.kind(), format!("fixture {}: {e}", path.display()))
             })?,
-            base_dir: path
-                .parent()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default(),
+            base_dir: path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         }),
         Fixture::Toml { text, base_dir } => Ok(FixtureText {
             text: text.clone(),

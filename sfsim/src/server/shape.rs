@@ -54,30 +54,70 @@ impl Area {
     }
 
     /// This area's error for a bare status.
-    fn refusal(self, status: StatusCode, method: &Method, had_body: bool) -> HttpResponse {
-        match self {
-            Area::Api => api_refusal(status, method, had_body).error_response(),
-            Area::OAuth => HttpResponse::build(status).json(json!({
+    fn refusal(self, status: StatusCode, method: &Method, had_body: bool) -> Reshaped {
+        let body = match self {
+            Area::Api => {
+                let error = api_refusal(status, method, had_body);
+                serde_json::to_value(&error.errors).unwrap_or(Value::Null)
+            }
+            Area::OAuth => json!({
                 "error": if status.is_server_error() { "server_error" } else { "invalid_request" },
                 "error_description": status.canonical_reason().unwrap_or("error").to_lowercase(),
-            })),
-            Area::Control => HttpResponse::build(status).json(json!({
+            }),
+            Area::Control => json!({
                 "error": status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
                 "message": format!("{method} is not something this control endpoint answers ({status})"),
-            })),
-        }
+            }),
+        };
+        Reshaped { status, body }
+    }
+}
+
+/// An error answer rewritten into its area's shape.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{status}")]
+struct Reshaped {
+    status: StatusCode,
+    body: Value,
+}
+
+impl ResponseError for Reshaped {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(&self.body)
     }
 }
 
 /// Salesforce's code and wording for a status that reached the caller without them.
 fn api_refusal(status: StatusCode, method: &Method, had_body: bool) -> ApiError {
     let (code, message) = match status.as_u16() {
-        400 if had_body => ("JSON_PARSER_ERROR", "The request body could not be parsed.".to_owned()),
-        400 => ("BAD_REQUEST", "The request could not be understood.".to_owned()),
-        401 => ("INVALID_SESSION_ID", "Session expired or invalid".to_owned()),
-        403 => ("INSUFFICIENT_ACCESS", "You do not have access to this resource.".to_owned()),
-        404 => ("NOT_FOUND", "The requested resource does not exist".to_owned()),
-        405 => ("METHOD_NOT_ALLOWED", format!("HTTP Method '{method}' not allowed.")),
+        400 if had_body => (
+            "JSON_PARSER_ERROR",
+            "The request body could not be parsed.".to_owned(),
+        ),
+        400 => (
+            "BAD_REQUEST",
+            "The request could not be understood.".to_owned(),
+        ),
+        401 => (
+            "INVALID_SESSION_ID",
+            "Session expired or invalid".to_owned(),
+        ),
+        403 => (
+            "INSUFFICIENT_ACCESS",
+            "You do not have access to this resource.".to_owned(),
+        ),
+        404 => (
+            "NOT_FOUND",
+            "The requested resource does not exist".to_owned(),
+        ),
+        405 => (
+            "METHOD_NOT_ALLOWED",
+            format!("HTTP Method '{method}' not allowed."),
+        ),
         413 => (
             "EXCEEDED_MAX_SIZE_REQUEST",
             "The request body is larger than the org accepts.".to_owned(),
@@ -92,9 +132,13 @@ fn api_refusal(status: StatusCode, method: &Method, had_body: bool) -> ApiError 
         ),
         s if s >= 500 => (
             "UNKNOWN_EXCEPTION",
-            "An unexpected error occurred. Please include this ErrorId if you contact support.".to_owned(),
+            "An unexpected error occurred. Please include this ErrorId if you contact support."
+                .to_owned(),
         ),
-        _ => ("BAD_REQUEST", "The request could not be understood.".to_owned()),
+        _ => (
+            "BAD_REQUEST",
+            "The request could not be understood.".to_owned(),
+        ),
     };
     ApiError::new(status, code, message)
 }
@@ -102,6 +146,10 @@ fn api_refusal(status: StatusCode, method: &Method, had_body: bool) -> ApiError 
 /// Rewrites any error answer (status 400 and up) that lacks its area's shape — actix's own
 /// 404/405/413s, extractor failures, a panicking handler — into that shape, keeping the
 /// status and headers such as `Sforce-Limit-Info`. Well-shaped answers pass untouched.
+///
+/// The request cannot be kept aside for building an answer after a panic (routing needs to
+/// own it alone), so panics and errors that arrive as `Err` leave as a reshaped `Err`, which
+/// actix turns into the response.
 pub async fn salesforce_shape<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -114,14 +162,22 @@ pub async fn salesforce_shape<B: MessageBody + 'static>(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim() != "0")
         || req.headers().contains_key(header::TRANSFER_ENCODING);
-    let http_req = req.request().clone();
     let res = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(Ok(res)) => res.map_into_boxed_body(),
-        Ok(Err(error)) => ServiceResponse::from_err(error, http_req.clone()).map_into_boxed_body(),
+        Ok(Err(error)) => {
+            let response = error.error_response();
+            let status = response.status();
+            let bytes = actix_web::body::to_bytes(response.into_body()).await.ok();
+            if bytes.is_some_and(|b| area.shaped(&b)) {
+                return Err(error);
+            }
+            return Err(area.refusal(status, &method, had_body).into());
+        }
         Err(_) => {
             tracing::error!(%method, "a handler panicked; answered 500");
-            let response = area.refusal(StatusCode::INTERNAL_SERVER_ERROR, &method, had_body);
-            return Ok(ServiceResponse::new(http_req, response));
+            return Err(area
+                .refusal(StatusCode::INTERNAL_SERVER_ERROR, &method, had_body)
+                .into());
         }
     };
     if res.status().as_u16() < 400 || res.request().extensions().get::<Dropped>().is_some() {
@@ -132,9 +188,12 @@ pub async fn salesforce_shape<B: MessageBody + 'static>(
     let (head, body) = response.into_parts();
     let bytes = actix_web::body::to_bytes(body).await.ok();
     if let Some(bytes) = bytes.filter(|b| area.shaped(b)) {
-        return Ok(ServiceResponse::new(http_req, head.set_body(BoxBody::new(bytes))));
+        return Ok(ServiceResponse::new(
+            http_req,
+            head.set_body(BoxBody::new(bytes)),
+        ));
     }
-    let mut reshaped = area.refusal(status, &method, had_body);
+    let mut reshaped = area.refusal(status, &method, had_body).error_response();
     for (name, value) in head.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             reshaped.headers_mut().append(name.clone(), value.clone());

@@ -1,9 +1,9 @@
 //! Which API versions the data paths answer.
 
+use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::ResponseError;
 
 use crate::error::ApiError;
 
@@ -18,10 +18,7 @@ pub async fn api_version_guard<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let known = req
-        .match_info()
-        .get("version")
-        .is_some_and(is_supported);
+    let known = req.match_info().get("version").is_some_and(is_supported);
     if known {
         Ok(next.call(req).await?.map_into_boxed_body())
     } else {
@@ -37,7 +34,11 @@ pub fn is_supported(version: &str) -> bool {
         (minor == "0").then_some(())?;
         major.parse().ok()
     };
-    match (major(version), major(OLDEST_VERSION), major(CURRENT_VERSION)) {
+    match (
+        major(version),
+        major(OLDEST_VERSION),
+        major(CURRENT_VERSION),
+    ) {
         (Some(v), Some(oldest), Some(current)) => (oldest..=current).contains(&v),
         _ => false,
     }

@@ -221,11 +221,14 @@ mod tests {
         });
         assert!(refused.is_err());
         assert_eq!(faults.settings(), before);
-        assert!(faults.update(FaultUpdate {
-            latency_ms: Some(MAX_DELAY_MS + 1),
-            ..FaultUpdate::default()
-        })
-        .is_err());
+        assert!(
+            faults
+                .update(FaultUpdate {
+                    latency_ms: Some(MAX_DELAY_MS + 1),
+                    ..FaultUpdate::default()
+                })
+                .is_err()
+        );
     }
 
     #[test]

@@ -52,8 +52,9 @@ pub async fn gate<B: MessageBody + 'static>(
     match injected {
         Some(Injected::Drop) => Ok(dropped(req)),
         Some(Injected::Error(error)) => {
-            let usage = traffic.usage.current(now);
-            Ok(answer(req, error, &usage))
+            let mut response = injected_response(&error);
+            stamp(&mut response, &traffic.usage.current(now));
+            Ok(req.into_response(response))
         }
         None => {
             let mut res = next.call(req).await?.map_into_boxed_body();
@@ -97,6 +98,17 @@ fn answer(req: ServiceRequest, error: ApiError, usage: &Usage) -> ServiceRespons
     let mut response = error.error_response();
     stamp(&mut response, usage);
     req.into_response(response)
+}
+
+/// An injected error, always with its `fields` array (empty or not), as Salesforce writes
+/// errors that come from saving records.
+fn injected_response(error: &ApiError) -> HttpResponse {
+    let errors: Vec<_> = error
+        .errors
+        .iter()
+        .map(|e| json!({"message": e.message, "errorCode": e.error_code, "fields": e.fields}))
+        .collect();
+    HttpResponse::build(error.status).json(errors)
 }
 
 fn declared_length(req: &ServiceRequest) -> Option<usize> {

@@ -137,8 +137,7 @@ pub fn data_template(pattern: &str) -> Option<&str> {
 
 /// Registers the traffic-owned data routes (mounted inside `/services/data/v{version}`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/limits", web::get().to(limits::limits))
-        .route("/limits/", web::get().to(limits::limits));
+    cfg.service(web::resource(["/limits", "/limits/"]).route(web::get().to(limits::limits)));
 }
 
 #[cfg(test)]
@@ -147,9 +146,15 @@ mod tests {
 
     #[test]
     fn data_paths_lose_their_version_prefix() {
-        assert_eq!(data_path("/services/data/v68.0/sobjects/User"), Some("/sobjects/User"));
+        assert_eq!(
+            data_path("/services/data/v68.0/sobjects/User"),
+            Some("/sobjects/User")
+        );
         assert_eq!(data_path("/services/data/v68.0"), Some(""));
         assert_eq!(data_path("/services/oauth2/token"), None);
-        assert_eq!(data_template("/services/data/v{version}/limits"), Some("/limits"));
+        assert_eq!(
+            data_template("/services/data/v{version}/limits"),
+            Some("/limits")
+        );
     }
 }

@@ -36,24 +36,34 @@ pub async fn observe<B: MessageBody + 'static>(
     } else {
         None
     };
-    let http_req = req.request().clone();
-    let res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(error) => ServiceResponse::from_err(error, http_req).map_into_boxed_body(),
-    };
-    let endpoint = endpoint_name(&method, res.request().match_pattern().as_deref());
     let mut entry = LoggedRequest {
         seq: 0,
         time,
+        endpoint: String::new(),
         method,
         path,
-        endpoint,
         status: None,
         error_code: None,
         dropped: false,
         request_body,
         response_body: None,
     };
+    let res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(error) => {
+            // Routing is over, but the request went with the error; count it as unknown.
+            let response = error.error_response();
+            entry.endpoint = endpoint_name(&entry.method, None);
+            entry.status = Some(response.status().as_u16());
+            let bytes = actix_web::body::to_bytes(response.into_body())
+                .await
+                .unwrap_or_default();
+            entry.error_code = error_code(&String::from_utf8_lossy(&bytes));
+            sim.traffic.log.record(entry);
+            return Err(error);
+        }
+    };
+    entry.endpoint = endpoint_name(&entry.method, res.request().match_pattern().as_deref());
     if res.request().extensions().get::<Dropped>().is_some() {
         entry.dropped = true;
         sim.traffic.log.record(entry);

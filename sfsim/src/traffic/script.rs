@@ -94,21 +94,17 @@ impl ScriptRequest {
             ),
             None => None,
         };
-        if let Some(path) = &self.path {
-            if !path.starts_with('/') {
-                return Err(format!("path {path:?} must start with /"));
-            }
+        if let Some(path) = self.path.as_ref().filter(|p| !p.starts_with('/')) {
+            return Err(format!("path {path:?} must start with /"));
         }
-        let error_code = self
-            .error_code
-            .unwrap_or_else(|| match self.status {
-                Some(400) => "UNABLE_TO_LOCK_ROW".to_owned(),
-                Some(401) => "INVALID_SESSION_ID".to_owned(),
-                Some(403) => "REQUEST_LIMIT_EXCEEDED".to_owned(),
-                Some(404) => "NOT_FOUND".to_owned(),
-                Some(500) => "UNKNOWN_EXCEPTION".to_owned(),
-                _ => "SERVER_UNAVAILABLE".to_owned(),
-            });
+        let error_code = self.error_code.unwrap_or_else(|| match self.status {
+            Some(400) => "UNABLE_TO_LOCK_ROW".to_owned(),
+            Some(401) => "INVALID_SESSION_ID".to_owned(),
+            Some(403) => "REQUEST_LIMIT_EXCEEDED".to_owned(),
+            Some(404) => "NOT_FOUND".to_owned(),
+            Some(500) => "UNKNOWN_EXCEPTION".to_owned(),
+            _ => "SERVER_UNAVAILABLE".to_owned(),
+        });
         if error_code.trim().is_empty() {
             return Err("errorCode must not be empty".to_owned());
         }
@@ -153,17 +149,21 @@ pub fn default_message(error_code: &str) -> &'static str {
         "REQUEST_LIMIT_EXCEEDED" => "TotalRequests Limit exceeded.",
         "INVALID_SESSION_ID" => "Session expired or invalid",
         "NOT_FOUND" => "The requested resource does not exist",
-        "UNKNOWN_EXCEPTION" => "An unexpected error occurred. Please include this ErrorId if you contact support.",
+        "UNKNOWN_EXCEPTION" => {
+            "An unexpected error occurred. Please include this ErrorId if you contact support."
+        }
         _ => "Injected failure",
     }
 }
 
 impl Script {
     fn catches(&self, call: &Call<'_>) -> bool {
-        if let Some(method) = &self.method {
-            if method != call.method.as_str() {
-                return false;
-            }
+        if self
+            .method
+            .as_ref()
+            .is_some_and(|m| m != call.method.as_str())
+        {
+            return false;
         }
         match &self.path {
             None => call.data_path.is_some(),
@@ -181,8 +181,8 @@ impl Script {
         match self.kind {
             ScriptKind::Drop => Injected::Drop,
             ScriptKind::Error => {
-                let status = StatusCode::from_u16(self.status)
-                    .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                let status =
+                    StatusCode::from_u16(self.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
                 Injected::Error(
                     ApiError::new(status, &self.error_code, self.message.clone())
                         .with_fields(self.fields.clone()),
@@ -279,8 +279,14 @@ mod tests {
             })
             .unwrap();
         let post = Method::POST;
-        let call = data_call(&post, "/services/data/v68.0/sobjects/User", "/sobjects/{type}");
-        assert!(matches!(scripts.take(&call), Some(Injected::Error(e)) if e.code() == "SERVER_UNAVAILABLE" && e.status == 503));
+        let call = data_call(
+            &post,
+            "/services/data/v68.0/sobjects/User",
+            "/sobjects/{type}",
+        );
+        assert!(
+            matches!(scripts.take(&call), Some(Injected::Error(e)) if e.code() == "SERVER_UNAVAILABLE" && e.status == 503)
+        );
         assert!(scripts.take(&call).is_some());
         assert!(scripts.take(&call).is_none());
         assert!(scripts.list().is_empty());
@@ -297,9 +303,17 @@ mod tests {
             })
             .unwrap();
         let get = Method::GET;
-        let login = data_call(&get, "/services/data/v68.0/sobjects/UserLogin/0Yw", "/sobjects/{type}/{id}");
+        let login = data_call(
+            &get,
+            "/services/data/v68.0/sobjects/UserLogin/0Yw",
+            "/sobjects/{type}/{id}",
+        );
         assert!(scripts.take(&login).is_none());
-        let user = data_call(&get, "/services/data/v68.0/sobjects/user/005", "/sobjects/{type}/{id}");
+        let user = data_call(
+            &get,
+            "/services/data/v68.0/sobjects/user/005",
+            "/sobjects/{type}/{id}",
+        );
         assert!(scripts.take(&user).is_some());
 
         scripts.clear();
@@ -316,10 +330,22 @@ mod tests {
     #[test]
     fn bad_scripts_are_refused() {
         for bad in [
-            ScriptRequest { count: Some(0), ..ScriptRequest::default() },
-            ScriptRequest { status: Some(200), ..ScriptRequest::default() },
-            ScriptRequest { method: Some("NOT A METHOD".into()), ..ScriptRequest::default() },
-            ScriptRequest { path: Some("sobjects".into()), ..ScriptRequest::default() },
+            ScriptRequest {
+                count: Some(0),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                status: Some(200),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                method: Some("NOT A METHOD".into()),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                path: Some("sobjects".into()),
+                ..ScriptRequest::default()
+            },
         ] {
             assert!(Scripts::default().add(bad).is_err());
         }
@@ -334,6 +360,9 @@ mod tests {
         .arm(1)
         .unwrap();
         assert_eq!(script.status, 400);
-        assert_eq!(script.message, "unable to obtain exclusive access to this record or 1 records");
+        assert_eq!(
+            script.message,
+            "unable to obtain exclusive access to this record or 1 records"
+        );
     }
 }

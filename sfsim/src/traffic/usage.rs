@@ -129,7 +129,10 @@ mod tests {
         let usage = ApiUsage::new(2);
         let t0 = Utc::now();
         assert_eq!(usage.try_count(t0).map(|u| u.used), Ok(1));
-        assert_eq!(usage.try_count(t0 + Duration::hours(1)).map(|u| u.used), Ok(2));
+        assert_eq!(
+            usage.try_count(t0 + Duration::hours(1)).map(|u| u.used),
+            Ok(2)
+        );
         assert!(usage.try_count(t0 + Duration::hours(2)).is_err());
         // The first call leaves the window 24 hours later; the second is still in it.
         let later = t0 + Duration::hours(24) + Duration::minutes(1);
