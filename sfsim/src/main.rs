@@ -113,6 +113,7 @@ async fn main() -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&cli.fault_rate) {
         anyhow::bail!("--fault-rate must be between 0 and 1");
     }
+    let mut trust = None;
     let tls = match (&cli.cert, &cli.key) {
         (Some(cert), Some(key)) => Some(sfsim::tls::TlsFiles {
             cert: cert.clone(),
@@ -120,10 +121,7 @@ async fn main() -> anyhow::Result<()> {
         }),
         _ if cli.tls => {
             let dev = sfsim::tls::dev_certificate(&cli.tls_dir)?;
-            println!(
-                "TLS: trust {} (test CA, never trust it elsewhere)",
-                dev.ca.display()
-            );
+            trust = Some(dev.ca);
             Some(dev.files)
         }
         _ => None,
@@ -143,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
         ..SimConfig::default()
     };
     let handle = SimServer::start(config).await?;
-    print_welcome(&handle);
+    print_welcome(&handle, trust.as_deref());
     wait_for_stop().await?;
     tracing::info!("stopping");
     handle.stop().await;
@@ -152,8 +150,15 @@ async fn main() -> anyhow::Result<()> {
 
 /// The URLs and a copy-paste token request. The fixture's client secret is printed: it is a
 /// test credential of a simulated org, and the point is to paste it.
-fn print_welcome(handle: &sfsim::SimHandle) {
+fn print_welcome(handle: &sfsim::SimHandle, trust: Option<&std::path::Path>) {
     println!("sfsim is running");
+    let curl = match trust {
+        Some(ca) => {
+            println!("  test CA:      {} (trust it in tests only)", ca.display());
+            format!("curl -s --cacert {}", ca.display())
+        }
+        None => "curl -s".to_owned(),
+    };
     println!("  login URL:    {}", handle.login_url);
     println!("  instance URL: {}", handle.base_url);
     println!("  control:      {}/__sim/state", handle.base_url);
@@ -169,14 +174,14 @@ fn print_welcome(handle: &sfsim::SimHandle) {
         let secret = app.client_secret.unwrap_or_default();
         println!("Get a token (client credentials, runs as {}):", app.run_as);
         println!(
-            "  curl -s {} -d grant_type=client_credentials -d client_id={} -d client_secret={}",
+            "  {curl} {} -d grant_type=client_credentials -d client_id={} -d client_secret={}",
             handle.token_url(),
             app.client_id,
             secret
         );
     }
     println!(
-        "Then: curl -s -H \"Authorization: Bearer $TOKEN\" {}/limits",
+        "Then: {curl} -H \"Authorization: Bearer $TOKEN\" {}/limits",
         handle.data_url()
     );
 }
