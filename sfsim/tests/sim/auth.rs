@@ -44,14 +44,7 @@ fn claims(org: &TestOrg, sub: &str) -> Value {
 async fn client_credentials_issue_a_token_for_the_run_as_user_that_opens_the_data_api() {
     let org = support::start().await;
     let app = org.secret_app();
-    let secret = app.client_secret.clone().unwrap();
-    let answer = org
-        .token_request(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &app.client_id),
-            ("client_secret", &secret),
-        ])
-        .await;
+    let answer = org.client_credentials().await;
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
     let body = &answer.body;
     let org_id = org.sim().org.lock().org_id().to_owned();

@@ -156,17 +156,10 @@ async fn the_token_endpoint_can_be_scripted_too() {
         json!({"method": "POST", "path": "/services/oauth2/token", "status": 503}),
     )
     .await;
-    let app = org.secret_app();
-    let secret = app.client_secret.clone().unwrap();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", app.client_id.as_str()),
-        ("client_secret", secret.as_str()),
-    ];
-    let refused = org.token_request(&form).await;
+    let refused = org.client_credentials().await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(refused.body["error"], "SERVER_UNAVAILABLE");
-    assert_eq!(org.token_request(&form).await.status, StatusCode::OK);
+    assert_eq!(org.client_credentials().await.status, StatusCode::OK);
 }
 
 /// Statuses of `n` sequential calls.

@@ -160,17 +160,21 @@ impl TestOrg {
         Answer::read(response).await
     }
 
-    /// A token by client credentials.
-    pub async fn token(&self) -> String {
+    /// The token endpoint's answer to the client credentials of the default app.
+    pub async fn client_credentials(&self) -> Answer {
         let app = self.secret_app();
         let secret = app.client_secret.clone().unwrap_or_default();
-        let answer = self
-            .token_request(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", &app.client_id),
-                ("client_secret", &secret),
-            ])
-            .await;
+        self.token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app.client_id),
+            ("client_secret", &secret),
+        ])
+        .await
+    }
+
+    /// A token by client credentials.
+    pub async fn token(&self) -> String {
+        let answer = self.client_credentials().await;
         assert_eq!(answer.status, StatusCode::OK, "token: {:?}", answer.body);
         answer.body["access_token"]
             .as_str()
