@@ -44,31 +44,19 @@ pub struct Org {
     now: Option<DateTime<Utc>>,
 }
 
-/// PLACEHOLDER fixture format: connected apps and users only.
+/// PLACEHOLDER fixture reading: the connected apps and users of the real fixture format
+/// (`[[connected_apps]]`, `[[users]]` with `username` and `active`); everything else in the
+/// text is ignored here.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PlaceholderFixture {
     #[serde(default)]
-    connected_apps: Vec<PlaceholderApp>,
+    connected_apps: Vec<ConnectedApp>,
     #[serde(default)]
     users: Vec<PlaceholderUser>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaceholderApp {
-    name: String,
-    client_id: String,
-    client_secret: Option<String>,
-    /// Path of a PEM certificate, relative to the fixture's folder.
-    certificate: Option<String>,
-    run_as: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PlaceholderUser {
-    id: String,
     username: String,
     #[serde(default = "active")]
     active: bool,
@@ -83,21 +71,15 @@ impl Org {
     pub fn default_org() -> Org {
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let text = r#"
+            [[users]]
+            username = "integration@gatehouse.sfsim"
+
             [[connected_apps]]
-            name = "gatehouse-dev"
-            client_id = "3MVG9gatehouse.dev.consumer.key"
+            name = "Gatehouse Dev"
+            client_id = "gatehouse-dev"
             client_secret = "gatehouse-dev-secret"
-            certificate = "keys/gatehouse-dev.crt"
-            run_as = "integration@gatehouse.example"
-
-            [[users]]
-            id = "005000000000001AAA"
-            username = "integration@gatehouse.example"
-
-            [[users]]
-            id = "005000000000002AAA"
-            username = "former.admin@gatehouse.example"
-            active = false
+            certificate_pem = "keys/gatehouse-dev.crt"
+            run_as = "integration@gatehouse.sfsim"
         "#;
         Org::from_fixture_toml(text, &base).unwrap_or_else(|_| Org::empty())
     }
@@ -113,34 +95,31 @@ impl Org {
         }
     }
 
-    /// An org from fixture text; relative paths resolve against `base_dir`.
+    /// An org from fixture text; certificate paths resolve against `base_dir`.
     pub fn from_fixture_toml(text: &str, base_dir: &Path) -> Result<Org, String> {
         let fixture: PlaceholderFixture = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut org = Org::empty();
-        for app in fixture.connected_apps {
-            let certificate_pem = match app.certificate {
-                Some(path) => Some(
-                    std::fs::read_to_string(base_dir.join(&path))
-                        .map_err(|e| format!("{path}: {e}"))?,
-                ),
-                None => None,
-            };
-            org.connected_apps.push(ConnectedApp {
-                name: app.name,
-                client_id: app.client_id,
-                client_secret: app.client_secret,
-                certificate_pem,
-                run_as: app.run_as,
-            });
+        for mut app in fixture.connected_apps {
+            if let Some(given) = app
+                .certificate_pem
+                .clone()
+                .filter(|c| !c.trim_start().starts_with("-----BEGIN"))
+            {
+                let pem = std::fs::read_to_string(base_dir.join(&given))
+                    .map_err(|e| format!("{given}: {e}"))?;
+                app.certificate_pem = Some(pem);
+            }
+            org.connected_apps.push(app);
         }
-        for user in fixture.users {
+        for (n, user) in fixture.users.into_iter().enumerate() {
+            let id = format!("005{:012}AAA", n + 1);
             let mut fields = serde_json::Map::new();
-            fields.insert("Id".into(), json!(user.id));
+            fields.insert("Id".into(), json!(id));
             fields.insert("Username".into(), json!(user.username));
             fields.insert("IsActive".into(), json!(user.active));
             org.users.push(Record {
                 object: "User".into(),
-                id: user.id,
+                id,
                 fields,
             });
         }

@@ -37,12 +37,13 @@ pub async fn gate<B: MessageBody + 'static>(
         tokio::time::sleep(draw.delay).await;
     }
     let injected = {
-        let pattern = req.match_pattern();
+        let relative = data_path(req.path());
+        let template = relative.and_then(data_template);
         let call = Call {
             method: req.method(),
             path: req.path(),
-            data_path: data_path(req.path()),
-            data_template: pattern.as_deref().and_then(data_template),
+            data_path: relative,
+            data_template: template.as_deref(),
         };
         traffic
             .scripts

@@ -5,6 +5,7 @@
 
 mod clock;
 mod drop;
+mod endpoint;
 mod faults;
 mod gate;
 mod limits;
@@ -21,10 +22,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use clock::SimClock;
 pub use drop::Dropped;
+pub use endpoint::{data_template, endpoint_name};
 pub use faults::{Draw, FaultKind, FaultSettings, FaultUpdate, Faults, MAX_DELAY_MS};
 pub use gate::{gate, oauth_gate};
 pub use log::{CallCounts, LOG_CAPACITY, LoggedRequest, MAX_LOGGED_CHARS, RequestLog};
-pub use observe::{endpoint_name, observe};
+pub use observe::observe;
 pub use script::{Call, Injected, MAX_COUNT, Script, ScriptKind, ScriptRequest, Scripts};
 pub use usage::{ApiUsage, DEFAULT_DAILY_LIMIT, Usage};
 
@@ -130,11 +132,6 @@ pub fn data_path(path: &str) -> Option<&str> {
     Some(rest.find('/').map_or("", |at| &rest[at..]))
 }
 
-/// The route template after `/services/data/v{version}`, or `None` for other templates.
-pub fn data_template(pattern: &str) -> Option<&str> {
-    pattern.strip_prefix(DATA_SCOPE)
-}
-
 /// Registers the traffic-owned data routes (mounted inside `/services/data/v{version}`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(["/limits", "/limits/"]).route(web::get().to(limits::limits)));
@@ -152,9 +149,5 @@ mod tests {
         );
         assert_eq!(data_path("/services/data/v68.0"), Some(""));
         assert_eq!(data_path("/services/oauth2/token"), None);
-        assert_eq!(
-            data_template("/services/data/v{version}/limits"),
-            Some("/limits")
-        );
     }
 }

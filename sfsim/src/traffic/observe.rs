@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::drop::Dropped;
 use super::log::{LoggedRequest, bounded};
-use super::{data_path, data_template};
+use super::{data_path, endpoint_name};
 use crate::state::Sim;
 
 /// Logs and counts each request once its answer is known. Reads the response body of error
@@ -25,6 +25,7 @@ pub async fn observe<B: MessageBody + 'static>(
         _ => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
     let time = sim.clock.now();
+    let raw_path = req.path().to_owned();
     let method = req.method().to_string();
     let path = match req.query_string() {
         "" => bounded(req.path()),
@@ -53,7 +54,7 @@ pub async fn observe<B: MessageBody + 'static>(
         Err(error) => {
             // Routing is over, but the request went with the error; count it as unknown.
             let response = error.error_response();
-            entry.endpoint = endpoint_name(&entry.method, None);
+            entry.endpoint = endpoint_name(&entry.method, &raw_path, None);
             entry.status = Some(response.status().as_u16());
             let bytes = actix_web::body::to_bytes(response.into_body())
                 .await
@@ -63,7 +64,11 @@ pub async fn observe<B: MessageBody + 'static>(
             return Err(error);
         }
     };
-    entry.endpoint = endpoint_name(&entry.method, res.request().match_pattern().as_deref());
+    entry.endpoint = endpoint_name(
+        &entry.method,
+        &raw_path,
+        res.request().match_pattern().as_deref(),
+    );
     if res.request().extensions().get::<Dropped>().is_some() {
         entry.dropped = true;
         sim.traffic.log.record(entry);
@@ -87,20 +92,6 @@ pub async fn observe<B: MessageBody + 'static>(
         http_req,
         head.set_body(BoxBody::new(bytes)),
     ))
-}
-
-/// The name a call is counted under: method and route template, with the data scope's
-/// `/services/data/v{version}` left off (`GET /sobjects/{type}/{id}`). Paths no route knows
-/// are counted together as `(unknown)`.
-pub fn endpoint_name(method: &str, pattern: Option<&str>) -> String {
-    match pattern {
-        Some(pattern) => match data_template(pattern) {
-            Some("") | Some("/") => format!("{method} (unknown)"),
-            Some(relative) => format!("{method} {relative}"),
-            None => format!("{method} {pattern}"),
-        },
-        None => format!("{method} (unknown)"),
-    }
 }
 
 /// Reads the request body so it can be logged, and puts it back for the handler. Only bodies

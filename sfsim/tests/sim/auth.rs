@@ -225,10 +225,49 @@ async fn each_bad_assertion_gets_salesforces_own_refusal() {
 
 #[tokio::test]
 async fn a_deactivated_subject_cannot_log_in() {
-    let org = support::start().await;
-    let inactive = org.inactive_username();
-    let answer = jwt_request(&org, claims(&org, &inactive)).await;
+    let org = support::start_token_fixture().await;
+    let mut c = claims(&org, "former@edge.sfsim");
+    c["iss"] = json!("edge-test");
+    let answer = jwt_request(&org, c).await;
     assert_refused(&answer, "invalid_grant", "inactive user");
+}
+
+async fn client_credentials_of(org: &TestOrg, client_id: &str, secret: &str) -> Answer {
+    org.token_request(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", secret),
+    ])
+    .await
+}
+
+#[tokio::test]
+async fn client_credentials_need_a_live_run_as_user_and_an_app_with_a_secret() {
+    let org = support::start_token_fixture().await;
+    let fine = client_credentials_of(&org, "edge-test", "edge-secret").await;
+    assert_eq!(fine.status, StatusCode::OK, "{:?}", fine.body);
+    let orphan = client_credentials_of(&org, "edge-orphan", "orphan-secret").await;
+    assert_refused(
+        &orphan,
+        "invalid_grant",
+        "no client credentials user enabled",
+    );
+    let retired = client_credentials_of(&org, "edge-retired", "retired-secret").await;
+    assert_refused(&retired, "invalid_grant", "inactive user");
+    let no_secret = client_credentials_of(&org, "edge-jwt-only", "anything").await;
+    assert_refused(&no_secret, "invalid_client", "invalid client credentials");
+}
+
+#[tokio::test]
+async fn an_app_without_a_certificate_cannot_use_the_jwt_flow() {
+    let org = support::start_token_fixture().await;
+    let mut c = claims(&org, "integration@edge.sfsim");
+    c["iss"] = json!("edge-orphan");
+    let answer = jwt_request(&org, c).await;
+    assert_refused(&answer, "invalid_grant", "invalid assertion");
+    let mut c = claims(&org, "integration@edge.sfsim");
+    c["iss"] = json!("edge-jwt-only");
+    assert_eq!(jwt_request(&org, c).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -273,6 +273,30 @@ async fn a_fixture_that_does_not_load_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_posted_fixture_replaces_the_org_until_reset() {
+    let org = support::start().await;
+    let default_app = org.secret_app();
+    let old = org.client().await;
+    let response = org
+        .http
+        .post(org.url("/__sim/fixture"))
+        .body(support::token_fixture())
+        .send()
+        .await
+        .unwrap();
+    let loaded = support::Answer::read(response).await;
+    assert_eq!(loaded.status, StatusCode::OK, "{:?}", loaded.body);
+    assert_eq!(loaded.body["revoked_tokens"], 1);
+    assert_eq!(old.get("/limits").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(org.secret_app().client_id, "edge-test");
+    assert_eq!(org.client_credentials().await.status, StatusCode::OK);
+
+    org.control(Method::POST, "/reset", None).await;
+    assert_eq!(org.secret_app(), default_app);
+    assert_eq!(org.client_credentials().await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn control_paths_and_methods_it_does_not_have_get_json_errors() {
     let org = support::start().await;
     let unknown = org.control(Method::GET, "/nothing", None).await;

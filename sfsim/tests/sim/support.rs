@@ -14,6 +14,97 @@ use sfsim::{Sim, SimConfig, SimHandle, SimServer};
 
 /// The private key of the default org's `gatehouse-dev` app (test-only, public by design).
 pub const DEV_KEY_PEM: &str = include_str!("../../fixtures/keys/gatehouse-dev.key");
+/// Its certificate.
+pub const DEV_CERTIFICATE_PEM: &str = include_str!("../../fixtures/keys/gatehouse-dev.crt");
+
+/// A small org for the token endpoint's edge cases: an integration user and a deactivated
+/// one, and apps whose Run As user is fine, missing or deactivated, or which have no secret.
+pub fn token_fixture() -> String {
+    let apps = [
+        (
+            "Edge Test",
+            "edge-test",
+            Some("edge-secret"),
+            true,
+            "integration@edge.sfsim",
+        ),
+        (
+            "No Run As",
+            "edge-orphan",
+            Some("orphan-secret"),
+            false,
+            "nobody@edge.sfsim",
+        ),
+        (
+            "Retired Run As",
+            "edge-retired",
+            Some("retired-secret"),
+            false,
+            "former@edge.sfsim",
+        ),
+        (
+            "JWT Only",
+            "edge-jwt-only",
+            None,
+            true,
+            "integration@edge.sfsim",
+        ),
+    ];
+    let mut text = String::from(
+        r#"
+[[licences]]
+name = "Salesforce"
+definition_key = "SFDC"
+user_type = "Standard"
+total = 10
+
+[[profiles]]
+name = "System Administrator"
+licence = "Salesforce"
+
+[[users]]
+username = "integration@edge.sfsim"
+last_name = "Integration"
+email = "integration@edge.sfsim"
+alias = "integ"
+profile = "System Administrator"
+
+[[users]]
+username = "former@edge.sfsim"
+last_name = "Former"
+email = "former@edge.sfsim"
+alias = "former"
+profile = "System Administrator"
+active = false
+"#,
+    );
+    for (name, client_id, secret, certificate, run_as) in apps {
+        text.push_str(&format!(
+            "\n[[connected_apps]]\nname = \"{name}\"\nclient_id = \"{client_id}\"\nrun_as = \"{run_as}\"\n"
+        ));
+        if let Some(secret) = secret {
+            text.push_str(&format!("client_secret = \"{secret}\"\n"));
+        }
+        if certificate {
+            text.push_str(&format!(
+                "certificate_pem = \"\"\"\n{DEV_CERTIFICATE_PEM}\"\"\"\n"
+            ));
+        }
+    }
+    text
+}
+
+/// An org started from [`token_fixture`].
+pub async fn start_token_fixture() -> TestOrg {
+    start_with(SimConfig {
+        fixture: Some(sfsim::Fixture::Toml {
+            text: token_fixture(),
+            base_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        }),
+        ..SimConfig::default()
+    })
+    .await
+}
 
 /// A running org and a plain HTTP client for it.
 pub struct TestOrg {
@@ -135,17 +226,6 @@ impl TestOrg {
             })
             .map(|u| u.id.clone())
             .expect("the user exists")
-    }
-
-    /// Username of a deactivated user of the org.
-    pub fn inactive_username(&self) -> String {
-        self.sim()
-            .org
-            .lock()
-            .records("User")
-            .find(|u| u.get("IsActive") == Some(&Value::Bool(false)))
-            .and_then(|u| u.get("Username")?.as_str().map(str::to_owned))
-            .expect("the default org has a deactivated user")
     }
 
     /// Posts a form to the token endpoint.
