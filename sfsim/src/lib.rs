@@ -25,5 +25,5 @@ pub mod tls;
 pub mod traffic;
 
 pub use error::ApiError;
-pub use server::{FaultRates, Fixture, SimConfig, SimHandle, SimServer};
+pub use server::{FaultRates, FixtureSource, SimConfig, SimHandle, SimServer};
 pub use state::Sim;

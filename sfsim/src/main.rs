@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use sfsim::{FaultRates, Fixture, SimConfig, SimServer};
+use sfsim::{FaultRates, FixtureSource, SimConfig, SimServer};
 
 /// A simulated Salesforce org that answers like the real REST API: OAuth tokens, sObjects,
 /// SOQL, composite requests, limits and Salesforce's error codes, plus `/__sim/` control
@@ -129,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
     let config = SimConfig {
         host: cli.host,
         port: cli.port,
-        fixture: cli.fixture.clone().map(Fixture::File),
+        fixture: cli.fixture.clone().map(FixtureSource::File),
         seed: cli.seed,
         tls,
         token_lifetime: cli.token_lifetime,

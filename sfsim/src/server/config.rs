@@ -9,7 +9,7 @@ use crate::traffic::DEFAULT_MAX_BODY_BYTES;
 
 /// Where the org's starting data comes from. Without one, the built-in default org.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fixture {
+pub enum FixtureSource {
     /// A fixture file; relative paths inside it resolve against its folder.
     File(PathBuf),
     /// Fixture text; relative paths inside it resolve against `base_dir`.
@@ -48,7 +48,7 @@ pub struct SimConfig {
     /// Port; 0 picks a free one.
     pub port: u16,
     /// Starting data; `None` is the built-in default org.
-    pub fixture: Option<Fixture>,
+    pub fixture: Option<FixtureSource>,
     /// Seed of random faults and jitter; `None` picks one (shown by `GET /__sim/faults`).
     pub seed: Option<u64>,
     /// Serve HTTPS with this certificate and key.

@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::state::Sim;
 use crate::traffic::{DEFAULT_DAILY_LIMIT, FaultSettings, SimClock, Traffic, TrafficConfig};
 
-pub use config::{FaultRates, Fixture, SimConfig};
+pub use config::{FaultRates, FixtureSource, SimConfig};
 pub use shape::salesforce_shape;
 pub use site::{FixtureText, Site, StartPoint, reset};
 pub use version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard};
@@ -166,15 +166,15 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found("The requested resource does not exist"))
 }
 
-fn read_fixture(fixture: &Fixture) -> std::io::Result<FixtureText> {
+fn read_fixture(fixture: &FixtureSource) -> std::io::Result<FixtureText> {
     match fixture {
-        Fixture::File(path) => Ok(FixtureText {
+        FixtureSource::File(path) => Ok(FixtureText {
             text: std::fs::read_to_string(path).map_err(|e| {
                 std::io::Error::new(e.kind(), format!("fixture {}: {e}", path.display()))
             })?,
             base_dir: path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         }),
-        Fixture::Toml { text, base_dir } => Ok(FixtureText {
+        FixtureSource::Toml { text, base_dir } => Ok(FixtureText {
             text: text.clone(),
             base_dir: base_dir.clone(),
         }),

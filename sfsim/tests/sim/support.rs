@@ -97,7 +97,7 @@ active = false
 /// An org started from [`token_fixture`].
 pub async fn start_token_fixture() -> TestOrg {
     start_with(SimConfig {
-        fixture: Some(sfsim::Fixture::Toml {
+        fixture: Some(sfsim::FixtureSource::Toml {
             text: token_fixture(),
             base_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
         }),
