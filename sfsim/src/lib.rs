@@ -8,7 +8,8 @@
 //! Layout: `schema` (object and field definitions), `org` (records and the org's rules),
 //! `soql` (the query language), `api` (REST data endpoints), `auth` (OAuth token endpoint and
 //! sessions), `traffic` (API limits, faults, latency, request log), `control` (`/__sim/`
-//! observation and control endpoints), `server` (wiring and start-up).
+//! observation and control endpoints), `server` (wiring and start-up), `tls` (HTTPS and
+//! its test certificate).
 
 pub mod api;
 pub mod auth;
@@ -20,8 +21,9 @@ pub mod schema;
 pub mod server;
 pub mod soql;
 pub mod state;
+pub mod tls;
 pub mod traffic;
 
 pub use error::ApiError;
-pub use server::{SimConfig, SimHandle, SimServer};
+pub use server::{FaultRates, FixtureSource, SimConfig, SimHandle, SimServer};
 pub use state::Sim;

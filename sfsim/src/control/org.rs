@@ -1,0 +1,99 @@
+//! Control of the org itself: fixture, reset, state dump, sent emails, quirk settings.
+
+use actix_web::{HttpResponse, web};
+use serde_json::{Map, Value, json};
+
+use super::refusal::{ControlRefusal, read_body, read_json};
+use crate::org::{Org, OrgSettings};
+use crate::state::Sim;
+
+/// `POST /__sim/fixture`: the body is a fixture in TOML; it replaces the org. Live tokens are
+/// revoked (their users belonged to the old org). Relative paths in the fixture resolve
+/// against the start fixture's folder.
+pub async fn load_fixture(
+    sim: web::Data<Sim>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ControlRefusal> {
+    let body = read_body(payload).await?;
+    let text = String::from_utf8(body)
+        .map_err(|_| ControlRefusal::BadRequest("the fixture is not UTF-8 text".to_owned()))?;
+    let mut org = Org::from_fixture_toml(&text, &sim.site.fixture_dir())
+        .map_err(|e| ControlRefusal::BadRequest(format!("invalid fixture: {e}")))?;
+    if sim.clock.is_fixed() {
+        org.set_now(Some(sim.clock.now()));
+    }
+    let org_id = org.org_id().to_owned();
+    *sim.org.lock() = org;
+    let revoked = sim.auth.revoke_all();
+    Ok(HttpResponse::Ok()
+        .json(json!({"loaded": true, "org_id": org_id, "revoked_tokens": revoked})))
+}
+
+/// `POST /__sim/reset`: back to the start fixture and start settings; tokens, counters,
+/// scripts and the request log cleared; the clock runs with wall time again.
+pub async fn reset(sim: web::Data<Sim>) -> Result<HttpResponse, ControlRefusal> {
+    crate::server::reset(&sim).map_err(ControlRefusal::BadRequest)?;
+    Ok(HttpResponse::Ok().json(json!({"reset": true})))
+}
+
+/// `GET /__sim/state`: the org's dump plus where the simulator's own counters stand.
+pub async fn state(sim: web::Data<Sim>) -> HttpResponse {
+    let now = sim.clock.now();
+    let org = sim.org.lock().dump();
+    HttpResponse::Ok().json(json!({
+        "org": org,
+        "now": now,
+        "clock_fixed": sim.clock.is_fixed(),
+        "live_tokens": sim.auth.live(now),
+        "api_usage": sim.traffic.usage.current(now),
+        "faults": sim.traffic.faults.settings(),
+        "scripts": sim.traffic.scripts.list(),
+        "calls": sim.traffic.log.calls(),
+    }))
+}
+
+/// `GET /__sim/emails`: what the org would have sent.
+pub async fn emails(sim: web::Data<Sim>) -> Result<HttpResponse, ControlRefusal> {
+    let emails = serde_json::to_value(sim.org.lock().emails())
+        .map_err(|e| ControlRefusal::BadRequest(format!("emails cannot be shown: {e}")))?;
+    Ok(HttpResponse::Ok().json(emails))
+}
+
+/// `GET /__sim/settings`: the org's quirk switches.
+pub async fn settings(sim: web::Data<Sim>) -> Result<HttpResponse, ControlRefusal> {
+    let settings = serde_json::to_value(sim.org.lock().settings())
+        .map_err(|e| ControlRefusal::BadRequest(format!("settings cannot be shown: {e}")))?;
+    Ok(HttpResponse::Ok().json(settings))
+}
+
+/// `PATCH /__sim/settings`: a JSON object of the switches to change. A key the settings do
+/// not have is refused rather than ignored, so a typo cannot pass for a change.
+pub async fn patch_settings(
+    sim: web::Data<Sim>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ControlRefusal> {
+    let patch: Map<String, Value> = read_json(payload).await?;
+    let mut org = sim.org.lock();
+    let current = serde_json::to_value(org.settings())
+        .map_err(|e| ControlRefusal::BadRequest(format!("settings cannot be shown: {e}")))?;
+    let Value::Object(mut merged) = current else {
+        return Err(ControlRefusal::BadRequest(
+            "the org's settings are not an object".to_owned(),
+        ));
+    };
+    for (key, value) in patch {
+        if !merged.contains_key(&key) {
+            let known: Vec<&String> = merged.keys().collect();
+            return Err(ControlRefusal::BadRequest(format!(
+                "unknown setting {key:?}; known: {known:?}"
+            )));
+        }
+        merged.insert(key, value);
+    }
+    let updated: OrgSettings = serde_json::from_value(Value::Object(merged))
+        .map_err(|e| ControlRefusal::BadRequest(format!("invalid setting: {e}")))?;
+    *org.settings_mut() = updated;
+    let shown = serde_json::to_value(org.settings())
+        .map_err(|e| ControlRefusal::BadRequest(format!("settings cannot be shown: {e}")))?;
+    Ok(HttpResponse::Ok().json(shown))
+}

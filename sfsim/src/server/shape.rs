@@ -1,0 +1,281 @@
+//! The promise that every answer has the shape its caller expects, even when a handler, an
+//! extractor or the router fails, and even when a handler panics.
+
+use std::panic::AssertUnwindSafe;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use futures::FutureExt;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::traffic::Dropped;
+
+/// Which caller a path belongs to, and so which error shape it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Area {
+    /// `/__sim/…`: `{"error","message"}`.
+    Control,
+    /// `/services/oauth2/…`: `{"error","error_description"}`.
+    OAuth,
+    /// Everything else: Salesforce's error array.
+    Api,
+}
+
+impl Area {
+    fn of(path: &str) -> Self {
+        if path == "/__sim" || path.starts_with("/__sim/") {
+            Area::Control
+        } else if path.starts_with("/services/oauth2/") {
+            Area::OAuth
+        } else {
+            Area::Api
+        }
+    }
+
+    /// Whether a body already has this area's error shape.
+    fn shaped(self, body: &[u8]) -> bool {
+        let Ok(value) = serde_json::from_slice::<Value>(body) else {
+            return false;
+        };
+        match self {
+            Area::Control | Area::OAuth => value.get("error").is_some_and(Value::is_string),
+            Area::Api => value.as_array().is_some_and(|errors| {
+                !errors.is_empty()
+                    && errors.iter().all(|e| {
+                        e.get("errorCode").is_some_and(Value::is_string)
+                            && e.get("message").is_some_and(Value::is_string)
+                    })
+            }),
+        }
+    }
+
+    /// This area's error for a bare status.
+    fn refusal(self, status: StatusCode, method: &Method, had_body: bool) -> Reshaped {
+        let body = match self {
+            Area::Api => {
+                let error = api_refusal(status, method, had_body);
+                serde_json::to_value(&error.errors).unwrap_or(Value::Null)
+            }
+            Area::OAuth => json!({
+                "error": if status.is_server_error() { "server_error" } else { "invalid_request" },
+                "error_description": status.canonical_reason().unwrap_or("error").to_lowercase(),
+            }),
+            Area::Control => json!({
+                "error": status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
+                "message": format!("{method} is not something this control endpoint answers ({status})"),
+            }),
+        };
+        Reshaped { status, body }
+    }
+}
+
+/// An error answer rewritten into its area's shape.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{status}")]
+struct Reshaped {
+    status: StatusCode,
+    body: Value,
+}
+
+impl ResponseError for Reshaped {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(&self.body)
+    }
+}
+
+/// Salesforce's code and wording for a status that reached the caller without them.
+fn api_refusal(status: StatusCode, method: &Method, had_body: bool) -> ApiError {
+    let (code, message) = match status.as_u16() {
+        400 if had_body => (
+            "JSON_PARSER_ERROR",
+            "The request body could not be parsed.".to_owned(),
+        ),
+        400 => (
+            "BAD_REQUEST",
+            "The request could not be understood.".to_owned(),
+        ),
+        401 => (
+            "INVALID_SESSION_ID",
+            "Session expired or invalid".to_owned(),
+        ),
+        403 => (
+            "INSUFFICIENT_ACCESS",
+            "You do not have access to this resource.".to_owned(),
+        ),
+        404 => (
+            "NOT_FOUND",
+            "The requested resource does not exist".to_owned(),
+        ),
+        405 => (
+            "METHOD_NOT_ALLOWED",
+            format!("HTTP Method '{method}' not allowed."),
+        ),
+        413 => (
+            "EXCEEDED_MAX_SIZE_REQUEST",
+            "The request body is larger than the org accepts.".to_owned(),
+        ),
+        415 => (
+            "UNSUPPORTED_MEDIA_TYPE",
+            "The request's content type is not supported.".to_owned(),
+        ),
+        503 => (
+            "SERVER_UNAVAILABLE",
+            "Server temporarily unavailable, please try again later.".to_owned(),
+        ),
+        s if s >= 500 => (
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred. Please include this ErrorId if you contact support."
+                .to_owned(),
+        ),
+        _ => (
+            "BAD_REQUEST",
+            "The request could not be understood.".to_owned(),
+        ),
+    };
+    ApiError::new(status, code, message)
+}
+
+/// Rewrites any error answer (status 400 and up) that lacks its area's shape — actix's own
+/// 404/405/413s, extractor failures, a panicking handler — into that shape, keeping the
+/// status and headers such as `Sforce-Limit-Info`. Well-shaped answers pass untouched.
+///
+/// The request cannot be kept aside for building an answer after a panic (routing needs to
+/// own it alone), so panics and errors that arrive as `Err` leave as a reshaped `Err`, which
+/// actix turns into the response.
+pub async fn salesforce_shape<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let area = Area::of(req.path());
+    let method = req.method().clone();
+    let had_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let res = match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(Ok(res)) => res.map_into_boxed_body(),
+        Ok(Err(error)) => {
+            let response = error.error_response();
+            let status = response.status();
+            let bytes = actix_web::body::to_bytes(response.into_body()).await.ok();
+            if bytes.is_some_and(|b| area.shaped(&b)) {
+                return Err(error);
+            }
+            return Err(area.refusal(status, &method, had_body).into());
+        }
+        Err(_) => {
+            tracing::error!(%method, "a handler panicked; answered 500");
+            return Err(area
+                .refusal(StatusCode::INTERNAL_SERVER_ERROR, &method, had_body)
+                .into());
+        }
+    };
+    if res.status().as_u16() < 400 || res.request().extensions().get::<Dropped>().is_some() {
+        return Ok(res);
+    }
+    let (http_req, response) = res.into_parts();
+    let status = response.status();
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body).await.ok();
+    if let Some(bytes) = bytes.filter(|b| area.shaped(b)) {
+        return Ok(ServiceResponse::new(
+            http_req,
+            head.set_body(BoxBody::new(bytes)),
+        ));
+    }
+    let mut reshaped = area.refusal(status, &method, had_body).error_response();
+    for (name, value) in head.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            reshaped.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(http_req, reshaped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, test as actix_test, web};
+
+    async fn boom() -> HttpResponse {
+        panic!("a handler bug")
+    }
+
+    async fn takes_json(_: web::Json<serde_json::Value>) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_salesforces_500() {
+        let app = actix_test::init_service(
+            App::new()
+                .wrap(from_fn(salesforce_shape))
+                .route("/services/data/v68.0/boom", web::get().to(boom)),
+        )
+        .await;
+        let req = actix_test::TestRequest::get()
+            .uri("/services/data/v68.0/boom")
+            .to_request();
+        let error = match actix_test::try_call_service(&app, req).await {
+            Err(error) => error,
+            Ok(res) => panic!(
+                "expected the panic to surface as an error, got {}",
+                res.status()
+            ),
+        };
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body[0]["errorCode"], "UNKNOWN_EXCEPTION");
+    }
+
+    #[actix_web::test]
+    async fn an_extractors_plain_text_refusal_is_rewritten_as_a_json_parser_error() {
+        let app = actix_test::init_service(
+            App::new()
+                .wrap(from_fn(salesforce_shape))
+                .route("/services/data/v68.0/x", web::post().to(takes_json)),
+        )
+        .await;
+        let req = actix_test::TestRequest::post()
+            .uri("/services/data/v68.0/x")
+            .insert_header(("content-type", "application/json"))
+            .set_payload("{not json")
+            .to_request();
+        let res = actix_test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let body: Value = actix_test::read_body_json(res).await;
+        assert_eq!(body[0]["errorCode"], "JSON_PARSER_ERROR");
+    }
+
+    #[test]
+    fn only_salesforce_error_arrays_count_as_shaped_for_the_api() {
+        assert!(Area::Api.shaped(br#"[{"message":"m","errorCode":"NOT_FOUND"}]"#));
+        assert!(!Area::Api.shaped(br#"[]"#));
+        assert!(!Area::Api.shaped(br#"{"error":"x"}"#));
+        assert!(!Area::Api.shaped(b"Json deserialize error"));
+        assert!(Area::OAuth.shaped(br#"{"error":"invalid_grant","error_description":"x"}"#));
+    }
+
+    #[test]
+    fn areas_follow_the_path() {
+        assert_eq!(Area::of("/__sim/state"), Area::Control);
+        assert_eq!(Area::of("/__simulate"), Area::Api);
+        assert_eq!(Area::of("/services/oauth2/token"), Area::OAuth);
+        assert_eq!(Area::of("/services/data/v68.0/x"), Area::Api);
+    }
+}

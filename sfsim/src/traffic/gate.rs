@@ -1,0 +1,157 @@
+//! The traffic middleware in front of the data API, and its smaller twin on the token endpoint.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError, web};
+use serde_json::json;
+
+use super::drop::dropped;
+use super::script::{Call, Injected, default_message};
+use super::{FaultKind, Usage, data_path, data_template, stamp};
+use crate::error::ApiError;
+use crate::state::Sim;
+
+/// Runs after the session check, in this order: body size, the daily allowance (a refused
+/// call is not counted), latency, scripted faults, random faults, then the handler. Every
+/// answer but a dropped connection carries `Sforce-Limit-Info`.
+pub async fn gate<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(sim) = req.app_data::<web::Data<Sim>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let traffic = &sim.traffic;
+    let now = sim.clock.now();
+    if declared_length(&req).is_some_and(|length| length > traffic.max_body_bytes()) {
+        let usage = traffic.usage.current(now);
+        return Ok(answer(req, body_too_large(), &usage));
+    }
+    if let Err(usage) = traffic.usage.try_count(now) {
+        return Ok(answer(req, limit_exceeded(), &usage));
+    }
+    let draw = traffic.faults.draw();
+    if !draw.delay.is_zero() {
+        tokio::time::sleep(draw.delay).await;
+    }
+    let injected = {
+        let relative = data_path(req.path());
+        let template = relative.and_then(data_template);
+        let call = Call {
+            method: req.method(),
+            path: req.path(),
+            data_path: relative,
+            data_template: template.as_deref(),
+        };
+        traffic
+            .scripts
+            .take(&call)
+            .or_else(|| draw.fault.map(random_fault))
+    };
+    match injected {
+        Some(Injected::Drop) => Ok(dropped(req)),
+        Some(Injected::Error(error)) => {
+            let mut response = injected_response(&error);
+            stamp(&mut response, &traffic.usage.current(now));
+            Ok(req.into_response(response))
+        }
+        None => {
+            let mut res = next.call(req).await?.map_into_boxed_body();
+            let usage = traffic.usage.current(sim.clock.now());
+            stamp(res.response_mut(), &usage);
+            Ok(res)
+        }
+    }
+}
+
+/// Scripted faults on `/services/oauth2/*`: no allowance, no random faults (Salesforce does not
+/// count logins as API calls), answered in OAuth's `{"error","error_description"}` shape.
+pub async fn oauth_gate<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(sim) = req.app_data::<web::Data<Sim>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let injected = sim.traffic.scripts.take(&Call {
+        method: req.method(),
+        path: req.path(),
+        data_path: None,
+        data_template: None,
+    });
+    match injected {
+        Some(Injected::Drop) => Ok(dropped(req)),
+        Some(Injected::Error(error)) => {
+            let first = error.errors.first();
+            let body = json!({
+                "error": first.map(|e| e.error_code.as_str()).unwrap_or_default(),
+                "error_description": first.map(|e| e.message.as_str()).unwrap_or_default(),
+            });
+            Ok(req.into_response(HttpResponse::build(error.status).json(body)))
+        }
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}
+
+fn answer(req: ServiceRequest, error: ApiError, usage: &Usage) -> ServiceResponse<BoxBody> {
+    let mut response = error.error_response();
+    stamp(&mut response, usage);
+    req.into_response(response)
+}
+
+/// An injected error, always with its `fields` array (empty or not), as Salesforce writes
+/// errors that come from saving records.
+fn injected_response(error: &ApiError) -> HttpResponse {
+    let errors: Vec<_> = error
+        .errors
+        .iter()
+        .map(|e| json!({"message": e.message, "errorCode": e.error_code, "fields": e.fields}))
+        .collect();
+    HttpResponse::build(error.status).json(errors)
+}
+
+fn declared_length(req: &ServiceRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Salesforce's answer once the daily allowance is spent.
+pub fn limit_exceeded() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "REQUEST_LIMIT_EXCEEDED",
+        "TotalRequests Limit exceeded.",
+    )
+}
+
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "EXCEEDED_MAX_SIZE_REQUEST",
+        "The request body is larger than the org accepts.",
+    )
+}
+
+fn random_fault(kind: FaultKind) -> Injected {
+    match kind {
+        FaultKind::ServerUnavailable => Injected::Error(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVER_UNAVAILABLE",
+            default_message("SERVER_UNAVAILABLE"),
+        )),
+        // Salesforce reports a lock timeout like any other failed DML: 400, no fields.
+        FaultKind::UnableToLockRow => Injected::Error(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "UNABLE_TO_LOCK_ROW",
+            default_message("UNABLE_TO_LOCK_ROW"),
+        )),
+        FaultKind::Drop => Injected::Drop,
+    }
+}

@@ -1,0 +1,368 @@
+//! Deterministic faults: "fail the next N calls to this endpoint like this".
+
+use actix_web::http::{Method, StatusCode};
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// What a script does to a call it catches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScriptKind {
+    /// Answer with an error.
+    #[default]
+    Error,
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// A script as posted to `/__sim/faults/script`.
+///
+/// `path` is matched against the data path after `/services/data/vXX.X` — as a prefix ending at
+/// a `/` (`/sobjects/User` catches `/sobjects/User/005…`) or as the route template
+/// (`/sobjects/{type}/{id}`), ignoring ASCII case. A path starting with `/services/` is matched
+/// against the whole path instead, which is how the token endpoint is scripted. No path
+/// catches every data call; no method catches every method.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptRequest {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    /// How many calls to catch (default 1).
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub kind: ScriptKind,
+    /// Default: from `errorCode` (503 for `SERVER_UNAVAILABLE`, 400 for most), else 503.
+    pub status: Option<u16>,
+    #[serde(rename = "errorCode", alias = "error_code")]
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    pub fields: Option<Vec<String>>,
+}
+
+/// An armed script, as listed by `GET /__sim/faults/script`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Script {
+    pub id: u64,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub count: u32,
+    /// Calls still to catch; the script is gone once this reaches 0.
+    pub remaining: u32,
+    pub kind: ScriptKind,
+    pub status: u16,
+    #[serde(rename = "errorCode")]
+    pub error_code: String,
+    pub message: String,
+    pub fields: Vec<String>,
+}
+
+/// What a caught call gets instead of its real answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Injected {
+    Error(ApiError),
+    Drop,
+}
+
+/// The call being matched.
+pub struct Call<'a> {
+    pub method: &'a Method,
+    /// The whole request path (no query).
+    pub path: &'a str,
+    /// For data calls: the path after `/services/data/vXX.X`.
+    pub data_path: Option<&'a str>,
+    /// For data calls: the route template after `/services/data/v{version}`.
+    pub data_template: Option<&'a str>,
+}
+
+/// Most calls to catch with one script; more is a typo.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+impl ScriptRequest {
+    /// Checks the request and fills in defaults.
+    pub fn arm(self, id: u64) -> Result<Script, String> {
+        let count = self.count.unwrap_or(1);
+        if count == 0 || count > MAX_COUNT {
+            return Err(format!("count must be between 1 and {MAX_COUNT}"));
+        }
+        let method = match self.method {
+            Some(m) => Some(
+                Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
+                    .map_err(|_| format!("method {m:?} is not an HTTP method"))?
+                    .to_string(),
+            ),
+            None => None,
+        };
+        if let Some(path) = self.path.as_ref().filter(|p| !p.starts_with('/')) {
+            return Err(format!("path {path:?} must start with /"));
+        }
+        let error_code = self.error_code.unwrap_or_else(|| match self.status {
+            Some(400) => "UNABLE_TO_LOCK_ROW".to_owned(),
+            Some(401) => "INVALID_SESSION_ID".to_owned(),
+            Some(403) => "REQUEST_LIMIT_EXCEEDED".to_owned(),
+            Some(404) => "NOT_FOUND".to_owned(),
+            Some(500) => "UNKNOWN_EXCEPTION".to_owned(),
+            _ => "SERVER_UNAVAILABLE".to_owned(),
+        });
+        if error_code.trim().is_empty() {
+            return Err("errorCode must not be empty".to_owned());
+        }
+        let status = self.status.unwrap_or_else(|| default_status(&error_code));
+        if !(400..=599).contains(&status) {
+            return Err(format!("status {status} is not an error status (400-599)"));
+        }
+        let message = self
+            .message
+            .unwrap_or_else(|| default_message(&error_code).to_owned());
+        Ok(Script {
+            id,
+            method,
+            path: self.path,
+            count,
+            remaining: count,
+            kind: self.kind,
+            status,
+            error_code,
+            message,
+            fields: self.fields.unwrap_or_default(),
+        })
+    }
+}
+
+fn default_status(error_code: &str) -> u16 {
+    match error_code {
+        "SERVER_UNAVAILABLE" => 503,
+        "INVALID_SESSION_ID" => 401,
+        "REQUEST_LIMIT_EXCEEDED" | "INSUFFICIENT_ACCESS" => 403,
+        "NOT_FOUND" => 404,
+        "UNKNOWN_EXCEPTION" => 500,
+        _ => 400,
+    }
+}
+
+/// Salesforce's wording for the codes a script is most often used for.
+pub fn default_message(error_code: &str) -> &'static str {
+    match error_code {
+        "SERVER_UNAVAILABLE" => "Server temporarily unavailable, please try again later.",
+        "UNABLE_TO_LOCK_ROW" => "unable to obtain exclusive access to this record or 1 records",
+        "REQUEST_LIMIT_EXCEEDED" => "TotalRequests Limit exceeded.",
+        "INVALID_SESSION_ID" => "Session expired or invalid",
+        "NOT_FOUND" => "The requested resource does not exist",
+        "UNKNOWN_EXCEPTION" => {
+            "An unexpected error occurred. Please include this ErrorId if you contact support."
+        }
+        _ => "Injected failure",
+    }
+}
+
+impl Script {
+    fn catches(&self, call: &Call<'_>) -> bool {
+        if self
+            .method
+            .as_ref()
+            .is_some_and(|m| m != call.method.as_str())
+        {
+            return false;
+        }
+        match &self.path {
+            None => call.data_path.is_some(),
+            Some(pattern) if pattern.starts_with("/services/") => under(call.path, pattern),
+            Some(pattern) => {
+                call.data_path.is_some_and(|p| under(p, pattern))
+                    || call
+                        .data_template
+                        .is_some_and(|t| t.eq_ignore_ascii_case(pattern))
+            }
+        }
+    }
+
+    fn injected(&self) -> Injected {
+        match self.kind {
+            ScriptKind::Drop => Injected::Drop,
+            ScriptKind::Error => {
+                let status =
+                    StatusCode::from_u16(self.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                Injected::Error(
+                    ApiError::new(status, &self.error_code, self.message.clone())
+                        .with_fields(self.fields.clone()),
+                )
+            }
+        }
+    }
+}
+
+/// `path` equals `prefix` or continues it after a `/`, ignoring ASCII case.
+fn under(path: &str, prefix: &str) -> bool {
+    let (p, x) = (path.as_bytes(), prefix.as_bytes());
+    if p.len() < x.len() || !p[..x.len()].eq_ignore_ascii_case(x) {
+        return false;
+    }
+    p.len() == x.len() || x.ends_with(b"/") || p[x.len()] == b'/'
+}
+
+/// Armed scripts, first armed first matched.
+#[derive(Default)]
+pub struct Scripts {
+    state: Mutex<(u64, Vec<Script>)>,
+}
+
+impl Scripts {
+    /// Arms a script; returns it with its id.
+    pub fn add(&self, request: ScriptRequest) -> Result<Script, String> {
+        let mut state = self.state.lock();
+        let script = request.arm(state.0 + 1)?;
+        state.0 += 1;
+        state.1.push(script.clone());
+        Ok(script)
+    }
+
+    /// Takes one use of the first script that catches `call`. Matching and counting down
+    /// happen under one lock, so N concurrent calls against a script of count k see exactly
+    /// k failures.
+    pub fn take(&self, call: &Call<'_>) -> Option<Injected> {
+        let mut state = self.state.lock();
+        let index = state.1.iter().position(|s| s.catches(call))?;
+        let script = &mut state.1[index];
+        script.remaining -= 1;
+        let injected = script.injected();
+        if script.remaining == 0 {
+            state.1.remove(index);
+        }
+        Some(injected)
+    }
+
+    /// The armed scripts.
+    pub fn list(&self) -> Vec<Script> {
+        self.state.lock().1.clone()
+    }
+
+    /// Disarms one script; `false` when there is none with this id.
+    pub fn remove(&self, id: u64) -> bool {
+        let mut state = self.state.lock();
+        let before = state.1.len();
+        state.1.retain(|s| s.id != id);
+        state.1.len() != before
+    }
+
+    /// Disarms all; returns how many there were.
+    pub fn clear(&self) -> usize {
+        let mut state = self.state.lock();
+        let count = state.1.len();
+        state.1.clear();
+        count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_call<'a>(method: &'a Method, path: &'a str, template: &'a str) -> Call<'a> {
+        Call {
+            method,
+            path,
+            data_path: Some(&path[20..]),
+            data_template: Some(template),
+        }
+    }
+
+    #[test]
+    fn a_script_catches_exactly_count_calls() {
+        let scripts = Scripts::default();
+        scripts
+            .add(ScriptRequest {
+                method: Some("post".into()),
+                path: Some("/sobjects/User".into()),
+                count: Some(2),
+                ..ScriptRequest::default()
+            })
+            .unwrap();
+        let post = Method::POST;
+        let call = data_call(
+            &post,
+            "/services/data/v68.0/sobjects/User",
+            "/sobjects/{type}",
+        );
+        assert!(
+            matches!(scripts.take(&call), Some(Injected::Error(e)) if e.code() == "SERVER_UNAVAILABLE" && e.status == 503)
+        );
+        assert!(scripts.take(&call).is_some());
+        assert!(scripts.take(&call).is_none());
+        assert!(scripts.list().is_empty());
+    }
+
+    #[test]
+    fn prefixes_stop_at_segment_boundaries_and_templates_match_whole() {
+        let scripts = Scripts::default();
+        scripts
+            .add(ScriptRequest {
+                path: Some("/sobjects/User".into()),
+                count: Some(10),
+                ..ScriptRequest::default()
+            })
+            .unwrap();
+        let get = Method::GET;
+        let login = data_call(
+            &get,
+            "/services/data/v68.0/sobjects/UserLogin/0Yw",
+            "/sobjects/{type}/{id}",
+        );
+        assert!(scripts.take(&login).is_none());
+        let user = data_call(
+            &get,
+            "/services/data/v68.0/sobjects/user/005",
+            "/sobjects/{type}/{id}",
+        );
+        assert!(scripts.take(&user).is_some());
+
+        scripts.clear();
+        scripts
+            .add(ScriptRequest {
+                path: Some("/sobjects/{type}/{id}".into()),
+                kind: ScriptKind::Drop,
+                ..ScriptRequest::default()
+            })
+            .unwrap();
+        assert_eq!(scripts.take(&login), Some(Injected::Drop));
+    }
+
+    #[test]
+    fn bad_scripts_are_refused() {
+        for bad in [
+            ScriptRequest {
+                count: Some(0),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                status: Some(200),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                method: Some("NOT A METHOD".into()),
+                ..ScriptRequest::default()
+            },
+            ScriptRequest {
+                path: Some("sobjects".into()),
+                ..ScriptRequest::default()
+            },
+        ] {
+            assert!(Scripts::default().add(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn the_error_code_picks_the_status_and_message() {
+        let script = ScriptRequest {
+            error_code: Some("UNABLE_TO_LOCK_ROW".into()),
+            ..ScriptRequest::default()
+        }
+        .arm(1)
+        .unwrap();
+        assert_eq!(script.status, 400);
+        assert_eq!(
+            script.message,
+            "unable to obtain exclusive access to this record or 1 records"
+        );
+    }
+}
