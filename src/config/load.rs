@@ -118,6 +118,11 @@ impl Settings {
             );
         }
 
+        if let Some(salesforce) = &self.salesforce {
+            for (key, message) in salesforce.problems() {
+                problem(key, message);
+            }
+        }
         match &self.salesforce {
             None => problem(
                 "salesforce",
@@ -127,6 +132,7 @@ impl Settings {
                 login_url,
                 api_version,
                 auth,
+                ..
             }) => {
                 if let Err(message) = check_login_url(login_url) {
                     problem("salesforce.login_url", message);
@@ -149,7 +155,7 @@ impl Settings {
                     problems.push(secret_problem(e));
                 }
             }
-            Some(SalesforceConfig::Simulated { fixture }) => {
+            Some(SalesforceConfig::Simulated { fixture, .. }) => {
                 if let Some(path) = fixture.as_ref().filter(|p| !p.is_file()) {
                     problem(
                         "salesforce.fixture",
