@@ -112,6 +112,21 @@ impl SalesforceConfig {
                 ));
             }
         }
+        if let SalesforceConfig::Remote {
+            auth:
+                SalesforceAuth::JwtBearer {
+                    audience: Some(audience),
+                    ..
+                },
+            ..
+        } = self
+            && !url::Url::parse(audience).is_ok_and(|u| u.scheme() == "https" && u.host().is_some())
+        {
+            problems.push((
+                "salesforce.auth.audience",
+                format!("'{audience}' is not an https URL; use e.g. https://login.salesforce.com"),
+            ));
+        }
         let api = self.api();
         if !(1..=300).contains(&api.connect_timeout_seconds) {
             problems.push((
@@ -327,6 +342,11 @@ pub enum SalesforceAuth {
         client_id: String,
         username: String,
         private_key: SecretRef,
+        /// The assertion's `aud`; `login_url` when unset. Set it when tokens come from a My
+        /// Domain URL but the org expects `https://login.salesforce.com` (or
+        /// `https://test.salesforce.com` for a sandbox) as the audience.
+        #[serde(default)]
+        audience: Option<String>,
     },
     /// OAuth 2.0 client credentials: the app runs as its configured integration user.
     ClientCredentials {
@@ -451,6 +471,21 @@ mod tests {
         )
         .unwrap();
         let keys: Vec<&str> = config.problems().iter().map(|(k, _)| *k).collect();
+        let jwt: SalesforceConfig = toml::from_str(
+            r#"
+            org = "remote"
+            login_url = "https://acme.my.salesforce.com"
+            [auth]
+            flow = "jwt-bearer"
+            client_id = "x"
+            username = "u"
+            private_key = "k"
+            audience = "login.salesforce.com"
+            "#,
+        )
+        .unwrap();
+        let jwt_keys: Vec<&str> = jwt.problems().iter().map(|(k, _)| *k).collect();
+        assert_eq!(jwt_keys, ["salesforce.auth.audience"]);
         assert_eq!(
             keys,
             [

@@ -26,11 +26,13 @@ const ASSERTION_LIFETIME_SECONDS: i64 = 150;
 /// What Gatehouse proves itself with.
 pub enum Credentials {
     /// The connected app's consumer key, the integration user's username and the private key
-    /// whose certificate is uploaded to the app.
+    /// whose certificate is uploaded to the app; `audience` is the assertion's `aud` when it is
+    /// not the login URL.
     JwtBearer {
         client_id: String,
         username: String,
         key: EncodingKey,
+        audience: Option<String>,
     },
     /// The app's consumer key and secret; Salesforce runs the calls as the app's "Run As" user.
     ClientCredentials {
@@ -55,7 +57,16 @@ impl Credentials {
             client_id: client_id.into(),
             username: username.into(),
             key,
+            audience: None,
         })
+    }
+
+    /// The same credentials with another JWT audience (no effect on client credentials).
+    pub fn with_audience(mut self, aud: Option<String>) -> Credentials {
+        if let Credentials::JwtBearer { audience, .. } = &mut self {
+            *audience = aud.map(|a| a.trim_end_matches('/').to_owned());
+        }
+        self
     }
 }
 
@@ -66,11 +77,13 @@ impl fmt::Debug for Credentials {
             Credentials::JwtBearer {
                 client_id,
                 username,
+                audience,
                 ..
             } => f
                 .debug_struct("JwtBearer")
                 .field("client_id", client_id)
                 .field("username", username)
+                .field("audience", audience)
                 .finish_non_exhaustive(),
             Credentials::ClientCredentials { client_id, .. } => f
                 .debug_struct("ClientCredentials")
@@ -245,10 +258,17 @@ impl Authenticator {
                 client_id,
                 username,
                 key,
-            } => vec![
-                ("grant_type", JWT_BEARER_GRANT.to_owned()),
-                ("assertion", self.assertion(client_id, username, key)?),
-            ],
+                audience,
+            } => {
+                let audience = audience.as_deref().unwrap_or(&self.login_url);
+                vec![
+                    ("grant_type", JWT_BEARER_GRANT.to_owned()),
+                    (
+                        "assertion",
+                        self.assertion(client_id, username, audience, key)?,
+                    ),
+                ]
+            }
             Credentials::ClientCredentials {
                 client_id,
                 client_secret,
@@ -260,17 +280,19 @@ impl Authenticator {
         })
     }
 
-    /// The signed assertion: `iss` the consumer key, `sub` the username, `aud` the login URL.
+    /// The signed assertion: `iss` the consumer key, `sub` the username, `aud` the login URL
+    /// (or the configured audience).
     fn assertion(
         &self,
         client_id: &str,
         username: &str,
+        audience: &str,
         key: &EncodingKey,
     ) -> Result<String, AuthError> {
         let claims = Assertion {
             iss: client_id,
             sub: username,
-            aud: &self.login_url,
+            aud: audience,
             exp: self.clock.now().timestamp() + ASSERTION_LIFETIME_SECONDS,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, key).map_err(|e| {
@@ -326,6 +348,31 @@ mod tests {
         assert_eq!(claims["aud"], "https://login.salesforce.com");
         let exp = claims["exp"].as_i64().unwrap();
         assert!(exp > 1_800_000_000 && exp <= 1_800_000_000 + 180, "{exp}");
+    }
+
+    #[test]
+    fn a_configured_audience_replaces_the_login_url_in_the_assertion() {
+        let credentials = Credentials::jwt_bearer("app", "user", &dev_key())
+            .unwrap()
+            .with_audience(Some("https://test.salesforce.com/".into()));
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            "https://acme--uat.sandbox.my.salesforce.com",
+            credentials,
+            ManualClock::at_unix_seconds(0).shared(),
+        );
+        let form = auth.form().unwrap();
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.insecure_disable_signature_validation();
+        validation.validate_exp = false;
+        validation.set_audience(&["https://test.salesforce.com"]);
+        let token = jsonwebtoken::decode::<serde_json::Value>(
+            &form[1].1,
+            &jsonwebtoken::DecodingKey::from_secret(b"unused"),
+            &validation,
+        )
+        .unwrap();
+        assert_eq!(token.claims["aud"], "https://test.salesforce.com");
     }
 
     #[test]

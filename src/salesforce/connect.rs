@@ -107,9 +107,12 @@ fn remote_credentials(auth: &SalesforceAuth) -> Result<Credentials, ConnectError
             client_id,
             username,
             private_key,
+            audience,
         } => {
             let pem = private_key.resolve("salesforce.auth.private_key")?;
-            Credentials::jwt_bearer(client_id, username, &pem).map_err(ConnectError::PrivateKey)?
+            Credentials::jwt_bearer(client_id, username, &pem)
+                .map_err(ConnectError::PrivateKey)?
+                .with_audience(audience.clone())
         }
         SalesforceAuth::ClientCredentials {
             client_id,
