@@ -17,6 +17,7 @@ use super::auth::{AuthError, Authenticator, Credentials, Session};
 use super::budget::{ApiBudget, ApiUsage, BudgetSnapshot};
 use super::error::{Disposition, SalesforceError, raw_text};
 use super::failure::CallError;
+use super::limits::OrgLimits;
 use super::meter::CallMeter;
 use super::path::DataPaths;
 use super::token::TokenCache;
@@ -74,6 +75,31 @@ struct Inner {
     budget: ApiBudget,
     paths: DataPaths,
     calls: AtomicU64,
+}
+
+/// The org behind a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgIdentity {
+    /// Where data calls go.
+    pub instance_url: String,
+    /// The org's id, from the token's identity URL (`…/id/{orgId}/{userId}`).
+    pub org_id: Option<String>,
+    /// The integration user's id, from the same URL.
+    pub user_id: Option<String>,
+}
+
+impl OrgIdentity {
+    fn of(session: &Session) -> Self {
+        let mut tail = session.identity.trim_end_matches('/').rsplit('/');
+        let user_id = tail.next().filter(|s| !s.is_empty()).map(str::to_owned);
+        let org_id = tail.next().filter(|s| !s.is_empty()).map(str::to_owned);
+        let well_formed = tail.next() == Some("id");
+        OrgIdentity {
+            instance_url: session.instance_url.clone(),
+            org_id: org_id.filter(|_| well_formed),
+            user_id: user_id.filter(|_| well_formed),
+        }
+    }
 }
 
 /// A request about to be sent.
@@ -194,9 +220,11 @@ impl SalesforceClient {
         self.inner.tokens.token_requests()
     }
 
-    /// The instance URL of the current token, once authenticated.
-    pub async fn instance_url(&self) -> Result<String, AuthError> {
-        Ok(self.inner.tokens.session().await?.instance_url.clone())
+    /// Which org and user the current token belongs to (authenticating first if needed): for
+    /// the start-up log line and for checks that the right org is configured.
+    pub async fn identity(&self) -> Result<OrgIdentity, AuthError> {
+        let session = self.inner.tokens.session().await?;
+        Ok(OrgIdentity::of(&session))
     }
 
     pub(crate) fn paths(&self) -> &DataPaths {
@@ -214,14 +242,7 @@ impl SalesforceClient {
     async fn probe_usage(&self) -> Option<ApiUsage> {
         let request = Request::new(Method::GET, self.paths().limits());
         let answer = self.exchange(&request, false).await.ok()?;
-        let limits: Value = answer.json().ok()?;
-        let daily = limits.get("DailyApiRequests")?;
-        let max = daily.get("Max")?.as_u64()?;
-        let remaining = daily.get("Remaining")?.as_u64()?;
-        Some(ApiUsage {
-            used: max.saturating_sub(remaining),
-            max,
-        })
+        OrgLimits::from_answer(answer.json().ok()?).api_usage()
     }
 
     /// Sends with the current token; on `INVALID_SESSION_ID` renews it (once for all callers

@@ -32,9 +32,9 @@ mod records;
 pub mod soql;
 mod token;
 
-pub use auth::{AuthError, Credentials, Session};
+pub use auth::{AuthError, Credentials};
 pub use budget::{ApiBudget, ApiUsage, BudgetSnapshot};
-pub use client::{ClientOptions, SalesforceClient};
+pub use client::{ClientOptions, OrgIdentity, SalesforceClient};
 pub use collections::{MAX_COLLECTION, NewRecord, RecordChange, SaveResult};
 pub use composite::{
     CompositeRequest, MAX_QUERIES, MAX_SUBREQUESTS, RecordRef, Reference, Subrequest,

@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::client::{Request, SalesforceClient};
-use super::error::Disposition;
 use super::failure::CallError;
 use super::limits::OrgLimits;
 use super::path::DataPaths;
@@ -155,7 +154,7 @@ impl SalesforceClient {
 
 /// 404 `NOT_FOUND`, the answer for "no such record".
 fn is_not_found(error: &CallError) -> bool {
-    error.salesforce().is_some_and(|e| {
-        e.status == Some(404) && e.code == "NOT_FOUND" && e.disposition() == Disposition::Permanent
-    })
+    error
+        .salesforce()
+        .is_some_and(|e| e.status == Some(404) && e.code == "NOT_FOUND")
 }

@@ -44,7 +44,7 @@ async fn client_credentials_get_a_token_and_calls_go_to_the_instance() {
     let client = client(&org);
     let limits = client.limits().await.expect("limits");
     assert!(limits.daily_api_requests.is_some());
-    assert_eq!(client.instance_url().await.unwrap(), org.base_url);
+    assert_eq!(client.identity().await.unwrap().instance_url, org.base_url);
     assert_eq!(client.token_requests(), 1);
 }
 

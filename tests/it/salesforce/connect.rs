@@ -25,7 +25,7 @@ async fn the_simulated_org_starts_in_process_and_is_connected() {
         .await
         .expect("the client talks to it");
     assert_eq!(
-        connection.client().instance_url().await.unwrap(),
+        connection.client().identity().await.unwrap().instance_url,
         org.base_url
     );
     connection.close().await;
