@@ -69,3 +69,6 @@ pub(crate) fn before_delete(org: &Org, object: &str, id: &str) -> Result<(), Api
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests;
