@@ -39,6 +39,7 @@ pub use clock::{Clock, format_datetime};
 pub use cursors::{QueryCursors, QueryPage};
 pub use emails::{EmailKind, SentEmail};
 pub use licences::LicenceUsage;
+pub use read::{record_json, record_url};
 pub use settings::OrgSettings;
 pub use site::Site;
 pub use transaction::Savepoint;

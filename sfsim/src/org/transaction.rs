@@ -28,6 +28,9 @@ pub(crate) struct TransactionWrites {
 /// The org as it was when an all-or-none transaction began.
 pub struct Savepoint {
     saved: Box<Org>,
+    /// Opened inside another all-or-none transaction (a collection in a composite), whose
+    /// mixed-DML bookkeeping must go on.
+    nested: bool,
 }
 
 impl Org {
@@ -35,22 +38,30 @@ impl Org {
     /// are checked together for mixed DML, and can be undone.
     pub fn begin_all_or_none(&mut self) -> Savepoint {
         let saved = Box::new(self.clone());
-        self.txn = Some(TransactionWrites::default());
-        Savepoint { saved }
+        let nested = self.txn.is_some();
+        if !nested {
+            self.txn = Some(TransactionWrites::default());
+        }
+        Savepoint { saved, nested }
     }
 
     /// Keeps the transaction's writes.
-    pub fn commit(&mut self, _savepoint: Savepoint) {
-        self.txn = None;
+    pub fn commit(&mut self, savepoint: Savepoint) {
+        if !savepoint.nested {
+            self.txn = None;
+        }
     }
 
     /// Undoes every write since the savepoint, emails included (Salesforce sends them only on
     /// commit). Open query cursors survive: their pages were already answered.
     pub fn rollback(&mut self, savepoint: Savepoint) {
         let cursors = std::mem::take(&mut self.cursors);
+        let nested = savepoint.nested;
         *self = *savepoint.saved;
         self.cursors = cursors;
-        self.txn = None;
+        if !nested {
+            self.txn = None;
+        }
     }
 }
 
