@@ -1,1 +1,4 @@
 //! Integration tests: the simulated org driven over HTTP.
+
+mod org_client;
+mod sobjects;
