@@ -1,4 +1,6 @@
 //! Integration tests: the simulated org driven over HTTP.
 
+mod fields;
 mod org_client;
 mod sobjects;
+mod users;
