@@ -2,5 +2,7 @@
 
 mod fields;
 mod org_client;
+mod password;
+mod portal;
 mod sobjects;
 mod users;
