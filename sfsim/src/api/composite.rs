@@ -209,11 +209,10 @@ fn parse_subrequests(body: &Map<String, Value>) -> Result<Vec<Subrequest>, ApiEr
 fn is_query_or_collection(url: &str) -> bool {
     let path = url.split('?').next().unwrap_or_default();
     let mut parts = path.trim_start_matches('/').split('/').skip(3);
-    match (parts.next(), parts.next()) {
-        (Some("query" | "queryAll"), _) => true,
-        (Some("composite"), Some("sobjects")) => true,
-        _ => false,
-    }
+    matches!(
+        (parts.next(), parts.next()),
+        (Some("query" | "queryAll"), _) | (Some("composite"), Some("sobjects"))
+    )
 }
 
 /// The subrequest's URL and body with every `@{ref.path}` replaced by the earlier result.

@@ -33,7 +33,7 @@ pub fn version_list() -> Value {
 fn release_label(version: u32) -> String {
     let step = version.saturating_sub(OLDEST);
     let season = ["Summer", "Winter", "Spring"][(step % 3) as usize];
-    let year = 19 + (step + 2) / 3;
+    let year = 19 + step.div_ceil(3);
     format!("{season} '{year:02}")
 }
 

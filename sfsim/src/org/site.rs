@@ -59,10 +59,11 @@ fn join(org: &mut Org, user_id: &str) {
     org.insert_system("NetworkMember", values);
 
     let active = org.store.get(user_id).is_some_and(|u| u.flag("IsActive"));
-    if active && org.settings.site_sends_welcome_email {
-        if let Some(to) = org.text_of(user_id, "Email") {
-            let now = org.now();
-            org.outbox.send(EmailKind::Welcome, &to, user_id, now);
-        }
+    if active
+        && org.settings.site_sends_welcome_email
+        && let Some(to) = org.text_of(user_id, "Email")
+    {
+        let now = org.now();
+        org.outbox.send(EmailKind::Welcome, &to, user_id, now);
     }
 }

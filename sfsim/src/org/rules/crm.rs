@@ -16,10 +16,11 @@ pub(crate) fn before_write(
     id: Option<&str>,
     change: &mut Change,
 ) -> Result<(), ApiError> {
-    if id.is_none() && text(change, "OwnerId").is_none() {
-        if let Some(owner) = org.acting_user.clone() {
-            change.insert("OwnerId".into(), json!(owner));
-        }
+    if id.is_none()
+        && text(change, "OwnerId").is_none()
+        && let Some(owner) = org.acting_user.clone()
+    {
+        change.insert("OwnerId".into(), json!(owner));
     }
     if let Some(owner) = text(change, "OwnerId") {
         let active = org.store.get(&owner).is_some_and(|u| u.flag("IsActive"));
