@@ -37,7 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// One request to the data API, from HTTP or from a composite subrequest.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     pub method: Method,
     /// `"68.0"`.
     pub version: String,
@@ -50,7 +50,7 @@ pub struct Call {
 
 /// A request body: raw bytes from HTTP, or JSON already parsed (composite subrequests).
 #[derive(Debug, Clone)]
-pub enum CallBody {
+pub(crate) enum CallBody {
     Raw(web::Bytes),
     Json(Value),
 }
@@ -107,7 +107,7 @@ impl Call {
 
 /// An answer: status, headers and an optional JSON body.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: Vec<(String, String)>,
     pub body: Option<Value>,

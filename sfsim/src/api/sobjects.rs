@@ -59,15 +59,13 @@ pub fn read_by_external_id(
     field: &str,
     value: &str,
 ) -> Result<Reply, ApiError> {
-    let matches = org.find_by_external_id(object, field, value)?;
-    match matches.as_slice() {
-        [] => Err(resource_not_found()),
-        [id] => {
+    match single_match(org, call, object, field, value)? {
+        Ok(id) => {
             let fields = field_list(call);
-            let record = org.retrieve(object, id, fields.as_deref(), &call.version)?;
+            let record = org.retrieve(object, &id, fields.as_deref(), &call.version)?;
             Ok(Reply::json(StatusCode::OK, record))
         }
-        many => Ok(multiple_choices(call, object, many)),
+        Err(choices) => Ok(choices),
     }
 }
 
@@ -96,8 +94,7 @@ pub fn upsert(
             UpsertOutcome::Updated(id) => Reply::json(
                 StatusCode::OK,
                 json!({"id": id, "success": true, "errors": [], "created": false}),
-            )
-            .with_header("Location", record_url(&call.version, object, &id)),
+            ),
             UpsertOutcome::Multiple(ids) => multiple_choices(call, object, &ids),
         },
     )
@@ -111,14 +108,28 @@ pub fn delete_by_external_id(
     field: &str,
     value: &str,
 ) -> Result<Reply, ApiError> {
+    match single_match(org, call, object, field, value)? {
+        Ok(id) => {
+            org.delete(object, &id)?;
+            Ok(Reply::no_content())
+        }
+        Err(choices) => Ok(choices),
+    }
+}
+
+/// The one record with this external id; 404 when none, the 300 answer when several.
+fn single_match(
+    org: &Org,
+    call: &Call,
+    object: &str,
+    field: &str,
+    value: &str,
+) -> Result<Result<String, Reply>, ApiError> {
     let matches = org.find_by_external_id(object, field, value)?;
     match matches.as_slice() {
         [] => Err(resource_not_found()),
-        [id] => {
-            org.delete(object, id)?;
-            Ok(Reply::no_content())
-        }
-        many => Ok(multiple_choices(call, object, many)),
+        [id] => Ok(Ok(id.clone())),
+        many => Ok(Err(multiple_choices(call, object, many))),
     }
 }
 

@@ -60,6 +60,12 @@ impl Answer {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The id of a record this answer created (asserting the 201).
+    pub fn created_id(&self) -> String {
+        assert_eq!(self.status, 201, "created: {}", self.body);
+        self.body["id"].as_str().expect("id").to_owned()
+    }
+
     /// Asserts a Salesforce error: status, code, and fields.
     pub fn assert_error(&self, status: u16, code: &str, fields: &[&str]) {
         assert_eq!(self.status, status, "status of {}", self.body);

@@ -4,20 +4,15 @@
 use serde_json::json;
 use sfsim::org::EmailKind;
 
-use crate::org_client::{Answer, start, user_body};
-
-fn id(answer: &Answer) -> String {
-    assert_eq!(answer.status, 201, "created: {}", answer.body);
-    answer.body["id"].as_str().expect("id").to_owned()
-}
+use crate::org_client::{start, user_body};
 
 #[tokio::test]
 async fn one_contact_can_hold_one_user() {
     let sim = start().await;
     let c = sim.contact("C-200", "Single").await;
-    id(&sim
-        .external_user(&c, "Customer Community Plus User", "single@example.com")
-        .await);
+    sim.external_user(&c, "Customer Community Plus User", "single@example.com")
+        .await
+        .created_id();
     let second = sim
         .external_user(&c, "Customer Community User", "single2@example.com")
         .await;
@@ -50,7 +45,7 @@ async fn an_external_user_needs_a_contact_with_an_account_whose_owner_has_a_role
     let orphan = sim
         .post("/sobjects/Contact", json!({"LastName": "Orphan"}))
         .await;
-    let orphan = id(&orphan);
+    let orphan = orphan.created_id();
     let answer = sim
         .external_user(&orphan, "Customer Community User", "orphan@example.com")
         .await;
@@ -84,18 +79,19 @@ async fn partner_users_need_a_partner_account() {
     refused.assert_error(400, "FIELD_INTEGRITY_EXCEPTION", &["ContactId"]);
 
     let partner = sim.contact("P-100", "Partner").await;
-    id(&sim
-        .external_user(&partner, "Partner Community User", "p@example.com")
-        .await);
+    sim.external_user(&partner, "Partner Community User", "p@example.com")
+        .await
+        .created_id();
 }
 
 #[tokio::test]
 async fn the_first_partner_user_makes_three_portal_roles_and_takes_the_lowest() {
     let sim = start().await;
     let c = sim.contact("P-100", "First").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Partner Community User", "first@example.com")
-        .await);
+        .await
+        .created_id();
     let roles = sim
         .query("SELECT Id, Name, PortalRole, PortalType FROM UserRole WHERE PortalType = 'Partner'")
         .await;
@@ -134,7 +130,7 @@ async fn the_first_partner_user_makes_three_portal_roles_and_takes_the_lowest() 
     let profile = sim.id_where("Profile", "Name", "Partner Community User");
     let mut body = user_body(&profile, &second, "second@example.com");
     body["UserRoleId"] = manager.clone();
-    let second_user = id(&sim.create_user(body).await);
+    let second_user = sim.create_user(body).await.created_id();
     assert_eq!(sim.field(&second_user, "UserRoleId"), manager);
     let count = sim
         .org()
@@ -156,13 +152,13 @@ async fn external_users_take_only_their_own_accounts_portal_roles() {
     answer.assert_error(400, "FIELD_INTEGRITY_EXCEPTION", &["UserRoleId"]);
 
     let partner_contact = sim.contact("P-100", "Other").await;
-    id(&sim
-        .external_user(
-            &partner_contact,
-            "Partner Community User",
-            "other@example.com",
-        )
-        .await);
+    sim.external_user(
+        &partner_contact,
+        "Partner Community User",
+        "other@example.com",
+    )
+    .await
+    .created_id();
     let foreign = sim.id_where("UserRole", "Name", "Northwind Partners Partner User");
     let mut body = user_body(&profile, &c, "roles@example.com");
     body["UserRoleId"] = json!(foreign);
@@ -178,9 +174,10 @@ async fn external_users_take_only_their_own_accounts_portal_roles() {
     sim.create_user(body)
         .await
         .assert_error(400, "FIELD_INTEGRITY_EXCEPTION", &["UserRoleId"]);
-    let plain_user = id(&sim
+    let plain_user = sim
         .external_user(&plain, "Customer Community User", "plain@example.com")
-        .await);
+        .await
+        .created_id();
     assert_eq!(
         sim.field(&plain_user, "UserRoleId"),
         json!(null),
@@ -201,12 +198,12 @@ async fn external_users_take_only_their_own_accounts_portal_roles() {
 async fn the_first_customer_user_marks_the_account_as_a_customer_portal_account() {
     let sim = start().await;
     let account = sim.post("/sobjects/Account", json!({"Name": "Newco", "Gatehouse_Key__c": "NEW", "OwnerId": sim.id_where("User", "Username", "owner.customer@gatehouse.sfsim")})).await;
-    let account = id(&account);
+    let account = account.created_id();
     assert_eq!(sim.field(&account, "IsCustomerPortal"), json!(false));
     let c = sim.contact("NEW", "Firstcustomer").await;
-    id(&sim
-        .external_user(&c, "Customer Community User", "fc@example.com")
-        .await);
+    sim.external_user(&c, "Customer Community User", "fc@example.com")
+        .await
+        .created_id();
     assert_eq!(sim.field(&account, "IsCustomerPortal"), json!(true));
 }
 
@@ -214,9 +211,10 @@ async fn the_first_customer_user_marks_the_account_as_a_customer_portal_account(
 async fn site_members_join_the_network_and_get_one_welcome_email() {
     let sim = start().await;
     let c = sim.contact("C-200", "Member").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Acme Customer Community User", "member@example.com")
-        .await);
+        .await
+        .created_id();
     let members = sim
         .query(&format!(
             "SELECT Id, NetworkId FROM NetworkMember WHERE MemberId = '{user}'"
@@ -259,9 +257,9 @@ async fn a_site_that_sends_no_welcome_email_sends_none() {
     let sim = start().await;
     sim.org().settings_mut().site_sends_welcome_email = false;
     let c = sim.contact("C-200", "Quiet").await;
-    id(&sim
-        .external_user(&c, "Customer Community User", "quiet@example.com")
-        .await);
+    sim.external_user(&c, "Customer Community User", "quiet@example.com")
+        .await
+        .created_id();
     assert!(sim.org().emails().is_empty());
 }
 
@@ -269,9 +267,10 @@ async fn a_site_that_sends_no_welcome_email_sends_none() {
 async fn permission_sets_are_assigned_once_and_only_to_users_of_their_licence() {
     let sim = start().await;
     let c = sim.contact("C-200", "Perms").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "perms@example.com")
-        .await);
+        .await
+        .created_id();
     let access = sim.id_where("PermissionSet", "Name", "Gatehouse_Portal_Access");
     let assigned = sim
         .post(
@@ -279,7 +278,7 @@ async fn permission_sets_are_assigned_once_and_only_to_users_of_their_licence() 
             json!({"AssigneeId": user, "PermissionSetId": access}),
         )
         .await;
-    let assignment = id(&assigned);
+    let assignment = assigned.created_id();
     let again = sim
         .post(
             "/sobjects/PermissionSetAssignment",
@@ -323,12 +322,12 @@ async fn a_member_permission_set_brings_an_internal_user_into_the_site() {
         .filter(|m| m.text("MemberId") == Some(employee.as_str()))
         .count();
     assert_eq!(before, 0);
-    id(&sim
-        .post(
-            "/sobjects/PermissionSetAssignment",
-            json!({"AssigneeId": employee, "PermissionSetId": access}),
-        )
-        .await);
+    sim.post(
+        "/sobjects/PermissionSetAssignment",
+        json!({"AssigneeId": employee, "PermissionSetId": access}),
+    )
+    .await
+    .created_id();
     let after = sim
         .org()
         .records_of("NetworkMember")

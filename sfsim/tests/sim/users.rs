@@ -6,19 +6,14 @@ use sfsim::org::EmailKind;
 
 use crate::org_client::{start, user_body};
 
-fn id(answer: &crate::org_client::Answer) -> String {
-    assert_eq!(answer.status, 201, "created: {}", answer.body);
-    answer.body["id"].as_str().expect("id").to_owned()
-}
-
 #[tokio::test]
 async fn usernames_are_unique_here_and_in_other_orgs_and_look_like_emails() {
     let sim = start().await;
     let a = sim.contact("C-200", "A").await;
     let b = sim.contact("C-200", "B").await;
-    id(&sim
-        .external_user(&a, "Customer Community Plus User", "same@example.com")
-        .await);
+    sim.external_user(&a, "Customer Community Plus User", "same@example.com")
+        .await
+        .created_id();
 
     let here = sim
         .external_user(&b, "Customer Community Plus User", "SAME@example.com")
@@ -59,9 +54,10 @@ async fn usernames_are_unique_here_and_in_other_orgs_and_look_like_emails() {
 async fn usernames_are_kept_in_lower_case() {
     let sim = start().await;
     let c = sim.contact("C-200", "Upper").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "Mixed.Case@Example.com")
-        .await);
+        .await
+        .created_id();
     assert_eq!(
         sim.field(&user, "Username"),
         json!("mixed.case@example.com")
@@ -74,9 +70,10 @@ async fn nicknames_are_unique_and_invented_when_not_sent() {
     let a = sim.contact("C-200", "Nick1").await;
     let b = sim.contact("C-200", "Nick2").await;
     let profile = sim.id_where("Profile", "Name", "Customer Community Plus User");
-    let first = id(&sim
+    let first = sim
         .create_user(user_body(&profile, &a, "n1@example.com"))
-        .await);
+        .await
+        .created_id();
     let invented = sim.field(&first, "CommunityNickname");
     assert!(invented.as_str().is_some_and(|n| !n.is_empty()));
 
@@ -92,9 +89,11 @@ async fn a_full_licence_refuses_new_active_users_and_deactivation_frees_one() {
     let mut users = Vec::new();
     for n in 0..5 {
         let c = sim.contact("C-200", &format!("Cc{n}")).await;
-        users.push(id(&sim
-            .external_user(&c, "Customer Community User", &format!("cc{n}@example.com"))
-            .await));
+        users.push(
+            sim.external_user(&c, "Customer Community User", &format!("cc{n}@example.com"))
+                .await
+                .created_id(),
+        );
     }
     assert_eq!(sim.used("Customer Community"), 5);
     let waiting = sim.contact("C-200", "Waiting").await;
@@ -139,9 +138,9 @@ async fn a_full_licence_refuses_new_active_users_and_deactivation_frees_one() {
         .await;
     assert_eq!(licence.body["records"][0]["UsedLicenses"], json!(4));
 
-    id(&sim
-        .external_user(&waiting, "Customer Community User", "wait@example.com")
-        .await);
+    sim.external_user(&waiting, "Customer Community User", "wait@example.com")
+        .await
+        .created_id();
     let back = sim
         .patch(
             &format!("/sobjects/User/{}", users[0]),
@@ -159,7 +158,7 @@ async fn an_inactive_new_user_takes_no_licence() {
     let profile = sim.id_where("Profile", "Name", "Partner Community User");
     let mut body = user_body(&profile, &c, "dormant@example.com");
     body["IsActive"] = json!(false);
-    id(&sim.create_user(body).await);
+    sim.create_user(body).await.created_id();
     assert_eq!(sim.used("Partner Community"), before);
 }
 
@@ -167,9 +166,10 @@ async fn an_inactive_new_user_takes_no_licence() {
 async fn every_user_gets_a_user_login_found_by_query() {
     let sim = start().await;
     let c = sim.contact("C-200", "Login").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "login@example.com")
-        .await);
+        .await
+        .created_id();
     let answer = sim
         .query(&format!(
             "SELECT Id, IsFrozen FROM UserLogin WHERE UserId = '{user}'"
@@ -185,9 +185,10 @@ async fn disabling_an_external_user_renames_it_unlinks_the_contact_and_frees_the
     let sim = start().await;
     sim.org().set_now(Some(chrono::DateTime::UNIX_EPOCH));
     let c = sim.contact("C-200", "Leaver").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "leaver@example.com")
-        .await);
+        .await
+        .created_id();
     let used = sim.used("Customer Community Plus");
 
     let answer = sim
@@ -221,9 +222,10 @@ async fn disabling_an_external_user_renames_it_unlinks_the_contact_and_frees_the
         .await;
     reactivate.assert_error(400, "FIELD_INTEGRITY_EXCEPTION", &["IsActive"]);
 
-    let fresh = id(&sim
+    let fresh = sim
         .external_user(&c, "Customer Community Plus User", "leaver@example.com")
-        .await);
+        .await
+        .created_id();
     assert_ne!(fresh, user, "re-enabling makes a brand-new user");
 }
 
@@ -231,9 +233,10 @@ async fn disabling_an_external_user_renames_it_unlinks_the_contact_and_frees_the
 async fn users_are_never_deleted() {
     let sim = start().await;
     let c = sim.contact("C-200", "Stays").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "stays@example.com")
-        .await);
+        .await
+        .created_id();
     let answer = sim.delete(&format!("/sobjects/User/{user}")).await;
     answer.assert_error(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", &[]);
     assert_eq!(sim.get(&format!("/sobjects/User/{user}")).await.status, 200);
@@ -243,9 +246,10 @@ async fn users_are_never_deleted() {
 async fn moving_an_external_user_to_another_licence_is_refused_unless_allowed() {
     let sim = start().await;
     let c = sim.contact("P-100", "Mover").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "mover@example.com")
-        .await);
+        .await
+        .created_id();
     let partner = sim.id_where("Profile", "Name", "Partner Community User");
     let refused = sim
         .patch(
@@ -302,9 +306,10 @@ async fn an_email_change_can_wait_for_confirmation_and_mails_each_request() {
     let sim = start().await;
     sim.org().settings_mut().email_change_needs_confirmation = true;
     let c = sim.contact("C-200", "Mover").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "old@example.com")
-        .await);
+        .await
+        .created_id();
 
     for _ in 0..2 {
         let answer = sim
@@ -341,9 +346,10 @@ async fn an_email_change_can_wait_for_confirmation_and_mails_each_request() {
 async fn without_confirmation_an_email_change_applies_at_once() {
     let sim = start().await;
     let c = sim.contact("C-200", "Direct").await;
-    let user = id(&sim
+    let user = sim
         .external_user(&c, "Customer Community Plus User", "direct@example.com")
-        .await);
+        .await
+        .created_id();
     sim.patch(
         &format!("/sobjects/User/{user}"),
         json!({"Email": "direct2@example.com"}),

@@ -79,13 +79,17 @@ pub(crate) fn after_create(org: &mut Org, id: &str) {
     let mut login = serde_json::Map::new();
     login.insert("UserId".into(), json!(id));
     org.insert_system("UserLogin", login);
+    follow_user_change(org, id);
+}
 
+/// What follows any write of a user: its Account becomes a customer portal Account with its
+/// first customer user (and stays one), licence counts, site membership of its profile.
+pub(crate) fn follow_user_change(org: &mut Org, id: &str) {
     let kind = UserKind::of(&org.text_of(id, "UserType").unwrap_or_default());
     if kind.is_customer()
         && let Some(account) = org.text_of(id, "AccountId")
         && let Some(record) = org.store.get_mut(&account)
     {
-        // Switched on with the first customer user and never switched back.
         record.fields.insert("IsCustomerPortal".into(), json!(true));
     }
     licences::recount(org);

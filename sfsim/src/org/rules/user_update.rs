@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use super::super::emails::EmailKind;
 use super::super::refusals::integrity;
-use super::super::{Org, licences, portal_roles, site};
+use super::super::{Org, licences, portal_roles};
 use super::Change;
 use super::portal::{self, UserKind};
 use super::uniqueness;
-use super::user::text;
+use super::user::{follow_user_change, text};
 use crate::error::ApiError;
 use crate::ids;
 
@@ -122,15 +122,7 @@ pub(crate) fn before_update(org: &mut Org, id: &str, change: &mut Change) -> Res
 /// What follows a user change: licence counts, site membership of a new profile, the
 /// Account's customer flag.
 pub(crate) fn after_update(org: &mut Org, id: &str) {
-    let kind = UserKind::of(&org.text_of(id, "UserType").unwrap_or_default());
-    if kind.is_customer()
-        && let Some(account) = org.text_of(id, "AccountId")
-        && let Some(record) = org.store.get_mut(&account)
-    {
-        record.fields.insert("IsCustomerPortal".into(), json!(true));
-    }
-    licences::recount(org);
-    site::join_by_profile(org, id);
+    follow_user_change(org, id);
 }
 
 /// Internal and external profiles never mix; between external licences the move is refused
