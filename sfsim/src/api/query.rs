@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
+// Until the SOQL module lands: then `use crate::soql;` and the shim goes.
 use super::query_shim as soql;
 use super::{Call, Reply};
 use crate::error::ApiError;
@@ -19,7 +20,8 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
             ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
         })?;
     let parsed = soql::parse(text)?;
-    let result = soql::execute(&parsed, &*org as &dyn DataSource, &call.version)?;
+    let now = org.now();
+    let result = soql::execute_at(&parsed, &*org as &dyn DataSource, &call.version, now)?;
     let mut page = org.query_cursors().first_page(result.records);
     // A LIMIT or an aggregate can make totalSize differ from the records fetched.
     page.total_size = result.total_size.max(page.total_size);

@@ -1,5 +1,5 @@
-//! A stand-in for `crate::soql::{parse, execute}` while the SOQL module is being written: the
-//! same signatures over a deliberately small subset (`SELECT a, Rel.b FROM T [WHERE x = v
+//! A stand-in for `crate::soql::{parse, execute_at}` while the SOQL module is being written:
+//! the same signatures over a deliberately small subset (`SELECT a, Rel.b FROM T [WHERE x = v
 //! [AND …]] [LIMIT n]`). When the SOQL module lands, `query.rs` switches its `use` to
 //! `crate::soql` and this file goes.
 
@@ -136,11 +136,13 @@ fn literal_value(token: &str) -> Result<Value, ApiError> {
     }
 }
 
-/// Runs a parsed query over the org's records.
-pub fn execute(
+/// Runs a parsed query over the org's records (the subset has no date literals, so `now` is
+/// not read).
+pub fn execute_at(
     query: &Query,
     source: &dyn DataSource,
     api_version: &str,
+    _now: chrono::DateTime<chrono::Utc>,
 ) -> Result<QueryResult, ApiError> {
     let def = source.object(&query.object).ok_or_else(|| {
         ApiError::new(
