@@ -86,7 +86,7 @@ async fn bad_queries_unknown_fields_and_stale_locators_are_refused() {
     assert!(
         field
             .message()
-            .starts_with("No such column 'Nope__c' on entity 'Account'")
+            .contains("No such column 'Nope__c' on entity 'Account'")
     );
     sim.get("/query/01g5g0000000099AAA-2000")
         .await
