@@ -1,8 +1,9 @@
 //! A small client for the data API tests: an in-process default org on a free port, requests
 //! under `/services/data/v68.0`, and direct access to the org for setup and inspection.
 //!
-//! Requests carry a bearer token when one is set, so moving these tests onto the shared
-//! support module (which authenticates) is a change to `start` alone.
+//! Requests carry a bearer token from the default app's client credentials whenever the
+//! server has a token endpoint; a server without one (the data API on its own) is called
+//! without. Moving these tests onto the shared support module is a change to `start` alone.
 
 #![allow(dead_code)]
 
@@ -84,11 +85,37 @@ pub async fn start() -> Client {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client builds");
+    let token = client_credentials_token(&http, &handle.base_url).await;
     Client {
         handle,
         http,
-        token: None,
+        token,
     }
+}
+
+/// A token for the default app by client credentials; `None` when the server has no token
+/// endpoint (404). Any other refusal fails the test: it would hide an authentication bug.
+async fn client_credentials_token(http: &reqwest::Client, base_url: &str) -> Option<String> {
+    let response = http
+        .post(format!("{base_url}/services/oauth2/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "gatehouse-dev"),
+            ("client_secret", "gatehouse-dev-secret"),
+        ])
+        .send()
+        .await
+        .expect("token endpoint answers");
+    if response.status() == reqwest::StatusCode::NOT_FOUND {
+        return None;
+    }
+    assert!(
+        response.status().is_success(),
+        "token: {}",
+        response.status()
+    );
+    let body: Value = response.json().await.expect("token body");
+    body["access_token"].as_str().map(str::to_owned)
 }
 
 impl Client {
