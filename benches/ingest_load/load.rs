@@ -1,6 +1,9 @@
 //! Sending prepared requests: closed loop (fixed connections, as fast as answered) for
 //! throughput, and open loop (fixed rate) for latency under a steady load.
 
+// Shared by the ingest and sfsim load generators, which each use only part of it.
+#![allow(dead_code)]
+
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
