@@ -1,12 +1,23 @@
 //! Sending prepared requests: closed loop (fixed connections, as fast as answered) for
 //! throughput, and open loop (fixed rate) for latency under a steady load.
 
+// Shared by the ingest and sfsim load generators, which each use only part of it.
+#![allow(dead_code)]
+
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 
+/// The HTTP method of a prepared request.
+#[derive(Clone, Copy)]
+pub enum Method {
+    Get,
+    Post,
+}
+
 /// One request ready to send.
 pub struct Prepared {
+    pub method: Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: actix_web::web::Bytes,
@@ -28,7 +39,10 @@ fn client() -> anyhow::Result<reqwest::Client> {
 }
 
 async fn send(client: &reqwest::Client, request: &Prepared) -> bool {
-    let mut builder = client.post(&request.url).body(request.body.clone());
+    let mut builder = match request.method {
+        Method::Get => client.get(&request.url),
+        Method::Post => client.post(&request.url).body(request.body.clone()),
+    };
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }

@@ -15,7 +15,7 @@ use gatehouse::store::{KeyOrigin, NewEvent, SqliteOptions, Store};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::load::Prepared;
+use crate::load::{Method, Prepared};
 
 const SECRET: &str = "whsec_bG9hZC1nZW5lcmF0b3Itc2VjcmV0LWZvci1iZW5jaA==";
 
@@ -60,6 +60,7 @@ impl Target {
                     headers.push(("webhook-signature".to_owned(), sign(&id, now, body.as_bytes())));
                 }
                 Prepared {
+                    method: Method::Post,
                     url: self.url.clone(),
                     headers,
                     body: body.into(),

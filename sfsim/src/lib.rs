@@ -15,6 +15,8 @@ pub mod api;
 pub mod auth;
 pub mod control;
 pub mod error;
+pub mod fixture;
+pub mod ids;
 pub mod org;
 pub mod record;
 pub mod schema;

@@ -1,14 +1,174 @@
-//! The REST data API under `/services/data/`.
+//! The REST data API under `/services/data/vXX.X/`: sObjects, describe, query, composite,
+//! sObject Collections and the User password resource.
+//!
+//! Every request becomes a [`Call`] and is answered by one router ([`dispatch`]) holding the
+//! org's lock, so a composite subrequest is answered by exactly the code that answers the same
+//! request over HTTP. Authentication, limits and faults are applied around these handlers, not
+//! in them.
 
-use actix_web::web;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
 
-/// Registers the versioned data routes (mounted under `/services/data/v{version}`).
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use crate::error::ApiError;
+use crate::state::Sim;
 
-/// PLACEHOLDER (edge branch) until the org's data API lands: `GET /services/data` answers the
-/// version list; the real handler replaces this.
-pub async fn versions() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok().json(serde_json::json!([
-        {"label": "Winter '27", "url": "/services/data/v68.0", "version": "68.0"}
-    ]))
+mod body;
+mod collections;
+mod composite;
+mod describe;
+mod dispatch;
+mod password;
+mod query;
+mod sobjects;
+pub mod version;
+
+pub use version::versions;
+
+/// Registers the versioned data routes (mounted under `/services/data/v{version}`). Only the
+/// resources below are taken, so other routes (`/limits`) can live in the same scope.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for resource in ["sobjects", "query", "queryAll", "composite"] {
+        cfg.route(&format!("/{resource}"), web::route().to(handle))
+            .route(&format!("/{resource}/{{rest:.*}}"), web::route().to(handle));
+    }
+}
+
+/// One request to the data API, from HTTP or from a composite subrequest.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub method: Method,
+    /// `"68.0"`.
+    pub version: String,
+    /// Path segments after the version, percent-decoded, without a trailing empty one.
+    pub segments: Vec<String>,
+    /// Decoded query parameters.
+    pub query: Vec<(String, String)>,
+    pub body: CallBody,
+}
+
+/// A request body: raw bytes from HTTP, or JSON already parsed (composite subrequests).
+#[derive(Debug, Clone)]
+pub(crate) enum CallBody {
+    Raw(web::Bytes),
+    Json(Value),
+}
+
+impl Call {
+    /// Builds a call from a URL path and query (`/services/data/v68.0/sobjects/Account?x=y`).
+    /// The path must be under `/services/data/`; the version must be one the org answers.
+    pub fn from_url(method: Method, url: &str, body: CallBody) -> Result<Call, ApiError> {
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let rest = path
+            .strip_prefix("/services/data/")
+            .ok_or_else(|| ApiError::not_found("The requested resource does not exist"))?;
+        let mut parts = rest.split('/');
+        let version = version::parse(parts.next().unwrap_or_default())?;
+        let mut segments: Vec<String> = parts.map(body::decode_segment).collect();
+        if segments.last().is_some_and(String::is_empty) {
+            segments.pop();
+        }
+        Ok(Call {
+            method,
+            version,
+            segments,
+            query: body::query_pairs(query),
+            body,
+        })
+    }
+
+    /// A query parameter's value.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`JSON_PARSER_ERROR` when empty or malformed).
+    pub fn json(&self) -> Result<Value, ApiError> {
+        match &self.body {
+            CallBody::Raw(bytes) => body::parse_value(bytes),
+            CallBody::Json(value) => Ok(value.clone()),
+        }
+    }
+
+    /// The body as a record (a JSON object).
+    pub fn record_body(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
+        body::as_object(self.json()?, "SObject")
+    }
+
+    /// Whether the method reads (GET, or HEAD which answers as GET without a body).
+    pub fn is_read(&self) -> bool {
+        self.method == Method::GET || self.method == Method::HEAD
+    }
+}
+
+/// An answer: status, headers and an optional JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: StatusCode, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    /// 204 No Content.
+    pub fn no_content() -> Reply {
+        Reply {
+            status: StatusCode::NO_CONTENT,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// An error in Salesforce's shape.
+    pub fn error(error: &ApiError) -> Reply {
+        Reply::json(
+            error.status,
+            serde_json::to_value(&error.errors).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: &str, value: String) -> Reply {
+        self.headers.push((name.to_owned(), value));
+        self
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            response.insert_header((name.as_str(), value.as_str()));
+        }
+        match self.body {
+            Some(body) => response.json(body),
+            None => response.finish(),
+        }
+    }
+}
+
+/// Every data route: build the call, answer it under the org's lock.
+async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
+    let url = match req.uri().query() {
+        Some(q) => format!("{}?{q}", req.path()),
+        None => req.path().to_owned(),
+    };
+    let reply = match Call::from_url(req.method().clone(), &url, CallBody::Raw(bytes)) {
+        Ok(call) => {
+            let mut org = sim.org.lock();
+            dispatch::dispatch(&mut org, &call)
+        }
+        Err(error) => Reply::error(&error),
+    };
+    reply.into_response()
 }

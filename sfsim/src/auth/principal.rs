@@ -1,7 +1,6 @@
 //! The user a token will act as, found among the org's User records.
 
 use crate::org::Org;
-use crate::soql::DataSource;
 
 /// A user as the token endpoint needs it: who, and whether they may log in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,21 +11,15 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// The user with this username. Salesforce usernames are case-insensitive.
+    /// The user with this username (Salesforce usernames are case-insensitive). `active` means
+    /// the user may log in: active, and neither frozen nor password-locked.
     pub fn find(org: &Org, username: &str) -> Option<Principal> {
-        org.records("User").find_map(|user| {
-            let name = user.get("Username")?.as_str()?;
-            if !name.eq_ignore_ascii_case(username) {
-                return None;
-            }
-            Some(Principal {
-                id: user.id.clone(),
-                username: name.to_owned(),
-                active: user
-                    .get("IsActive")
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false),
-            })
+        let user = org.user_by_username(username)?;
+        let name = user.get("Username")?.as_str()?;
+        Some(Principal {
+            id: user.id.clone(),
+            username: name.to_owned(),
+            active: org.can_log_in(&user.id),
         })
     }
 }

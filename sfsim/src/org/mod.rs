@@ -1,134 +1,115 @@
 //! The org: its records and the rules Salesforce enforces on them.
 //!
-//! PLACEHOLDER (edge branch): the org's real implementation is being written on its own
-//! branch and replaces this whole file. What is here exists only so the token endpoint,
-//! traffic and control code compile and can be tested against the names the real org
-//! provides: `default_org`, `org_id`, `dump`, `from_fixture_toml`, `connected_apps`, `emails`,
-//! `settings`/`settings_mut` (`OrgSettings`), `set_now`, and `DataSource` for User records.
+//! Every write goes through [`Org::create`], [`Org::update`], [`Org::delete`] or
+//! [`Org::upsert`], which check the fields against the schema, apply the object's rules
+//! (licences, one user per Contact, portal roles, …) and keep derived state current
+//! (`UsedLicenses`, `UserLogin`, `NetworkMember`, sent emails). Errors come back in
+//! Salesforce's shape ([`ApiError`]) so the REST layer only has to send them.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value};
 
 use crate::auth::ConnectedApp;
+use crate::error::ApiError;
+use crate::ids::{self, IdGenerator};
 use crate::record::Record;
 use crate::schema::{ObjectDef, Schema};
 use crate::soql::DataSource;
 
-/// PLACEHOLDER quirk switches; the real `OrgSettings` replaces it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OrgSettings {
-    pub enforce_mixed_dml: bool,
-    pub site_sends_welcome_email: bool,
-}
+mod clock;
+mod cursors;
+mod dump;
+mod emails;
+mod licences;
+mod login;
+mod passwords;
+mod portal_roles;
+mod read;
+mod refusals;
+mod rules;
+mod settings;
+mod site;
+mod store;
+mod transaction;
+mod write;
 
-impl Default for OrgSettings {
-    fn default() -> Self {
-        OrgSettings {
-            enforce_mixed_dml: false,
-            site_sends_welcome_email: true,
-        }
-    }
-}
+pub use clock::{Clock, format_datetime};
+pub use cursors::{QueryCursors, QueryPage};
+pub use emails::{EmailKind, SentEmail};
+pub use licences::LicenceUsage;
+pub use read::{record_json, record_url};
+pub use settings::OrgSettings;
+pub use site::Site;
+pub use transaction::Savepoint;
+pub use write::UpsertOutcome;
 
-/// The simulated org's data and settings.
+use emails::Outbox;
+use passwords::Passwords;
+use store::RecordStore;
+use transaction::TransactionWrites;
+
+/// The simulated org's data and settings. Cloneable so that an all-or-none request can be
+/// rolled back by restoring a copy. Its `Debug` prints counts only (see `dump`).
+#[derive(Clone)]
 pub struct Org {
+    /// The object types and their fields.
     pub schema: Schema,
-    users: Vec<Record>,
-    connected_apps: Vec<ConnectedApp>,
+    store: RecordStore,
+    ids: IdGenerator,
+    org_id: String,
     settings: OrgSettings,
-    emails: Vec<Value>,
-    now: Option<DateTime<Utc>>,
-}
-
-/// PLACEHOLDER fixture reading: the connected apps and users of the real fixture format
-/// (`[[connected_apps]]`, `[[users]]` with `username` and `active`); everything else in the
-/// text is ignored here.
-#[derive(Deserialize)]
-struct PlaceholderFixture {
-    #[serde(default)]
+    clock: Clock,
+    outbox: Outbox,
     connected_apps: Vec<ConnectedApp>,
-    #[serde(default)]
-    users: Vec<PlaceholderUser>,
-}
-
-#[derive(Deserialize)]
-struct PlaceholderUser {
-    username: String,
-    #[serde(default = "active")]
-    active: bool,
-}
-
-fn active() -> bool {
-    true
+    site: Option<Site>,
+    /// The user the API acts as when a record needs an owner and none is given.
+    acting_user: Option<String>,
+    /// User Email changes waiting for confirmation: user id → the new address.
+    pending_emails: BTreeMap<String, String>,
+    passwords: Passwords,
+    cursors: QueryCursors,
+    /// Objects written in the current all-or-none transaction, for `MIXED_DML_OPERATION`.
+    txn: Option<TransactionWrites>,
+    /// Counter behind generated `CommunityNickname`s.
+    nicknames: u64,
 }
 
 impl Org {
-    /// The built-in default org (see the fixture docs).
-    pub fn default_org() -> Org {
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let text = r#"
-            [[users]]
-            username = "integration@gatehouse.sfsim"
-
-            [[connected_apps]]
-            name = "Gatehouse Dev"
-            client_id = "gatehouse-dev"
-            client_secret = "gatehouse-dev-secret"
-            certificate_pem = "keys/gatehouse-dev.crt"
-            run_as = "integration@gatehouse.sfsim"
-        "#;
-        Org::from_fixture_toml(text, &base).unwrap_or_else(|_| Org::empty())
-    }
-
-    fn empty() -> Org {
+    /// An org with the standard objects and no records: the start of every fixture.
+    pub fn empty() -> Org {
+        let mut ids = IdGenerator::default();
+        let org_id = ids.next(ids::ORGANIZATION);
         Org {
-            schema: Schema::default(),
-            users: Vec::new(),
-            connected_apps: Vec::new(),
+            schema: Schema::standard(),
+            store: RecordStore::default(),
+            ids,
+            org_id,
             settings: OrgSettings::default(),
-            emails: Vec::new(),
-            now: None,
+            clock: Clock::default(),
+            outbox: Outbox::default(),
+            connected_apps: Vec::new(),
+            site: None,
+            acting_user: None,
+            pending_emails: BTreeMap::new(),
+            passwords: Passwords::default(),
+            cursors: QueryCursors::default(),
+            txn: None,
+            nicknames: 0,
         }
     }
 
-    /// An org from fixture text; certificate paths resolve against `base_dir`.
-    pub fn from_fixture_toml(text: &str, base_dir: &Path) -> Result<Org, String> {
-        let fixture: PlaceholderFixture = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut org = Org::empty();
-        for mut app in fixture.connected_apps {
-            if let Some(given) = app
-                .certificate_pem
-                .clone()
-                .filter(|c| !c.trim_start().starts_with("-----BEGIN"))
-            {
-                let pem = std::fs::read_to_string(base_dir.join(&given))
-                    .map_err(|e| format!("{given}: {e}"))?;
-                app.certificate_pem = Some(pem);
-            }
-            org.connected_apps.push(app);
-        }
-        for (n, user) in fixture.users.into_iter().enumerate() {
-            let id = format!("005{:012}AAA", n + 1);
-            let mut fields = serde_json::Map::new();
-            fields.insert("Id".into(), json!(id));
-            fields.insert("Username".into(), json!(user.username));
-            fields.insert("IsActive".into(), json!(user.active));
-            org.users.push(Record {
-                object: "User".into(),
-                id,
-                fields,
-            });
-        }
-        Ok(org)
+    /// The built-in default org (`sfsim/fixtures/default.toml`): licences, profiles, accounts
+    /// with and without owner roles, the integration user, the site and the `gatehouse-dev`
+    /// connected app.
+    pub fn default_org() -> Org {
+        crate::fixture::default_org()
     }
 
     /// The org's 18-character id (`00D…`), as it appears in token ids and `/id/{orgId}/{userId}`.
     pub fn org_id(&self) -> &str {
-        "00D000000000001AAA"
+        &self.org_id
     }
 
     /// Connected apps that may ask for tokens.
@@ -137,8 +118,8 @@ impl Org {
     }
 
     /// Emails the org has sent, oldest first.
-    pub fn emails(&self) -> &[Value] {
-        &self.emails
+    pub fn emails(&self) -> &[SentEmail] {
+        self.outbox.sent()
     }
 
     /// The quirk switches.
@@ -146,23 +127,128 @@ impl Org {
         &self.settings
     }
 
-    /// The quirk switches, to change them.
+    /// The quirk switches, to change them (control endpoint, tests).
     pub fn settings_mut(&mut self) -> &mut OrgSettings {
         &mut self.settings
     }
 
-    /// Pins the org's clock at `at`; `None` returns it to the system clock.
-    pub fn set_now(&mut self, at: Option<DateTime<Utc>>) {
-        self.now = at;
+    /// The org's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
-    /// The whole state as JSON, for `/__sim/state`.
-    pub fn dump(&self) -> Value {
-        json!({
-            "orgId": self.org_id(),
-            "users": self.users.iter().map(|u| &u.fields).collect::<Vec<_>>(),
-            "now": self.now,
-        })
+    /// Pins the org's clock at `at`; `None` returns it to the system clock.
+    pub fn set_now(&mut self, at: Option<DateTime<Utc>>) {
+        self.clock.set(at);
+    }
+
+    /// Moves the org's clock forward (pinning it if it was on system time).
+    pub fn advance_clock(&mut self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// The Experience Cloud site, if the org has one.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// The id of the user the API acts as by default (the integration user of the fixture).
+    pub fn acting_user_id(&self) -> Option<&str> {
+        self.acting_user.as_deref()
+    }
+
+    /// Open query cursors (`nextRecordsUrl`), kept with the org so they live as long as it.
+    pub fn query_cursors(&mut self) -> &mut QueryCursors {
+        &mut self.cursors
+    }
+
+    /// The object type with this name, matched case-insensitively.
+    pub fn object_def(&self, name: &str) -> Option<&ObjectDef> {
+        self.schema.object(name)
+    }
+
+    /// One record by id (15 or 18 characters), whatever its type.
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        self.store.get(id)
+    }
+
+    /// Every record of one type, oldest first.
+    pub fn records_of<'a>(&'a self, object: &str) -> Box<dyn Iterator<Item = &'a Record> + 'a> {
+        match self.schema.object(object) {
+            Some(def) => Box::new(self.store.of_type(&def.name)),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// Sets the Experience Cloud site (fixtures).
+    pub(crate) fn set_site(&mut self, site: Site) {
+        self.site = Some(site);
+    }
+
+    /// Sets the user the API acts as (fixtures).
+    pub(crate) fn set_acting_user(&mut self, user_id: Option<String>) {
+        self.acting_user = user_id;
+    }
+
+    /// Sets the connected apps (fixtures).
+    pub(crate) fn set_connected_apps(&mut self, apps: Vec<ConnectedApp>) {
+        self.connected_apps = apps;
+    }
+
+    /// Forgets sent emails (fixtures: the starting org has sent nothing yet).
+    pub(crate) fn clear_emails(&mut self) {
+        self.outbox = Outbox::default();
+    }
+
+    /// The value of a field of a record, for rules that read other records.
+    fn field_of(&self, id: &str, field: &str) -> Option<&Value> {
+        self.store.get(id).and_then(|r| r.get(field))
+    }
+
+    /// A text field of a record, if set.
+    fn text_of(&self, id: &str, field: &str) -> Option<String> {
+        self.field_of(id, field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// Stores a record the org makes itself (licences, profiles, roles, logins, site
+    /// membership): every schema field present, unset ones null, audit times set. Not subject
+    /// to the caller-facing rules.
+    pub(crate) fn insert_system(&mut self, object: &str, values: Map<String, Value>) -> String {
+        let Some(def) = self.schema.object(object).cloned() else {
+            return String::new();
+        };
+        let id = self.ids.next(&def.key_prefix);
+        let record = self.complete_record(&def, &id, values);
+        self.store.insert(record);
+        id
+    }
+
+    /// A full record of `def` from `values`: all fields present, checkboxes false unless set,
+    /// audit times now.
+    fn complete_record(&self, def: &ObjectDef, id: &str, values: Map<String, Value>) -> Record {
+        let now = Value::String(format_datetime(self.now()));
+        let mut fields = Map::new();
+        for field in &def.fields {
+            let value = match field.name.as_str() {
+                "Id" => Value::String(id.to_owned()),
+                "CreatedDate" | "LastModifiedDate" | "SystemModstamp" => now.clone(),
+                name => match values.get(name) {
+                    Some(v) => v.clone(),
+                    None if field.field_type == crate::schema::FieldType::Boolean => {
+                        Value::Bool(false)
+                    }
+                    None => Value::Null,
+                },
+            };
+            fields.insert(field.name.clone(), value);
+        }
+        Record {
+            object: def.name.clone(),
+            id: id.to_owned(),
+            fields,
+        }
     }
 }
 
@@ -172,14 +258,15 @@ impl DataSource for Org {
     }
 
     fn records(&self, object: &str) -> Box<dyn Iterator<Item = &Record> + '_> {
-        if object.eq_ignore_ascii_case("User") {
-            Box::new(self.users.iter())
-        } else {
-            Box::new(std::iter::empty())
-        }
+        self.records_of(object)
     }
 
     fn record(&self, id: &str) -> Option<&Record> {
-        self.users.iter().find(|u| u.id == id)
+        self.store.get(id)
     }
+}
+
+/// Errors about the whole request rather than one record.
+pub(crate) fn not_found() -> ApiError {
+    ApiError::not_found("The requested resource does not exist")
 }

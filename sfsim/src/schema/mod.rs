@@ -6,6 +6,14 @@
 
 use serde::Serialize;
 
+mod access;
+mod builder;
+mod crm;
+pub mod picklists;
+mod sites;
+mod standard;
+mod users;
+
 /// A field's Salesforce type, as describe reports it (`soapType` aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,10 +1,20 @@
 //! Integration tests: the simulated org driven over HTTP.
 
 mod auth;
+mod collections;
+mod composite;
 mod control;
+mod describe;
 mod faults;
+mod fields;
 mod inputs;
 mod limits;
+mod org_client;
+mod password;
+mod portal;
+mod query_api;
 mod routing;
+mod sobjects;
 mod support;
 mod tls;
+mod users;

@@ -1,0 +1,50 @@
+//! `GET /query?q=SOQL` and `GET /query/{locator}-{offset}`: results in pages of 2,000 with
+//! `nextRecordsUrl`.
+
+use actix_web::http::StatusCode;
+use serde_json::json;
+
+// Until the SOQL module lands: then `use crate::soql;` and the shim goes.
+use super::{Call, Reply};
+use crate::error::ApiError;
+use crate::org::{Org, QueryPage};
+use crate::soql;
+use crate::soql::DataSource;
+
+/// Runs a query and answers its first page.
+pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+    let text = call
+        .param("q")
+        .filter(|q| !q.trim().is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
+        })?;
+    let parsed = soql::parse(text)?;
+    let now = org.now();
+    let result = soql::execute_at(&parsed, &*org as &dyn DataSource, &call.version, now)?;
+    let mut page = org.query_cursors().first_page(result.records);
+    // A LIMIT or an aggregate can make totalSize differ from the records fetched.
+    page.total_size = result.total_size.max(page.total_size);
+    Ok(answer(call, page))
+}
+
+/// The next page behind a locator.
+pub fn more(org: &mut Org, call: &Call, locator: &str) -> Result<Reply, ApiError> {
+    let page = org.query_cursors().page(locator)?;
+    Ok(answer(call, page))
+}
+
+fn answer(call: &Call, page: QueryPage) -> Reply {
+    let mut body = json!({
+        "totalSize": page.total_size,
+        "done": page.next.is_none(),
+        "records": page.records,
+    });
+    if let (Some(next), Some(map)) = (&page.next, body.as_object_mut()) {
+        map.insert(
+            "nextRecordsUrl".into(),
+            json!(format!("/services/data/v{}/query/{next}", call.version)),
+        );
+    }
+    Reply::json(StatusCode::OK, body)
+}

@@ -1,0 +1,79 @@
+//! API versions: the list at `/services/data/`, and which versions the data API answers.
+
+use actix_web::HttpResponse;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+
+/// The oldest version the org answers (upsert answers 200 on update from here on).
+pub const OLDEST: u32 = 46;
+/// The current version: Winter '27.
+pub const CURRENT: u32 = 68;
+
+/// `GET /services/data/`: every supported version, oldest first. Needs no session.
+pub async fn versions() -> HttpResponse {
+    HttpResponse::Ok().json(version_list())
+}
+
+/// The version list as JSON.
+pub fn version_list() -> Value {
+    let list: Vec<Value> = (OLDEST..=CURRENT)
+        .map(|v| {
+            json!({
+                "label": release_label(v),
+                "url": format!("/services/data/v{v}.0"),
+                "version": format!("{v}.0"),
+            })
+        })
+        .collect();
+    Value::Array(list)
+}
+
+/// Salesforce releases three times a year: v46.0 was Summer '19, then Winter, Spring, Summer.
+fn release_label(version: u32) -> String {
+    let step = version.saturating_sub(OLDEST);
+    let season = ["Summer", "Winter", "Spring"][(step % 3) as usize];
+    let year = 19 + step.div_ceil(3);
+    format!("{season} '{year:02}")
+}
+
+/// The version of a `v68.0` path segment (`"68.0"`), or 404 for anything the org does not
+/// answer (wrong shape, too old, newer than the org).
+pub fn parse(segment: &str) -> Result<String, ApiError> {
+    let not_found = || ApiError::not_found("The requested resource does not exist");
+    let number = segment.strip_prefix('v').ok_or_else(not_found)?;
+    let (major, minor) = number.split_once('.').ok_or_else(not_found)?;
+    let major: u32 = major
+        .parse()
+        .ok()
+        .filter(|_| major.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(not_found)?;
+    if minor != "0" || !(OLDEST..=CURRENT).contains(&major) {
+        return Err(not_found());
+    }
+    Ok(format!("{major}.0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_are_labelled_by_season() {
+        assert_eq!(release_label(46), "Summer '19");
+        assert_eq!(release_label(47), "Winter '20");
+        assert_eq!(release_label(48), "Spring '20");
+        assert_eq!(release_label(68), "Winter '27");
+    }
+
+    #[test]
+    fn only_supported_versions_parse() {
+        assert_eq!(parse("v68.0").as_deref(), Ok("68.0"));
+        assert_eq!(parse("v46.0").as_deref(), Ok("46.0"));
+        for bad in [
+            "v45.0", "v69.0", "68.0", "v68", "v68.1", "v+68.0", "vx.0", "",
+        ] {
+            assert_eq!(parse(bad).map_err(|e| e.status.as_u16()), Err(404), "{bad}");
+        }
+    }
+}
