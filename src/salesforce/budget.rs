@@ -195,9 +195,24 @@ impl ApiBudget {
     fn change(&self, edit: impl FnOnce(&mut State)) {
         {
             let mut state = self.lock();
+            let was_open = self.open(&state);
             edit(&mut state);
-            if self.open(&state) {
+            let open = self.open(&state);
+            if open {
                 state.next_poll = self.poll;
+            }
+            let (used, max) = state
+                .usage
+                .map_or((None, None), |u| (Some(u.used), Some(u.max)));
+            match (was_open, open) {
+                (true, false) => tracing::warn!(
+                    used, max, reserve = %self.reserve, throttled = state.throttled,
+                    "Salesforce API budget: calls now wait (reserve reached or REQUEST_LIMIT_EXCEEDED)"
+                ),
+                (false, true) => {
+                    tracing::info!(used, max, reserve = %self.reserve, "Salesforce API budget: calls resume")
+                }
+                _ => {}
             }
         }
         self.changes

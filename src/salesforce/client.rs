@@ -251,6 +251,10 @@ impl SalesforceClient {
         let session = self.inner.tokens.session().await?;
         match self.attempt(request, &session, metered).await {
             Err(CallError::Refused(e)) if e.disposition() == Disposition::Session => {
+                tracing::info!(
+                    token = session.generation,
+                    "Salesforce session expired or was revoked; renewing the token once"
+                );
                 let fresh = self.inner.tokens.renew(&session).await?;
                 self.attempt(request, &fresh, metered).await
             }

@@ -2,9 +2,11 @@
 //! flows, renewal, each disposition from a real answer, the budget gate and call counting.
 
 mod auth;
+mod batches;
 mod budget;
 mod connect;
 mod dispositions;
+mod records;
 
 use std::time::Duration;
 

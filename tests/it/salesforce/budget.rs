@@ -6,10 +6,15 @@ use serde_json::json;
 
 use super::*;
 
-/// Waits until `condition` holds, yielding to the runtime in between; the test's own timeout
-/// (the harness) catches a condition that never comes.
+/// Waits until `condition` holds, looking again every few milliseconds. The bound is only
+/// there so a broken gate fails the test instead of hanging it; nothing here measures time.
 async fn until(mut condition: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the condition never came"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
 }
@@ -39,17 +44,39 @@ async fn calls_wait_at_the_reserve_and_go_when_the_window_frees_calls() {
     let meter = CallMeter::new();
     let waiting = {
         let client = client.metered(&meter);
-        tokio::spawn(async move { client.limits().await })
+        tokio::spawn(async move {
+            client
+                .get_by_external_id("Account", "Gatehouse_Key__c", "P-100", &["Id"])
+                .await
+        })
     };
-    until(async || client.budget().waiting == 1).await;
+    until(async || {
+        assert!(
+            !waiting.is_finished(),
+            "the call went through the closed gate"
+        );
+        client.budget().waiting == 1
+    })
+    .await;
     // The gate polls the org's limits meanwhile; those polls are all the org sees.
     until(async || counted(&org).await.endpoint("GET /limits") >= 3).await;
-    assert_eq!(meter.calls(), 0, "the waiting call was not made");
+    let by_key = "GET /sobjects/{type}/{field}/{value}";
+    assert_eq!(
+        counted(&org).await.endpoint(by_key),
+        0,
+        "the waiting call was not made"
+    );
+    assert_eq!(meter.calls(), 0);
     assert!(!waiting.is_finished());
 
     set_limits(&org, 1_000, 100).await; // the rolling window moved on
     waiting.await.unwrap().expect("the call goes through");
-    assert_eq!(meter.calls(), 1);
+    assert_eq!(counted(&org).await.endpoint(by_key), 1);
+    assert_eq!(
+        meter.calls(),
+        1,
+        "the gate's polls are not the command's calls"
+    );
     assert!(client.budget().open);
 }
 
