@@ -11,7 +11,9 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::error::{Disposition, raw_text};
+pub use super::auth_error::AuthError;
+pub use super::credentials::Credentials;
+use super::error::raw_text;
 use super::failure::describe_transport;
 use super::hints::hint_for;
 use crate::clock::Clock;
@@ -22,76 +24,6 @@ const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// How far ahead a JWT assertion expires. Salesforce refuses more than three minutes; a little
 /// less leaves room for clock skew between this machine and Salesforce's.
 const ASSERTION_LIFETIME_SECONDS: i64 = 150;
-
-/// What Gatehouse proves itself with.
-pub enum Credentials {
-    /// The connected app's consumer key, the integration user's username and the private key
-    /// whose certificate is uploaded to the app; `audience` is the assertion's `aud` when it is
-    /// not the login URL.
-    JwtBearer {
-        client_id: String,
-        username: String,
-        key: EncodingKey,
-        audience: Option<String>,
-    },
-    /// The app's consumer key and secret; Salesforce runs the calls as the app's "Run As" user.
-    ClientCredentials {
-        client_id: String,
-        client_secret: SecretString,
-    },
-}
-
-impl Credentials {
-    /// JWT bearer credentials from a PEM private key (PKCS#8 or PKCS#1). The key is tried once
-    /// here, so a wrong file is reported at start-up rather than at the first token request.
-    pub fn jwt_bearer(
-        client_id: impl Into<String>,
-        username: impl Into<String>,
-        private_key_pem: &SecretString,
-    ) -> Result<Credentials, String> {
-        let key = EncodingKey::from_rsa_pem(private_key_pem.expose_secret().as_bytes())
-            .map_err(|e| format!("the private key is not an RSA key in PEM form ({e})"))?;
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &serde_json::json!({}), &key)
-            .map_err(|e| format!("the private key cannot sign with RS256 ({e})"))?;
-        Ok(Credentials::JwtBearer {
-            client_id: client_id.into(),
-            username: username.into(),
-            key,
-            audience: None,
-        })
-    }
-
-    /// The same credentials with another JWT audience (no effect on client credentials).
-    pub fn with_audience(mut self, aud: Option<String>) -> Credentials {
-        if let Credentials::JwtBearer { audience, .. } = &mut self {
-            *audience = aud.map(|a| a.trim_end_matches('/').to_owned());
-        }
-        self
-    }
-}
-
-/// Never shows the key or the secret.
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::JwtBearer {
-                client_id,
-                username,
-                audience,
-                ..
-            } => f
-                .debug_struct("JwtBearer")
-                .field("client_id", client_id)
-                .field("username", username)
-                .field("audience", audience)
-                .finish_non_exhaustive(),
-            Credentials::ClientCredentials { client_id, .. } => f
-                .debug_struct("ClientCredentials")
-                .field("client_id", client_id)
-                .finish_non_exhaustive(),
-        }
-    }
-}
 
 /// A token and where to use it.
 pub struct Session {
@@ -111,45 +43,6 @@ impl fmt::Debug for Session {
             .field("instance_url", &self.instance_url)
             .field("generation", &self.generation)
             .finish_non_exhaustive()
-    }
-}
-
-/// Why no token was issued. The message says what the admin should check.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum AuthError {
-    /// The token endpoint said no.
-    #[error("Salesforce refused to issue an access token ({error}: {description}); {hint}")]
-    Refused {
-        error: String,
-        description: String,
-        hint: &'static str,
-    },
-    /// No answer from the token endpoint.
-    #[error("the token endpoint could not be reached: {reason}")]
-    Unreachable { reason: String },
-    /// An answer that is neither a token nor an OAuth error.
-    #[error("the token endpoint answered {status}: {detail}")]
-    Unexpected { status: u16, detail: String },
-}
-
-impl AuthError {
-    /// Refusals need the admin; an unreachable or failing endpoint may recover.
-    pub fn disposition(&self) -> Disposition {
-        match self {
-            AuthError::Refused { .. } => Disposition::Permanent,
-            AuthError::Unreachable { .. } => Disposition::Transient,
-            AuthError::Unexpected { status, .. } if *status >= 500 => Disposition::Transient,
-            AuthError::Unexpected { .. } => Disposition::Permanent,
-        }
-    }
-
-    /// OAuth's error code (`invalid_grant`), or Gatehouse's own.
-    pub fn code(&self) -> &str {
-        match self {
-            AuthError::Refused { error, .. } => error,
-            AuthError::Unreachable { .. } => "TOKEN_ENDPOINT_UNREACHABLE",
-            AuthError::Unexpected { .. } => "TOKEN_ENDPOINT_ERROR",
-        }
     }
 }
 
@@ -318,6 +211,24 @@ mod tests {
         SecretString::from(std::fs::read_to_string(path).unwrap())
     }
 
+    /// The form an authenticator would post, and the claims of its assertion (read without
+    /// checking the signature: the simulated org's tests check that).
+    fn assertion_of(auth: &Authenticator) -> (jsonwebtoken::Header, serde_json::Value) {
+        let form = auth.form().unwrap();
+        assert_eq!(form[0], ("grant_type", JWT_BEARER_GRANT.to_owned()));
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.insecure_disable_signature_validation();
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        let token = jsonwebtoken::decode::<serde_json::Value>(
+            &form[1].1,
+            &jsonwebtoken::DecodingKey::from_secret(b"unused"),
+            &validation,
+        )
+        .unwrap();
+        (token.header, token.claims)
+    }
+
     #[test]
     fn the_assertion_names_app_user_and_login_host_and_expires_within_three_minutes() {
         let clock = ManualClock::at_unix_seconds(1_800_000_000);
@@ -329,20 +240,8 @@ mod tests {
             credentials,
             clock.shared(),
         );
-        let form = auth.form().unwrap();
-        assert_eq!(form[0], ("grant_type", JWT_BEARER_GRANT.to_owned()));
-        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
-        validation.insecure_disable_signature_validation();
-        validation.validate_exp = false;
-        validation.set_audience(&["https://login.salesforce.com"]);
-        let token = jsonwebtoken::decode::<serde_json::Value>(
-            &form[1].1,
-            &jsonwebtoken::DecodingKey::from_secret(b"unused"),
-            &validation,
-        )
-        .unwrap();
-        assert_eq!(token.header.alg, Algorithm::RS256);
-        let claims = token.claims;
+        let (header, claims) = assertion_of(&auth);
+        assert_eq!(header.alg, Algorithm::RS256);
         assert_eq!(claims["iss"], "3MVG9app");
         assert_eq!(claims["sub"], "integration@example.com");
         assert_eq!(claims["aud"], "https://login.salesforce.com");
@@ -361,18 +260,29 @@ mod tests {
             credentials,
             ManualClock::at_unix_seconds(0).shared(),
         );
+        assert_eq!(assertion_of(&auth).1["aud"], "https://test.salesforce.com");
+    }
+
+    #[test]
+    fn client_credentials_post_the_id_and_secret() {
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            "https://acme.my.salesforce.com",
+            Credentials::ClientCredentials {
+                client_id: "app".into(),
+                client_secret: SecretString::from("s3cret"),
+            },
+            ManualClock::at_unix_seconds(0).shared(),
+        );
         let form = auth.form().unwrap();
-        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
-        validation.insecure_disable_signature_validation();
-        validation.validate_exp = false;
-        validation.set_audience(&["https://test.salesforce.com"]);
-        let token = jsonwebtoken::decode::<serde_json::Value>(
-            &form[1].1,
-            &jsonwebtoken::DecodingKey::from_secret(b"unused"),
-            &validation,
-        )
-        .unwrap();
-        assert_eq!(token.claims["aud"], "https://test.salesforce.com");
+        assert_eq!(
+            form,
+            [
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", "app".to_owned()),
+                ("client_secret", "s3cret".to_owned())
+            ]
+        );
     }
 
     #[test]
@@ -397,21 +307,5 @@ mod tests {
             generation: 1,
         };
         assert!(!format!("{session:?}").contains("token-value"));
-    }
-
-    #[test]
-    fn refusals_need_the_admin_and_outages_may_pass() {
-        let refused = AuthError::Refused {
-            error: "invalid_grant".into(),
-            description: "inactive user".into(),
-            hint: hint_for("invalid_grant", "inactive user"),
-        };
-        assert_eq!(refused.disposition(), Disposition::Permanent);
-        assert!(refused.to_string().contains("inactive user"));
-        let outage = AuthError::Unexpected {
-            status: 503,
-            detail: "down".into(),
-        };
-        assert_eq!(outage.disposition(), Disposition::Transient);
     }
 }

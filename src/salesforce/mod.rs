@@ -14,12 +14,14 @@
 //! - `connect`: from configuration to a client, starting the simulated org when asked.
 
 mod auth;
+mod auth_error;
 mod budget;
 mod client;
 mod collections;
 mod composite;
 mod composite_result;
 mod connect;
+mod credentials;
 mod error;
 mod failure;
 mod hints;
@@ -29,6 +31,7 @@ mod path;
 mod query;
 mod record;
 mod records;
+mod reference;
 pub mod soql;
 mod token;
 
