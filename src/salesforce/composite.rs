@@ -9,7 +9,7 @@
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
-use super::path::segment;
+use super::path::DataPaths;
 pub use super::reference::{RecordRef, Reference};
 
 /// Most subrequests in one composite.
@@ -91,12 +91,7 @@ impl CompositeRequest {
         id: impl Into<RecordRef>,
         fields: &[&str],
     ) -> &mut Self {
-        let url = format!(
-            "/sobjects/{}/{}{}",
-            segment(sobject),
-            id.into().in_path(),
-            fields_query(fields)
-        );
+        let url = record_url(sobject, &id.into()) + &DataPaths::fields_query(fields);
         self.push(reference_id, "GET", url, None, Kind::Record)
     }
 
@@ -109,13 +104,8 @@ impl CompositeRequest {
         value: &str,
         fields: &[&str],
     ) -> &mut Self {
-        let url = format!(
-            "/sobjects/{}/{}/{}{}",
-            segment(sobject),
-            segment(field),
-            segment(value),
-            fields_query(fields)
-        );
+        let url = DataPaths::unversioned().external(sobject, field, value)
+            + &DataPaths::fields_query(fields);
         self.push(reference_id, "GET", url, None, Kind::Record)
     }
 
@@ -126,7 +116,7 @@ impl CompositeRequest {
         sobject: &str,
         fields: Map<String, Value>,
     ) -> &mut Self {
-        let url = format!("/sobjects/{}", segment(sobject));
+        let url = DataPaths::unversioned().sobject(sobject);
         self.push(
             reference_id,
             "POST",
@@ -144,7 +134,7 @@ impl CompositeRequest {
         id: impl Into<RecordRef>,
         fields: Map<String, Value>,
     ) -> &mut Self {
-        let url = format!("/sobjects/{}/{}", segment(sobject), id.into().in_path());
+        let url = record_url(sobject, &id.into());
         self.push(
             reference_id,
             "PATCH",
@@ -163,12 +153,7 @@ impl CompositeRequest {
         value: &str,
         fields: Map<String, Value>,
     ) -> &mut Self {
-        let url = format!(
-            "/sobjects/{}/{}/{}",
-            segment(sobject),
-            segment(field),
-            segment(value)
-        );
+        let url = DataPaths::unversioned().external(sobject, field, value);
         self.push(
             reference_id,
             "PATCH",
@@ -278,8 +263,13 @@ impl CompositeRequest {
     }
 }
 
-fn fields_query(fields: &[&str]) -> String {
-    super::path::DataPaths::fields_query(fields)
+/// `/sobjects/{type}/{id}`, the id encoded or a reference verbatim.
+fn record_url(sobject: &str, id: &RecordRef) -> String {
+    format!(
+        "{}/{}",
+        DataPaths::unversioned().sobject(sobject),
+        id.in_path()
+    )
 }
 
 fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {

@@ -113,13 +113,8 @@ impl SalesforceError {
 /// Parses `[{"message","errorCode"|"statusCode","fields"}]`; entries without any code are
 /// skipped, and a body of another shape gives an empty list.
 pub fn parse_error_array(status: Option<u16>, body: &[u8]) -> Vec<SalesforceError> {
-    serde_json::from_slice::<Vec<ErrorItem>>(body)
-        .map(|items| {
-            items
-                .into_iter()
-                .filter_map(|i| i.into_error(status))
-                .collect()
-        })
+    serde_json::from_slice::<serde_json::Value>(body)
+        .map(|value| SalesforceError::list_from_value(status, &value))
         .unwrap_or_default()
 }
 

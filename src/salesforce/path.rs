@@ -37,6 +37,14 @@ impl DataPaths {
         }
     }
 
+    /// Paths without the version prefix, as composite subrequests are built before the client
+    /// adds it.
+    pub(crate) fn unversioned() -> Self {
+        DataPaths {
+            base: String::new(),
+        }
+    }
+
     /// `/services/data/vXX.X`.
     pub fn base(&self) -> &str {
         &self.base

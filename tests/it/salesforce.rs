@@ -19,6 +19,14 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use sfsim::{SimConfig, SimHandle, SimServer};
 
+/// The key field of the default org's Contacts and Accounts.
+pub const KEY: &str = "Gatehouse_Key__c";
+
+/// A JSON object literal as record fields.
+pub fn fields(value: Value) -> serde_json::Map<String, Value> {
+    value.as_object().expect("an object").clone()
+}
+
 /// The default org's connected app.
 pub const CLIENT_ID: &str = "gatehouse-dev";
 pub const CLIENT_SECRET: &str = "gatehouse-dev-secret";

@@ -3,15 +3,9 @@
 
 use gatehouse::salesforce::soql::quote;
 use gatehouse::salesforce::{CallError, CallMeter, CompositeRequest, Lookup, NewRecord, Reference};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::*;
-
-const KEY: &str = "Gatehouse_Key__c";
-
-fn fields(value: Value) -> Map<String, Value> {
-    value.as_object().expect("an object").clone()
-}
 
 #[tokio::test]
 async fn a_composite_reads_and_writes_through_references_in_one_call() {

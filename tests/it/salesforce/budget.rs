@@ -46,7 +46,7 @@ async fn calls_wait_at_the_reserve_and_go_when_the_window_frees_calls() {
         let client = client.metered(&meter);
         tokio::spawn(async move {
             client
-                .get_by_external_id("Account", "Gatehouse_Key__c", "P-100", &["Id"])
+                .get_by_external_id("Account", KEY, "P-100", &["Id"])
                 .await
         })
     };

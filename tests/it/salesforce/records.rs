@@ -3,15 +3,9 @@
 
 use gatehouse::salesforce::soql::quote;
 use gatehouse::salesforce::{CallMeter, Disposition, Lookup, Upserted};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::*;
-
-const KEY: &str = "Gatehouse_Key__c";
-
-fn fields(value: Value) -> Map<String, Value> {
-    value.as_object().expect("an object").clone()
-}
 
 #[tokio::test]
 async fn an_account_is_found_by_its_key_and_a_missing_key_is_missing() {
