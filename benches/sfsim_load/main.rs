@@ -53,10 +53,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let token = token(&sim.token_url()).await?;
     let account = account_id(&sim.data_url(), &token).await?;
 
-    let server = HttpServer::new(|| App::new().route("/sobjects/Account/{id}", web::get().to(bare)))
-        .workers(2)
-        .disable_signals()
-        .bind(("127.0.0.1", 0))?;
+    let server =
+        HttpServer::new(|| App::new().route("/sobjects/Account/{id}", web::get().to(bare)))
+            .workers(2)
+            .disable_signals()
+            .bind(("127.0.0.1", 0))?;
     let bare_url = format!("http://{}/sobjects/Account/{account}", server.addrs()[0]);
     let server = server.run();
     let bare_handle = server.handle();
@@ -83,7 +84,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let simulated = load::closed_loop(prepare(&sim_url, Some(&token)), args.connections).await?;
     println!("\n| target | req/s | vs bare | p50 ms | p99 ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for (name, s) in [("bare actix-web endpoint", &bare), ("sfsim GET /sobjects/Account/{id}", &simulated)] {
+    for (name, s) in [
+        ("bare actix-web endpoint", &bare),
+        ("sfsim GET /sobjects/Account/{id}", &simulated),
+    ] {
         println!(
             "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
             s.throughput,

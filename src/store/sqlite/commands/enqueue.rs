@@ -113,19 +113,22 @@ async fn find_event_item(
     event_id: &str,
     item_key: Option<&str>,
 ) -> Result<Option<(CommandId, CommandState)>, StoreError> {
-    let row: Option<CommandRow> = sqlx::query_as(&format!(
-        "SELECT {COMMAND_COLUMNS} FROM commands \
-         WHERE origin_event_id = $1 AND item_key = $2 AND replay_of IS NULL"
-    ))
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT command_id, state FROM commands \
+         WHERE origin_event_id = $1 AND item_key = $2 AND replay_of IS NULL",
+    )
     .bind(event_id)
     .bind(item_key.unwrap_or_default())
     .fetch_optional(&mut *connection)
     .await
     .map_err(|source| classify(ENQUEUEING, source))?;
-    Ok(row
-        .map(CommandRow::into_record)
-        .transpose()?
-        .map(|record| (record.command.id, record.state)))
+    let Some((id, state)) = row else {
+        return Ok(None);
+    };
+    let what = || format!("command {id}");
+    let command_id = CommandId::parse(&id).ok_or_else(|| unreadable(what(), "not a command id"))?;
+    let state = state.parse().map_err(|source| unreadable(what(), source))?;
+    Ok(Some((command_id, state)))
 }
 
 /// Inserts a new command, records it in the subject's history, and applies the supersede rule:
