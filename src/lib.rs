@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod ingress;
 pub mod lifecycle;
+pub mod mapping;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

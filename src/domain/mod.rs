@@ -9,6 +9,7 @@ pub mod intent;
 pub mod outcome;
 pub mod subject;
 pub mod time;
+pub mod username;
 
 pub use command::{Command, CommandId, Origin};
 pub use intent::{
