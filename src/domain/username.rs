@@ -171,8 +171,8 @@ pub fn derive_alias(first_name: Option<&str>, last_name: &str, fallback: &str) -
 }
 
 /// A `CommunityNickname` from the person's names: `first.last`, lowercased, letters and digits
-/// only, at most 40 characters (`Ada Lovelace` → `ada.lovelace`); `fallback` when the names give
-/// nothing. Collisions are settled by [`nickname_candidates`].
+/// only, at most 40 characters (`Ada Lovelace` → `ada.lovelace`); `fallback`'s last `:` segment
+/// (the subject key's source id) when the names give nothing. Collisions are settled by [`nickname_candidates`].
 pub fn derive_nickname(first_name: Option<&str>, last_name: &str, fallback: &str) -> String {
     let parts: Vec<String> = [first_name.unwrap_or(""), last_name]
         .into_iter()
@@ -180,7 +180,7 @@ pub fn derive_nickname(first_name: Option<&str>, last_name: &str, fallback: &str
         .filter(|p| !p.is_empty())
         .collect();
     let joined = if parts.is_empty() {
-        ascii_word(fallback)
+        ascii_word(fallback.rsplit(':').next().unwrap_or(fallback))
     } else {
         parts.join(".")
     };

@@ -127,3 +127,6 @@ fn decode(input: &MappingInput) -> Result<serde_json::Value, String> {
     }
     serde_json::from_slice(&input.body).map_err(|e| format!("the body is not valid JSON: {e}"))
 }
+
+#[cfg(test)]
+mod tests;
