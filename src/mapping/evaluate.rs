@@ -3,7 +3,8 @@
 //! Rules are tried in the order they are written; the first that matches wins:
 //! - A rule without `for_each` matches the event as a whole. When it matches, it alone decides,
 //!   and no later rule is tried.
-//! - A rule with `for_each` matches items: its `when` is asked once per item (with `item` bound).
+//! - A rule with `for_each` matches items: its `when` is asked once per item (with `item` bound);
+//!   a `when` that does not read `item` is asked once, of the event, before the list is read.
 //!   Each item goes to the first rule that matches it; rules with the same `for_each` expression
 //!   share the items, so a later rule sees only the items no earlier one took. Once any item has
 //!   been taken, the event counts as handled and later whole-event rules are skipped.
@@ -74,6 +75,22 @@ impl Evaluation<'_> {
                 }
                 continue;
             };
+            // A condition about the event alone is asked before the list is read, so an event
+            // of another kind is told apart by its condition, not by its missing list.
+            let event_level = rule.when.as_ref().is_some_and(|w| !w.reads_item);
+            if event_level {
+                match self.matches(rule, ctx) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tried.push(format!("'{name}' (condition is false)"));
+                        continue;
+                    }
+                    Err(e) => {
+                        tried.push(format!("'{name}' ({e})"));
+                        continue;
+                    }
+                }
+            }
             let items = match self.items(for_each, ctx) {
                 Ok(items) if items.is_empty() => {
                     tried.push(format!(
@@ -96,7 +113,12 @@ impl Evaluation<'_> {
                     continue;
                 }
                 let item_ctx = ctx.with("item", item);
-                match self.matches(rule, &item_ctx) {
+                let matched_item = if event_level {
+                    Ok(true)
+                } else {
+                    self.matches(rule, &item_ctx)
+                };
+                match matched_item {
                     Ok(true) => {
                         taken.insert(index);
                         matched = true;

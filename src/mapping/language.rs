@@ -52,6 +52,8 @@ pub(crate) struct Template {
 pub(crate) struct Expression {
     pub label: String,
     pub source: String,
+    /// Whether it reads `item`; a fan-out condition that does not is asked once per event.
+    pub reads_item: bool,
 }
 
 /// What went wrong with one field of one rule, for an event.
@@ -161,11 +163,14 @@ impl Expression {
         label: String,
         source: &str,
     ) -> Result<Expression, String> {
-        env.compile_expression(source)
+        let compiled = env
+            .compile_expression(source)
             .map_err(|e| compile_message(&e))?;
+        let reads_item = compiled.undeclared_variables(false).contains("item");
         Ok(Expression {
             label,
             source: source.to_owned(),
+            reads_item,
         })
     }
 

@@ -73,8 +73,10 @@ fn each_mode_written_in_the_rule_is_kept() {
 fn disable_can_only_be_written_out_never_rendered_from_the_event() {
     let problems = problems(&rule("mode = \"{{ data.mode }}\""));
     assert!(
-        problems.iter().any(|p| p.key == "sources.s.rules[0] ('removed').deprovision.mode"
-            && p.message.contains("never a template")),
+        problems.iter().any(
+            |p| p.key == "sources.s.rules[0] ('removed').deprovision.mode"
+                && p.message.contains("never a template")
+        ),
         "{problems:#?}"
     );
     // And no default anywhere makes it disable.
@@ -130,14 +132,22 @@ fn an_empty_effective_date_means_now_and_a_bad_one_is_reported() {
 fn grace_belongs_to_freeze_then_deactivate_only() {
     let cases = [
         ("mode = \"freeze-then-deactivate\"", "needs a grace period"),
-        ("mode = \"freeze-then-deactivate\", grace = \"a week\"", "not a grace period"),
-        ("mode = \"freeze\", grace = \"7d\"", "only freeze-then-deactivate"),
+        (
+            "mode = \"freeze-then-deactivate\", grace = \"a week\"",
+            "not a grace period",
+        ),
+        (
+            "mode = \"freeze\", grace = \"7d\"",
+            "only freeze-then-deactivate",
+        ),
         ("mode = \"unlink\"", "not a deprovision mode"),
     ];
     for (text, says) in cases {
         let problems = problems(&rule(text));
         assert!(
-            problems.iter().any(|p| p.key.starts_with("sources.s.rules[0] ('removed').deprovision.")
+            problems.iter().any(|p| p
+                .key
+                .starts_with("sources.s.rules[0] ('removed').deprovision.")
                 && p.message.contains(says)),
             "{text}: {problems:#?}"
         );

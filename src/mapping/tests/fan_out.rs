@@ -45,15 +45,24 @@ fn without_item_id_items_are_keyed_by_the_event_and_their_position() {
 #[test]
 fn an_empty_list_maps_nothing_and_says_so() {
     let reason = unmapped(map(CONTRACTS, contract(json!([]))));
-    assert_eq!(reason, "no rule matched: 'contract ended' (people has no items)");
+    assert_eq!(
+        reason,
+        "no rule matched: 'contract ended' (people has no items)"
+    );
     let reason = unmapped(map(CONTRACTS, contract(json!("u-1"))));
-    assert!(reason.contains("people is a string, not a list"), "{reason}");
+    assert!(
+        reason.contains("people is a string, not a list"),
+        "{reason}"
+    );
 }
 
 #[test]
 fn one_bad_item_keeps_the_whole_delivery_unmapped_naming_the_item() {
     let reason = unmapped(map(CONTRACTS, contract(json!(["u-1", "bad key/2"]))));
-    assert!(reason.starts_with("rule 'contract ended', item 1 of people: subject:"), "{reason}");
+    assert!(
+        reason.starts_with("rule 'contract ended', item 1 of people: subject:"),
+        "{reason}"
+    );
 }
 
 /// BambooHR's legacy webhook: one delivery, several employees, each routed on its own.
@@ -87,16 +96,35 @@ fn employee(id: &str, status: &str) -> serde_json::Value {
 #[test]
 fn items_each_find_their_own_first_matching_rule() {
     let body = json!({"employees": [employee("1", "Active"), employee("2", "Terminated"), employee("3", "Terminated")]});
-    let extra = BAMBOO.replace("subject = \"bamboohr:x\"", "subject = \"bamboohr:{{ employees[0].id }}\"");
+    let extra = BAMBOO.replace(
+        "subject = \"bamboohr:x\"",
+        "subject = \"bamboohr:{{ employees[0].id }}\"",
+    );
     let commands = commands(map(&extra, body));
     let subjects: Vec<_> = commands.iter().map(|c| c.subject.as_str()).collect();
     assert_eq!(subjects, ["bamboohr:2", "bamboohr:3"]);
-    assert_eq!(commands[0].item_key.as_deref(), Some("2@2026-01-31T18:42:00+0000"));
+    assert_eq!(
+        commands[0].item_key.as_deref(),
+        Some("2@2026-01-31T18:42:00+0000")
+    );
     assert_eq!(commands[0].source_time, utc("2026-01-31T18:42:00Z"));
 
     let body = json!({"employees": [employee("1", "Active")]});
     assert_eq!(
         map(&extra, body),
-        MappingDecision::Ignored { rule: "other changes".into(), reason: "only terminations are acted on".into() }
+        MappingDecision::Ignored {
+            rule: "other changes".into(),
+            reason: "only terminations are acted on".into()
+        }
+    );
+}
+
+#[test]
+fn a_fan_out_condition_about_the_event_is_asked_before_the_list_is_read() {
+    // An event of another kind has no `people`: the reason is its condition, not the list.
+    let reason = unmapped(map(CONTRACTS, json!({"type": "contract.renewed"})));
+    assert_eq!(
+        reason,
+        "no rule matched: 'contract ended' (condition is false)"
     );
 }

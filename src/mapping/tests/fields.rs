@@ -7,7 +7,10 @@ use super::*;
 #[test]
 fn a_missing_field_is_named_with_the_rule_and_the_rule_field() {
     let mut body = signup();
-    body["data"]["user"].as_object_mut().unwrap().remove("email");
+    body["data"]["user"]
+        .as_object_mut()
+        .unwrap()
+        .remove("email");
     let reason = unmapped(map(&signup_rule(""), body));
     assert_eq!(
         reason,
@@ -20,7 +23,10 @@ fn a_missing_parent_object_and_subscripted_keys_are_named_too() {
     let mut body = signup();
     body["data"].as_object_mut().unwrap().remove("user");
     let reason = unmapped(map(&signup_rule(""), body));
-    assert!(reason.contains("field data.user.id is missing (needed by subject)"), "{reason}");
+    assert!(
+        reason.contains("field data.user.id is missing (needed by subject)"),
+        "{reason}"
+    );
 
     let extra = r#"
 [[sources.s.rules]]
@@ -28,7 +34,10 @@ name = "legacy"
 subject = "bamboohr:{{ event.employees[0].id }}"
 deprovision = { trigger = "{{ event.employees[0].fields['Employment Status'] }}" }
 "#;
-    let reason = unmapped(map(extra, json!({"employees": [{"id": "1", "fields": {}}]})));
+    let reason = unmapped(map(
+        extra,
+        json!({"employees": [{"id": "1", "fields": {}}]}),
+    ));
     assert!(
         reason.contains("field event.employees[0].fields['Employment Status'] is missing"),
         "{reason}"
@@ -40,12 +49,18 @@ fn null_renders_as_empty_and_an_empty_required_value_is_an_error() {
     let mut body = signup();
     body["data"]["user"]["last_name"] = json!(null);
     let reason = unmapped(map(&signup_rule(""), body));
-    assert_eq!(reason, "rule 'partner signup': provision.contact.last_name is empty");
+    assert_eq!(
+        reason,
+        "rule 'partner signup': provision.contact.last_name is empty"
+    );
 
     let mut body = signup();
     body["data"]["user"]["last_name"] = json!("   ");
     let reason = unmapped(map(&signup_rule(""), body));
-    assert!(reason.contains("provision.contact.last_name is empty"), "{reason}");
+    assert!(
+        reason.contains("provision.contact.last_name is empty"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -71,7 +86,10 @@ fn a_list_or_map_rendered_as_text_is_an_error_naming_the_expression() {
         "subject = \"partner-portal:{{ data.user }}\"",
     );
     let reason = unmapped(map(&extra, signup()));
-    assert!(reason.contains("subject") && reason.contains("`data.user` is a map, not a text value"), "{reason}");
+    assert!(
+        reason.contains("subject") && reason.contains("`data.user` is a map, not a text value"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -95,7 +113,10 @@ fn a_subject_that_is_an_email_is_refused_without_echoing_it() {
         "subject = \"partner-portal:{{ data.user.email }}\"",
     );
     let reason = unmapped(map(&extra, signup()));
-    assert!(reason.contains("subject") && reason.contains("must not look like an email"), "{reason}");
+    assert!(
+        reason.contains("subject") && reason.contains("must not look like an email"),
+        "{reason}"
+    );
     assert!(!reason.contains("ada.lovelace@"), "{reason}");
 }
 
@@ -111,7 +132,9 @@ deprovision = { trigger = "{{ headers['x-kind'] }} via {{ event.data.how }}" }
     // PartnerStack puts an `event` key in its bodies: `event` is the whole body, so the
     // body's own key is `event.event`.
     let mut input = input(json!({"event": "p-9", "data": {"how": "portal"}}));
-    input.headers.insert("X-Kind".to_owned(), "leave".to_owned());
+    input
+        .headers
+        .insert("X-Kind".to_owned(), "leave".to_owned());
     let command = commands(rules(extra).map(&input)).remove(0);
     assert_eq!(command.subject.as_str(), "s:p-9");
     match command.intent {
@@ -136,11 +159,17 @@ deprovision = {}
         // BambooHR: +0000 without a colon.
         (json!("2026-01-31T18:42:00+0000"), "2026-01-31T18:42:00Z"),
         // HiBob: no zone at all, read in the configured zone (Berlin, +01:00 in December).
-        (json!("2024-12-26T11:29:14.399997"), "2024-12-26T10:29:14.399997Z"),
+        (
+            json!("2024-12-26T11:29:14.399997"),
+            "2024-12-26T10:29:14.399997Z",
+        ),
         // Gusto: unix seconds, as a JSON number.
         (json!(1671058841), "2022-12-14T23:00:41Z"),
         // Deel and most others: RFC 3339 with Z.
-        (json!("2025-06-30T08:32:52.119Z"), "2025-06-30T08:32:52.119Z"),
+        (
+            json!("2025-06-30T08:32:52.119Z"),
+            "2025-06-30T08:32:52.119Z",
+        ),
         (json!("2025-03-31T00:00:00+02:00"), "2025-03-30T22:00:00Z"),
     ];
     for (at, expected) in cases {
@@ -148,7 +177,10 @@ deprovision = {}
         assert_eq!(command.source_time, utc(expected), "{at}");
     }
     let reason = unmapped(map(extra, json!({"id": "1", "at": "last Tuesday"})));
-    assert!(reason.contains("occurred_at: 'last Tuesday' is not a timestamp"), "{reason}");
+    assert!(
+        reason.contains("occurred_at: 'last Tuesday' is not a timestamp"),
+        "{reason}"
+    );
 }
 
 #[test]

@@ -99,7 +99,9 @@ pub(super) fn unmapped(decision: MappingDecision) -> String {
 }
 
 pub(super) fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The partner portal's signup, as its Standard Webhooks payload carries it.

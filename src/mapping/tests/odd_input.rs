@@ -54,7 +54,10 @@ fn odd_json_never_panics() {
     for body in bodies {
         let decision = rules.map(&input(body.clone()));
         assert!(
-            matches!(decision, MappingDecision::Unmapped { .. } | MappingDecision::Commands(_)),
+            matches!(
+                decision,
+                MappingDecision::Unmapped { .. } | MappingDecision::Commands(_)
+            ),
             "{body}: {decision:?}"
         );
     }
@@ -67,7 +70,10 @@ fn bodies_that_are_not_json_are_unmapped_with_the_reason() {
     xml.content_type = "text/xml; charset=utf-8".into();
     xml.body = b"<Envelope/>".to_vec();
     let reason = unmapped(rules.map(&xml));
-    assert!(reason.contains("XML bodies cannot be mapped yet"), "{reason}");
+    assert!(
+        reason.contains("XML bodies cannot be mapped yet"),
+        "{reason}"
+    );
 
     let mut broken = input(json!({}));
     broken.body = b"{\"type\": ".to_vec();
@@ -95,6 +101,12 @@ fn an_okta_batch_fans_out_per_event_keyed_by_uuid() {
          "target": [{"id": "00uf2", "type": "User", "alternateId": "joe@example.com"}]}
     ]}});
     let commands = commands(rules(RULES).map(&input(body)));
-    let got: Vec<_> = commands.iter().map(|c| (c.subject.as_str(), c.item_key.as_deref())).collect();
-    assert_eq!(got, [("okta:00uf1", Some("f790")), ("okta:00uf2", Some("f791"))]);
+    let got: Vec<_> = commands
+        .iter()
+        .map(|c| (c.subject.as_str(), c.item_key.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [("okta:00uf1", Some("f790")), ("okta:00uf2", Some("f791"))]
+    );
 }

@@ -39,7 +39,10 @@ fn the_first_matching_rule_wins_even_when_later_ones_match_too() {
 
 #[test]
 fn an_ignore_rule_records_its_rule_and_reason() {
-    let extra = HIBOB.replace("when = \"type is startingwith('employee.')\"", "when = \"type == 'employee.inactivated'\"");
+    let extra = HIBOB.replace(
+        "when = \"type is startingwith('employee.')\"",
+        "when = \"type == 'employee.inactivated'\"",
+    );
     assert_eq!(
         map(&extra, hibob("employee.joined")),
         MappingDecision::Ignored {
@@ -61,18 +64,25 @@ fn an_event_no_rule_matches_is_unmapped_with_every_rule_tried() {
 #[test]
 fn a_condition_reading_a_missing_field_does_not_match_and_says_why() {
     let reason = unmapped(map(HIBOB, json!({"employees": []})));
-    assert!(reason.starts_with("no rule matched: 'left' (field type is missing (needed by when))"), "{reason}");
+    assert!(
+        reason.starts_with("no rule matched: 'left' (field type is missing (needed by when))"),
+        "{reason}"
+    );
     // A later rule that guards with `is defined` still gets its turn.
     let extra = format!(
         "{HIBOB}\n[[sources.s.rules]]\nname = \"legacy\"\nwhen = \"employees is defined\"\nignore = \"legacy shape\"\n"
     );
-    assert!(matches!(map(&extra, json!({"employees": []})), MappingDecision::Ignored { rule, .. } if rule == "legacy"));
+    assert!(
+        matches!(map(&extra, json!({"employees": []})), MappingDecision::Ignored { rule, .. } if rule == "legacy")
+    );
 }
 
 #[test]
 fn a_rule_without_a_condition_always_matches() {
     let extra = "[[sources.s.rules]]\nname = \"catch-all\"\nignore = \"not ours\"\n";
-    assert!(matches!(map(extra, json!({"x": 1})), MappingDecision::Ignored { rule, .. } if rule == "catch-all"));
+    assert!(
+        matches!(map(extra, json!({"x": 1})), MappingDecision::Ignored { rule, .. } if rule == "catch-all")
+    );
 }
 
 #[test]

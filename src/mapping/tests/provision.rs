@@ -109,23 +109,53 @@ fn an_account_by_salesforce_id_is_checked_for_its_shape() {
     let (_, p) = provision(map(&by_id, body));
     assert_eq!(p.account, AccountRef::Id("001000000000001AAA".into()));
     let reason = unmapped(map(&by_id, signup()));
-    assert!(reason.contains("provision.account.id") && reason.contains("not an Account id"), "{reason}");
+    assert!(
+        reason.contains("provision.account.id") && reason.contains("not an Account id"),
+        "{reason}"
+    );
 }
 
 #[test]
 fn rendered_values_that_salesforce_would_refuse_are_reported_by_field() {
     let cases = [
-        ("role = \"{{ data.user.id }}\"", "provision.role", "not a portal role level"),
-        ("welcome_email = \"{{ data.user.id }}\"", "provision.welcome_email", "not a welcome email choice"),
-        ("alias = \"{{ data.user.email }}\"", "provision.alias", "at most 8 characters"),
-        ("nickname = \"{{ data.user.email * 3 }}\"", "provision.nickname", "at most 40"),
-        ("time_zone = \"{{ data.user.id }}\"", "provision.time_zone", "not a time zone"),
-        ("end_date = \"{{ data.user.id }}\"", "provision.end_date", "neither a timestamp nor a date"),
+        (
+            "role = \"{{ data.user.id }}\"",
+            "provision.role",
+            "not a portal role level",
+        ),
+        (
+            "welcome_email = \"{{ data.user.id }}\"",
+            "provision.welcome_email",
+            "not a welcome email choice",
+        ),
+        (
+            "alias = \"{{ data.user.email }}\"",
+            "provision.alias",
+            "at most 8 characters",
+        ),
+        (
+            "nickname = \"{{ data.user.email * 3 }}\"",
+            "provision.nickname",
+            "at most 40",
+        ),
+        (
+            "time_zone = \"{{ data.user.id }}\"",
+            "provision.time_zone",
+            "not a time zone",
+        ),
+        (
+            "end_date = \"{{ data.user.id }}\"",
+            "provision.end_date",
+            "neither a timestamp nor a date",
+        ),
     ];
     for (line, field, says) in cases {
         let reason = unmapped(map(&signup_rule(line), signup()));
         assert!(reason.starts_with("rule 'partner signup': "), "{reason}");
-        assert!(reason.contains(field) && reason.contains(says), "{line}: {reason}");
+        assert!(
+            reason.contains(field) && reason.contains(says),
+            "{line}: {reason}"
+        );
     }
 }
 
@@ -142,7 +172,10 @@ fn an_email_or_username_of_the_wrong_shape_is_refused_without_echoing_it() {
     let mut body = signup();
     body["data"]["user"]["email"] = json!(long);
     let reason = unmapped(map(&signup_rule(""), body));
-    assert!(reason.contains("provision.username") && reason.contains("at most 80"), "{reason}");
+    assert!(
+        reason.contains("provision.username") && reason.contains("at most 80"),
+        "{reason}"
+    );
     assert!(!reason.contains(&long), "{reason}");
 }
 

@@ -3,7 +3,9 @@
 use super::*;
 
 fn has(problems: &[Problem], key: &str, says: &str) -> bool {
-    problems.iter().any(|p| p.key == key && p.message.contains(says))
+    problems
+        .iter()
+        .any(|p| p.key == key && p.message.contains(says))
 }
 
 #[test]
@@ -19,7 +21,10 @@ deprovision = { trigger = "{% if %}" }
     let problems = problems(extra);
     for key in ["when", "for_each", "subject", "deprovision.trigger"] {
         let key = format!("sources.s.rules[0] ('broken').{key}");
-        assert!(has(&problems, &key, "does not compile: syntax error"), "{key}: {problems:#?}");
+        assert!(
+            has(&problems, &key, "does not compile: syntax error"),
+            "{key}: {problems:#?}"
+        );
     }
 }
 
@@ -38,7 +43,12 @@ username = "{{ e }}"
 profile = "P"
 "#;
     let problems = problems(extra);
-    for key in ["whn", "provision.acount", "provision.account.kye", "provision.contact.phone"] {
+    for key in [
+        "whn",
+        "provision.acount",
+        "provision.account.kye",
+        "provision.contact.phone",
+    ] {
         let key = format!("sources.s.rules[0] ('typos').{key}");
         assert!(has(&problems, &key, "unknown key"), "{key}: {problems:#?}");
     }
@@ -80,12 +90,46 @@ item_id = "{{ id }}"
 ignore = "a"
 "#;
     let problems = problems(extra);
-    assert!(has(&problems, "sources.s.rules[0].name", "needs a name"), "{problems:#?}");
-    assert!(has(&problems, "sources.s.rules[2] ('twice').name", "unique"), "{problems:#?}");
-    assert!(has(&problems, "sources.s.rules[3] ('two actions')", "exactly one"), "{problems:#?}");
-    assert!(has(&problems, "sources.s.rules[4] ('no subject').subject", "required"), "{problems:#?}");
-    assert!(has(&problems, "sources.s.rules[5] ('fixed subject').subject", "every event about one person"), "{problems:#?}");
-    assert!(has(&problems, "sources.s.rules[6] ('stray item_id').item_id", "for_each"), "{problems:#?}");
+    assert!(
+        has(&problems, "sources.s.rules[0].name", "needs a name"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, "sources.s.rules[2] ('twice').name", "unique"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(
+            &problems,
+            "sources.s.rules[3] ('two actions')",
+            "exactly one"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has(
+            &problems,
+            "sources.s.rules[4] ('no subject').subject",
+            "required"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has(
+            &problems,
+            "sources.s.rules[5] ('fixed subject').subject",
+            "every event about one person"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has(
+            &problems,
+            "sources.s.rules[6] ('stray item_id').item_id",
+            "for_each"
+        ),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -102,23 +146,61 @@ time_zone = "Mars/Olympus"
 "#;
     let problems = problems(extra);
     let key = |k: &str| format!("sources.s.rules[0] ('thin').provision.{k}");
-    assert!(has(&problems, &key("account"), "exactly one of key"), "{problems:#?}");
-    assert!(has(&problems, &key("contact.last_name"), "required"), "{problems:#?}");
-    assert!(has(&problems, &key("contact.email"), "required"), "{problems:#?}");
-    assert!(has(&problems, &key("username"), "[mapping.defaults]"), "{problems:#?}");
+    assert!(
+        has(&problems, &key("account"), "exactly one of key"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, &key("contact.last_name"), "required"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, &key("contact.email"), "required"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, &key("username"), "[mapping.defaults]"),
+        "{problems:#?}"
+    );
     assert!(has(&problems, &key("profile"), "required"), "{problems:#?}");
-    assert!(has(&problems, &key("role"), "'admin' is not a portal role level"), "{problems:#?}");
-    assert!(has(&problems, &key("welcome_email"), "'yes'"), "{problems:#?}");
-    assert!(has(&problems, &key("time_zone"), "Mars/Olympus"), "{problems:#?}");
+    assert!(
+        has(
+            &problems,
+            &key("role"),
+            "'admin' is not a portal role level"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, &key("welcome_email"), "'yes'"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, &key("time_zone"), "Mars/Olympus"),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn mapping_settings_are_checked() {
     let extra = "[mapping]\ntime_zone = \"Berlin\"\n[mapping.defaults]\ntime_zone = \"Nowhere\"\nusername = \"{{ x\"\n";
     let problems = problems(extra);
-    assert!(has(&problems, "mapping.time_zone", "'Berlin' is not an IANA time zone"), "{problems:#?}");
-    assert!(has(&problems, "mapping.defaults.time_zone", "Nowhere"), "{problems:#?}");
-    assert!(has(&problems, "mapping.defaults.username", "does not compile"), "{problems:#?}");
+    assert!(
+        has(
+            &problems,
+            "mapping.time_zone",
+            "'Berlin' is not an IANA time zone"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, "mapping.defaults.time_zone", "Nowhere"),
+        "{problems:#?}"
+    );
+    assert!(
+        has(&problems, "mapping.defaults.username", "does not compile"),
+        "{problems:#?}"
+    );
 }
 
 #[test]
