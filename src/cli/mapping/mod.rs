@@ -60,3 +60,6 @@ impl MappingCommand {
         }
     }
 }
+
+#[cfg(test)]
+mod quickstart_tests;
