@@ -256,13 +256,14 @@ mod tests {
 
     #[test]
     fn username_candidates_stay_within_80_characters_and_valid() {
-        let first = format!("{}@example.com", "b".repeat(68));
+        let domain = format!("{}.example.com", "x".repeat(27));
+        let first = format!("{}@{domain}", "b".repeat(40));
         assert_eq!(first.len(), 80);
         let candidates = username_candidates(&first, 12);
         assert_eq!(candidates.len(), 12);
         assert_eq!(candidates[0], first);
-        assert_eq!(candidates[1], format!("{}2@example.com", "b".repeat(67)));
-        assert_eq!(candidates[11], format!("{}12@example.com", "b".repeat(66)));
+        assert_eq!(candidates[1], format!("{}2@{domain}", "b".repeat(39)));
+        assert_eq!(candidates[11], format!("{}12@{domain}", "b".repeat(38)));
         for c in &candidates {
             assert_eq!(check_username(c), Ok(()), "{c}");
         }

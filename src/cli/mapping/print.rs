@@ -148,7 +148,7 @@ fn mode_text(mode: DeprovisionMode) -> String {
 
 fn grace_text(secs: u64) -> String {
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if secs % size == 0 {
+        if secs.is_multiple_of(size) {
             return format!("{}{unit}", secs / size);
         }
     }
