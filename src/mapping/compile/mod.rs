@@ -311,19 +311,22 @@ impl Compiler {
             &d.unknown,
             "mode, grace, trigger, effective",
         );
-        let mode = match values::deprovision_mode(d.mode.as_deref(), d.grace.as_deref()) {
-            Ok(mode) => Some(mode),
-            Err((field, message)) => {
-                self.problem(key.key(&format!("deprovision.{field}")), message);
-                None
-            }
-        };
-        if d.mode.as_deref().is_some_and(|m| !language::is_literal(m)) {
+        let templated = d.mode.as_deref().is_some_and(|m| !language::is_literal(m));
+        let mode = if templated {
             self.problem(
                 key.key("deprovision.mode"),
-                "the mode is written out, never a template".to_owned(),
+                "the mode is written out, never a template: an event must not be able to choose disable".to_owned(),
             );
-        }
+            None
+        } else {
+            match values::deprovision_mode(d.mode.as_deref(), d.grace.as_deref()) {
+                Ok(mode) => Some(mode),
+                Err((field, message)) => {
+                    self.problem(key.key(&format!("deprovision.{field}")), message);
+                    None
+                }
+            }
+        };
         let trigger = self.optional(key, "deprovision.trigger", d.trigger.as_ref());
         let effective = self.optional(key, "deprovision.effective", d.effective.as_ref());
         Some(DeprovisionTemplates {

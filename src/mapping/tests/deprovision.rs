@@ -79,6 +79,7 @@ fn disable_can_only_be_written_out_never_rendered_from_the_event() {
         ),
         "{problems:#?}"
     );
+    assert_eq!(problems.len(), 1, "{problems:#?}");
     // And no default anywhere makes it disable.
     let (_, d) = deprovision(map(&rule("trigger = \"disable\""), removed()));
     assert_eq!(d.mode, DeprovisionMode::Deactivate);
