@@ -10,6 +10,7 @@ pub mod intent;
 pub mod outcome;
 pub mod subject;
 pub mod time;
+pub mod username;
 
 pub use command::{Command, CommandId, Origin};
 pub use event_type::outcome_event_type;
