@@ -207,6 +207,10 @@ impl Settings {
                 });
             }
         }
+        // The rules compile here, so a template that cannot work stops start-up, not an event.
+        if let Err(e) = crate::mapping::MappingRules::build(self) {
+            problems.extend(e.problems);
+        }
         problems
     }
 }
@@ -217,6 +221,7 @@ struct DefaultsOnly {
     service: super::ServiceConfig,
     store: StoreConfig,
     log: super::LogConfig,
+    mapping: super::MappingConfig,
 }
 
 fn problem_of(e: figment::Error) -> Problem {

@@ -5,6 +5,8 @@
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
 mod load;
+pub mod mapping;
+pub mod rule;
 pub mod salesforce;
 pub mod secret;
 pub mod service;
@@ -16,6 +18,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigError, Problem};
+pub use mapping::{MappingConfig, UserDefaults};
+pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
@@ -37,6 +41,9 @@ pub struct Settings {
     pub admin: AdminConfig,
     #[serde(default)]
     pub log: LogConfig,
+    /// Org-wide settings of the mapping rules.
+    #[serde(default)]
+    pub mapping: MappingConfig,
     /// Senders of events, by name. The name is the last segment of the webhook URL.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceConfig>,

@@ -4,7 +4,7 @@
 //! the built-in simulated org), sends the sample deliveries signed as their senders sign them,
 //! and prints what happened to each. Every step is checked; any surprise makes it exit non-zero.
 
-mod samples;
+pub(crate) mod samples;
 mod sign;
 
 use std::net::SocketAddr;
