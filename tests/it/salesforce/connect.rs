@@ -129,3 +129,17 @@ async fn a_key_that_is_not_a_key_is_named_at_start_up() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_quickstart_config_connects_to_its_own_simulated_org() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart.toml");
+    let settings = gatehouse::config::Settings::load(Some(&path)).expect("the quick start loads");
+    let config = settings.salesforce.expect("the quick start names an org");
+    let connection = connect(&config, Arc::new(SystemClock))
+        .await
+        .expect("connects");
+    assert!(connection.simulated().is_some());
+    let identity = connection.client().identity().await.unwrap();
+    assert!(identity.user_id.is_some_and(|id| id.starts_with("005")));
+    connection.close().await;
+}
