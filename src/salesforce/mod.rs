@@ -1,14 +1,14 @@
 //! Gatehouse's Salesforce client: the REST API as provisioning needs it, spending the org's
 //! scarce API calls carefully.
 //!
-//! - `auth`, `hints`, `token`: server-to-server tokens (JWT bearer, client credentials), one
-//!   shared token per org renewed once when it expires, and refusals that tell the admin what
-//!   to fix.
+//! - `credentials`, `auth`, `auth_error`, `hints`, `token`: server-to-server tokens (JWT
+//!   bearer, client credentials), one shared token per org renewed once when it expires, and
+//!   refusals that tell the admin what to fix.
 //! - `error`, `failure`: Salesforce's errors parsed once and sorted into a [`Disposition`]
 //!   where they arrive.
 //! - `client`: the HTTP core (timeouts, API version, budget gate, call counting);
-//!   `records`, `query`, `composite`, `composite_result`, `collections`, `limits`: the
-//!   operations; `path` and `soql` keep data out of the syntax of URLs and queries.
+//!   `records`, `query`, `composite` (with `reference`), `composite_result`, `collections`,
+//!   `limits`: the operations; `path` and `soql` keep data out of the syntax of URLs and queries.
 //! - `budget`: the org's daily allowance and the reserve Gatehouse leaves to others;
 //!   `meter`: API calls spent per command.
 //! - `connect`: from configuration to a client, starting the simulated org when asked.
