@@ -4,6 +4,7 @@
 //! `GATEHOUSE_` + the key path in capitals with `__` between levels (`GATEHOUSE_SERVICE__LISTEN`,
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
+pub mod engine;
 mod load;
 pub mod mapping;
 pub mod rule;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use engine::EngineConfig;
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
@@ -37,6 +39,8 @@ pub struct Settings {
     /// The org to provision into; required.
     #[serde(default)]
     pub salesforce: Option<SalesforceConfig>,
+    #[serde(default)]
+    pub engine: EngineConfig,
     #[serde(default)]
     pub admin: AdminConfig,
     #[serde(default)]

@@ -5,6 +5,8 @@
 
 pub mod apply;
 pub mod executor;
+pub mod intake;
 pub mod plan;
 pub mod read;
 pub mod retry;
+pub mod worker;
