@@ -6,6 +6,7 @@ mod health;
 mod inbox;
 mod mapping;
 mod salesforce;
+mod scenarios;
 mod schemes;
 mod support;
 mod webhooks;
