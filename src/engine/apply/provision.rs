@@ -119,7 +119,11 @@ pub async fn apply_provision(
                 if let Some(e) = sub.error() {
                     return Err(CallError::Refused(e).into());
                 }
-                contact_id = Some(sub.id().map_err(CallError::Refused)?);
+                // An update (or adoption) answers 204 with no body: its id is the one written
+                // to; only an upsert's answer names the Contact.
+                if contact_id.is_none() {
+                    contact_id = Some(sub.id().map_err(CallError::Refused)?);
+                }
                 steps.push(contact_step(&writes.contact, sub.status).to_owned());
             }
             for reference in ["login"] {

@@ -3,14 +3,14 @@
 //! state (Contacts, Users, UserLogins, licence counts), the API calls spent (the org's own count
 //! and the outcome's), and the outcome kind.
 
-// mod contacts;
+mod contacts;
 // mod crash;
-// mod email_change;
+mod email_change;
 // mod faults;
-// mod licences;
-// mod offboarding;
-// mod ordering;
-// mod refusals;
+mod licences;
+mod offboarding;
+mod ordering;
+mod refusals;
 // mod roles;
 mod signup;
 
