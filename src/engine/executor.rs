@@ -144,10 +144,14 @@ impl Executor {
                 .lock()
                 .insert(intent.profile.clone(), profile.clone());
         }
+        // An Email change asked for earlier — by an earlier attempt of this command, or by an
+        // earlier command for the person — may still wait for their confirmation: Salesforce
+        // keeps the old address meanwhile, and asking again would mail them again.
         let pending_email = claimed
             .progress
             .get("email_change")
-            .and_then(|v| v.as_str());
+            .and_then(|v| v.as_str())
+            .or(claimed.subject.pending_email.as_deref());
         let plan = plan_provision(
             intent,
             claimed.command.subject.as_str(),
@@ -283,6 +287,7 @@ impl Executor {
                     nickname: applied.nickname.clone(),
                     licence,
                     welcome_email: applied.welcome_email,
+                    pending_email: applied.email_change.clone(),
                 };
                 let kind = if applied.changed {
                     OutcomeKind::Succeeded

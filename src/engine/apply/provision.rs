@@ -286,6 +286,7 @@ pub async fn apply_provision(
         username,
         nickname,
         welcome_email,
+        email_change: writes.email_change.clone(),
         changed: true,
     })
 }
