@@ -4,6 +4,7 @@ mod auth;
 mod collections;
 mod composite;
 mod control;
+mod cut_calls;
 mod describe;
 mod faults;
 mod fields;
