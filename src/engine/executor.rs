@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::apply::{
     Applied, ApplyError, ProvisionContext, apply_deprovision, apply_provision,
-    deprovision_known_user,
+    deprovision_known_user, finish_earlier_creation,
 };
 use super::plan::{
     DeprovisionPlan, ObservedProfile, ProvisionPlan, ProvisionPolicy, plan_deprovision,
@@ -56,6 +56,8 @@ enum Done {
         ids: SalesforceIds,
         licence: Option<String>,
         why: &'static str,
+        /// The user's username and nickname as the org has them, for the lifecycle record.
+        names: Option<(String, Option<String>)>,
     },
 }
 
@@ -160,46 +162,74 @@ impl Executor {
             pending_email,
         );
         let account_id = observed.account.as_ref().map(|a| a.id.clone());
-        match plan {
-            ProvisionPlan::Refuse(refusal) => Err(ApplyError::Refused(refusal)),
-            ProvisionPlan::NoChange => Ok(Done::Unchanged {
-                ids: SalesforceIds {
-                    account_id,
-                    contact_id: observed.keyed_contact.map(|c| c.id),
-                    user_id: observed.user.map(|u| u.id),
-                },
-                licence: observed.profile.map(|p| p.licence),
-                why: "the org already matches",
-            }),
-            ProvisionPlan::Write(writes) => {
-                let Some(profile) = observed.profile.as_ref() else {
-                    return Err(ApplyError::Refused(Refusal {
-                        code: "PROFILE_NOT_FOUND".into(),
-                        message: format!("no profile named '{}'", intent.profile),
-                        fields: vec![],
-                        status: None,
-                    }));
+        let names = observed
+            .user
+            .as_ref()
+            .map(|u| (u.username.clone(), u.nickname.clone()));
+        let profile = match (&plan, observed.profile.as_ref()) {
+            (ProvisionPlan::Refuse(refusal), _) => {
+                return Err(ApplyError::Refused(refusal.clone()));
+            }
+            (_, Some(profile)) => profile,
+            (_, None) => {
+                return Err(ApplyError::Refused(Refusal {
+                    code: "PROFILE_NOT_FOUND".into(),
+                    message: format!("no profile named '{}'", intent.profile),
+                    fields: vec![],
+                    status: None,
+                }));
+            }
+        };
+        let cx = ProvisionContext {
+            client,
+            store: &self.store,
+            command: &claimed.command.id,
+            subject: &claimed.command.subject,
+            keys: &self.keys,
+            profile,
+            welcome: intent.welcome_email,
+            progress: &claimed.progress,
+        };
+        let mut done = match plan {
+            ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
+            ProvisionPlan::NoChange => {
+                let ids = SalesforceIds {
+                    account_id: account_id.clone(),
+                    contact_id: observed.keyed_contact.as_ref().map(|c| c.id.clone()),
+                    user_id: observed.user.as_ref().map(|u| u.id.clone()),
                 };
+                // An earlier attempt may have created the user and stopped before the end (a
+                // crash, a lost answer): the org matches, but its welcome email may be owed.
+                match finish_earlier_creation(&cx, ids.clone()).await? {
+                    Some(applied) => Done::Changed(applied),
+                    None => Done::Unchanged {
+                        ids,
+                        licence: Some(profile.licence.clone()),
+                        why: "the org already matches",
+                        names: names.clone(),
+                    },
+                }
+            }
+            ProvisionPlan::Write(writes) => {
                 if let Some(email) = &writes.email_change {
                     self.store
                         .record_progress(&claimed.command.id, "email_change", json!(email))
                         .await?;
                 }
-                let cx = ProvisionContext {
-                    client,
-                    store: &self.store,
-                    command: &claimed.command.id,
-                    subject: &claimed.command.subject,
-                    keys: &self.keys,
-                    profile,
-                    welcome: intent.welcome_email,
-                    progress: &claimed.progress,
-                };
                 let mut applied = apply_provision(&cx, *writes).await?;
                 applied.ids.account_id = account_id;
-                Ok(Done::Changed(applied))
+                Done::Changed(applied)
             }
+        };
+        // A user found rather than created (or created by an earlier attempt) still gets its
+        // names onto the lifecycle record.
+        if let (Done::Changed(applied), Some((username, nickname))) = (&mut done, names)
+            && applied.username.is_none()
+        {
+            applied.username = Some(username);
+            applied.nickname = nickname;
         }
+        Ok(done)
     }
 
     async fn deprovision(
@@ -220,6 +250,7 @@ impl Executor {
                     ids: applied.ids,
                     licence: Some(licence.clone()),
                     why: "the user is already out",
+                    names: None,
                 }
             });
         }
@@ -240,6 +271,7 @@ impl Executor {
                 },
                 licence,
                 why,
+                names: None,
             }),
             DeprovisionPlan::Write {
                 writes,
@@ -258,10 +290,21 @@ impl Executor {
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let (kind, outcome, update) = match done {
-            Done::Unchanged { ids, licence, why } => {
+            Done::Unchanged {
+                ids,
+                licence,
+                why,
+                names,
+            } => {
+                let (username, nickname) = match names {
+                    Some((username, nickname)) => (Some(username), nickname),
+                    None => (None, None),
+                };
                 let update = SubjectUpdate {
                     state: Some(state_after(&command.intent)),
                     licence,
+                    username,
+                    nickname,
                     ..SubjectUpdate::default()
                 };
                 let outcome = self.outcome(

@@ -44,6 +44,9 @@ pub struct ScriptRequest {
     pub path: Option<String>,
     /// How many calls to catch (default 1).
     pub count: Option<u32>,
+    /// How many matching calls to let through untouched before catching (default 0), so a
+    /// script can aim at, say, the second composite request of a sequence.
+    pub skip: Option<u32>,
     #[serde(default)]
     pub kind: ScriptKind,
     /// Default: from `errorCode` (503 for `SERVER_UNAVAILABLE`, 400 for most), else 503.
@@ -63,6 +66,8 @@ pub struct Script {
     pub count: u32,
     /// Calls still to catch; the script is gone once this reaches 0.
     pub remaining: u32,
+    /// Matching calls still to let through before the first is caught.
+    pub skip: u32,
     pub kind: ScriptKind,
     pub status: u16,
     #[serde(rename = "errorCode")]
@@ -137,6 +142,7 @@ impl ScriptRequest {
             path: self.path,
             count,
             remaining: count,
+            skip: self.skip.unwrap_or(0),
             kind: self.kind,
             status,
             error_code,
@@ -254,6 +260,10 @@ impl Scripts {
         let mut state = self.state.lock();
         let index = state.1.iter().position(|s| s.catches(call))?;
         let script = &mut state.1[index];
+        if script.skip > 0 {
+            script.skip -= 1;
+            return None;
+        }
         script.remaining -= 1;
         let injected = match script.injected() {
             Injected::Stall { .. } => Injected::Stall {
@@ -334,6 +344,24 @@ mod tests {
         assert!(scripts.take(&call).is_some());
         assert!(scripts.take(&call).is_none());
         assert!(scripts.list().is_empty());
+    }
+
+    #[test]
+    fn a_script_lets_its_skip_count_through_before_catching() {
+        let scripts = Scripts::default();
+        scripts
+            .add(ScriptRequest {
+                path: Some("/composite".into()),
+                skip: Some(2),
+                ..ScriptRequest::default()
+            })
+            .unwrap();
+        let post = Method::POST;
+        let call = data_call(&post, "/services/data/v68.0/composite", "/composite");
+        assert!(scripts.take(&call).is_none());
+        assert!(scripts.take(&call).is_none());
+        assert!(scripts.take(&call).is_some(), "the third is caught");
+        assert!(scripts.take(&call).is_none());
     }
 
     #[test]

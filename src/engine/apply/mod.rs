@@ -4,7 +4,7 @@ mod deprovision;
 mod provision;
 
 pub use deprovision::{apply_deprovision, deprovision_known_user};
-pub use provision::{ProvisionContext, apply_provision};
+pub use provision::{ProvisionContext, apply_provision, finish_earlier_creation};
 
 use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::salesforce::CallError;

@@ -20,6 +20,14 @@ use crate::store::{Store, WelcomeEmailState};
 
 /// How many usernames (and nicknames) are tried before a provision is refused.
 pub const MAX_CANDIDATES: usize = 5;
+/// Progress keys: a user creation about to be sent, and the id it answered with.
+const USER_CREATING: &str = "user_creating";
+const USER_CREATED: &str = "user_created";
+/// Progress keys of the welcome email: `intended` before the call that sends it, `not_sent`
+/// when Salesforce refused that call; `sent` once it answered.
+const WELCOME: &str = "welcome_email";
+const INTENDED: &str = "intended";
+const WELCOME_SENT: &str = "welcome_email_sent";
 /// Permission sets assigned per composite (each needs a query; the read-back takes one more).
 const SETS_PER_REQUEST: usize = 4;
 
@@ -86,6 +94,12 @@ pub async fn apply_provision(
     // candidates. Collisions retry only the user, in requests of their own.
     let mut contact_id = writes.contact.id().map(str::to_owned);
     if let UserWrite::Create { fields } = &writes.user {
+        // Recorded before the call: should the process die before the answer is read, the
+        // rerun knows the user it then finds is the one this command made, and still sends
+        // its welcome email.
+        cx.store
+            .record_progress(cx.command, USER_CREATING, json!(true))
+            .await?;
         let first_name = fields["Username"].as_str().unwrap_or_default();
         let first_nick = fields["CommunityNickname"].as_str().unwrap_or_default();
         let usernames = username_candidates(first_name, MAX_CANDIDATES);
@@ -141,7 +155,7 @@ pub async fn apply_provision(
                 None => {
                     let id = user.id().map_err(CallError::Refused)?;
                     cx.store
-                        .record_progress(cx.command, "user_created", json!(id))
+                        .record_progress(cx.command, USER_CREATED, json!(id))
                         .await?;
                     steps.push("user.created".to_owned());
                     created = Some((username.clone(), nickname.clone()));
@@ -266,9 +280,13 @@ pub async fn apply_provision(
         }
     }
 
+    let created_earlier = created.is_none() && created_by_earlier_attempt(cx.progress);
+    if created_earlier {
+        steps.push("user.created".to_owned());
+    }
     let welcome_email = welcome(cx, &user_id, created.is_some(), &mut steps).await?;
     let (username, nickname) = created.unzip();
-    let licence_effect = if username.is_some() || reactivated {
+    let licence_effect = if username.is_some() || created_earlier || reactivated {
         LicenceEffect::Consumed {
             licence: cx.profile.licence.clone(),
         }
@@ -291,6 +309,40 @@ pub async fn apply_provision(
     })
 }
 
+/// Finishes a creation that an earlier attempt of the command began but did not see through
+/// (the process stopped, or the answer was lost): the user exists and matches, so only the
+/// welcome email may be owed. `None` when no earlier attempt created a user.
+pub async fn finish_earlier_creation(
+    cx: &ProvisionContext<'_>,
+    ids: SalesforceIds,
+) -> Result<Option<Applied>, ApplyError> {
+    let Some(user_id) = ids.user_id.clone() else {
+        return Ok(None);
+    };
+    if !created_by_earlier_attempt(cx.progress) {
+        return Ok(None);
+    }
+    let mut steps = vec!["user.created".to_owned()];
+    let welcome_email = welcome(cx, &user_id, false, &mut steps).await?;
+    Ok(Some(Applied {
+        ids,
+        steps,
+        licence_effect: LicenceEffect::Consumed {
+            licence: cx.profile.licence.clone(),
+        },
+        username: None,
+        nickname: None,
+        welcome_email,
+        email_change: None,
+        changed: true,
+    }))
+}
+
+/// Whether an earlier attempt of this command created (or was creating) the user.
+fn created_by_earlier_attempt(progress: &Map<String, Value>) -> bool {
+    progress.contains_key(USER_CREATED) || progress.contains_key(USER_CREATING)
+}
+
 /// Sends the welcome email at most once. The intent is recorded before the call: a crash
 /// after it leaves the email unsent (state `intended` on the lifecycle record), never twice.
 async fn welcome(
@@ -299,7 +351,7 @@ async fn welcome(
     created_now: bool,
     steps: &mut Vec<String>,
 ) -> Result<Option<WelcomeEmailState>, ApplyError> {
-    let created = created_now || cx.progress.contains_key("user_created");
+    let created = created_now || created_by_earlier_attempt(cx.progress);
     if !created {
         return Ok(None);
     }
@@ -310,16 +362,31 @@ async fn welcome(
             Ok(Some(WelcomeEmailState::BySite))
         }
         WelcomeEmail::PasswordReset => {
-            if cx.progress.contains_key("welcome_email") {
+            if cx.progress.contains_key(WELCOME_SENT) {
+                steps.push("welcome_email.sent".to_owned());
+                return Ok(Some(WelcomeEmailState::Sent));
+            }
+            if cx.progress.get(WELCOME) == Some(&json!(INTENDED)) {
+                // An earlier attempt stopped after asking, before hearing back: the email may
+                // have gone out. At most once wins over at least once.
                 steps.push("welcome_email.left_unsent".to_owned());
                 return Ok(Some(WelcomeEmailState::Intended));
             }
             cx.store
-                .record_progress(cx.command, "welcome_email", json!("intended"))
+                .record_progress(cx.command, WELCOME, json!(INTENDED))
                 .await?;
-            cx.client.reset_password(user_id).await?;
+            if let Err(error) = cx.client.reset_password(user_id).await {
+                // Salesforce answered with an error, so the reset did not happen and no email
+                // went out: the retry may ask again. Without an answer it stays "intended".
+                if matches!(error, CallError::Refused(_)) {
+                    cx.store
+                        .record_progress(cx.command, WELCOME, json!("not_sent"))
+                        .await?;
+                }
+                return Err(error.into());
+            }
             cx.store
-                .record_progress(cx.command, "welcome_email_sent", json!(true))
+                .record_progress(cx.command, WELCOME_SENT, json!(true))
                 .await?;
             steps.push("welcome_email.sent".to_owned());
             Ok(Some(WelcomeEmailState::Sent))

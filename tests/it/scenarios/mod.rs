@@ -6,7 +6,7 @@
 mod contacts;
 // mod crash;
 mod email_change;
-// mod faults;
+mod faults;
 mod licences;
 mod offboarding;
 mod ordering;
