@@ -4,7 +4,7 @@
 //! and the outcome's), and the outcome kind.
 
 mod contacts;
-// mod crash;
+mod crash;
 mod email_change;
 mod faults;
 mod licences;
