@@ -31,7 +31,7 @@ pub enum ReadFor<'a> {
     Deprovision,
 }
 
-const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId";
+const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
 
 /// Reads the subject's records; one API call, two when more than five queries are needed.
 pub async fn observe(
@@ -248,6 +248,9 @@ fn user(r: &Record) -> Option<ObservedUser> {
         email: r.text("Email").map(str::to_owned),
         nickname: r.text("CommunityNickname").map(str::to_owned),
         role_id: r.text("UserRoleId").map(str::to_owned),
+        portal_role: r
+            .parent("UserRole")
+            .and_then(|role| role.text("PortalRole").map(str::to_owned)),
     })
 }
 

@@ -12,7 +12,9 @@ use super::{Applied, ApplyError, refusal};
 use crate::domain::CommandId;
 use crate::domain::username::{nickname_candidates, username_candidates};
 use crate::domain::{LicenceEffect, SalesforceIds, SubjectKey, WelcomeEmail};
-use crate::engine::plan::{ContactWrite, ObservedProfile, ProvisionWrites, UserWrite, same_id};
+use crate::engine::plan::{
+    ContactWrite, ObservedProfile, ProvisionWrites, RoleWrite, UserWrite, same_id,
+};
 use crate::engine::read::KeyFields;
 use crate::salesforce::soql::quote;
 use crate::salesforce::{CallError, CompositeRequest, RecordRef, Reference, SalesforceClient};
@@ -88,6 +90,9 @@ pub async fn apply_provision(
             login.as_str(),
             json_map(json!({"IsFrozen": false})),
         );
+    }
+    if let (Some(role), Some(id)) = (&writes.role, &user_id) {
+        move_to_role(&mut request, role, id);
     }
 
     // First request: the Contact, an existing user's changes, and a new user with its first
@@ -196,6 +201,9 @@ pub async fn apply_provision(
         if writes.unfreeze.is_some() {
             steps.push("user.unfrozen".to_owned());
         }
+        if let Some(role) = &writes.role {
+            steps.push(format!("user.role_set:{}", role.level.name()));
+        }
     }
     let user_id =
         user_id.ok_or_else(|| refusal("UNEXPECTED_ANSWER", "no user id after provisioning"))?;
@@ -203,12 +211,18 @@ pub async fn apply_provision(
         .ok_or_else(|| refusal("UNEXPECTED_ANSWER", "no Contact id after provisioning"))?;
 
     // Permission sets and, for a new user, the read-back: one request in the usual case.
+    // A new user's portal role above the lowest goes with the read-back, which checks it too;
+    // its lookup is one more query in that request, so it carries one permission set less.
     let verify = created.is_some();
+    let new_role = writes.role.as_ref().filter(|_| verify);
     let sets: Vec<&String> = writes.assign.iter().collect();
-    let mut chunks: Vec<&[&String]> = sets.chunks(SETS_PER_REQUEST).collect();
-    if chunks.is_empty() && verify {
-        chunks.push(&[]);
+    let first = SETS_PER_REQUEST - usize::from(new_role.is_some());
+    let (head, tail) = sets.split_at(first.min(sets.len()));
+    let mut chunks: Vec<&[&String]> = Vec::new();
+    if !head.is_empty() || verify {
+        chunks.push(head);
     }
+    chunks.extend(tail.chunks(SETS_PER_REQUEST));
     for (n, chunk) in chunks.iter().enumerate() {
         let mut request = CompositeRequest::new(false);
         for (i, set) in chunk.iter().enumerate() {
@@ -228,6 +242,9 @@ pub async fn apply_provision(
         }
         let check = verify && n == 0;
         if check {
+            if let Some(role) = new_role {
+                move_to_role(&mut request, role, &user_id);
+            }
             request.get(
                 "check",
                 "User",
@@ -248,6 +265,15 @@ pub async fn apply_provision(
                 None => steps.push(format!("permission_set.assigned:{set}")),
                 Some(e) => return Err(CallError::Refused(e).into()),
             }
+        }
+        if let Some(role) = new_role.filter(|_| check) {
+            if let Some(e) = ["role", "role_user"]
+                .into_iter()
+                .find_map(|r| response.get(r).and_then(|s| s.error()))
+            {
+                return Err(CallError::Refused(e).into());
+            }
+            steps.push(format!("user.role_set:{}", role.level.name()));
         }
         if check {
             let user = response
@@ -392,6 +418,26 @@ async fn welcome(
             Ok(Some(WelcomeEmailState::Sent))
         }
     }
+}
+
+/// Looks up the Account's portal role of the level and moves the user to it, in the same
+/// request (the user update refers to the query's answer).
+fn move_to_role(request: &mut CompositeRequest, role: &RoleWrite, user_id: &str) {
+    request.query(
+        "role",
+        &format!(
+            "SELECT Id FROM UserRole WHERE PortalAccountId = {} AND PortalType = {} AND PortalRole = {}",
+            quote(&role.account_id),
+            quote(role.portal_type),
+            quote(role.level.portal_role())
+        ),
+    );
+    request.update(
+        "role_user",
+        "User",
+        user_id,
+        json_map(json!({"UserRoleId": Reference::new("role", "records[0].Id").as_str()})),
+    );
 }
 
 fn contact_step(write: &ContactWrite, status: u16) -> &'static str {

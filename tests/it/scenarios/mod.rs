@@ -11,7 +11,7 @@ mod licences;
 mod offboarding;
 mod ordering;
 mod refusals;
-// mod roles;
+mod roles;
 mod signup;
 
 use std::sync::Arc;
