@@ -172,3 +172,32 @@ async fn a_refused_password_reset_is_asked_again_and_the_welcome_email_goes_out_
     let outcome = command.outcome.unwrap();
     assert_eq!(outcome.api_calls, 2, "a read, then the reset: {outcome:#?}");
 }
+
+#[tokio::test]
+async fn a_spent_daily_allowance_holds_the_command_until_the_org_has_room_again() {
+    let s = Scenario::start().await;
+    let ada = ada();
+    let max = s.org.limits(json!({})).await["max"].as_u64().unwrap();
+    s.org.limits(json!({"used": max})).await;
+
+    s.send("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+    s.settle().await;
+    let waiting = s.commands(&ada.subject()).await.pop().unwrap();
+    assert_eq!(waiting.state, CommandState::Retrying, "{waiting:#?}");
+    assert_eq!(
+        waiting.last_error.as_ref().map(|e| e.code.as_str()),
+        Some("REQUEST_LIMIT_EXCEEDED")
+    );
+    assert!(
+        waiting.due_at - s.now() >= TimeDelta::minutes(5),
+        "a spent allowance waits at least five minutes, not the usual backoff"
+    );
+    assert!(s.keyed_contacts(&ada.subject()).await.is_empty());
+
+    // The rolling window frees calls; the retry comes due.
+    s.org.limits(json!({"used": 0})).await;
+    let (command, _) = run_through_retries(&s, &ada.subject()).await;
+    assert_eq!(kind_of(&command), Some(OutcomeKind::Succeeded), "{command:#?}");
+    s.one_contact_one_user(&ada.subject()).await;
+}

@@ -62,7 +62,8 @@ impl Default for Setup {
     }
 }
 
-/// The config: a partner portal (signup, removal, suspension, ban), a customer CRM (signup,
+/// The config: a partner portal (signup, removal, suspension, offboarding with a grace period,
+/// ban), a customer CRM (signup,
 /// closure) and a contract system (contract ends), with retries fast enough for tests.
 pub fn scenario_config(setup: &Setup) -> String {
     let org = match &setup.org {
@@ -75,6 +76,11 @@ pub fn scenario_config(setup: &Setup) -> String {
     format!(
         r#"
 {org}
+# When the daily allowance is spent, ask the org again after a second, not a minute.
+[salesforce.api]
+limits_poll_seconds = 1
+limits_poll_max_seconds = 2
+
 [engine]
 retry_base_seconds = 1
 retry_max_seconds = 8
@@ -125,6 +131,13 @@ when = "type == 'partner.user.suspended'"
 subject = "partner-portal:{{{{ data.user.id }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "freeze", trigger = "suspended by partner {{{{ data.partner_id }}}}" }}
+
+[[sources.partner-portal.rules]]
+name = "partner user offboarded"
+when = "type == 'partner.user.offboarded'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "freeze-then-deactivate", grace = "7d", trigger = "offboarded by partner {{{{ data.partner_id }}}}" }}
 
 [[sources.partner-portal.rules]]
 name = "partner user banned"

@@ -170,3 +170,143 @@ async fn freezing_keeps_the_licence_and_deactivating_afterwards_frees_it() {
         provisioned.used - 1
     );
 }
+
+#[tokio::test]
+async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
+    let s = Scenario::start().await;
+    let ada = ada();
+    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+    let provisioned = s.org.licence("Partner Community").await;
+
+    s.advance(TimeDelta::hours(1));
+    s.send_and_settle(
+        "partner-portal",
+        &ada.event("partner.user.offboarded", s.now(), json!({})),
+    )
+    .await;
+    let frozen = s.last_outcome(&ada.subject()).await;
+    // The freeze's outcome is written before its follow-up is queued: wait for both.
+    let commands = crate::support::settle::wait_for(&s.app.store, "the follow-up", |all| {
+        all.iter()
+            .any(|c| c.command.intent.kind() == "deprovision" && c.outcome.is_none())
+    })
+    .await;
+    let follow_up = commands.iter().find(|c| c.outcome.is_none()).unwrap();
+    assert_eq!(follow_up.due_at, s.now() + TimeDelta::days(7));
+    assert_eq!(
+        frozen.licence_effect,
+        LicenceEffect::Kept {
+            licence: "Partner Community".into()
+        }
+    );
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], true);
+    assert_eq!(s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"], true);
+    assert_eq!(s.org.licence("Partner Community").await, provisioned);
+
+    s.app.clock.set(follow_up.due_at);
+    s.settle().await;
+    let deactivated = s.last_outcome(&ada.subject()).await;
+    assert_kind(&deactivated, OutcomeKind::Succeeded);
+    assert_eq!(deactivated.api_calls, 1);
+    assert_eq!(
+        deactivated.licence_effect,
+        LicenceEffect::Freed {
+            licence: "Partner Community".into()
+        }
+    );
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], false);
+    assert_eq!(
+        s.org.licence("Partner Community").await.used,
+        provisioned.used - 1
+    );
+    assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Deactivated);
+}
+
+#[tokio::test]
+async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfreezes() {
+    let s = Scenario::start().await;
+    let ada = ada();
+    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+    s.advance(TimeDelta::hours(1));
+    s.send_and_settle(
+        "partner-portal",
+        &ada.event("partner.user.offboarded", s.now(), json!({})),
+    )
+    .await;
+    crate::support::settle::wait_for(&s.app.store, "the follow-up", |all| {
+        all.iter()
+            .any(|c| c.command.intent.kind() == "deprovision" && c.outcome.is_none())
+    })
+    .await;
+
+    s.advance(TimeDelta::days(1));
+    let spent = s
+        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+
+    let commands = s.commands(&ada.subject()).await;
+    let follow_up = &commands[commands.len() - 2];
+    assert_eq!(
+        crate::support::settle::kind_of(follow_up),
+        Some(OutcomeKind::Superseded)
+    );
+    let back = s.last_outcome(&ada.subject()).await;
+    assert_kind(&back, OutcomeKind::Succeeded);
+    assert!(back.steps.iter().any(|s| s == "user.unfrozen"), "{back:#?}");
+    assert_eq!(spent, 2, "a read and the unfreeze");
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], true);
+    assert_eq!(s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"], false);
+    // The grace period passes: nothing else happens.
+    s.advance(TimeDelta::days(7));
+    s.settle().await;
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], true);
+}
+
+#[tokio::test]
+async fn a_deactivated_user_signed_up_again_is_reactivated_and_takes_a_licence_again() {
+    let s = Scenario::start().await;
+    let ada = ada();
+    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+    s.advance(TimeDelta::hours(1));
+    s.send_and_settle(
+        "partner-portal",
+        &ada.event("partner.user.removed", s.now(), json!({})),
+    )
+    .await;
+    let out = s.org.licence("Partner Community").await;
+
+    s.advance(TimeDelta::hours(1));
+    let spent = s
+        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+
+    let outcome = s.last_outcome(&ada.subject()).await;
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert!(
+        outcome.steps.iter().any(|s| s == "user.reactivated"),
+        "{outcome:#?}"
+    );
+    assert_eq!(spent, 2);
+    assert_eq!(
+        outcome.licence_effect,
+        LicenceEffect::Consumed {
+            licence: "Partner Community".into()
+        }
+    );
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], true);
+    assert_eq!(s.org.licence("Partner Community").await.used, out.used + 1);
+    assert_eq!(
+        s.org.emails_about("welcome", user["Id"].as_str().unwrap()).await,
+        1,
+        "no second welcome email for a returning user"
+    );
+    assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Provisioned);
+}

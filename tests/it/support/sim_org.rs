@@ -159,14 +159,9 @@ impl SimOrg {
             .unwrap_or_default()
     }
 
-    /// `PUT /__sim/limits`.
+    /// `PUT /__sim/limits` with the fields to change (none: just read them).
     pub async fn limits(&self, limits: Value) -> Value {
         self.control(reqwest::Method::PUT, "/limits", limits).await
-    }
-
-    /// `PUT /__sim/clock`.
-    pub async fn clock(&self, clock: Value) -> Value {
-        self.control(reqwest::Method::PUT, "/clock", clock).await
     }
 
     /// Revokes every live token; answers how many.
@@ -179,19 +174,6 @@ impl SimOrg {
         .await["revoked"]
             .as_u64()
             .expect("revoked")
-    }
-
-    /// The request log after `since`.
-    pub async fn requests_since(&self, since: u64) -> Vec<Value> {
-        self.control(
-            reqwest::Method::GET,
-            &format!("/requests?since={since}"),
-            Value::Null,
-        )
-        .await
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
     }
 
     /// Creates a record through the org's own API, as an administrator would by hand, and
@@ -213,25 +195,6 @@ impl SimOrg {
         let body: Value = answer.json().await.expect("JSON answer");
         assert_eq!(status, 201, "creating {object}: {body}");
         body["id"].as_str().expect("id").to_owned()
-    }
-
-    /// Changes a record through the org's own API, as an administrator would by hand.
-    pub async fn update(&self, object: &str, id: &str, fields: Value) {
-        let token = self.token().await;
-        let answer = self
-            .http
-            .patch(format!(
-                "{}/services/data/v68.0/sobjects/{object}/{id}",
-                self.url
-            ))
-            .bearer_auth(token)
-            .json(&fields)
-            .send()
-            .await
-            .expect("update answers");
-        let status = answer.status();
-        let body = answer.text().await.unwrap_or_default();
-        assert_eq!(status, 204, "updating {object} {id}: {body}");
     }
 
     async fn token(&self) -> String {
