@@ -289,6 +289,7 @@ impl Executor {
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
+        let mut freed = None;
         let (kind, outcome, update) = match done {
             Done::Unchanged {
                 ids,
@@ -337,10 +338,9 @@ impl Executor {
                 } else {
                     OutcomeKind::NoChange
                 };
-                let freed = match &applied.licence_effect {
-                    LicenceEffect::Freed { licence } => Some(licence.clone()),
-                    _ => None,
-                };
+                if let LicenceEffect::Freed { licence } = &applied.licence_effect {
+                    freed = Some(licence.clone());
+                }
                 let outcome = self.outcome(
                     kind,
                     meter,
@@ -349,19 +349,21 @@ impl Executor {
                     applied.steps,
                     None,
                 );
-                self.finish(command, outcome.clone(), update).await?;
-                if let Some(licence) = freed {
-                    let resumed = self.store.unpark(Some(&licence)).await?;
-                    if resumed > 0 {
-                        tracing::info!(licence, resumed, "a freed licence resumed parked commands");
-                    }
-                }
-                self.schedule_follow_up(claimed).await?;
-                return Ok(RunEnd::Finished(kind));
+                (kind, outcome, update)
             }
         };
-        self.finish(command, outcome, update).await?;
+        // What follows from this outcome is written before the outcome itself: a process that
+        // dies in between runs the command again, which finds the org done (no change) and
+        // repeats these steps harmlessly — where the other order could lose them for good
+        // (a frozen user never deactivated, a parked provision never resumed).
+        if let Some(licence) = freed {
+            let resumed = self.store.unpark(Some(&licence)).await?;
+            if resumed > 0 {
+                tracing::info!(licence, resumed, "a freed licence resumed parked commands");
+            }
+        }
         self.schedule_follow_up(claimed).await?;
+        self.finish(command, outcome, update).await?;
         Ok(RunEnd::Finished(kind))
     }
 

@@ -219,13 +219,13 @@ async fn a_disabled_user_provisioned_again_gets_a_new_user_on_the_same_contact()
 #[tokio::test]
 async fn a_username_taken_in_another_org_moves_to_the_next_candidate() {
     let s = Scenario::start().await;
-    let grace = Partner {
-        id: "u-2",
-        partner: "P-100",
-        first: "Grace",
-        last: "Hopper",
-        email: "grace.hopper@partner.example",
-    };
+    let grace = Partner::new(
+        "u-2",
+        "P-100",
+        "Grace",
+        "Hopper",
+        "grace.hopper@partner.example",
+    );
     s.org
         .settings(json!({"taken_usernames": ["grace.hopper@partner.example.acme"]}))
         .await;

@@ -111,7 +111,7 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
     let (contact, user) = s.one_contact_one_user(&subject).await;
     assert_eq!(user["IsActive"], true);
     assert_eq!(
-        s.org.records_where("Contact", "Email", ada().email).await.len(),
+        s.org.records_where("Contact", "Email", &ada().email).await.len(),
         1,
         "one Contact for the person"
     );

@@ -9,7 +9,7 @@ use super::{Partner, Scenario, ada, assert_kind};
 
 fn moved(ada: &Partner) -> Partner {
     Partner {
-        email: "ada@analytical-engines.example",
+        email: "ada@analytical-engines.example".into(),
         ..ada.clone()
     }
 }
@@ -85,7 +85,7 @@ async fn an_email_change_to_yet_another_address_is_asked_for_again() {
     .await;
     s.advance(TimeDelta::hours(1));
     let again = Partner {
-        email: "ada@difference-engines.example",
+        email: "ada@difference-engines.example".into(),
         ..ada.clone()
     };
     s.send_and_settle("partner-portal", &again.signed_up(s.now(), json!({})))

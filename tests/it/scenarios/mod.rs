@@ -194,14 +194,24 @@ deprovision = {{ mode = "deactivate", trigger = "contract {{{{ contract_id }}}} 
 /// A partner user as the portal describes them.
 #[derive(Debug, Clone)]
 pub struct Partner {
-    pub id: &'static str,
-    pub partner: &'static str,
-    pub first: &'static str,
-    pub last: &'static str,
-    pub email: &'static str,
+    pub id: String,
+    pub partner: String,
+    pub first: String,
+    pub last: String,
+    pub email: String,
 }
 
 impl Partner {
+    pub fn new(id: &str, partner: &str, first: &str, last: &str, email: &str) -> Partner {
+        Partner {
+            id: id.to_owned(),
+            partner: partner.to_owned(),
+            first: first.to_owned(),
+            last: last.to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
     pub fn subject(&self) -> String {
         format!("partner-portal:{}", self.id)
     }
@@ -227,13 +237,13 @@ impl Partner {
 
 /// Ada, a partner user of Northwind (`P-100`).
 pub fn ada() -> Partner {
-    Partner {
-        id: "u-1",
-        partner: "P-100",
-        first: "Ada",
-        last: "Lovelace",
-        email: "ada.lovelace@partner.example",
-    }
+    Partner::new(
+        "u-1",
+        "P-100",
+        "Ada",
+        "Lovelace",
+        "ada.lovelace@partner.example",
+    )
 }
 
 /// A customer as the CRM describes them.

@@ -3,7 +3,7 @@
 
 use chrono::TimeDelta;
 use gatehouse::domain::{LicenceEffect, OutcomeKind};
-use gatehouse::store::SubjectState;
+use gatehouse::store::{CommandState, SubjectState};
 use serde_json::json;
 
 use super::{Customer, Scenario, ada, assert_kind};
@@ -185,13 +185,15 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
         &ada.event("partner.user.offboarded", s.now(), json!({})),
     )
     .await;
-    let frozen = s.last_outcome(&ada.subject()).await;
-    // The freeze's outcome is written before its follow-up is queued: wait for both.
-    let commands = crate::support::settle::wait_for(&s.app.store, "the follow-up", |all| {
-        all.iter()
-            .any(|c| c.command.intent.kind() == "deprovision" && c.outcome.is_none())
-    })
-    .await;
+    // The follow-up is queued before the freeze's outcome is written: once the freeze has
+    // ended, it is there.
+    let commands = s.commands(&ada.subject()).await;
+    let frozen = commands
+        .iter()
+        .filter(|c| c.command.intent.kind() == "deprovision")
+        .find_map(|c| c.outcome.clone())
+        .unwrap();
+    assert_kind(&frozen, OutcomeKind::Succeeded);
     let follow_up = commands.iter().find(|c| c.outcome.is_none()).unwrap();
     assert_eq!(follow_up.due_at, s.now() + TimeDelta::days(7));
     assert_eq!(
@@ -237,11 +239,11 @@ async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfree
         &ada.event("partner.user.offboarded", s.now(), json!({})),
     )
     .await;
-    crate::support::settle::wait_for(&s.app.store, "the follow-up", |all| {
-        all.iter()
-            .any(|c| c.command.intent.kind() == "deprovision" && c.outcome.is_none())
-    })
-    .await;
+    assert_eq!(
+        s.commands(&ada.subject()).await.pop().unwrap().state,
+        CommandState::Scheduled,
+        "the deactivation waits out the grace period"
+    );
 
     s.advance(TimeDelta::days(1));
     let spent = s

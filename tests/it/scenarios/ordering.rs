@@ -122,3 +122,77 @@ async fn a_renewal_supersedes_the_scheduled_contract_end_and_schedules_the_new_o
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], false);
 }
+
+#[tokio::test]
+async fn a_signup_and_its_removal_sent_together_end_with_the_person_unable_to_log_in() {
+    let s = Scenario::start().await;
+    let ada = ada();
+    let signed_up_at = s.now();
+    let signup = ada.signed_up(signed_up_at, json!({}));
+    let removal = ada.event(
+        "partner.user.removed",
+        signed_up_at + TimeDelta::seconds(1),
+        json!({}),
+    );
+
+    let (_, _) = tokio::join!(
+        s.send("partner-portal", &signup),
+        s.send("partner-portal", &removal)
+    );
+    let commands = s.settle().await;
+
+    assert!(
+        commands.iter().all(|c| c.state == CommandState::Done),
+        "{:#?}",
+        crate::support::settle::summary(&commands)
+    );
+    let users = s
+        .org
+        .records_where("User", "Username", "ada.lovelace@partner.example.acme")
+        .await;
+    assert!(users.len() <= 1, "{users:#?}");
+    assert!(
+        users.iter().all(|u| u["IsActive"] == false),
+        "whatever ran, the later removal has the last word: {users:#?}"
+    );
+    assert!(s.keyed_contacts(&ada.subject()).await.len() <= 1);
+}
+
+#[tokio::test]
+async fn a_burst_of_signups_for_different_people_each_converge_in_three_calls() {
+    let s = Scenario::start().await;
+    let people: Vec<super::Partner> = (1..=12)
+        .map(|n| {
+            super::Partner::new(
+                &format!("b-{n}"),
+                "P-100",
+                "Burst",
+                &format!("Person{n}"),
+                &format!("burst{n}@partner.example"),
+            )
+        })
+        .collect();
+    let before = s.org.api_calls().await;
+
+    let events: Vec<serde_json::Value> = people
+        .iter()
+        .map(|p| p.signed_up(s.now(), json!({})))
+        .collect();
+    futures::future::join_all(events.iter().map(|e| s.send("partner-portal", e))).await;
+    let commands = s.settle().await;
+
+    let mut calls = 0;
+    for person in &people {
+        let outcome = s.last_outcome(&person.subject()).await;
+        assert_kind(&outcome, OutcomeKind::Succeeded);
+        assert!(outcome.api_calls <= 3, "{outcome:#?}");
+        calls += u64::from(outcome.api_calls);
+        s.one_contact_one_user(&person.subject()).await;
+    }
+    assert_eq!(commands.len(), people.len());
+    assert_eq!(s.org.api_calls().await - before, calls);
+    assert_eq!(
+        s.org.licence("Partner Community").await.used,
+        people.len() as i64
+    );
+}

@@ -38,13 +38,13 @@ async fn an_account_whose_owner_has_no_role_is_dead_lettered_with_the_reason() {
 #[tokio::test]
 async fn a_partner_profile_on_an_account_that_is_no_partner_is_dead_lettered() {
     let s = Scenario::start().await;
-    let grace = Partner {
-        id: "u-9",
-        partner: "C-200",
-        first: "Grace",
-        last: "Hopper",
-        email: "grace.hopper@contoso.example",
-    };
+    let grace = Partner::new(
+        "u-9",
+        "C-200",
+        "Grace",
+        "Hopper",
+        "grace.hopper@contoso.example",
+    );
 
     s.send_and_settle("partner-portal", &grace.signed_up(s.now(), json!({})))
         .await;
