@@ -88,11 +88,16 @@ async fn an_email_change_to_yet_another_address_is_asked_for_again() {
         email: "ada@difference-engines.example".into(),
         ..ada.clone()
     };
-    s.send_and_settle("partner-portal", &again.signed_up(s.now(), json!({})))
+    let spent = s
+        .send_and_settle("partner-portal", &again.signed_up(s.now(), json!({})))
         .await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert_eq!((outcome.api_calls, spent), (2, 2), "a read and the change");
+    let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(contact["Email"], again.email);
+    assert_eq!(user["Email"], ada.email, "still waiting for a confirmation");
     let sent = verifications(&s).await;
     assert_eq!(sent.len(), 2, "{sent:#?}");
     assert_eq!(sent[1]["to"], again.email);

@@ -46,11 +46,15 @@ async fn a_partner_profile_on_an_account_that_is_no_partner_is_dead_lettered() {
         "grace.hopper@contoso.example",
     );
 
-    s.send_and_settle("partner-portal", &grace.signed_up(s.now(), json!({})))
+    let licence = s.org.licence("Partner Community").await;
+    let spent = s
+        .send_and_settle("partner-portal", &grace.signed_up(s.now(), json!({})))
         .await;
 
     let outcome = s.last_outcome(&grace.subject()).await;
     assert_kind(&outcome, OutcomeKind::DeadLettered);
+    assert_eq!((outcome.api_calls, spent), (1, 1));
+    assert_eq!(s.org.licence("Partner Community").await, licence);
     let refusal = outcome.refusal.as_ref().unwrap();
     assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
     assert!(refusal.message.contains("not enabled as a partner"), "{refusal:?}");
@@ -63,14 +67,16 @@ async fn an_unknown_account_key_is_dead_lettered_without_writing() {
     let mut customer = Customer::numbered(302);
     customer.account = "X-404";
 
-    s.send_and_settle(
-        "customers",
-        &customer.event("customer.signed_up", s.now(), json!({})),
-    )
-    .await;
+    let spent = s
+        .send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
 
     let outcome = s.last_outcome(&customer.subject()).await;
     assert_kind(&outcome, OutcomeKind::DeadLettered);
     assert_eq!(outcome.refusal.as_ref().unwrap().code, "ACCOUNT_NOT_FOUND");
+    assert_eq!((outcome.api_calls, spent), (1, 1));
     assert!(s.keyed_contacts(&customer.subject()).await.is_empty());
 }

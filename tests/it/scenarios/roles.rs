@@ -90,20 +90,26 @@ async fn a_later_event_with_another_level_moves_the_user_and_the_same_level_chan
 async fn a_customer_community_plus_user_takes_the_customer_portal_role_of_the_level() {
     let s = Scenario::start().await;
     let customer = Customer::numbered(777);
+    let licence = s.org.licence("Customer Community Plus").await;
 
-    s.send_and_settle(
-        "customers",
-        &customer.event(
-            "customer.signed_up",
-            s.now(),
-            json!({"profile": "Customer Community Plus User", "role": "manager"}),
-        ),
-    )
-    .await;
+    let spent = s
+        .send_and_settle(
+            "customers",
+            &customer.event(
+                "customer.signed_up",
+                s.now(),
+                json!({"profile": "Customer Community Plus User", "role": "manager"}),
+            ),
+        )
+        .await;
 
-    assert_kind(
-        &s.last_outcome(&customer.subject()).await,
-        OutcomeKind::Succeeded,
+    let outcome = s.last_outcome(&customer.subject()).await;
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert!(outcome.api_calls <= 3, "{outcome:#?}");
+    assert_eq!(spent, u64::from(outcome.api_calls));
+    assert_eq!(
+        s.org.licence("Customer Community Plus").await.used,
+        licence.used + 1
     );
     let (_, user) = s.one_contact_one_user(&customer.subject()).await;
     let role = role_of(&s, &user).await;
@@ -116,14 +122,18 @@ async fn a_customer_community_user_takes_no_role_even_when_the_event_names_one()
     let s = Scenario::start().await;
     let customer = Customer::numbered(778);
 
-    s.send_and_settle(
-        "customers",
-        &customer.event("customer.signed_up", s.now(), json!({"role": "executive"})),
-    )
-    .await;
+    let spent = s
+        .send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({"role": "executive"})),
+        )
+        .await;
 
     let outcome = s.last_outcome(&customer.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert!(outcome.api_calls <= 3, "{outcome:#?}");
+    assert_eq!(spent, u64::from(outcome.api_calls));
+    assert_eq!(s.org.licence("Customer Community").await.used, 1);
     assert!(!outcome.steps.iter().any(|s| s.starts_with("user.role_set")));
     let (_, user) = s.one_contact_one_user(&customer.subject()).await;
     assert_eq!(user["UserRoleId"], Value::Null);
