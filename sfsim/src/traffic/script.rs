@@ -83,7 +83,9 @@ pub enum Injected {
     Drop,
     DropAfter,
     /// Held until the scripts are cleared after `generation` (see [`Scripts::stall`]).
-    Stall { generation: u64 },
+    Stall {
+        generation: u64,
+    },
 }
 
 /// The call being matched.

@@ -41,7 +41,11 @@ async fn a_drop_after_carries_the_call_out_and_loses_its_answer() {
         .await;
 
     assert!(lost.is_err(), "no answer reaches the caller");
-    assert_eq!(contacts_named(&org, "Babbage").await, 1, "but the Contact exists");
+    assert_eq!(
+        contacts_named(&org, "Babbage").await,
+        1,
+        "but the Contact exists"
+    );
     let log = org.control(Method::GET, "/requests", None).await;
     let entry = log
         .body
@@ -97,5 +101,9 @@ async fn a_stalled_call_is_held_until_the_scripts_are_cleared_and_never_carried_
     org.control(Method::DELETE, "/faults/script", None).await;
     let outcome = held.await.unwrap();
     assert!(outcome.is_err(), "the connection closes without an answer");
-    assert_eq!(contacts_named(&org, "Lovelace").await, 0, "never carried out");
+    assert_eq!(
+        contacts_named(&org, "Lovelace").await,
+        0,
+        "never carried out"
+    );
 }

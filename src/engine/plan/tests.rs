@@ -416,10 +416,7 @@ fn a_user_holding_another_level_changes_role_and_one_at_the_level_is_left_alone(
         None,
     ));
     assert!(matches!(w.user, UserWrite::Keep { .. }));
-    assert_eq!(
-        w.role.map(|r| r.level),
-        Some(PortalRoleLevel::Executive)
-    );
+    assert_eq!(w.role.map(|r| r.level), Some(PortalRoleLevel::Executive));
     assert_eq!(
         plan_provision(
             &with_role(PortalRoleLevel::User),

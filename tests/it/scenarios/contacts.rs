@@ -47,7 +47,10 @@ async fn a_keyed_contact_of_the_default_org_with_its_user_is_reused_in_one_call(
     assert_eq!(s.org.records("Contact").await.len(), contacts);
     assert_eq!(s.org.records("User").await.len(), users);
     let record = s.subject("K-201").await;
-    assert!(same_id(record.contact_id.as_deref().unwrap(), &id(&contact)));
+    assert!(same_id(
+        record.contact_id.as_deref().unwrap(),
+        &id(&contact)
+    ));
     assert!(same_id(record.user_id.as_deref().unwrap(), &id(&user)));
     assert_eq!(record.state, SubjectState::Provisioned);
 }
@@ -127,8 +130,15 @@ async fn a_contact_with_the_same_email_in_the_same_account_is_adopted() {
     assert!(outcome.api_calls <= 3, "{outcome:#?}");
     assert_eq!(spent, u64::from(outcome.api_calls));
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert!(same_id(&id(&contact), &existing), "the existing Contact took the key");
-    assert_eq!(s.org.records("Contact").await.len(), contacts, "no new Contact");
+    assert!(
+        same_id(&id(&contact), &existing),
+        "the existing Contact took the key"
+    );
+    assert_eq!(
+        s.org.records("Contact").await.len(),
+        contacts,
+        "no new Contact"
+    );
     assert_eq!(user["IsActive"], true);
 }
 
@@ -188,7 +198,10 @@ async fn a_disabled_user_provisioned_again_gets_a_new_user_on_the_same_contact()
     assert_eq!(disabled["IsActive"], false);
     assert_eq!(disabled["ContactId"], Value::Null, "unlinked for good");
     assert!(s.users_of(&id(&contact)).await.is_empty());
-    assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Disabled);
+    assert_eq!(
+        s.subject(&ada.subject()).await.state,
+        SubjectState::Disabled
+    );
 
     s.advance(TimeDelta::hours(1));
     let spent = s

@@ -64,7 +64,14 @@ async fn kill_during(s: Scenario, stall: Value) -> Scenario {
     s.settle().await;
     // The command was cut off running: the new process took it back from the old one.
     let key = gatehouse::domain::SubjectKey::parse(&ada().subject()).unwrap();
-    let history = s.app.store.get_subject(&key).await.unwrap().unwrap().history;
+    let history = s
+        .app
+        .store
+        .get_subject(&key)
+        .await
+        .unwrap()
+        .unwrap()
+        .history;
     assert!(
         history
             .iter()
@@ -111,7 +118,10 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
     let (contact, user) = s.one_contact_one_user(&subject).await;
     assert_eq!(user["IsActive"], true);
     assert_eq!(
-        s.org.records_where("Contact", "Email", &ada().email).await.len(),
+        s.org
+            .records_where("Contact", "Email", &ada().email)
+            .await
+            .len(),
         1,
         "one Contact for the person"
     );
@@ -133,14 +143,22 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
         record.username.as_deref(),
         Some("ada.lovelace@partner.example.acme")
     );
-    assert!(record.contact_id.is_some_and(|c| c[..15] == contact["Id"].as_str().unwrap()[..15]));
+    assert!(
+        record
+            .contact_id
+            .is_some_and(|c| c[..15] == contact["Id"].as_str().unwrap()[..15])
+    );
     signup.outcome.as_ref().unwrap().api_calls
 }
 
 #[tokio::test]
 async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_them_once() {
     let (_org, s) = start("site-setting").await;
-    let s = kill_during(s, json!({"method": "POST", "path": "/composite", "skip": 1})).await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "the rerun is a whole provision");
 }
@@ -148,7 +166,11 @@ async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_
 #[tokio::test]
 async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_and_finishes() {
     let (_org, s) = start("site-setting").await;
-    let s = lose_answer_of(s, json!({"method": "POST", "path": "/composite", "skip": 1})).await;
+    let s = lose_answer_of(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 1, "one read finds everything in place");
     let steps = s.last_outcome(&ada().subject()).await.steps;
@@ -158,7 +180,11 @@ async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_a
 #[tokio::test]
 async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
     let (_org, s) = start("site-setting").await;
-    let s = kill_during(s, json!({"method": "POST", "path": "/composite", "skip": 2})).await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 2}),
+    )
+    .await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 1);
 }
@@ -166,11 +192,7 @@ async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_anot
 #[tokio::test]
 async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_never_sent_twice() {
     let (_org, s) = start("password-reset").await;
-    let s = kill_during(
-        s,
-        json!({"method": "DELETE", "path": "/sobjects/User"}),
-    )
-    .await;
+    let s = kill_during(s, json!({"method": "DELETE", "path": "/sobjects/User"})).await;
     // The intent was recorded before the call: after the kill nobody can tell whether it went
     // out, so it is not asked again. The lifecycle record says so.
     let calls = assert_converged(&s, 0).await;
@@ -196,7 +218,11 @@ async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactl
 #[tokio::test]
 async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
     let (_org, s) = start("password-reset").await;
-    let s = kill_during(s, json!({"method": "POST", "path": "/composite", "skip": 2})).await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 2}),
+    )
+    .await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 2, "a read and the reset");
     assert_eq!(
@@ -208,7 +234,11 @@ async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once
 #[tokio::test]
 async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_once() {
     let (_org, s) = start("password-reset").await;
-    let s = lose_answer_of(s, json!({"method": "POST", "path": "/composite", "skip": 1})).await;
+    let s = lose_answer_of(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 2, "a read and the reset");
     assert_eq!(
@@ -225,7 +255,10 @@ async fn a_new_user_with_a_password_reset_welcome_takes_four_calls() {
         .await;
     let outcome = s.last_outcome(&ada().subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
-    assert!(outcome.api_calls <= 4, "one more than 3 for the reset: {outcome:#?}");
+    assert!(
+        outcome.api_calls <= 4,
+        "one more than 3 for the reset: {outcome:#?}"
+    );
     assert_eq!(spent, u64::from(outcome.api_calls));
     assert_converged(&s, 1).await;
 }

@@ -48,7 +48,10 @@ async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_
     );
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(contact["Email"], moved.email, "the Contact changes at once");
-    assert_eq!(user["Email"], ada.email, "the User keeps the old address until confirmed");
+    assert_eq!(
+        user["Email"], ada.email,
+        "the User keeps the old address until confirmed"
+    );
     let sent = verifications(&s).await;
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(sent[0]["to"], moved.email);
@@ -62,7 +65,11 @@ async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_
     assert_kind(&rerun, OutcomeKind::NoChange);
     assert_eq!(rerun.api_calls, 1, "{rerun:#?}");
     assert_eq!(spent, 1);
-    assert_eq!(verifications(&s).await.len(), 1, "no second verification email");
+    assert_eq!(
+        verifications(&s).await.len(),
+        1,
+        "no second verification email"
+    );
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["Email"], ada.email);
 }
@@ -78,11 +85,8 @@ async fn an_email_change_to_yet_another_address_is_asked_for_again() {
         .await;
 
     s.advance(TimeDelta::hours(1));
-    s.send_and_settle(
-        "partner-portal",
-        &moved(&ada).signed_up(s.now(), json!({})),
-    )
-    .await;
+    s.send_and_settle("partner-portal", &moved(&ada).signed_up(s.now(), json!({})))
+        .await;
     s.advance(TimeDelta::hours(1));
     let again = Partner {
         email: "ada@difference-engines.example".into(),

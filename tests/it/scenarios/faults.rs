@@ -17,7 +17,10 @@ async fn a_session_revoked_between_commands_is_renewed_once_and_the_command_succ
         .await;
     let tokens = s.org.token_requests().await;
     let allowance = s.org.allowance_used().await;
-    assert!(s.org.revoke_tokens().await >= 1, "the service's session is revoked");
+    assert!(
+        s.org.revoke_tokens().await >= 1,
+        "the service's session is revoked"
+    );
 
     s.advance(TimeDelta::hours(1));
     let spent = s
@@ -59,7 +62,10 @@ async fn a_session_ending_in_the_middle_of_a_provision_is_renewed_once() {
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
     assert_eq!(s.org.token_requests().await, tokens + 1);
-    assert_eq!(outcome.api_calls, 4, "3 calls and the refused one: {outcome:#?}");
+    assert_eq!(
+        outcome.api_calls, 4,
+        "3 calls and the refused one: {outcome:#?}"
+    );
     assert_eq!(spent, 4);
     s.one_contact_one_user(&ada.subject()).await;
 }
@@ -102,7 +108,11 @@ async fn a_storm_of_503s_and_row_locks_is_retried_with_growing_backoff_until_it_
         .await;
     let (command, waits) = run_through_retries(&s, &ada.subject()).await;
 
-    assert_eq!(kind_of(&command), Some(OutcomeKind::Succeeded), "{command:#?}");
+    assert_eq!(
+        kind_of(&command),
+        Some(OutcomeKind::Succeeded),
+        "{command:#?}"
+    );
     assert_eq!(command.attempts, 5);
     // retry_base_seconds = 1: 1, 2, 4, 8 seconds, each within the ±20% jitter band.
     assert_eq!(waits.len(), 4, "{waits:?}");
@@ -115,7 +125,10 @@ async fn a_storm_of_503s_and_row_locks_is_retried_with_growing_backoff_until_it_
     let outcome = command.outcome.unwrap();
     assert!(outcome.api_calls <= 3, "the last attempt: {outcome:#?}");
     // 4 failed attempts spent 1 + 1 + 1 + 2 calls; the last one 3.
-    assert_eq!(s.org.api_calls().await - before, 5 + u64::from(outcome.api_calls));
+    assert_eq!(
+        s.org.api_calls().await - before,
+        5 + u64::from(outcome.api_calls)
+    );
     s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(s.org.licence("Partner Community").await.used, 1);
 }
@@ -137,7 +150,10 @@ async fn an_org_that_stays_down_ends_in_a_dead_letter_after_the_last_attempt() {
     assert_eq!(waits.len(), 7);
     let refusal = command.outcome.unwrap().refusal.unwrap();
     assert_eq!(refusal.code, "RETRIES_EXHAUSTED");
-    assert!(refusal.message.contains("SERVER_UNAVAILABLE"), "{refusal:?}");
+    assert!(
+        refusal.message.contains("SERVER_UNAVAILABLE"),
+        "{refusal:?}"
+    );
     assert!(s.keyed_contacts(&ada.subject()).await.is_empty());
 }
 
@@ -160,7 +176,11 @@ async fn a_refused_password_reset_is_asked_again_and_the_welcome_email_goes_out_
         .await;
     let (command, _) = run_through_retries(&s, &ada.subject()).await;
 
-    assert_eq!(kind_of(&command), Some(OutcomeKind::Succeeded), "{command:#?}");
+    assert_eq!(
+        kind_of(&command),
+        Some(OutcomeKind::Succeeded),
+        "{command:#?}"
+    );
     assert_eq!(command.attempts, 2);
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     let user_id = user["Id"].as_str().unwrap();
@@ -198,6 +218,10 @@ async fn a_spent_daily_allowance_holds_the_command_until_the_org_has_room_again(
     // The rolling window frees calls; the retry comes due.
     s.org.limits(json!({"used": 0})).await;
     let (command, _) = run_through_retries(&s, &ada.subject()).await;
-    assert_eq!(kind_of(&command), Some(OutcomeKind::Succeeded), "{command:#?}");
+    assert_eq!(
+        kind_of(&command),
+        Some(OutcomeKind::Succeeded),
+        "{command:#?}"
+    );
     s.one_contact_one_user(&ada.subject()).await;
 }

@@ -12,7 +12,11 @@ use crate::support::settle::kind_of;
 async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_freed() {
     let s = Scenario::start().await;
     let pool = s.org.licence("Customer Community").await;
-    assert_eq!((pool.used, pool.total), (0, 5), "the default org's small pool");
+    assert_eq!(
+        (pool.used, pool.total),
+        (0, 5),
+        "the default org's small pool"
+    );
     for n in 1..=5 {
         let customer = Customer::numbered(n);
         s.send_and_settle(
@@ -67,7 +71,11 @@ async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_
         .iter()
         .find(|c| c.command.id == parked.command.id)
         .unwrap();
-    assert_eq!(kind_of(resumed), Some(OutcomeKind::Succeeded), "{resumed:#?}");
+    assert_eq!(
+        kind_of(resumed),
+        Some(OutcomeKind::Succeeded),
+        "{resumed:#?}"
+    );
     assert!(resumed.outcome.as_ref().unwrap().api_calls <= 3);
     s.settle().await;
 

@@ -313,7 +313,13 @@ impl Scenario {
     pub async fn start_with(setup: Setup) -> Scenario {
         let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time");
         let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-        Scenario::boot(setup, ManualClock::new(now), dir, Arc::new(AtomicU32::new(0))).await
+        Scenario::boot(
+            setup,
+            ManualClock::new(now),
+            dir,
+            Arc::new(AtomicU32::new(0)),
+        )
+        .await
     }
 
     async fn boot(
@@ -466,7 +472,11 @@ impl Scenario {
     /// Checks the one-Contact-one-User invariant for a subject and returns (Contact, User).
     pub async fn one_contact_one_user(&self, subject: &str) -> (Value, Value) {
         let contacts = self.keyed_contacts(subject).await;
-        assert_eq!(contacts.len(), 1, "one Contact for {subject}: {contacts:#?}");
+        assert_eq!(
+            contacts.len(),
+            1,
+            "one Contact for {subject}: {contacts:#?}"
+        );
         let contact = contacts[0].clone();
         let users = self.users_of(contact["Id"].as_str().expect("id")).await;
         assert_eq!(users.len(), 1, "one User for {subject}: {users:#?}");

@@ -204,7 +204,10 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
     );
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], true);
-    assert_eq!(s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"], true);
+    assert_eq!(
+        s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"],
+        true
+    );
     assert_eq!(s.org.licence("Partner Community").await, provisioned);
 
     s.app.clock.set(follow_up.due_at);
@@ -224,7 +227,10 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
         s.org.licence("Partner Community").await.used,
         provisioned.used - 1
     );
-    assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Deactivated);
+    assert_eq!(
+        s.subject(&ada.subject()).await.state,
+        SubjectState::Deactivated
+    );
 }
 
 #[tokio::test]
@@ -262,7 +268,10 @@ async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfree
     assert_eq!(spent, 2, "a read and the unfreeze");
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], true);
-    assert_eq!(s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"], false);
+    assert_eq!(
+        s.login_of(user["Id"].as_str().unwrap()).await["IsFrozen"],
+        false
+    );
     // The grace period passes: nothing else happens.
     s.advance(TimeDelta::days(7));
     s.settle().await;
@@ -306,9 +315,14 @@ async fn a_deactivated_user_signed_up_again_is_reactivated_and_takes_a_licence_a
     assert_eq!(user["IsActive"], true);
     assert_eq!(s.org.licence("Partner Community").await.used, out.used + 1);
     assert_eq!(
-        s.org.emails_about("welcome", user["Id"].as_str().unwrap()).await,
+        s.org
+            .emails_about("welcome", user["Id"].as_str().unwrap())
+            .await,
         1,
         "no second welcome email for a returning user"
     );
-    assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Provisioned);
+    assert_eq!(
+        s.subject(&ada.subject()).await.state,
+        SubjectState::Provisioned
+    );
 }

@@ -34,7 +34,10 @@ async fn an_offboarding_that_overtakes_a_late_signup_leaves_the_person_out() {
     assert_kind(&outcome, OutcomeKind::SkippedStale);
     assert_eq!(outcome.api_calls, 0, "a stale event costs nothing");
     assert_eq!(spent, 0);
-    assert!(s.keyed_contacts(&ada.subject()).await.is_empty(), "no Contact");
+    assert!(
+        s.keyed_contacts(&ada.subject()).await.is_empty(),
+        "no Contact"
+    );
     assert!(
         s.org
             .records_where("User", "Username", "ada.lovelace@partner.example.acme")

@@ -24,8 +24,14 @@ async fn an_account_whose_owner_has_no_role_is_dead_lettered_with_the_reason() {
     let refusal = outcome.refusal.as_ref().expect("the reason is kept");
     assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
     assert!(refusal.message.contains("holds no role"), "{refusal:?}");
-    assert!(refusal.message.contains("Fabrikam Without Role"), "{refusal:?}");
-    assert_eq!(outcome.api_calls, 1, "refused after the read, before any write");
+    assert!(
+        refusal.message.contains("Fabrikam Without Role"),
+        "{refusal:?}"
+    );
+    assert_eq!(
+        outcome.api_calls, 1,
+        "refused after the read, before any write"
+    );
     assert_eq!(spent, 1);
     assert_eq!(
         s.org.records("Contact").await.len(),
@@ -57,7 +63,10 @@ async fn a_partner_profile_on_an_account_that_is_no_partner_is_dead_lettered() {
     assert_eq!(s.org.licence("Partner Community").await, licence);
     let refusal = outcome.refusal.as_ref().unwrap();
     assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
-    assert!(refusal.message.contains("not enabled as a partner"), "{refusal:?}");
+    assert!(
+        refusal.message.contains("not enabled as a partner"),
+        "{refusal:?}"
+    );
     assert!(s.keyed_contacts(&grace.subject()).await.is_empty());
 }
 

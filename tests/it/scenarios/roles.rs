@@ -12,7 +12,10 @@ use crate::support::sim_org::same_id;
 /// The role a user holds, as the org has it.
 async fn role_of(s: &Scenario, user: &Value) -> Value {
     let role_id = user["UserRoleId"].as_str().expect("the user holds a role");
-    s.org.record("UserRole", role_id).await.expect("the role exists")
+    s.org
+        .record("UserRole", role_id)
+        .await
+        .expect("the role exists")
 }
 
 #[tokio::test]
@@ -56,7 +59,10 @@ async fn a_later_event_with_another_level_moves_the_user_and_the_same_level_chan
     )
     .await;
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert_eq!(role_of(&s, &user).await["Name"], "Northwind Partners Partner User");
+    assert_eq!(
+        role_of(&s, &user).await["Name"],
+        "Northwind Partners Partner User"
+    );
 
     s.advance(TimeDelta::minutes(5));
     let spent = s

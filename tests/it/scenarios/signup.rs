@@ -44,20 +44,38 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
-    assert!(outcome.api_calls <= 3, "a new user in at most 3 calls: {outcome:#?}");
-    assert_eq!(spent, u64::from(outcome.api_calls), "the org counted what the outcome says");
+    assert!(
+        outcome.api_calls <= 3,
+        "a new user in at most 3 calls: {outcome:#?}"
+    );
+    assert_eq!(
+        spent,
+        u64::from(outcome.api_calls),
+        "the org counted what the outcome says"
+    );
     assert_eq!(
         outcome.licence_effect,
         LicenceEffect::Consumed {
             licence: "Partner Community".into()
         }
     );
-    for step in ["contact.created", "user.created", "user.verified", "welcome_email.by_site"] {
-        assert!(outcome.steps.iter().any(|s| s == step), "{step}: {outcome:#?}");
+    for step in [
+        "contact.created",
+        "user.created",
+        "user.verified",
+        "welcome_email.by_site",
+    ] {
+        assert!(
+            outcome.steps.iter().any(|s| s == step),
+            "{step}: {outcome:#?}"
+        );
     }
 
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert!(same_id(&text(&contact, "AccountId"), &account_id(&s, "P-100").await));
+    assert!(same_id(
+        &text(&contact, "AccountId"),
+        &account_id(&s, "P-100").await
+    ));
     assert_eq!(text(&contact, "Email"), ada.email);
     assert_eq!(text(&contact, "LastName"), ada.last);
     assert_eq!(user["IsActive"], true);
@@ -77,7 +95,10 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
         record.username.as_deref(),
         Some("ada.lovelace@partner.example.acme")
     );
-    assert!(same_id(record.user_id.as_deref().unwrap(), &text(&user, "Id")));
+    assert!(same_id(
+        record.user_id.as_deref().unwrap(),
+        &text(&user, "Id")
+    ));
     assert!(same_id(
         record.contact_id.as_deref().unwrap(),
         &text(&contact, "Id")
@@ -108,9 +129,16 @@ async fn a_customer_signup_makes_a_customer_community_user_without_a_role() {
     assert!(outcome.api_calls <= 3, "{outcome:#?}");
     assert_eq!(spent, u64::from(outcome.api_calls));
     let (contact, user) = s.one_contact_one_user(&customer.subject()).await;
-    assert!(same_id(&text(&contact, "AccountId"), &account_id(&s, "C-200").await));
+    assert!(same_id(
+        &text(&contact, "AccountId"),
+        &account_id(&s, "C-200").await
+    ));
     assert_eq!(user["IsActive"], true);
-    assert_eq!(user["UserRoleId"], Value::Null, "Customer Community users take no role");
+    assert_eq!(
+        user["UserRoleId"],
+        Value::Null,
+        "Customer Community users take no role"
+    );
     assert_eq!(text(&user, "Username"), "customer501@contoso.example.cust");
     assert!(same_id(
         &text(&user, "ProfileId"),
@@ -120,7 +148,11 @@ async fn a_customer_signup_makes_a_customer_community_user_without_a_role() {
         s.org.licence("Customer Community").await.used,
         licence_before.used + 1
     );
-    let account = s.org.record("Account", &text(&contact, "AccountId")).await.unwrap();
+    let account = s
+        .org
+        .record("Account", &text(&contact, "AccountId"))
+        .await
+        .unwrap();
     assert_eq!(account["IsCustomerPortal"], true);
     assert_eq!(
         s.subject(&customer.subject()).await.welcome_email,
@@ -139,7 +171,10 @@ async fn a_redelivered_webhook_makes_no_new_work_and_spends_no_calls() {
     let calls = s.org.api_calls().await;
 
     let again = s.send_as("partner-portal", "msg_signup", &signup).await;
-    assert_eq!(again.status, 200, "a duplicate is answered with the first receipt");
+    assert_eq!(
+        again.status, 200,
+        "a duplicate is answered with the first receipt"
+    );
     assert_eq!(again.body["event_id"], first.body["event_id"]);
     s.settle().await;
 
@@ -164,12 +199,19 @@ async fn the_same_signup_sent_again_as_a_new_event_ends_no_change_in_one_call() 
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::NoChange);
-    assert_eq!(outcome.api_calls, 1, "a no-change provision is one read: {outcome:#?}");
+    assert_eq!(
+        outcome.api_calls, 1,
+        "a no-change provision is one read: {outcome:#?}"
+    );
     assert_eq!(spent, 1);
     assert_eq!(outcome.licence_effect, LicenceEffect::Unchanged);
     s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(s.org.licence("Partner Community").await, licence);
-    assert_eq!(s.org.emails().await.len(), emails, "no second welcome email");
+    assert_eq!(
+        s.org.emails().await.len(),
+        emails,
+        "no second welcome email"
+    );
 }
 
 #[tokio::test]

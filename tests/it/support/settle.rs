@@ -81,7 +81,10 @@ pub async fn wait_for(
             return commands;
         }
         if tokio::time::Instant::now() > deadline {
-            panic!("waited in vain for {what}; commands: {:#?}", summary(&commands));
+            panic!(
+                "waited in vain for {what}; commands: {:#?}",
+                summary(&commands)
+            );
         }
         tokio::time::sleep(POLL).await;
     }

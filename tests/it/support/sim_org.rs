@@ -33,7 +33,9 @@ impl SimOrg {
 
     /// Calls `/__sim{path}` and returns its JSON answer, failing the test on an error status.
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let mut request = self.http.request(method, format!("{}/__sim{path}", self.url));
+        let mut request = self
+            .http
+            .request(method, format!("{}/__sim{path}", self.url));
         if !body.is_null() {
             request = request.json(&body);
         }
