@@ -111,9 +111,11 @@ async fn accept(
         key_origin = key_origin.as_str(),
         "webhook accepted"
     );
+    // A redelivery gets the first receipt as it was: "accepted" is what Gatehouse said then,
+    // and senders compare receipts. Where the event went since is on the admin API.
     Ok(HttpResponse::build(status).json(json!({
         "event_id": receipt.event_id.as_str(),
-        "status": receipt.status.as_str(),
+        "status": crate::store::InboxStatus::Accepted.as_str(),
     })))
 }
 
