@@ -1,5 +1,5 @@
 //! The REST data API under `/services/data/vXX.X/`: sObjects, describe, query, composite,
-//! sObject Collections and the User password resource.
+//! sObject Collections (writes and retrieve) and the User password resource.
 //!
 //! Every request becomes a [`Call`] and is answered by one router ([`dispatch`]) holding the
 //! org's lock, so a composite subrequest is answered by exactly the code that answers the same
@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::state::Sim;
 
 mod body;
+mod collection_retrieve;
 mod collections;
 mod composite;
 mod describe;
@@ -44,6 +45,8 @@ pub(crate) struct Call {
     pub segments: Vec<String>,
     /// Decoded query parameters.
     pub query: Vec<(String, String)>,
+    /// Request headers that change an answer (`Sforce-Query-Options`), names lower-case.
+    pub headers: Vec<(String, String)>,
     pub body: CallBody,
 }
 
@@ -73,8 +76,29 @@ impl Call {
             version,
             segments,
             query: body::query_pairs(query),
+            headers: Vec::new(),
             body,
         })
+    }
+
+    /// The same call carrying these headers (any case; kept lower-case).
+    pub fn with_headers<'a>(
+        mut self,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Call {
+        self.headers = headers
+            .into_iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+            .collect();
+        self
+    }
+
+    /// A header's value (names are case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// A query parameter's value.
@@ -165,6 +189,11 @@ async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> Htt
     };
     let reply = match Call::from_url(req.method().clone(), &url, CallBody::Raw(bytes)) {
         Ok(call) => {
+            let headers = req
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+            let call = call.with_headers(headers);
             let mut org = sim.org.lock();
             dispatch::dispatch(&mut org, &call)
         }
