@@ -29,6 +29,7 @@ pub use version::versions;
 /// Registers the versioned data routes (mounted under `/services/data/v{version}`). Only the
 /// resources below are taken, so other routes (`/limits`) can live in the same scope.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(["", "/"]).route(web::get().to(version::resources)));
     for resource in ["sobjects", "query", "queryAll", "composite"] {
         cfg.route(&format!("/{resource}"), web::route().to(handle))
             .route(&format!("/{resource}/{{rest:.*}}"), web::route().to(handle));

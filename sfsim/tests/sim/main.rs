@@ -8,6 +8,7 @@ mod control;
 mod describe;
 mod faults;
 mod fields;
+mod identity;
 mod inputs;
 mod limits;
 mod org_client;
