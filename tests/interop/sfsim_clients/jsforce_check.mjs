@@ -163,6 +163,27 @@ await check("sobject('Contact').retrieve", async () => {
   return `${record.Name}; two by ids in one call`;
 });
 
+await check('retrieve several by id with every described field', async () => {
+  expect(state.bulkIds, 'no bulk Contacts (the create check failed)');
+  const ids = [...state.bulkIds].slice(0, 2);
+  const records = await conn().sobject('Contact').retrieve(ids);
+  expect(records.length === 2 && records.every((r, i) => r.Id === ids[i] && r.LastName.startsWith('Bulk')),
+    JSON.stringify(records));
+  return `${records.length} records, ${Object.keys(records[0]).length - 1} fields each`;
+});
+
+await check('find with date literals, IN and null', async () => {
+  const hourAgo = new Date(Date.now() - 3600 * 1000);
+  const records = await conn().sobject('Contact').find({
+    CreatedDate: jsforce.SfDate.TODAY,
+    LastModifiedDate: { $gte: jsforce.SfDate.toDateTimeLiteral(hourAgo) },
+    Gatehouse_Key__c: { $in: [`bulk-${run}-0001`, `bulk-${run}-0002`, "o'brien"] },
+    Email: null,
+  }, ['Id', 'Gatehouse_Key__c']);
+  expect(records.length === 2, `${records.length} records`);
+  return `${records.length} records`;
+});
+
 await check("sobject('Contact').update", async () => {
   const result = await conn().sobject('Contact').update({ Id: state.contact, Title: 'Engineer' });
   expect(result.success && result.id === state.contact, JSON.stringify(result));
@@ -185,6 +206,20 @@ await check("sobject('Contact').upsert by Gatehouse_Key__c creates, then updates
   const record = await contact.findOne({ Gatehouse_Key__c: upsertKey }, ['Title']);
   expect(record.Title === 'Upserted', `Title ${record.Title}`);
   return `created ${created.id}, then updated it`;
+});
+
+await check('upsert matching two records rejects with MULTIPLE_CHOICES', async () => {
+  // Contact.Gatehouse_Key__c is an external id but not unique: two matches answer 300.
+  const key = `twice-${run}`;
+  await conn().sobject('Contact').create([1, 2].map((n) => ({ LastName: `Twice ${n}`, Gatehouse_Key__c: key })));
+  try {
+    await conn().sobject('Contact').upsert({ Gatehouse_Key__c: key, Title: 'Which one?' }, 'Gatehouse_Key__c');
+  } catch (error) {
+    expect(error.errorCode === 'MULTIPLE_CHOICES', `errorCode ${error.errorCode}`);
+    expect(Array.isArray(error.data) && error.data.length === 2, `data ${JSON.stringify(error.data)}`);
+    return `MULTIPLE_CHOICES with ${error.data.length} URLs`;
+  }
+  throw new Error('the upsert picked a record');
 });
 
 await check('multi-record update and upsert (collections)', async () => {
@@ -232,7 +267,7 @@ await check('requestPost composite with references', async () => {
   return `statuses ${statuses}`;
 });
 
-await check('partner User on a Contact, then deactivated', async () => {
+await check('partner User on a Contact, then frozen and deactivated', async () => {
   const profile = await conn().sobject('Profile').findOne({ Name: 'Partner Community User' }, ['Id']);
   const contact = await conn().sobject('Contact').create({
     FirstName: 'Lin', LastName: `Partner ${run}`, Email: `lin.${run}@northwind.example`,
@@ -248,10 +283,13 @@ await check('partner User on a Contact, then deactivated', async () => {
   const user = await conn().sobject('User').retrieve(created.id, { fields: ['IsActive', 'UserType', 'AccountId'] });
   expect(user.IsActive === true && user.UserType === 'PowerPartner' && user.AccountId === state.partnerAccount,
     JSON.stringify(user));
+  const login = await conn().sobject('UserLogin').findOne({ UserId: created.id }, ['Id', 'IsFrozen']);
+  const frozen = await conn().sobject('UserLogin').update({ Id: login.Id, IsFrozen: true });
+  expect(frozen.success && !login.IsFrozen, `freeze ${JSON.stringify(frozen)}`);
   await conn().sobject('User').update({ Id: created.id, IsActive: false });
   const after = await conn().sobject('User').retrieve(created.id, { fields: ['IsActive'] });
   expect(after.IsActive === false, 'still active');
-  return `${created.id} PowerPartner, deactivated`;
+  return `${created.id} PowerPartner, frozen, deactivated`;
 });
 
 await check('missing required field rejects with errorCode REQUIRED_FIELD_MISSING', async () => {
@@ -263,6 +301,19 @@ await check('missing required field rejects with errorCode REQUIRED_FIELD_MISSIN
     return `${error.errorCode}: ${error.message}`;
   }
   throw new Error('the create was accepted');
+});
+
+await check("sobject('Contact').destroy", async () => {
+  const created = await conn().sobject('Contact').create({ LastName: `Destroyed ${run}` });
+  const result = await conn().sobject('Contact').destroy(created.id);
+  expect(result.success && result.id === created.id, JSON.stringify(result));
+  try {
+    await conn().sobject('Contact').retrieve(created.id);
+  } catch (error) {
+    expect(error.errorCode === 'NOT_FOUND', `errorCode ${error.errorCode}`);
+    return 'deleted, then NOT_FOUND';
+  }
+  throw new Error('the deleted Contact is still there');
 });
 
 await check('limits()', async () => {

@@ -12,6 +12,7 @@ it can run twice against one org. Prints one line per check and a closing "N pas
 M failed" line; exits non-zero on any failure.
 """
 
+import datetime
 import sys
 import traceback
 import uuid
@@ -21,8 +22,10 @@ from simple_salesforce import (
     Salesforce,
     SalesforceExpiredSession,
     SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
     SalesforceResourceNotFound,
 )
+from simple_salesforce.format import format_external_id, format_soql
 
 API_VERSION = "68.0"
 # Past one query batch (2,000), so that query_all has to follow nextRecordsUrl.
@@ -220,6 +223,55 @@ def main():
         expect(record["Title"] == "Upserted", f"Title {record['Title']!r}")
         return f"{record['Id']} Title={record['Title']}"
 
+    def quoted_values_and_datetimes():
+        name = f"O'Brien {run}"
+        created = sf().Contact.create({"LastName": name, "Email": f"o'brien.{run}@example.com"})
+        hour_ago = datetime.datetime.now(tz=datetime.timezone.utc) - datetime.timedelta(hours=1)
+        soql = format_soql(
+            "SELECT Id, LastName FROM Contact WHERE LastName = {name} AND Email IN {emails}"
+            " AND CreatedDate >= {since} AND CreatedDate = TODAY",
+            name=name, emails=[f"o'brien.{run}@example.com", "nobody@example.com"],
+            since=hour_ago)
+        found = sf().query(soql)
+        expect([r["Id"] for r in found["records"]] == [created["id"]], f"{soql}: {found}")
+        count = sf().query(format_soql("SELECT COUNT() FROM Contact WHERE LastName = {}", name))
+        expect(count["totalSize"] == 1 and count["records"] == [], f"COUNT() {count}")
+        return "apostrophe, IN list, datetime with +00:00 and TODAY; COUNT()"
+
+    def upsert_key_with_slash_and_space():
+        key = f"odd/{run} key"
+        status = sf().Contact.upsert(format_external_id("Gatehouse_Key__c", key),
+                                     {"LastName": f"Odd key {run}"})
+        expect(status == 201, f"status {status}")
+        found = sf().query(format_soql("SELECT Gatehouse_Key__c FROM Contact WHERE Gatehouse_Key__c = {}", key))
+        expect(found["totalSize"] == 1, f"{found}")
+        return f"created with key {key!r}"
+
+    def upsert_on_a_shared_key_is_more_than_one_record():
+        # Contact.Gatehouse_Key__c is an external id but not unique: an upsert that matches
+        # two records answers 300 with their URLs.
+        key = f"twice-{run}"
+        ids = [sf().Contact.create({"LastName": f"Twice {n}", "Gatehouse_Key__c": key})["id"]
+               for n in (1, 2)]
+        try:
+            sf().Contact.upsert(f"Gatehouse_Key__c/{key}", {"Title": "Which one?"})
+        except SalesforceMoreThanOneRecord as error:
+            expect(error.status == 300, f"status {error.status}")
+            urls = sorted(error.content)
+            expect([u.rsplit("/", 1)[-1] for u in urls] == sorted(ids), f"content {urls}")
+            return "300 with both record URLs"
+        raise AssertionError("the upsert picked a record")
+
+    def contact_delete():
+        created = sf().Contact.create({"LastName": f"Deleted {run}"})
+        status = sf().Contact.delete(created["id"])
+        expect(status == 204, f"status {status}")
+        try:
+            sf().Contact.get(created["id"])
+        except SalesforceResourceNotFound:
+            return "204, then 404"
+        raise AssertionError("the deleted Contact is still there")
+
     def composite_with_reference():
         base = f"/services/data/v{API_VERSION}"
         answer = sf().restful("composite", method="POST", json={
@@ -326,6 +378,26 @@ def main():
         state["user"] = answer["id"]
         return f"{answer['id']} PowerPartner on {contact['id']}"
 
+    def welcome_by_password_reset_and_set_password():
+        expect("user" in state, "no user (the creation check failed)")
+        reset = sf().restful(f"sobjects/User/{state['user']}/password", method="DELETE")
+        expect(reset and reset.get("NewPassword"), f"reset {reset}")
+        expect(sf().set_password(state["user"], f"Str0ng-{run}-pass!") is None, "set_password")
+        expired = sf().restful(f"sobjects/User/{state['user']}/password")
+        expect(expired == {"isExpired": False}, f"password status {expired}")
+        return "DELETE password answers NewPassword; set_password 204"
+
+    def partner_user_frozen_and_thawed():
+        expect("user" in state, "no user (the creation check failed)")
+        login = sf().query(format_soql("SELECT Id, IsFrozen FROM UserLogin WHERE UserId = {}",
+                                       state["user"]))
+        expect(login["totalSize"] == 1 and login["records"][0]["IsFrozen"] is False, f"{login}")
+        login_id = login["records"][0]["Id"]
+        expect(sf().UserLogin.update(login_id, {"IsFrozen": True}) == 204, "freeze")
+        expect(sf().UserLogin.get(login_id)["IsFrozen"] is True, "not frozen")
+        expect(sf().UserLogin.update(login_id, {"IsFrozen": False}) == 204, "thaw")
+        return f"UserLogin {login_id} frozen and thawed"
+
     def partner_user_deactivated():
         expect("user" in state, "no user (the creation check failed)")
         used = "SELECT UsedLicenses FROM UserLicense WHERE Name = 'Partner Community'"
@@ -398,11 +470,17 @@ def main():
         ("Contact.upsert by Gatehouse_Key__c creates", contact_upsert_creates),
         ("Contact.upsert by Gatehouse_Key__c updates", contact_upsert_updates),
         ("Contact.get_by_custom_id", contact_get_by_custom_id),
+        ("format_soql quoting, datetimes and COUNT()", quoted_values_and_datetimes),
+        ("upsert by format_external_id with '/' and ' '", upsert_key_with_slash_and_space),
+        ("upsert matching two records raises SalesforceMoreThanOneRecord", upsert_on_a_shared_key_is_more_than_one_record),
+        ("Contact.delete", contact_delete),
         ("composite with references", composite_with_reference),
         ("composite allOrNone rolls back", composite_all_or_none_rolls_back),
         ("collections update and upsert", collections_update_and_upsert),
         ("collections per-record errors", collections_report_per_record_errors),
         ("partner User on a Contact", partner_user_created),
+        ("password reset (welcome email) and set_password", welcome_by_password_reset_and_set_password),
+        ("freeze through UserLogin", partner_user_frozen_and_thawed),
         ("User deactivation", partner_user_deactivated),
         ("missing required field raises SalesforceMalformedRequest", missing_field_is_malformed_request),
         ("unknown id raises SalesforceResourceNotFound", unknown_record_is_not_found),
