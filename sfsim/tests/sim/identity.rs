@@ -22,6 +22,14 @@ async fn token_and_id(org: &TestOrg) -> (String, String) {
     (text("access_token"), text("id"))
 }
 
+/// `{base}/id/{orgId}` of an identity URL, to name other users of the org.
+fn org_url(id_url: &str) -> String {
+    id_url
+        .rsplit_once('/')
+        .map(|(org, _)| org.to_owned())
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn the_id_url_of_a_token_answers_who_the_token_acts_for() {
     let org = support::start().await;
@@ -68,7 +76,7 @@ async fn the_token_may_come_as_oauth_token_and_other_users_of_the_org_are_readab
     assert_eq!(by_parameter.body["asserted_user"], json!(true));
 
     let robin = org.user_id("robin.existing@contoso.example.sfsim");
-    let org_part = id_url.rsplitn(2, '/').nth(1).unwrap_or_default().to_owned();
+    let org_part = org_url(&id_url);
     let other = get(&org, &format!("{org_part}/{robin}"), Some(&token)).await;
     assert_eq!(other.status, StatusCode::OK, "{:?}", other.body);
     assert_eq!(other.body["asserted_user"], json!(false));
@@ -80,7 +88,7 @@ async fn the_token_may_come_as_oauth_token_and_other_users_of_the_org_are_readab
 async fn refusals_are_one_plain_word_with_the_status_salesforce_gives() {
     let org = support::start().await;
     let (token, id_url) = token_and_id(&org).await;
-    let org_part = id_url.rsplitn(2, '/').nth(1).unwrap_or_default().to_owned();
+    let org_part = org_url(&id_url);
     let refused = |answer: Answer, status: u16, word: &str| {
         assert_eq!(answer.status.as_u16(), status, "{word}: {:?}", answer.body);
         assert_eq!(answer.body, json!(word));
