@@ -36,6 +36,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
 }
 
+/// Request headers a data handler reads (lower-case): the query batch size.
+const ANSWER_HEADERS: [&str; 1] = ["sforce-query-options"];
+
 /// One request to the data API, from HTTP or from a composite subrequest.
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
@@ -46,7 +49,8 @@ pub(crate) struct Call {
     pub segments: Vec<String>,
     /// Decoded query parameters.
     pub query: Vec<(String, String)>,
-    /// Request headers that change an answer (`Sforce-Query-Options`), names lower-case.
+    /// The request headers that change an answer ([`ANSWER_HEADERS`]), names lower-case.
+    /// Only those: `Authorization` and the rest stay out, so a call never carries a token.
     pub headers: Vec<(String, String)>,
     pub body: CallBody,
 }
@@ -82,14 +86,16 @@ impl Call {
         })
     }
 
-    /// The same call carrying these headers (any case; kept lower-case).
+    /// The same call carrying those of `headers` that change an answer (names in any case).
     pub fn with_headers<'a>(
         mut self,
         headers: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Call {
         self.headers = headers
             .into_iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value))
+            .filter(|(name, _)| ANSWER_HEADERS.contains(&name.as_str()))
+            .map(|(name, value)| (name, value.to_owned()))
             .collect();
         self
     }
@@ -201,4 +207,33 @@ async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> Htt
         Err(error) => Reply::error(&error),
     };
     reply.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_keeps_only_the_headers_that_change_an_answer() {
+        let call = Call::from_url(
+            Method::GET,
+            "/services/data/v68.0/query?q=x",
+            CallBody::Raw(web::Bytes::new()),
+        )
+        .expect("call")
+        .with_headers([
+            ("Authorization", "Bearer 00D!secret"),
+            ("Sforce-Query-Options", "batchSize=500"),
+            ("X-PrettyPrint", "1"),
+        ]);
+        assert_eq!(
+            call.headers,
+            [(
+                "sforce-query-options".to_owned(),
+                "batchSize=500".to_owned()
+            )]
+        );
+        assert_eq!(call.header("SFORCE-QUERY-OPTIONS"), Some("batchSize=500"));
+        assert!(!format!("{call:?}").contains("secret"));
+    }
 }

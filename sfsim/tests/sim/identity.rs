@@ -157,3 +157,25 @@ async fn the_version_root_lists_its_resources_and_the_callers_identity_url() {
         Some("INVALID_SESSION_ID")
     );
 }
+
+#[tokio::test]
+async fn a_token_in_the_query_string_never_reaches_the_request_log() {
+    let org = support::start().await;
+    let (token, id_url) = token_and_id(&org).await;
+    let answer = get(
+        &org,
+        &format!("{id_url}?format=json&oauth_token={token}"),
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let log = org.control(reqwest::Method::GET, "/requests", None).await;
+    let text = log.body.to_string();
+    assert!(!text.contains(&token), "the log holds the token: {text}");
+    let logged = log.body.as_array().and_then(|entries| entries.last());
+    let path = logged.and_then(|e| e["path"].as_str()).unwrap_or_default();
+    assert!(
+        path.ends_with("?format=json&oauth_token=[redacted]"),
+        "{path}"
+    );
+}
