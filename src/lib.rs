@@ -12,6 +12,8 @@ pub mod domain;
 pub mod engine;
 pub mod ingress;
 pub mod lifecycle;
+pub mod mapping;
+pub mod salesforce;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

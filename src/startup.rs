@@ -8,10 +8,22 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
 use crate::clock::Clock;
 use crate::config::{Settings, StoreConfig};
+use crate::engine::executor::Executor;
+use crate::engine::intake::Intake;
+use crate::engine::plan::ProvisionPolicy;
+use crate::engine::read::KeyFields;
+use crate::engine::retry::RetryPolicy;
+use crate::engine::worker::Worker;
 use crate::ingress::http::{self, Ingress};
 use crate::lifecycle::Lifecycle;
+use crate::mapping::MappingRules;
+use crate::salesforce::{Connection, connect};
 use crate::store::{SqliteOptions, Store};
 
 /// A built, listening application that has not started serving yet.
@@ -21,6 +33,9 @@ pub struct Application {
     store: Store,
     lifecycle: Arc<Lifecycle>,
     drain_delay: Duration,
+    connection: Connection,
+    engine: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 /// Stops a running [`Application`]: drain (readiness 503) for the configured delay, then close
@@ -61,8 +76,66 @@ impl Application {
             .await
             .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
         };
+        let rules = MappingRules::build(settings).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let org = settings
+            .salesforce
+            .as_ref()
+            .context("no [salesforce] org is configured")?;
+        let connection = connect(org, clock.clone())
+            .await
+            .context("connecting to the Salesforce org")?;
+        if let Some(sim) = connection.simulated() {
+            tracing::info!(
+                instance_url = sim.base_url,
+                "simulated Salesforce org started in-process"
+            );
+        }
+        let engine = &settings.engine;
+        let executor = Arc::new(Executor::new(
+            connection.client().clone(),
+            store.clone(),
+            clock.clone(),
+            KeyFields {
+                contact: org.contact_key_field().to_owned(),
+                account: org.account_key_field().to_owned(),
+            },
+            ProvisionPolicy {
+                adopt_by_email: engine.adopt_contacts_by_email,
+                contact_key_field: org.contact_key_field().to_owned(),
+            },
+            RetryPolicy {
+                base: Duration::from_secs(engine.retry_base_seconds),
+                max_delay: Duration::from_secs(engine.retry_max_seconds),
+                max_attempts: engine.max_attempts,
+                ..RetryPolicy::default()
+            },
+        ));
+        let intake_wake = Arc::new(Notify::new());
+        let worker_wake = Arc::new(Notify::new());
+        let cancel = CancellationToken::new();
+        let intake = Intake::new(store.clone(), rules, worker_wake.clone());
+        let worker = Worker {
+            store: store.clone(),
+            executor,
+            clock: clock.clone(),
+            concurrency: engine.concurrency,
+            worker_id: engine.worker_id.clone(),
+            lease: chrono::TimeDelta::seconds(engine.lease_seconds as i64),
+        };
+        let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
+        let tasks = vec![
+            tokio::spawn(intake.run(intake_wake.clone(), cancel.clone())),
+            tokio::spawn(worker.run(worker_wake, cancel.clone(), grace)),
+        ];
+
         let lifecycle = Arc::new(Lifecycle::default());
-        let ingress = Ingress::new(settings, store.clone(), clock, lifecycle.clone())?;
+        let ingress = Ingress::new(
+            settings,
+            store.clone(),
+            clock,
+            lifecycle.clone(),
+            intake_wake,
+        )?;
         let ingress = web::Data::new(ingress);
 
         let listener = TcpListener::bind(settings.service.listen)
@@ -83,6 +156,9 @@ impl Application {
             store,
             lifecycle,
             drain_delay: Duration::from_secs(settings.service.drain_delay_seconds),
+            connection,
+            engine: cancel,
+            tasks,
         })
     }
 
@@ -105,10 +181,22 @@ impl Application {
         }
     }
 
-    /// Serves until stopped through a [`Shutdown`] handle, then flushes and closes the store.
+    /// The simulated org's instance URL, when the config selected the simulated org.
+    pub fn simulated_org_url(&self) -> Option<String> {
+        self.connection.simulated().map(|sim| sim.base_url.clone())
+    }
+
+    /// Serves until stopped through a [`Shutdown`] handle; then lets running commands finish,
+    /// stops the engine, and flushes and closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await.context("HTTP server failed")?;
+        let served = self.server.await.context("HTTP server failed");
+        self.engine.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.connection.close().await;
         self.store.close().await;
+        served?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -1,7 +1,8 @@
-//! The command line: `gatehouse serve`, `check-config`, `demo`.
+//! The command line: `gatehouse serve`, `check-config`, `mapping`, `demo`.
 
 mod check_config;
 mod demo;
+mod mapping;
 mod serve;
 
 use std::net::SocketAddr;
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n\nDocs: README.md and docs/ in the source tree."
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nDocs: README.md and docs/ in the source tree."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -44,6 +45,9 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Work on mapping rules: try an event against a source's rules.
+    #[command(subcommand)]
+    Mapping(mapping::MappingCommand),
     /// Run a self-contained demonstration: the service on a temporary embedded store plus the
     /// simulated Salesforce org, fed sample signed webhooks, printing what happened to each.
     #[command(
@@ -70,6 +74,7 @@ impl Cli {
         match self.command {
             Command::Serve { config, listen } => serve::run(&config.config, listen),
             Command::CheckConfig { config } => check_config::run(&config.config),
+            Command::Mapping(command) => command.run(),
             Command::Demo { keep } => demo::run(keep),
         }
     }

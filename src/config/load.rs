@@ -110,6 +110,35 @@ impl Settings {
                 format!("{max} is out of range; choose between 1 and 16777216 (16 MiB)"),
             );
         }
+        let engine = &self.engine;
+        if !(1..=256).contains(&engine.concurrency) {
+            problem(
+                "engine.concurrency",
+                format!(
+                    "{} is out of range; choose between 1 and 256",
+                    engine.concurrency
+                ),
+            );
+        }
+        if engine.max_attempts == 0 {
+            problem("engine.max_attempts", "must be at least 1".to_owned());
+        }
+        if engine.retry_base_seconds == 0 || engine.retry_base_seconds > engine.retry_max_seconds {
+            problem(
+                "engine.retry_base_seconds",
+                "must be at least 1 and not more than engine.retry_max_seconds".to_owned(),
+            );
+        }
+        if engine.lease_seconds < 10 {
+            problem(
+                "engine.lease_seconds",
+                "must be at least 10: a command's Salesforce calls must fit in its lease"
+                    .to_owned(),
+            );
+        }
+        if engine.worker_id.trim().is_empty() {
+            problem("engine.worker_id", "must not be empty".to_owned());
+        }
         let StoreConfig::Sqlite { max_batch, .. } = &self.store;
         if !(1..=10_000).contains(max_batch) {
             problem(
@@ -118,6 +147,11 @@ impl Settings {
             );
         }
 
+        if let Some(salesforce) = &self.salesforce {
+            for (key, message) in salesforce.problems() {
+                problem(key, message);
+            }
+        }
         match &self.salesforce {
             None => problem(
                 "salesforce",
@@ -127,6 +161,7 @@ impl Settings {
                 login_url,
                 api_version,
                 auth,
+                ..
             }) => {
                 if let Err(message) = check_login_url(login_url) {
                     problem("salesforce.login_url", message);
@@ -149,7 +184,7 @@ impl Settings {
                     problems.push(secret_problem(e));
                 }
             }
-            Some(SalesforceConfig::Simulated { fixture }) => {
+            Some(SalesforceConfig::Simulated { fixture, .. }) => {
                 if let Some(path) = fixture.as_ref().filter(|p| !p.is_file()) {
                     problem(
                         "salesforce.fixture",
@@ -201,6 +236,10 @@ impl Settings {
                 });
             }
         }
+        // The rules compile here, so a template that cannot work stops start-up, not an event.
+        if let Err(e) = crate::mapping::MappingRules::build(self) {
+            problems.extend(e.problems);
+        }
         problems
     }
 }
@@ -211,6 +250,8 @@ struct DefaultsOnly {
     service: super::ServiceConfig,
     store: StoreConfig,
     log: super::LogConfig,
+    mapping: super::MappingConfig,
+    engine: super::EngineConfig,
 }
 
 fn problem_of(e: figment::Error) -> Problem {

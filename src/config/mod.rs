@@ -4,7 +4,10 @@
 //! `GATEHOUSE_` + the key path in capitals with `__` between levels (`GATEHOUSE_SERVICE__LISTEN`,
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
+pub mod engine;
 mod load;
+pub mod mapping;
+pub mod rule;
 pub mod salesforce;
 pub mod secret;
 pub mod service;
@@ -15,7 +18,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use engine::EngineConfig;
 pub use load::{ConfigError, Problem};
+pub use mapping::{MappingConfig, UserDefaults};
+pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
@@ -34,9 +40,14 @@ pub struct Settings {
     #[serde(default)]
     pub salesforce: Option<SalesforceConfig>,
     #[serde(default)]
+    pub engine: EngineConfig,
+    #[serde(default)]
     pub admin: AdminConfig,
     #[serde(default)]
     pub log: LogConfig,
+    /// Org-wide settings of the mapping rules.
+    #[serde(default)]
+    pub mapping: MappingConfig,
     /// Senders of events, by name. The name is the last segment of the webhook URL.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceConfig>,

@@ -24,6 +24,9 @@ pub struct SourceConfig {
     pub event_time: Option<Locator>,
     /// How the sender proves a request is theirs.
     pub verification: VerificationConfig,
+    /// How this sender's events become commands, tried in order: the first that matches wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<super::RuleConfig>,
 }
 
 /// The body format a source sends.

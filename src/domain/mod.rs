@@ -5,12 +5,15 @@
 //! it ended, exactly once.
 
 pub mod command;
+pub mod event_type;
 pub mod intent;
 pub mod outcome;
 pub mod subject;
 pub mod time;
+pub mod username;
 
 pub use command::{Command, CommandId, Origin};
+pub use event_type::outcome_event_type;
 pub use intent::{
     AccountRef, ContactFields, Deprovision, DeprovisionMode, Intent, PortalRoleLevel, Provision,
     UserFields, WelcomeEmail,

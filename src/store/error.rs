@@ -8,7 +8,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::commands::CommandState;
 use super::inbox::{EventId, InboxStatus};
+use crate::domain::CommandId;
 
 /// A failure of the durable store.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +73,33 @@ pub enum StoreError {
         from: InboxStatus,
         to: InboxStatus,
     },
+    /// A command handed to `enqueue` cannot be stored faithfully; nothing of the call was
+    /// written.
+    #[error("command {command_id} cannot be enqueued: {problem}")]
+    InvalidCommand {
+        command_id: CommandId,
+        problem: &'static str,
+    },
+    /// A time handed to the store is outside what it can keep (the years 0 to 9999).
+    #[error("{0} is outside the years 0 to 9999")]
+    InvalidTime(&'static str),
+    /// No command has this id.
+    #[error("command {0} does not exist")]
+    UnknownCommand(CommandId),
+    /// The command is in a state that does not allow this step, e.g. finishing a command that
+    /// no worker claimed, or replaying one that was not dead-lettered.
+    #[error("command {command_id} is {state}; it cannot {action}")]
+    CommandRefused {
+        command_id: CommandId,
+        state: CommandState,
+        action: &'static str,
+    },
+    /// The dead-lettered command was replayed before; replaying twice would run it twice.
+    #[error("command {command_id} was already replayed as {replay}")]
+    AlreadyReplayed {
+        command_id: CommandId,
+        replay: CommandId,
+    },
     /// The store was closed; nothing more is accepted.
     #[error("the store is closed")]
     Closed,
@@ -91,9 +120,9 @@ pub enum StoreErrorKind {
     Unavailable,
     /// The request itself cannot be stored (HTTP 400/422).
     Invalid,
-    /// The named event does not exist (HTTP 404).
+    /// The named event or command does not exist (HTTP 404).
     NotFound,
-    /// The event is in a status that does not allow the change (HTTP 409).
+    /// The event or command is in a status that does not allow the change (HTTP 409).
     Refused,
     /// A bug or a damaged database (HTTP 500); an operator has to look.
     Broken,
@@ -105,9 +134,13 @@ impl StoreError {
         match self {
             StoreError::Unavailable { .. } | StoreError::Closed => StoreErrorKind::Unavailable,
             StoreError::BatchFailed(cause) => cause.kind(),
-            StoreError::InvalidEvent(_) => StoreErrorKind::Invalid,
-            StoreError::UnknownEvent(_) => StoreErrorKind::NotFound,
-            StoreError::Refused { .. } => StoreErrorKind::Refused,
+            StoreError::InvalidEvent(_)
+            | StoreError::InvalidCommand { .. }
+            | StoreError::InvalidTime(_) => StoreErrorKind::Invalid,
+            StoreError::UnknownEvent(_) | StoreError::UnknownCommand(_) => StoreErrorKind::NotFound,
+            StoreError::Refused { .. }
+            | StoreError::CommandRefused { .. }
+            | StoreError::AlreadyReplayed { .. } => StoreErrorKind::Refused,
             StoreError::Failed { .. }
             | StoreError::Unreadable { .. }
             | StoreError::CreateDir { .. }

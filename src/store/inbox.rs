@@ -48,6 +48,16 @@ pub struct UnknownName {
     name: String,
 }
 
+impl UnknownName {
+    /// A stored `name` that is no known `kind` (e.g. "command state").
+    pub(crate) fn new(kind: &'static str, name: &str) -> Self {
+        UnknownName {
+            kind,
+            name: name.to_owned(),
+        }
+    }
+}
+
 impl KeyOrigin {
     /// The name stored in the database and shown in the API.
     pub fn as_str(self) -> &'static str {

@@ -1,15 +1,22 @@
-//! The durable store: today the inbox of accepted events.
+//! The durable store: the inbox of accepted events, the command queue, the subjects' lifecycle
+//! records with their history, and the outbox of outcome events.
 //!
 //! Callers hold a [`Store`] and never learn which database is behind it, so the PostgreSQL
 //! backend can join as another [`Backend`] variant without any caller changing. New events go
 //! through the group-commit writer (one transaction for many callers, see [`group_commit`]);
-//! reads and status changes go straight to the backend.
+//! reads and status changes go straight to the backend. The engine's operations (enqueue,
+//! claim, finish, …) are each one transaction of their own on the same single writer; the
+//! SQLite backend explains why they do not join the group commit.
 
+mod commands;
 mod error;
 mod event_id;
 mod group_commit;
 mod inbox;
+mod outbox;
 mod sqlite;
+mod stored_name;
+mod subjects;
 mod timestamp;
 
 #[cfg(test)]
@@ -19,16 +26,24 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use commands::{
+    ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand, Progress,
+};
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::StoreStats;
 pub use inbox::{
     EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
     UnknownName,
 };
+pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
 pub use sqlite::SqliteOptions;
+pub use subjects::{
+    HistoryEntry, HistoryKind, SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectState,
+    SubjectUpdate, WelcomeEmailState,
+};
 
 use group_commit::GroupCommit;
-use sqlite::SqliteInbox;
+use sqlite::SqliteStore;
 
 /// The handle every part of Gatehouse uses to reach the store. Cheap to clone: clones share one
 /// writer and one set of connections. When the last clone is dropped the writer still finishes
@@ -45,14 +60,14 @@ struct Shared {
 
 /// The databases the store can live in; one variant per backend keeps dispatch static.
 enum Backend {
-    Sqlite(SqliteInbox),
+    Sqlite(SqliteStore),
 }
 
 impl Store {
     /// Opens the SQLite store at `path`, creating the file and its directory if missing, and
     /// brings the schema up to date. Must run inside a tokio runtime (it starts the writer).
     pub async fn open_sqlite(path: &Path, options: SqliteOptions) -> Result<Store, StoreError> {
-        let inbox = SqliteInbox::open(path, &options).await?;
+        let inbox = SqliteStore::open(path, &options).await?;
         let intake = GroupCommit::start(inbox.clone(), options.max_batch, options.queue_depth);
         Ok(Store {
             shared: Arc::new(Shared {

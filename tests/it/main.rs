@@ -4,6 +4,8 @@
 mod cli;
 mod health;
 mod inbox;
+mod mapping;
+mod salesforce;
 mod schemes;
 mod support;
 mod webhooks;

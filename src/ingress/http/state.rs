@@ -23,6 +23,8 @@ pub struct Ingress {
     pub clock: Arc<dyn Clock>,
     pub lifecycle: Arc<Lifecycle>,
     pub max_body_bytes: usize,
+    /// Wakes the intake when an event was accepted.
+    pub intake: Arc<tokio::sync::Notify>,
 }
 
 impl Ingress {
@@ -32,6 +34,7 @@ impl Ingress {
         store: Store,
         clock: Arc<dyn Clock>,
         lifecycle: Arc<Lifecycle>,
+        intake: Arc<tokio::sync::Notify>,
     ) -> Result<Ingress, ConfigError> {
         let mut sources = HashMap::new();
         let mut problems = Vec::new();
@@ -66,6 +69,7 @@ impl Ingress {
             clock,
             lifecycle,
             max_body_bytes: settings.service.max_body_bytes,
+            intake,
         })
     }
 }

@@ -103,6 +103,7 @@ async fn accept(
     let status = if receipt.duplicate {
         StatusCode::OK
     } else {
+        state.intake.notify_one();
         StatusCode::ACCEPTED
     };
     tracing::info!(

@@ -6,11 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
-use super::{SqliteInbox, classify};
+use super::{SqliteStore, classify, now_text};
 use crate::store::error::StoreError;
 use crate::store::group_commit::BatchWriter;
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
@@ -27,7 +26,7 @@ const INSERT_EVENT: &str = "INSERT INTO inbox_events \
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
      WHERE source = $1 AND dedupe_key = $2";
 
-impl BatchWriter for SqliteInbox {
+impl BatchWriter for SqliteStore {
     async fn write_batch(&self, events: &[NewEvent]) -> Result<Vec<Receipt>, StoreError> {
         let fail = |source| classify(WRITING_BATCH, source);
         let mut transaction = self
@@ -98,7 +97,7 @@ async fn insert_or_find(
     })
 }
 
-impl SqliteInbox {
+impl SqliteStore {
     pub(crate) async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
         let row: Option<InboxRow> = sqlx::query_as(&format!(
             "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE event_id = $1"
@@ -255,8 +254,4 @@ fn push_status_list(query: &mut QueryBuilder<'_, Sqlite>, statuses: &[InboxStatu
         list.push_bind(status.as_str());
     }
     list.push_unseparated(")");
-}
-
-fn now_text() -> String {
-    timestamp::to_text(timestamp::to_millis(Utc::now()))
 }

@@ -6,19 +6,29 @@
 //! `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction that reads first and
 //! writes later can fail with `SQLITE_BUSY` at the upgrade, which the busy timeout cannot wait
 //! out, e.g. when an operator's `sqlite3` shell writes to the same file.
+//!
+//! The engine's writes (enqueue, claim, finish, …) share that one writer connection with the
+//! inbox's group commit, each operation in a transaction of its own; see [`SqliteStore::begin_write`]
+//! for why they do not join the group commit.
 
+mod commands;
 mod inbox;
+mod outbox;
 mod row;
+mod subjects;
 
 use std::path::Path;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Sqlite, Transaction};
 
 use super::error::StoreError;
+use super::timestamp;
 
 /// The schema, compiled into the binary so a fresh file is usable without extra files on disk.
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -50,14 +60,14 @@ impl Default for SqliteOptions {
     }
 }
 
-/// The SQLite inbox: the writer connection and the readers, both on one file.
+/// The SQLite store: the writer connection and the readers, both on one file.
 #[derive(Clone)]
-pub(crate) struct SqliteInbox {
+pub(crate) struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
 }
 
-impl SqliteInbox {
+impl SqliteStore {
     /// Opens (creating if missing) the file at `path` and brings its schema up to date.
     pub(crate) async fn open(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
         if let Some(parent) = path
@@ -108,7 +118,7 @@ impl SqliteInbox {
             .connect_with(common.pragma("query_only", "ON"))
             .await
             .map_err(open_failed)?;
-        Ok(SqliteInbox { writer, readers })
+        Ok(SqliteStore { writer, readers })
     }
 
     /// Proves a reader can reach the file.
@@ -120,11 +130,44 @@ impl SqliteInbox {
         Ok(())
     }
 
+    /// Starts a write transaction for one engine operation.
+    ///
+    /// The engine's operations do not go through the group-commit queue: each one must commit
+    /// or fail on its own (an outcome with its subject update, history and outbox row; an
+    /// event's commands with the inbox verdict), and most read before they write (supersede,
+    /// claim, the state checks) and answer with more than a receipt. Batching them with other
+    /// callers' work would let one command's failure fail unrelated outcomes. They take the
+    /// same single writer connection instead: the pool of one queues them behind any inbox
+    /// batch in progress, so SQLite never sees two writers, and `BEGIN IMMEDIATE` takes the
+    /// write lock before the first read, so what a transaction read cannot change before it
+    /// writes. The price is one commit (one fsync) per operation; `claim_due` takes many
+    /// commands in one, so the steady state costs one commit per claim batch plus one per
+    /// outcome.
+    async fn begin_write(
+        &self,
+        action: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|source| classify(action, source))
+    }
+
     /// Closes every connection; waits for one in use to be returned first.
     pub(crate) async fn close(&self) {
         self.writer.close().await;
         self.readers.close().await;
     }
+}
+
+/// The stored text of a time, cut to the millisecond.
+pub(crate) fn time_text(time: DateTime<Utc>) -> String {
+    timestamp::to_text(timestamp::to_millis(time))
+}
+
+/// Now, as stored.
+pub(crate) fn now_text() -> String {
+    time_text(Utc::now())
 }
 
 // SQLite primary result codes (https://www.sqlite.org/rescode.html). An extended code carries

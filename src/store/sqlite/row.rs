@@ -35,7 +35,8 @@ pub(super) struct InboxRow {
     updated_at: String,
 }
 
-type Cause = Box<dyn Error + Send + Sync>;
+/// Why a stored value did not parse.
+pub(super) type Cause = Box<dyn Error + Send + Sync>;
 
 impl InboxRow {
     pub(super) fn into_event(self) -> Result<InboxEvent, StoreError> {
@@ -65,7 +66,10 @@ impl InboxRow {
     }
 }
 
-fn optional_time(text: Option<String>) -> Result<Option<DateTime<Utc>>, chrono::ParseError> {
+/// Reads a nullable time column.
+pub(super) fn optional_time(
+    text: Option<String>,
+) -> Result<Option<DateTime<Utc>>, chrono::ParseError> {
     text.as_deref().map(timestamp::from_text).transpose()
 }
 

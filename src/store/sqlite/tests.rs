@@ -5,9 +5,9 @@ use crate::store::error::StoreErrorKind;
 use crate::store::group_commit::BatchWriter;
 use crate::store::tests::{delivery, row_count};
 
-async fn open_inbox(dir: &tempfile::TempDir) -> (SqliteInbox, std::path::PathBuf) {
+async fn open_inbox(dir: &tempfile::TempDir) -> (SqliteStore, std::path::PathBuf) {
     let path = dir.path().join("inbox.db");
-    let inbox = SqliteInbox::open(&path, &SqliteOptions::default())
+    let inbox = SqliteStore::open(&path, &SqliteOptions::default())
         .await
         .unwrap();
     (inbox, path)

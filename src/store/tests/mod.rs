@@ -5,9 +5,16 @@
 //! forced by structure, not hoped for by timing.
 
 mod accepting;
+mod claiming;
+mod enqueueing;
 mod listing;
 mod opening;
+mod outbox_relay;
+mod outcomes;
+mod samples;
 mod status_changes;
+mod superseding;
+mod waiting;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -61,6 +68,24 @@ pub(crate) async fn row_count(path: &Path) -> i64 {
         .fetch_one(&mut connection)
         .await
         .unwrap()
+}
+
+/// Rows in any table, counted behind the store's back.
+pub(crate) async fn table_rows(path: &Path, table: &str) -> i64 {
+    let mut connection = connect(path).await;
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut connection)
+        .await
+        .unwrap()
+}
+
+/// Runs one statement behind the store's back, e.g. a trigger that makes a later write fail.
+pub(crate) async fn execute_behind(path: &Path, statement: &str) {
+    let mut connection = connect(path).await;
+    sqlx::query(statement)
+        .execute(&mut connection)
+        .await
+        .unwrap();
 }
 
 async fn connect(path: &Path) -> SqliteConnection {

@@ -1,0 +1,508 @@
+//! Running one claimed command to its outcome: read, plan, apply, and record — or retry, park
+//! or dead-letter, as the failure's disposition says.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use serde_json::json;
+
+use super::apply::{
+    Applied, ApplyError, ProvisionContext, apply_deprovision, apply_provision,
+    deprovision_known_user,
+};
+use super::plan::{
+    DeprovisionPlan, ObservedProfile, ProvisionPlan, ProvisionPolicy, plan_deprovision,
+    plan_provision,
+};
+use super::read::{KeyFields, ReadFor, observe};
+use super::retry::RetryPolicy;
+use crate::clock::Clock;
+use crate::domain::{
+    Command, CommandId, Deprovision, DeprovisionMode, Intent, LicenceEffect, Origin, Outcome,
+    OutcomeKind, Provision, Refusal, SalesforceIds,
+};
+use crate::salesforce::{CallError, CallMeter, Disposition, SalesforceClient};
+use crate::store::{
+    ClaimedCommand, NewCommand, OutboxEvent, Store, StoreError, SubjectState, SubjectUpdate,
+};
+
+/// How a run ended, for the worker's logs and tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEnd {
+    Finished(OutcomeKind),
+    Retrying { due_at: DateTime<Utc> },
+    Parked { licence: Option<String> },
+}
+
+/// Runs commands against one org.
+pub struct Executor {
+    client: SalesforceClient,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    keys: KeyFields,
+    policy: ProvisionPolicy,
+    retry: RetryPolicy,
+    /// Profiles by name: they change rarely, and knowing one saves a query per command.
+    profiles: Mutex<HashMap<String, ObservedProfile>>,
+}
+
+/// The result of the Salesforce part of a command.
+enum Done {
+    Changed(Applied),
+    Unchanged {
+        ids: SalesforceIds,
+        licence: Option<String>,
+        why: &'static str,
+    },
+}
+
+impl Executor {
+    pub fn new(
+        client: SalesforceClient,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        keys: KeyFields,
+        policy: ProvisionPolicy,
+        retry: RetryPolicy,
+    ) -> Executor {
+        Executor {
+            client,
+            store,
+            clock,
+            keys,
+            policy,
+            retry,
+            profiles: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes a claimed command to its next state. Store errors are returned: the claim then
+    /// expires and the command runs again, which converges.
+    pub async fn run(&self, claimed: ClaimedCommand) -> Result<RunEnd, StoreError> {
+        let command = &claimed.command;
+        let span = tracing::info_span!(
+            "command",
+            command_id = command.id.as_str(),
+            subject = command.subject.as_str(),
+            intent = command.intent.kind(),
+            attempt = claimed.attempts,
+        );
+        let _guard = span.enter();
+        let meter = CallMeter::new();
+        let client = self.client.metered(&meter);
+
+        if let Some(last) = claimed.subject.last_applied_source_time
+            && command.origin.source_time < last
+        {
+            let outcome = self.outcome(
+                OutcomeKind::SkippedStale,
+                &meter,
+                Default::default(),
+                LicenceEffect::Unchanged,
+                vec![format!("stale: an event from {last} was already applied")],
+                None,
+            );
+            self.finish(command, outcome, SubjectUpdate::default())
+                .await?;
+            return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
+        }
+
+        let result = match &command.intent {
+            Intent::Provision(p) => self.provision(&client, &claimed, p).await,
+            Intent::Deprovision(d) => self.deprovision(&client, &claimed, d).await,
+        };
+        match result {
+            Ok(done) => self.succeed(&claimed, done, &meter).await,
+            Err(ApplyError::Refused(refusal)) => self.dead_letter(command, refusal, &meter).await,
+            Err(ApplyError::Call(error)) => self.failed(&claimed, error, &meter).await,
+        }
+    }
+
+    async fn provision(
+        &self,
+        client: &SalesforceClient,
+        claimed: &ClaimedCommand,
+        intent: &Provision,
+    ) -> Result<Done, ApplyError> {
+        let cached = self.profiles.lock().get(&intent.profile).cloned();
+        let observed = observe(
+            client,
+            &claimed.command.subject,
+            &self.keys,
+            ReadFor::Provision {
+                intent,
+                adopt_by_email: self.policy.adopt_by_email,
+                cached_profile: cached,
+            },
+        )
+        .await?;
+        if let Some(profile) = &observed.profile {
+            self.profiles
+                .lock()
+                .insert(intent.profile.clone(), profile.clone());
+        }
+        let pending_email = claimed
+            .progress
+            .get("email_change")
+            .and_then(|v| v.as_str());
+        let plan = plan_provision(
+            intent,
+            claimed.command.subject.as_str(),
+            &observed,
+            &self.policy,
+            pending_email,
+        );
+        let account_id = observed.account.as_ref().map(|a| a.id.clone());
+        match plan {
+            ProvisionPlan::Refuse(refusal) => Err(ApplyError::Refused(refusal)),
+            ProvisionPlan::NoChange => Ok(Done::Unchanged {
+                ids: SalesforceIds {
+                    account_id,
+                    contact_id: observed.keyed_contact.map(|c| c.id),
+                    user_id: observed.user.map(|u| u.id),
+                },
+                licence: observed.profile.map(|p| p.licence),
+                why: "the org already matches",
+            }),
+            ProvisionPlan::Write(writes) => {
+                let Some(profile) = observed.profile.as_ref() else {
+                    return Err(ApplyError::Refused(Refusal {
+                        code: "PROFILE_NOT_FOUND".into(),
+                        message: format!("no profile named '{}'", intent.profile),
+                        fields: vec![],
+                        status: None,
+                    }));
+                };
+                if let Some(email) = &writes.email_change {
+                    self.store
+                        .record_progress(&claimed.command.id, "email_change", json!(email))
+                        .await?;
+                }
+                let cx = ProvisionContext {
+                    client,
+                    store: &self.store,
+                    command: &claimed.command.id,
+                    subject: &claimed.command.subject,
+                    keys: &self.keys,
+                    profile,
+                    welcome: intent.welcome_email,
+                    progress: &claimed.progress,
+                };
+                let mut applied = apply_provision(&cx, *writes).await?;
+                applied.ids.account_id = account_id;
+                Ok(Done::Changed(applied))
+            }
+        }
+    }
+
+    async fn deprovision(
+        &self,
+        client: &SalesforceClient,
+        claimed: &ClaimedCommand,
+        intent: &Deprovision,
+    ) -> Result<Done, ApplyError> {
+        let subject = &claimed.subject;
+        if let (Some(user_id), Some(licence)) = (&subject.user_id, &subject.licence)
+            && let Some(applied) =
+                deprovision_known_user(client, user_id, intent.mode, licence).await?
+        {
+            return Ok(if applied.changed {
+                Done::Changed(applied)
+            } else {
+                Done::Unchanged {
+                    ids: applied.ids,
+                    licence: Some(licence.clone()),
+                    why: "the user is already out",
+                }
+            });
+        }
+        let observed = observe(
+            client,
+            &claimed.command.subject,
+            &self.keys,
+            ReadFor::Deprovision,
+        )
+        .await?;
+        let user_id = observed.user.as_ref().map(|u| u.id.clone());
+        let licence = observed.user.as_ref().and_then(|u| u.licence.clone());
+        match plan_deprovision(intent.mode, &observed) {
+            DeprovisionPlan::NoChange { why } => Ok(Done::Unchanged {
+                ids: SalesforceIds {
+                    user_id,
+                    ..SalesforceIds::default()
+                },
+                licence,
+                why,
+            }),
+            DeprovisionPlan::Write {
+                writes,
+                licence_effect,
+            } => Ok(Done::Changed(
+                apply_deprovision(client, &writes, user_id, licence_effect).await?,
+            )),
+        }
+    }
+
+    async fn succeed(
+        &self,
+        claimed: &ClaimedCommand,
+        done: Done,
+        meter: &CallMeter,
+    ) -> Result<RunEnd, StoreError> {
+        let command = &claimed.command;
+        let (kind, outcome, update) = match done {
+            Done::Unchanged { ids, licence, why } => {
+                let update = SubjectUpdate {
+                    state: Some(state_after(&command.intent)),
+                    licence,
+                    ..SubjectUpdate::default()
+                };
+                let outcome = self.outcome(
+                    OutcomeKind::NoChange,
+                    meter,
+                    ids,
+                    LicenceEffect::Unchanged,
+                    vec![why.to_owned()],
+                    None,
+                );
+                (OutcomeKind::NoChange, outcome, update)
+            }
+            Done::Changed(applied) => {
+                let licence = match &applied.licence_effect {
+                    LicenceEffect::Consumed { licence }
+                    | LicenceEffect::Freed { licence }
+                    | LicenceEffect::Kept { licence } => Some(licence.clone()),
+                    LicenceEffect::Unchanged => None,
+                };
+                let update = SubjectUpdate {
+                    state: Some(state_after(&command.intent)),
+                    username: applied.username.clone(),
+                    nickname: applied.nickname.clone(),
+                    licence,
+                    welcome_email: applied.welcome_email,
+                };
+                let kind = if applied.changed {
+                    OutcomeKind::Succeeded
+                } else {
+                    OutcomeKind::NoChange
+                };
+                let freed = match &applied.licence_effect {
+                    LicenceEffect::Freed { licence } => Some(licence.clone()),
+                    _ => None,
+                };
+                let outcome = self.outcome(
+                    kind,
+                    meter,
+                    applied.ids,
+                    applied.licence_effect,
+                    applied.steps,
+                    None,
+                );
+                self.finish(command, outcome.clone(), update).await?;
+                if let Some(licence) = freed {
+                    let resumed = self.store.unpark(Some(&licence)).await?;
+                    if resumed > 0 {
+                        tracing::info!(licence, resumed, "a freed licence resumed parked commands");
+                    }
+                }
+                self.schedule_follow_up(claimed).await?;
+                return Ok(RunEnd::Finished(kind));
+            }
+        };
+        self.finish(command, outcome, update).await?;
+        self.schedule_follow_up(claimed).await?;
+        Ok(RunEnd::Finished(kind))
+    }
+
+    /// `freeze-then-deactivate`: once frozen, the deactivation waits out the grace period as
+    /// a command of its own, which a newer event for the person supersedes.
+    async fn schedule_follow_up(&self, claimed: &ClaimedCommand) -> Result<(), StoreError> {
+        let command = &claimed.command;
+        let Intent::Deprovision(Deprovision {
+            mode: DeprovisionMode::FreezeThenDeactivate { grace },
+            trigger,
+        }) = &command.intent
+        else {
+            return Ok(());
+        };
+        let due = self.clock.now()
+            + chrono::Duration::from_std(*grace).unwrap_or(chrono::Duration::days(1));
+        let follow_up = NewCommand {
+            id: CommandId::generate(),
+            subject: command.subject.clone(),
+            intent: Intent::Deprovision(Deprovision {
+                mode: DeprovisionMode::Deactivate,
+                trigger: format!("{trigger} (after the grace period)"),
+            }),
+            origin: command.origin.clone(),
+            item_key: Some(format!("{}:then-deactivate", command.id)),
+            due_at: Some(due),
+        };
+        let event = command
+            .origin
+            .event_id
+            .as_deref()
+            .and_then(|id| crate::store::EventId::parse(id).ok());
+        self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
+        Ok(())
+    }
+
+    async fn failed(
+        &self,
+        claimed: &ClaimedCommand,
+        error: CallError,
+        meter: &CallMeter,
+    ) -> Result<RunEnd, StoreError> {
+        let command = &claimed.command;
+        let disposition = error.disposition();
+        let refusal = error.refusal();
+        match disposition {
+            Disposition::Permanent => self.dead_letter(command, refusal, meter).await,
+            Disposition::LicenceExhausted => {
+                let licence = match &command.intent {
+                    Intent::Provision(p) => self
+                        .profiles
+                        .lock()
+                        .get(&p.profile)
+                        .map(|p| p.licence.clone()),
+                    Intent::Deprovision(_) => None,
+                };
+                tracing::warn!(
+                    licence = licence.as_deref().unwrap_or("unknown"),
+                    "no free licence: command parked"
+                );
+                self.store
+                    .park(&command.id, &refusal.message, licence.as_deref())
+                    .await?;
+                Ok(RunEnd::Parked { licence })
+            }
+            Disposition::Transient | Disposition::RateLimited | Disposition::Session => {
+                if claimed.attempts >= self.retry.max_attempts {
+                    let exhausted = Refusal {
+                        code: "RETRIES_EXHAUSTED".into(),
+                        message: format!(
+                            "gave up after {} attempts; last error {}: {}",
+                            claimed.attempts, refusal.code, refusal.message
+                        ),
+                        fields: refusal.fields,
+                        status: refusal.status,
+                    };
+                    return self.dead_letter(command, exhausted, meter).await;
+                }
+                let delay = self.retry.delay(
+                    claimed.attempts,
+                    disposition,
+                    jitter(&command.id, claimed.attempts),
+                );
+                let due_at = self.clock.now()
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
+                tracing::warn!(
+                    code = refusal.code,
+                    delay_ms = delay.as_millis() as u64,
+                    "transient failure: will retry"
+                );
+                self.store
+                    .retry_later(&command.id, due_at, &refusal)
+                    .await?;
+                Ok(RunEnd::Retrying { due_at })
+            }
+        }
+    }
+
+    async fn dead_letter(
+        &self,
+        command: &Command,
+        refusal: Refusal,
+        meter: &CallMeter,
+    ) -> Result<RunEnd, StoreError> {
+        tracing::warn!(code = refusal.code, "refused for good: dead-lettered");
+        let outcome = self.outcome(
+            OutcomeKind::DeadLettered,
+            meter,
+            SalesforceIds::default(),
+            LicenceEffect::Unchanged,
+            vec![],
+            Some(refusal),
+        );
+        self.finish(command, outcome, SubjectUpdate::default())
+            .await?;
+        Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
+    }
+
+    async fn finish(
+        &self,
+        command: &Command,
+        outcome: Outcome,
+        update: SubjectUpdate,
+    ) -> Result<(), StoreError> {
+        tracing::info!(
+            outcome = outcome.kind.as_str(),
+            api_calls = outcome.api_calls,
+            steps = outcome.steps.join(","),
+            "command finished"
+        );
+        let mut announcement = OutboxEvent::announcing(command, &outcome);
+        announcement.traceparent = command.origin.traceparent.clone();
+        self.store
+            .finish(&command.id, outcome, update, announcement)
+            .await?;
+        Ok(())
+    }
+
+    fn outcome(
+        &self,
+        kind: OutcomeKind,
+        meter: &CallMeter,
+        salesforce: SalesforceIds,
+        licence_effect: LicenceEffect,
+        steps: Vec<String>,
+        refusal: Option<Refusal>,
+    ) -> Outcome {
+        Outcome {
+            kind,
+            salesforce,
+            licence_effect,
+            steps,
+            api_calls: meter.calls(),
+            refusal,
+            finished_at: self.clock.now(),
+        }
+    }
+}
+
+fn state_after(intent: &Intent) -> SubjectState {
+    match intent {
+        Intent::Provision(_) => SubjectState::Provisioned,
+        Intent::Deprovision(d) => match d.mode {
+            DeprovisionMode::Deactivate => SubjectState::Deactivated,
+            DeprovisionMode::Freeze | DeprovisionMode::FreezeThenDeactivate { .. } => {
+                SubjectState::Frozen
+            }
+            DeprovisionMode::Disable => SubjectState::Disabled,
+        },
+    }
+}
+
+/// A stable spread in `[0, 1)` per command and attempt, so retries of many commands fan out
+/// without a random source (and tests stay repeatable).
+fn jitter(id: &CommandId, attempt: u32) -> f64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    id.as_str().hash(&mut hasher);
+    attempt.hash(&mut hasher);
+    (hasher.finish() % 10_000) as f64 / 10_000.0
+}
+
+/// A manual command's origin: an operator, now.
+pub fn operator_origin(actor: &str, now: DateTime<Utc>) -> Origin {
+    Origin {
+        source: "operator".to_owned(),
+        event_id: None,
+        source_time: now,
+        received_at: now,
+        actor: Some(actor.to_owned()),
+        traceparent: None,
+    }
+}

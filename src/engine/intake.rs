@@ -1,0 +1,175 @@
+//! Intake: accepted events become queued commands, or are kept with the reason they could not.
+//!
+//! Runs in the background, woken when the ingress accepts an event (and every second anyway,
+//! so nothing waits on a lost wake-up). Each event is handled in one store transaction:
+//! its commands are enqueued and it is marked `mapped` together, so a crash never maps an
+//! event twice or loses one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::{Deprovision, DeprovisionMode, Intent};
+use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
+use crate::store::{InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+
+/// Events read per pass.
+const PAGE: u32 = 100;
+
+/// Maps accepted events into commands.
+pub struct Intake {
+    store: Store,
+    rules: MappingRules,
+    /// Woken when commands were enqueued.
+    worker: Arc<Notify>,
+}
+
+impl Intake {
+    pub fn new(store: Store, rules: MappingRules, worker: Arc<Notify>) -> Intake {
+        Intake {
+            store,
+            rules,
+            worker,
+        }
+    }
+
+    /// Maps until cancelled.
+    pub async fn run(self, wake: Arc<Notify>, cancel: CancellationToken) {
+        loop {
+            let handled = match self.drain().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = %e, "intake could not read the inbox; retrying");
+                    0
+                }
+            };
+            if handled > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    /// Maps every accepted event now; returns how many were handled.
+    pub async fn drain(&self) -> Result<usize, StoreError> {
+        let mut handled = 0;
+        loop {
+            let events = self
+                .store
+                .list(&InboxFilter {
+                    status: Some(InboxStatus::Accepted),
+                    limit: PAGE,
+                    ..InboxFilter::default()
+                })
+                .await?;
+            if events.is_empty() {
+                return Ok(handled);
+            }
+            let page = events.len();
+            for event in &events {
+                self.map_event(event).await?;
+                handled += 1;
+            }
+            if page < PAGE as usize {
+                return Ok(handled);
+            }
+        }
+    }
+
+    async fn map_event(&self, event: &InboxEvent) -> Result<(), StoreError> {
+        let input = MappingInput::from_inbox(event);
+        let id = &event.event_id;
+        match self.rules.map(&input) {
+            MappingDecision::Commands(mapped) => {
+                let commands: Vec<NewCommand> = mapped
+                    .into_iter()
+                    .flat_map(|m| new_commands(m, &input))
+                    .collect();
+                let count = commands.len();
+                match self.store.enqueue(Some(id), commands).await {
+                    Ok(enqueued) => {
+                        let superseded: usize = enqueued.iter().map(|e| e.superseded.len()).sum();
+                        tracing::info!(
+                            event_id = id.as_str(),
+                            source = event.source,
+                            commands = count,
+                            superseded,
+                            "event mapped"
+                        );
+                        self.worker.notify_one();
+                        Ok(())
+                    }
+                    // The store refuses what it cannot keep faithfully: keep the event with the
+                    // reason instead of retrying it forever.
+                    Err(e) if e.kind() == crate::store::StoreErrorKind::Invalid => {
+                        let reason = format!("the commands could not be stored: {e}");
+                        tracing::warn!(event_id = id.as_str(), reason, "event kept unmapped");
+                        self.store
+                            .mark(id, InboxStatus::Unmapped, Some(reason))
+                            .await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            MappingDecision::Ignored { rule, reason } => {
+                tracing::info!(
+                    event_id = id.as_str(),
+                    source = event.source,
+                    rule,
+                    "event ignored by rule"
+                );
+                self.store
+                    .mark(
+                        id,
+                        InboxStatus::Ignored,
+                        Some(format!("rule '{rule}': {reason}")),
+                    )
+                    .await
+            }
+            MappingDecision::Unmapped { reason } => {
+                tracing::warn!(
+                    event_id = id.as_str(),
+                    source = event.source,
+                    reason,
+                    "event kept unmapped"
+                );
+                self.store
+                    .mark(id, InboxStatus::Unmapped, Some(reason))
+                    .await
+            }
+        }
+    }
+}
+
+/// The queue's commands for one mapped command: itself, plus — for a provision with an end
+/// date — the deprovision scheduled for that date (which a later provision supersedes).
+fn new_commands(mapped: MappedCommand, input: &MappingInput) -> Vec<NewCommand> {
+    let item_key = mapped.item_key.clone();
+    let command = mapped.into_command(input);
+    let end = match &command.intent {
+        Intent::Provision(p) => p.end_at,
+        Intent::Deprovision(_) => None,
+    };
+    let mut commands = Vec::with_capacity(2);
+    if let Some(end_at) = end {
+        commands.push(NewCommand {
+            id: crate::domain::CommandId::generate(),
+            subject: command.subject.clone(),
+            intent: Intent::Deprovision(Deprovision {
+                mode: DeprovisionMode::Deactivate,
+                trigger: "end date reached".to_owned(),
+            }),
+            origin: command.origin.clone(),
+            item_key: Some(format!("{}:end", item_key.as_deref().unwrap_or("event"))),
+            due_at: Some(end_at),
+        });
+    }
+    commands.insert(0, NewCommand::from_command(command, item_key));
+    commands
+}

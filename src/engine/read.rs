@@ -1,0 +1,269 @@
+//! Reading what the org knows about one subject, in as few API calls as Salesforce allows.
+//!
+//! One composite request (`allOrNone: false`) carries the queries: the Account, the Contacts
+//! (keyed, or adoptable by email), their user, its login and permission sets, and the profile.
+//! A composite holds at most five queries; when a read needs more, it is split in two.
+
+use crate::domain::{AccountRef, Provision, SubjectKey};
+use crate::engine::plan::{
+    Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedUser,
+};
+use crate::salesforce::soql::quote;
+use crate::salesforce::{CallError, Record, SalesforceClient};
+use crate::salesforce::{CompositeRequest, MAX_QUERIES};
+
+/// The external-id fields that tie records to Gatehouse's keys.
+#[derive(Debug, Clone)]
+pub struct KeyFields {
+    pub contact: String,
+    pub account: String,
+}
+
+/// What a read looks for.
+pub enum ReadFor<'a> {
+    /// Everything a provision compares; `cached_profile` skips the profile query.
+    Provision {
+        intent: &'a Provision,
+        adopt_by_email: bool,
+        cached_profile: Option<ObservedProfile>,
+    },
+    /// The user and its login, for a deprovision.
+    Deprovision,
+}
+
+const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId";
+
+/// Reads the subject's records; one API call, two when more than five queries are needed.
+pub async fn observe(
+    client: &SalesforceClient,
+    subject: &SubjectKey,
+    keys: &KeyFields,
+    what: ReadFor<'_>,
+) -> Result<Observed, CallError> {
+    let key = quote(subject.as_str());
+    let ck = &keys.contact;
+    let mut queries: Vec<(&'static str, String)> = Vec::new();
+    let mut cached_profile = None;
+    match &what {
+        ReadFor::Provision {
+            intent,
+            adopt_by_email,
+            cached_profile: cached,
+        } => {
+            let account_where = match &intent.account {
+                AccountRef::Key(k) => format!("{} = {}", keys.account, quote(k)),
+                AccountRef::Id(id) => format!("Id = {}", quote(id)),
+            };
+            let contact_of_account = match &intent.account {
+                AccountRef::Key(k) => format!("Account.{} = {}", keys.account, quote(k)),
+                AccountRef::Id(id) => format!("AccountId = {}", quote(id)),
+            };
+            // The Contact condition, written for Contact itself (prefix "") or for an object
+            // that reaches it through a relationship path ("Contact.", "User.Contact.").
+            let email = quote(&intent.contact.email);
+            let contact_where = |p: &str| {
+                let keyed = format!("{p}{ck} = {key}");
+                if *adopt_by_email {
+                    format!(
+                        "{keyed} OR ({p}Email = {email} AND {p}{ck} = null AND {p}{contact_of_account})"
+                    )
+                } else {
+                    keyed
+                }
+            };
+            queries.push((
+                "account",
+                format!("SELECT Id, Name, IsPartner, Owner.UserRoleId FROM Account WHERE {account_where}"),
+            ));
+            queries.push((
+                "contacts",
+                format!(
+                    "SELECT Id, AccountId, FirstName, LastName, Email, {ck} FROM Contact WHERE {}",
+                    contact_where("")
+                ),
+            ));
+            queries.push((
+                "users",
+                format!(
+                    "SELECT {USER_FIELDS} FROM User WHERE {}",
+                    contact_where("Contact.")
+                ),
+            ));
+            queries.push((
+                "logins",
+                format!(
+                    "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE {}",
+                    contact_where("User.Contact.")
+                ),
+            ));
+            match cached {
+                Some(p) => cached_profile = Some(p.clone()),
+                None => queries.push((
+                    "profile",
+                    format!(
+                        "SELECT Id, Name, UserLicense.Name, UserLicense.LicenseDefinitionKey FROM Profile WHERE Name = {}",
+                        quote(&intent.profile)
+                    ),
+                )),
+            }
+            if !intent.permission_sets.is_empty() {
+                queries.push((
+                    "assignments",
+                    format!(
+                        "SELECT AssigneeId, PermissionSet.Name FROM PermissionSetAssignment WHERE {}",
+                        contact_where("Assignee.Contact.")
+                    ),
+                ));
+            }
+        }
+        ReadFor::Deprovision => {
+            queries.push((
+                "users",
+                format!("SELECT {USER_FIELDS} FROM User WHERE Contact.{ck} = {key}"),
+            ));
+            queries.push((
+                "logins",
+                format!(
+                    "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE User.Contact.{ck} = {key}"
+                ),
+            ));
+        }
+    }
+
+    let mut rows: Vec<(&'static str, Vec<Record>)> = Vec::new();
+    for chunk in queries.chunks(MAX_QUERIES) {
+        let mut request = CompositeRequest::new(false);
+        for (reference, soql) in chunk {
+            request.query(reference, soql);
+        }
+        let response = client.composite(&request).await?;
+        for (reference, _) in chunk {
+            let records = match response.get(reference) {
+                Some(sub) => sub.records().map_err(CallError::Refused)?,
+                None => Vec::new(),
+            };
+            rows.push((reference, records));
+        }
+    }
+    Ok(assemble(rows, keys, cached_profile))
+}
+
+fn assemble(
+    rows: Vec<(&'static str, Vec<Record>)>,
+    keys: &KeyFields,
+    cached_profile: Option<ObservedProfile>,
+) -> Observed {
+    let mut observed = Observed {
+        profile: cached_profile,
+        ..Observed::default()
+    };
+    let mut contacts = Vec::new();
+    let mut users = Vec::new();
+    let mut logins = Vec::new();
+    let mut assignments = Vec::new();
+    for (reference, records) in rows {
+        match reference {
+            "account" => observed.account = records.first().and_then(account),
+            "contacts" => {
+                contacts = records
+                    .iter()
+                    .filter_map(|r| contact(r, &keys.contact))
+                    .collect()
+            }
+            "users" => users = records.iter().filter_map(user).collect(),
+            "logins" => logins = records,
+            "profile" => observed.profile = records.first().and_then(profile),
+            "assignments" => assignments = records,
+            _ => {}
+        }
+    }
+    let (keyed, adoptable): (Vec<ObservedContact>, Vec<ObservedContact>) =
+        contacts.into_iter().partition(|c| c.key.is_some());
+    observed.keyed_contact = keyed.into_iter().next();
+    observed.adoptable = adoptable;
+    // The user of the keyed Contact wins over one of an adoptable Contact.
+    let keyed_id = observed.keyed_contact.as_ref().map(|c| c.id.clone());
+    users.sort_by_key(|u: &ObservedUser| u.contact_id.as_deref() != keyed_id.as_deref());
+    observed.user = users.into_iter().next();
+    if let Some(user) = &observed.user {
+        observed.login = logins
+            .iter()
+            .find(|l| {
+                l.text("UserId")
+                    .is_some_and(|id| crate::engine::plan::same_id(id, &user.id))
+            })
+            .and_then(|l| Some((l.id()?.to_owned(), l.flag("IsFrozen").unwrap_or(false))));
+        observed.permission_sets = assignments
+            .iter()
+            .filter(|a| {
+                a.text("AssigneeId")
+                    .is_some_and(|id| crate::engine::plan::same_id(id, &user.id))
+            })
+            .filter_map(|a| a.parent("PermissionSet")?.text("Name").map(str::to_owned))
+            .collect();
+    }
+    observed
+}
+
+fn account(r: &Record) -> Option<ObservedAccount> {
+    Some(ObservedAccount {
+        id: r.id()?.to_owned(),
+        name: r.text("Name").unwrap_or_default().to_owned(),
+        is_partner: r.flag("IsPartner").unwrap_or(false),
+        owner_has_role: r
+            .parent("Owner")
+            .is_some_and(|o| o.text("UserRoleId").is_some()),
+    })
+}
+
+fn contact(r: &Record, key_field: &str) -> Option<ObservedContact> {
+    Some(ObservedContact {
+        id: r.id()?.to_owned(),
+        account_id: r.text("AccountId").map(str::to_owned),
+        first_name: r.text("FirstName").map(str::to_owned),
+        last_name: r.text("LastName").map(str::to_owned),
+        email: r.text("Email").map(str::to_owned),
+        key: r.text(key_field).map(str::to_owned),
+    })
+}
+
+fn user(r: &Record) -> Option<ObservedUser> {
+    let profile = r.parent("Profile");
+    Some(ObservedUser {
+        id: r.id()?.to_owned(),
+        username: r.text("Username").unwrap_or_default().to_owned(),
+        is_active: r.flag("IsActive").unwrap_or(false),
+        contact_id: r.text("ContactId").map(str::to_owned),
+        profile_id: r.text("ProfileId").unwrap_or_default().to_owned(),
+        profile_name: profile
+            .as_ref()
+            .and_then(|p| p.text("Name"))
+            .map(str::to_owned),
+        licence: profile
+            .as_ref()
+            .and_then(|p| p.parent("UserLicense"))
+            .and_then(|l| l.text("Name").map(str::to_owned)),
+        first_name: r.text("FirstName").map(str::to_owned),
+        last_name: r.text("LastName").map(str::to_owned),
+        email: r.text("Email").map(str::to_owned),
+        nickname: r.text("CommunityNickname").map(str::to_owned),
+        role_id: r.text("UserRoleId").map(str::to_owned),
+    })
+}
+
+fn profile(r: &Record) -> Option<ObservedProfile> {
+    let licence = r.parent("UserLicense");
+    Some(ObservedProfile {
+        id: r.id()?.to_owned(),
+        name: r.text("Name").unwrap_or_default().to_owned(),
+        licence: licence
+            .as_ref()
+            .and_then(|l| l.text("Name"))
+            .unwrap_or_default()
+            .to_owned(),
+        licence_key: licence
+            .as_ref()
+            .and_then(|l| l.text("LicenseDefinitionKey"))
+            .map(str::to_owned),
+    })
+}

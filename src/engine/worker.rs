@@ -1,0 +1,103 @@
+//! The worker: claims due commands — one at a time per person, up to the concurrency limit —
+//! and runs them, sleeping until the next one is due or new work arrives.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::executor::Executor;
+use crate::clock::Clock;
+use crate::store::Store;
+
+/// Longest sleep between looks at the queue, so scheduled commands fire even if a wake-up is
+/// missed and claims of a crashed peer are taken back.
+const MAX_IDLE: Duration = Duration::from_secs(1);
+
+/// Runs commands.
+pub struct Worker {
+    pub store: Store,
+    pub executor: Arc<Executor>,
+    pub clock: Arc<dyn Clock>,
+    pub concurrency: u32,
+    pub worker_id: String,
+    pub lease: TimeDelta,
+}
+
+impl Worker {
+    /// Runs until cancelled; then lets running commands finish for up to `grace`.
+    pub async fn run(self, wake: Arc<Notify>, cancel: CancellationToken, grace: Duration) {
+        // What this worker held when the previous process stopped goes back to the queue: the
+        // commands converge when they run again.
+        match self.store.release_claims_of(&self.worker_id).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                released = n,
+                "took back commands left running by the previous process"
+            ),
+            Err(e) => tracing::error!(error = %e, "could not release old claims"),
+        }
+        let mut running = JoinSet::new();
+        loop {
+            let free = self.concurrency.saturating_sub(running.len() as u32);
+            if free > 0 && !cancel.is_cancelled() {
+                let now = self.clock.now();
+                if let Err(e) = self.store.release_expired_claims(now).await {
+                    tracing::error!(error = %e, "could not release expired claims");
+                }
+                match self
+                    .store
+                    .claim_due(now, free, &self.worker_id, self.lease)
+                    .await
+                {
+                    Ok(claimed) => {
+                        for command in claimed {
+                            let executor = self.executor.clone();
+                            running.spawn(async move {
+                                if let Err(e) = executor.run(command).await {
+                                    tracing::error!(error = %e, "command could not be recorded; it runs again when its claim expires");
+                                }
+                            });
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "could not claim commands"),
+                }
+            }
+            let idle = self.idle_time().await;
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(idle) => {}
+            }
+        }
+        if !running.is_empty() {
+            tracing::info!(
+                running = running.len(),
+                "waiting for running commands before stopping"
+            );
+            let drained = tokio::time::timeout(grace, async {
+                while running.join_next().await.is_some() {}
+            })
+            .await;
+            if drained.is_err() {
+                // Their claims are released at the next start; the commands converge then.
+                running.abort_all();
+            }
+        }
+    }
+
+    async fn idle_time(&self) -> Duration {
+        let Ok(Some(next)) = self.store.next_due_at().await else {
+            return MAX_IDLE;
+        };
+        (next - self.clock.now())
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_IDLE)
+            .max(Duration::from_millis(50))
+    }
+}

@@ -1,0 +1,311 @@
+//! Getting an access token, server to server: OAuth 2.0 JWT bearer or client credentials.
+//!
+//! Neither flow issues a refresh token, and Salesforce does not say when an access token
+//! expires: a token is used until a call answers `INVALID_SESSION_ID`, then replaced
+//! (see `token.rs`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+pub use super::auth_error::AuthError;
+pub use super::credentials::Credentials;
+use super::error::raw_text;
+use super::failure::describe_transport;
+use super::hints::hint_for;
+use crate::clock::Clock;
+
+/// The grant type of the JWT bearer flow (RFC 7523).
+const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// How far ahead a JWT assertion expires. Salesforce refuses more than three minutes; a little
+/// less leaves room for clock skew between this machine and Salesforce's.
+const ASSERTION_LIFETIME_SECONDS: i64 = 150;
+
+/// A token and where to use it.
+pub struct Session {
+    pub(crate) access_token: SecretString,
+    /// Where data calls go: the org's own host, not the login host.
+    pub instance_url: String,
+    /// The identity URL, `…/id/{orgId}/{userId}`.
+    pub identity: String,
+    /// Which token this is, counting from 1 per client; lets concurrent callers that saw the
+    /// same expired token agree that one replacement is enough.
+    pub generation: u64,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("instance_url", &self.instance_url)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Asks the token endpoint for tokens.
+pub struct Authenticator {
+    http: reqwest::Client,
+    login_url: String,
+    credentials: Credentials,
+    clock: Arc<dyn Clock>,
+}
+
+#[derive(Serialize)]
+struct Assertion<'a> {
+    iss: &'a str,
+    sub: &'a str,
+    aud: &'a str,
+    exp: i64,
+}
+
+#[derive(Deserialize)]
+struct Grant {
+    access_token: String,
+    instance_url: String,
+    #[serde(default)]
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct OAuthRefusal {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+impl Authenticator {
+    /// `login_url` is the token endpoint's host (`https://login.salesforce.com`, a sandbox's
+    /// `https://test.salesforce.com` or the My Domain URL); it is also the JWT audience.
+    pub fn new(
+        http: reqwest::Client,
+        login_url: &str,
+        credentials: Credentials,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Authenticator {
+            http,
+            login_url: login_url.trim_end_matches('/').to_owned(),
+            credentials,
+            clock,
+        }
+    }
+
+    /// Asks for a new token. `generation` is stamped on the session.
+    pub async fn authenticate(&self, generation: u64) -> Result<Session, AuthError> {
+        let form = self.form()?;
+        let answer = self
+            .http
+            .post(format!("{}/services/oauth2/token", self.login_url))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| AuthError::Unreachable {
+                reason: describe_transport(e),
+            })?;
+        let status = answer.status().as_u16();
+        let body = answer.bytes().await.map_err(|e| AuthError::Unreachable {
+            reason: describe_transport(e),
+        })?;
+        if status == 200 {
+            let grant: Grant =
+                serde_json::from_slice(&body).map_err(|e| AuthError::Unexpected {
+                    status,
+                    detail: format!("not a token grant ({e})"),
+                })?;
+            let instance_url = url::Url::parse(&grant.instance_url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+                .map(|_| grant.instance_url.trim_end_matches('/').to_owned())
+                .ok_or_else(|| AuthError::Unexpected {
+                    status,
+                    detail: "the grant's instance_url is not a URL".to_owned(),
+                })?;
+            return Ok(Session {
+                access_token: SecretString::from(grant.access_token),
+                instance_url,
+                identity: grant.id,
+                generation,
+            });
+        }
+        match serde_json::from_slice::<OAuthRefusal>(&body) {
+            Ok(refusal) if status < 500 => Err(AuthError::Refused {
+                hint: hint_for(&refusal.error, &refusal.error_description),
+                error: refusal.error,
+                description: refusal.error_description,
+            }),
+            _ => Err(AuthError::Unexpected {
+                status,
+                detail: raw_text(&body),
+            }),
+        }
+    }
+
+    fn form(&self) -> Result<Vec<(&'static str, String)>, AuthError> {
+        Ok(match &self.credentials {
+            Credentials::JwtBearer {
+                client_id,
+                username,
+                key,
+                audience,
+            } => {
+                let audience = audience.as_deref().unwrap_or(&self.login_url);
+                vec![
+                    ("grant_type", JWT_BEARER_GRANT.to_owned()),
+                    (
+                        "assertion",
+                        self.assertion(client_id, username, audience, key)?,
+                    ),
+                ]
+            }
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+            } => vec![
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", client_id.clone()),
+                ("client_secret", client_secret.expose_secret().to_owned()),
+            ],
+        })
+    }
+
+    /// The signed assertion: `iss` the consumer key, `sub` the username, `aud` the login URL
+    /// (or the configured audience).
+    fn assertion(
+        &self,
+        client_id: &str,
+        username: &str,
+        audience: &str,
+        key: &EncodingKey,
+    ) -> Result<String, AuthError> {
+        let claims = Assertion {
+            iss: client_id,
+            sub: username,
+            aud: audience,
+            exp: self.clock.now().timestamp() + ASSERTION_LIFETIME_SECONDS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, key).map_err(|e| {
+            AuthError::Refused {
+                error: "assertion_not_signed".to_owned(),
+                description: e.to_string(),
+                hint: "check that private_key is the RSA key whose certificate is uploaded to the connected app",
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    fn dev_key() -> SecretString {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sfsim/fixtures/keys/gatehouse-dev.key"
+        );
+        SecretString::from(std::fs::read_to_string(path).unwrap())
+    }
+
+    /// The form an authenticator would post, and the claims of its assertion (read without
+    /// checking the signature: the simulated org's tests check that).
+    fn assertion_of(auth: &Authenticator) -> (jsonwebtoken::Header, serde_json::Value) {
+        let form = auth.form().unwrap();
+        assert_eq!(form[0], ("grant_type", JWT_BEARER_GRANT.to_owned()));
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.insecure_disable_signature_validation();
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        let token = jsonwebtoken::decode::<serde_json::Value>(
+            &form[1].1,
+            &jsonwebtoken::DecodingKey::from_secret(b"unused"),
+            &validation,
+        )
+        .unwrap();
+        (token.header, token.claims)
+    }
+
+    #[test]
+    fn the_assertion_names_app_user_and_login_host_and_expires_within_three_minutes() {
+        let clock = ManualClock::at_unix_seconds(1_800_000_000);
+        let credentials =
+            Credentials::jwt_bearer("3MVG9app", "integration@example.com", &dev_key()).unwrap();
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            "https://login.salesforce.com/",
+            credentials,
+            clock.shared(),
+        );
+        let (header, claims) = assertion_of(&auth);
+        assert_eq!(header.alg, Algorithm::RS256);
+        assert_eq!(claims["iss"], "3MVG9app");
+        assert_eq!(claims["sub"], "integration@example.com");
+        assert_eq!(claims["aud"], "https://login.salesforce.com");
+        let exp = claims["exp"].as_i64().unwrap();
+        assert!(exp > 1_800_000_000 && exp <= 1_800_000_000 + 180, "{exp}");
+    }
+
+    #[test]
+    fn a_configured_audience_replaces_the_login_url_in_the_assertion() {
+        let credentials = Credentials::jwt_bearer("app", "user", &dev_key())
+            .unwrap()
+            .with_audience(Some("https://test.salesforce.com/".into()));
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            "https://acme--uat.sandbox.my.salesforce.com",
+            credentials,
+            ManualClock::at_unix_seconds(0).shared(),
+        );
+        assert_eq!(assertion_of(&auth).1["aud"], "https://test.salesforce.com");
+    }
+
+    #[test]
+    fn client_credentials_post_the_id_and_secret() {
+        let auth = Authenticator::new(
+            reqwest::Client::new(),
+            "https://acme.my.salesforce.com",
+            Credentials::ClientCredentials {
+                client_id: "app".into(),
+                client_secret: SecretString::from("s3cret"),
+            },
+            ManualClock::at_unix_seconds(0).shared(),
+        );
+        let form = auth.form().unwrap();
+        assert_eq!(
+            form,
+            [
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", "app".to_owned()),
+                ("client_secret", "s3cret".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_rsa_key_is_refused_up_front() {
+        let err = Credentials::jwt_bearer("a", "b", &SecretString::from("not a key")).unwrap_err();
+        assert!(err.contains("PEM"), "{err}");
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let creds = Credentials::ClientCredentials {
+            client_id: "app".into(),
+            client_secret: SecretString::from("hunter2-secret"),
+        };
+        assert!(!format!("{creds:?}").contains("hunter2"));
+        let jwt = Credentials::jwt_bearer("app", "user", &dev_key()).unwrap();
+        assert!(!format!("{jwt:?}").contains("PRIVATE"));
+        let session = Session {
+            access_token: SecretString::from("00Dxx!token-value"),
+            instance_url: "https://acme.my.salesforce.com".into(),
+            identity: String::new(),
+            generation: 1,
+        };
+        assert!(!format!("{session:?}").contains("token-value"));
+    }
+}

@@ -1,0 +1,331 @@
+//! Salesforce's refusals, parsed once and sorted where they are parsed into what the caller
+//! should do about them.
+//!
+//! The data API answers errors as a JSON array of `{"message","errorCode","fields"}`; sObject
+//! Collections write `statusCode` instead of `errorCode`. Anything else (an HTML page from a
+//! proxy, an empty body) is still an error, carried as bounded raw text.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::domain::Refusal;
+
+/// What a caller should do with a failed call. Decided once, where the answer is parsed, so
+/// the executor never matches on error codes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Disposition {
+    /// Try again later with backoff: maintenance (`SERVER_UNAVAILABLE`), a record lock
+    /// (`UNABLE_TO_LOCK_ROW`), a 5xx, a timeout, a lost connection.
+    Transient,
+    /// The org's API allowance is spent (`REQUEST_LIMIT_EXCEEDED`): wait for the rolling
+    /// window, and slow every call to this org, not just this one.
+    RateLimited,
+    /// The access token expired or was revoked (`INVALID_SESSION_ID`): authenticate again.
+    Session,
+    /// No free licence of the profile's licence type (`LICENSE_LIMIT_EXCEEDED`): park until one
+    /// is freed.
+    LicenceExhausted,
+    /// Salesforce will say the same next time (validation, references, duplicates): dead-letter
+    /// with the error verbatim.
+    Permanent,
+}
+
+/// Longest raw text kept from an answer that is not in Salesforce's shape, so a large HTML page
+/// cannot bloat a dead letter.
+pub const MAX_RAW_TEXT: usize = 2_000;
+
+/// Gatehouse's code for an error answer whose body is not Salesforce's error array.
+pub const UNRECOGNISED_ANSWER: &str = "UNRECOGNISED_ANSWER";
+
+/// One error from Salesforce, kept verbatim, with what to do about it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SalesforceError {
+    /// HTTP status of the answer, or of the composite subrequest; `None` for one record's
+    /// error inside a 200 collection answer.
+    pub status: Option<u16>,
+    /// `errorCode` (or `statusCode` in collection results), e.g. `DUPLICATE_USERNAME`.
+    pub code: String,
+    pub message: String,
+    /// Fields the error names, e.g. `["Username"]`; often empty.
+    pub fields: Vec<String>,
+    disposition: Disposition,
+}
+
+impl SalesforceError {
+    /// An error as Salesforce reported it; the disposition follows from the status and code.
+    pub fn new(
+        status: Option<u16>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+        fields: Vec<String>,
+    ) -> Self {
+        let code = code.into();
+        let disposition = classify(status, &code);
+        SalesforceError {
+            status,
+            code,
+            message: message.into(),
+            fields,
+            disposition,
+        }
+    }
+
+    /// What the caller should do.
+    pub fn disposition(&self) -> Disposition {
+        self.disposition
+    }
+
+    /// The error as a dead-lettered outcome carries it.
+    pub fn refusal(&self) -> Refusal {
+        Refusal {
+            code: self.code.clone(),
+            message: self.message.clone(),
+            fields: self.fields.clone(),
+            status: self.status,
+        }
+    }
+
+    /// Reads an error answer. Salesforce may list several errors; the first is the one
+    /// reported (it is the one Salesforce's own tools show), the rest are in `others`.
+    pub fn from_answer(status: u16, body: &[u8]) -> SalesforceError {
+        let mut errors = parse_error_array(Some(status), body);
+        if errors.is_empty() {
+            return SalesforceError::new(Some(status), UNRECOGNISED_ANSWER, raw_text(body), vec![]);
+        }
+        errors.swap_remove(0)
+    }
+
+    /// The errors of one record in a collection answer (`statusCode` spelling) or of one
+    /// composite subrequest; an empty list when the value holds none.
+    pub fn list_from_value(status: Option<u16>, value: &serde_json::Value) -> Vec<SalesforceError> {
+        Vec::<ErrorItem>::deserialize(value)
+            .map(|items| {
+                items
+                    .into_iter()
+                    .filter_map(|i| i.into_error(status))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Parses `[{"message","errorCode"|"statusCode","fields"}]`; entries without any code are
+/// skipped, and a body of another shape gives an empty list.
+pub fn parse_error_array(status: Option<u16>, body: &[u8]) -> Vec<SalesforceError> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .map(|value| SalesforceError::list_from_value(status, &value))
+        .unwrap_or_default()
+}
+
+/// Text of a body that is not Salesforce's shape, cut at [`MAX_RAW_TEXT`] characters; invalid
+/// UTF-8 is replaced rather than refused.
+pub fn raw_text(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    match text.char_indices().nth(MAX_RAW_TEXT) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// The sorting rule. Codes first, because Salesforce reuses statuses (`REQUEST_LIMIT_EXCEEDED`
+/// and `INSUFFICIENT_ACCESS` are both 403; `UNABLE_TO_LOCK_ROW` is a 400).
+fn classify(status: Option<u16>, code: &str) -> Disposition {
+    match code {
+        "INVALID_SESSION_ID" => Disposition::Session,
+        "REQUEST_LIMIT_EXCEEDED" => Disposition::RateLimited,
+        "LICENSE_LIMIT_EXCEEDED" => Disposition::LicenceExhausted,
+        // PROCESSING_HALTED: rolled back because another subrequest failed; that other one
+        // carries the real reason, this one would have gone through.
+        "SERVER_UNAVAILABLE" | "UNABLE_TO_LOCK_ROW" | "PROCESSING_HALTED" => Disposition::Transient,
+        _ => match status {
+            Some(401) => Disposition::Session,
+            Some(429) => Disposition::RateLimited,
+            Some(500..=599) => Disposition::Transient,
+            _ => Disposition::Permanent,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorItem {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default, rename = "errorCode")]
+    error_code: Option<String>,
+    #[serde(default, rename = "statusCode")]
+    status_code: Option<String>,
+    #[serde(default)]
+    fields: Option<Vec<String>>,
+}
+
+impl ErrorItem {
+    fn into_error(self, status: Option<u16>) -> Option<SalesforceError> {
+        let code = self.error_code.or(self.status_code)?;
+        Some(SalesforceError::new(
+            status,
+            code,
+            self.message.unwrap_or_default(),
+            self.fields.unwrap_or_default(),
+        ))
+    }
+}
+
+/// Display and Debug leave the message out: Salesforce's messages may quote the values sent
+/// (`invalid email address: …`), and these forms end up in logs. The message travels in
+/// [`SalesforceError::refusal`], to the dead letter, not the log.
+impl fmt::Display for SalesforceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Some(status) => write!(f, "Salesforce answered {status} {}", self.code)?,
+            None => write!(f, "Salesforce refused the record: {}", self.code)?,
+        }
+        if !self.fields.is_empty() {
+            write!(f, " (fields: {})", self.fields.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for SalesforceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SalesforceError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("fields", &self.fields)
+            .field("disposition", &self.disposition)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for SalesforceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> SalesforceError {
+        SalesforceError::from_answer(status, body.as_bytes())
+    }
+
+    #[test]
+    fn the_error_array_is_read_verbatim() {
+        let e = answer(
+            400,
+            r#"[{"message":"Required fields are missing: [LastName]","errorCode":"REQUIRED_FIELD_MISSING","fields":["LastName"]}]"#,
+        );
+        assert_eq!(e.status, Some(400));
+        assert_eq!(e.code, "REQUIRED_FIELD_MISSING");
+        assert_eq!(e.message, "Required fields are missing: [LastName]");
+        assert_eq!(e.fields, ["LastName"]);
+        assert_eq!(e.disposition(), Disposition::Permanent);
+    }
+
+    #[test]
+    fn each_code_is_sorted_where_it_is_parsed() {
+        let cases = [
+            (503, "SERVER_UNAVAILABLE", Disposition::Transient),
+            (400, "UNABLE_TO_LOCK_ROW", Disposition::Transient),
+            (500, "UNKNOWN_EXCEPTION", Disposition::Transient),
+            (403, "REQUEST_LIMIT_EXCEEDED", Disposition::RateLimited),
+            (401, "INVALID_SESSION_ID", Disposition::Session),
+            (400, "LICENSE_LIMIT_EXCEEDED", Disposition::LicenceExhausted),
+            (400, "DUPLICATE_USERNAME", Disposition::Permanent),
+            (400, "FIELD_INTEGRITY_EXCEPTION", Disposition::Permanent),
+            (400, "INVALID_CROSS_REFERENCE_KEY", Disposition::Permanent),
+            (403, "INSUFFICIENT_ACCESS", Disposition::Permanent),
+            (404, "NOT_FOUND", Disposition::Permanent),
+        ];
+        for (status, code, expected) in cases {
+            let body = format!(r#"[{{"message":"m","errorCode":"{code}"}}]"#);
+            assert_eq!(answer(status, &body).disposition(), expected, "{code}");
+        }
+    }
+
+    #[test]
+    fn collection_results_spell_the_code_status_code() {
+        let value = serde_json::json!([
+            {"statusCode":"DUPLICATE_COMM_NICKNAME","message":"nickname taken","fields":["CommunityNickname"]}
+        ]);
+        let errors = SalesforceError::list_from_value(None, &value);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "DUPLICATE_COMM_NICKNAME");
+        assert_eq!(errors[0].status, None);
+        assert_eq!(errors[0].fields, ["CommunityNickname"]);
+    }
+
+    #[test]
+    fn missing_fields_and_messages_are_tolerated() {
+        let e = answer(400, r#"[{"errorCode":"MALFORMED_QUERY"}]"#);
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        assert!(e.fields.is_empty());
+        assert_eq!(e.message, "");
+    }
+
+    #[test]
+    fn the_first_of_several_errors_is_reported() {
+        let e = answer(
+            400,
+            r#"[{"message":"a","errorCode":"INVALID_EMAIL_ADDRESS"},{"message":"b","errorCode":"REQUIRED_FIELD_MISSING"}]"#,
+        );
+        assert_eq!(e.code, "INVALID_EMAIL_ADDRESS");
+    }
+
+    #[test]
+    fn a_body_of_another_shape_is_an_error_with_its_text() {
+        let e = answer(502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!(e.code, UNRECOGNISED_ANSWER);
+        assert!(e.message.contains("Bad Gateway"));
+        assert_eq!(e.disposition(), Disposition::Transient);
+        let e = answer(400, r#"{"error":"weird"}"#);
+        assert_eq!(e.code, UNRECOGNISED_ANSWER);
+        assert_eq!(e.disposition(), Disposition::Permanent);
+        assert_eq!(answer(401, "").disposition(), Disposition::Session);
+        assert_eq!(answer(401, "").message, "(empty body)");
+    }
+
+    #[test]
+    fn raw_text_is_bounded_and_survives_invalid_utf8() {
+        let long = "x".repeat(MAX_RAW_TEXT * 3);
+        let e = answer(500, &long);
+        assert!(e.message.chars().count() <= MAX_RAW_TEXT + 1);
+        let garbage = [0xff, 0xfe, b'[', b'{', 0x00];
+        let e = SalesforceError::from_answer(400, &garbage);
+        assert_eq!(e.code, UNRECOGNISED_ANSWER);
+    }
+
+    #[test]
+    fn garbage_bodies_never_panic() {
+        for body in [
+            "[",
+            "[1,2]",
+            "[null]",
+            "[{\"errorCode\":5}]",
+            "null",
+            "\"s\"",
+            "[{}]",
+        ] {
+            let e = answer(400, body);
+            assert_eq!(e.code, UNRECOGNISED_ANSWER, "{body}");
+        }
+    }
+
+    #[test]
+    fn logged_forms_leave_out_the_message_that_may_quote_personal_data() {
+        let e = answer(
+            400,
+            r#"[{"message":"Duplicate Username: jane@example.com","errorCode":"DUPLICATE_USERNAME","fields":["Username"]}]"#,
+        );
+        for shown in [format!("{e:?}"), e.to_string()] {
+            assert!(!shown.contains("jane@example.com"), "{shown}");
+            assert!(shown.contains("DUPLICATE_USERNAME"), "{shown}");
+        }
+        let refusal = e.refusal();
+        assert_eq!(refusal.message, "Duplicate Username: jane@example.com");
+        assert_eq!(refusal.status, Some(400));
+    }
+}

@@ -1,0 +1,76 @@
+//! The org's limits resource, `GET …/limits`.
+
+use serde_json::{Map, Value};
+
+use super::budget::ApiUsage;
+
+/// One limit: how many allowed, how many left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u64,
+    pub remaining: u64,
+}
+
+/// The org's limits as `GET …/limits` reports them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgLimits {
+    /// `DailyApiRequests`: the allowance the budget gate guards.
+    pub daily_api_requests: Option<Limit>,
+    /// Every limit as sent, by name.
+    pub all: Map<String, Value>,
+}
+
+impl OrgLimits {
+    /// Reads the answer; limits of an unexpected shape are left out of the typed part.
+    pub fn from_answer(all: Map<String, Value>) -> Self {
+        let daily_api_requests = all.get("DailyApiRequests").and_then(limit_of);
+        OrgLimits {
+            daily_api_requests,
+            all,
+        }
+    }
+
+    /// A limit by name, e.g. `DailyBulkApiBatches`.
+    pub fn get(&self, name: &str) -> Option<Limit> {
+        self.all.get(name).and_then(limit_of)
+    }
+
+    /// The daily allowance as usage.
+    pub fn api_usage(&self) -> Option<ApiUsage> {
+        self.daily_api_requests.map(|l| ApiUsage {
+            used: l.max.saturating_sub(l.remaining),
+            max: l.max,
+        })
+    }
+}
+
+fn limit_of(value: &Value) -> Option<Limit> {
+    Some(Limit {
+        max: value.get("Max")?.as_u64()?,
+        remaining: value.get("Remaining")?.as_u64()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daily_allowance_is_read_as_usage() {
+        let answer = serde_json::json!({
+            "DailyApiRequests": {"Max": 100000, "Remaining": 99000},
+            "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+            "Odd": "shape"
+        });
+        let limits = OrgLimits::from_answer(answer.as_object().unwrap().clone());
+        assert_eq!(
+            limits.api_usage(),
+            Some(ApiUsage {
+                used: 1000,
+                max: 100000
+            })
+        );
+        assert_eq!(limits.get("DailyBulkApiBatches").unwrap().remaining, 15000);
+        assert_eq!(limits.get("Odd"), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! The queue's write side on the [`Store`] facade: what the mapping, the executor and operators
+//! call. Each method is one transaction on the backend.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use super::{ClaimedCommand, Enqueued, NewCommand, check_storable};
+use crate::domain::{CommandId, Outcome, Refusal};
+use crate::store::error::StoreError;
+use crate::store::inbox::EventId;
+use crate::store::outbox::{OutboxEvent, OutboxId};
+use crate::store::subjects::SubjectUpdate;
+use crate::store::{Backend, Store};
+
+impl Store {
+    /// Stores an event's commands and, when `event` is given, marks that inbox event `mapped`,
+    /// in one transaction: either the event is mapped and all its commands exist, or neither.
+    ///
+    /// A command whose (event, item key) is already stored is not stored again; its answer is
+    /// the stored command's id with `duplicate` set, so mapping an event twice changes nothing.
+    /// Each new command supersedes its subject's waiting commands with an older source time
+    /// (writing their outcomes, history and announcements), or is superseded on arrival by a
+    /// newer waiting one. The subject's record is created on first sight.
+    ///
+    /// Commands for `event` must carry it as their origin's event id (it is filled in when
+    /// missing) and have distinct item keys; otherwise, or if a command cannot be stored,
+    /// [`StoreError::InvalidCommand`] and nothing is written.
+    pub async fn enqueue(
+        &self,
+        event: Option<&EventId>,
+        commands: Vec<NewCommand>,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        check_storable(&commands)?;
+        let mut prepared = Vec::with_capacity(commands.len());
+        let mut items = HashSet::new();
+        for mut command in commands {
+            if let Some(event) = event {
+                match &command.origin.event_id {
+                    None => command.origin.event_id = Some(event.as_str().to_owned()),
+                    Some(named) if named == event.as_str() => {}
+                    Some(_) => {
+                        return Err(StoreError::InvalidCommand {
+                            command_id: command.id,
+                            problem: "its origin names another inbox event",
+                        });
+                    }
+                }
+            }
+            if let Some(event_id) = &command.origin.event_id
+                && !items.insert((event_id.clone(), command.item_key.clone()))
+            {
+                return Err(StoreError::InvalidCommand {
+                    command_id: command.id,
+                    problem: "another command of the call has the same event and item key",
+                });
+            }
+            prepared.push(command.cut_to_millis());
+        }
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.enqueue(event, prepared).await,
+        }
+    }
+
+    /// Claims up to `limit` commands due at `now` for `worker`, until `now + lease`: at most one
+    /// per subject, none of a subject that has a command running, a subject's oldest (by source
+    /// time, then enqueue order) first. Each becomes `running` with one more attempt.
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        worker: &str,
+        lease: TimeDelta,
+    ) -> Result<Vec<ClaimedCommand>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.claim_due(now, limit, worker, lease).await,
+        }
+    }
+
+    /// Durably records `key: value` in a running command's progress (and its subject's
+    /// history) before a call that must not be repeated, such as the one that sends the
+    /// welcome email. A rerun after a crash finds it in [`ClaimedCommand::progress`].
+    pub async fn record_progress(
+        &self,
+        command_id: &CommandId,
+        key: &str,
+        value: Value,
+    ) -> Result<(), StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.record_progress(command_id, key, value).await,
+        }
+    }
+
+    /// Ends a running command with its outcome. In one transaction: the command becomes `done`
+    /// with the outcome; the subject's record takes the outcome's Salesforce ids and `update`,
+    /// and, when the outcome is `succeeded` or `no_change`, the command's source time as its
+    /// last applied one (never moving backwards) and the intent's reasons; a history row; and
+    /// the announcement in the outbox, whose id is returned. A command that is not running is
+    /// [`StoreError::CommandRefused`] (or [`StoreError::UnknownCommand`]) and nothing is written.
+    pub async fn finish(
+        &self,
+        command_id: &CommandId,
+        outcome: Outcome,
+        update: SubjectUpdate,
+        announcement: OutboxEvent,
+    ) -> Result<OutboxId, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => {
+                store
+                    .finish(command_id, &outcome, &update, &announcement)
+                    .await
+            }
+        }
+    }
+
+    /// Gives a running command back to wait until `due_at` after a transient failure, keeping
+    /// the error for operators.
+    pub async fn retry_later(
+        &self,
+        command_id: &CommandId,
+        due_at: DateTime<Utc>,
+        error: &Refusal,
+    ) -> Result<(), StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.retry_later(command_id, due_at, error).await,
+        }
+    }
+
+    /// Sets a running command aside until [`Store::unpark`], e.g. on `LICENSE_LIMIT_EXCEEDED`
+    /// with the licence it waits for.
+    pub async fn park(
+        &self,
+        command_id: &CommandId,
+        reason: &str,
+        licence: Option<&str>,
+    ) -> Result<(), StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.park(command_id, reason, licence).await,
+        }
+    }
+
+    /// Queues, due now, the commands parked on `licence` (all parked commands when `None`),
+    /// e.g. after a deactivation freed one. Answers how many.
+    pub async fn unpark(&self, licence: Option<&str>) -> Result<u64, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.unpark(licence).await,
+        }
+    }
+
+    /// Puts running commands whose claim ended before `now` back to `queued`: their worker is
+    /// gone. Answers how many.
+    pub async fn release_expired_claims(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.release_expired_claims(now).await,
+        }
+    }
+
+    /// Puts everything `worker` was running back to `queued`. Called at start-up with the
+    /// process's own worker id, whose earlier incarnation can no longer be running anything.
+    pub async fn release_claims_of(&self, worker: &str) -> Result<u64, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.release_claims_of(worker).await,
+        }
+    }
+
+    /// Copies a dead-lettered command into a new queued command with the same intent, origin
+    /// and item, due now, and records `actor` in the subject's history. The new command follows
+    /// the supersede rule like any other. Replaying the same command twice is
+    /// [`StoreError::AlreadyReplayed`]; replay the replay instead.
+    pub async fn replay(
+        &self,
+        command_id: &CommandId,
+        actor: &str,
+    ) -> Result<CommandId, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.replay(command_id, actor).await,
+        }
+    }
+}

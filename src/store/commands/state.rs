@@ -1,0 +1,83 @@
+//! Where a command stands between its creation and its one outcome.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::stored_name::stored_names;
+
+/// A command's place in the queue. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandState {
+    /// Due now, waiting for a worker.
+    Queued,
+    /// Waiting for its effective time (an end date, a grace period).
+    Scheduled,
+    /// Claimed by a worker, which is talking to Salesforce for it.
+    Running,
+    /// Failed for a reason Salesforce says is transient; runs again at its due time.
+    Retrying,
+    /// Waiting for a condition outside Gatehouse, e.g. a free licence; runs again when unparked.
+    Parked,
+    /// Ended with its outcome; nothing more happens to it.
+    Done,
+}
+
+stored_names!(CommandState, "command state", {
+    Queued => "queued",
+    Scheduled => "scheduled",
+    Running => "running",
+    Retrying => "retrying",
+    Parked => "parked",
+    Done => "done",
+});
+
+impl CommandState {
+    /// The states a newer event for the same subject may supersede: the command has not
+    /// started, or stopped and waits to start again. A running command is never superseded, as
+    /// Salesforce may already be half-way through it.
+    pub const WAITING: [CommandState; 4] = [
+        CommandState::Queued,
+        CommandState::Scheduled,
+        CommandState::Retrying,
+        CommandState::Parked,
+    ];
+
+    /// The states a worker may claim once the command is due.
+    pub const CLAIMABLE: [CommandState; 3] = [
+        CommandState::Queued,
+        CommandState::Scheduled,
+        CommandState::Retrying,
+    ];
+
+    /// Whether a newer event for the subject would supersede a command in this state.
+    pub fn is_waiting(self) -> bool {
+        Self::WAITING.contains(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_through_their_stored_and_serde_names() {
+        for state in CommandState::ALL {
+            assert_eq!(state.as_str().parse::<CommandState>(), Ok(*state));
+            let json = serde_json::to_string(state).unwrap();
+            assert_eq!(json, format!("\"{}\"", state.as_str()));
+        }
+        assert!("Running".parse::<CommandState>().is_err());
+    }
+
+    #[test]
+    fn only_commands_that_have_not_started_or_have_stopped_are_waiting() {
+        let waiting: Vec<CommandState> = CommandState::ALL
+            .iter()
+            .copied()
+            .filter(|state| state.is_waiting())
+            .collect();
+        assert_eq!(waiting, CommandState::WAITING);
+        assert!(!CommandState::Running.is_waiting());
+        assert!(!CommandState::Done.is_waiting());
+    }
+}

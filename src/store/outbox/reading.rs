@@ -1,0 +1,35 @@
+//! The outbox on the [`Store`] facade, for the relay.
+
+use chrono::{DateTime, Utc};
+
+use super::{OutboxId, OutboxRow};
+use crate::store::error::StoreError;
+use crate::store::{Backend, Store};
+
+impl Store {
+    /// Up to `limit` events not yet published, oldest first: the order the relay publishes in.
+    pub async fn outbox_unpublished(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.outbox_unpublished(limit).await,
+        }
+    }
+
+    /// Records that these events reached the broker; answers how many were newly marked.
+    /// Marking twice keeps the first publish time.
+    pub async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.mark_published(ids).await,
+        }
+    }
+
+    /// Deletes events published before `older_than`; answers how many. Unpublished events are
+    /// never deleted, however old.
+    pub async fn prune_outbox(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
+        if !crate::store::timestamp::is_storable(older_than) {
+            return Err(StoreError::InvalidTime("the pruning cut-off"));
+        }
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.prune_outbox(older_than).await,
+        }
+    }
+}

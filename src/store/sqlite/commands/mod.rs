@@ -1,0 +1,149 @@
+//! The command queue's statements for SQLite, one file per step of a command's life.
+//!
+//! As for the inbox, parameters are `$n` and the SQL sticks to what PostgreSQL also speaks
+//! (`RETURNING`, window functions, `ON CONFLICT … DO NOTHING`, partial unique indexes), so a
+//! PostgreSQL twin changes column types and locking (`FOR UPDATE SKIP LOCKED` in the claim), not
+//! the statements' shape.
+
+mod claim;
+mod enqueue;
+mod outcome;
+mod reading;
+mod replay;
+mod waiting;
+
+use sqlx::SqliteConnection;
+
+use super::classify;
+use super::row::{Cause, optional_time, unreadable};
+use crate::domain::{Command, CommandId, SubjectKey};
+use crate::store::commands::{CommandRecord, CommandState};
+use crate::store::error::StoreError;
+use crate::store::stored_name::outcome_kind;
+use crate::store::timestamp;
+
+/// Every column [`CommandRow`] reads, in its order.
+const COMMAND_COLUMNS: &str = "command_id, subject_key, intent, origin, item_key, replay_of, \
+     effective_at, state, due_at, attempts, last_error, parked_reason, parked_licence, progress, \
+     outcome_kind, outcome, claimed_by, claimed_until, created_at, updated_at";
+
+/// `'a', 'b'` for an `IN (…)` list of states. The names are the enum's own constants, never
+/// input, so they can be written into the SQL.
+fn state_list(states: &[CommandState]) -> String {
+    states
+        .iter()
+        .map(|state| format!("'{}'", state.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A `commands` row as SQLite hands it back.
+#[derive(sqlx::FromRow)]
+struct CommandRow {
+    command_id: String,
+    subject_key: String,
+    intent: String,
+    origin: String,
+    item_key: String,
+    replay_of: Option<String>,
+    effective_at: Option<String>,
+    state: String,
+    due_at: String,
+    attempts: i64,
+    last_error: Option<String>,
+    parked_reason: Option<String>,
+    parked_licence: Option<String>,
+    progress: String,
+    outcome_kind: Option<String>,
+    outcome: Option<String>,
+    claimed_by: Option<String>,
+    claimed_until: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl CommandRow {
+    fn into_record(self) -> Result<CommandRecord, StoreError> {
+        let what = format!("command {}", self.command_id);
+        self.parse().map_err(|source| unreadable(what, source))
+    }
+
+    fn parse(self) -> Result<CommandRecord, Cause> {
+        let outcome: Option<crate::domain::Outcome> = self
+            .outcome
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?;
+        // The kind column exists for filtering; it must agree with the outcome it copies.
+        let kind = self.outcome_kind.as_deref().map(outcome_kind).transpose()?;
+        if kind != outcome.as_ref().map(|outcome| outcome.kind) {
+            return Err("the outcome kind column disagrees with the outcome".into());
+        }
+        Ok(CommandRecord {
+            command: Command {
+                id: command_id(&self.command_id)?,
+                subject: SubjectKey::parse(&self.subject_key)?,
+                intent: serde_json::from_str(&self.intent)?,
+                origin: serde_json::from_str(&self.origin)?,
+                effective_at: optional_time(self.effective_at)?,
+            },
+            item_key: Some(self.item_key).filter(|key| !key.is_empty()),
+            replay_of: self.replay_of.as_deref().map(command_id).transpose()?,
+            state: self.state.parse()?,
+            due_at: timestamp::from_text(&self.due_at)?,
+            attempts: u32::try_from(self.attempts)?,
+            last_error: self
+                .last_error
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?,
+            parked_reason: self.parked_reason,
+            parked_licence: self.parked_licence,
+            progress: serde_json::from_str(&self.progress)?,
+            outcome,
+            claimed_by: self.claimed_by,
+            claimed_until: optional_time(self.claimed_until)?,
+            created_at: timestamp::from_text(&self.created_at)?,
+            updated_at: timestamp::from_text(&self.updated_at)?,
+        })
+    }
+}
+
+/// Reads a stored command id.
+fn command_id(text: &str) -> Result<CommandId, Cause> {
+    CommandId::parse(text).ok_or_else(|| "not a command id".into())
+}
+
+/// The command with this id, read on the given connection (inside a write transaction, so the
+/// caller acts on what it read).
+async fn load(
+    connection: &mut SqliteConnection,
+    command_id: &CommandId,
+) -> Result<Option<CommandRecord>, StoreError> {
+    let row: Option<CommandRow> = sqlx::query_as(&format!(
+        "SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id = $1"
+    ))
+    .bind(command_id.as_str())
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|source| classify("reading a command", source))?;
+    row.map(CommandRow::into_record).transpose()
+}
+
+/// The command, if it is in `state`; otherwise why this step cannot be taken.
+async fn load_in_state(
+    connection: &mut SqliteConnection,
+    command_id: &CommandId,
+    state: CommandState,
+    action: &'static str,
+) -> Result<CommandRecord, StoreError> {
+    match load(connection, command_id).await? {
+        None => Err(StoreError::UnknownCommand(command_id.clone())),
+        Some(record) if record.state == state => Ok(record),
+        Some(record) => Err(StoreError::CommandRefused {
+            command_id: command_id.clone(),
+            state: record.state,
+            action,
+        }),
+    }
+}

@@ -1,0 +1,210 @@
+//! A running command stepping back to wait (retry, park), waking up (unpark), and recording a
+//! checkpoint while it runs.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::load_in_state;
+use crate::domain::{CommandId, Refusal, SubjectKey};
+use crate::store::commands::{CommandState, Progress};
+use crate::store::error::StoreError;
+use crate::store::sqlite::subjects::append_history;
+use crate::store::sqlite::{SqliteStore, classify, now_text, time_text};
+use crate::store::subjects::HistoryKind;
+use crate::store::timestamp;
+
+impl SqliteStore {
+    /// Gives a running command back to the queue until `due_at`, keeping the error.
+    pub(crate) async fn retry_later(
+        &self,
+        command_id: &CommandId,
+        due_at: DateTime<Utc>,
+        error: &Refusal,
+    ) -> Result<(), StoreError> {
+        if !timestamp::is_storable(due_at) {
+            return Err(StoreError::InvalidTime("the retry time"));
+        }
+        let error_json = json!(error);
+        let mut transaction = self.begin_write("scheduling a retry").await?;
+        let subject = step_back(&mut transaction, command_id, "retry", |query| {
+            query
+                .push_bind(CommandState::Retrying.as_str())
+                .push(", due_at = ")
+                .push_bind(time_text(due_at))
+                .push(", last_error = ")
+                .push_bind(error_json.to_string());
+        })
+        .await?;
+        let detail = json!({
+            "state": CommandState::Retrying,
+            "due_at": timestamp::to_millis(due_at),
+            "error": error_json,
+        });
+        append_history(
+            &mut transaction,
+            &subject,
+            &now_text(),
+            HistoryKind::Progress,
+            Some(command_id),
+            None,
+            &detail,
+        )
+        .await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|source| classify("scheduling a retry", source))
+    }
+
+    /// Sets a running command aside until it is unparked, e.g. until a licence frees.
+    pub(crate) async fn park(
+        &self,
+        command_id: &CommandId,
+        reason: &str,
+        licence: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write("parking a command").await?;
+        let subject = step_back(&mut transaction, command_id, "park", |query| {
+            query
+                .push_bind(CommandState::Parked.as_str())
+                .push(", parked_reason = ")
+                .push_bind(reason.to_owned())
+                .push(", parked_licence = ")
+                .push_bind(licence.map(str::to_owned));
+        })
+        .await?;
+        let detail = json!({ "state": CommandState::Parked, "reason": reason, "licence": licence });
+        append_history(
+            &mut transaction,
+            &subject,
+            &now_text(),
+            HistoryKind::Progress,
+            Some(command_id),
+            None,
+            &detail,
+        )
+        .await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|source| classify("parking a command", source))
+    }
+
+    /// Queues, due now, every command parked on `licence` (every parked command when `None`).
+    pub(crate) async fn unpark(&self, licence: Option<&str>) -> Result<u64, StoreError> {
+        let fail = |source| classify("unparking commands", source);
+        let now = now_text();
+        let parked = CommandState::Parked.as_str();
+        let detail = json!({ "state": CommandState::Queued, "unparked": true }).to_string();
+        let narrow = |query: &mut QueryBuilder<'_, Sqlite>| {
+            if let Some(licence) = licence {
+                query
+                    .push(" AND parked_licence = ")
+                    .push_bind(licence.to_owned());
+            }
+        };
+        let mut transaction = self.begin_write("unparking commands").await?;
+        let mut history = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO subject_history (subject_key, at, kind, command_id, actor, detail) \
+             SELECT subject_key, ",
+        );
+        history
+            .push_bind(now.clone())
+            .push(", ")
+            .push_bind(HistoryKind::Progress.as_str())
+            .push(", command_id, NULL, ")
+            .push_bind(detail)
+            .push(" FROM commands WHERE state = ")
+            .push_bind(parked);
+        narrow(&mut history);
+        history
+            .build()
+            .execute(&mut *transaction)
+            .await
+            .map_err(fail)?;
+        let mut wake = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
+        wake.push_bind(CommandState::Queued.as_str())
+            .push(", due_at = ")
+            .push_bind(now.clone())
+            .push(", parked_reason = NULL, parked_licence = NULL, updated_at = ")
+            .push_bind(now)
+            .push(" WHERE state = ")
+            .push_bind(parked);
+        narrow(&mut wake);
+        let woken = wake
+            .build()
+            .execute(&mut *transaction)
+            .await
+            .map_err(fail)?
+            .rows_affected();
+        transaction.commit().await.map_err(fail)?;
+        Ok(woken)
+    }
+
+    /// Merges `key: value` into a running command's progress, durably, before the worker makes
+    /// a call it must not repeat.
+    pub(crate) async fn record_progress(
+        &self,
+        command_id: &CommandId,
+        key: &str,
+        value: Value,
+    ) -> Result<(), StoreError> {
+        let fail = |source| classify("recording a command's progress", source);
+        let mut transaction = self.begin_write("recording a command's progress").await?;
+        let record = load_in_state(
+            &mut transaction,
+            command_id,
+            CommandState::Running,
+            "record progress",
+        )
+        .await?;
+        let mut progress: Progress = record.progress;
+        progress.insert(key.to_owned(), value.clone());
+        let now = now_text();
+        sqlx::query("UPDATE commands SET progress = $1, updated_at = $2 WHERE command_id = $3")
+            .bind(Value::Object(progress).to_string())
+            .bind(&now)
+            .bind(command_id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(fail)?;
+        let mut detail = serde_json::Map::new();
+        detail.insert(key.to_owned(), value);
+        append_history(
+            &mut transaction,
+            &record.command.subject,
+            &now,
+            HistoryKind::Progress,
+            Some(command_id),
+            None,
+            &Value::Object(detail),
+        )
+        .await?;
+        transaction.commit().await.map_err(fail)
+    }
+}
+
+/// Moves a running command to the state `set` writes (it writes `state`'s value first, then
+/// any further `, column = value`), releasing its claim. Answers the command's subject.
+async fn step_back(
+    connection: &mut SqliteConnection,
+    command_id: &CommandId,
+    action: &'static str,
+    set: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
+) -> Result<SubjectKey, StoreError> {
+    let record = load_in_state(connection, command_id, CommandState::Running, action).await?;
+    let mut query = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
+    set(&mut query);
+    query
+        .push(", claimed_by = NULL, claimed_until = NULL, updated_at = ")
+        .push_bind(now_text())
+        .push(" WHERE command_id = ")
+        .push_bind(command_id.as_str().to_owned());
+    query
+        .build()
+        .execute(&mut *connection)
+        .await
+        .map_err(|source| classify("moving a command back to waiting", source))?;
+    Ok(record.command.subject)
+}
