@@ -54,7 +54,11 @@ if [[ ! -f "$installed" ]]; then
   mkdir -p "$cache/npm"
   staging=$(mktemp -d "$cache/npm/.staging.XXXXXX")
   cp "$clients/package.json" "$clients/package-lock.json" "$staging/"
-  (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  if ! (cd "$staging" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+    rm -rf "$staging"
+    echo "interop: npm ci of $clients/package-lock.json failed" >&2
+    exit 1
+  fi
   if [[ -f "$installed" ]]; then
     rm -rf "$staging" # another run finished the same install first
   else
