@@ -1,6 +1,7 @@
 //! Integration tests: the simulated org driven over HTTP.
 
 mod auth;
+mod collection_retrieve;
 mod collections;
 mod composite;
 mod control;
@@ -8,6 +9,7 @@ mod cut_calls;
 mod describe;
 mod faults;
 mod fields;
+mod identity;
 mod inputs;
 mod limits;
 mod org_client;
