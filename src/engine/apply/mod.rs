@@ -2,9 +2,12 @@
 
 mod deprovision;
 mod provision;
+mod role;
+mod welcome;
 
 pub use deprovision::{apply_deprovision, deprovision_known_user};
-pub use provision::{ProvisionContext, apply_provision, finish_earlier_creation};
+pub use provision::{ProvisionContext, apply_provision};
+pub use welcome::finish_earlier_creation;
 
 use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::salesforce::CallError;

@@ -3,6 +3,7 @@
 //! state (Contacts, Users, UserLogins, licence counts), the API calls spent (the org's own count
 //! and the outcome's), and the outcome kind.
 
+mod config;
 mod contacts;
 mod crash;
 mod email_change;
@@ -10,6 +11,7 @@ mod faults;
 mod licences;
 mod offboarding;
 mod ordering;
+mod people;
 mod refusals;
 mod roles;
 mod signup;
@@ -17,277 +19,18 @@ mod signup;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::domain::{Outcome, OutcomeKind};
 use gatehouse::store::{CommandRecord, SubjectRecord};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, OrgChoice, Setup, scenario_config};
+pub use people::{Customer, Partner, ada, rfc3339};
 
 use crate::support::settle::{self, commands_of};
 use crate::support::sim_org::SimOrg;
 use crate::support::{PORTAL_SECRET, TestApp, spawn_app_in};
-
-/// The customer CRM's Standard Webhooks secret.
-pub const CUSTOMER_SECRET: &str = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e";
-/// The contract system's Standard Webhooks secret.
-pub const CONTRACT_SECRET: &str = "whsec_SEODalL8p6FQVJ9gy6NT5neQuQl5u1lt";
-
-/// How the org is reached.
-#[derive(Debug, Clone)]
-pub enum OrgChoice {
-    /// The simulated org the service starts in-process.
-    InProcess,
-    /// An org already running at this URL, reached as a remote org with the default connected
-    /// app's client credentials: it outlives the service, so a test can restart the service.
-    Remote(String),
-}
-
-/// What a scenario's config varies.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    pub org: OrgChoice,
-    /// `welcome_email` of the partner signup rule.
-    pub welcome: &'static str,
-    /// Extra lines for the `[service]` table.
-    pub service: &'static str,
-}
-
-impl Default for Setup {
-    fn default() -> Self {
-        Setup {
-            org: OrgChoice::InProcess,
-            welcome: "site-setting",
-            service: "",
-        }
-    }
-}
-
-/// The config: a partner portal (signup, removal, suspension, offboarding with a grace period,
-/// ban), a customer CRM (signup,
-/// closure) and a contract system (contract ends), with retries fast enough for tests.
-pub fn scenario_config(setup: &Setup) -> String {
-    let org = match &setup.org {
-        OrgChoice::InProcess => "[salesforce]\norg = \"simulated\"\n".to_owned(),
-        OrgChoice::Remote(url) => format!(
-            "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
-        ),
-    };
-    let welcome = setup.welcome;
-    format!(
-        r#"
-{org}
-# When the daily allowance is spent, ask the org again after a second, not a minute.
-[salesforce.api]
-limits_poll_seconds = 1
-limits_poll_max_seconds = 2
-
-[engine]
-retry_base_seconds = 1
-retry_max_seconds = 8
-max_attempts = 8
-concurrency = 4
-
-[mapping]
-time_zone = "UTC"
-
-[mapping.defaults]
-locale = "en_US"
-time_zone = "GMT"
-email_encoding = "UTF-8"
-language = "en_US"
-
-[sources.partner-portal]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.partner-portal.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{PORTAL_SECRET}" }}]
-
-[[sources.partner-portal.rules]]
-name = "partner signup"
-when = "type == 'partner.user.signed_up' or type == 'partner.user.renewed'"
-subject = "partner-portal:{{{{ data.user.id }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-
-[sources.partner-portal.rules.provision]
-account = {{ key = "{{{{ data.partner_id }}}}" }}
-contact = {{ first_name = "{{{{ data.user.first_name }}}}", last_name = "{{{{ data.user.last_name }}}}", email = "{{{{ data.user.email }}}}" }}
-username = "{{{{ contact.email }}}}.acme"
-profile = "{{{{ data.profile | default('Partner Community User') }}}}"
-role = "{{{{ data.role | default('') }}}}"
-welcome_email = "{welcome}"
-end_date = "{{{{ data.contract_end | default('') }}}}"
-purpose = "partner portal user of partner {{{{ data.partner_id }}}}"
-
-[[sources.partner-portal.rules]]
-name = "partner user removed"
-when = "type == 'partner.user.removed'"
-subject = "partner-portal:{{{{ data.user.id }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "deactivate", trigger = "removed by partner {{{{ data.partner_id }}}}" }}
-
-[[sources.partner-portal.rules]]
-name = "partner user suspended"
-when = "type == 'partner.user.suspended'"
-subject = "partner-portal:{{{{ data.user.id }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "freeze", trigger = "suspended by partner {{{{ data.partner_id }}}}" }}
-
-[[sources.partner-portal.rules]]
-name = "partner user offboarded"
-when = "type == 'partner.user.offboarded'"
-subject = "partner-portal:{{{{ data.user.id }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "freeze-then-deactivate", grace = "7d", trigger = "offboarded by partner {{{{ data.partner_id }}}}" }}
-
-[[sources.partner-portal.rules]]
-name = "partner user banned"
-when = "type == 'partner.user.banned'"
-subject = "partner-portal:{{{{ data.user.id }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "disable", trigger = "banned by partner {{{{ data.partner_id }}}}" }}
-
-[sources.customers]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.customers.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{CUSTOMER_SECRET}" }}]
-
-[[sources.customers.rules]]
-name = "customer signup"
-when = "type == 'customer.signed_up'"
-subject = "K-{{{{ data.customer.number }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-
-[sources.customers.rules.provision]
-account = {{ key = "{{{{ data.account }}}}" }}
-contact = {{ first_name = "{{{{ data.customer.first_name }}}}", last_name = "{{{{ data.customer.last_name }}}}", email = "{{{{ data.customer.email }}}}" }}
-username = "{{{{ contact.email }}}}.cust"
-profile = "{{{{ data.profile | default('Customer Community User') }}}}"
-role = "{{{{ data.role | default('') }}}}"
-welcome_email = "none"
-
-[[sources.customers.rules]]
-name = "customer closed"
-when = "type == 'customer.closed'"
-subject = "K-{{{{ data.customer.number }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
-
-[sources.contracts]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.contracts.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{CONTRACT_SECRET}" }}]
-
-[[sources.contracts.rules]]
-name = "contract ended"
-when = "type == 'contract.ended'"
-for_each = "people"
-item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
-subject = "partner-portal:{{{{ item }}}}"
-occurred_at = "{{{{ occurred_at }}}}"
-deprovision = {{ mode = "deactivate", trigger = "contract {{{{ contract_id }}}} ended", effective = "{{{{ ended_at }}}}" }}
-"#
-    )
-}
-
-/// A partner user as the portal describes them.
-#[derive(Debug, Clone)]
-pub struct Partner {
-    pub id: String,
-    pub partner: String,
-    pub first: String,
-    pub last: String,
-    pub email: String,
-}
-
-impl Partner {
-    pub fn new(id: &str, partner: &str, first: &str, last: &str, email: &str) -> Partner {
-        Partner {
-            id: id.to_owned(),
-            partner: partner.to_owned(),
-            first: first.to_owned(),
-            last: last.to_owned(),
-            email: email.to_owned(),
-        }
-    }
-
-    pub fn subject(&self) -> String {
-        format!("partner-portal:{}", self.id)
-    }
-
-    fn user(&self) -> Value {
-        json!({"id": self.id, "first_name": self.first, "last_name": self.last, "email": self.email})
-    }
-
-    /// `partner.user.signed_up` at `at`, with `extra` merged into `data`.
-    pub fn signed_up(&self, at: DateTime<Utc>, extra: Value) -> Value {
-        self.event("partner.user.signed_up", at, extra)
-    }
-
-    /// An event of `kind` about this person at `at`.
-    pub fn event(&self, kind: &str, at: DateTime<Utc>, extra: Value) -> Value {
-        let mut data = json!({"partner_id": self.partner, "user": self.user()});
-        if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
-            data.extend(extra);
-        }
-        json!({"type": kind, "occurred_at": rfc3339(at), "data": data})
-    }
-}
-
-/// Ada, a partner user of Northwind (`P-100`).
-pub fn ada() -> Partner {
-    Partner::new(
-        "u-1",
-        "P-100",
-        "Ada",
-        "Lovelace",
-        "ada.lovelace@partner.example",
-    )
-}
-
-/// A customer as the CRM describes them.
-#[derive(Debug, Clone)]
-pub struct Customer {
-    pub number: u32,
-    pub account: &'static str,
-    pub first: String,
-    pub last: String,
-    pub email: String,
-}
-
-impl Customer {
-    /// Customer `n` of Contoso (`C-200`).
-    pub fn numbered(n: u32) -> Customer {
-        Customer {
-            number: n,
-            account: "C-200",
-            first: "Cust".to_owned(),
-            last: format!("Omer{n}"),
-            email: format!("customer{n}@contoso.example"),
-        }
-    }
-
-    pub fn subject(&self) -> String {
-        format!("K-{}", self.number)
-    }
-
-    /// An event of `kind` about this customer at `at`, with `extra` merged into `data`.
-    pub fn event(&self, kind: &str, at: DateTime<Utc>, extra: Value) -> Value {
-        let mut data = json!({
-            "account": self.account,
-            "customer": {"number": self.number, "first_name": self.first, "last_name": self.last, "email": self.email},
-        });
-        if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
-            data.extend(extra);
-        }
-        json!({"type": kind, "occurred_at": rfc3339(at), "data": data})
-    }
-}
-
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// A running service on its org, driven like a user.
 pub struct Scenario {

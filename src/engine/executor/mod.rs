@@ -1,33 +1,28 @@
 //! Running one claimed command to its outcome: read, plan, apply, and record — or retry, park
 //! or dead-letter, as the failure's disposition says.
 
+mod deprovision;
+mod provision;
+
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use parking_lot::Mutex;
-use serde_json::json;
-
-use super::apply::{
-    Applied, ApplyError, ProvisionContext, apply_deprovision, apply_provision,
-    deprovision_known_user, finish_earlier_creation,
-};
-use super::plan::{
-    DeprovisionPlan, ObservedProfile, ProvisionPlan, ProvisionPolicy, plan_deprovision,
-    plan_provision,
-};
-use super::read::{KeyFields, ReadFor, observe};
+use super::apply::{Applied, ApplyError};
+use super::plan::{ObservedProfile, ProvisionPolicy};
+use super::read::KeyFields;
 use super::retry::RetryPolicy;
 use crate::clock::Clock;
 use crate::domain::{
     Command, CommandId, Deprovision, DeprovisionMode, Intent, LicenceEffect, Origin, Outcome,
-    OutcomeKind, Provision, Refusal, SalesforceIds,
+    OutcomeKind, Refusal, SalesforceIds,
 };
 use crate::salesforce::{CallError, CallMeter, Disposition, SalesforceClient};
 use crate::store::{
     ClaimedCommand, NewCommand, OutboxEvent, Store, StoreError, SubjectState, SubjectUpdate,
 };
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
 
 /// How a run ended, for the worker's logs and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +45,7 @@ pub struct Executor {
 }
 
 /// The result of the Salesforce part of a command.
-enum Done {
+pub(super) enum Done {
     Changed(Applied),
     Unchanged {
         ids: SalesforceIds,
@@ -120,165 +115,6 @@ impl Executor {
             Ok(done) => self.succeed(&claimed, done, &meter).await,
             Err(ApplyError::Refused(refusal)) => self.dead_letter(command, refusal, &meter).await,
             Err(ApplyError::Call(error)) => self.failed(&claimed, error, &meter).await,
-        }
-    }
-
-    async fn provision(
-        &self,
-        client: &SalesforceClient,
-        claimed: &ClaimedCommand,
-        intent: &Provision,
-    ) -> Result<Done, ApplyError> {
-        let cached = self.profiles.lock().get(&intent.profile).cloned();
-        let observed = observe(
-            client,
-            &claimed.command.subject,
-            &self.keys,
-            ReadFor::Provision {
-                intent,
-                adopt_by_email: self.policy.adopt_by_email,
-                cached_profile: cached,
-            },
-        )
-        .await?;
-        if let Some(profile) = &observed.profile {
-            self.profiles
-                .lock()
-                .insert(intent.profile.clone(), profile.clone());
-        }
-        // An Email change asked for earlier — by an earlier attempt of this command, or by an
-        // earlier command for the person — may still wait for their confirmation: Salesforce
-        // keeps the old address meanwhile, and asking again would mail them again.
-        let pending_email = claimed
-            .progress
-            .get("email_change")
-            .and_then(|v| v.as_str())
-            .or(claimed.subject.pending_email.as_deref());
-        let plan = plan_provision(
-            intent,
-            claimed.command.subject.as_str(),
-            &observed,
-            &self.policy,
-            pending_email,
-        );
-        let account_id = observed.account.as_ref().map(|a| a.id.clone());
-        let names = observed
-            .user
-            .as_ref()
-            .map(|u| (u.username.clone(), u.nickname.clone()));
-        let profile = match (&plan, observed.profile.as_ref()) {
-            (ProvisionPlan::Refuse(refusal), _) => {
-                return Err(ApplyError::Refused(refusal.clone()));
-            }
-            (_, Some(profile)) => profile,
-            (_, None) => {
-                return Err(ApplyError::Refused(Refusal {
-                    code: "PROFILE_NOT_FOUND".into(),
-                    message: format!("no profile named '{}'", intent.profile),
-                    fields: vec![],
-                    status: None,
-                }));
-            }
-        };
-        let cx = ProvisionContext {
-            client,
-            store: &self.store,
-            command: &claimed.command.id,
-            subject: &claimed.command.subject,
-            keys: &self.keys,
-            profile,
-            welcome: intent.welcome_email,
-            progress: &claimed.progress,
-        };
-        let mut done = match plan {
-            ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
-            ProvisionPlan::NoChange => {
-                let ids = SalesforceIds {
-                    account_id: account_id.clone(),
-                    contact_id: observed.keyed_contact.as_ref().map(|c| c.id.clone()),
-                    user_id: observed.user.as_ref().map(|u| u.id.clone()),
-                };
-                // An earlier attempt may have created the user and stopped before the end (a
-                // crash, a lost answer): the org matches, but its welcome email may be owed.
-                match finish_earlier_creation(&cx, ids.clone()).await? {
-                    Some(applied) => Done::Changed(applied),
-                    None => Done::Unchanged {
-                        ids,
-                        licence: Some(profile.licence.clone()),
-                        why: "the org already matches",
-                        names: names.clone(),
-                    },
-                }
-            }
-            ProvisionPlan::Write(writes) => {
-                if let Some(email) = &writes.email_change {
-                    self.store
-                        .record_progress(&claimed.command.id, "email_change", json!(email))
-                        .await?;
-                }
-                let mut applied = apply_provision(&cx, *writes).await?;
-                applied.ids.account_id = account_id;
-                Done::Changed(applied)
-            }
-        };
-        // A user found rather than created (or created by an earlier attempt) still gets its
-        // names onto the lifecycle record.
-        if let (Done::Changed(applied), Some((username, nickname))) = (&mut done, names)
-            && applied.username.is_none()
-        {
-            applied.username = Some(username);
-            applied.nickname = nickname;
-        }
-        Ok(done)
-    }
-
-    async fn deprovision(
-        &self,
-        client: &SalesforceClient,
-        claimed: &ClaimedCommand,
-        intent: &Deprovision,
-    ) -> Result<Done, ApplyError> {
-        let subject = &claimed.subject;
-        if let (Some(user_id), Some(licence)) = (&subject.user_id, &subject.licence)
-            && let Some(applied) =
-                deprovision_known_user(client, user_id, intent.mode, licence).await?
-        {
-            return Ok(if applied.changed {
-                Done::Changed(applied)
-            } else {
-                Done::Unchanged {
-                    ids: applied.ids,
-                    licence: Some(licence.clone()),
-                    why: "the user is already out",
-                    names: None,
-                }
-            });
-        }
-        let observed = observe(
-            client,
-            &claimed.command.subject,
-            &self.keys,
-            ReadFor::Deprovision,
-        )
-        .await?;
-        let user_id = observed.user.as_ref().map(|u| u.id.clone());
-        let licence = observed.user.as_ref().and_then(|u| u.licence.clone());
-        match plan_deprovision(intent.mode, &observed) {
-            DeprovisionPlan::NoChange { why } => Ok(Done::Unchanged {
-                ids: SalesforceIds {
-                    user_id,
-                    ..SalesforceIds::default()
-                },
-                licence,
-                why,
-                names: None,
-            }),
-            DeprovisionPlan::Write {
-                writes,
-                licence_effect,
-            } => Ok(Done::Changed(
-                apply_deprovision(client, &writes, user_id, licence_effect).await?,
-            )),
         }
     }
 
