@@ -89,6 +89,7 @@ contact = {{ first_name = "{{{{ data.user.first_name }}}}", last_name = "{{{{ da
 username = "{{{{ contact.email }}}}.acme"
 profile = "{{{{ data.profile | default('Partner Community User') }}}}"
 role = "{{{{ data.role | default('') }}}}"
+permission_sets = ["Gatehouse_Portal_Access", "{{{{ data.extra_set | default('') }}}}"]
 welcome_email = "{welcome}"
 end_date = "{{{{ data.contract_end | default('') }}}}"
 purpose = "partner portal user of partner {{{{ data.partner_id }}}}"

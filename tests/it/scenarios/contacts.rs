@@ -90,8 +90,13 @@ async fn a_contact_and_user_made_by_hand_are_found_by_the_key_and_not_duplicated
         .await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
-    assert_kind(&outcome, OutcomeKind::NoChange);
-    assert_eq!(spent, 1);
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert_eq!(
+        outcome.steps,
+        ["permission_set.assigned:Gatehouse_Portal_Access"],
+        "only what the hand-made user lacked"
+    );
+    assert_eq!((outcome.api_calls, spent), (2, 2));
     let (found_contact, found_user) = s.one_contact_one_user(&ada.subject()).await;
     assert!(same_id(&id(&found_contact), &contact));
     assert!(same_id(&id(&found_user), &user));

@@ -172,7 +172,10 @@ async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_a
     )
     .await;
     let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 1, "one read finds everything in place");
+    assert_eq!(
+        calls, 2,
+        "a read finds Contact and User in place; the permission set is still owed"
+    );
     let steps = s.last_outcome(&ada().subject()).await.steps;
     assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
 }
@@ -186,7 +189,10 @@ async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_anot
     )
     .await;
     let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 1);
+    assert_eq!(
+        calls, 2,
+        "a read, and the permission set the cut request carried"
+    );
 }
 
 #[tokio::test]
@@ -224,7 +230,7 @@ async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once
     )
     .await;
     let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 2, "a read and the reset");
+    assert_eq!(calls, 3, "a read, the permission set, and the reset");
     assert_eq!(
         s.subject(&ada().subject()).await.welcome_email,
         Some(WelcomeEmailState::Sent)
@@ -240,7 +246,7 @@ async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_
     )
     .await;
     let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 2, "a read and the reset");
+    assert_eq!(calls, 3, "a read, the permission set, and the reset");
     assert_eq!(
         s.subject(&ada().subject()).await.welcome_email,
         Some(WelcomeEmailState::Sent)

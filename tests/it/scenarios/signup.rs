@@ -62,6 +62,7 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
     for step in [
         "contact.created",
         "user.created",
+        "permission_set.assigned:Gatehouse_Portal_Access",
         "user.verified",
         "welcome_email.by_site",
     ] {
@@ -85,6 +86,26 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
         &profile_id(&s, "Partner Community User").await
     ));
     assert_eq!(s.login_of(&text(&user, "Id")).await["IsFrozen"], false);
+    let portal_access = s
+        .org
+        .records_where("PermissionSet", "Name", "Gatehouse_Portal_Access")
+        .await;
+    let assigned: Vec<Value> = s
+        .org
+        .records("PermissionSetAssignment")
+        .await
+        .into_iter()
+        .filter(|a| {
+            a["AssigneeId"]
+                .as_str()
+                .is_some_and(|u| same_id(u, &text(&user, "Id")))
+        })
+        .collect();
+    assert_eq!(assigned.len(), 1, "{assigned:#?}");
+    assert!(same_id(
+        &text(&assigned[0], "PermissionSetId"),
+        &text(&portal_access[0], "Id")
+    ));
     let licence = s.org.licence("Partner Community").await;
     assert_eq!(licence.used, licence_before.used + 1);
     assert_eq!(s.org.emails_about("welcome", &text(&user, "Id")).await, 1);
