@@ -151,8 +151,9 @@ NODE_EXTRA_CA_CERTS="$ca" node "$work/jsforce/jsforce_check.mjs" "$sfsim_url" ||
 
 stop "$sfsim_pid" "$work/sfsim.log" sfsim || failed+=("sfsim shutdown")
 
-# One closing line in the form test runners use: suites passed and failed.
-suites=3
+# One closing line in the form test runners use: the three client checks and the two clean
+# shutdowns, passed and failed.
+suites=5
 if (( ${#failed[@]} )); then
   printf '\ninterop failures: %s\n' "${failed[*]}" >&2
   printf 'interop: %d passed, %d failed\n' $((suites - ${#failed[@]})) "${#failed[@]}"
