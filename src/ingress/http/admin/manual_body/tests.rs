@@ -20,6 +20,9 @@ fn full_provision() -> serde_json::Value {
     })
 }
 
+/// A change to a good body that makes it wrong.
+type Spoil = Box<dyn Fn(&mut serde_json::Value)>;
+
 fn detail(result: Result<impl std::fmt::Debug, Problem>) -> String {
     let problem = result.expect_err("refused");
     assert_eq!(problem.status, 400);
@@ -58,7 +61,7 @@ fn a_complete_provision_body_reads_as_the_domain_intent() {
 
 #[test]
 fn provision_refusals_name_the_field_to_fix() {
-    let cases: Vec<(Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(Spoil, &str)> = vec![
         (
             Box::new(|v| v["permision_sets"] = json!([])),
             "permision_sets: unknown field",
