@@ -251,11 +251,11 @@ impl InboxCommand {
 fn print_enqueued(answer: &Value) {
     use super::table::text;
     println!(
-        "queued {} {}: {} for {}",
+        "{} {} for {}: {}",
         text(answer, "/intent"),
         text(answer, "/command_id"),
-        text(answer, "/state"),
         text(answer, "/subject"),
+        text(answer, "/state"),
     );
     for (label, pointer) in [("superseded", "/superseded"), ("scheduled", "/scheduled")] {
         let ids: Vec<&str> = answer

@@ -86,7 +86,7 @@ enum SubjectAction {
     /// A person's lifecycle record: who they are in the org, why they have access, what ends
     /// it, and every command and outcome.
     #[command(
-        after_help = "Example:\n  export GATEHOUSE_ADMIN_TOKEN=quickstart-admin-token-do-not-deploy\n  gatehouse subject show partner-portal:u-1"
+        after_help = "Example:\n  export GATEHOUSE_ADMIN_TOKEN=quickstart-admin-token-do-not-deploy\n  gatehouse subject show partner-portal:u-1\n\nExit codes: 0 shown, 1 error, 2 no such subject."
     )]
     Show {
         /// The subject key, e.g. partner-portal:u-1.
@@ -121,7 +121,7 @@ pub struct CommandCommand {
 enum CommandAction {
     /// A command's whole life: intent, origin, state, attempts, outcome, refusal.
     #[command(
-        after_help = "Example:\n  gatehouse command show cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f"
+        after_help = "Example:\n  gatehouse command show cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f\n\nExit codes: 0 shown, 1 error, 2 no such command."
     )]
     Show {
         /// The command id (cmd_…).
@@ -171,7 +171,7 @@ enum DeadLettersAction {
     },
     /// Run a dead-lettered command again, as a new command, once its cause is fixed.
     #[command(
-        after_help = "Example:\n  gatehouse dead-letters replay cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --actor alice\n\nA command can be replayed once; if the replay is dead-lettered too, replay the replay."
+        after_help = "Example:\n  gatehouse dead-letters replay cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --actor alice\n\nA command can be replayed once; if the replay is dead-lettered too, replay the replay.\nExit codes: 0 replayed, 1 error (e.g. not dead-lettered, or replayed before), 2 no such command."
     )]
     Replay {
         /// The dead-lettered command's id (cmd_…).
@@ -299,7 +299,7 @@ enum InboxAction {
     },
     /// One event with its body as received.
     #[command(
-        after_help = "Example:\n  gatehouse inbox show evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f"
+        after_help = "Example:\n  gatehouse inbox show evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f\n\nExit codes: 0 shown, 1 error, 2 no such event."
     )]
     Show {
         /// The event id (evt_…).

@@ -160,8 +160,12 @@ async fn an_operator_provisions_and_locks_out_from_the_command_line() {
     )
     .await;
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("queued provision cmd_"), "{out}");
-    let id = out.split_whitespace().nth(2).unwrap().trim_end_matches(':');
+    assert!(out.starts_with("provision cmd_"), "{out}");
+    assert!(
+        out.trim_end().ends_with("for ops:contractor-7: queued"),
+        "{out}"
+    );
+    let id = out.split_whitespace().nth(1).unwrap();
     let record = app.command_in_state(id, "done").await;
     assert_eq!(record["outcome"]["kind"], "succeeded", "{record}");
     assert_eq!(record["origin"]["actor"], "alice");

@@ -197,7 +197,10 @@ mod tests {
         let stored = event(bytes);
         let shown = serde_json::to_value(EventView::of(&stored, true)).unwrap();
         assert_eq!(shown["body_encoding"], "base64");
-        assert_eq!(STANDARD.decode(shown["body"].as_str().unwrap()).unwrap(), bytes);
+        assert_eq!(
+            STANDARD.decode(shown["body"].as_str().unwrap()).unwrap(),
+            bytes
+        );
         assert_eq!(shown["body_bytes"], bytes.len());
         let listed = serde_json::to_value(EventView::of(&stored, false)).unwrap();
         assert!(listed.get("body").is_none(), "{listed}");

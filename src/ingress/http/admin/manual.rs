@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, post, web};
 use serde_json::json;
 
 use super::failure::store_problem;
-use super::manual_body::{self, bad_body};
+use super::manual_body;
 use super::{Admin, Operator};
 use crate::domain::{CommandId, Deprovision, DeprovisionMode, Intent, SubjectKey};
 use crate::engine::executor::operator_origin;
@@ -111,10 +111,7 @@ async fn enqueue(
         .store
         .enqueue(None, commands)
         .await
-        .map_err(|e| match e.kind() {
-            crate::store::StoreErrorKind::Invalid => bad_body(e.to_string()),
-            _ => store_problem(e, "enqueueing the command"),
-        })?;
+        .map_err(|e| store_problem(e, "enqueueing the command"))?;
     admin.worker.notify_one();
     let Some(first) = enqueued.first() else {
         return Err(Problem::new(

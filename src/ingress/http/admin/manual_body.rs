@@ -51,7 +51,7 @@ const MAX_USERNAME: usize = 80;
 const MAX_TRIGGER: usize = 500;
 
 /// A refused body, naming what to fix.
-pub fn bad_body(detail: impl Into<String>) -> Problem {
+fn bad_body(detail: impl Into<String>) -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
         "bad_body",
