@@ -13,7 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::{Deprovision, DeprovisionMode, Intent};
 use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
-use crate::store::{InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+use crate::store::{EventId, InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+
+/// An event's verdict when it yields no commands.
+type Verdict = (EventId, InboxStatus, Option<String>);
 
 /// Events read per pass.
 const PAGE: u32 = 100;
@@ -72,9 +75,18 @@ impl Intake {
                 return Ok(handled);
             }
             let page = events.len();
+            // Verdicts without commands are written together: one disk sync per page, not
+            // one per event. Events with commands each take their own transaction, which
+            // also marks them mapped.
+            let mut verdicts = Vec::new();
             for event in &events {
-                self.map_event(event).await?;
+                if let Some(verdict) = self.map_event(event).await? {
+                    verdicts.push(verdict);
+                }
                 handled += 1;
+            }
+            if !verdicts.is_empty() {
+                self.store.mark_many(&verdicts).await?;
             }
             if page < PAGE as usize {
                 return Ok(handled);
@@ -82,7 +94,8 @@ impl Intake {
         }
     }
 
-    async fn map_event(&self, event: &InboxEvent) -> Result<(), StoreError> {
+    /// Enqueues the event's commands, or returns the verdict to record for it.
+    async fn map_event(&self, event: &InboxEvent) -> Result<Option<Verdict>, StoreError> {
         let input = MappingInput::from_inbox(event);
         let id = &event.event_id;
         match self.rules.map(&input) {
@@ -103,16 +116,14 @@ impl Intake {
                             "event mapped"
                         );
                         self.worker.notify_one();
-                        Ok(())
+                        Ok(None)
                     }
                     // The store refuses what it cannot keep faithfully: keep the event with the
                     // reason instead of retrying it forever.
                     Err(e) if e.kind() == crate::store::StoreErrorKind::Invalid => {
                         let reason = format!("the commands could not be stored: {e}");
                         tracing::warn!(event_id = id.as_str(), reason, "event kept unmapped");
-                        self.store
-                            .mark(id, InboxStatus::Unmapped, Some(reason))
-                            .await
+                        Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
                     }
                     Err(e) => Err(e),
                 }
@@ -124,13 +135,11 @@ impl Intake {
                     rule,
                     "event ignored by rule"
                 );
-                self.store
-                    .mark(
-                        id,
-                        InboxStatus::Ignored,
-                        Some(format!("rule '{rule}': {reason}")),
-                    )
-                    .await
+                Ok(Some((
+                    id.clone(),
+                    InboxStatus::Ignored,
+                    Some(format!("rule '{rule}': {reason}")),
+                )))
             }
             MappingDecision::Unmapped { reason } => {
                 tracing::warn!(
@@ -139,9 +148,7 @@ impl Intake {
                     reason,
                     "event kept unmapped"
                 );
-                self.store
-                    .mark(id, InboxStatus::Unmapped, Some(reason))
-                    .await
+                Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
             }
         }
     }
