@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::client::{Failure, Gatehouse};
 use super::{
     CommandAction, CommandCommand, DeadLettersAction, DeadLettersCommand, DeprovisionArgs, Format,
-    InboxAction, InboxCommand, Mode, ParkedAction, ParkedCommand, ProvisionArgs, SubjectAction,
-    SubjectCommand, execute, render,
+    InboxAction, InboxCommand, Mode, ParkedAction, ParkedCommand, ProvisionArgs, Remote,
+    SubjectAction, SubjectCommand, execute, render,
 };
 
 /// Prints the JSON answer as it came, or hands it to the text printer.
@@ -128,26 +128,15 @@ impl DeadLettersCommand {
 
 impl ProvisionArgs {
     pub fn run(self) -> ExitCode {
-        let key = self.key;
         let file = self.json;
-        execute(
-            &self.remote,
-            false,
-            async move |gatehouse: &Gatehouse, format| {
-                let body = read_intent(&file)?;
-                let answer = gatehouse
-                    .post(&["v1", "subjects", &key, "provision"], &[], Some(body))
-                    .await?;
-                print(format, &answer, print_enqueued);
-                Ok(())
-            },
-        )
+        enqueue(&self.remote, false, self.key, "provision", move || {
+            read_intent(&file)
+        })
     }
 }
 
 impl DeprovisionArgs {
     pub fn run(self) -> ExitCode {
-        let key = self.key;
         let mut body = json!({
             "mode": match self.mode {
                 Mode::Deactivate => "deactivate",
@@ -160,22 +149,31 @@ impl DeprovisionArgs {
         if let Some(grace) = self.grace {
             body["grace"] = Value::String(grace);
         }
-        execute(
+        enqueue(
             &self.remote,
             self.json.json,
-            async move |gatehouse: &Gatehouse, format| {
-                let answer = gatehouse
-                    .post(
-                        &["v1", "subjects", &key, "deprovision"],
-                        &[],
-                        Some(body.to_string().into_bytes()),
-                    )
-                    .await?;
-                print(format, &answer, print_enqueued);
-                Ok(())
-            },
+            self.key,
+            "deprovision",
+            move || Ok(body.to_string().into_bytes()),
         )
     }
+}
+
+/// A manual provision or deprovision: the body goes to the subject's `action` route.
+fn enqueue(
+    remote: &Remote,
+    json: bool,
+    key: String,
+    action: &'static str,
+    body: impl FnOnce() -> Result<Vec<u8>, Failure>,
+) -> ExitCode {
+    execute(remote, json, async move |gatehouse: &Gatehouse, format| {
+        let answer = gatehouse
+            .post(&["v1", "subjects", &key, action], &[], Some(body()?))
+            .await?;
+        print(format, &answer, print_enqueued);
+        Ok(())
+    })
 }
 
 impl ParkedCommand {

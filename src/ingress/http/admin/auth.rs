@@ -82,9 +82,12 @@ impl FromRequest for Operator {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = authorize(request);
         if let Err(problem) = &result {
+            // The route's pattern, not the path: a path may hold what a person typed, even
+            // an email address, and log lines must not.
+            let route = request.match_pattern();
             tracing::warn!(
                 method = %request.method(),
-                path = request.path(),
+                route = route.as_deref().unwrap_or("unknown"),
                 status = problem.status,
                 reason = problem.reason,
                 "admin request refused"
