@@ -20,6 +20,7 @@ use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
 use crate::engine::worker::Worker;
+use crate::ingress::http::admin::Admin;
 use crate::ingress::http::{self, Ingress};
 use crate::lifecycle::Lifecycle;
 use crate::mapping::MappingRules;
@@ -125,9 +126,16 @@ impl Application {
         let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
         let tasks = vec![
             tokio::spawn(intake.run(intake_wake.clone(), cancel.clone())),
-            tokio::spawn(worker.run(worker_wake, cancel.clone(), grace)),
+            tokio::spawn(worker.run(worker_wake.clone(), cancel.clone(), grace)),
         ];
 
+        let admin = web::Data::new(Admin::new(
+            &settings.admin,
+            store.clone(),
+            clock.clone(),
+            intake_wake.clone(),
+            worker_wake,
+        )?);
         let lifecycle = Arc::new(Lifecycle::default());
         let ingress = Ingress::new(
             settings,
@@ -141,11 +149,15 @@ impl Application {
         let listener = TcpListener::bind(settings.service.listen)
             .with_context(|| format!("binding {}", settings.service.listen))?;
         let port = listener.local_addr()?.port();
-        let mut server =
-            HttpServer::new(move || App::new().app_data(ingress.clone()).configure(http::routes))
-                .disable_signals()
-                .shutdown_timeout(settings.service.shutdown_timeout_seconds)
-                .listen(listener)?;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(ingress.clone())
+                .app_data(admin.clone())
+                .configure(http::routes)
+        })
+        .disable_signals()
+        .shutdown_timeout(settings.service.shutdown_timeout_seconds)
+        .listen(listener)?;
         if settings.service.workers > 0 {
             server = server.workers(settings.service.workers);
         }

@@ -1,6 +1,7 @@
 //! Gatehouse's integration tests: the service started on port 0 with a settable clock, driven
 //! over HTTP like its senders and operators drive it.
 
+mod admin;
 mod cli;
 mod health;
 mod inbox;

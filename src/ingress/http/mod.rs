@@ -1,5 +1,6 @@
-//! Signed webhooks over HTTP, plus the health endpoints.
+//! Signed webhooks over HTTP, the health endpoints, and the operators' admin API.
 
+pub mod admin;
 mod health;
 pub mod problem;
 mod state;
@@ -11,10 +12,11 @@ use actix_web::web;
 pub use problem::Problem;
 pub use state::{Ingress, Source};
 
-/// Mounts the webhook and health routes.
+/// Mounts the webhook, health and admin routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(webhook::receive)
-        .service(webhook::okta_challenge);
+        .service(webhook::okta_challenge)
+        .configure(admin::routes);
 }
