@@ -141,7 +141,6 @@ impl Application {
             metrics.clone(),
             store.clone(),
             connection.client().clone(),
-            clock.clone(),
             Duration::from_secs(settings.telemetry.licence_poll_seconds),
         ));
         let metrics = web::Data::new(metrics);

@@ -477,19 +477,20 @@ impl Executor {
         outcome: Outcome,
         update: SubjectUpdate,
     ) -> Result<(), StoreError> {
-        CommandFinished {
+        let finished = CommandFinished {
             intent: command.intent.kind(),
             outcome: outcome.kind.as_str(),
             api_calls: outcome.api_calls,
-            steps: &outcome.steps,
-            code: outcome.refusal.as_ref().map(|r| r.code.as_str()),
-        }
-        .emit(&self.metrics);
+            steps: outcome.steps.clone(),
+            code: outcome.refusal.as_ref().map(|r| r.code.clone()),
+        };
         let mut announcement = OutboxEvent::announcing(command, &outcome);
         announcement.traceparent = command.origin.traceparent.clone();
         self.store
             .finish(&command.id, outcome, update, announcement)
             .await?;
+        // Only a recorded outcome is counted and logged as one.
+        finished.emit(&self.metrics);
         Ok(())
     }
 

@@ -134,16 +134,16 @@ impl EventMapped<'_> {
 
 /// A command reached its outcome. Logged inside the command's span, which carries its id,
 /// subject and trace id.
-pub struct CommandFinished<'a> {
-    pub intent: &'a str,
-    pub outcome: &'a str,
+pub struct CommandFinished {
+    pub intent: &'static str,
+    pub outcome: &'static str,
     pub api_calls: u32,
-    pub steps: &'a [String],
+    pub steps: Vec<String>,
     /// The refusal code of a dead-lettered command.
-    pub code: Option<&'a str>,
+    pub code: Option<String>,
 }
 
-impl CommandFinished<'_> {
+impl CommandFinished {
     pub fn emit(self, metrics: &Metrics) {
         metrics
             .families
@@ -158,7 +158,7 @@ impl CommandFinished<'_> {
             outcome = self.outcome,
             api_calls = self.api_calls,
             steps = self.steps.join(","),
-            code = self.code,
+            code = self.code.as_deref(),
             "command finished"
         );
     }

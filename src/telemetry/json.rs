@@ -50,7 +50,8 @@ where
                     continue;
                 };
                 if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(fields) {
-                    line.extend(fields);
+                    // `otel.*` fields steer the span exporter; they say nothing to a reader.
+                    line.extend(fields.into_iter().filter(|(k, _)| !k.starts_with("otel.")));
                 }
             }
             if let Some(name) = innermost {

@@ -115,7 +115,7 @@ pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn is_local(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'\'')
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
 fn is_domain(b: u8) -> bool {

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 use super::metrics::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
-use crate::clock::Clock;
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
 
@@ -24,7 +23,6 @@ pub struct Scrape {
     metrics: Metrics,
     store: Store,
     org: SalesforceClient,
-    clock: Arc<dyn Clock>,
     licences: LicencePoll,
 }
 
@@ -40,14 +38,12 @@ impl Scrape {
         metrics: Metrics,
         store: Store,
         org: SalesforceClient,
-        clock: Arc<dyn Clock>,
         licence_poll: Duration,
     ) -> Scrape {
         Scrape {
             metrics,
             store,
             org,
-            clock,
             licences: LicencePoll {
                 every: (!licence_poll.is_zero()).then_some(licence_poll),
                 last: Mutex::new(None),
@@ -102,8 +98,9 @@ impl Scrape {
         }
         match self.store.outbox_unpublished(1).await {
             Ok(oldest) => {
+                // The store stamps rows with the wall clock, so the age is measured by it too.
                 let age = oldest.first().map_or(0.0, |row| {
-                    (self.clock.now() - row.created_at)
+                    (chrono::Utc::now() - row.created_at)
                         .to_std()
                         .unwrap_or_default()
                         .as_secs_f64()

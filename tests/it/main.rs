@@ -8,4 +8,5 @@ mod mapping;
 mod salesforce;
 mod schemes;
 mod support;
+mod telemetry;
 mod webhooks;

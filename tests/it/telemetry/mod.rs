@@ -1,0 +1,7 @@
+//! Operating Gatehouse: the metrics Prometheus scrapes, the log people and machines read, and
+//! the traces a collector receives.
+
+mod harness;
+mod logs;
+mod metrics;
+mod traces;
