@@ -2,6 +2,7 @@
 
 mod check_config;
 mod demo;
+mod healthcheck;
 mod mapping;
 mod serve;
 
@@ -58,6 +59,15 @@ pub enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
+    #[command(
+        after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
+    )]
+    Healthcheck {
+        /// The liveness URL to ask (plain http, beside the service).
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
 }
 
 /// The `--config` argument shared by the commands that read a config.
@@ -76,6 +86,7 @@ impl Cli {
             Command::CheckConfig { config } => check_config::run(&config.config),
             Command::Mapping(command) => command.run(),
             Command::Demo { keep } => demo::run(keep),
+            Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the traces a collector receives.
 
 mod harness;
+mod healthcheck;
 mod logs;
 mod metrics;
 mod traces;
