@@ -14,9 +14,12 @@ use tracing::Instrument;
 
 use crate::domain::{Deprovision, DeprovisionMode, Intent};
 use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
-use crate::store::{InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+use crate::store::{EventId, InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
 use crate::telemetry::events::{EventMapped, MappingResult};
 use crate::telemetry::{Metrics, context};
+
+/// An event's verdict when it yields no commands.
+type Verdict = (EventId, InboxStatus, Option<String>);
 
 /// Events read per pass.
 const PAGE: u32 = 100;
@@ -83,9 +86,18 @@ impl Intake {
                 return Ok(handled);
             }
             let page = events.len();
+            // Verdicts without commands are written together: one disk sync per page, not
+            // one per event. Events with commands each take their own transaction, which
+            // also marks them mapped.
+            let mut verdicts = Vec::new();
             for event in &events {
-                self.map_event(event).await?;
+                if let Some(verdict) = self.map_event(event).await? {
+                    verdicts.push(verdict);
+                }
                 handled += 1;
+            }
+            if !verdicts.is_empty() {
+                self.store.mark_many(&verdicts).await?;
             }
             if page < PAGE as usize {
                 return Ok(handled);
@@ -93,8 +105,9 @@ impl Intake {
         }
     }
 
-    /// Maps one event inside a `mapping` span, a child of the span that accepted it.
-    async fn map_event(&self, event: &InboxEvent) -> Result<(), StoreError> {
+    /// Enqueues the event's commands, or returns the verdict to record for it; inside a
+    /// `mapping` span, a child of the span that accepted the event.
+    async fn map_event(&self, event: &InboxEvent) -> Result<Option<Verdict>, StoreError> {
         let span = tracing::info_span!(
             "mapping",
             event_id = event.event_id.as_str(),
@@ -105,7 +118,7 @@ impl Intake {
         self.map_in_span(event).instrument(span).await
     }
 
-    async fn map_in_span(&self, event: &InboxEvent) -> Result<(), StoreError> {
+    async fn map_in_span(&self, event: &InboxEvent) -> Result<Option<Verdict>, StoreError> {
         let input = MappingInput::from_inbox(event);
         let id = &event.event_id;
         match self.rules.map(&input) {
@@ -128,7 +141,7 @@ impl Intake {
                         }
                         .emit(&self.metrics);
                         self.worker.notify_one();
-                        Ok(())
+                        Ok(None)
                     }
                     // The store refuses what it cannot keep faithfully: keep the event with the
                     // reason instead of retrying it forever.
@@ -140,9 +153,7 @@ impl Intake {
                             result: MappingResult::Unmapped { reason: &reason },
                         }
                         .emit(&self.metrics);
-                        self.store
-                            .mark(id, InboxStatus::Unmapped, Some(reason))
-                            .await
+                        Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
                     }
                     Err(e) => Err(e),
                 }
@@ -154,13 +165,11 @@ impl Intake {
                     result: MappingResult::Ignored { rule: &rule },
                 }
                 .emit(&self.metrics);
-                self.store
-                    .mark(
-                        id,
-                        InboxStatus::Ignored,
-                        Some(format!("rule '{rule}': {reason}")),
-                    )
-                    .await
+                Ok(Some((
+                    id.clone(),
+                    InboxStatus::Ignored,
+                    Some(format!("rule '{rule}': {reason}")),
+                )))
             }
             MappingDecision::Unmapped { reason } => {
                 EventMapped {
@@ -169,9 +178,7 @@ impl Intake {
                     result: MappingResult::Unmapped { reason: &reason },
                 }
                 .emit(&self.metrics);
-                self.store
-                    .mark(id, InboxStatus::Unmapped, Some(reason))
-                    .await
+                Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
             }
         }
     }

@@ -132,6 +132,17 @@ impl Store {
         }
     }
 
+    /// Gives several `accepted` events their verdicts (`ignored`, `unmapped`, `mapped`) in one
+    /// transaction; events no longer `accepted` are left as they are. Returns how many changed.
+    pub async fn mark_many(
+        &self,
+        verdicts: &[(EventId, InboxStatus, Option<String>)],
+    ) -> Result<u64, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(inbox) => inbox.mark_many(verdicts).await,
+        }
+    }
+
     /// Puts an `ignored` or `unmapped` event back to `accepted` so the mapping stage sees it
     /// again; clears its reason, counts the replay and records when. Any other status is
     /// [`StoreError::Refused`], so pressing "replay" twice does not replay twice.

@@ -73,3 +73,36 @@ async fn two_hundred_concurrent_deliveries_are_all_stored_once_with_shared_disk_
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_event_time_can_come_from_a_header() {
+    let secret = "header-time-secret";
+    let app = spawn_app(&config(&format!(
+        r#"
+[sources.bamboohr]
+event_time = {{ header = "X-BambooHR-Timestamp" }}
+[sources.bamboohr.verification]
+scheme = "hmac"
+preset = "bamboohr"
+secrets = [{{ secret = "{secret}" }}]
+"#
+    )))
+    .await;
+    let ts = app.clock_now().timestamp().to_string();
+    let body = r#"{"employees":[]}"#;
+    let response = app
+        .webhook("bamboohr")
+        .header(
+            "X-BambooHR-Signature",
+            crate::support::hmac256_hex(secret, &[body.as_bytes(), ts.as_bytes()]),
+        )
+        .header("X-BambooHR-Timestamp", &ts)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let events = stored_events(&app.store).await;
+    assert_eq!(events[0].source_time, Some(app.clock_now()));
+    app.stop().await;
+}

@@ -40,7 +40,13 @@ pub fn update(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     let (all_or_none, records) = request(call)?;
     let outcomes = each(org, all_or_none, &records, |org, record| {
         let object = record_type(record).map_err(|e| (None, e))?;
-        let Some(id) = record.get("Id").and_then(Value::as_str).map(str::to_owned) else {
+        // Field names are case-insensitive: jsforce, for one, sends the id as `id`.
+        let id = record
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Id"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_owned);
+        let Some(id) = id else {
             return Err((
                 None,
                 ApiError::bad_request("MISSING_ARGUMENT", "Id not specified in an update call"),

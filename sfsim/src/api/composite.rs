@@ -27,6 +27,8 @@ struct Subrequest {
     url: String,
     reference_id: String,
     body: Option<Value>,
+    /// `httpHeaders`, passed on as the same request over HTTP would carry them.
+    headers: Vec<(String, String)>,
 }
 
 /// `GET /composite`: the composite resources.
@@ -57,7 +59,7 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
             continue;
         }
         let reply = match resolve(sub, &answered) {
-            Ok((url, body)) => answer(org, sub.method.clone(), &url, body),
+            Ok((url, body)) => answer(org, sub, &url, body),
             Err(message) => halted(&message),
         };
         if reply.status.as_u16() < 400 {
@@ -106,12 +108,13 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 }
 
 /// One subrequest answered by the same router as HTTP requests. Composite cannot nest.
-fn answer(org: &mut Org, method: Method, url: &str, body: Option<Value>) -> Reply {
+fn answer(org: &mut Org, sub: &Subrequest, url: &str, body: Option<Value>) -> Reply {
     let body = match body {
         Some(value) => CallBody::Json(value),
         None => CallBody::Raw(actix_web::web::Bytes::new()),
     };
-    match Call::from_url(method, url, body) {
+    let headers = sub.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    match Call::from_url(sub.method.clone(), url, body).map(|call| call.with_headers(headers)) {
         Ok(call)
             if call.segments.first().is_some_and(|s| s == "composite")
                 && call.segments.get(1).is_none_or(|s| s != "sobjects") =>
@@ -182,11 +185,21 @@ fn parse_subrequests(body: &Map<String, Value>) -> Result<Vec<Subrequest>, ApiEr
                 "Duplicate ReferenceId provided in the request.",
             ));
         }
+        let headers = entry
+            .get("httpHeaders")
+            .and_then(Value::as_object)
+            .map(|map| {
+                map.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
         subrequests.push(Subrequest {
             method,
             url: text("url")?,
             reference_id,
             body: entry.get("body").cloned(),
+            headers,
         });
     }
     let heavy = subrequests

@@ -2,7 +2,9 @@
 
 use actix_web::http::{Method, StatusCode};
 
-use super::{Call, Reply, collections, composite, describe, password, query, sobjects};
+use super::{
+    Call, Reply, collection_retrieve, collections, composite, describe, password, query, sobjects,
+};
 use crate::error::ApiError;
 use crate::org::Org;
 
@@ -76,6 +78,16 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
             Method::DELETE => collections::delete(org, call),
             _ => Err(not_allowed(method, "POST,PATCH,DELETE")),
         },
+        ["composite", "sobjects", object] => {
+            let object = object_name(org, object)?;
+            match *method {
+                // POST reads too: it carries the ids in a body, for lists too long for a URL.
+                _ if call.is_read() || *method == Method::POST => {
+                    collection_retrieve::retrieve(org, call, &object)
+                }
+                _ => Err(not_allowed(method, "HEAD,GET,POST")),
+            }
+        }
         ["composite", "sobjects", object, field] => {
             let object = object_name(org, object)?;
             match *method {

@@ -1,5 +1,5 @@
 //! The REST data API under `/services/data/vXX.X/`: sObjects, describe, query, composite,
-//! sObject Collections and the User password resource.
+//! sObject Collections (writes and retrieve) and the User password resource.
 //!
 //! Every request becomes a [`Call`] and is answered by one router ([`dispatch`]) holding the
 //! org's lock, so a composite subrequest is answered by exactly the code that answers the same
@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::state::Sim;
 
 mod body;
+mod collection_retrieve;
 mod collections;
 mod composite;
 mod describe;
@@ -28,11 +29,15 @@ pub use version::versions;
 /// Registers the versioned data routes (mounted under `/services/data/v{version}`). Only the
 /// resources below are taken, so other routes (`/limits`) can live in the same scope.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(["", "/"]).route(web::get().to(version::resources)));
     for resource in ["sobjects", "query", "queryAll", "composite"] {
         cfg.route(&format!("/{resource}"), web::route().to(handle))
             .route(&format!("/{resource}/{{rest:.*}}"), web::route().to(handle));
     }
 }
+
+/// Request headers a data handler reads (lower-case): the query batch size.
+const ANSWER_HEADERS: [&str; 1] = ["sforce-query-options"];
 
 /// One request to the data API, from HTTP or from a composite subrequest.
 #[derive(Debug, Clone)]
@@ -44,6 +49,9 @@ pub(crate) struct Call {
     pub segments: Vec<String>,
     /// Decoded query parameters.
     pub query: Vec<(String, String)>,
+    /// The request headers that change an answer ([`ANSWER_HEADERS`]), names lower-case.
+    /// Only those: `Authorization` and the rest stay out, so a call never carries a token.
+    pub headers: Vec<(String, String)>,
     pub body: CallBody,
 }
 
@@ -73,8 +81,31 @@ impl Call {
             version,
             segments,
             query: body::query_pairs(query),
+            headers: Vec::new(),
             body,
         })
+    }
+
+    /// The same call carrying those of `headers` that change an answer (names in any case).
+    pub fn with_headers<'a>(
+        mut self,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Call {
+        self.headers = headers
+            .into_iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value))
+            .filter(|(name, _)| ANSWER_HEADERS.contains(&name.as_str()))
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect();
+        self
+    }
+
+    /// A header's value (names are case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// A query parameter's value.
@@ -165,10 +196,44 @@ async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> Htt
     };
     let reply = match Call::from_url(req.method().clone(), &url, CallBody::Raw(bytes)) {
         Ok(call) => {
+            let headers = req
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+            let call = call.with_headers(headers);
             let mut org = sim.org.lock();
             dispatch::dispatch(&mut org, &call)
         }
         Err(error) => Reply::error(&error),
     };
     reply.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_keeps_only_the_headers_that_change_an_answer() {
+        let call = Call::from_url(
+            Method::GET,
+            "/services/data/v68.0/query?q=x",
+            CallBody::Raw(web::Bytes::new()),
+        )
+        .expect("call")
+        .with_headers([
+            ("Authorization", "Bearer 00D!secret"),
+            ("Sforce-Query-Options", "batchSize=500"),
+            ("X-PrettyPrint", "1"),
+        ]);
+        assert_eq!(
+            call.headers,
+            [(
+                "sforce-query-options".to_owned(),
+                "batchSize=500".to_owned()
+            )]
+        );
+        assert_eq!(call.header("SFORCE-QUERY-OPTIONS"), Some("batchSize=500"));
+        assert!(!format!("{call:?}").contains("secret"));
+    }
 }

@@ -1,10 +1,10 @@
 //! `GET /query?q=SOQL` and `GET /query/{locator}-{offset}`: results in pages of 2,000 with
-//! `nextRecordsUrl`.
+//! `nextRecordsUrl`, or of the `batchSize` asked for in `Sforce-Query-Options` (200 to 2,000;
+//! Salesforce treats it as a request, not a promise, and so may a client of sfsim).
 
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-// Until the SOQL module lands: then `use crate::soql;` and the shim goes.
 use super::{Call, Reply};
 use crate::error::ApiError;
 use crate::org::{Org, QueryPage};
@@ -22,7 +22,8 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     let parsed = soql::parse(text)?;
     let now = org.now();
     let result = soql::execute_at(&parsed, &*org as &dyn DataSource, &call.version, now)?;
-    let mut page = org.query_cursors().first_page(result.records);
+    let batch = soql::batch_size(requested_batch_size(call));
+    let mut page = org.query_cursors().first_page(result.records, batch);
     // A LIMIT or an aggregate can make totalSize differ from the records fetched.
     page.total_size = result.total_size.max(page.total_size);
     Ok(answer(call, page))
@@ -32,6 +33,15 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 pub fn more(org: &mut Org, call: &Call, locator: &str) -> Result<Reply, ApiError> {
     let page = org.query_cursors().page(locator)?;
     Ok(answer(call, page))
+}
+
+/// `batchSize=N` from `Sforce-Query-Options: batchSize=N`; anything unreadable is no request.
+fn requested_batch_size(call: &Call) -> Option<usize> {
+    call.header("Sforce-Query-Options")?
+        .split(',')
+        .filter_map(|option| option.split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("batchSize"))
+        .and_then(|(_, value)| value.trim().parse().ok())
 }
 
 fn answer(call: &Call, page: QueryPage) -> Reply {

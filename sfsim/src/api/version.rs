@@ -1,9 +1,12 @@
-//! API versions: the list at `/services/data/`, and which versions the data API answers.
+//! API versions: the list at `/services/data/`, the resources of one version at
+//! `/services/data/vXX.X`, and which versions the data API answers.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::{Value, json};
 
+use crate::auth::{Session, identity_url, invalid_session};
 use crate::error::ApiError;
+use crate::state::Sim;
 
 /// The oldest version the org answers (upsert answers 200 on update from here on).
 pub const OLDEST: u32 = 46;
@@ -27,6 +30,26 @@ pub fn version_list() -> Value {
         })
         .collect();
     Value::Array(list)
+}
+
+/// `GET /services/data/vXX.X`: the version's resources, by name. Salesforce lists dozens; these
+/// are the ones sfsim answers, plus `identity`, the caller's identity URL (jsforce's
+/// `identity()` starts here).
+pub async fn resources(req: HttpRequest, sim: web::Data<Sim>) -> HttpResponse {
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return invalid_session().error_response();
+    };
+    let version = req.match_info().get("version").unwrap_or_default();
+    let base = format!("/services/data/v{version}");
+    let identity = identity_url(&sim.site.login_url, &sim.org.lock(), &session.user_id);
+    HttpResponse::Ok().json(json!({
+        "sobjects": format!("{base}/sobjects"),
+        "query": format!("{base}/query"),
+        "queryAll": format!("{base}/queryAll"),
+        "composite": format!("{base}/composite"),
+        "limits": format!("{base}/limits"),
+        "identity": identity,
+    }))
 }
 
 /// Salesforce releases three times a year: v46.0 was Summer '19, then Winter, Spring, Summer.

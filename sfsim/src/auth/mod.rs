@@ -1,4 +1,5 @@
-//! OAuth token endpoint (client credentials, JWT bearer) and session checks.
+//! OAuth token endpoint (client credentials, JWT bearer), session checks and the identity
+//! service a token's `id` URL points at.
 //!
 //! Both flows are the server-to-server ones Salesforce documents; neither issues a refresh
 //! token, so a client re-runs its flow when the data API answers `INVALID_SESSION_ID`.
@@ -6,6 +7,7 @@
 mod certificate;
 mod client_credentials;
 mod endpoint;
+mod identity;
 mod jwt_bearer;
 mod principal;
 mod refusal;
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use certificate::{CertificateError, verification_key};
 pub use endpoint::{JWT_BEARER_GRANT, TokenForm};
+pub use identity::{identity, identity_url};
 pub use jwt_bearer::{LOGIN_AUDIENCES, MAX_ASSERTION_LIFETIME_SECS};
 pub use principal::Principal;
 pub use refusal::OAuthRefusal;

@@ -2,7 +2,8 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
 
@@ -28,7 +29,8 @@ pub async fn require_session<B: MessageBody + 'static>(
     let Some(sim) = req.app_data::<web::Data<Sim>>().cloned() else {
         return Ok(req.into_response(invalid_session().error_response()));
     };
-    let session = bearer_token(&req).and_then(|token| sim.auth.session(token, sim.clock.now()));
+    let session =
+        bearer_token(req.headers()).and_then(|token| sim.auth.session(token, sim.clock.now()));
     match session {
         Some(session) => {
             req.extensions_mut().insert(session);
@@ -42,8 +44,9 @@ pub async fn require_session<B: MessageBody + 'static>(
     }
 }
 
-fn bearer_token(req: &ServiceRequest) -> Option<&str> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+/// The token of an `Authorization: Bearer …` (or `OAuth …`) header.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     let scheme_ok = scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth");
     let token = token.trim();

@@ -1,5 +1,6 @@
-//! Query cursors: results larger than a batch are answered 2,000 records at a time, the rest
-//! kept behind a locator (`/query/01g…-2000`) the client follows.
+//! Query cursors: results larger than a batch are answered a batch at a time (2,000 records,
+//! or the smaller `batchSize` the query asked for), the rest kept behind a locator
+//! (`/query/01g…-2000`) the client follows. Later pages keep the first page's batch size.
 
 use std::collections::VecDeque;
 
@@ -7,9 +8,6 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::ids::{self, IdGenerator};
-
-/// Records per page, as Salesforce answers by default.
-pub const BATCH: usize = 2000;
 
 /// How many cursors stay open; older ones expire, as Salesforce expires idle locators.
 const OPEN_LIMIT: usize = 50;
@@ -28,14 +26,24 @@ pub struct QueryPage {
 #[derive(Debug, Clone, Default)]
 pub struct QueryCursors {
     ids: IdGenerator,
-    open: VecDeque<(String, Vec<Value>)>,
+    open: VecDeque<Cursor>,
+}
+
+/// An open result: its locator, every record, and how many records a page holds.
+#[derive(Debug, Clone)]
+struct Cursor {
+    locator: String,
+    records: Vec<Value>,
+    batch: usize,
 }
 
 impl QueryCursors {
-    /// The first page of a result; the rest is kept behind a new locator.
-    pub fn first_page(&mut self, records: Vec<Value>) -> QueryPage {
+    /// The first page of a result, `batch` records long (at least 1); the rest is kept behind
+    /// a new locator.
+    pub fn first_page(&mut self, records: Vec<Value>, batch: usize) -> QueryPage {
+        let batch = batch.max(1);
         let total_size = records.len();
-        if total_size <= BATCH {
+        if total_size <= batch {
             return QueryPage {
                 total_size,
                 records,
@@ -43,15 +51,19 @@ impl QueryCursors {
             };
         }
         let locator = self.ids.next(ids::QUERY_LOCATOR);
-        let first = records[..BATCH].to_vec();
-        self.open.push_back((locator.clone(), records));
+        let first = records[..batch].to_vec();
+        self.open.push_back(Cursor {
+            locator: locator.clone(),
+            records,
+            batch,
+        });
         while self.open.len() > OPEN_LIMIT {
             self.open.pop_front();
         }
         QueryPage {
             total_size,
             records: first,
-            next: Some(format!("{locator}-{BATCH}")),
+            next: Some(format!("{locator}-{batch}")),
         }
     }
 
@@ -63,15 +75,15 @@ impl QueryCursors {
             .rsplit_once('-')
             .and_then(|(l, o)| o.parse::<usize>().ok().map(|o| (l, o)))
             .ok_or_else(invalid)?;
-        let (_, records) = self
+        let Cursor { records, batch, .. } = self
             .open
             .iter()
-            .find(|(l, _)| l == locator)
+            .find(|c| c.locator == locator)
             .ok_or_else(invalid)?;
         if offset >= records.len() {
             return Err(invalid());
         }
-        let end = (offset + BATCH).min(records.len());
+        let end = (offset + batch).min(records.len());
         Ok(QueryPage {
             total_size: records.len(),
             records: records[offset..end].to_vec(),
@@ -83,15 +95,16 @@ impl QueryCursors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::soql::MAX_BATCH_SIZE;
     use serde_json::json;
 
     #[test]
     fn large_results_are_paged_in_batches_behind_a_locator() {
         let mut cursors = QueryCursors::default();
         let records: Vec<Value> = (0..4500).map(|i| json!(i)).collect();
-        let first = cursors.first_page(records);
+        let first = cursors.first_page(records, MAX_BATCH_SIZE);
         assert_eq!(first.total_size, 4500);
-        assert_eq!(first.records.len(), BATCH);
+        assert_eq!(first.records.len(), MAX_BATCH_SIZE);
         let next = first.next.expect("second page");
         assert!(next.starts_with(ids::QUERY_LOCATOR) && next.ends_with("-2000"));
         let second = cursors.page(&next).expect("page");
@@ -99,6 +112,21 @@ mod tests {
         let third = cursors.page(&second.next.expect("third")).expect("page");
         assert_eq!(third.records.len(), 500);
         assert_eq!(third.next, None);
+    }
+
+    #[test]
+    fn later_pages_keep_the_batch_size_of_the_first() {
+        let mut cursors = QueryCursors::default();
+        let records: Vec<Value> = (0..1100).map(|i| json!(i)).collect();
+        let first = cursors.first_page(records, 500);
+        assert_eq!(first.records.len(), 500);
+        let next = first.next.expect("second page");
+        assert!(next.ends_with("-500"), "{next}");
+        let second = cursors.page(&next).expect("page");
+        assert_eq!(second.records.len(), 500);
+        assert_eq!(second.records.first(), Some(&json!(500)));
+        let third = cursors.page(&second.next.expect("third")).expect("page");
+        assert_eq!((third.records.len(), third.next), (100, None));
     }
 
     #[test]

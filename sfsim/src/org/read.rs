@@ -9,7 +9,7 @@ use super::{Org, not_found};
 use crate::error::ApiError;
 use crate::ids;
 use crate::record::Record;
-use crate::schema::FieldDef;
+use crate::schema::{FieldDef, ObjectDef};
 
 /// `/services/data/vXX.X/sobjects/{Type}/{id}`: a record's URL in its `attributes`.
 pub fn record_url(version: &str, object: &str, id: &str) -> String {
@@ -82,30 +82,55 @@ impl Org {
     ) -> Result<Value, ApiError> {
         let def = self.schema.object(object).ok_or_else(not_found)?;
         let record = self.store.get(id).ok_or_else(not_found)?;
-        let selected: Option<Vec<&FieldDef>> = match fields {
-            None => None,
-            Some(names) => Some(
-                names
-                    .iter()
-                    .map(|n| n.trim())
-                    .filter(|n| !n.is_empty())
-                    .map(|n| {
-                        def.field(n).ok_or_else(|| {
-                            ApiError::new(
-                                StatusCode::BAD_REQUEST,
-                                "INVALID_FIELD",
-                                format!(
-                                    "No such column '{n}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
-                                    def.name
-                                ),
-                            )
-                        })
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-        };
+        let selected = fields.map(|names| select_fields(def, names)).transpose()?;
         Ok(record_json(record, selected.as_deref(), version))
     }
+
+    /// Several records of one type as sObject Collections' retrieve prints them: one entry per
+    /// id, in order, with only `fields`; `null` for an id that is malformed, of another type
+    /// or of no record (Salesforce answers so rather than failing the call). An unknown field
+    /// fails the whole call with `INVALID_FIELD`.
+    pub fn retrieve_many(
+        &self,
+        object: &str,
+        ids: &[String],
+        fields: &[String],
+        version: &str,
+    ) -> Result<Vec<Value>, ApiError> {
+        let def = self.schema.object(object).ok_or_else(not_found)?;
+        let selected = select_fields(def, fields)?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                ids::to18(id.trim())
+                    .filter(|id| ids::key_prefix(id) == Some(def.key_prefix.as_str()))
+                    .and_then(|id| self.store.get(&id))
+                    .map_or(Value::Null, |r| record_json(r, Some(&selected), version))
+            })
+            .collect())
+    }
+}
+
+/// The fields named in a `fields` list, in the schema's spelling; blank names are skipped and
+/// an unknown one is `INVALID_FIELD`, worded as Salesforce words it.
+fn select_fields<'d>(def: &'d ObjectDef, names: &[String]) -> Result<Vec<&'d FieldDef>, ApiError> {
+    names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            def.field(n).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_FIELD",
+                    format!(
+                        "No such column '{n}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+                        def.name
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A record with its `attributes`, all fields or the selected ones.

@@ -3,6 +3,8 @@
 //! Layout of every running org:
 //! - `/services/oauth2/token|revoke` — the token endpoint (scriptable faults only);
 //! - `GET /services/data` — the version list, no session needed;
+//! - `GET /id/{orgId}/{userId}` — the identity service, its own token check and plain-text
+//!   refusals;
 //! - `/services/data/v{version}/…` — version check, then session check, then traffic
 //!   (allowance, latency, faults), then the data handlers;
 //! - `/__sim/…` — control, no auth;
@@ -31,7 +33,7 @@ use crate::traffic::{DEFAULT_DAILY_LIMIT, FaultSettings, SimClock, Traffic, Traf
 pub use config::{FaultRates, FixtureSource, SimConfig};
 pub use shape::salesforce_shape;
 pub use site::{FixtureText, Site, StartPoint, reset};
-pub use version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard};
+pub use version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard, is_supported};
 
 /// A running simulated org.
 pub struct SimHandle {
@@ -146,6 +148,7 @@ fn mount(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(crate::traffic::oauth_gate))
             .configure(crate::auth::routes),
     )
+    .service(web::resource("/id/{org_id}/{user_id}").route(web::get().to(crate::auth::identity)))
     .service(
         web::resource(["/services/data", "/services/data/"])
             .route(web::get().to(crate::api::versions)),

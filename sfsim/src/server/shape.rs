@@ -21,6 +21,8 @@ enum Area {
     Control,
     /// `/services/oauth2/…`: `{"error","error_description"}`.
     OAuth,
+    /// `/id/…`, the identity service: one word of plain text (`Bad_OAuth_Token`).
+    Identity,
     /// Everything else: Salesforce's error array.
     Api,
 }
@@ -31,6 +33,8 @@ impl Area {
             Area::Control
         } else if path.starts_with("/services/oauth2/") {
             Area::OAuth
+        } else if path.starts_with("/id/") {
+            Area::Identity
         } else {
             Area::Api
         }
@@ -38,17 +42,20 @@ impl Area {
 
     /// Whether a body already has this area's error shape.
     fn shaped(self, body: &[u8]) -> bool {
-        let Ok(value) = serde_json::from_slice::<Value>(body) else {
-            return false;
-        };
+        let json = || serde_json::from_slice::<Value>(body).ok();
         match self {
-            Area::Control | Area::OAuth => value.get("error").is_some_and(Value::is_string),
-            Area::Api => value.as_array().is_some_and(|errors| {
-                !errors.is_empty()
-                    && errors.iter().all(|e| {
-                        e.get("errorCode").is_some_and(Value::is_string)
-                            && e.get("message").is_some_and(Value::is_string)
-                    })
+            Area::Identity => is_identity_word(body),
+            Area::Control | Area::OAuth => {
+                json().is_some_and(|value| value.get("error").is_some_and(Value::is_string))
+            }
+            Area::Api => json().is_some_and(|value| {
+                value.as_array().is_some_and(|errors| {
+                    !errors.is_empty()
+                        && errors.iter().all(|e| {
+                            e.get("errorCode").is_some_and(Value::is_string)
+                                && e.get("message").is_some_and(Value::is_string)
+                        })
+                })
             }),
         }
     }
@@ -56,6 +63,17 @@ impl Area {
     /// This area's error for a bare status.
     fn refusal(self, status: StatusCode, method: &Method, had_body: bool) -> Reshaped {
         let body = match self {
+            Area::Identity => {
+                let word = match status.as_u16() {
+                    404 => "Bad_Id",
+                    s if s >= 500 => "Internal_Error",
+                    _ => "Bad_Request",
+                };
+                return Reshaped {
+                    status,
+                    body: ReshapedBody::Text(word),
+                };
+            }
             Area::Api => {
                 let error = api_refusal(status, method, had_body);
                 serde_json::to_value(&error.errors).unwrap_or(Value::Null)
@@ -69,8 +87,18 @@ impl Area {
                 "message": format!("{method} is not something this control endpoint answers ({status})"),
             }),
         };
-        Reshaped { status, body }
+        Reshaped {
+            status,
+            body: ReshapedBody::Json(body),
+        }
     }
+}
+
+/// The identity service's refusals are a single word such as `Bad_OAuth_Token`.
+fn is_identity_word(body: &[u8]) -> bool {
+    !body.is_empty()
+        && body.len() <= 64
+        && body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
 }
 
 /// An error answer rewritten into its area's shape.
@@ -78,7 +106,14 @@ impl Area {
 #[error("{status}")]
 struct Reshaped {
     status: StatusCode,
-    body: Value,
+    body: ReshapedBody,
+}
+
+/// JSON for the API, OAuth and control areas; plain text for the identity service.
+#[derive(Debug, Clone, PartialEq)]
+enum ReshapedBody {
+    Json(Value),
+    Text(&'static str),
 }
 
 impl ResponseError for Reshaped {
@@ -87,7 +122,12 @@ impl ResponseError for Reshaped {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(&self.body)
+        match &self.body {
+            ReshapedBody::Json(body) => HttpResponse::build(self.status).json(body),
+            ReshapedBody::Text(word) => HttpResponse::build(self.status)
+                .content_type("text/plain; charset=utf-8")
+                .body(*word),
+        }
     }
 }
 
@@ -277,5 +317,15 @@ mod tests {
         assert_eq!(Area::of("/__simulate"), Area::Api);
         assert_eq!(Area::of("/services/oauth2/token"), Area::OAuth);
         assert_eq!(Area::of("/services/data/v68.0/x"), Area::Api);
+        assert_eq!(Area::of("/id/00D/005"), Area::Identity);
+    }
+
+    #[test]
+    fn identity_refusals_are_one_plain_word() {
+        assert!(Area::Identity.shaped(b"Bad_OAuth_Token"));
+        assert!(!Area::Identity.shaped(b""));
+        assert!(!Area::Identity.shaped(br#"[{"message":"m","errorCode":"NOT_FOUND"}]"#));
+        let refusal = Area::Identity.refusal(StatusCode::METHOD_NOT_ALLOWED, &Method::POST, false);
+        assert_eq!(refusal.body, ReshapedBody::Text("Bad_Request"));
     }
 }

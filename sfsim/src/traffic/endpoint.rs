@@ -12,6 +12,7 @@ pub fn data_template(path: &str) -> Option<String> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is = |s: &str, name: &str| s.eq_ignore_ascii_case(name);
     let template = match segments.as_slice() {
+        [] => "/",
         [s] if is(s, "sobjects") => "/sobjects",
         [s, _] if is(s, "sobjects") => "/sobjects/{type}",
         [s, _, d] if is(s, "sobjects") && is(d, "describe") => "/sobjects/{type}/describe",
@@ -81,7 +82,7 @@ mod tests {
             ),
             ("/limits/", Some("/limits")),
             ("/nothing/here", None),
-            ("", None),
+            ("", Some("/")),
         ];
         for (path, expected) in cases {
             assert_eq!(data_template(path).as_deref(), expected, "{path}");

@@ -119,6 +119,36 @@ impl RequestLog {
     }
 }
 
+/// Query parameters that carry credentials: the identity service takes `oauth_token`, the
+/// revoke endpoint `token`. Their values never reach the log.
+const SECRET_PARAMETERS: [&str; 5] = [
+    "oauth_token",
+    "access_token",
+    "token",
+    "client_secret",
+    "assertion",
+];
+
+/// A query string with the value of every credential parameter replaced by `[redacted]`;
+/// everything else is kept byte for byte.
+pub fn redacted_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_secret(name) => format!("{name}=[redacted]"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn is_secret(name: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+    SECRET_PARAMETERS
+        .iter()
+        .any(|secret| decoded.eq_ignore_ascii_case(secret))
+}
+
 /// Cuts text to [`MAX_LOGGED_CHARS`] characters.
 pub fn bounded(text: &str) -> String {
     match text.char_indices().nth(MAX_LOGGED_CHARS) {
@@ -130,6 +160,23 @@ pub fn bounded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_a_query_string_are_redacted_and_the_rest_kept() {
+        assert_eq!(
+            redacted_query("format=json&oauth_token=00D!abc&version=latest"),
+            "format=json&oauth_token=[redacted]&version=latest"
+        );
+        assert_eq!(
+            redacted_query("TOKEN=x&q=SELECT+Id"),
+            "TOKEN=[redacted]&q=SELECT+Id"
+        );
+        assert_eq!(
+            redacted_query("oauth%5Ftoken=x"),
+            "oauth%5Ftoken=[redacted]"
+        );
+        assert_eq!(redacted_query("tokens=x&a"), "tokens=x&a");
+    }
 
     fn entry(endpoint: &str) -> LoggedRequest {
         LoggedRequest {

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use super::drop::Dropped;
-use super::log::{LoggedRequest, bounded};
+use super::log::{LoggedRequest, bounded, redacted_query};
 use super::{data_path, endpoint_name};
 use crate::state::Sim;
 
@@ -29,7 +29,7 @@ pub async fn observe<B: MessageBody + 'static>(
     let method = req.method().to_string();
     let path = match req.query_string() {
         "" => bounded(req.path()),
-        query => bounded(&format!("{}?{query}", req.path())),
+        query => bounded(&format!("{}?{}", req.path(), redacted_query(query))),
     };
     let keep_bodies = data_path(req.path()).is_some() && sim.traffic.log.keeps_bodies();
     let request_body = if keep_bodies {

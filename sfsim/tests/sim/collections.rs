@@ -177,3 +177,27 @@ async fn upsert_with_a_shared_key_fails_that_record_with_duplicate_external_id()
         json!("DUPLICATE_EXTERNAL_ID")
     );
 }
+
+#[tokio::test]
+async fn update_finds_the_id_under_any_spelling_of_its_name() {
+    // jsforce's multi-record update sends `{"id": …, "attributes": …}`; field names are
+    // case-insensitive in Salesforce, so that is the record's Id.
+    let sim = start().await;
+    let a = sim.contact("C-200", "Lower1").await;
+    let b = sim.contact("C-200", "Upper1").await;
+    let body = json!({"allOrNone": false, "records": [
+        {"id": a, "attributes": {"type": "Contact"}, "Title": "By id"},
+        {"ID": b, "attributes": {"type": "Contact"}, "Title": "By ID"},
+    ]});
+    let answer = sim.patch("/composite/sobjects", body).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.body,
+        json!([
+            {"id": a, "success": true, "errors": []},
+            {"id": b, "success": true, "errors": []},
+        ])
+    );
+    assert_eq!(sim.field(&a, "Title"), json!("By id"));
+    assert_eq!(sim.field(&b, "Title"), json!("By ID"));
+}

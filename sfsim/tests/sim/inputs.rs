@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::{self, Answer};
 
-const PREFIXES: [&str; 10] = [
+const PREFIXES: [&str; 11] = [
     "/services/data/v68.0",
     "/services/data/v68.0/sobjects",
     "/services/data/v68.0/query",
@@ -20,6 +20,7 @@ const PREFIXES: [&str; 10] = [
     "/__sim",
     "/",
     "/services",
+    "/id/00D5g0000000001EAA",
 ];
 
 const METHODS: [&str; 10] = [
@@ -46,6 +47,12 @@ fn random_text(rng: &mut ChaCha8Rng, max: usize) -> String {
 
 /// Whether an error answer has the shape its area promises.
 fn shaped(path: &str, body: &Value) -> bool {
+    if path.starts_with("/id/") {
+        // The identity service refuses with one plain word (`Bad_OAuth_Token`).
+        return body.as_str().is_some_and(|word| {
+            !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    }
     if path.starts_with("/__sim") || path.starts_with("/services/oauth2/") {
         body.get("error").is_some_and(Value::is_string)
     } else {

@@ -1,12 +1,14 @@
 //! Integration tests: the simulated org driven over HTTP.
 
 mod auth;
+mod collection_retrieve;
 mod collections;
 mod composite;
 mod control;
 mod describe;
 mod faults;
 mod fields;
+mod identity;
 mod inputs;
 mod limits;
 mod org_client;

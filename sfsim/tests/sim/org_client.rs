@@ -127,6 +127,17 @@ impl Client {
     /// Sends a request to a path under `/services/data/v68.0` (or, starting with
     /// `/services/`, to that path as given).
     pub async fn send(&self, method: Method, path: &str, body: Option<String>) -> Answer {
+        self.send_with(method, path, &[], body).await
+    }
+
+    /// [`Client::send`] with extra request headers.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Answer {
         let url = if path.starts_with("/services/") {
             format!("{}{path}", self.handle.base_url)
         } else {
@@ -135,6 +146,9 @@ impl Client {
         let mut request = self.http.request(method, url);
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request

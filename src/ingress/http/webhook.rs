@@ -114,9 +114,7 @@ async fn accept(
         })?;
     let parsed = parse(source, &verified)?;
     let (dedupe_key, key_origin) = dedupe_key(source, &verified, parsed.as_ref())?;
-    let source_time = parsed
-        .as_ref()
-        .and_then(|body| event_time(source, &verified, body));
+    let source_time = event_time(source, &verified, parsed.as_ref());
     let event = NewEvent {
         source: name.to_owned(),
         dedupe_key,
@@ -156,9 +154,11 @@ async fn accept(
         key_origin: key_origin.as_str(),
     }
     .emit(metrics);
+    // A redelivery gets the first receipt as it was: "accepted" is what Gatehouse said then,
+    // and senders compare receipts. Where the event went since is on the admin API.
     Ok(HttpResponse::build(status).json(json!({
         "event_id": receipt.event_id.as_str(),
-        "status": receipt.status.as_str(),
+        "status": crate::store::InboxStatus::Accepted.as_str(),
     })))
 }
 
@@ -269,16 +269,29 @@ fn parse(source: &Source, webhook: &VerifiedWebhook) -> Result<Option<Value>, Pr
             }
             Ok(None)
         }
-        BodyFormat::Json => serde_json::from_slice(webhook.body())
-            .map(Some)
-            .map_err(|e| {
+        BodyFormat::Json => {
+            let malformed = |e: serde_json::Error| {
                 Problem::new(
                     StatusCode::BAD_REQUEST,
                     "malformed_json",
                     "Malformed JSON",
                     format!("the body is not valid JSON: {e}"),
                 )
-            }),
+            };
+            let reads_body = [&source.config.event_id, &source.config.event_time]
+                .into_iter()
+                .any(|l| matches!(l, Some(Locator::Body { .. })));
+            if reads_body {
+                serde_json::from_slice(webhook.body())
+                    .map(Some)
+                    .map_err(malformed)
+            } else {
+                // Only checked here, not kept: the mapping parses the body when it reads it.
+                serde_json::from_slice::<serde::de::IgnoredAny>(webhook.body())
+                    .map(|_| None)
+                    .map_err(malformed)
+            }
+        }
     }
 }
 
@@ -322,9 +335,9 @@ fn dedupe_key(
 fn event_time(
     source: &Source,
     webhook: &VerifiedWebhook,
-    body: &Value,
+    body: Option<&Value>,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
-    let text = locate(source.config.event_time.as_ref()?, webhook, Some(body))?;
+    let text = locate(source.config.event_time.as_ref()?, webhook, body)?;
     crate::domain::time::parse_instant(&text)
 }
 

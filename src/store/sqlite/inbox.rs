@@ -174,6 +174,47 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Gives several accepted events their verdicts in one transaction (one disk sync), as
+    /// the intake does for a page of events. Events no longer `accepted` are left alone;
+    /// returns how many changed.
+    pub(crate) async fn mark_many(
+        &self,
+        verdicts: &[(EventId, InboxStatus, Option<String>)],
+    ) -> Result<u64, StoreError> {
+        const MARKING: &str = "marking inbox events";
+        if verdicts
+            .iter()
+            .any(|(_, status, _)| *status == InboxStatus::Accepted)
+        {
+            return Err(StoreError::InvalidEvent(
+                "an event cannot be marked accepted",
+            ));
+        }
+        let mut transaction = self.begin_write(MARKING).await?;
+        let now = now_text();
+        let mut changed = 0;
+        for (event_id, status, reason) in verdicts {
+            changed += sqlx::query(
+                "UPDATE inbox_events SET status = $1, reason = $2, attempts = attempts + 1, \
+                 updated_at = $3 WHERE event_id = $4 AND status = $5",
+            )
+            .bind(status.as_str())
+            .bind(reason.as_deref())
+            .bind(&now)
+            .bind(event_id.as_str())
+            .bind(InboxStatus::Accepted.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(|source| classify(MARKING, source))?
+            .rows_affected();
+        }
+        transaction
+            .commit()
+            .await
+            .map_err(|source| classify(MARKING, source))?;
+        Ok(changed)
+    }
+
     /// Puts a kept event back to `accepted`, counting the replay.
     pub(crate) async fn requeue(&self, event_id: &EventId) -> Result<(), StoreError> {
         let now = now_text();

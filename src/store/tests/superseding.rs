@@ -165,3 +165,31 @@ async fn the_commands_of_one_event_never_supersede_each_other() {
     assert!(answers.iter().all(|a| a.superseded.is_empty()));
     assert!(store.outbox_unpublished(10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_future_end_date_does_not_cancel_a_provision_that_is_due_now() {
+    let (_dir, store) = fresh_store().await;
+    let signup = provision("partner-portal:7", at(0));
+    store.enqueue(None, vec![signup.clone()]).await.unwrap();
+    let mut contract_end = deprovision("partner-portal:7", at(1));
+    contract_end.due_at = Some(Utc::now() + TimeDelta::days(30));
+    let answers = store
+        .enqueue(None, vec![contract_end.clone()])
+        .await
+        .unwrap();
+
+    assert!(
+        answers[0].superseded.is_empty(),
+        "the signup must still run"
+    );
+    assert_eq!(state_of(&store, &signup.id).await, CommandState::Queued);
+    assert_eq!(
+        state_of(&store, &contract_end.id).await,
+        CommandState::Scheduled
+    );
+
+    // A renewal due now does replace the scheduled end.
+    let renewal = provision("partner-portal:7", at(2));
+    let answers = store.enqueue(None, vec![renewal]).await.unwrap();
+    assert!(answers[0].superseded.contains(&contract_end.id));
+}

@@ -214,13 +214,24 @@ pub(super) async fn insert_command(
     )
     .await?;
 
+    // A newer desired state replaces a waiting older one only when it takes effect no later:
+    // a contract end scheduled for next month must not cancel a signup that is due now, but a
+    // renewal due now does cancel a scheduled contract end.
+    // Commands already due count as due now.
     let waiting = state_list(&CommandState::WAITING);
+    let due_text = time_text(due_at.max(now));
+    let not_sooner = if due_at > now {
+        "AND (state = 'parked' OR due_at >= $3)"
+    } else {
+        "AND $3 = $3"
+    };
     let older: Vec<CommandRow> = sqlx::query_as(&format!(
         "SELECT {COMMAND_COLUMNS} FROM commands WHERE subject_key = $1 AND state IN ({waiting}) \
-         AND source_time < $2 ORDER BY source_time, seq"
+         AND source_time < $2 {not_sooner} ORDER BY source_time, seq"
     ))
     .bind(command.subject.as_str())
     .bind(&source_time)
+    .bind(&due_text)
     .fetch_all(&mut *connection)
     .await
     .map_err(fail)?;
@@ -233,10 +244,12 @@ pub(super) async fn insert_command(
 
     let newer: Option<String> = sqlx::query_scalar(&format!(
         "SELECT command_id FROM commands WHERE subject_key = $1 AND state IN ({waiting}) \
-         AND source_time > $2 ORDER BY source_time DESC, seq DESC LIMIT 1"
+         AND source_time > $2 AND (state = 'parked' OR due_at <= $3) \
+         ORDER BY source_time DESC, seq DESC LIMIT 1"
     ))
     .bind(command.subject.as_str())
     .bind(&source_time)
+    .bind(&due_text)
     .fetch_optional(&mut *connection)
     .await
     .map_err(fail)?;
