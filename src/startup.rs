@@ -20,6 +20,7 @@ use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
 use crate::engine::worker::Worker;
+use crate::ingress::http::admin::Admin;
 use crate::ingress::http::{self, Ingress};
 use crate::lifecycle::Lifecycle;
 use crate::mapping::MappingRules;
@@ -133,9 +134,16 @@ impl Application {
         let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
         let tasks = vec![
             tokio::spawn(intake.run(intake_wake.clone(), cancel.clone())),
-            tokio::spawn(worker.run(worker_wake, cancel.clone(), grace)),
+            tokio::spawn(worker.run(worker_wake.clone(), cancel.clone(), grace)),
         ];
 
+        let admin = web::Data::new(Admin::new(
+            &settings.admin,
+            store.clone(),
+            clock.clone(),
+            intake_wake.clone(),
+            worker_wake,
+        )?);
         let lifecycle = Arc::new(Lifecycle::default());
         let scrape = web::Data::new(Scrape::new(
             metrics.clone(),
@@ -159,6 +167,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(ingress.clone())
+                .app_data(admin.clone())
                 .app_data(metrics.clone())
                 .app_data(scrape.clone())
                 .configure(http::routes)

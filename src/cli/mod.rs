@@ -1,5 +1,8 @@
-//! The command line: `gatehouse serve`, `check-config`, `mapping`, `demo`.
+//! The command line: `gatehouse serve`, `check-config`, `mapping`, `demo`, and the operators'
+//! commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
+//! that talk to a running Gatehouse over its admin API.
 
+mod admin;
 mod check_config;
 mod demo;
 mod healthcheck;
@@ -17,7 +20,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nDocs: README.md and docs/ in the source tree."
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n\nDocs: README.md and docs/ in the source tree."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -59,6 +62,21 @@ pub enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Look at the people Gatehouse admits: lifecycle records with their history.
+    Subject(admin::SubjectCommand),
+    /// Look at commands: what was asked for whom, and how it ended.
+    #[command(name = "command")]
+    CommandRecord(admin::CommandCommand),
+    /// List and replay commands that Salesforce or the rules refused for good.
+    DeadLetters(admin::DeadLettersCommand),
+    /// Admit someone by hand: queue a provision with an intent written as JSON.
+    Provision(admin::ProvisionArgs),
+    /// Show someone out by hand ("lock this person out now").
+    Deprovision(admin::DeprovisionArgs),
+    /// Resume commands parked for want of a licence.
+    Parked(admin::ParkedCommand),
+    /// Look at accepted events, and map unmapped or ignored ones again.
+    Inbox(admin::InboxCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
@@ -86,6 +104,13 @@ impl Cli {
             Command::CheckConfig { config } => check_config::run(&config.config),
             Command::Mapping(command) => command.run(),
             Command::Demo { keep } => demo::run(keep),
+            Command::Subject(command) => command.run(),
+            Command::CommandRecord(command) => command.run(),
+            Command::DeadLetters(command) => command.run(),
+            Command::Provision(args) => args.run(),
+            Command::Deprovision(args) => args.run(),
+            Command::Parked(command) => command.run(),
+            Command::Inbox(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }

@@ -76,6 +76,27 @@ pub enum PortalRoleLevel {
     Executive,
 }
 
+impl PortalRoleLevel {
+    /// Salesforce's `UserRole.PortalRole` for the level: the lowest is called `Worker` there,
+    /// though the role's name ends in "User".
+    pub fn portal_role(self) -> &'static str {
+        match self {
+            PortalRoleLevel::User => "Worker",
+            PortalRoleLevel::Manager => "Manager",
+            PortalRoleLevel::Executive => "Executive",
+        }
+    }
+
+    /// The level's name in rules and outcomes.
+    pub fn name(self) -> &'static str {
+        match self {
+            PortalRoleLevel::User => "user",
+            PortalRoleLevel::Manager => "manager",
+            PortalRoleLevel::Executive => "executive",
+        }
+    }
+}
+
 /// How the welcome email reaches a newly created user, at most once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

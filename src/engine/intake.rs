@@ -21,6 +21,9 @@ use crate::telemetry::{Metrics, context};
 /// An event's verdict when it yields no commands.
 type Verdict = (EventId, InboxStatus, Option<String>);
 
+/// How long the intake waits after a wake-up for more events to arrive.
+const COALESCE: Duration = Duration::from_millis(20);
+
 /// Events read per pass.
 const PAGE: u32 = 100;
 
@@ -64,7 +67,11 @@ impl Intake {
             }
             tokio::select! {
                 _ = cancel.cancelled() => return,
-                _ = wake.notified() => {}
+                _ = wake.notified() => {
+                    // Let a burst gather: mapping a page of events costs about what mapping
+                    // one does, while each pass competes with the ingress for the writer.
+                    tokio::time::sleep(COALESCE).await;
+                }
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         }

@@ -1,16 +1,19 @@
 //! Reading what the org knows about one subject, in as few API calls as Salesforce allows.
 //!
-//! One composite request (`allOrNone: false`) carries the queries: the Account, the Contacts
-//! (keyed, or adoptable by email), their user, its login and permission sets, and the profile.
-//! A composite holds at most five queries; when a read needs more, it is split in two.
+//! One composite request (`allOrNone: false`) carries the reads: the Account and its owner's
+//! role (GETs, by key or id), then queries for the Contacts (keyed, or adoptable by email),
+//! their user, its login and permission sets, and the profile. A composite holds at most five
+//! queries — GETs do not count — so the Account is read with GETs to keep even a first read
+//! (no profile known yet, permission sets to compare) in one call. Should a read ever need more
+//! than five queries, it is split in two.
 
 use crate::domain::{AccountRef, Provision, SubjectKey};
 use crate::engine::plan::{
     Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedUser,
 };
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CallError, Record, SalesforceClient};
-use crate::salesforce::{CompositeRequest, MAX_QUERIES};
+use crate::salesforce::{CallError, Lookup, Record, Reference, SalesforceClient};
+use crate::salesforce::{CompositeRequest, CompositeResponse, MAX_QUERIES};
 
 /// The external-id fields that tie records to Gatehouse's keys.
 #[derive(Debug, Clone)]
@@ -31,7 +34,7 @@ pub enum ReadFor<'a> {
     Deprovision,
 }
 
-const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId";
+const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
 
 /// Reads the subject's records; one API call, two when more than five queries are needed.
 pub async fn observe(
@@ -44,16 +47,14 @@ pub async fn observe(
     let ck = &keys.contact;
     let mut queries: Vec<(&'static str, String)> = Vec::new();
     let mut cached_profile = None;
+    let mut account: Option<&AccountRef> = None;
     match &what {
         ReadFor::Provision {
             intent,
             adopt_by_email,
             cached_profile: cached,
         } => {
-            let account_where = match &intent.account {
-                AccountRef::Key(k) => format!("{} = {}", keys.account, quote(k)),
-                AccountRef::Id(id) => format!("Id = {}", quote(id)),
-            };
+            account = Some(&intent.account);
             let contact_of_account = match &intent.account {
                 AccountRef::Key(k) => format!("Account.{} = {}", keys.account, quote(k)),
                 AccountRef::Id(id) => format!("AccountId = {}", quote(id)),
@@ -71,10 +72,6 @@ pub async fn observe(
                     keyed
                 }
             };
-            queries.push((
-                "account",
-                format!("SELECT Id, Name, IsPartner, Owner.UserRoleId FROM Account WHERE {account_where}"),
-            ));
             queries.push((
                 "contacts",
                 format!(
@@ -131,12 +128,20 @@ pub async fn observe(
     }
 
     let mut rows: Vec<(&'static str, Vec<Record>)> = Vec::new();
-    for chunk in queries.chunks(MAX_QUERIES) {
+    let mut observed_account = None;
+    for (n, chunk) in queries.chunks(MAX_QUERIES).enumerate() {
         let mut request = CompositeRequest::new(false);
+        let read_account = account.filter(|_| n == 0);
+        if let Some(account) = read_account {
+            request_account(&mut request, account, keys);
+        }
         for (reference, soql) in chunk {
             request.query(reference, soql);
         }
         let response = client.composite(&request).await?;
+        if read_account.is_some() {
+            observed_account = account_of(&response)?;
+        }
         for (reference, _) in chunk {
             let records = match response.get(reference) {
                 Some(sub) => sub.records().map_err(CallError::Refused)?,
@@ -145,7 +150,62 @@ pub async fn observe(
             rows.push((reference, records));
         }
     }
-    Ok(assemble(rows, keys, cached_profile))
+    let mut observed = assemble(rows, keys, cached_profile);
+    observed.account = observed_account;
+    Ok(observed)
+}
+
+/// The Account by key or id, and its owner's role through a reference to the Account's answer.
+fn request_account(request: &mut CompositeRequest, account: &AccountRef, keys: &KeyFields) {
+    const FIELDS: [&str; 4] = ["Id", "Name", "IsPartner", "OwnerId"];
+    match account {
+        AccountRef::Key(key) => {
+            request.get_by_external_id("account", "Account", &keys.account, key, &FIELDS)
+        }
+        AccountRef::Id(id) => request.get("account", "Account", id.as_str(), &FIELDS),
+    };
+    request.get(
+        "owner",
+        "User",
+        Reference::new("account", "OwnerId"),
+        &["Id", "UserRoleId"],
+    );
+}
+
+/// The Account read, `None` when no Account has the key or id (or several have the key).
+fn account_of(response: &CompositeResponse) -> Result<Option<ObservedAccount>, CallError> {
+    let Some(answer) = response.get("account") else {
+        return Ok(None);
+    };
+    let record = match answer.status {
+        // Salesforce answers an unknown id like an unknown external id value.
+        404 => return Ok(None),
+        _ => match answer.lookup().map_err(CallError::Refused)? {
+            Lookup::Found(record) => record,
+            Lookup::Missing => return Ok(None),
+            Lookup::Ambiguous(ids) => {
+                tracing::warn!(
+                    accounts = ids.len(),
+                    "several Accounts carry the intent's key; none is chosen"
+                );
+                return Ok(None);
+            }
+        },
+    };
+    let Some(id) = record.id().map(str::to_owned) else {
+        return Ok(None);
+    };
+    // The owner was read through a reference to the Account: its failure is a real one.
+    let owner = response
+        .get("owner")
+        .map(|owner| owner.record().map_err(CallError::Refused))
+        .transpose()?;
+    Ok(Some(ObservedAccount {
+        id,
+        name: record.text("Name").unwrap_or_default().to_owned(),
+        is_partner: record.flag("IsPartner").unwrap_or(false),
+        owner_has_role: owner.is_some_and(|o| o.text("UserRoleId").is_some()),
+    }))
 }
 
 fn assemble(
@@ -163,7 +223,6 @@ fn assemble(
     let mut assignments = Vec::new();
     for (reference, records) in rows {
         match reference {
-            "account" => observed.account = records.first().and_then(account),
             "contacts" => {
                 contacts = records
                     .iter()
@@ -205,17 +264,6 @@ fn assemble(
     observed
 }
 
-fn account(r: &Record) -> Option<ObservedAccount> {
-    Some(ObservedAccount {
-        id: r.id()?.to_owned(),
-        name: r.text("Name").unwrap_or_default().to_owned(),
-        is_partner: r.flag("IsPartner").unwrap_or(false),
-        owner_has_role: r
-            .parent("Owner")
-            .is_some_and(|o| o.text("UserRoleId").is_some()),
-    })
-}
-
 fn contact(r: &Record, key_field: &str) -> Option<ObservedContact> {
     Some(ObservedContact {
         id: r.id()?.to_owned(),
@@ -248,6 +296,9 @@ fn user(r: &Record) -> Option<ObservedUser> {
         email: r.text("Email").map(str::to_owned),
         nickname: r.text("CommunityNickname").map(str::to_owned),
         role_id: r.text("UserRoleId").map(str::to_owned),
+        portal_role: r
+            .parent("UserRole")
+            .and_then(|role| role.text("PortalRole").map(str::to_owned)),
     })
 }
 

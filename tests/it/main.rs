@@ -1,11 +1,13 @@
 //! Gatehouse's integration tests: the service started on port 0 with a settable clock, driven
 //! over HTTP like its senders and operators drive it.
 
+mod admin;
 mod cli;
 mod health;
 mod inbox;
 mod mapping;
 mod salesforce;
+mod scenarios;
 mod schemes;
 mod support;
 mod telemetry;

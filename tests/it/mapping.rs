@@ -398,3 +398,50 @@ fn mapping_test_help_shows_an_example_and_the_exit_codes() {
         assert!(text.contains(expected), "help lacks {expected:?}:\n{text}");
     }
 }
+
+#[test]
+fn plan_reads_the_org_and_prints_the_writes_without_making_them() {
+    let run = |event: &str| {
+        let output = gatehouse()
+            .args([
+                "mapping",
+                "test",
+                "--config",
+                "examples/quickstart.toml",
+                "--source",
+                "partner-portal",
+                "--plan",
+                event,
+            ])
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run("examples/rules/partner-portal.signed-up.json");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("Plan against the org (read-only calls; nothing was written)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("create Contact by key partner-portal:u-1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("create User ada.lovelace@partner.example.acme"),
+        "{out}"
+    );
+    assert!(
+        out.contains("read calls spent: 1"),
+        "one composite read: {out}"
+    );
+
+    // Nobody by that key exists in the built-in org, so removing them would change nothing.
+    let (code, out, err) = run("examples/rules/partner-portal.removed.json");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("no change: no user for this subject"), "{out}");
+}

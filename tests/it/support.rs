@@ -9,6 +9,10 @@ use gatehouse::startup::{Application, Shutdown};
 use gatehouse::store::Store;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
+use std::sync::Arc;
+
+pub mod settle;
+pub mod sim_org;
 
 /// The Standard Webhooks secret every test config's `partner-portal` source uses.
 pub const PORTAL_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -20,8 +24,10 @@ pub struct TestApp {
     pub store: Store,
     pub client: reqwest::Client,
     pub shutdown: Shutdown,
-    /// Holds the store's folder until the test ends.
-    _dir: tempfile::TempDir,
+    /// The in-process simulated org's base URL, when the config selected it.
+    pub org_url: Option<String>,
+    /// Holds the store's folder until the test ends (and across a restart on the same store).
+    dir: Arc<tempfile::TempDir>,
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
@@ -53,19 +59,30 @@ pub async fn spawn_app_with_service(
     now: DateTime<Utc>,
     service_lines: &str,
 ) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+    spawn_app_in(config_text, ManualClock::new(now), service_lines, dir).await
+}
+
+/// Starts the service on the store in `dir` (kept from an earlier app, so a test can restart
+/// the service on the same store) with `clock` as its time.
+pub async fn spawn_app_in(
+    config_text: &str,
+    clock: ManualClock,
+    service_lines: &str,
+    dir: Arc<tempfile::TempDir>,
+) -> TestApp {
     let text = format!(
         "{config_text}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{service_lines}\n",
         dir.path().join("test.db").display()
     );
     let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}"));
-    let clock = ManualClock::new(now);
     let app = Application::build(&settings, clock.shared())
         .await
         .expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let store = app.store();
     let shutdown = app.shutdown();
+    let org_url = app.simulated_org_url();
     let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
@@ -73,7 +90,8 @@ pub async fn spawn_app_with_service(
         store,
         client: reqwest::Client::new(),
         shutdown,
-        _dir: dir,
+        org_url,
+        dir,
         server,
     }
 }
@@ -96,15 +114,31 @@ impl TestApp {
     /// A Standard Webhooks delivery to `partner-portal`, signed with [`PORTAL_SECRET`] at the
     /// clock's current time.
     pub fn portal_delivery(&self, id: &str, body: &str) -> reqwest::RequestBuilder {
+        self.signed_delivery("partner-portal", PORTAL_SECRET, id, body)
+    }
+
+    /// A Standard Webhooks delivery to `source`, signed with `secret` at the clock's time.
+    pub fn signed_delivery(
+        &self,
+        source: &str,
+        secret: &str,
+        id: &str,
+        body: &str,
+    ) -> reqwest::RequestBuilder {
         let ts = self.clock_now().timestamp();
-        self.webhook("partner-portal")
+        self.webhook(source)
             .header("webhook-id", id)
             .header("webhook-timestamp", ts.to_string())
             .header(
                 "webhook-signature",
-                standard_signature(PORTAL_SECRET, id, ts, body.as_bytes()),
+                standard_signature(secret, id, ts, body.as_bytes()),
             )
             .body(body.to_owned())
+    }
+
+    /// The folder holding the store, for a restart on the same store.
+    pub fn store_dir(&self) -> Arc<tempfile::TempDir> {
+        self.dir.clone()
     }
 
     pub fn clock_now(&self) -> DateTime<Utc> {

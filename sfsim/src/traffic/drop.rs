@@ -18,11 +18,22 @@ pub struct Dropped;
 /// A response that takes the connection down instead of answering.
 pub fn dropped(req: ServiceRequest) -> ServiceResponse<BoxBody> {
     req.extensions_mut().insert(Dropped);
+    req.into_response(failing())
+}
+
+/// The answer of a call that was carried out, replaced by a dropped connection.
+pub fn dropped_after<B>(res: ServiceResponse<B>) -> ServiceResponse<BoxBody> {
+    let (req, _answer) = res.into_parts();
+    req.extensions_mut().insert(Dropped);
+    ServiceResponse::new(req, failing())
+}
+
+fn failing() -> HttpResponse {
     let failing = futures::stream::once(async {
         Err::<Bytes, std::io::Error>(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "connection dropped by an injected fault",
         ))
     });
-    req.into_response(HttpResponse::Ok().streaming(failing))
+    HttpResponse::Ok().streaming(failing)
 }

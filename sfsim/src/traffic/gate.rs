@@ -7,7 +7,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError, web};
 use serde_json::json;
 
-use super::drop::dropped;
+use super::drop::{dropped, dropped_after};
 use super::script::{Call, Injected, default_message};
 use super::{FaultKind, Usage, data_path, data_template, stamp};
 use crate::error::ApiError;
@@ -52,6 +52,14 @@ pub async fn gate<B: MessageBody + 'static>(
     };
     match injected {
         Some(Injected::Drop) => Ok(dropped(req)),
+        Some(Injected::Stall { generation }) => {
+            traffic.scripts.stall(generation).await;
+            Ok(dropped(req))
+        }
+        Some(Injected::DropAfter) => {
+            let res = next.call(req).await?;
+            Ok(dropped_after(res))
+        }
         Some(Injected::Error(error)) => {
             let mut response = injected_response(&error);
             stamp(&mut response, &traffic.usage.current(now));
@@ -82,7 +90,8 @@ pub async fn oauth_gate<B: MessageBody + 'static>(
         data_template: None,
     });
     match injected {
-        Some(Injected::Drop) => Ok(dropped(req)),
+        Some(Injected::Drop | Injected::Stall { .. }) => Ok(dropped(req)),
+        Some(Injected::DropAfter) => Ok(dropped_after(next.call(req).await?)),
         Some(Injected::Error(error)) => {
             let first = error.errors.first();
             let body = json!({

@@ -1,5 +1,7 @@
 //! Deterministic faults: "fail the next N calls to this endpoint like this".
 
+use std::time::Duration;
+
 use actix_web::http::{Method, StatusCode};
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -13,9 +15,20 @@ pub enum ScriptKind {
     /// Answer with an error.
     #[default]
     Error,
-    /// Close the connection without answering.
+    /// Close the connection without answering; the call is not carried out.
     Drop,
+    /// Carry the call out, then close the connection before the answer: the caller cannot
+    /// tell whether it happened, as when a process dies or a network fails mid-call.
+    #[serde(rename = "drop_after")]
+    DropAfter,
+    /// Hold the call unanswered and not carried out until the scripts are cleared (or
+    /// [`STALL_LIMIT`] passes), then close the connection: a caller stuck mid-call, e.g. a
+    /// process about to be killed.
+    Stall,
 }
+
+/// Longest a stalled call is held when nobody clears the scripts.
+pub const STALL_LIMIT: Duration = Duration::from_secs(60);
 
 /// A script as posted to `/__sim/faults/script`.
 ///
@@ -31,6 +44,9 @@ pub struct ScriptRequest {
     pub path: Option<String>,
     /// How many calls to catch (default 1).
     pub count: Option<u32>,
+    /// How many matching calls to let through untouched before catching (default 0), so a
+    /// script can aim at, say, the second composite request of a sequence.
+    pub skip: Option<u32>,
     #[serde(default)]
     pub kind: ScriptKind,
     /// Default: from `errorCode` (503 for `SERVER_UNAVAILABLE`, 400 for most), else 503.
@@ -50,6 +66,8 @@ pub struct Script {
     pub count: u32,
     /// Calls still to catch; the script is gone once this reaches 0.
     pub remaining: u32,
+    /// Matching calls still to let through before the first is caught.
+    pub skip: u32,
     pub kind: ScriptKind,
     pub status: u16,
     #[serde(rename = "errorCode")]
@@ -63,6 +81,11 @@ pub struct Script {
 pub enum Injected {
     Error(ApiError),
     Drop,
+    DropAfter,
+    /// Held until the scripts are cleared after `generation` (see [`Scripts::stall`]).
+    Stall {
+        generation: u64,
+    },
 }
 
 /// The call being matched.
@@ -121,6 +144,7 @@ impl ScriptRequest {
             path: self.path,
             count,
             remaining: count,
+            skip: self.skip.unwrap_or(0),
             kind: self.kind,
             status,
             error_code,
@@ -180,6 +204,9 @@ impl Script {
     fn injected(&self) -> Injected {
         match self.kind {
             ScriptKind::Drop => Injected::Drop,
+            ScriptKind::DropAfter => Injected::DropAfter,
+            // The generation is filled in by `Scripts::take`, under its lock.
+            ScriptKind::Stall => Injected::Stall { generation: 0 },
             ScriptKind::Error => {
                 let status =
                     StatusCode::from_u16(self.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
@@ -202,9 +229,20 @@ fn under(path: &str, prefix: &str) -> bool {
 }
 
 /// Armed scripts, first armed first matched.
-#[derive(Default)]
 pub struct Scripts {
     state: Mutex<(u64, Vec<Script>)>,
+    /// Counts the clearings; a stalled call waits for the count to move past the one it saw
+    /// when it was caught, so a clearing can never slip between the catch and the wait.
+    release: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for Scripts {
+    fn default() -> Self {
+        Scripts {
+            state: Mutex::default(),
+            release: tokio::sync::watch::channel(0).0,
+        }
+    }
 }
 
 impl Scripts {
@@ -224,8 +262,17 @@ impl Scripts {
         let mut state = self.state.lock();
         let index = state.1.iter().position(|s| s.catches(call))?;
         let script = &mut state.1[index];
+        if script.skip > 0 {
+            script.skip -= 1;
+            return None;
+        }
         script.remaining -= 1;
-        let injected = script.injected();
+        let injected = match script.injected() {
+            Injected::Stall { .. } => Injected::Stall {
+                generation: *self.release.borrow(),
+            },
+            other => other,
+        };
         if script.remaining == 0 {
             state.1.remove(index);
         }
@@ -245,12 +292,21 @@ impl Scripts {
         state.1.len() != before
     }
 
-    /// Disarms all; returns how many there were.
+    /// Disarms all and lets stalled calls go (their connections close unanswered); returns
+    /// how many scripts there were.
     pub fn clear(&self) -> usize {
         let mut state = self.state.lock();
         let count = state.1.len();
         state.1.clear();
+        self.release.send_modify(|generation| *generation += 1);
         count
+    }
+
+    /// Holds a call caught at `generation` until the scripts are cleared after it, or for
+    /// [`STALL_LIMIT`].
+    pub async fn stall(&self, generation: u64) {
+        let mut cleared = self.release.subscribe();
+        let _ = tokio::time::timeout(STALL_LIMIT, cleared.wait_for(|now| *now != generation)).await;
     }
 }
 
@@ -290,6 +346,24 @@ mod tests {
         assert!(scripts.take(&call).is_some());
         assert!(scripts.take(&call).is_none());
         assert!(scripts.list().is_empty());
+    }
+
+    #[test]
+    fn a_script_lets_its_skip_count_through_before_catching() {
+        let scripts = Scripts::default();
+        scripts
+            .add(ScriptRequest {
+                path: Some("/composite".into()),
+                skip: Some(2),
+                ..ScriptRequest::default()
+            })
+            .unwrap();
+        let post = Method::POST;
+        let call = data_call(&post, "/services/data/v68.0/composite", "/composite");
+        assert!(scripts.take(&call).is_none());
+        assert!(scripts.take(&call).is_none());
+        assert!(scripts.take(&call).is_some(), "the third is caught");
+        assert!(scripts.take(&call).is_none());
     }
 
     #[test]

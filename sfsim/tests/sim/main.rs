@@ -5,6 +5,7 @@ mod collection_retrieve;
 mod collections;
 mod composite;
 mod control;
+mod cut_calls;
 mod describe;
 mod faults;
 mod fields;

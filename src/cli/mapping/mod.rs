@@ -1,5 +1,6 @@
 //! `gatehouse mapping …`: working on mapping rules without running the service.
 
+mod plan;
 mod print;
 mod test;
 
@@ -20,7 +21,9 @@ pub enum MappingCommand {
 
   gatehouse mapping test -c my.toml --source bamboohr --header 'X-BambooHR-Timestamp: 2026-01-31T18:42:00+0000' event.json
 
-Nothing is sent anywhere and no org is read: the rules alone decide.
+Nothing is sent anywhere and no org is read: the rules alone decide. With --plan, the org named by
+the config is read (read-only calls, nothing written) and the writes the engine would make are
+printed: a dry run that is safe against a production org.
 Exit codes: 0 when the event maps to commands or a rule ignores it, 2 when it stays unmapped
 (the reason is printed), 1 when the config or the event cannot be read.")]
     Test(TestArgs),
@@ -51,6 +54,9 @@ pub struct TestArgs {
     /// Print the decision as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also read the org (read-only calls) and print the Salesforce writes the commands would make.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 impl MappingCommand {

@@ -32,6 +32,23 @@ pub fn run(args: &TestArgs) -> ExitCode {
     } else {
         print!("{}", print::text(&args.source, &decision));
     }
+    if args.plan
+        && let MappingDecision::Commands(commands) = &decision
+    {
+        let plan = Settings::load(Some(&args.config.config))
+            .map_err(anyhow::Error::msg)
+            .and_then(|settings| {
+                let runtime = tokio::runtime::Runtime::new()?;
+                runtime.block_on(super::plan::describe(&settings, commands))
+            });
+        match plan {
+            Ok(text) => print!("{text}"),
+            Err(e) => {
+                eprintln!("{e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     match decision {
         MappingDecision::Unmapped { .. } => ExitCode::from(2),
         _ => ExitCode::SUCCESS,

@@ -89,6 +89,7 @@ pub async fn apply_deprovision(
         username: None,
         nickname: None,
         welcome_email: None,
+        email_change: None,
         changed: !writes.is_empty(),
     })
 }
@@ -196,6 +197,7 @@ pub async fn deprovision_known_user(
         username: None,
         nickname: None,
         welcome_email: None,
+        email_change: None,
         changed,
     }))
 }

@@ -2,9 +2,12 @@
 
 mod deprovision;
 mod provision;
+mod role;
+mod welcome;
 
 pub use deprovision::{apply_deprovision, deprovision_known_user};
 pub use provision::{ProvisionContext, apply_provision};
+pub use welcome::finish_earlier_creation;
 
 use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::salesforce::CallError;
@@ -20,6 +23,8 @@ pub struct Applied {
     pub username: Option<String>,
     pub nickname: Option<String>,
     pub welcome_email: Option<WelcomeEmailState>,
+    /// The User Email change asked for, which Salesforce may hold until it is confirmed.
+    pub email_change: Option<String>,
     /// Whether the org was changed at all (a deprovision of a known user may find nothing to do).
     pub changed: bool,
 }

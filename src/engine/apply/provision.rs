@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::role::move_to_role;
+use super::welcome::{USER_CREATED, USER_CREATING, created_by_earlier_attempt, welcome};
 use super::{Applied, ApplyError, refusal};
 use crate::domain::CommandId;
 use crate::domain::username::{nickname_candidates, username_candidates};
@@ -16,7 +18,7 @@ use crate::engine::plan::{ContactWrite, ObservedProfile, ProvisionWrites, UserWr
 use crate::engine::read::KeyFields;
 use crate::salesforce::soql::quote;
 use crate::salesforce::{CallError, CompositeRequest, RecordRef, Reference, SalesforceClient};
-use crate::store::{Store, WelcomeEmailState};
+use crate::store::Store;
 
 /// How many usernames (and nicknames) are tried before a provision is refused.
 pub const MAX_CANDIDATES: usize = 5;
@@ -81,11 +83,20 @@ pub async fn apply_provision(
             json_map(json!({"IsFrozen": false})),
         );
     }
+    if let (Some(role), Some(id)) = (&writes.role, &user_id) {
+        move_to_role(&mut request, role, id);
+    }
 
     // First request: the Contact, an existing user's changes, and a new user with its first
     // candidates. Collisions retry only the user, in requests of their own.
     let mut contact_id = writes.contact.id().map(str::to_owned);
     if let UserWrite::Create { fields } = &writes.user {
+        // Recorded before the call: should the process die before the answer is read, the
+        // rerun knows the user it then finds is the one this command made, and still sends
+        // its welcome email.
+        cx.store
+            .record_progress(cx.command, USER_CREATING, json!(true))
+            .await?;
         let first_name = fields["Username"].as_str().unwrap_or_default();
         let first_nick = fields["CommunityNickname"].as_str().unwrap_or_default();
         let usernames = username_candidates(first_name, MAX_CANDIDATES);
@@ -119,7 +130,11 @@ pub async fn apply_provision(
                 if let Some(e) = sub.error() {
                     return Err(CallError::Refused(e).into());
                 }
-                contact_id = Some(sub.id().map_err(CallError::Refused)?);
+                // An update (or adoption) answers 204 with no body: its id is the one written
+                // to; only an upsert's answer names the Contact.
+                if contact_id.is_none() {
+                    contact_id = Some(sub.id().map_err(CallError::Refused)?);
+                }
                 steps.push(contact_step(&writes.contact, sub.status).to_owned());
             }
             for reference in ["login"] {
@@ -137,7 +152,7 @@ pub async fn apply_provision(
                 None => {
                     let id = user.id().map_err(CallError::Refused)?;
                     cx.store
-                        .record_progress(cx.command, "user_created", json!(id))
+                        .record_progress(cx.command, USER_CREATED, json!(id))
                         .await?;
                     steps.push("user.created".to_owned());
                     created = Some((username.clone(), nickname.clone()));
@@ -178,6 +193,9 @@ pub async fn apply_provision(
         if writes.unfreeze.is_some() {
             steps.push("user.unfrozen".to_owned());
         }
+        if let Some(role) = &writes.role {
+            steps.push(format!("user.role_set:{}", role.level.name()));
+        }
     }
     let user_id =
         user_id.ok_or_else(|| refusal("UNEXPECTED_ANSWER", "no user id after provisioning"))?;
@@ -185,12 +203,18 @@ pub async fn apply_provision(
         .ok_or_else(|| refusal("UNEXPECTED_ANSWER", "no Contact id after provisioning"))?;
 
     // Permission sets and, for a new user, the read-back: one request in the usual case.
+    // A new user's portal role above the lowest goes with the read-back, which checks it too;
+    // its lookup is one more query in that request, so it carries one permission set less.
     let verify = created.is_some();
+    let new_role = writes.role.as_ref().filter(|_| verify);
     let sets: Vec<&String> = writes.assign.iter().collect();
-    let mut chunks: Vec<&[&String]> = sets.chunks(SETS_PER_REQUEST).collect();
-    if chunks.is_empty() && verify {
-        chunks.push(&[]);
+    let first = SETS_PER_REQUEST - usize::from(new_role.is_some());
+    let (head, tail) = sets.split_at(first.min(sets.len()));
+    let mut chunks: Vec<&[&String]> = Vec::new();
+    if !head.is_empty() || verify {
+        chunks.push(head);
     }
+    chunks.extend(tail.chunks(SETS_PER_REQUEST));
     for (n, chunk) in chunks.iter().enumerate() {
         let mut request = CompositeRequest::new(false);
         for (i, set) in chunk.iter().enumerate() {
@@ -210,6 +234,9 @@ pub async fn apply_provision(
         }
         let check = verify && n == 0;
         if check {
+            if let Some(role) = new_role {
+                move_to_role(&mut request, role, &user_id);
+            }
             request.get(
                 "check",
                 "User",
@@ -230,6 +257,15 @@ pub async fn apply_provision(
                 None => steps.push(format!("permission_set.assigned:{set}")),
                 Some(e) => return Err(CallError::Refused(e).into()),
             }
+        }
+        if let Some(role) = new_role.filter(|_| check) {
+            if let Some(e) = ["role", "role_user"]
+                .into_iter()
+                .find_map(|r| response.get(r).and_then(|s| s.error()))
+            {
+                return Err(CallError::Refused(e).into());
+            }
+            steps.push(format!("user.role_set:{}", role.level.name()));
         }
         if check {
             let user = response
@@ -262,9 +298,13 @@ pub async fn apply_provision(
         }
     }
 
+    let created_earlier = created.is_none() && created_by_earlier_attempt(cx.progress);
+    if created_earlier {
+        steps.push("user.created".to_owned());
+    }
     let welcome_email = welcome(cx, &user_id, created.is_some(), &mut steps).await?;
     let (username, nickname) = created.unzip();
-    let licence_effect = if username.is_some() || reactivated {
+    let licence_effect = if username.is_some() || created_earlier || reactivated {
         LicenceEffect::Consumed {
             licence: cx.profile.licence.clone(),
         }
@@ -282,44 +322,9 @@ pub async fn apply_provision(
         username,
         nickname,
         welcome_email,
+        email_change: writes.email_change.clone(),
         changed: true,
     })
-}
-
-/// Sends the welcome email at most once. The intent is recorded before the call: a crash
-/// after it leaves the email unsent (state `intended` on the lifecycle record), never twice.
-async fn welcome(
-    cx: &ProvisionContext<'_>,
-    user_id: &str,
-    created_now: bool,
-    steps: &mut Vec<String>,
-) -> Result<Option<WelcomeEmailState>, ApplyError> {
-    let created = created_now || cx.progress.contains_key("user_created");
-    if !created {
-        return Ok(None);
-    }
-    match cx.welcome {
-        WelcomeEmail::None => Ok(Some(WelcomeEmailState::NotWanted)),
-        WelcomeEmail::SiteSetting => {
-            steps.push("welcome_email.by_site".to_owned());
-            Ok(Some(WelcomeEmailState::BySite))
-        }
-        WelcomeEmail::PasswordReset => {
-            if cx.progress.contains_key("welcome_email") {
-                steps.push("welcome_email.left_unsent".to_owned());
-                return Ok(Some(WelcomeEmailState::Intended));
-            }
-            cx.store
-                .record_progress(cx.command, "welcome_email", json!("intended"))
-                .await?;
-            cx.client.reset_password(user_id).await?;
-            cx.store
-                .record_progress(cx.command, "welcome_email_sent", json!(true))
-                .await?;
-            steps.push("welcome_email.sent".to_owned());
-            Ok(Some(WelcomeEmailState::Sent))
-        }
-    }
 }
 
 fn contact_step(write: &ContactWrite, status: u16) -> &'static str {
@@ -332,7 +337,7 @@ fn contact_step(write: &ContactWrite, status: u16) -> &'static str {
     }
 }
 
-fn json_map(value: Value) -> Map<String, Value> {
+pub(super) fn json_map(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         _ => Map::new(),

@@ -10,6 +10,6 @@ mod tests;
 pub use deprovision::{DeprovisionPlan, DeprovisionWrite, plan_deprovision};
 pub use observed::{Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedUser};
 pub use provision::{
-    ContactWrite, ProvisionPlan, ProvisionPolicy, ProvisionWrites, UserWrite, plan_provision,
-    same_id,
+    ContactWrite, ProvisionPlan, ProvisionPolicy, ProvisionWrites, RoleWrite, UserWrite,
+    plan_provision, same_id,
 };

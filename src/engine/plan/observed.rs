@@ -43,6 +43,8 @@ pub struct ObservedUser {
     pub email: Option<String>,
     pub nickname: Option<String>,
     pub role_id: Option<String>,
+    /// `UserRole.PortalRole` of that role (`Worker`, `Manager`, `Executive`), for portal roles.
+    pub portal_role: Option<String>,
 }
 
 /// A profile by name, with the licence it fixes.
@@ -66,6 +68,16 @@ impl ObservedProfile {
     /// plain Customer Community users take none.
     pub fn takes_portal_role(&self) -> bool {
         self.is_partner_licence() || self.licence.contains("Plus")
+    }
+
+    /// `UserRole.PortalType` of the portal roles its users take: partner roles for partner
+    /// licences, customer portal roles for Customer Community Plus.
+    pub fn portal_type(&self) -> &'static str {
+        if self.is_partner_licence() {
+            "Partner"
+        } else {
+            "CustomerPortal"
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::observed::{Observed, ObservedContact};
-use crate::domain::{Provision, Refusal, WelcomeEmail};
+use crate::domain::{PortalRoleLevel, Provision, Refusal, WelcomeEmail};
 
 /// How the plan treats Contacts that carry no key.
 #[derive(Debug, Clone)]
@@ -67,6 +67,17 @@ pub enum UserWrite {
     },
 }
 
+/// The portal role a partner or Customer Community Plus user should hold: the Account's role
+/// of that level. Salesforce makes the Account's portal roles with its first such user, so the
+/// role is looked up when it is written, by Account, portal type and level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleWrite {
+    pub account_id: String,
+    /// `UserRole.PortalType`: `Partner` or `CustomerPortal`.
+    pub portal_type: &'static str,
+    pub level: PortalRoleLevel,
+}
+
 /// Everything a provision writes, in the order the executor applies it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProvisionWrites {
@@ -80,6 +91,8 @@ pub struct ProvisionWrites {
     pub send_welcome: bool,
     /// The email change asked for, when Salesforce may hold it for confirmation.
     pub email_change: Option<String>,
+    /// The portal role to give the user, when it is not the one they hold (or get on creation).
+    pub role: Option<RoleWrite>,
 }
 
 /// The decision.
@@ -224,6 +237,25 @@ pub fn plan_provision(
         .cloned()
         .collect();
 
+    // External users never take internal roles, and Customer Community users take none: a
+    // level asked for a profile without portal roles is left alone.
+    let role = match intent.role {
+        Some(level) if profile.takes_portal_role() => {
+            let held = match (&user_write, user) {
+                // Salesforce gives a new user the lowest level of the Account's portal roles.
+                (UserWrite::Create { .. }, _) => Some(PortalRoleLevel::User.portal_role()),
+                (_, Some(u)) => u.portal_role.as_deref(),
+                (_, None) => None,
+            };
+            (held != Some(level.portal_role())).then(|| RoleWrite {
+                account_id: account.id.clone(),
+                portal_type: profile.portal_type(),
+                level,
+            })
+        }
+        _ => None,
+    };
+
     let writes = ProvisionWrites {
         contact,
         user: user_write,
@@ -231,11 +263,13 @@ pub fn plan_provision(
         assign,
         send_welcome,
         email_change,
+        role,
     };
     let nothing = matches!(writes.contact, ContactWrite::Keep { .. })
         && matches!(writes.user, UserWrite::Keep { .. })
         && writes.unfreeze.is_none()
-        && writes.assign.is_empty();
+        && writes.assign.is_empty()
+        && writes.role.is_none();
     if nothing {
         ProvisionPlan::NoChange
     } else {

@@ -90,6 +90,7 @@ fn user() -> ObservedUser {
         email: Some("ada@partner.example".into()),
         nickname: Some("ada.lovelace".into()),
         role_id: None,
+        portal_role: None,
     }
 }
 
@@ -362,4 +363,88 @@ fn deprovisioning_nobody_or_someone_already_out_changes_nothing() {
 fn ids_compare_on_their_first_fifteen_characters() {
     assert!(same_id("001000000000001", "001000000000001AAA"));
     assert!(!same_id("001000000000001AAA", "001000000000002AAA"));
+}
+
+fn with_role(level: crate::domain::PortalRoleLevel) -> Provision {
+    Provision {
+        role: Some(level),
+        ..intent()
+    }
+}
+
+#[test]
+fn a_new_partner_user_above_the_lowest_level_is_moved_to_the_accounts_role_of_that_level() {
+    use crate::domain::PortalRoleLevel;
+    let w = writes(plan_provision(
+        &with_role(PortalRoleLevel::Manager),
+        "pp:u-1",
+        &empty_org(),
+        &policy(),
+        None,
+    ));
+    assert_eq!(
+        w.role,
+        Some(RoleWrite {
+            account_id: ACCOUNT.into(),
+            portal_type: "Partner",
+            level: PortalRoleLevel::Manager,
+        })
+    );
+    // The lowest level is what Salesforce gives a new user anyway.
+    let w = writes(plan_provision(
+        &with_role(PortalRoleLevel::User),
+        "pp:u-1",
+        &empty_org(),
+        &policy(),
+        None,
+    ));
+    assert_eq!(w.role, None);
+}
+
+#[test]
+fn a_user_holding_another_level_changes_role_and_one_at_the_level_is_left_alone() {
+    use crate::domain::PortalRoleLevel;
+    let mut org = provisioned();
+    if let Some(user) = org.user.as_mut() {
+        user.portal_role = Some("Worker".into());
+    }
+    let w = writes(plan_provision(
+        &with_role(PortalRoleLevel::Executive),
+        "pp:u-1",
+        &org,
+        &policy(),
+        None,
+    ));
+    assert!(matches!(w.user, UserWrite::Keep { .. }));
+    assert_eq!(w.role.map(|r| r.level), Some(PortalRoleLevel::Executive));
+    assert_eq!(
+        plan_provision(
+            &with_role(PortalRoleLevel::User),
+            "pp:u-1",
+            &org,
+            &policy(),
+            None
+        ),
+        ProvisionPlan::NoChange
+    );
+}
+
+#[test]
+fn customer_community_users_take_no_role_whatever_the_rule_asks() {
+    use crate::domain::PortalRoleLevel;
+    let mut org = empty_org();
+    org.profile = Some(ObservedProfile {
+        id: PROFILE.into(),
+        name: "Customer Community User".into(),
+        licence: "Customer Community".into(),
+        licence_key: Some("PID_Customer_Community".into()),
+    });
+    let w = writes(plan_provision(
+        &with_role(PortalRoleLevel::Manager),
+        "pp:u-1",
+        &org,
+        &policy(),
+        None,
+    ));
+    assert_eq!(w.role, None);
 }

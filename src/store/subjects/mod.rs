@@ -44,6 +44,9 @@ pub struct SubjectRecord {
     pub end_at: Option<DateTime<Utc>>,
     /// `None` until a command recorded what became of the welcome email.
     pub welcome_email: Option<WelcomeEmailState>,
+    /// The User Email change last asked for. Salesforce may hold it until the person confirms
+    /// it, mailing them each time it is asked; later commands do not ask for it again.
+    pub pending_email: Option<String>,
     /// The source time of the newest command that succeeded or found nothing to change: an
     /// older event is stale.
     pub last_applied_source_time: Option<DateTime<Utc>>,
@@ -71,6 +74,7 @@ impl fmt::Debug for SubjectRecord {
             .field("deactivation_trigger", &self.deactivation_trigger)
             .field("end_at", &self.end_at)
             .field("welcome_email", &self.welcome_email)
+            .field("has_pending_email", &self.pending_email.is_some())
             .field("last_applied_source_time", &self.last_applied_source_time)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
@@ -95,6 +99,8 @@ pub struct SubjectUpdate {
     pub nickname: Option<String>,
     pub licence: Option<String>,
     pub welcome_email: Option<WelcomeEmailState>,
+    /// An Email change asked for now (see [`SubjectRecord::pending_email`]).
+    pub pending_email: Option<String>,
 }
 
 /// Which subjects to list: one page in key order, after the last key of the previous page.

@@ -71,6 +71,23 @@ async fn a_limit_caps_how_many_subjects_one_claim_takes() {
 }
 
 #[tokio::test]
+async fn a_command_without_an_effective_time_is_due_from_its_receipt() {
+    let (_dir, store) = fresh_store().await;
+    // The service's clock says it is shortly after the event arrived (March); the store's own
+    // clock is months later. The worker asks with the service's time and must get the command.
+    let now_for_the_service = at(1);
+    let command = provision("partner-portal:1", at(0));
+    let answers = store.enqueue(None, vec![command.clone()]).await.unwrap();
+    assert_eq!(answers[0].state, CommandState::Queued);
+    let claimed = store
+        .claim_due(now_for_the_service, 10, WORKER, lease())
+        .await
+        .unwrap();
+    assert_eq!(ids(&claimed), [command.id]);
+    assert_eq!(claimed[0].command.effective_at, None);
+}
+
+#[tokio::test]
 async fn a_command_due_later_is_not_claimed_until_then() {
     let (_dir, store) = fresh_store().await;
     let mut later = deprovision("partner-portal:1", at(0));

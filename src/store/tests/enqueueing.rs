@@ -54,6 +54,7 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
         nickname: Some("ada.lovelace".into()),
         licence: Some("Partner Community".into()),
         welcome_email: Some(WelcomeEmailState::Sent),
+        pending_email: Some("ada@analytical-engines.example".into()),
     };
     let outbox_id = store
         .finish(&id, outcome.clone(), update, announcement)
@@ -79,6 +80,10 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
     assert_eq!(subject.sponsor.as_deref(), Some("channel-team"));
     assert_eq!(subject.licence.as_deref(), Some("Partner Community"));
     assert_eq!(subject.welcome_email, Some(WelcomeEmailState::Sent));
+    assert_eq!(
+        subject.pending_email.as_deref(),
+        Some("ada@analytical-engines.example")
+    );
     assert_eq!(subject.last_applied_source_time, Some(at(0)));
     let kinds: Vec<HistoryKind> = lifecycle.history.iter().map(|entry| entry.kind).collect();
     assert_eq!(kinds, [HistoryKind::Command, HistoryKind::Outcome]);

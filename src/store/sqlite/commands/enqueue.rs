@@ -152,7 +152,13 @@ pub(super) async fn insert_command(
         origin: new.origin,
         effective_at: new.due_at,
     };
-    let due_at = new.due_at.unwrap_or(now);
+    // A command with no effective time is due from its receipt. The receipt time was read from
+    // the service's clock, the one the worker claims with; the store's own "now" can run ahead
+    // of it (a settable clock in tests, a clock stepped back), and a due time ahead of the
+    // worker's "now" would leave the command waiting for no reason.
+    let due_at = new
+        .due_at
+        .unwrap_or_else(|| command.origin.received_at.min(now));
     let mut state = if due_at > now {
         CommandState::Scheduled
     } else {

@@ -18,7 +18,7 @@ use crate::store::timestamp;
 /// Every column [`SubjectRow`] reads, in its order.
 const SUBJECT_COLUMNS: &str = "subject_key, source, purpose, sponsor, account_ref, account_id, \
      contact_id, user_id, username, nickname, licence, state, deactivation_trigger, end_at, \
-     welcome_email, last_applied_source_time, created_at, updated_at";
+     welcome_email, pending_email, last_applied_source_time, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct SubjectRow {
@@ -37,6 +37,7 @@ struct SubjectRow {
     deactivation_trigger: Option<String>,
     end_at: Option<String>,
     welcome_email: Option<String>,
+    pending_email: Option<String>,
     last_applied_source_time: Option<String>,
     created_at: String,
     updated_at: String,
@@ -65,6 +66,7 @@ impl SubjectRow {
             deactivation_trigger: self.deactivation_trigger,
             end_at: optional_time(self.end_at)?,
             welcome_email: self.welcome_email.as_deref().map(str::parse).transpose()?,
+            pending_email: self.pending_email,
             last_applied_source_time: optional_time(self.last_applied_source_time)?,
             created_at: timestamp::from_text(&self.created_at)?,
             updated_at: timestamp::from_text(&self.updated_at)?,

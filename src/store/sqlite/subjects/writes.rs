@@ -42,8 +42,9 @@ pub(in crate::store::sqlite) async fn record_findings(
          contact_id = COALESCE($2, contact_id), user_id = COALESCE($3, user_id), \
          username = COALESCE($4, username), nickname = COALESCE($5, nickname), \
          licence = COALESCE($6, licence), state = COALESCE($7, state), \
-         welcome_email = COALESCE($8, welcome_email), updated_at = $9 \
-         WHERE subject_key = $10",
+         welcome_email = COALESCE($8, welcome_email), \
+         pending_email = COALESCE($9, pending_email), updated_at = $10 \
+         WHERE subject_key = $11",
     )
     .bind(ids.account_id.as_deref())
     .bind(ids.contact_id.as_deref())
@@ -53,6 +54,7 @@ pub(in crate::store::sqlite) async fn record_findings(
     .bind(update.licence.as_deref())
     .bind(update.state.map(SubjectState::as_str))
     .bind(update.welcome_email.map(|email| email.as_str()))
+    .bind(update.pending_email.as_deref())
     .bind(now)
     .bind(subject.as_str())
     .execute(&mut *connection)

@@ -1,29 +1,25 @@
 //! Running one claimed command to its outcome: read, plan, apply, and record — or retry, park
 //! or dead-letter, as the failure's disposition says.
 
+mod deprovision;
+mod provision;
+
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use serde_json::json;
 use tracing::Instrument;
 
-use super::apply::{
-    Applied, ApplyError, ProvisionContext, apply_deprovision, apply_provision,
-    deprovision_known_user,
-};
-use super::plan::{
-    DeprovisionPlan, ObservedProfile, ProvisionPlan, ProvisionPolicy, plan_deprovision,
-    plan_provision,
-};
-use super::read::{KeyFields, ReadFor, observe};
+use super::apply::{Applied, ApplyError};
+use super::plan::{ObservedProfile, ProvisionPolicy};
+use super::read::KeyFields;
 use super::retry::RetryPolicy;
 use crate::clock::Clock;
 use crate::domain::{
     Command, CommandId, Deprovision, DeprovisionMode, Intent, LicenceEffect, Origin, Outcome,
-    OutcomeKind, Provision, Refusal, SalesforceIds,
+    OutcomeKind, Refusal, SalesforceIds,
 };
 use crate::salesforce::{CallError, CallMeter, Disposition, SalesforceClient};
 use crate::store::{
@@ -54,12 +50,14 @@ pub struct Executor {
 }
 
 /// The result of the Salesforce part of a command.
-enum Done {
+pub(super) enum Done {
     Changed(Applied),
     Unchanged {
         ids: SalesforceIds,
         licence: Option<String>,
         why: &'static str,
+        /// The user's username and nickname as the org has them, for the lifecycle record.
+        names: Option<(String, Option<String>)>,
     },
 }
 
@@ -160,131 +158,6 @@ impl Executor {
         }
     }
 
-    async fn provision(
-        &self,
-        client: &SalesforceClient,
-        claimed: &ClaimedCommand,
-        intent: &Provision,
-    ) -> Result<Done, ApplyError> {
-        let cached = self.profiles.lock().get(&intent.profile).cloned();
-        let observed = observe(
-            client,
-            &claimed.command.subject,
-            &self.keys,
-            ReadFor::Provision {
-                intent,
-                adopt_by_email: self.policy.adopt_by_email,
-                cached_profile: cached,
-            },
-        )
-        .await?;
-        if let Some(profile) = &observed.profile {
-            self.profiles
-                .lock()
-                .insert(intent.profile.clone(), profile.clone());
-        }
-        let pending_email = claimed
-            .progress
-            .get("email_change")
-            .and_then(|v| v.as_str());
-        let plan = plan_provision(
-            intent,
-            claimed.command.subject.as_str(),
-            &observed,
-            &self.policy,
-            pending_email,
-        );
-        let account_id = observed.account.as_ref().map(|a| a.id.clone());
-        match plan {
-            ProvisionPlan::Refuse(refusal) => Err(ApplyError::Refused(refusal)),
-            ProvisionPlan::NoChange => Ok(Done::Unchanged {
-                ids: SalesforceIds {
-                    account_id,
-                    contact_id: observed.keyed_contact.map(|c| c.id),
-                    user_id: observed.user.map(|u| u.id),
-                },
-                licence: observed.profile.map(|p| p.licence),
-                why: "the org already matches",
-            }),
-            ProvisionPlan::Write(writes) => {
-                let Some(profile) = observed.profile.as_ref() else {
-                    return Err(ApplyError::Refused(Refusal {
-                        code: "PROFILE_NOT_FOUND".into(),
-                        message: format!("no profile named '{}'", intent.profile),
-                        fields: vec![],
-                        status: None,
-                    }));
-                };
-                if let Some(email) = &writes.email_change {
-                    self.store
-                        .record_progress(&claimed.command.id, "email_change", json!(email))
-                        .await?;
-                }
-                let cx = ProvisionContext {
-                    client,
-                    store: &self.store,
-                    command: &claimed.command.id,
-                    subject: &claimed.command.subject,
-                    keys: &self.keys,
-                    profile,
-                    welcome: intent.welcome_email,
-                    progress: &claimed.progress,
-                };
-                let mut applied = apply_provision(&cx, *writes).await?;
-                applied.ids.account_id = account_id;
-                Ok(Done::Changed(applied))
-            }
-        }
-    }
-
-    async fn deprovision(
-        &self,
-        client: &SalesforceClient,
-        claimed: &ClaimedCommand,
-        intent: &Deprovision,
-    ) -> Result<Done, ApplyError> {
-        let subject = &claimed.subject;
-        if let (Some(user_id), Some(licence)) = (&subject.user_id, &subject.licence)
-            && let Some(applied) =
-                deprovision_known_user(client, user_id, intent.mode, licence).await?
-        {
-            return Ok(if applied.changed {
-                Done::Changed(applied)
-            } else {
-                Done::Unchanged {
-                    ids: applied.ids,
-                    licence: Some(licence.clone()),
-                    why: "the user is already out",
-                }
-            });
-        }
-        let observed = observe(
-            client,
-            &claimed.command.subject,
-            &self.keys,
-            ReadFor::Deprovision,
-        )
-        .await?;
-        let user_id = observed.user.as_ref().map(|u| u.id.clone());
-        let licence = observed.user.as_ref().and_then(|u| u.licence.clone());
-        match plan_deprovision(intent.mode, &observed) {
-            DeprovisionPlan::NoChange { why } => Ok(Done::Unchanged {
-                ids: SalesforceIds {
-                    user_id,
-                    ..SalesforceIds::default()
-                },
-                licence,
-                why,
-            }),
-            DeprovisionPlan::Write {
-                writes,
-                licence_effect,
-            } => Ok(Done::Changed(
-                apply_deprovision(client, &writes, user_id, licence_effect).await?,
-            )),
-        }
-    }
-
     async fn succeed(
         &self,
         claimed: &ClaimedCommand,
@@ -292,11 +165,23 @@ impl Executor {
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
+        let mut freed = None;
         let (kind, outcome, update) = match done {
-            Done::Unchanged { ids, licence, why } => {
+            Done::Unchanged {
+                ids,
+                licence,
+                why,
+                names,
+            } => {
+                let (username, nickname) = match names {
+                    Some((username, nickname)) => (Some(username), nickname),
+                    None => (None, None),
+                };
                 let update = SubjectUpdate {
                     state: Some(state_after(&command.intent)),
                     licence,
+                    username,
+                    nickname,
                     ..SubjectUpdate::default()
                 };
                 let outcome = self.outcome(
@@ -322,16 +207,16 @@ impl Executor {
                     nickname: applied.nickname.clone(),
                     licence,
                     welcome_email: applied.welcome_email,
+                    pending_email: applied.email_change.clone(),
                 };
                 let kind = if applied.changed {
                     OutcomeKind::Succeeded
                 } else {
                     OutcomeKind::NoChange
                 };
-                let freed = match &applied.licence_effect {
-                    LicenceEffect::Freed { licence } => Some(licence.clone()),
-                    _ => None,
-                };
+                if let LicenceEffect::Freed { licence } = &applied.licence_effect {
+                    freed = Some(licence.clone());
+                }
                 let outcome = self.outcome(
                     kind,
                     meter,
@@ -340,19 +225,21 @@ impl Executor {
                     applied.steps,
                     None,
                 );
-                self.finish(command, outcome.clone(), update).await?;
-                if let Some(licence) = freed {
-                    let resumed = self.store.unpark(Some(&licence)).await?;
-                    if resumed > 0 {
-                        tracing::info!(licence, resumed, "a freed licence resumed parked commands");
-                    }
-                }
-                self.schedule_follow_up(claimed).await?;
-                return Ok(RunEnd::Finished(kind));
+                (kind, outcome, update)
             }
         };
-        self.finish(command, outcome, update).await?;
+        // What follows from this outcome is written before the outcome itself: a process that
+        // dies in between runs the command again, which finds the org done (no change) and
+        // repeats these steps harmlessly — where the other order could lose them for good
+        // (a frozen user never deactivated, a parked provision never resumed).
+        if let Some(licence) = freed {
+            let resumed = self.store.unpark(Some(&licence)).await?;
+            if resumed > 0 {
+                tracing::info!(licence, resumed, "a freed licence resumed parked commands");
+            }
+        }
         self.schedule_follow_up(claimed).await?;
+        self.finish(command, outcome, update).await?;
         Ok(RunEnd::Finished(kind))
     }
 

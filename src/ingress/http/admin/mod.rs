@@ -1,0 +1,92 @@
+//! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`): look at lifecycle records, commands and
+//! events, replay what was refused, resume what waits for a licence, and provision or show
+//! someone out by hand.
+//!
+//! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
+//! can forget the check. With no `[admin] token` configured every route answers 404 saying how
+//! to turn them on: an unconfigured deployment exposes nothing. Manual commands go through
+//! `store.enqueue` like mapped ones, so the same executor, queue order and records apply.
+//! Answers carry personal data (they are the operators' view); log lines never do.
+
+mod auth;
+mod commands;
+mod failure;
+mod inbox;
+mod manual;
+mod manual_body;
+mod page;
+mod parked;
+mod query;
+mod subjects;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use anyhow::Context;
+use tokio::sync::Notify;
+
+pub use auth::{AdminToken, Operator};
+
+use crate::clock::Clock;
+use crate::config::AdminConfig;
+use crate::store::Store;
+
+/// What the admin routes share (`web::Data<Admin>`).
+pub struct Admin {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    /// `None` turns every admin route off.
+    token: Option<AdminToken>,
+    /// Wakes the intake after an inbox event was put back for mapping.
+    pub intake: Arc<Notify>,
+    /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
+    /// the worker's next idle look.
+    pub worker: Arc<Notify>,
+}
+
+impl Admin {
+    /// Reads the token (from the config, an environment variable or a file) once, at start-up.
+    pub fn new(
+        config: &AdminConfig,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        intake: Arc<Notify>,
+        worker: Arc<Notify>,
+    ) -> anyhow::Result<Admin> {
+        let token = match &config.token {
+            Some(reference) => Some(AdminToken::new(
+                &reference
+                    .resolve("admin.token")
+                    .context("reading the admin token")?,
+            )),
+            None => None,
+        };
+        if token.is_none() {
+            tracing::info!("admin endpoints are off: no [admin] token is configured");
+        }
+        Ok(Admin {
+            store,
+            clock,
+            token,
+            intake,
+            worker,
+        })
+    }
+}
+
+/// Mounts the admin routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(subjects::list)
+        .service(subjects::show)
+        .service(manual::provision)
+        .service(manual::deprovision)
+        .service(commands::list)
+        .service(commands::show)
+        .service(commands::dead_letters)
+        .service(commands::replay)
+        .service(parked::resume)
+        .service(inbox::list)
+        .service(inbox::show)
+        .service(inbox::replay);
+}

@@ -1,0 +1,298 @@
+//! A service for the admin tests: the partner-portal rules of the quick start, an admin token,
+//! and the simulated org's URL, so a test can change the org behind Gatehouse's back.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use gatehouse::clock::{Clock, ManualClock};
+use gatehouse::config::Settings;
+use gatehouse::startup::{Application, Shutdown};
+use serde_json::{Value, json};
+
+use crate::support::{PORTAL_SECRET, standard_signature};
+
+/// The token every admin test config sets.
+pub const TOKEN: &str = "admin-test-token-0123456789";
+
+/// Partner signups provision on the partner's Account; removals deactivate (as the quick start).
+const RULES: &str = r#"
+[mapping.defaults]
+locale = "en_US"
+time_zone = "GMT"
+email_encoding = "UTF-8"
+language = "en_US"
+
+[[sources.partner-portal.rules]]
+name = "partner signup"
+when = "type == 'partner.user.signed_up'"
+subject = "partner-portal:{{ data.user.id }}"
+occurred_at = "{{ occurred_at }}"
+
+[sources.partner-portal.rules.provision]
+account = { key = "{{ data.partner_id }}" }
+contact = { first_name = "{{ data.user.first_name }}", last_name = "{{ data.user.last_name }}", email = "{{ data.user.email }}" }
+username = "{{ contact.email }}.acme"
+profile = "Partner Community User"
+role = "user"
+welcome_email = "site-setting"
+purpose = "partner portal user of partner {{ data.partner_id }}"
+
+[[sources.partner-portal.rules]]
+name = "partner user removed"
+when = "type == 'partner.user.removed'"
+subject = "partner-portal:{{ data.user.id }}"
+occurred_at = "{{ occurred_at }}"
+deprovision = { mode = "deactivate", trigger = "removed from the partner portal" }
+"#;
+
+/// A running service for one admin test.
+pub struct AdminApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    pub org_url: String,
+    shutdown: Shutdown,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+/// The service with the admin token set.
+pub async fn spawn() -> AdminApp {
+    spawn_with(&format!("[admin]\ntoken = \"{TOKEN}\"\n")).await
+}
+
+/// The service with `admin_lines` as its admin settings (empty: the admin routes are off).
+///
+/// The clock stands an hour ahead of the wall clock: the store dates new and replayed
+/// commands by the wall clock and the worker claims what is due by the service's clock, so
+/// everything enqueued during the test is due at once.
+pub async fn spawn_with(admin_lines: &str) -> AdminApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        r#"
+[salesforce]
+org = "simulated"
+
+[store]
+kind = "sqlite"
+path = "{}"
+
+[service]
+listen = "127.0.0.1:0"
+workers = 2
+
+{admin_lines}
+{RULES}
+[sources.partner-portal]
+event_time = {{ json_pointer = "/occurred_at" }}
+[sources.partner-portal.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{PORTAL_SECRET}" }}]
+"#,
+        dir.path().join("admin.db").display()
+    );
+    let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}"));
+    let start =
+        DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("time") + TimeDelta::hours(1);
+    let clock = ManualClock::new(start);
+    let app = Application::build(&settings, clock.shared())
+        .await
+        .expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let org_url = app.simulated_org_url().expect("the simulated org runs");
+    let shutdown = app.shutdown();
+    let server = tokio::spawn(app.run_until_stopped());
+    AdminApp {
+        base,
+        clock,
+        client: reqwest::Client::new(),
+        org_url,
+        shutdown,
+        server,
+        _dir: dir,
+    }
+}
+
+impl AdminApp {
+    /// An admin request with the right token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(TOKEN)
+    }
+
+    /// `GET path` with the token; the status and the JSON answer.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        answer(self.admin(reqwest::Method::GET, path).send().await.unwrap()).await
+    }
+
+    /// `POST path` with the token and a JSON body (none when `Value::Null`).
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let mut request = self.admin(reqwest::Method::POST, path);
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        answer(request.send().await.unwrap()).await
+    }
+
+    /// A signed partner-portal delivery with this body, sent; answers the event id.
+    pub async fn deliver(&self, id: &str, body: &Value) -> String {
+        let text = body.to_string();
+        let ts = self.clock.now().timestamp();
+        let response = self
+            .client
+            .post(format!("{}/v1/webhooks/partner-portal", self.base))
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", ts.to_string())
+            .header(
+                "webhook-signature",
+                standard_signature(PORTAL_SECRET, id, ts, text.as_bytes()),
+            )
+            .body(text)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202, "delivery {id} accepted");
+        let receipt: Value = response.json().await.unwrap();
+        receipt["event_id"].as_str().unwrap().to_owned()
+    }
+
+    /// A partner user signing up on `partner` (an Account key of the simulated org).
+    pub async fn sign_up(&self, user: &str, partner: &str) -> String {
+        let occurred = (self.clock.now() - TimeDelta::minutes(5)).to_rfc3339();
+        let body = json!({
+            "type": "partner.user.signed_up",
+            "occurred_at": occurred,
+            "data": {
+                "partner_id": partner,
+                "user": {
+                    "id": user,
+                    "email": format!("{user}@partner.example"),
+                    "first_name": "Ada",
+                    "last_name": format!("Tester {user}"),
+                }
+            }
+        });
+        self.deliver(&format!("msg_signup_{user}"), &body).await
+    }
+
+    /// Waits until the subject's commands have all ended, and answers them (oldest first).
+    pub async fn settled_commands(&self, subject: &str) -> Vec<Value> {
+        eventually(&format!("every command of {subject} ends"), || async {
+            let (status, page) = self.get(&format!("/v1/commands?subject={subject}")).await;
+            assert_eq!(status, 200, "{page}");
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            let ended = !items.is_empty() && items.iter().all(|c| c["state"] == "done");
+            ended.then_some(items)
+        })
+        .await
+    }
+
+    /// Waits until the command is in `state` and answers its record.
+    pub async fn command_in_state(&self, id: &str, state: &str) -> Value {
+        eventually(&format!("command {id} becomes {state}"), || async {
+            let (status, record) = self.get(&format!("/v1/commands/{id}")).await;
+            assert_eq!(status, 200, "{record}");
+            (record["state"] == state).then_some(record)
+        })
+        .await
+    }
+
+    /// Stops the service gracefully.
+    pub async fn stop(self) {
+        self.shutdown.stop().await;
+        self.server
+            .await
+            .expect("server task")
+            .expect("server stopped cleanly");
+    }
+}
+
+/// The status and JSON body (Null when the body is not JSON).
+pub async fn answer(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Polls `probe` until it answers `Some`, and answers that. Gives up (failing the test with
+/// `what`) only after a minute, far beyond any healthy run: the wait is for a condition, not a
+/// time.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A session on the simulated org as the connected app, to change the org the way an admin
+/// would by hand.
+pub struct OrgSession {
+    client: reqwest::Client,
+    data: String,
+    token: String,
+}
+
+impl OrgSession {
+    pub async fn open(org_url: &str) -> OrgSession {
+        let client = reqwest::Client::new();
+        let token: Value = client
+            .post(format!("{org_url}/services/oauth2/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials&client_id=gatehouse-dev&client_secret=gatehouse-dev-secret")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        OrgSession {
+            client,
+            data: format!("{org_url}/services/data/v68.0"),
+            token: token["access_token"].as_str().expect("a token").to_owned(),
+        }
+    }
+
+    /// The records a SOQL query finds.
+    pub async fn query(&self, soql: &str) -> Vec<Value> {
+        let answer: Value = self
+            .client
+            .get(format!("{}/query", self.data))
+            .query(&[("q", soql)])
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["records"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Updates one record; panics unless Salesforce answers 204.
+    pub async fn update(&self, object: &str, id: &str, fields: Value) {
+        let response = self
+            .client
+            .patch(format!("{}/sobjects/{object}/{id}", self.data))
+            .bearer_auth(&self.token)
+            .json(&fields)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_eq!(status, 204, "{}", response.text().await.unwrap_or_default());
+    }
+}

@@ -1,0 +1,168 @@
+//! The scenarios' config: three sources with their rules, and what a scenario may vary.
+
+use crate::support::PORTAL_SECRET;
+
+/// The customer CRM's Standard Webhooks secret.
+pub const CUSTOMER_SECRET: &str = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e";
+/// The contract system's Standard Webhooks secret.
+pub const CONTRACT_SECRET: &str = "whsec_SEODalL8p6FQVJ9gy6NT5neQuQl5u1lt";
+
+/// How the org is reached.
+#[derive(Debug, Clone)]
+pub enum OrgChoice {
+    /// The simulated org the service starts in-process.
+    InProcess,
+    /// An org already running at this URL, reached as a remote org with the default connected
+    /// app's client credentials: it outlives the service, so a test can restart the service.
+    Remote(String),
+}
+
+/// What a scenario's config varies.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub org: OrgChoice,
+    /// `welcome_email` of the partner signup rule.
+    pub welcome: &'static str,
+    /// Extra lines for the `[service]` table.
+    pub service: &'static str,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            org: OrgChoice::InProcess,
+            welcome: "site-setting",
+            service: "",
+        }
+    }
+}
+
+/// The config: a partner portal (signup, removal, suspension, offboarding with a grace period,
+/// ban), a customer CRM (signup, closure) and a contract system (contract ends), with retries
+/// fast enough for tests.
+pub fn scenario_config(setup: &Setup) -> String {
+    let org = match &setup.org {
+        OrgChoice::InProcess => "[salesforce]\norg = \"simulated\"\n".to_owned(),
+        OrgChoice::Remote(url) => format!(
+            "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
+        ),
+    };
+    let welcome = setup.welcome;
+    format!(
+        r#"
+{org}
+# When the daily allowance is spent, ask the org again after a second, not a minute.
+[salesforce.api]
+limits_poll_seconds = 1
+limits_poll_max_seconds = 2
+
+[engine]
+retry_base_seconds = 1
+retry_max_seconds = 8
+max_attempts = 8
+concurrency = 4
+
+[mapping]
+time_zone = "UTC"
+
+[mapping.defaults]
+locale = "en_US"
+time_zone = "GMT"
+email_encoding = "UTF-8"
+language = "en_US"
+
+[sources.partner-portal]
+event_time = {{ json_pointer = "/occurred_at" }}
+[sources.partner-portal.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{PORTAL_SECRET}" }}]
+
+[[sources.partner-portal.rules]]
+name = "partner signup"
+when = "type == 'partner.user.signed_up' or type == 'partner.user.renewed'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+
+[sources.partner-portal.rules.provision]
+account = {{ key = "{{{{ data.partner_id }}}}" }}
+contact = {{ first_name = "{{{{ data.user.first_name }}}}", last_name = "{{{{ data.user.last_name }}}}", email = "{{{{ data.user.email }}}}" }}
+username = "{{{{ contact.email }}}}.acme"
+profile = "{{{{ data.profile | default('Partner Community User') }}}}"
+role = "{{{{ data.role | default('') }}}}"
+permission_sets = ["Gatehouse_Portal_Access", "{{{{ data.extra_set | default('') }}}}"]
+welcome_email = "{welcome}"
+end_date = "{{{{ data.contract_end | default('') }}}}"
+purpose = "partner portal user of partner {{{{ data.partner_id }}}}"
+
+[[sources.partner-portal.rules]]
+name = "partner user removed"
+when = "type == 'partner.user.removed'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "deactivate", trigger = "removed by partner {{{{ data.partner_id }}}}" }}
+
+[[sources.partner-portal.rules]]
+name = "partner user suspended"
+when = "type == 'partner.user.suspended'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "freeze", trigger = "suspended by partner {{{{ data.partner_id }}}}" }}
+
+[[sources.partner-portal.rules]]
+name = "partner user offboarded"
+when = "type == 'partner.user.offboarded'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "freeze-then-deactivate", grace = "7d", trigger = "offboarded by partner {{{{ data.partner_id }}}}" }}
+
+[[sources.partner-portal.rules]]
+name = "partner user banned"
+when = "type == 'partner.user.banned'"
+subject = "partner-portal:{{{{ data.user.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "disable", trigger = "banned by partner {{{{ data.partner_id }}}}" }}
+
+[sources.customers]
+event_time = {{ json_pointer = "/occurred_at" }}
+[sources.customers.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{CUSTOMER_SECRET}" }}]
+
+[[sources.customers.rules]]
+name = "customer signup"
+when = "type == 'customer.signed_up'"
+subject = "K-{{{{ data.customer.number }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+
+[sources.customers.rules.provision]
+account = {{ key = "{{{{ data.account }}}}" }}
+contact = {{ first_name = "{{{{ data.customer.first_name }}}}", last_name = "{{{{ data.customer.last_name }}}}", email = "{{{{ data.customer.email }}}}" }}
+username = "{{{{ contact.email }}}}.cust"
+profile = "{{{{ data.profile | default('Customer Community User') }}}}"
+role = "{{{{ data.role | default('') }}}}"
+welcome_email = "none"
+
+[[sources.customers.rules]]
+name = "customer closed"
+when = "type == 'customer.closed'"
+subject = "K-{{{{ data.customer.number }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
+
+[sources.contracts]
+event_time = {{ json_pointer = "/occurred_at" }}
+[sources.contracts.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{CONTRACT_SECRET}" }}]
+
+[[sources.contracts.rules]]
+name = "contract ended"
+when = "type == 'contract.ended'"
+for_each = "people"
+item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
+subject = "partner-portal:{{{{ item }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "deactivate", trigger = "contract {{{{ contract_id }}}} ended", effective = "{{{{ ended_at }}}}" }}
+"#
+    )
+}

@@ -1,0 +1,270 @@
+//! The process killed between Salesforce calls, and started again on the same store and org.
+//!
+//! The org outlives the service (it runs on its own, reached as a remote org), so the restarted
+//! service meets what the first one left. A kill is made exact with the org's scripts: `stall`
+//! holds a call unanswered (and not carried out) while the service is stopped with no grace,
+//! which cuts the running command off mid-way; `drop_after` carries a call out and loses its
+//! answer, as a death right after sending would. Either way the end must be the one of an
+//! uninterrupted run: one Contact, one User, the welcome email at most once.
+
+use std::time::Duration;
+
+use gatehouse::domain::OutcomeKind;
+use gatehouse::store::{CommandState, SubjectState, WelcomeEmailState};
+use serde_json::{Value, json};
+use sfsim::{SimConfig, SimHandle, SimServer};
+
+use super::{OrgChoice, Scenario, Setup, ada, assert_kind};
+use crate::support::settle::{kind_of, wait_for};
+
+/// An org of its own, and the service on it; `welcome` is the signup rule's welcome mode.
+async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
+    let org = SimServer::start(SimConfig::default())
+        .await
+        .expect("the org starts");
+    let s = Scenario::start_with(Setup {
+        org: OrgChoice::Remote(org.login_url.clone()),
+        welcome,
+        // Stopping cuts running commands off at once, as a kill would.
+        service: "shutdown_timeout_seconds = 0",
+    })
+    .await;
+    if welcome == "password-reset" {
+        s.org
+            .settings(json!({"site_sends_welcome_email": false}))
+            .await;
+    }
+    (org, s)
+}
+
+/// Waits until the org has caught the call a script aimed at (the script is used up).
+async fn until_caught(s: &Scenario) {
+    for _ in 0..3000 {
+        if s.org.scripts().await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the service never made the call the script waits for");
+}
+
+/// Sends Ada's signup with `stall` armed, kills the service while the caught call is held,
+/// and starts it again; then lets the held call go (it was never carried out).
+async fn kill_during(s: Scenario, stall: Value) -> Scenario {
+    let mut script = stall;
+    script["kind"] = json!("stall");
+    s.org.script(script).await;
+    s.send("partner-portal", &ada().signed_up(s.now(), json!({})))
+        .await;
+    until_caught(&s).await;
+    let s = s.restart().await;
+    s.org
+        .control(reqwest::Method::DELETE, "/faults/script", Value::Null)
+        .await;
+    s.settle().await;
+    // The command was cut off running: the new process took it back from the old one.
+    let key = gatehouse::domain::SubjectKey::parse(&ada().subject()).unwrap();
+    let history = s
+        .app
+        .store
+        .get_subject(&key)
+        .await
+        .unwrap()
+        .unwrap()
+        .history;
+    assert!(
+        history
+            .iter()
+            .any(|h| h.detail["released"] == "worker restarted"),
+        "{history:#?}"
+    );
+    s
+}
+
+/// Sends Ada's signup with `drop_after` armed: the caught call is carried out and its answer
+/// lost. Once the command waits to retry, the service is restarted and the retry made due.
+async fn lose_answer_of(s: Scenario, call: Value) -> Scenario {
+    let mut script = call;
+    script["kind"] = json!("drop_after");
+    s.org.script(script).await;
+    s.send("partner-portal", &ada().signed_up(s.now(), json!({})))
+        .await;
+    let subject = ada().subject();
+    let commands = wait_for(&s.app.store, "the command to wait for a retry", |all| {
+        all.iter()
+            .any(|c| c.command.subject.as_str() == subject && c.state == CommandState::Retrying)
+    })
+    .await;
+    let due = commands.last().unwrap().due_at;
+    let s = s.restart().await;
+    s.app.clock.set(due);
+    s
+}
+
+/// The end every cut must reach; returns the rerun's outcome API calls.
+async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
+    let subject = ada().subject();
+    let commands = s.settle().await;
+    let signup = commands
+        .iter()
+        .find(|c| c.command.subject.as_str() == subject)
+        .expect("the signup's command");
+    assert_eq!(
+        kind_of(signup),
+        Some(OutcomeKind::Succeeded),
+        "{:#?}",
+        crate::support::settle::summary(&commands)
+    );
+    let (contact, user) = s.one_contact_one_user(&subject).await;
+    assert_eq!(user["IsActive"], true);
+    assert_eq!(
+        s.org
+            .records_where("Contact", "Email", &ada().email)
+            .await
+            .len(),
+        1,
+        "one Contact for the person"
+    );
+    let user_id = user["Id"].as_str().unwrap();
+    let kind = match s.setup.welcome {
+        "password-reset" => "password_reset",
+        _ => "welcome",
+    };
+    assert_eq!(
+        s.org.emails_about(kind, user_id).await,
+        welcome_emails,
+        "{:#?}",
+        s.org.emails().await
+    );
+    assert_eq!(s.org.licence("Partner Community").await.used, 1);
+    let record = s.subject(&subject).await;
+    assert_eq!(record.state, SubjectState::Provisioned);
+    assert_eq!(
+        record.username.as_deref(),
+        Some("ada.lovelace@partner.example.acme")
+    );
+    assert!(
+        record
+            .contact_id
+            .is_some_and(|c| c[..15] == contact["Id"].as_str().unwrap()[..15])
+    );
+    signup.outcome.as_ref().unwrap().api_calls
+}
+
+#[tokio::test]
+async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_them_once() {
+    let (_org, s) = start("site-setting").await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(calls, 3, "the rerun is a whole provision");
+}
+
+#[tokio::test]
+async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_and_finishes() {
+    let (_org, s) = start("site-setting").await;
+    let s = lose_answer_of(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(
+        calls, 2,
+        "a read finds Contact and User in place; the permission set is still owed"
+    );
+    let steps = s.last_outcome(&ada().subject()).await.steps;
+    assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
+}
+
+#[tokio::test]
+async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
+    let (_org, s) = start("site-setting").await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 2}),
+    )
+    .await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(
+        calls, 2,
+        "a read, and the permission set the cut request carried"
+    );
+}
+
+#[tokio::test]
+async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_never_sent_twice() {
+    let (_org, s) = start("password-reset").await;
+    let s = kill_during(s, json!({"method": "DELETE", "path": "/sobjects/User"})).await;
+    // The intent was recorded before the call: after the kill nobody can tell whether it went
+    // out, so it is not asked again. The lifecycle record says so.
+    let calls = assert_converged(&s, 0).await;
+    assert_eq!(calls, 1);
+    assert_eq!(
+        s.subject(&ada().subject()).await.welcome_email,
+        Some(WelcomeEmailState::Intended)
+    );
+}
+
+#[tokio::test]
+async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactly_once() {
+    let (_org, s) = start("password-reset").await;
+    let s = lose_answer_of(s, json!({"method": "DELETE", "path": "/sobjects/User"})).await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(calls, 1, "the rerun only reads");
+    assert_eq!(
+        s.subject(&ada().subject()).await.welcome_email,
+        Some(WelcomeEmailState::Intended)
+    );
+}
+
+#[tokio::test]
+async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
+    let (_org, s) = start("password-reset").await;
+    let s = kill_during(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 2}),
+    )
+    .await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(calls, 3, "a read, the permission set, and the reset");
+    assert_eq!(
+        s.subject(&ada().subject()).await.welcome_email,
+        Some(WelcomeEmailState::Sent)
+    );
+}
+
+#[tokio::test]
+async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_once() {
+    let (_org, s) = start("password-reset").await;
+    let s = lose_answer_of(
+        s,
+        json!({"method": "POST", "path": "/composite", "skip": 1}),
+    )
+    .await;
+    let calls = assert_converged(&s, 1).await;
+    assert_eq!(calls, 3, "a read, the permission set, and the reset");
+    assert_eq!(
+        s.subject(&ada().subject()).await.welcome_email,
+        Some(WelcomeEmailState::Sent)
+    );
+}
+
+#[tokio::test]
+async fn a_new_user_with_a_password_reset_welcome_takes_four_calls() {
+    let (_org, s) = start("password-reset").await;
+    let spent = s
+        .send_and_settle("partner-portal", &ada().signed_up(s.now(), json!({})))
+        .await;
+    let outcome = s.last_outcome(&ada().subject()).await;
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    assert!(
+        outcome.api_calls <= 4,
+        "one more than 3 for the reset: {outcome:#?}"
+    );
+    assert_eq!(spent, u64::from(outcome.api_calls));
+    assert_converged(&s, 1).await;
+}

@@ -1,0 +1,87 @@
+//! Licences run out: the next provision waits, parked, until a deactivation frees one.
+
+use chrono::TimeDelta;
+use gatehouse::domain::OutcomeKind;
+use gatehouse::store::CommandState;
+use serde_json::json;
+
+use super::{Customer, Scenario, assert_kind};
+use crate::support::settle::kind_of;
+
+#[tokio::test]
+async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_freed() {
+    let s = Scenario::start().await;
+    let pool = s.org.licence("Customer Community").await;
+    assert_eq!(
+        (pool.used, pool.total),
+        (0, 5),
+        "the default org's small pool"
+    );
+    for n in 1..=5 {
+        let customer = Customer::numbered(n);
+        s.send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
+        assert_kind(
+            &s.last_outcome(&customer.subject()).await,
+            OutcomeKind::Succeeded,
+        );
+    }
+    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+
+    let sixth = Customer::numbered(6);
+    s.send_and_settle(
+        "customers",
+        &sixth.event("customer.signed_up", s.now(), json!({})),
+    )
+    .await;
+    let parked = s.commands(&sixth.subject()).await.pop().unwrap();
+    assert_eq!(parked.state, CommandState::Parked, "{parked:#?}");
+    assert_eq!(parked.parked_licence.as_deref(), Some("Customer Community"));
+    assert!(
+        parked
+            .parked_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("License Limit Exceeded")),
+        "{parked:#?}"
+    );
+    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+    let sixth_contacts = s.keyed_contacts(&sixth.subject()).await;
+    assert!(
+        sixth_contacts.len() <= 1,
+        "at most the Contact was made while the user waits"
+    );
+    if let Some(contact) = sixth_contacts.first() {
+        assert!(s.users_of(contact["Id"].as_str().unwrap()).await.is_empty());
+    }
+
+    // Customer 1 leaves: their licence goes to customer 6.
+    s.advance(TimeDelta::minutes(1));
+    let first = Customer::numbered(1);
+    s.send(
+        "customers",
+        &first.event("customer.closed", s.now(), json!({})),
+    )
+    .await;
+    // The deactivation resumes the parked command before its own outcome is written.
+    let commands = s.settle().await;
+    let resumed = commands
+        .iter()
+        .find(|c| c.command.id == parked.command.id)
+        .unwrap();
+    assert_eq!(
+        kind_of(resumed),
+        Some(OutcomeKind::Succeeded),
+        "{resumed:#?}"
+    );
+    assert!(resumed.outcome.as_ref().unwrap().api_calls <= 3);
+    s.settle().await;
+
+    let (_, leaver) = s.one_contact_one_user(&first.subject()).await;
+    assert_eq!(leaver["IsActive"], false);
+    let (_, newcomer) = s.one_contact_one_user(&sixth.subject()).await;
+    assert_eq!(newcomer["IsActive"], true);
+    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+}

@@ -1,0 +1,91 @@
+//! What the org cannot take: dead letters keep the reason, and nothing is left half-done.
+
+use gatehouse::domain::OutcomeKind;
+use serde_json::json;
+
+use super::{Customer, Partner, Scenario, assert_kind};
+
+#[tokio::test]
+async fn an_account_whose_owner_has_no_role_is_dead_lettered_with_the_reason() {
+    let s = Scenario::start().await;
+    let mut customer = Customer::numbered(301);
+    customer.account = "N-300";
+    let contacts_before = s.org.records("Contact").await.len();
+
+    let spent = s
+        .send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
+
+    let outcome = s.last_outcome(&customer.subject()).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
+    let refusal = outcome.refusal.as_ref().expect("the reason is kept");
+    assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
+    assert!(refusal.message.contains("holds no role"), "{refusal:?}");
+    assert!(
+        refusal.message.contains("Fabrikam Without Role"),
+        "{refusal:?}"
+    );
+    assert_eq!(
+        outcome.api_calls, 1,
+        "refused after the read, before any write"
+    );
+    assert_eq!(spent, 1);
+    assert_eq!(
+        s.org.records("Contact").await.len(),
+        contacts_before,
+        "no Contact left behind"
+    );
+    assert!(s.keyed_contacts(&customer.subject()).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_partner_profile_on_an_account_that_is_no_partner_is_dead_lettered() {
+    let s = Scenario::start().await;
+    let grace = Partner::new(
+        "u-9",
+        "C-200",
+        "Grace",
+        "Hopper",
+        "grace.hopper@contoso.example",
+    );
+
+    let licence = s.org.licence("Partner Community").await;
+    let spent = s
+        .send_and_settle("partner-portal", &grace.signed_up(s.now(), json!({})))
+        .await;
+
+    let outcome = s.last_outcome(&grace.subject()).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
+    assert_eq!((outcome.api_calls, spent), (1, 1));
+    assert_eq!(s.org.licence("Partner Community").await, licence);
+    let refusal = outcome.refusal.as_ref().unwrap();
+    assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
+    assert!(
+        refusal.message.contains("not enabled as a partner"),
+        "{refusal:?}"
+    );
+    assert!(s.keyed_contacts(&grace.subject()).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_account_key_is_dead_lettered_without_writing() {
+    let s = Scenario::start().await;
+    let mut customer = Customer::numbered(302);
+    customer.account = "X-404";
+
+    let spent = s
+        .send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
+
+    let outcome = s.last_outcome(&customer.subject()).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
+    assert_eq!(outcome.refusal.as_ref().unwrap().code, "ACCOUNT_NOT_FOUND");
+    assert_eq!((outcome.api_calls, spent), (1, 1));
+    assert!(s.keyed_contacts(&customer.subject()).await.is_empty());
+}
