@@ -34,4 +34,7 @@ fi
 if [[ ${#filter[@]} -eq 0 ]]; then
   step "interoperability with other ecosystems' libraries"
   scripts/interop.sh
+
+  step "container image, local stack and Kubernetes manifests (offline)"
+  scripts/check-deploy.sh
 fi

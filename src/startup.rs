@@ -26,6 +26,8 @@ use crate::lifecycle::Lifecycle;
 use crate::mapping::MappingRules;
 use crate::salesforce::{Connection, connect};
 use crate::store::{SqliteOptions, Store};
+use crate::telemetry::Metrics;
+use crate::telemetry::scrape::Scrape;
 
 /// A built, listening application that has not started serving yet.
 pub struct Application {
@@ -91,30 +93,36 @@ impl Application {
                 "simulated Salesforce org started in-process"
             );
         }
+        let metrics = Metrics::new();
+        connection.client().report_to(&metrics);
         let engine = &settings.engine;
-        let executor = Arc::new(Executor::new(
-            connection.client().clone(),
-            store.clone(),
-            clock.clone(),
-            KeyFields {
-                contact: org.contact_key_field().to_owned(),
-                account: org.account_key_field().to_owned(),
-            },
-            ProvisionPolicy {
-                adopt_by_email: engine.adopt_contacts_by_email,
-                contact_key_field: org.contact_key_field().to_owned(),
-            },
-            RetryPolicy {
-                base: Duration::from_secs(engine.retry_base_seconds),
-                max_delay: Duration::from_secs(engine.retry_max_seconds),
-                max_attempts: engine.max_attempts,
-                ..RetryPolicy::default()
-            },
-        ));
+        let executor = Arc::new(
+            Executor::new(
+                connection.client().clone(),
+                store.clone(),
+                clock.clone(),
+                KeyFields {
+                    contact: org.contact_key_field().to_owned(),
+                    account: org.account_key_field().to_owned(),
+                },
+                ProvisionPolicy {
+                    adopt_by_email: engine.adopt_contacts_by_email,
+                    contact_key_field: org.contact_key_field().to_owned(),
+                },
+                RetryPolicy {
+                    base: Duration::from_secs(engine.retry_base_seconds),
+                    max_delay: Duration::from_secs(engine.retry_max_seconds),
+                    max_attempts: engine.max_attempts,
+                    ..RetryPolicy::default()
+                },
+            )
+            .with_metrics(metrics.clone()),
+        );
         let intake_wake = Arc::new(Notify::new());
         let worker_wake = Arc::new(Notify::new());
         let cancel = CancellationToken::new();
-        let intake = Intake::new(store.clone(), rules, worker_wake.clone());
+        let intake =
+            Intake::new(store.clone(), rules, worker_wake.clone()).with_metrics(metrics.clone());
         let worker = Worker {
             store: store.clone(),
             executor,
@@ -137,6 +145,13 @@ impl Application {
             worker_wake,
         )?);
         let lifecycle = Arc::new(Lifecycle::default());
+        let scrape = web::Data::new(Scrape::new(
+            metrics.clone(),
+            store.clone(),
+            connection.client().clone(),
+            Duration::from_secs(settings.telemetry.licence_poll_seconds),
+        ));
+        let metrics = web::Data::new(metrics);
         let ingress = Ingress::new(
             settings,
             store.clone(),
@@ -153,6 +168,8 @@ impl Application {
             App::new()
                 .app_data(ingress.clone())
                 .app_data(admin.clone())
+                .app_data(metrics.clone())
+                .app_data(scrape.clone())
                 .configure(http::routes)
         })
         .disable_signals()

@@ -5,6 +5,7 @@
 mod admin;
 mod check_config;
 mod demo;
+mod healthcheck;
 mod mapping;
 mod serve;
 
@@ -76,6 +77,15 @@ pub enum Command {
     Parked(admin::ParkedCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(admin::InboxCommand),
+    /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
+    #[command(
+        after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
+    )]
+    Healthcheck {
+        /// The liveness URL to ask (plain http, beside the service).
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
 }
 
 /// The `--config` argument shared by the commands that read a config.
@@ -101,6 +111,7 @@ impl Cli {
             Command::Deprovision(args) => args.run(),
             Command::Parked(command) => command.run(),
             Command::Inbox(command) => command.run(),
+            Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }
 }

@@ -20,7 +20,6 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
     if let Some(addr) = listen {
         settings.service.listen = addr;
     }
-    crate::telemetry::init(&settings.log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -28,14 +27,25 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(settings)) {
+    // Inside the runtime: the trace exporters send from it.
+    let tracing = match runtime.block_on(async { crate::telemetry::install(&settings) }) {
+        Ok(tracing) => tracing,
+        Err(e) => {
+            eprintln!("error: traces: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match runtime.block_on(serve(settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "gatehouse stopped on an error");
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    // The runtime still runs here, so the last spans can leave.
+    tracing.shutdown();
+    code
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -194,6 +194,18 @@ impl Settings {
             }
         }
 
+        for (key, message) in self.telemetry.problems() {
+            problems.push(Problem {
+                key: key.to_owned(),
+                message,
+            });
+        }
+        if let Some(key) = &self.log.mask_key
+            && let Err(e) = key.resolve("log.mask_key")
+        {
+            problems.push(secret_problem(e));
+        }
+
         if let Some(token) = &self.admin.token {
             match token.resolve("admin.token") {
                 Ok(t) if secrecy::ExposeSecret::expose_secret(&t).len() < 16 => {
@@ -252,6 +264,7 @@ struct DefaultsOnly {
     log: super::LogConfig,
     mapping: super::MappingConfig,
     engine: super::EngineConfig,
+    telemetry: super::TelemetryConfig,
 }
 
 fn problem_of(e: figment::Error) -> Problem {

@@ -13,6 +13,7 @@ pub mod secret;
 pub mod service;
 pub mod source;
 pub mod store;
+pub mod telemetry;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,7 @@ pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
 pub use source::{BodyFormat, Locator, SourceConfig};
 pub use store::StoreConfig;
+pub use telemetry::{OtlpProtocol, TelemetryConfig};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +47,9 @@ pub struct Settings {
     pub admin: AdminConfig,
     #[serde(default)]
     pub log: LogConfig,
+    /// Traces and the metrics that cost API calls.
+    #[serde(default)]
+    pub telemetry: TelemetryConfig,
     /// Org-wide settings of the mapping rules.
     #[serde(default)]
     pub mapping: MappingConfig,
@@ -70,6 +75,11 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// A tracing filter such as `info` or `gatehouse=debug,actix_web=info`; `RUST_LOG` wins when set.
     pub level: String,
+    /// Key of the hash that masks personal data (emails, names) in log lines. Without one a
+    /// built-in key is used: lines stay correlatable, but anyone holding a guessed email can
+    /// confirm it by hashing it the same way. Set a long random value in production.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mask_key: Option<SecretRef>,
 }
 
 impl Default for LogConfig {
@@ -77,6 +87,7 @@ impl Default for LogConfig {
         LogConfig {
             format: LogFormat::Auto,
             level: "info".to_owned(),
+            mask_key: None,
         }
     }
 }

@@ -10,10 +10,13 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::domain::{Deprovision, DeprovisionMode, Intent};
 use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
 use crate::store::{EventId, InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+use crate::telemetry::events::{EventMapped, MappingResult};
+use crate::telemetry::{Metrics, context};
 
 /// An event's verdict when it yields no commands.
 type Verdict = (EventId, InboxStatus, Option<String>);
@@ -30,6 +33,7 @@ pub struct Intake {
     rules: MappingRules,
     /// Woken when commands were enqueued.
     worker: Arc<Notify>,
+    metrics: Metrics,
 }
 
 impl Intake {
@@ -38,7 +42,14 @@ impl Intake {
             store,
             rules,
             worker,
+            metrics: Metrics::default(),
         }
+    }
+
+    /// Counts mapped events into the application's registry.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Intake {
+        self.metrics = metrics;
+        self
     }
 
     /// Maps until cancelled.
@@ -101,8 +112,20 @@ impl Intake {
         }
     }
 
-    /// Enqueues the event's commands, or returns the verdict to record for it.
+    /// Enqueues the event's commands, or returns the verdict to record for it; inside a
+    /// `mapping` span, a child of the span that accepted the event.
     async fn map_event(&self, event: &InboxEvent) -> Result<Option<Verdict>, StoreError> {
+        let span = tracing::info_span!(
+            "mapping",
+            event_id = event.event_id.as_str(),
+            source = event.source.as_str(),
+            trace_id = tracing::field::Empty,
+        );
+        context::continue_trace(&span, event.traceparent.as_deref());
+        self.map_in_span(event).instrument(span).await
+    }
+
+    async fn map_in_span(&self, event: &InboxEvent) -> Result<Option<Verdict>, StoreError> {
         let input = MappingInput::from_inbox(event);
         let id = &event.event_id;
         match self.rules.map(&input) {
@@ -115,13 +138,15 @@ impl Intake {
                 match self.store.enqueue(Some(id), commands).await {
                     Ok(enqueued) => {
                         let superseded: usize = enqueued.iter().map(|e| e.superseded.len()).sum();
-                        tracing::info!(
-                            event_id = id.as_str(),
-                            source = event.source,
-                            commands = count,
-                            superseded,
-                            "event mapped"
-                        );
+                        EventMapped {
+                            source: &event.source,
+                            event_id: id.as_str(),
+                            result: MappingResult::Mapped {
+                                commands: count,
+                                superseded,
+                            },
+                        }
+                        .emit(&self.metrics);
                         self.worker.notify_one();
                         Ok(None)
                     }
@@ -129,19 +154,24 @@ impl Intake {
                     // reason instead of retrying it forever.
                     Err(e) if e.kind() == crate::store::StoreErrorKind::Invalid => {
                         let reason = format!("the commands could not be stored: {e}");
-                        tracing::warn!(event_id = id.as_str(), reason, "event kept unmapped");
+                        EventMapped {
+                            source: &event.source,
+                            event_id: id.as_str(),
+                            result: MappingResult::Unmapped { reason: &reason },
+                        }
+                        .emit(&self.metrics);
                         Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
                     }
                     Err(e) => Err(e),
                 }
             }
             MappingDecision::Ignored { rule, reason } => {
-                tracing::info!(
-                    event_id = id.as_str(),
-                    source = event.source,
-                    rule,
-                    "event ignored by rule"
-                );
+                EventMapped {
+                    source: &event.source,
+                    event_id: id.as_str(),
+                    result: MappingResult::Ignored { rule: &rule },
+                }
+                .emit(&self.metrics);
                 Ok(Some((
                     id.clone(),
                     InboxStatus::Ignored,
@@ -149,12 +179,12 @@ impl Intake {
                 )))
             }
             MappingDecision::Unmapped { reason } => {
-                tracing::warn!(
-                    event_id = id.as_str(),
-                    source = event.source,
-                    reason,
-                    "event kept unmapped"
-                );
+                EventMapped {
+                    source: &event.source,
+                    event_id: id.as_str(),
+                    result: MappingResult::Unmapped { reason: &reason },
+                }
+                .emit(&self.metrics);
                 Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))))
             }
         }

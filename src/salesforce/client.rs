@@ -4,9 +4,9 @@
 //! The typed operations (records, queries, composite, collections) live in their own modules
 //! as further `impl SalesforceClient` blocks, all built on [`SalesforceClient::send`].
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, HeaderMap};
@@ -19,10 +19,12 @@ use super::error::{Disposition, SalesforceError, raw_text};
 use super::failure::CallError;
 use super::limits::OrgLimits;
 use super::meter::CallMeter;
-use super::path::DataPaths;
+use super::path::{DataPaths, endpoint_template};
 use super::token::TokenCache;
 use crate::clock::Clock;
 use crate::config::salesforce::{ApiReserve, ApiSettings, DEFAULT_API_VERSION};
+use crate::telemetry::Metrics;
+use crate::telemetry::events::SalesforceCall;
 
 /// The header every data answer carries with the org's API usage.
 const LIMIT_INFO: &str = "sforce-limit-info";
@@ -75,6 +77,8 @@ struct Inner {
     budget: ApiBudget,
     paths: DataPaths,
     calls: AtomicU64,
+    /// Where calls are counted for `/metrics`; set once by the application.
+    metrics: OnceLock<Metrics>,
 }
 
 /// The org behind a token.
@@ -185,6 +189,7 @@ impl SalesforceClient {
                 ),
                 paths: DataPaths::new(&options.api_version),
                 calls: AtomicU64::new(0),
+                metrics: OnceLock::new(),
             }),
             meter: None,
         })
@@ -203,6 +208,12 @@ impl SalesforceClient {
             inner: self.inner.clone(),
             meter: Some(meter.clone()),
         }
+    }
+
+    /// Counts every call this client and its views send into `metrics` (the first registry
+    /// given wins: one application, one registry).
+    pub fn report_to(&self, metrics: &Metrics) {
+        let _ = self.inner.metrics.set(metrics.clone());
     }
 
     /// The org's API budget as last seen, for metrics.
@@ -262,7 +273,64 @@ impl SalesforceClient {
         }
     }
 
+    /// One HTTP request, in a `salesforce` span of its own (a child of the command's span):
+    /// method, endpoint template, status and errorCode. Never the URL's ids or the SOQL text,
+    /// which can hold personal data.
     async fn attempt(
+        &self,
+        request: &Request,
+        session: &Session,
+        metered: bool,
+    ) -> Result<Answer, CallError> {
+        use tracing::Instrument;
+        let endpoint = endpoint_template(&request.path);
+        let method = request.method.as_str();
+        let span = tracing::info_span!(
+            "salesforce",
+            otel.name = %format!("{method} {endpoint}"),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            http.request.method = method,
+            url.template = endpoint.as_str(),
+            http.response.status_code = tracing::field::Empty,
+            salesforce.error_code = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .send_once(request, session, metered)
+            .instrument(span.clone())
+            .await;
+        let (status, error_code) = match &result {
+            Ok(answer) => (Some(answer.status), None),
+            Err(CallError::Refused(e)) => (e.status, Some(label_code(&e.code))),
+            Err(CallError::Unreadable { status, .. }) => (Some(*status), None),
+            Err(other) => (None, Some(label_code(other.code()))),
+        };
+        if let Some(status) = status {
+            span.record("http.response.status_code", status);
+        }
+        if let Some(code) = error_code {
+            span.record("salesforce.error_code", code);
+        }
+        if result.is_err() {
+            span.record("otel.status_code", "ERROR");
+        }
+        if let Some(metrics) = self.inner.metrics.get() {
+            span.in_scope(|| {
+                SalesforceCall {
+                    method,
+                    endpoint: &endpoint,
+                    status,
+                    error_code,
+                    elapsed: started.elapsed(),
+                }
+                .emit(metrics)
+            });
+        }
+        result
+    }
+
+    async fn send_once(
         &self,
         request: &Request,
         session: &Session,
@@ -326,4 +394,15 @@ impl SalesforceClient {
             self.inner.budget.observe(usage);
         }
     }
+}
+
+/// An error code as a metric label: Salesforce's codes are SCREAMING_SNAKE_CASE; anything else
+/// (an answer Gatehouse could not read) is counted as one value, so labels stay few.
+fn label_code(code: &str) -> &str {
+    let plain = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if plain { code } else { "OTHER" }
 }

@@ -115,6 +115,51 @@ impl DataPaths {
     }
 }
 
+/// A data API path with every id, key and cursor replaced by a placeholder, for metrics and
+/// spans: `/services/data/v68.0/sobjects/Contact/003…` becomes `/sobjects/Contact/{id}`. Object
+/// and field names stay (they come from code and config, not from people); a name that is not
+/// a plain API name becomes a placeholder too, so the set of templates stays small.
+pub fn endpoint_template(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let Some(rest) = path.strip_prefix("/services/data/") else {
+        return "other".to_owned();
+    };
+    let rest = rest.split_once('/').map_or("", |(_, rest)| rest);
+    let name = |n: &str, placeholder: &str| {
+        let plain = !n.is_empty()
+            && n.len() <= 80
+            && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if plain {
+            n.to_owned()
+        } else {
+            placeholder.to_owned()
+        }
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    match parts.as_slice() {
+        [""] => "/".to_owned(),
+        ["sobjects", t] => format!("/sobjects/{}", name(t, "{type}")),
+        ["sobjects", t, _] => format!("/sobjects/{}/{{id}}", name(t, "{type}")),
+        ["sobjects", "User", _, "password"] => "/sobjects/User/{id}/password".to_owned(),
+        ["sobjects", t, field, _] => format!(
+            "/sobjects/{}/{}/{{value}}",
+            name(t, "{type}"),
+            name(field, "{field}")
+        ),
+        ["query"] => "/query".to_owned(),
+        ["query", _] => "/query/{cursor}".to_owned(),
+        ["composite"] => "/composite".to_owned(),
+        ["composite", "sobjects"] => "/composite/sobjects".to_owned(),
+        ["composite", "sobjects", t, field] => format!(
+            "/composite/sobjects/{}/{}",
+            name(t, "{type}"),
+            name(field, "{field}")
+        ),
+        ["limits"] => "/limits".to_owned(),
+        _ => "other".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +193,38 @@ mod tests {
                 .decode_utf8()
                 .unwrap();
             assert_eq!(decoded, value);
+        }
+    }
+
+    #[test]
+    fn endpoint_templates_keep_object_names_and_drop_ids_and_keys() {
+        let paths = DataPaths::new("68.0");
+        let cases = [
+            (paths.record("Contact", "003x"), "/sobjects/Contact/{id}"),
+            (paths.sobject("User"), "/sobjects/User"),
+            (
+                paths.external("Contact", "Gatehouse_Key__c", "partner-portal:4711"),
+                "/sobjects/Contact/Gatehouse_Key__c/{value}",
+            ),
+            (paths.password("005x"), "/sobjects/User/{id}/password"),
+            (format!("{}?q=SELECT+Email", paths.query()), "/query"),
+            (
+                "/services/data/v68.0/query/01gx-2000".to_owned(),
+                "/query/{cursor}",
+            ),
+            (paths.composite(), "/composite"),
+            (paths.collections(), "/composite/sobjects"),
+            (
+                paths.collections_upsert("Contact", "Gatehouse_Key__c"),
+                "/composite/sobjects/Contact/Gatehouse_Key__c",
+            ),
+            (paths.limits(), "/limits"),
+            (paths.sobject("a b"), "/sobjects/{type}"),
+            ("/services/oauth2/token".to_owned(), "other"),
+            ("/services/data/v68.0/x/y/z/w/v".to_owned(), "other"),
+        ];
+        for (path, template) in cases {
+            assert_eq!(endpoint_template(&path), template, "{path}");
         }
     }
 

@@ -10,4 +10,5 @@ mod salesforce;
 mod scenarios;
 mod schemes;
 mod support;
+mod telemetry;
 mod webhooks;

@@ -8,6 +8,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use tracing::Instrument;
+
 use super::apply::{Applied, ApplyError};
 use super::plan::{ObservedProfile, ProvisionPolicy};
 use super::read::KeyFields;
@@ -21,8 +25,8 @@ use crate::salesforce::{CallError, CallMeter, Disposition, SalesforceClient};
 use crate::store::{
     ClaimedCommand, NewCommand, OutboxEvent, Store, StoreError, SubjectState, SubjectUpdate,
 };
-use chrono::{DateTime, Utc};
-use parking_lot::Mutex;
+use crate::telemetry::events::{CommandFinished, CommandRan};
+use crate::telemetry::{Metrics, context};
 
 /// How a run ended, for the worker's logs and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +46,7 @@ pub struct Executor {
     retry: RetryPolicy,
     /// Profiles by name: they change rarely, and knowing one saves a query per command.
     profiles: Mutex<HashMap<String, ObservedProfile>>,
+    metrics: Metrics,
 }
 
 /// The result of the Salesforce part of a command.
@@ -73,21 +78,56 @@ impl Executor {
             policy,
             retry,
             profiles: Mutex::new(HashMap::new()),
+            metrics: Metrics::default(),
         }
+    }
+
+    /// Counts this executor's commands into the application's registry.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Executor {
+        self.metrics = metrics;
+        self
     }
 
     /// Takes a claimed command to its next state. Store errors are returned: the claim then
     /// expires and the command runs again, which converges.
+    ///
+    /// The run is one `command` span (command id, subject, trace id), a child of the span that
+    /// accepted the event (see [`context`]); every log line and Salesforce call of the run is
+    /// inside it.
     pub async fn run(&self, claimed: ClaimedCommand) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let span = tracing::info_span!(
             "command",
+            otel.name = %format!("command {}", command.intent.kind()),
             command_id = command.id.as_str(),
             subject = command.subject.as_str(),
             intent = command.intent.kind(),
             attempt = claimed.attempts,
+            trace_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
         );
-        let _guard = span.enter();
+        context::continue_trace(&span, command.origin.traceparent.as_deref());
+        let intent = command.intent.kind();
+        let started = std::time::Instant::now();
+        let end = self.run_in_span(&claimed).instrument(span.clone()).await;
+        let result = match &end {
+            Ok(RunEnd::Finished(kind)) => kind.as_str(),
+            Ok(RunEnd::Retrying { .. }) => "retrying",
+            Ok(RunEnd::Parked { .. }) => "parked",
+            Err(_) => "not_recorded",
+        };
+        span.record("outcome", result);
+        CommandRan {
+            intent,
+            result,
+            elapsed: started.elapsed(),
+        }
+        .emit(&self.metrics);
+        end
+    }
+
+    async fn run_in_span(&self, claimed: &ClaimedCommand) -> Result<RunEnd, StoreError> {
+        let command = &claimed.command;
         let meter = CallMeter::new();
         let client = self.client.metered(&meter);
 
@@ -108,13 +148,13 @@ impl Executor {
         }
 
         let result = match &command.intent {
-            Intent::Provision(p) => self.provision(&client, &claimed, p).await,
-            Intent::Deprovision(d) => self.deprovision(&client, &claimed, d).await,
+            Intent::Provision(p) => self.provision(&client, claimed, p).await,
+            Intent::Deprovision(d) => self.deprovision(&client, claimed, d).await,
         };
         match result {
-            Ok(done) => self.succeed(&claimed, done, &meter).await,
+            Ok(done) => self.succeed(claimed, done, &meter).await,
             Err(ApplyError::Refused(refusal)) => self.dead_letter(command, refusal, &meter).await,
-            Err(ApplyError::Call(error)) => self.failed(&claimed, error, &meter).await,
+            Err(ApplyError::Call(error)) => self.failed(claimed, error, &meter).await,
         }
     }
 
@@ -324,17 +364,20 @@ impl Executor {
         outcome: Outcome,
         update: SubjectUpdate,
     ) -> Result<(), StoreError> {
-        tracing::info!(
-            outcome = outcome.kind.as_str(),
-            api_calls = outcome.api_calls,
-            steps = outcome.steps.join(","),
-            "command finished"
-        );
+        let finished = CommandFinished {
+            intent: command.intent.kind(),
+            outcome: outcome.kind.as_str(),
+            api_calls: outcome.api_calls,
+            steps: outcome.steps.clone(),
+            code: outcome.refusal.as_ref().map(|r| r.code.clone()),
+        };
         let mut announcement = OutboxEvent::announcing(command, &outcome);
         announcement.traceparent = command.origin.traceparent.clone();
         self.store
             .finish(&command.id, outcome, update, announcement)
             .await?;
+        // Only a recorded outcome is counted and logged as one.
+        finished.emit(&self.metrics);
         Ok(())
     }
 

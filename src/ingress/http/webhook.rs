@@ -11,31 +11,68 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use tracing::{Instrument, Span};
 
 use super::problem::Problem;
 use super::state::{Ingress, Source};
 use super::verify::{UnverifiedWebhook, VerifiedWebhook};
 use crate::config::{BodyFormat, Locator};
 use crate::store::{KeyOrigin, NewEvent};
+use crate::telemetry::Metrics;
+use crate::telemetry::context;
+use crate::telemetry::events::{WebhookAccepted, WebhookRefused};
 
-/// Receives one signed delivery from a configured source.
+/// Receives one signed delivery from a configured source, in a `webhook` span that continues
+/// the sender's trace (its `traceparent` header).
 #[post("/v1/webhooks/{source}")]
 pub async fn receive(
     path: web::Path<String>,
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<Ingress>,
+    metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, Problem> {
     let name = path.into_inner();
-    let result = accept(&name, &request, payload, &state).await;
-    if let Err(problem) = &result {
-        tracing::warn!(
-            source = %name,
-            status = problem.status,
-            reason = problem.reason,
-            detail = %problem.detail,
-            "webhook refused"
-        );
+    let span = tracing::info_span!(
+        "webhook",
+        otel.name = "POST /v1/webhooks/{source}",
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        http.request.method = "POST",
+        http.route = "/v1/webhooks/{source}",
+        http.response.status_code = tracing::field::Empty,
+        source = name.as_str(),
+        event_id = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+    );
+    let incoming = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok());
+    context::continue_trace(&span, incoming);
+    let result = accept(&name, &request, payload, &state, &metrics, &span)
+        .instrument(span.clone())
+        .await;
+    match &result {
+        Ok(response) => {
+            span.record("http.response.status_code", response.status().as_u16());
+        }
+        Err(problem) => {
+            span.record("http.response.status_code", problem.status);
+            if problem.code.is_server_error() {
+                span.record("otel.status_code", "ERROR");
+            }
+            span.in_scope(|| {
+                WebhookRefused {
+                    source: &name,
+                    configured: state.sources.contains_key(&name),
+                    status: problem.status,
+                    reason: problem.reason,
+                    detail: &problem.detail,
+                }
+                .emit(&metrics)
+            });
+        }
     }
     result
 }
@@ -45,6 +82,8 @@ async fn accept(
     request: &HttpRequest,
     payload: web::Payload,
     state: &Ingress,
+    metrics: &Metrics,
+    span: &Span,
 ) -> Result<HttpResponse, Problem> {
     let source = source(state, name)?;
     let body = read_body(request, payload, state.max_body_bytes).await?;
@@ -83,10 +122,13 @@ async fn accept(
         received_at: state.clock.now(),
         source_time,
         content_type,
-        traceparent: verified
-            .header("traceparent")
-            .and_then(|v| std::str::from_utf8(v).ok())
-            .map(str::to_owned),
+        // The ingress span's context, so the event's commands continue this trace.
+        traceparent: Some(context::to_keep(
+            span,
+            verified
+                .header("traceparent")
+                .and_then(|v| std::str::from_utf8(v).ok()),
+        )),
         body: verified.into_body().to_vec(),
     };
     let receipt = state.store.accept(event).await.map_err(|e| {
@@ -104,13 +146,14 @@ async fn accept(
         state.intake.notify_one();
         StatusCode::ACCEPTED
     };
-    tracing::info!(
-        source = %name,
-        event_id = receipt.event_id.as_str(),
-        duplicate = receipt.duplicate,
-        key_origin = key_origin.as_str(),
-        "webhook accepted"
-    );
+    span.record("event_id", receipt.event_id.as_str());
+    WebhookAccepted {
+        source: name,
+        event_id: receipt.event_id.as_str(),
+        duplicate: receipt.duplicate,
+        key_origin: key_origin.as_str(),
+    }
+    .emit(metrics);
     // A redelivery gets the first receipt as it was: "accepted" is what Gatehouse said then,
     // and senders compare receipts. Where the event went since is on the admin API.
     Ok(HttpResponse::build(status).json(json!({

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{CommandFilter, CommandRecord, CommandState};
-use crate::domain::{CommandId, SubjectKey};
+use crate::domain::{CommandId, OutcomeKind, SubjectKey};
 use crate::store::error::StoreError;
 use crate::store::{Backend, Store};
 
@@ -56,6 +56,14 @@ impl Store {
     pub async fn count_commands_by_state(&self) -> Result<BTreeMap<CommandState, u64>, StoreError> {
         match &self.shared.backend {
             Backend::Sqlite(store) => store.count_commands_by_state().await,
+        }
+    }
+
+    /// Commands per outcome, every outcome present (zeros included), for metrics: how many
+    /// dead letters wait for an operator, how many commands were superseded.
+    pub async fn count_outcomes(&self) -> Result<Vec<(OutcomeKind, u64)>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.count_outcomes().await,
         }
     }
 }

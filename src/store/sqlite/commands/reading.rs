@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{COMMAND_COLUMNS, CommandRow};
-use crate::domain::CommandId;
+use crate::domain::{CommandId, OutcomeKind};
 use crate::store::commands::{CommandFilter, CommandRecord, CommandState};
 use crate::store::error::StoreError;
 use crate::store::sqlite::row::unreadable;
@@ -82,6 +82,34 @@ impl SqliteStore {
             let state: CommandState = name.parse().map_err(|e| unreadable(what(), e))?;
             let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;
             counts.insert(state, count);
+        }
+        Ok(counts)
+    }
+
+    pub(crate) async fn count_outcomes(&self) -> Result<Vec<(OutcomeKind, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT outcome_kind, COUNT(*) FROM commands WHERE outcome_kind IS NOT NULL GROUP BY outcome_kind",
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(|source| classify("counting outcomes", source))?;
+        let mut counts: Vec<(OutcomeKind, u64)> = [
+            OutcomeKind::Succeeded,
+            OutcomeKind::NoChange,
+            OutcomeKind::SkippedStale,
+            OutcomeKind::Superseded,
+            OutcomeKind::DeadLettered,
+        ]
+        .into_iter()
+        .map(|kind| (kind, 0))
+        .collect();
+        for (name, count) in rows {
+            let what = || format!("the count of commands with outcome {name:?}");
+            let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;
+            match counts.iter_mut().find(|(kind, _)| kind.as_str() == name) {
+                Some(slot) => slot.1 = count,
+                None => return Err(unreadable(what(), "not an outcome")),
+            }
         }
         Ok(counts)
     }

@@ -1,0 +1,211 @@
+//! Personal data in log lines: never the value, always a short keyed hash of it.
+//!
+//! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`), cut to 12 hex digits
+//! (48 bits: collisions are negligible among the people one deployment serves). Keyed rather
+//! than plain, because emails are guessable: with a plain hash anyone reading the log could
+//! confirm "was ada@example.com provisioned?" by hashing the guess. The same value always gives
+//! the same hash within a deployment, so lines about one person stay correlatable; an operator
+//! holding the key can compute a person's hash to search for it (docs/operations.md shows how).
+//!
+//! Two layers: code that logs a personal value passes it through [`email`] or [`name`]; and
+//! every line written is scanned for anything shaped like an email address, which is replaced by
+//! its hash ([`MaskingWriter`]) — a net for values that arrive inside error texts.
+
+use std::io::{self, Write};
+use std::sync::OnceLock;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// The key used when none is configured: lines are still masked and correlatable, but a guessed
+/// value can be confirmed by anyone who knows this constant.
+const BUILT_IN_KEY: &[u8] = b"gatehouse log mask v1";
+
+static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// Sets the deployment's key; the first call wins (the process logs under one key).
+pub fn set_key(key: &[u8]) {
+    let _ = KEY.set(key.to_vec());
+}
+
+fn key() -> &'static [u8] {
+    KEY.get().map_or(BUILT_IN_KEY, Vec::as_slice)
+}
+
+/// A personal value as log lines show it: `kind:` and 12 hex digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Masked(String);
+
+impl std::fmt::Display for Masked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Masked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Masked {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address, masked. Case and surrounding spaces do not change the hash, as they do
+/// not change the mailbox.
+pub fn email(value: &str) -> Masked {
+    Masked(format!("email:{}", digest(&value.trim().to_lowercase())))
+}
+
+/// A person's name (first, last, nickname), masked.
+pub fn name(value: &str) -> Masked {
+    Masked(format!("name:{}", digest(value.trim())))
+}
+
+fn digest(value: &str) -> String {
+    // HMAC takes keys of any length; the error arm cannot happen and still masks.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key()) else {
+        return "unavailable".to_owned();
+    };
+    mac.update(value.as_bytes());
+    let bytes = mac.finalize().into_bytes();
+    hex::encode(&bytes[..6])
+}
+
+/// Replaces every email-shaped run of text with its masked form.
+pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('@') {
+        let sign = at + offset;
+        let start = (0..sign)
+            .rev()
+            .take_while(|&i| is_local(bytes[i]))
+            .last()
+            .unwrap_or(sign);
+        let end = (sign + 1..bytes.len())
+            .take_while(|&i| is_domain(bytes[i]))
+            .last()
+            .map_or(sign + 1, |i| i + 1);
+        // Trailing dots end sentences, not domains.
+        let end = (sign + 1..end)
+            .rev()
+            .find(|&i| bytes[i] != b'.')
+            .map_or(sign + 1, |i| i + 1);
+        let domain = &text[sign + 1..end];
+        if start < sign && domain.contains('.') && start >= copied {
+            out.push_str(&text[copied..start]);
+            out.push_str(email(&text[start..end]).as_str());
+            copied = end;
+            at = end;
+        } else {
+            at = sign + 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_domain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+}
+
+/// `MakeWriter` for the log: hands out a [`MaskingWriter`] per line.
+#[derive(Clone, Copy, Default)]
+pub struct MaskingStderr;
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for MaskingStderr {
+    type Writer = MaskingWriter;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        MaskingWriter { line: Vec::new() }
+    }
+}
+
+/// Collects one formatted line and writes it to stderr, emails masked, when dropped. The
+/// formatter writes each event through a fresh writer, so a line is never split.
+pub struct MaskingWriter {
+    line: Vec<u8>,
+}
+
+impl Write for MaskingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.line.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.line.is_empty() {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&self.line);
+        let masked = mask_emails(&text);
+        let result = io::stderr().lock().write_all(masked.as_bytes());
+        self.line.clear();
+        result
+    }
+}
+
+impl Drop for MaskingWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_email_always_masks_the_same_whatever_its_case() {
+        assert_eq!(email("Ada@Example.com"), email(" ada@example.com"));
+        assert_ne!(email("ada@example.com"), email("bob@example.com"));
+        let masked = email("ada@example.com").to_string();
+        assert!(masked.starts_with("email:"), "{masked}");
+        assert_eq!(masked.len(), "email:".len() + 12);
+        assert!(!masked.contains("ada"));
+    }
+
+    #[test]
+    fn emails_inside_text_are_replaced_by_their_hash() {
+        let text = r#"{"message":"DUPLICATE_USERNAME: ada.lovelace+x@partner.example.acme is taken. Try bob@b.io."}"#;
+        let masked = mask_emails(text);
+        assert!(!masked.contains("lovelace"), "{masked}");
+        assert!(!masked.contains("bob@"), "{masked}");
+        assert!(
+            masked.contains(email("ada.lovelace+x@partner.example.acme").as_str()),
+            "{masked}"
+        );
+        assert!(
+            masked.ends_with(&format!("{}.\"}}", email("bob@b.io"))),
+            "{masked}"
+        );
+    }
+
+    #[test]
+    fn text_without_an_address_is_left_alone() {
+        for text in [
+            "no at sign",
+            "@",
+            "a@",
+            "@b.c",
+            "user@localhost",
+            "x @ y.z",
+            "ünïcödé @@ ..",
+        ] {
+            assert_eq!(mask_emails(text), text);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The service's Prometheus metrics, one registry per running application.
+//!
+//! Counters and histograms move where things happen (through the typed events in
+//! [`super::events`]); gauges of state kept elsewhere — the queue, the inbox, the outbox, the
+//! org's API allowance and licences — are set when `/metrics` is scraped ([`super::scrape`]).
+//! One registry per application rather than a process-wide one, so tests that run several
+//! applications in one process each read their own numbers.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// The media type of [`Metrics::encode`]'s text (OpenMetrics, which Prometheus prefers).
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct SourceLabels {
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct AcceptedLabels {
+    pub source: String,
+    pub duplicate: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct RejectedLabels {
+    pub source: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct MappedLabels {
+    pub source: String,
+    pub result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct OutcomeLabels {
+    pub intent: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct RunLabels {
+    pub intent: String,
+    pub result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct CallLabels {
+    pub method: String,
+    pub endpoint: String,
+    pub status: String,
+    pub error_code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct EndpointLabels {
+    pub endpoint: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct LicenceLabels {
+    pub licence: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct StateLabels {
+    pub state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct OutcomeOnlyLabels {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct StatusLabels {
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct VersionLabels {
+    pub version: String,
+}
+
+type Seconds = Family<RunLabels, Histogram, fn() -> Histogram>;
+type CallSeconds = Family<EndpointLabels, Histogram, fn() -> Histogram>;
+pub(crate) type FloatGauge = Gauge<f64, AtomicU64>;
+
+/// Every metric the service exports. Cheap to clone: clones count into the same registry.
+#[derive(Clone)]
+pub struct Metrics {
+    pub(crate) families: Arc<Families>,
+}
+
+pub(crate) struct Families {
+    registry: Registry,
+    pub webhooks_received: Family<SourceLabels, Counter>,
+    pub webhooks_accepted: Family<AcceptedLabels, Counter>,
+    pub webhooks_rejected: Family<RejectedLabels, Counter>,
+    pub events_mapped: Family<MappedLabels, Counter>,
+    pub commands: Family<OutcomeLabels, Counter>,
+    pub command_seconds: Seconds,
+    pub salesforce_calls: Family<CallLabels, Counter>,
+    pub salesforce_call_seconds: CallSeconds,
+    pub api_used: Gauge,
+    pub api_limit: Gauge,
+    pub api_reserve: Gauge,
+    pub api_gate_open: Gauge,
+    pub licences_used: Family<LicenceLabels, Gauge>,
+    pub licences_capacity: Family<LicenceLabels, Gauge>,
+    pub commands_by_state: Family<StateLabels, Gauge>,
+    pub outcomes_stored: Family<OutcomeOnlyLabels, Gauge>,
+    pub inbox_events: Family<StatusLabels, Gauge>,
+    pub outbox_lag: FloatGauge,
+}
+
+fn command_histogram() -> Histogram {
+    // 10 ms to about 80 s: a provision is a few composite calls, a retried one much longer.
+    Histogram::new(exponential_buckets(0.01, 2.0, 14))
+}
+
+fn call_histogram() -> Histogram {
+    // 5 ms to about 40 s, the default request timeout being 30 s.
+    Histogram::new(exponential_buckets(0.005, 2.0, 14))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// A fresh registry with every metric registered (and `gatehouse_build_info` set).
+    pub fn new() -> Metrics {
+        let mut registry = Registry::default();
+        let families = Families {
+            webhooks_received: Family::default(),
+            webhooks_accepted: Family::default(),
+            webhooks_rejected: Family::default(),
+            events_mapped: Family::default(),
+            commands: Family::default(),
+            command_seconds: Family::new_with_constructor(command_histogram),
+            salesforce_calls: Family::default(),
+            salesforce_call_seconds: Family::new_with_constructor(call_histogram),
+            api_used: Gauge::default(),
+            api_limit: Gauge::default(),
+            api_reserve: Gauge::default(),
+            api_gate_open: Gauge::default(),
+            licences_used: Family::default(),
+            licences_capacity: Family::default(),
+            commands_by_state: Family::default(),
+            outcomes_stored: Family::default(),
+            inbox_events: Family::default(),
+            outbox_lag: FloatGauge::default(),
+            registry: Registry::default(),
+        };
+        let f = &families;
+        registry.register(
+            "gatehouse_webhooks_received",
+            "Webhook deliveries received, by source ('unknown' for a source not configured)",
+            f.webhooks_received.clone(),
+        );
+        registry.register(
+            "gatehouse_webhooks_accepted",
+            "Webhook deliveries stored in the inbox (duplicate=true: a redelivery, nothing new stored)",
+            f.webhooks_accepted.clone(),
+        );
+        registry.register(
+            "gatehouse_webhooks_rejected",
+            "Webhook deliveries refused, by source and reason (the problem type, see docs/problems.md)",
+            f.webhooks_rejected.clone(),
+        );
+        registry.register(
+            "gatehouse_events_mapped",
+            "Inbox events handled by the mapping rules, by result (mapped, ignored, unmapped)",
+            f.events_mapped.clone(),
+        );
+        registry.register(
+            "gatehouse_commands",
+            "Commands this process ran to an outcome, by intent and outcome",
+            f.commands.clone(),
+        );
+        registry.register(
+            "gatehouse_command_duration_seconds",
+            "Time from claiming a command to the end of its run, by intent and result (an outcome, retrying or parked)",
+            f.command_seconds.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_calls",
+            "Salesforce API calls sent, by method, endpoint template, HTTP status ('error' when no answer came) and errorCode",
+            f.salesforce_calls.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_call_duration_seconds",
+            "Time of one Salesforce API call, by endpoint template",
+            f.salesforce_call_seconds.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_used",
+            "The org's API calls used in the rolling 24 hours, as the last answer's Sforce-Limit-Info said",
+            f.api_used.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_limit",
+            "The org's daily API call allowance, as the last answer's Sforce-Limit-Info said",
+            f.api_limit.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_reserve",
+            "API calls of the allowance Gatehouse leaves to other integrations ([salesforce.api] reserve)",
+            f.api_reserve.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_gate_open",
+            "1 while calls may be made; 0 while they wait for the allowance (reserve reached or REQUEST_LIMIT_EXCEEDED)",
+            f.api_gate_open.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_licences_used",
+            "UsedLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
+            f.licences_used.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_licences_capacity",
+            "TotalLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
+            f.licences_capacity.clone(),
+        );
+        registry.register(
+            "gatehouse_queue_commands",
+            "Commands in the store by state (queued, scheduled, running, retrying, parked, done)",
+            f.commands_by_state.clone(),
+        );
+        registry.register(
+            "gatehouse_queue_outcomes",
+            "Commands in the store by outcome (dead_lettered ones wait for an operator)",
+            f.outcomes_stored.clone(),
+        );
+        registry.register(
+            "gatehouse_inbox_events",
+            "Events in the inbox by status (accepted ones wait for the mapping)",
+            f.inbox_events.clone(),
+        );
+        registry.register(
+            "gatehouse_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest outcome event not yet published (0 when none waits)",
+            f.outbox_lag.clone(),
+        );
+        let build_info = Family::<VersionLabels, Gauge>::default();
+        build_info
+            .get_or_create(&VersionLabels {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            })
+            .set(1);
+        registry.register(
+            "gatehouse_build_info",
+            "Always 1; the version label says which Gatehouse runs",
+            build_info,
+        );
+        Metrics {
+            families: Arc::new(Families {
+                registry,
+                ..families
+            }),
+        }
+    }
+
+    /// The registry as OpenMetrics text ([`CONTENT_TYPE`]).
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.families.registry);
+        text
+    }
+}

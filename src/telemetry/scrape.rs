@@ -1,0 +1,182 @@
+//! Gauges of state kept elsewhere, brought up to date when `/metrics` is scraped.
+//!
+//! The store's counts are cheap reads. The org's licence counts cost one API call each time, so
+//! they are asked at most once per `licence_poll_seconds`, in the background, and only while
+//! something scrapes: a scrape never waits for Salesforce, and an unwatched service spends
+//! nothing on them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+use super::metrics::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
+use crate::salesforce::SalesforceClient;
+use crate::store::Store;
+
+/// The licence query: every user licence of the org with its counts.
+const LICENCE_QUERY: &str = "SELECT Name, TotalLicenses, UsedLicenses FROM UserLicense";
+
+/// Everything a scrape reads, shared by the `/metrics` handler.
+pub struct Scrape {
+    metrics: Metrics,
+    store: Store,
+    org: SalesforceClient,
+    licences: LicencePoll,
+}
+
+struct LicencePoll {
+    every: Option<Duration>,
+    last: Mutex<Option<Instant>>,
+    running: Arc<AtomicBool>,
+}
+
+impl Scrape {
+    /// `licence_poll` of zero never asks the org for licence counts.
+    pub fn new(
+        metrics: Metrics,
+        store: Store,
+        org: SalesforceClient,
+        licence_poll: Duration,
+    ) -> Scrape {
+        Scrape {
+            metrics,
+            store,
+            org,
+            licences: LicencePoll {
+                every: (!licence_poll.is_zero()).then_some(licence_poll),
+                last: Mutex::new(None),
+                running: Arc::new(AtomicBool::new(false)),
+            },
+        }
+    }
+
+    /// Brings the gauges up to date and encodes every metric.
+    pub async fn render(&self) -> String {
+        self.refresh().await;
+        self.metrics.encode()
+    }
+
+    async fn refresh(&self) {
+        let f = &self.metrics.families;
+        match self.store.count_commands_by_state().await {
+            Ok(counts) => {
+                for (state, n) in counts {
+                    f.commands_by_state
+                        .get_or_create(&StateLabels {
+                            state: state.as_str().to_owned(),
+                        })
+                        .set(gauge_value(n));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not count commands"),
+        }
+        match self.store.count_outcomes().await {
+            Ok(counts) => {
+                for (outcome, n) in counts {
+                    f.outcomes_stored
+                        .get_or_create(&OutcomeOnlyLabels {
+                            outcome: outcome.as_str().to_owned(),
+                        })
+                        .set(gauge_value(n));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not count outcomes"),
+        }
+        match self.store.count_by_status().await {
+            Ok(counts) => {
+                for (status, n) in counts {
+                    f.inbox_events
+                        .get_or_create(&StatusLabels {
+                            status: status.as_str().to_owned(),
+                        })
+                        .set(gauge_value(n));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not count inbox events"),
+        }
+        match self.store.outbox_unpublished(1).await {
+            Ok(oldest) => {
+                // The store stamps rows with the wall clock, so the age is measured by it too.
+                let age = oldest.first().map_or(0.0, |row| {
+                    (chrono::Utc::now() - row.created_at)
+                        .to_std()
+                        .unwrap_or_default()
+                        .as_secs_f64()
+                });
+                f.outbox_lag.set(age);
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not read the outbox"),
+        }
+        let budget = self.org.budget();
+        if let Some(usage) = budget.usage {
+            f.api_used.set(gauge_value(usage.used));
+            f.api_limit.set(gauge_value(usage.max));
+        }
+        if let Some(reserve) = budget.reserve_calls {
+            f.api_reserve.set(gauge_value(reserve));
+        }
+        f.api_gate_open.set(i64::from(budget.open));
+        self.poll_licences_if_due();
+    }
+
+    fn poll_licences_if_due(&self) {
+        let Some(every) = self.licences.every else {
+            return;
+        };
+        {
+            let mut last = self.licences.last.lock();
+            if last.is_some_and(|at| at.elapsed() < every) {
+                return;
+            }
+            if self.licences.running.swap(true, Ordering::SeqCst) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        let org = self.org.clone();
+        let metrics = self.metrics.clone();
+        let running = self.licences.running.clone();
+        tokio::spawn(async move {
+            poll_licences(&org, &metrics).await;
+            running.store(false, Ordering::SeqCst);
+        });
+    }
+}
+
+/// Asks the org for its licence counts (one API call) and sets the gauges.
+async fn poll_licences(org: &SalesforceClient, metrics: &Metrics) {
+    let result = match org.query(LICENCE_QUERY).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: could not read the org's licence counts");
+            return;
+        }
+    };
+    let f = &metrics.families;
+    for record in &result.records {
+        let Some(name) = record.get("Name").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let labels = LicenceLabels {
+            licence: name.to_owned(),
+        };
+        if let Some(used) = whole(record.get("UsedLicenses")) {
+            f.licences_used.get_or_create(&labels).set(used);
+        }
+        if let Some(total) = whole(record.get("TotalLicenses")) {
+            f.licences_capacity.get_or_create(&labels).set(total);
+        }
+    }
+}
+
+/// A count as Salesforce writes it: `5` or, from some endpoints, `5.0`.
+fn whole(value: Option<&serde_json::Value>) -> Option<i64> {
+    let value = value?;
+    value.as_i64().or_else(|| value.as_f64().map(|f| f as i64))
+}
+
+fn gauge_value(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,151 @@
+//! The log of the real binary through a whole scenario: JSON lines, command lines carrying
+//! their command, subject and trace, and no personal data or secret anywhere.
+
+use serde_json::{Map, Value};
+
+use super::harness::{ADA, ADMIN_TOKEN, GRACE, MASK_KEY, Served, delivery, forged_delivery};
+use crate::support::PORTAL_SECRET;
+
+const TRACEPARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+fn lines(log: &str) -> Vec<Map<String, Value>> {
+    log.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match serde_json::from_str(line) {
+            Ok(Value::Object(fields)) => fields,
+            _ => panic!("not a JSON object line: {line}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
+    let served = Served::start(&[]);
+    let client = reqwest::Client::new();
+    let now = chrono::Utc::now();
+    let later = now + chrono::TimeDelta::seconds(1);
+
+    let ada = ADA.signed_up(now);
+    let answer = delivery(&client, &served.base, "msg_l1", &ada, now)
+        .header("traceparent", TRACEPARENT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let grace = GRACE.signed_up(now);
+    for id in ["msg_l2", "msg_l2"] {
+        let answer = delivery(&client, &served.base, id, &grace, now)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success());
+    }
+    // Refused deliveries whose bodies carry the people's data: a forged signature, a body
+    // that is not JSON, a source that does not exist.
+    let forged = forged_delivery(&client, &served.base, "msg_l3", &ada, now)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+    let broken = format!("{{\"email\": \"{}\", ", GRACE.email);
+    let malformed = delivery(&client, &served.base, "msg_l4", &broken, now)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    let stray = client
+        .post(format!("{}/v1/webhooks/{}", served.base, ADA.email))
+        .body(ada.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 404);
+    served.wait_for_log("\"message\":\"command finished\"", 2);
+    let removal = ADA.removed(later);
+    let answer = delivery(&client, &served.base, "msg_l5", &removal, later)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    served.wait_for_log("\"message\":\"command finished\"", 3);
+
+    let (status, log) = served.stop();
+    assert!(status.success(), "{log}");
+
+    for person in [&ADA, &GRACE] {
+        for value in person.personal_data() {
+            assert!(!log.contains(value), "{value:?} is in the log:\n{log}");
+        }
+    }
+    for secret in [
+        PORTAL_SECRET,
+        ADMIN_TOKEN,
+        MASK_KEY,
+        "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ] {
+        assert!(!log.contains(secret), "a secret is in the log:\n{log}");
+    }
+    let lines = lines(&log);
+    let finished: Vec<&Map<String, Value>> = lines
+        .iter()
+        .filter(|l| l["message"] == "command finished")
+        .collect();
+    assert_eq!(finished.len(), 3, "{log}");
+    assert!(
+        finished.iter().all(|l| l["outcome"] == "succeeded"),
+        "{log}"
+    );
+    // Every line about a command names it, its subject and its trace.
+    let about_commands: Vec<&Map<String, Value>> = lines
+        .iter()
+        .filter(|l| l.contains_key("command_id"))
+        .collect();
+    assert!(about_commands.len() >= 3, "{log}");
+    for line in &about_commands {
+        for field in ["command_id", "subject", "trace_id"] {
+            assert!(
+                line.get(field)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| !v.is_empty()),
+                "{field} missing from {line:?}"
+            );
+        }
+    }
+    let ada_lines: Vec<&&Map<String, Value>> = about_commands
+        .iter()
+        .filter(|l| l["subject"] == "partner-portal:u-7001")
+        .collect();
+    assert!(
+        ada_lines.iter().any(|l| l["intent"] == "deprovision"),
+        "{log}"
+    );
+    assert!(
+        ada_lines
+            .iter()
+            .filter(|l| l["intent"] == "provision")
+            .all(|l| l["trace_id"] == "0af7651916cd43dd8448eb211c80319c"),
+        "the signup's commands continue the sender's trace:\n{log}"
+    );
+    // Salesforce calls are logged (at debug) inside the command, by template only.
+    let calls: Vec<&Map<String, Value>> = lines
+        .iter()
+        .filter(|l| l["message"] == "salesforce call")
+        .collect();
+    assert!(!calls.is_empty(), "{log}");
+    assert!(
+        calls
+            .iter()
+            .all(|l| l.contains_key("command_id") || l["endpoint"] == "/limits")
+    );
+    // The refusals are logged with their reasons.
+    let refused: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["message"] == "webhook refused")
+        .filter_map(|l| l["reason"].as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        ["bad_signature", "malformed_json", "unknown_source"],
+        "{log}"
+    );
+}

@@ -1,0 +1,8 @@
+//! Operating Gatehouse: the metrics Prometheus scrapes, the log people and machines read, and
+//! the traces a collector receives.
+
+mod harness;
+mod healthcheck;
+mod logs;
+mod metrics;
+mod traces;
