@@ -30,9 +30,10 @@ pub use version::versions;
 /// resources below are taken, so other routes (`/limits`) can live in the same scope.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(["", "/"]).route(web::get().to(version::resources)));
+    // Static prefix scopes rather than `/{resource}/{rest:.*}` routes: the handler reads the
+    // path itself, and a prefix is matched without running a regular expression per request.
     for resource in ["sobjects", "query", "queryAll", "composite"] {
-        cfg.route(&format!("/{resource}"), web::route().to(handle))
-            .route(&format!("/{resource}/{{rest:.*}}"), web::route().to(handle));
+        cfg.service(web::scope(&format!("/{resource}")).default_service(web::to(handle)));
     }
 }
 

@@ -148,11 +148,8 @@ fn mount(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(crate::traffic::oauth_gate))
             .configure(crate::auth::routes),
     )
-    .service(web::resource("/id/{org_id}/{user_id}").route(web::get().to(crate::auth::identity)))
-    .service(
-        web::resource(["/services/data", "/services/data/"])
-            .route(web::get().to(crate::api::versions)),
-    )
+    // The data scope comes before the identity route: it takes nearly every request, and the
+    // two cannot both match a path, so this spares data calls one pattern match.
     .service(
         web::scope("/services/data/v{version}")
             .wrap(from_fn(crate::traffic::gate))
@@ -161,6 +158,11 @@ fn mount(cfg: &mut web::ServiceConfig) {
             .configure(crate::traffic::routes)
             .configure(crate::api::routes)
             .default_service(web::to(not_found)),
+    )
+    .service(web::resource("/id/{org_id}/{user_id}").route(web::get().to(crate::auth::identity)))
+    .service(
+        web::resource(["/services/data", "/services/data/"])
+            .route(web::get().to(crate::api::versions)),
     );
 }
 

@@ -64,11 +64,13 @@ pub async fn observe<B: MessageBody + 'static>(
             return Err(error);
         }
     };
-    entry.endpoint = endpoint_name(
-        &entry.method,
-        &raw_path,
-        res.request().match_pattern().as_deref(),
-    );
+    // Data calls are named from their path alone; asking the router for the matched pattern
+    // walks every route again (regular expressions included), so it is done only for the rest.
+    let pattern = match data_path(&raw_path) {
+        Some(_) => None,
+        None => res.request().match_pattern(),
+    };
+    entry.endpoint = endpoint_name(&entry.method, &raw_path, pattern.as_deref());
     if res.request().extensions().get::<Dropped>().is_some() {
         entry.dropped = true;
         sim.traffic.log.record(entry);
