@@ -130,6 +130,8 @@ impl Application {
             concurrency: engine.concurrency,
             worker_id: engine.worker_id.clone(),
             lease: chrono::TimeDelta::seconds(engine.lease_seconds as i64),
+            licence_check: (engine.licence_check_seconds > 0)
+                .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
         };
         let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
         let tasks = vec![

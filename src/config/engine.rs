@@ -20,6 +20,9 @@ pub struct EngineConfig {
     pub worker_id: String,
     /// How long a claimed command belongs to its worker before another may take it over.
     pub lease_seconds: u64,
+    /// While commands are parked for want of a licence, how often to ask the org (one API
+    /// call) whether a licence was freed outside Gatehouse; 0 turns it off.
+    pub licence_check_seconds: u64,
 }
 
 impl Default for EngineConfig {
@@ -32,6 +35,7 @@ impl Default for EngineConfig {
             adopt_contacts_by_email: true,
             worker_id: "gatehouse".to_owned(),
             lease_seconds: 300,
+            licence_check_seconds: 300,
         }
     }
 }

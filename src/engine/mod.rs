@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod executor;
 pub mod intake;
+pub mod licences;
 pub mod plan;
 pub mod read;
 pub mod retry;

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::executor::Executor;
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{CommandState, Store};
 
 /// Longest sleep between looks at the queue, so scheduled commands fire even if a wake-up is
 /// missed and claims of a crashed peer are taken back.
@@ -25,6 +25,8 @@ pub struct Worker {
     pub concurrency: u32,
     pub worker_id: String,
     pub lease: TimeDelta,
+    /// How often to ask the org for freed licences while commands are parked; `None`: never.
+    pub licence_check: Option<TimeDelta>,
 }
 
 impl Worker {
@@ -41,7 +43,15 @@ impl Worker {
             Err(e) => tracing::error!(error = %e, "could not release old claims"),
         }
         let mut running = JoinSet::new();
+        let mut next_licence_check = self.licence_check.map(|every| self.clock.now() + every);
         loop {
+            if let (Some(every), Some(at)) = (self.licence_check, next_licence_check)
+                && self.clock.now() >= at
+                && !cancel.is_cancelled()
+            {
+                next_licence_check = Some(self.clock.now() + every);
+                self.resume_on_freed_licences().await;
+            }
             let free = self.concurrency.saturating_sub(running.len() as u32);
             if free > 0 && !cancel.is_cancelled() {
                 let now = self.clock.now();
@@ -87,6 +97,37 @@ impl Worker {
                 // Their claims are released at the next start; the commands converge then.
                 running.abort_all();
             }
+        }
+    }
+
+    /// Resumes parked commands whose licence type has room again; asks the org only while
+    /// something is parked.
+    async fn resume_on_freed_licences(&self) {
+        let parked = match self.store.count_commands_by_state().await {
+            Ok(counts) => counts.get(&CommandState::Parked).copied().unwrap_or(0),
+            Err(e) => {
+                tracing::error!(error = %e, "could not count parked commands");
+                return;
+            }
+        };
+        if parked == 0 {
+            return;
+        }
+        match super::licences::with_room(self.executor.client()).await {
+            Ok(licences) => {
+                for licence in licences {
+                    match self.store.unpark(Some(&licence)).await {
+                        Ok(0) => {}
+                        Ok(resumed) => tracing::info!(
+                            licence,
+                            resumed,
+                            "a licence freed outside Gatehouse resumed parked commands"
+                        ),
+                        Err(e) => tracing::error!(error = %e, "could not resume parked commands"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read the org's licence counts"),
         }
     }
 

@@ -82,6 +82,11 @@ impl Executor {
         }
     }
 
+    /// The org's client, for the worker's own look at licence counts.
+    pub fn client(&self) -> &SalesforceClient {
+        &self.client
+    }
+
     /// Counts this executor's commands into the application's registry.
     pub fn with_metrics(mut self, metrics: Metrics) -> Executor {
         self.metrics = metrics;

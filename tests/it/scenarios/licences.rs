@@ -85,3 +85,53 @@ async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_
     assert_eq!(newcomer["IsActive"], true);
     assert_eq!(s.org.licence("Customer Community").await.used, 5);
 }
+
+#[tokio::test]
+async fn a_licence_freed_outside_gatehouse_resumes_the_parked_command_at_the_next_check() {
+    let s = Scenario::start().await;
+    let mut first_user = None;
+    for n in 1..=5 {
+        let customer = Customer::numbered(n);
+        s.send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
+        let outcome = s.last_outcome(&customer.subject()).await;
+        assert_kind(&outcome, OutcomeKind::Succeeded);
+        first_user.get_or_insert(outcome.salesforce.user_id.clone().unwrap());
+    }
+    let sixth = Customer::numbered(6);
+    s.send_and_settle(
+        "customers",
+        &sixth.event("customer.signed_up", s.now(), json!({})),
+    )
+    .await;
+    let parked = s.commands(&sixth.subject()).await.pop().unwrap();
+    assert_eq!(parked.state, CommandState::Parked);
+
+    // An admin deactivates someone in Salesforce by hand: Gatehouse is not told.
+    s.org
+        .update("User", &first_user.unwrap(), json!({"IsActive": false}))
+        .await;
+    assert_eq!(s.org.licence("Customer Community").await.used, 4);
+    // The worker looks at the licence counts every licence_check_seconds (300 by default).
+    s.advance(TimeDelta::seconds(301));
+    let commands =
+        crate::support::settle::wait_for(&s.app.store, "the parked provision to end", |commands| {
+            commands
+                .iter()
+                .any(|c| c.command.id == parked.command.id && c.state == CommandState::Done)
+        })
+        .await;
+    let resumed = commands
+        .iter()
+        .find(|c| c.command.id == parked.command.id)
+        .unwrap();
+    assert_eq!(
+        kind_of(resumed),
+        Some(OutcomeKind::Succeeded),
+        "{resumed:#?}"
+    );
+    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+}
