@@ -23,6 +23,21 @@ fn only(field: &str, value: Value) -> Map<String, Value> {
     map
 }
 
+/// The record and field a write changes.
+fn target(write: &DeprovisionWrite) -> (&'static str, &str, Map<String, Value>) {
+    match write {
+        DeprovisionWrite::Deactivate { user_id } => {
+            ("User", user_id, only("IsActive", json!(false)))
+        }
+        DeprovisionWrite::Freeze { login_id } => {
+            ("UserLogin", login_id, only("IsFrozen", json!(true)))
+        }
+        DeprovisionWrite::Disable { user_id } => {
+            ("User", user_id, only("IsPortalEnabled", json!(false)))
+        }
+    }
+}
+
 /// Applies planned writes: one call for one write, a composite for several.
 pub async fn apply_deprovision(
     client: &SalesforceClient,
@@ -30,53 +45,23 @@ pub async fn apply_deprovision(
     user_id: Option<String>,
     licence_effect: LicenceEffect,
 ) -> Result<Applied, ApplyError> {
-    let mut request = CompositeRequest::new(false);
-    for (i, write) in writes.iter().enumerate() {
-        let reference = format!("w{i}");
-        match write {
-            DeprovisionWrite::Deactivate { user_id } => request.update(
-                &reference,
-                "User",
-                user_id.as_str(),
-                only("IsActive", json!(false)),
-            ),
-            DeprovisionWrite::Freeze { login_id } => request.update(
-                &reference,
-                "UserLogin",
-                login_id.as_str(),
-                only("IsFrozen", json!(true)),
-            ),
-            DeprovisionWrite::Disable { user_id } => request.update(
-                &reference,
-                "User",
-                user_id.as_str(),
-                only("IsPortalEnabled", json!(false)),
-            ),
-        };
-    }
-    if writes.len() == 1 {
+    match writes {
+        [] => {}
         // One write needs no composite around it.
-        match &writes[0] {
-            DeprovisionWrite::Deactivate { user_id } => {
-                client
-                    .update("User", user_id, &only("IsActive", json!(false)))
-                    .await?
-            }
-            DeprovisionWrite::Freeze { login_id } => {
-                client
-                    .update("UserLogin", login_id, &only("IsFrozen", json!(true)))
-                    .await?
-            }
-            DeprovisionWrite::Disable { user_id } => {
-                client
-                    .update("User", user_id, &only("IsPortalEnabled", json!(false)))
-                    .await?
-            }
+        [write] => {
+            let (object, id, fields) = target(write);
+            client.update(object, id, &fields).await?;
         }
-    } else if !writes.is_empty() {
-        let response = client.composite(&request).await?;
-        if let Some(e) = response.failure() {
-            return Err(CallError::Refused(e).into());
+        several => {
+            let mut request = CompositeRequest::new(false);
+            for (i, write) in several.iter().enumerate() {
+                let (object, id, fields) = target(write);
+                request.update(&format!("w{i}"), object, id, fields);
+            }
+            let response = client.composite(&request).await?;
+            if let Some(e) = response.failure() {
+                return Err(CallError::Refused(e).into());
+            }
         }
     }
     Ok(Applied {
