@@ -15,6 +15,14 @@ if [[ "${1:-}" == "--" ]]; then shift; filter=("$@"); fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "system libraries the build needs"
+# librdkafka's SASL support links Cyrus SASL; Debian's package provides it.
+if ! pkg-config --exists libsasl2 2>/dev/null; then
+  sudo_=""; [[ "$(id -u)" -eq 0 ]] || sudo_="sudo"
+  $sudo_ apt-get install -y --no-install-recommends libsasl2-dev pkg-config
+fi
+echo "libsasl2 $(pkg-config --modversion libsasl2)"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -23,6 +31,18 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "benchmarks compile (they are run by hand: see BENCHMARKS.md)"
 cargo bench --workspace --locked --no-run
+
+step "Kafka-compatible broker for the Kafka tests (tansu)"
+# shellcheck source=scripts/tansu.sh
+source scripts/tansu.sh
+tansu_install
+kafka_dir="$(mktemp -d)"
+trap 'tansu_stop; rm -rf "$kafka_dir"' EXIT
+tansu_start "$kafka_dir"
+tansu_topic gatehouse.smoke 1
+echo "broker on $TANSU_ADDR"
+# The tests use this broker, and start their own from this binary when they restart one.
+export GATEHOUSE_TEST_KAFKA="$TANSU_ADDR" GATEHOUSE_TEST_TANSU="$TANSU"
 
 step "tests"
 if command -v cargo-nextest >/dev/null 2>&1; then

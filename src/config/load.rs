@@ -194,6 +194,11 @@ impl Settings {
             }
         }
 
+        if let Some(kafka) = &self.kafka {
+            for (key, message) in kafka.problems(&self.sources) {
+                problems.push(Problem { key, message });
+            }
+        }
         for (key, message) in self.telemetry.problems() {
             problems.push(Problem {
                 key: key.to_owned(),
@@ -264,6 +269,7 @@ struct DefaultsOnly {
     log: super::LogConfig,
     mapping: super::MappingConfig,
     engine: super::EngineConfig,
+    outbox: super::OutboxConfig,
     telemetry: super::TelemetryConfig,
 }
 

@@ -5,6 +5,7 @@
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
 pub mod engine;
+pub mod kafka;
 mod load;
 pub mod mapping;
 pub mod rule;
@@ -20,6 +21,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use engine::EngineConfig;
+pub use kafka::{
+    KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
+};
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
@@ -43,6 +47,12 @@ pub struct Settings {
     pub salesforce: Option<SalesforceConfig>,
     #[serde(default)]
     pub engine: EngineConfig,
+    /// Kafka in and out; absent means off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<KafkaConfig>,
+    /// How long outcome events are kept.
+    #[serde(default)]
+    pub outbox: OutboxConfig,
     #[serde(default)]
     pub admin: AdminConfig,
     #[serde(default)]

@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod health;
 mod inbox;
+mod kafka;
 mod mapping;
 mod salesforce;
 mod scenarios;

@@ -1,0 +1,237 @@
+//! `[kafka]`: events in from topics, outcome events out to a topic. Absent means Kafka is off.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{SecretRef, SourceConfig};
+
+/// `[kafka]`: the brokers, how to reach them, and the topics Gatehouse reads and writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Bootstrap brokers, comma-separated `host:port` (librdkafka's `bootstrap.servers`).
+    pub brokers: String,
+    /// The consumer group every Gatehouse process of one deployment shares.
+    #[serde(default = "default_group_id")]
+    pub group_id: String,
+    /// Shown to the brokers in their logs and quotas.
+    #[serde(default = "default_client_id")]
+    pub client_id: String,
+    /// librdkafka properties passed through as written: `security.protocol`, `sasl.mechanisms`,
+    /// `sasl.username`, `ssl.ca.location`, … (see librdkafka's CONFIGURATION.md).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
+    /// librdkafka properties whose values are secrets (`sasl.password`, `ssl.key.password`),
+    /// each inline, `{ env = "NAME" }` or `{ file = "/path" }`. Never printed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_properties: BTreeMap<String, SecretRef>,
+    /// Topics to consume, by topic name.
+    #[serde(default)]
+    pub topics: BTreeMap<String, TopicConfig>,
+    /// Where records that cannot be decoded go, with headers saying why and where they came
+    /// from. Required when any topic is consumed.
+    #[serde(default)]
+    pub dead_letter_topic: Option<String>,
+    /// Where outcome events are published; without it outcomes stay in the outbox (pruned
+    /// after `[outbox] retention_hours`).
+    #[serde(default)]
+    pub outcomes: Option<OutcomesConfig>,
+    /// How long an offset may wait before it is committed (its event is already durable).
+    #[serde(default = "default_commit_interval_ms")]
+    pub commit_interval_ms: u64,
+}
+
+/// `[kafka.topics.NAME]`: one topic Gatehouse consumes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    /// The source its records belong to. For a `mapped` topic, a `[sources.NAME]` whose rules,
+    /// `event_id` and `event_time` apply (a header locator reads a Kafka header). For a `native`
+    /// topic, the name commands are recorded under; it must not be a configured source.
+    pub source: String,
+    /// `mapped` (the source's own payloads, through its mapping rules) or `native` (Gatehouse
+    /// commands from `proto/gatehouse/v1/commands.proto`, JSON or protobuf).
+    #[serde(default)]
+    pub format: TopicFormat,
+}
+
+/// What a consumed topic carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TopicFormat {
+    #[default]
+    Mapped,
+    Native,
+}
+
+/// `[kafka.outcomes]`: the outcome topic.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesConfig {
+    pub topic: String,
+    /// The `data` encoding: `json` (default) or `protobuf` (`gatehouse.v1.OutcomeEvent`).
+    #[serde(default)]
+    pub encoding: OutcomeEncoding,
+    /// The CloudEvents `source` attribute, a URI reference naming this deployment.
+    #[serde(default = "default_ce_source")]
+    pub ce_source: String,
+    /// Outbox rows read and published per batch.
+    #[serde(default = "default_batch")]
+    pub batch: u32,
+}
+
+/// The encoding of an outcome event's `data`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutcomeEncoding {
+    #[default]
+    Json,
+    Protobuf,
+}
+
+/// `[outbox]`: how long outcome events are kept once published, or at all when nothing
+/// publishes them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    /// Published rows older than this are deleted; with no outcome topic configured, every
+    /// row older than this is, published or not. 0 keeps them forever.
+    pub retention_hours: u64,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            retention_hours: 168,
+        }
+    }
+}
+
+fn default_group_id() -> String {
+    "gatehouse".to_owned()
+}
+
+fn default_client_id() -> String {
+    "gatehouse".to_owned()
+}
+
+fn default_commit_interval_ms() -> u64 {
+    1000
+}
+
+fn default_ce_source() -> String {
+    "urn:gatehouse".to_owned()
+}
+
+fn default_batch() -> u32 {
+    500
+}
+
+/// librdkafka properties Gatehouse sets itself: writing them would break a guarantee.
+const OWNED_PROPERTIES: &[&str] = &[
+    "bootstrap.servers",
+    "group.id",
+    "client.id",
+    "enable.auto.offset.store",
+    "enable.idempotence",
+    "acks",
+];
+
+impl KafkaConfig {
+    /// What is wrong, as (key, message) pairs; `sources` are the configured sources.
+    pub fn problems(&self, sources: &BTreeMap<String, SourceConfig>) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if self.brokers.trim().is_empty() {
+            problems.push((
+                "kafka.brokers".to_owned(),
+                "must name at least one broker, e.g. \"kafka-1:9092,kafka-2:9092\"".to_owned(),
+            ));
+        }
+        if self.group_id.trim().is_empty() {
+            problems.push(("kafka.group_id".to_owned(), "must not be empty".to_owned()));
+        }
+        for key in self.properties.keys().chain(self.secret_properties.keys()) {
+            if OWNED_PROPERTIES.contains(&key.as_str()) {
+                problems.push((
+                    format!("kafka.properties.{key}"),
+                    "is set by Gatehouse itself; use kafka.brokers / kafka.group_id / kafka.client_id, or remove it".to_owned(),
+                ));
+            }
+        }
+        for (key, secret) in &self.secret_properties {
+            let path = format!("kafka.secret_properties.{key}");
+            if let Err(e) = secret.resolve(&path) {
+                problems.push((path, e.to_string()));
+            }
+        }
+        for (topic, config) in &self.topics {
+            let key = format!("kafka.topics.{topic}.source");
+            match (config.format, sources.contains_key(&config.source)) {
+                (TopicFormat::Mapped, false) => problems.push((
+                    key,
+                    format!(
+                        "no [sources.{}] is configured; a mapped topic needs that source's rules",
+                        config.source
+                    ),
+                )),
+                (TopicFormat::Native, true) => problems.push((
+                    key,
+                    format!(
+                        "'{}' is a configured source with mapping rules; a native topic records its commands under a name of its own",
+                        config.source
+                    ),
+                )),
+                _ if config.source.trim().is_empty() => {
+                    problems.push((key, "must not be empty".to_owned()))
+                }
+                _ => {}
+            }
+        }
+        if !self.topics.is_empty() && self.dead_letter_topic.is_none() {
+            problems.push((
+                "kafka.dead_letter_topic".to_owned(),
+                "is required when topics are consumed: records that cannot be decoded go there instead of blocking their partition".to_owned(),
+            ));
+        }
+        if let Some(dead) = &self.dead_letter_topic
+            && self.topics.contains_key(dead)
+        {
+            problems.push((
+                "kafka.dead_letter_topic".to_owned(),
+                "must not be one of the consumed topics".to_owned(),
+            ));
+        }
+        if let Some(outcomes) = &self.outcomes {
+            if self.topics.contains_key(&outcomes.topic) {
+                problems.push((
+                    "kafka.outcomes.topic".to_owned(),
+                    "must not be one of the consumed topics".to_owned(),
+                ));
+            }
+            if !(1..=10_000).contains(&outcomes.batch) {
+                problems.push((
+                    "kafka.outcomes.batch".to_owned(),
+                    format!(
+                        "{} is out of range; choose between 1 and 10000",
+                        outcomes.batch
+                    ),
+                ));
+            }
+            if outcomes.ce_source.trim().is_empty() {
+                problems.push((
+                    "kafka.outcomes.ce_source".to_owned(),
+                    "must not be empty; it is the CloudEvents source, e.g. \"urn:gatehouse:prod\""
+                        .to_owned(),
+                ));
+            }
+        }
+        if self.topics.is_empty() && self.outcomes.is_none() {
+            problems.push((
+                "kafka".to_owned(),
+                "names no topics to consume and no [kafka.outcomes] topic; add one, or remove [kafka]".to_owned(),
+            ));
+        }
+        problems
+    }
+}

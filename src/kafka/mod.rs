@@ -1,0 +1,4 @@
+//! Kafka at the edges: records consumed into the inbox, outcome events published from the
+//! outbox. Off unless `[kafka]` is configured.
+
+pub mod client;

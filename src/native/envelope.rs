@@ -1,0 +1,168 @@
+//! The envelope of a native command: what the consumer needs before the inbox takes it (its
+//! dedupe id and source time), read without judging the rest, which the mapping stage validates
+//! so that a command with a bad field is kept in the inbox with the reason, for replay.
+
+use chrono::{DateTime, Utc};
+use prost::Message;
+
+use crate::proto::v1;
+
+/// How a native command's bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/x-protobuf` (also `application/protobuf`, `application/vnd.google.protobuf`).
+    Protobuf,
+    /// `application/json` or any `+json` type: the proto3 JSON mapping.
+    Json,
+}
+
+impl Encoding {
+    /// The encoding a content type names; `None` for any other type.
+    pub fn of(content_type: &str) -> Option<Encoding> {
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "application/x-protobuf"
+            | "application/protobuf"
+            | "application/vnd.google.protobuf" => Some(Encoding::Protobuf),
+            "application/json" => Some(Encoding::Json),
+            m if m.ends_with("+json") => Some(Encoding::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What the consumer reads of a native command before storing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The producer's id, when given; else the consumer keys the record by its bytes' hash.
+    pub command_id: Option<String>,
+    pub source_time: DateTime<Utc>,
+}
+
+/// Why a record is not a native command at all (it goes to the dead-letter topic).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error(
+        "content type '{0}' is not a native command encoding; send application/x-protobuf or application/json"
+    )]
+    ContentType(String),
+    #[error("the record is not a gatehouse.v1.Command in protobuf: {0}")]
+    Protobuf(String),
+    #[error("the record is not a gatehouse.v1.Command in JSON: {0}")]
+    Json(String),
+    #[error("the command has no source_time; it orders the subject's commands and is required")]
+    NoSourceTime,
+    #[error("source_time is not a valid time: {0}")]
+    BadSourceTime(String),
+}
+
+/// Reads the envelope of a native command encoded as `content_type` says (protobuf when the
+/// record carries no content type).
+pub fn envelope(content_type: Option<&str>, body: &[u8]) -> Result<Envelope, EnvelopeError> {
+    let encoding = match content_type {
+        None => Encoding::Protobuf,
+        Some(ct) => Encoding::of(ct).ok_or_else(|| EnvelopeError::ContentType(ct.to_owned()))?,
+    };
+    match encoding {
+        Encoding::Protobuf => {
+            let command =
+                v1::Command::decode(body).map_err(|e| EnvelopeError::Protobuf(e.to_string()))?;
+            let time = command.source_time.ok_or(EnvelopeError::NoSourceTime)?;
+            let source_time = DateTime::from_timestamp(time.seconds, time.nanos.max(0) as u32)
+                .ok_or_else(|| EnvelopeError::BadSourceTime(format!("{}s", time.seconds)))?;
+            Ok(Envelope {
+                command_id: Some(command.command_id).filter(|id| !id.is_empty()),
+                source_time,
+            })
+        }
+        Encoding::Json => {
+            let value: serde_json::Value =
+                serde_json::from_slice(body).map_err(|e| EnvelopeError::Json(e.to_string()))?;
+            let object = value
+                .as_object()
+                .ok_or_else(|| EnvelopeError::Json("the body is not a JSON object".to_owned()))?;
+            // The proto3 JSON mapping accepts the field's own name and its lowerCamelCase form.
+            let field = |snake: &str, camel: &str| object.get(snake).or_else(|| object.get(camel));
+            let command_id = match field("command_id", "commandId") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(id)) => Some(id.clone()).filter(|id| !id.is_empty()),
+                Some(_) => {
+                    return Err(EnvelopeError::Json("command_id is not a string".to_owned()));
+                }
+            };
+            let source_time = match field("source_time", "sourceTime") {
+                None | Some(serde_json::Value::Null) => return Err(EnvelopeError::NoSourceTime),
+                Some(serde_json::Value::String(text)) => DateTime::parse_from_rfc3339(text)
+                    .map_err(|e| EnvelopeError::BadSourceTime(format!("'{text}': {e}")))?
+                    .with_timezone(&Utc),
+                Some(_) => {
+                    return Err(EnvelopeError::BadSourceTime(
+                        "not an RFC 3339 string".to_owned(),
+                    ));
+                }
+            };
+            Ok(Envelope {
+                command_id,
+                source_time,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_protobuf_command_yields_its_id_and_time() {
+        let command = v1::Command {
+            command_id: "c-1".into(),
+            subject_key: "hr:1".into(),
+            source_time: Some(prost_types::Timestamp {
+                seconds: 1_700_000_000,
+                nanos: 5_000_000,
+            }),
+            ..Default::default()
+        };
+        let got = envelope(Some("application/x-protobuf"), &command.encode_to_vec()).unwrap();
+        assert_eq!(got.command_id.as_deref(), Some("c-1"));
+        assert_eq!(got.source_time.timestamp_millis(), 1_700_000_000_005);
+    }
+
+    #[test]
+    fn a_json_command_may_use_either_field_spelling() {
+        let snake = br#"{"command_id":"c-2","source_time":"2026-01-02T03:04:05Z"}"#;
+        let camel = br#"{"commandId":"c-2","sourceTime":"2026-01-02T03:04:05Z"}"#;
+        let a = envelope(Some("application/json"), snake).unwrap();
+        let b = envelope(Some("application/json; charset=utf-8"), camel).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.command_id.as_deref(), Some("c-2"));
+    }
+
+    #[test]
+    fn records_that_are_not_commands_are_refused_with_the_reason() {
+        assert!(matches!(
+            envelope(Some("text/plain"), b"hi"),
+            Err(EnvelopeError::ContentType(_))
+        ));
+        assert!(matches!(
+            envelope(Some("application/json"), b"{not json"),
+            Err(EnvelopeError::Json(_))
+        ));
+        assert!(matches!(
+            envelope(Some("application/json"), br#"{"command_id":"x"}"#),
+            Err(EnvelopeError::NoSourceTime)
+        ));
+        assert!(matches!(
+            envelope(None, &[0xff, 0xff, 0xff]),
+            Err(EnvelopeError::Protobuf(_))
+        ));
+        let no_time = v1::Command::default().encode_to_vec();
+        assert_eq!(envelope(None, &no_time), Err(EnvelopeError::NoSourceTime));
+    }
+}
