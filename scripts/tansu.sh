@@ -34,14 +34,15 @@ tansu_free_port() {
 }
 
 tansu_start() {
-  local dir="$1" port
-  mkdir -p "$dir"
+  local dir port
+  mkdir -p "$1"
+  dir="$(cd "$1" && pwd)" # tansu reads sqlite://PATH relative to its working directory
   port="$(tansu_free_port)"
   TANSU_ADDR="127.0.0.1:$port"
   "$TANSU" broker \
     --listener-url "tcp://$TANSU_ADDR" \
     --advertised-listener-url "tcp://$TANSU_ADDR" \
-    --storage-engine "sqlite://$dir/tansu.db" \
+    --storage-engine "sqlite:///$dir/tansu.db" \
     >"$dir/broker.log" 2>&1 &
   TANSU_PID=$!
   for _ in $(seq 1 100); do

@@ -206,7 +206,7 @@ impl PrivateBroker {
             .arg(format!("{scheme}://{addr}"))
             .arg("--storage-engine")
             .arg(format!(
-                "sqlite://{}",
+                "sqlite:///{}",
                 self.dir.path().join("tansu.db").display()
             ))
             .args(&self.args)

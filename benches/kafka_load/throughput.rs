@@ -1,0 +1,122 @@
+//! Consume-to-inbox throughput: a bare rdkafka consumer counting records, then Gatehouse's
+//! consumer writing each record durably into the inbox, both reading the same filled topic.
+//!
+//! Both are timed from the first record seen to the last, so the consumer group's join time
+//! (the same for both) does not dilute the rates.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gatehouse::clock::SystemClock;
+use gatehouse::config::Settings;
+use gatehouse::startup::Application;
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{Consumer, StreamConsumer};
+
+/// What one consumer did.
+pub struct Run {
+    pub events: usize,
+    pub seconds: f64,
+}
+
+impl Run {
+    pub fn rate(&self) -> f64 {
+        self.events as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// A bare consumer in a fresh group, reading `events` records and doing nothing with them.
+pub async fn bare(brokers: &str, topic: &str, events: usize) -> anyhow::Result<Run> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", format!("bench-bare-{topic}"))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()?;
+    consumer.subscribe(&[topic])?;
+    let mut seen = 0usize;
+    let mut first = None;
+    while seen < events {
+        let message = tokio::time::timeout(Duration::from_secs(60), consumer.recv())
+            .await
+            .map_err(|_| anyhow::anyhow!("the bare consumer got {seen} of {events} records"))??;
+        let _ = std::hint::black_box(message);
+        first.get_or_insert_with(Instant::now);
+        seen += 1;
+    }
+    let seconds = first.map_or(0.0, |f| f.elapsed().as_secs_f64());
+    Ok(Run { events, seconds })
+}
+
+/// The service's configuration for a run: a partner-portal source fed by `topic`, plus `extra`
+/// TOML (the org, the rules, further `[kafka.*]` tables).
+pub fn settings(
+    dir: &std::path::Path,
+    brokers: &str,
+    topic: &str,
+    extra: &str,
+) -> anyhow::Result<Settings> {
+    let config = format!(
+        r#"
+[service]
+listen = "127.0.0.1:0"
+[store]
+kind = "sqlite"
+path = "{db}"
+[log]
+level = "warn"
+[kafka]
+brokers = "{brokers}"
+group_id = "bench-gatehouse-{topic}"
+dead_letter_topic = "{topic}.dead-letter"
+[kafka.topics."{topic}"]
+source = "partner-portal"
+[sources.partner-portal]
+event_id = {{ json_pointer = "/id" }}
+event_time = {{ json_pointer = "/occurred_at" }}
+[sources.partner-portal.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e" }}]
+{extra}
+"#,
+        db = dir.join("gatehouse.db").display(),
+    );
+    Settings::from_toml(&config).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Rules that ignore every event: the intake does its usual read and write per event, but the
+/// org is not asked to create tens of thousands of users while the inbox is timed.
+const IGNORE_ALL: &str = r#"
+[salesforce]
+org = "simulated"
+[[sources.partner-portal.rules]]
+name = "timed elsewhere"
+ignore = "the benchmark times the inbox only"
+"#;
+
+/// Gatehouse's consumer, timed by the inbox filling up.
+pub async fn gatehouse(brokers: &str, topic: &str, events: usize) -> anyhow::Result<Run> {
+    let dir = tempfile::tempdir()?;
+    let settings = settings(dir.path(), brokers, topic, IGNORE_ALL)?;
+    let app = Application::build(&settings, Arc::new(SystemClock)).await?;
+    let store = app.store();
+    let shutdown = app.shutdown();
+    let task = tokio::spawn(app.run_until_stopped());
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut first = None;
+    let mut stored = 0;
+    while stored < events as u64 {
+        if Instant::now() > deadline {
+            anyhow::bail!("the inbox holds {stored} of {events} events after 10 minutes");
+        }
+        stored = store.count_by_status().await?.values().sum();
+        if stored > 0 {
+            first.get_or_insert_with(Instant::now);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let seconds = first.map_or(0.0, |f| f.elapsed().as_secs_f64());
+    shutdown.stop().await;
+    task.await??;
+    Ok(Run { events, seconds })
+}
