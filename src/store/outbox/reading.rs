@@ -14,6 +14,14 @@ impl Store {
         }
     }
 
+    /// The event with this id, published or not; `None` once pruned (or never written). What
+    /// an operator, or a test, looks up by a consumed event's `ce_id`.
+    pub async fn outbox_event(&self, id: &OutboxId) -> Result<Option<OutboxRow>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.outbox_event(id).await,
+        }
+    }
+
     /// Records that these events reached the broker; answers how many were newly marked.
     /// Marking twice keeps the first publish time.
     pub async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {

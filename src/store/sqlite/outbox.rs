@@ -86,6 +86,26 @@ impl SqliteStore {
             .collect()
     }
 
+    /// One event by id.
+    pub(crate) async fn outbox_event(
+        &self,
+        id: &OutboxId,
+    ) -> Result<Option<OutboxRow>, StoreError> {
+        let row: Option<OutboxSqlRow> = sqlx::query_as(
+            "SELECT outbox_id, subject_key, command_id, event_type, payload, traceparent, \
+             created_at, published_at FROM outbox WHERE outbox_id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(|source| classify("reading an outbox event", source))?;
+        row.map(|row| {
+            let what = format!("outbox event {}", row.outbox_id);
+            row.parse().map_err(|source| unreadable(what, source))
+        })
+        .transpose()
+    }
+
     /// Marks the events published; ones already marked keep their first publish time.
     pub(crate) async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {
         if ids.is_empty() {

@@ -33,6 +33,11 @@ async fn the_relay_reads_unpublished_events_in_order_marks_them_and_prunes_only_
         .collect();
     assert_eq!(store.mark_published(&sent).await.unwrap(), 2);
     assert_eq!(store.mark_published(&sent).await.unwrap(), 0);
+    let first = store.outbox_event(&sent[0]).await.unwrap().unwrap();
+    assert_eq!(first.command_id, commands[0]);
+    assert!(first.published_at.is_some(), "{first:?}");
+    let waiting = store.outbox_event(&unpublished[2].outbox_id).await.unwrap();
+    assert_eq!(waiting.as_ref(), Some(&unpublished[2]));
     let left = store.outbox_unpublished(10).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].outbox_id, unpublished[2].outbox_id);
@@ -53,6 +58,7 @@ async fn the_relay_reads_unpublished_events_in_order_marks_them_and_prunes_only_
     );
     assert_eq!(table_rows(&path, "outbox").await, 1);
     assert_eq!(store.outbox_unpublished(10).await.unwrap(), left);
+    assert_eq!(store.outbox_event(&sent[0]).await.unwrap(), None, "pruned");
 }
 
 #[tokio::test]

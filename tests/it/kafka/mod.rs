@@ -2,4 +2,6 @@
 //! builds and starts.
 
 pub mod broker;
+mod outcomes;
+mod relay;
 mod smoke;
