@@ -3,7 +3,11 @@
 # - webhooks signed by the official Standard Webhooks Python library must verify against
 #   `gatehouse serve --config examples/quickstart.toml`;
 # - the mainstream Salesforce clients simple-salesforce (Python) and jsforce (Node) must work
-#   unchanged against `sfsim --tls`, with a token from sfsim's own token endpoint.
+#   unchanged against `sfsim --tls`, with a token from sfsim's own token endpoint;
+# - outcome events must read as valid CloudEvents (Kafka binding, binary mode) with the
+#   CloudEvents SDK and a Kafka client of another ecosystem: Python's `cloudevents` with
+#   `confluent-kafka`, read from the broker at $GATEHOUSE_TEST_KAFKA (scripts/test.sh starts one
+#   and exports it; by hand: scripts/tansu.sh).
 #
 #   scripts/interop.sh             # builds the binaries if needed
 #
@@ -26,6 +30,14 @@ say() { printf '\n==> interop: %s\n' "$*"; }
 if ! node_version=$(node --version 2>/dev/null) || [[ ! "$node_version" =~ ^v([0-9]+)\. ]] \
   || (( BASH_REMATCH[1] < 20 )); then
   echo "interop: Node 20 or newer is required for the jsforce check (found: ${node_version:-none})" >&2
+  exit 1
+fi
+
+# The outcome-event checks need a Kafka-compatible broker; without one they would not run at all.
+kafka_brokers="${GATEHOUSE_TEST_KAFKA:-}"
+if [[ -z "$kafka_brokers" ]]; then
+  echo "interop: GATEHOUSE_TEST_KAFKA is not set: the outcome-event checks need a broker (host:port)." >&2
+  echo "interop: run scripts/test.sh, which starts one, or start scripts/tansu.sh and export its address." >&2
   exit 1
 fi
 
@@ -130,6 +142,37 @@ done
   || failed+=("standard-webhooks")
 stop "$gatehouse_pid" "$work/serve.log" "gatehouse serve" || failed+=("gatehouse shutdown")
 
+say "CloudEvents SDK + confluent-kafka (Python) <- gatehouse serve with [kafka.outcomes] on $kafka_brokers"
+outcome_topic="gatehouse.interop.outcomes.$$.$RANDOM"
+kafka_config="$work/kafka-outcomes.toml"
+# The quick start as a new user extends it: outcome events to a topic of the broker.
+cat examples/quickstart.toml - >"$kafka_config" <<TOML
+
+[kafka]
+brokers = "$kafka_brokers"
+
+[kafka.outcomes]
+topic = "$outcome_topic"
+ce_source = "urn:gatehouse:interop"
+TOML
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+env "${without_gatehouse_settings[@]}" GATEHOUSE_STORE__PATH="$work/interop-kafka.db" GATEHOUSE_LOG__FORMAT=json \
+  "$gatehouse_bin" serve --config "$kafka_config" --listen "127.0.0.1:$port" 2>"$work/serve-kafka.log" &
+gatehouse_pid=$!
+pids+=("$gatehouse_pid")
+for _ in $(seq 1 200); do
+  if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/readyz', timeout=1)" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$gatehouse_pid" 2>/dev/null; then
+    echo "gatehouse serve exited early:"; cat "$work/serve-kafka.log"; exit 1
+  fi
+  sleep 0.1
+done
+"$venv/bin/python" tests/interop/outcome_events/cloudevents_consumer.py "http://127.0.0.1:$port" \
+  "$kafka_config" "$kafka_brokers" "$outcome_topic" || failed+=("cloudevents-python")
+stop "$gatehouse_pid" "$work/serve-kafka.log" "gatehouse serve (Kafka)" || failed+=("gatehouse shutdown (Kafka)")
+
 # sfsim on a free port, with a test CA of its own made for this run.
 env "${without_sfsim_settings[@]}" "$sfsim_bin" --port 0 --tls --tls-dir "$work/tls" >"$work/sfsim.log" 2>&1 &
 sfsim_pid=$!
@@ -151,9 +194,9 @@ NODE_EXTRA_CA_CERTS="$ca" node "$work/jsforce/jsforce_check.mjs" "$sfsim_url" ||
 
 stop "$sfsim_pid" "$work/sfsim.log" sfsim || failed+=("sfsim shutdown")
 
-# One closing line in the form test runners use: the three client checks and the two clean
+# One closing line in the form test runners use: the four client checks and the three clean
 # shutdowns, passed and failed.
-suites=5
+suites=7
 if (( ${#failed[@]} )); then
   printf '\ninterop failures: %s\n' "${failed[*]}" >&2
   printf 'interop: %d passed, %d failed\n' $((suites - ${#failed[@]})) "${#failed[@]}"
