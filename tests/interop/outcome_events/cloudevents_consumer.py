@@ -1,10 +1,10 @@
 """A consumer of Gatehouse's outcome topic using confluent-kafka and the CloudEvents Python SDK,
 as a new user would write one from docs/outcomes.md.
 
-Usage: cloudevents_consumer.py BASE_URL CONFIG_TOML BROKERS TOPIC
+Usage: cloudevents_consumer.py BASE_URL CONFIG_TOML BROKERS TOPIC USER_ID
 
-Creates TOPIC with the Kafka admin client, signs a partner signup with the Standard Webhooks
-library for the `partner-portal` source of CONFIG_TOML, sends it (with a W3C traceparent) to a
+Creates TOPIC with the Kafka admin client, signs a signup of partner user USER_ID with the
+Standard Webhooks library for the `partner-portal` source of CONFIG_TOML, sends it (with a W3C traceparent) to a
 running `gatehouse serve` that publishes outcomes to TOPIC, then reads the topic and parses the
 record with the SDK's Kafka binding (binary content mode). Prints one line per check and a
 closing "N passed, M failed" line; exits non-zero on any failure.
@@ -70,7 +70,7 @@ def first_record(brokers, topic):
 
 
 def main():
-    base, config_path, brokers, topic = sys.argv[1:5]
+    base, config_path, brokers, topic, user_id = sys.argv[1:6]
     with open(config_path, "rb") as f:
         config = tomllib.load(f)
     secret = config["sources"]["partner-portal"]["verification"]["secrets"][0]["secret"]
@@ -90,7 +90,6 @@ def main():
 
     create_topic(brokers, topic)
 
-    user_id = f"u-{uuid.uuid4().hex[:12]}"
     subject = f"partner-portal:{user_id}"
     trace_id = uuid.uuid4().hex
     msg_id = f"msg_{uuid.uuid4().hex}"
