@@ -38,10 +38,13 @@ tansu_start() {
   mkdir -p "$dir"
   port="$(tansu_free_port)"
   TANSU_ADDR="127.0.0.1:$port"
+  # tansu reads the path after `sqlite://` relative to its working directory unless it starts
+  # with a slash of its own, hence `sqlite:///` before the absolute path.
+  dir="$(cd "$dir" && pwd)"
   "$TANSU" broker \
     --listener-url "tcp://$TANSU_ADDR" \
     --advertised-listener-url "tcp://$TANSU_ADDR" \
-    --storage-engine "sqlite://$dir/tansu.db" \
+    --storage-engine "sqlite:///$dir/tansu.db" \
     >"$dir/broker.log" 2>&1 &
   TANSU_PID=$!
   for _ in $(seq 1 100); do
