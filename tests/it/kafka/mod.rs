@@ -5,3 +5,4 @@ pub mod broker;
 mod outcomes;
 mod relay;
 mod smoke;
+mod traced;
