@@ -39,6 +39,9 @@ tansu_start() {
   dir="$(cd "$1" && pwd)" # tansu reads sqlite://PATH relative to its working directory
   port="$(tansu_free_port)"
   TANSU_ADDR="127.0.0.1:$port"
+  # tansu reads the path after `sqlite://` relative to its working directory unless it starts
+  # with a slash of its own, hence `sqlite:///` before the absolute path.
+  dir="$(cd "$dir" && pwd)"
   "$TANSU" broker \
     --listener-url "tcp://$TANSU_ADDR" \
     --advertised-listener-url "tcp://$TANSU_ADDR" \

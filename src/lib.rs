@@ -15,6 +15,7 @@ pub mod kafka;
 pub mod lifecycle;
 pub mod mapping;
 pub mod native;
+pub mod outbox;
 pub mod proto;
 pub mod salesforce;
 pub mod startup;

@@ -134,10 +134,17 @@ impl Application {
                 .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
         };
         let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
-        let tasks = vec![
+        let mut tasks = vec![
             tokio::spawn(intake.run(intake_wake.clone(), cancel.clone())),
             tokio::spawn(worker.run(worker_wake.clone(), cancel.clone(), grace)),
         ];
+        // Outcome events out: the Kafka relay (with [kafka.outcomes]) and outbox pruning.
+        tasks.extend(crate::kafka::relay::spawn(
+            settings, &store, &metrics, &cancel, grace,
+        )?);
+        tasks.extend(crate::outbox::Pruner::spawn(
+            settings, &store, &clock, &cancel,
+        ));
 
         let admin = web::Data::new(Admin::new(
             &settings.admin,

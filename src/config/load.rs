@@ -46,6 +46,8 @@ impl std::error::Error for ConfigError {}
 
 /// Prefix of environment overrides; `__` separates key levels.
 pub const ENV_PREFIX: &str = "GATEHOUSE_";
+/// After [`ENV_PREFIX`]: variables of the test tooling, which are not settings.
+const TEST_PREFIX: &str = "TEST_";
 
 impl Settings {
     /// Loads defaults, then the file (when given), then `GATEHOUSE_…` variables, and validates.
@@ -66,7 +68,13 @@ impl Settings {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
+        // `GATEHOUSE_TEST_…` belongs to the test tooling (the broker the tests use), never to
+        // the service: no setting is named `test`, and refusing them would fail every run of a
+        // binary started from the test script.
+        let settings_only = |key: &figment::value::UncasedStr| {
+            !key.as_str().to_ascii_uppercase().starts_with(TEST_PREFIX)
+        };
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).filter(settings_only).split("__"));
         Self::extract(figment, file)
     }
 

@@ -56,6 +56,9 @@ pub struct Store {
 struct Shared {
     backend: Backend,
     intake: GroupCommit,
+    /// Signalled after a transaction that wrote outbox rows, so the relay publishes them at
+    /// once instead of at its next poll.
+    announced: tokio::sync::Notify,
 }
 
 /// The databases the store can live in; one variant per backend keeps dispatch static.
@@ -73,6 +76,7 @@ impl Store {
             shared: Arc::new(Shared {
                 backend: Backend::Sqlite(inbox),
                 intake,
+                announced: tokio::sync::Notify::new(),
             }),
         })
     }

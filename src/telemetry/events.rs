@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::metrics::{
     AcceptedLabels, CallLabels, EndpointLabels, MappedLabels, Metrics, OutcomeLabels,
-    RejectedLabels, RunLabels, SourceLabels,
+    RejectedLabels, RunLabels, SourceLabels, TypeLabels,
 };
 
 /// The `source` label of a delivery to a source that is not configured: the path segment is
@@ -222,6 +222,50 @@ impl SalesforceCall<'_> {
             error_code = self.error_code,
             elapsed_ms = self.elapsed.as_millis() as u64,
             "salesforce call"
+        );
+    }
+}
+
+/// The broker acknowledged an outcome event: it is on the outcome topic. Only a metric: the
+/// relay logs each batch once, not each event.
+pub struct OutcomePublished<'a> {
+    /// The CloudEvents type (`dev.gatehouse.user.provisioned`, …): a bounded set.
+    pub event_type: &'a str,
+}
+
+impl OutcomePublished<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        metrics
+            .families
+            .outcomes_published
+            .get_or_create(&TypeLabels {
+                r#type: self.event_type.to_owned(),
+            })
+            .inc();
+    }
+}
+
+/// Outcome events the broker did not acknowledge (or that could not be handed to the
+/// producer); they stay unpublished and go again after a backoff.
+pub struct OutcomePublishFailed<'a> {
+    /// How many events of the batch failed.
+    pub events: u64,
+    /// The first failure's error, as librdkafka or the encoder said it; never holds a payload.
+    pub error: &'a str,
+    pub retry_in: Duration,
+}
+
+impl OutcomePublishFailed<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        metrics
+            .families
+            .outcome_publish_failures
+            .inc_by(self.events);
+        tracing::warn!(
+            events = self.events,
+            error = self.error,
+            retry_in_ms = self.retry_in.as_millis() as u64,
+            "outcome events not acknowledged; publishing them again after a backoff"
         );
     }
 }

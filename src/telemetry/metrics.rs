@@ -88,6 +88,11 @@ pub(crate) struct StatusLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct TypeLabels {
+    pub r#type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(crate) struct VersionLabels {
     pub version: String,
 }
@@ -122,6 +127,8 @@ pub(crate) struct Families {
     pub outcomes_stored: Family<OutcomeOnlyLabels, Gauge>,
     pub inbox_events: Family<StatusLabels, Gauge>,
     pub outbox_lag: FloatGauge,
+    pub outcomes_published: Family<TypeLabels, Counter>,
+    pub outcome_publish_failures: Counter,
 }
 
 fn command_histogram() -> Histogram {
@@ -163,6 +170,8 @@ impl Metrics {
             outcomes_stored: Family::default(),
             inbox_events: Family::default(),
             outbox_lag: FloatGauge::default(),
+            outcomes_published: Family::default(),
+            outcome_publish_failures: Counter::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -255,6 +264,16 @@ impl Metrics {
             "gatehouse_outbox_oldest_unpublished_age_seconds",
             "Age of the oldest outcome event not yet published (0 when none waits)",
             f.outbox_lag.clone(),
+        );
+        registry.register(
+            "gatehouse_outcomes_published",
+            "Outcome events the broker acknowledged on the outcome topic, by CloudEvents type (a re-publish after a crash counts again)",
+            f.outcomes_published.clone(),
+        );
+        registry.register(
+            "gatehouse_outcome_publish_failures",
+            "Outcome events the broker did not acknowledge; each is published again after a backoff",
+            f.outcome_publish_failures.clone(),
         );
         let build_info = Family::<VersionLabels, Gauge>::default();
         build_info

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{ClaimedCommand, Enqueued, NewCommand, check_storable};
+use super::{ClaimedCommand, CommandState, Enqueued, NewCommand, check_storable};
 use crate::domain::{CommandId, Outcome, Refusal};
 use crate::store::error::StoreError;
 use crate::store::inbox::EventId;
@@ -58,9 +58,17 @@ impl Store {
             }
             prepared.push(command.cut_to_millis());
         }
-        match &self.shared.backend {
+        let enqueued = match &self.shared.backend {
             Backend::Sqlite(store) => store.enqueue(event, prepared).await,
+        }?;
+        // Superseding writes outcomes, and so announcements, of the commands it ends.
+        if enqueued
+            .iter()
+            .any(|e| !e.superseded.is_empty() || (!e.duplicate && e.state == CommandState::Done))
+        {
+            self.announced();
         }
+        Ok(enqueued)
     }
 
     /// Claims up to `limit` commands due at `now` for `worker`, until `now + lease`: at most one
@@ -105,13 +113,15 @@ impl Store {
         update: SubjectUpdate,
         announcement: OutboxEvent,
     ) -> Result<OutboxId, StoreError> {
-        match &self.shared.backend {
+        let outbox_id = match &self.shared.backend {
             Backend::Sqlite(store) => {
                 store
                     .finish(command_id, &outcome, &update, &announcement)
                     .await
             }
-        }
+        }?;
+        self.announced();
+        Ok(outbox_id)
     }
 
     /// Gives a running command back to wait until `due_at` after a transient failure, keeping

@@ -1,4 +1,4 @@
-//! The outbox on the [`Store`] facade, for the relay.
+//! The outbox on the [`Store`] facade, for the relay and the pruner.
 
 use chrono::{DateTime, Utc};
 
@@ -11,6 +11,14 @@ impl Store {
     pub async fn outbox_unpublished(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
         match &self.shared.backend {
             Backend::Sqlite(store) => store.outbox_unpublished(limit).await,
+        }
+    }
+
+    /// The event with this id, published or not; `None` once pruned (or never written). What
+    /// an operator, or a test, looks up by a consumed event's `ce_id`.
+    pub async fn outbox_event(&self, id: &OutboxId) -> Result<Option<OutboxRow>, StoreError> {
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.outbox_event(id).await,
         }
     }
 
@@ -31,5 +39,29 @@ impl Store {
         match &self.shared.backend {
             Backend::Sqlite(store) => store.prune_outbox(older_than).await,
         }
+    }
+
+    /// Deletes every event created before `older_than`, published or not; answers how many.
+    /// For deployments that publish no outcome events: nothing will ever mark the rows, and the
+    /// outbox must not grow forever.
+    pub async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
+        if !crate::store::timestamp::is_storable(older_than) {
+            return Err(StoreError::InvalidTime("the pruning cut-off"));
+        }
+        match &self.shared.backend {
+            Backend::Sqlite(store) => store.prune_outbox_all(older_than).await,
+        }
+    }
+
+    /// Returns once an outcome was announced (written to the outbox) since the last time it
+    /// returned, at once if one was meanwhile. For the one relay of a process: with several
+    /// waiting, one is woken per announcement.
+    pub async fn outbox_announced(&self) {
+        self.shared.announced.notified().await
+    }
+
+    /// Wakes the relay: a transaction that wrote outbox rows committed.
+    pub(crate) fn announced(&self) {
+        self.shared.announced.notify_one();
     }
 }

@@ -86,6 +86,26 @@ impl SqliteStore {
             .collect()
     }
 
+    /// One event by id.
+    pub(crate) async fn outbox_event(
+        &self,
+        id: &OutboxId,
+    ) -> Result<Option<OutboxRow>, StoreError> {
+        let row: Option<OutboxSqlRow> = sqlx::query_as(
+            "SELECT outbox_id, subject_key, command_id, event_type, payload, traceparent, \
+             created_at, published_at FROM outbox WHERE outbox_id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(|source| classify("reading an outbox event", source))?;
+        row.map(|row| {
+            let what = format!("outbox event {}", row.outbox_id);
+            row.parse().map_err(|source| unreadable(what, source))
+        })
+        .transpose()
+    }
+
     /// Marks the events published; ones already marked keep their first publish time.
     pub(crate) async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {
         if ids.is_empty() {
@@ -114,13 +134,52 @@ impl SqliteStore {
         &self,
         older_than: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64, StoreError> {
-        let deleted =
-            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
-                .bind(time_text(older_than))
+        self.prune_where(
+            "published_at IS NOT NULL AND published_at < $1",
+            older_than,
+            "pruning published outbox events",
+        )
+        .await
+    }
+
+    /// Deletes events created before `older_than`, published or not.
+    pub(crate) async fn prune_outbox_all(
+        &self,
+        older_than: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, StoreError> {
+        self.prune_where("created_at < $1", older_than, "pruning outbox events")
+            .await
+    }
+
+    /// Deletes the rows matching `condition` (binding `older_than` as `$1`) a chunk per
+    /// statement, so the single writer is never held for long: outcomes keep being written
+    /// between chunks however many rows go.
+    async fn prune_where(
+        &self,
+        condition: &str,
+        older_than: chrono::DateTime<chrono::Utc>,
+        doing: &'static str,
+    ) -> Result<u64, StoreError> {
+        let statement = format!(
+            "DELETE FROM outbox WHERE outbox_id IN \
+             (SELECT outbox_id FROM outbox WHERE {condition} LIMIT {PRUNE_CHUNK})"
+        );
+        let cut_off = time_text(older_than);
+        let mut deleted = 0;
+        loop {
+            let chunk = sqlx::query(&statement)
+                .bind(&cut_off)
                 .execute(&self.writer)
                 .await
-                .map_err(|source| classify("pruning published outbox events", source))?
+                .map_err(|source| classify(doing, source))?
                 .rows_affected();
-        Ok(deleted)
+            deleted += chunk;
+            if chunk < PRUNE_CHUNK {
+                return Ok(deleted);
+            }
+        }
     }
 }
+
+/// Rows deleted per statement when pruning.
+const PRUNE_CHUNK: u64 = 5_000;

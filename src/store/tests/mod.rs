@@ -11,7 +11,7 @@ mod listing;
 mod opening;
 mod outbox_relay;
 mod outcomes;
-mod samples;
+pub(crate) mod samples;
 mod status_changes;
 mod superseding;
 mod waiting;

@@ -205,6 +205,8 @@ impl PrivateBroker {
             .arg("--advertised-listener-url")
             .arg(format!("{scheme}://{addr}"))
             .arg("--storage-engine")
+            // tansu reads the path after `sqlite://` relative to its working directory unless
+            // it starts with a slash of its own: `sqlite:///` + the absolute path.
             .arg(format!(
                 "sqlite:///{}",
                 self.dir.path().join("tansu.db").display()

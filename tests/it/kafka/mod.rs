@@ -2,4 +2,7 @@
 //! builds and starts.
 
 pub mod broker;
+mod outcomes;
+mod relay;
 mod smoke;
+mod traced;

@@ -1,0 +1,318 @@
+//! The stored JSON announcement as a `gatehouse.v1.OutcomeEvent`, for an outcome topic that
+//! is configured to carry protobuf.
+//!
+//! The outbox keeps one payload per outcome, in JSON (see `OutboxEvent::announcing`); the
+//! protobuf form is derived from it when published rather than stored beside it, so the two
+//! encodings can never disagree about an event. The payload is read into typed fields first:
+//! one Gatehouse wrote that is not of the announcement's shape is refused, not half-converted.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::domain::{LicenceEffect, Outcome};
+use crate::proto::v1;
+
+/// A stored payload that is not an announcement: says which field is wrong, never the whole
+/// payload.
+#[derive(Debug, thiserror::Error)]
+#[error("the outbox payload is not an outcome announcement: {0}")]
+pub struct PayloadError(String);
+
+/// The announcement's fields, as `OutboxEvent::announcing` writes them.
+#[derive(Deserialize)]
+struct Announcement {
+    command_id: String,
+    subject: String,
+    intent: String,
+    #[serde(default)]
+    mode: Option<String>,
+    source: String,
+    #[serde(default)]
+    event_id: Option<String>,
+    source_time: DateTime<Utc>,
+    outcome: Outcome,
+    #[serde(default)]
+    superseded_by: Option<String>,
+}
+
+/// The protobuf message carrying the same facts as `payload`.
+pub fn outcome_event(payload: &Value) -> Result<v1::OutcomeEvent, PayloadError> {
+    let announced = Announcement::deserialize(payload).map_err(|e| PayloadError(e.to_string()))?;
+    let outcome = announced.outcome;
+    let (effect, licence) = match outcome.licence_effect {
+        LicenceEffect::Consumed { licence } => ("consumed", licence),
+        LicenceEffect::Freed { licence } => ("freed", licence),
+        LicenceEffect::Kept { licence } => ("kept", licence),
+        LicenceEffect::Unchanged => ("unchanged", String::new()),
+    };
+    Ok(v1::OutcomeEvent {
+        command_id: announced.command_id,
+        subject_key: announced.subject,
+        intent: announced.intent,
+        mode: announced.mode.unwrap_or_default(),
+        source: announced.source,
+        event_id: announced.event_id.unwrap_or_default(),
+        source_time: Some(timestamp(announced.source_time)),
+        outcome: Some(v1::Outcome {
+            kind: outcome.kind.as_str().to_owned(),
+            salesforce: Some(v1::SalesforceIds {
+                account_id: outcome.salesforce.account_id.unwrap_or_default(),
+                contact_id: outcome.salesforce.contact_id.unwrap_or_default(),
+                user_id: outcome.salesforce.user_id.unwrap_or_default(),
+            }),
+            licence_effect: Some(v1::LicenceEffect {
+                effect: effect.to_owned(),
+                licence,
+            }),
+            steps: outcome.steps,
+            api_calls: outcome.api_calls,
+            refusal: outcome.refusal.map(|refusal| v1::Refusal {
+                code: refusal.code,
+                message: refusal.message,
+                fields: refusal.fields,
+                status: refusal.status.map(u32::from).unwrap_or_default(),
+            }),
+            finished_at: Some(timestamp(outcome.finished_at)),
+        }),
+        superseded_by: announced.superseded_by.unwrap_or_default(),
+    })
+}
+
+fn timestamp(time: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: time.timestamp(),
+        // Below one second, so it fits.
+        nanos: time.timestamp_subsec_nanos() as i32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::Command;
+    use crate::domain::{
+        AccountRef, CommandId, ContactFields, Deprovision, DeprovisionMode, Intent, Origin,
+        OutcomeKind, Provision, Refusal, SalesforceIds, SubjectKey, UserFields, WelcomeEmail,
+    };
+    use crate::store::OutboxEvent;
+
+    fn time(seconds: u32, millis: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, seconds).unwrap()
+            + chrono::TimeDelta::milliseconds(i64::from(millis))
+    }
+
+    fn command(intent: Intent, event_id: Option<&str>) -> Command {
+        Command {
+            id: CommandId::generate(),
+            subject: SubjectKey::parse("partner-portal:u-1").unwrap(),
+            intent,
+            origin: Origin {
+                source: "partner-portal".into(),
+                event_id: event_id.map(str::to_owned),
+                source_time: time(1, 250),
+                received_at: time(2, 0),
+                actor: None,
+                traceparent: None,
+            },
+            effective_at: None,
+        }
+    }
+
+    fn provision() -> Intent {
+        Intent::Provision(Box::new(Provision {
+            account: AccountRef::Key("P-100".into()),
+            contact: ContactFields {
+                first_name: Some("Ada".into()),
+                last_name: "Lovelace".into(),
+                email: "ada@partner.example".into(),
+                extra: Default::default(),
+            },
+            user: UserFields {
+                username: "ada@partner.example.portal".into(),
+                alias: "alove".into(),
+                nickname: "ada.lovelace".into(),
+                locale: "en_GB".into(),
+                time_zone: "Europe/London".into(),
+                email_encoding: "UTF-8".into(),
+                language: "en_US".into(),
+                federation_id: None,
+            },
+            profile: "Partner Community User".into(),
+            role: None,
+            permission_sets: vec![],
+            welcome_email: WelcomeEmail::PasswordReset,
+            purpose: None,
+            sponsor: None,
+            end_at: None,
+        }))
+    }
+
+    #[test]
+    fn a_provisioned_outcome_carries_every_field_across() {
+        let command = command(provision(), Some("evt_1"));
+        let outcome = Outcome {
+            kind: OutcomeKind::Succeeded,
+            salesforce: SalesforceIds {
+                account_id: Some("001A".into()),
+                contact_id: Some("003C".into()),
+                user_id: Some("005U".into()),
+            },
+            licence_effect: LicenceEffect::Consumed {
+                licence: "Partner Community".into(),
+            },
+            steps: vec!["contact.created".into(), "user.created".into()],
+            api_calls: 3,
+            refusal: None,
+            finished_at: time(5, 125),
+        };
+        let payload = OutboxEvent::announcing(&command, &outcome).payload;
+
+        let event = outcome_event(&payload).unwrap();
+        assert_eq!(
+            event,
+            v1::OutcomeEvent {
+                command_id: command.id.as_str().to_owned(),
+                subject_key: "partner-portal:u-1".into(),
+                intent: "provision".into(),
+                mode: String::new(),
+                source: "partner-portal".into(),
+                event_id: "evt_1".into(),
+                source_time: Some(prost_types::Timestamp {
+                    seconds: time(1, 0).timestamp(),
+                    nanos: 250_000_000,
+                }),
+                outcome: Some(v1::Outcome {
+                    kind: "succeeded".into(),
+                    salesforce: Some(v1::SalesforceIds {
+                        account_id: "001A".into(),
+                        contact_id: "003C".into(),
+                        user_id: "005U".into(),
+                    }),
+                    licence_effect: Some(v1::LicenceEffect {
+                        effect: "consumed".into(),
+                        licence: "Partner Community".into(),
+                    }),
+                    steps: vec!["contact.created".into(), "user.created".into()],
+                    api_calls: 3,
+                    refusal: None,
+                    finished_at: Some(prost_types::Timestamp {
+                        seconds: time(5, 0).timestamp(),
+                        nanos: 125_000_000,
+                    }),
+                }),
+                superseded_by: String::new(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_dead_lettered_deprovision_carries_its_mode_and_refusal() {
+        let command = command(
+            Intent::Deprovision(Deprovision {
+                mode: DeprovisionMode::Freeze,
+                trigger: "contract ended".into(),
+            }),
+            None,
+        );
+        let outcome = Outcome {
+            kind: OutcomeKind::DeadLettered,
+            salesforce: SalesforceIds::default(),
+            licence_effect: LicenceEffect::Unchanged,
+            steps: vec![],
+            api_calls: 1,
+            refusal: Some(Refusal {
+                code: "INSUFFICIENT_ACCESS".into(),
+                message: "no access".into(),
+                fields: vec!["IsPortalEnabled".into()],
+                status: Some(400),
+            }),
+            finished_at: time(9, 0),
+        };
+        let payload = OutboxEvent::announcing(&command, &outcome).payload;
+
+        let event = outcome_event(&payload).unwrap();
+        assert_eq!(event.intent, "deprovision");
+        assert_eq!(event.mode, "freeze");
+        assert_eq!(event.event_id, "", "no inbox event: empty");
+        let outcome = event.outcome.unwrap();
+        assert_eq!(outcome.kind, "dead_lettered");
+        assert_eq!(
+            outcome.salesforce,
+            Some(v1::SalesforceIds::default()),
+            "no ids found: all empty"
+        );
+        assert_eq!(
+            outcome.licence_effect,
+            Some(v1::LicenceEffect {
+                effect: "unchanged".into(),
+                licence: String::new(),
+            })
+        );
+        assert_eq!(
+            outcome.refusal,
+            Some(v1::Refusal {
+                code: "INSUFFICIENT_ACCESS".into(),
+                message: "no access".into(),
+                fields: vec!["IsPortalEnabled".into()],
+                status: 400,
+            })
+        );
+    }
+
+    #[test]
+    fn freed_and_kept_licences_and_a_superseding_command_are_named() {
+        let mut payload = json!({
+            "command_id": "cmd_1",
+            "subject": "partner-portal:u-1",
+            "intent": "provision",
+            "source": "partner-portal",
+            "source_time": "2026-03-02T09:00:01Z",
+            "superseded_by": "cmd_2",
+            "outcome": {
+                "kind": "superseded",
+                "licence_effect": {"effect": "freed", "licence": "Customer Community"},
+                "api_calls": 0,
+                "finished_at": "2026-03-02T09:00:02Z"
+            }
+        });
+        let event = outcome_event(&payload).unwrap();
+        assert_eq!(event.superseded_by, "cmd_2");
+        let outcome = event.outcome.unwrap();
+        assert_eq!(outcome.steps, Vec::<String>::new());
+        assert_eq!(
+            outcome.licence_effect.unwrap(),
+            v1::LicenceEffect {
+                effect: "freed".into(),
+                licence: "Customer Community".into(),
+            }
+        );
+
+        payload["outcome"]["licence_effect"] = json!({"effect": "kept", "licence": "Partner"});
+        let kept = outcome_event(&payload).unwrap().outcome.unwrap();
+        assert_eq!(kept.licence_effect.unwrap().effect, "kept");
+    }
+
+    #[test]
+    fn a_payload_of_another_shape_is_refused() {
+        let finished = json!({"kind": "succeeded", "licence_effect": {"effect": "unchanged"},
+                              "api_calls": 0, "finished_at": "2026-03-02T09:00:02Z"});
+        let whole = json!({
+            "command_id": "cmd_1", "subject": "s:1", "intent": "provision",
+            "source": "s", "source_time": "2026-03-02T09:00:01Z", "outcome": finished,
+        });
+        assert!(outcome_event(&whole).is_ok());
+        let mut bad_time = whole.clone();
+        bad_time["source_time"] = json!("yesterday");
+        let mut bad_kind = whole.clone();
+        bad_kind["outcome"]["kind"] = json!("exploded");
+        let mut no_outcome = whole.clone();
+        no_outcome.as_object_mut().unwrap().remove("outcome");
+        for payload in [json!(null), json!("text"), bad_time, bad_kind, no_outcome] {
+            assert!(outcome_event(&payload).is_err(), "{payload}");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Deleting old outbox rows, periodically.
+//!
+//! With an outcome topic, only rows the broker acknowledged may go: an unpublished row is an
+//! outcome nobody has heard of yet, however old. Without one nothing will ever publish a row,
+//! so every row past the retention goes, published or not. `[outbox] retention_hours = 0`
+//! keeps every row forever.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::store::{Store, StoreError};
+
+/// How often the pruner looks, after a first look at start. Rows live for hours at least, so
+/// a few minutes late costs nothing, and each look is one statement per few thousand rows.
+pub const EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Which rows past the retention are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PruneScope {
+    /// Published rows only: an outcome topic is configured and the relay marks them.
+    Published,
+    /// Every row, published or not: nothing publishes them.
+    Everything,
+}
+
+impl PruneScope {
+    fn name(self) -> &'static str {
+        match self {
+            PruneScope::Published => "published",
+            PruneScope::Everything => "everything",
+        }
+    }
+}
+
+/// Deletes outbox rows older than the retention.
+pub struct Pruner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    retention: TimeDelta,
+    scope: PruneScope,
+}
+
+impl Pruner {
+    /// Deletes rows in `scope` older than `retention`, as `clock` tells the time.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        retention: TimeDelta,
+        scope: PruneScope,
+    ) -> Pruner {
+        Pruner {
+            store,
+            clock,
+            retention,
+            scope,
+        }
+    }
+
+    /// The pruner `[outbox]` and `[kafka.outcomes]` call for: `None` when the retention is 0
+    /// (keep forever); the [`PruneScope`] from whether an outcome topic is configured.
+    pub fn for_settings(
+        settings: &Settings,
+        store: Store,
+        clock: Arc<dyn Clock>,
+    ) -> Option<Pruner> {
+        let hours = settings.outbox.retention_hours;
+        if hours == 0 {
+            return None;
+        }
+        // Beyond what a TimeDelta holds, nothing is ever old enough; the cap changes nothing.
+        let retention = i64::try_from(hours)
+            .ok()
+            .and_then(TimeDelta::try_hours)
+            .unwrap_or(TimeDelta::MAX);
+        Some(Pruner::new(
+            store,
+            clock,
+            retention,
+            Self::scope_for(settings),
+        ))
+    }
+
+    /// What may be pruned under these settings.
+    pub fn scope_for(settings: &Settings) -> PruneScope {
+        match settings.kafka.as_ref().and_then(|k| k.outcomes.as_ref()) {
+            Some(_) => PruneScope::Published,
+            None => PruneScope::Everything,
+        }
+    }
+
+    /// Starts the pruner the settings call for, if any.
+    pub fn spawn(
+        settings: &Settings,
+        store: &Store,
+        clock: &Arc<dyn Clock>,
+        cancel: &CancellationToken,
+    ) -> Option<JoinHandle<()>> {
+        let pruner = Pruner::for_settings(settings, store.clone(), clock.clone())?;
+        Some(tokio::spawn(pruner.run(cancel.clone())))
+    }
+
+    /// Which rows it deletes.
+    pub fn scope(&self) -> PruneScope {
+        self.scope
+    }
+
+    /// Deletes what is past the retention now; answers how many rows went, and logs it.
+    pub async fn prune(&self) -> Result<u64, StoreError> {
+        let Some(cut_off) = self.clock.now().checked_sub_signed(self.retention) else {
+            return Ok(0);
+        };
+        if cut_off.timestamp() < 0 {
+            // Before any row could have been written.
+            return Ok(0);
+        }
+        let pruned = match self.scope {
+            PruneScope::Published => self.store.prune_outbox(cut_off).await?,
+            PruneScope::Everything => self.store.prune_outbox_all(cut_off).await?,
+        };
+        if pruned > 0 {
+            tracing::info!(
+                pruned,
+                scope = self.scope.name(),
+                retention_hours = self.retention.num_hours(),
+                "outbox pruned"
+            );
+        }
+        Ok(pruned)
+    }
+
+    /// Prunes at start and every [`EVERY`] until cancelled.
+    pub async fn run(self, cancel: CancellationToken) {
+        loop {
+            if let Err(e) = self.prune().await {
+                tracing::error!(error = %e, "could not prune the outbox; trying again later");
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = tokio::time::sleep(EVERY) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::domain::OutcomeKind;
+    use crate::store::tests::fresh_store;
+    use crate::store::tests::samples::{at, enqueue_and_claim, finish_as, provision};
+
+    fn settings(extra: &str) -> Settings {
+        Settings::from_toml(&format!("[salesforce]\norg = \"simulated\"\n{extra}")).unwrap()
+    }
+
+    const OUTCOMES: &str =
+        "[kafka]\nbrokers = \"localhost:9092\"\n[kafka.outcomes]\ntopic = \"gatehouse.outcomes\"\n";
+
+    #[tokio::test]
+    async fn the_settings_choose_what_is_pruned_and_after_how_long() {
+        let (_dir, store) = fresh_store().await;
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(Utc::now()));
+        let pruner = Pruner::for_settings(&settings(OUTCOMES), store.clone(), clock.clone());
+        let pruner = pruner.unwrap();
+        assert_eq!(pruner.scope(), PruneScope::Published);
+        assert_eq!(pruner.retention, TimeDelta::hours(168), "the default week");
+
+        let without = settings("[outbox]\nretention_hours = 2\n");
+        let pruner = Pruner::for_settings(&without, store.clone(), clock.clone()).unwrap();
+        assert_eq!(pruner.scope(), PruneScope::Everything);
+        assert_eq!(pruner.retention, TimeDelta::hours(2));
+
+        let kept = settings("[outbox]\nretention_hours = 0\n");
+        assert!(Pruner::for_settings(&kept, store.clone(), clock.clone()).is_none());
+        let huge = settings(&format!("[outbox]\nretention_hours = {}\n", i64::MAX));
+        let pruner = Pruner::for_settings(&huge, store, clock).unwrap();
+        assert_eq!(pruner.prune().await.unwrap(), 0, "nothing is that old");
+    }
+
+    #[tokio::test]
+    async fn past_the_retention_published_rows_go_and_unpublished_ones_only_without_a_topic() {
+        let (_dir, store) = fresh_store().await;
+        for subject in ["partner-portal:1", "partner-portal:2"] {
+            let claimed = enqueue_and_claim(&store, provision(subject, at(0))).await;
+            finish_as(&store, &claimed, OutcomeKind::Succeeded).await;
+        }
+        let rows = store.outbox_unpublished(10).await.unwrap();
+        store
+            .mark_published(std::slice::from_ref(&rows[0].outbox_id))
+            .await
+            .unwrap();
+        let clock = ManualClock::new(Utc::now());
+        let pruner = |scope| Pruner::new(store.clone(), clock.shared(), TimeDelta::hours(2), scope);
+
+        assert_eq!(
+            pruner(PruneScope::Everything).prune().await.unwrap(),
+            0,
+            "all recent"
+        );
+        clock.advance(TimeDelta::hours(3));
+        assert_eq!(pruner(PruneScope::Published).prune().await.unwrap(), 1);
+        assert_eq!(
+            store.outbox_unpublished(10).await.unwrap(),
+            rows[1..].to_vec()
+        );
+        assert_eq!(pruner(PruneScope::Everything).prune().await.unwrap(), 1);
+        assert!(store.outbox_unpublished(10).await.unwrap().is_empty());
+    }
+}
