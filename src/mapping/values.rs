@@ -1,8 +1,6 @@
 //! Reading rendered text into the domain's values. Used twice: on literals when the config
 //! loads, and on rendered values for each event, so both say the same thing.
 
-use chrono_tz::Tz;
-
 use crate::domain::{DeprovisionMode, PortalRoleLevel, WelcomeEmail};
 
 pub(crate) fn role(text: &str) -> Result<PortalRoleLevel, String> {
@@ -76,9 +74,8 @@ pub(crate) fn account_id(text: &str) -> Result<(), String> {
     }
 }
 
-/// An IANA time zone name, as Salesforce's `TimeZoneSidKey` takes.
+/// An IANA time zone name, as Salesforce's `TimeZoneSidKey` takes; the same check as every
+/// other way a command comes in.
 pub(crate) fn time_zone(text: &str) -> Result<(), String> {
-    text.parse::<Tz>()
-        .map(|_| ())
-        .map_err(|_| format!("'{text}' is not a time zone name such as Europe/Berlin or GMT"))
+    crate::domain::validate::time_zone(text)
 }
