@@ -140,6 +140,9 @@ pub struct PrivateBroker {
     binary: PathBuf,
     dir: tempfile::TempDir,
     port: u16,
+    /// Where clients are told to connect (`host:port`), when not the broker's own address:
+    /// a proxy in front of it, such as a TLS front.
+    advertised: Option<String>,
     args: Vec<String>,
     child: Option<Child>,
 }
@@ -152,6 +155,12 @@ impl PrivateBroker {
 
     /// Starts a broker with further arguments (`--cert`, `--key`, `--authentication`).
     pub fn start_with(args: &[&str]) -> PrivateBroker {
+        PrivateBroker::start_advertising(None, args)
+    }
+
+    /// Starts a broker that tells clients to reach it at `advertised` (`host:port`) instead of
+    /// its own address, for a proxy that stands in front of it.
+    pub fn start_advertising(advertised: Option<&str>, args: &[&str]) -> PrivateBroker {
         let binary = std::env::var("GATEHOUSE_TEST_TANSU")
             .map(PathBuf::from)
             .unwrap_or_else(|_| panic!("GATEHOUSE_TEST_TANSU is not set: {HOW}"));
@@ -163,6 +172,7 @@ impl PrivateBroker {
             binary,
             dir: tempfile::tempdir().expect("broker dir"),
             port,
+            advertised: advertised.map(str::to_owned),
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             child: None,
         };
@@ -181,6 +191,19 @@ impl PrivateBroker {
         self.spawn();
     }
 
+    /// Kills the broker and starts it again on the same port and data with other arguments
+    /// (e.g. `--authentication` once its users exist).
+    pub fn restart_with(&mut self, args: &[&str]) {
+        self.kill();
+        self.args = args.iter().map(|a| (*a).to_owned()).collect();
+        self.spawn();
+    }
+
+    /// The broker's log so far, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("broker.log")).unwrap_or_default()
+    }
+
     /// Kills the broker with no clean shutdown.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -192,6 +215,7 @@ impl PrivateBroker {
     /// Starts the broker again after [`PrivateBroker::kill`].
     pub fn spawn(&mut self) {
         let addr = self.addr();
+        let advertised = self.advertised.clone().unwrap_or_else(|| addr.clone());
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -199,11 +223,14 @@ impl PrivateBroker {
             .expect("broker log");
         let scheme = "tcp";
         let child = Command::new(&self.binary)
+            // tansu opens a sqlite:// path relative to its working directory, even one written
+            // with a leading slash: from / the absolute path is the one used.
+            .current_dir("/")
             .arg("broker")
             .arg("--listener-url")
             .arg(format!("{scheme}://{addr}"))
             .arg("--advertised-listener-url")
-            .arg(format!("{scheme}://{addr}"))
+            .arg(format!("{scheme}://{advertised}"))
             .arg("--storage-engine")
             .arg(format!(
                 "sqlite://{}",
