@@ -199,9 +199,23 @@ impl PrivateBroker {
         self.spawn();
     }
 
-    /// The broker's log so far, for failure messages.
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("broker.log")).unwrap_or_default()
+    /// Runs the tansu command line against this broker (`user create NAME PASSWORD …`),
+    /// `--broker` added; fails the test, with the output, when it fails.
+    pub fn cli(&self, args: &[&str]) {
+        let output = Command::new(&self.binary)
+            .current_dir("/")
+            .args(args)
+            .arg("--broker")
+            .arg(format!("tcp://{}", self.addr()))
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", self.binary.display()));
+        assert!(
+            output.status.success(),
+            "tansu {args:?}: {}\n{}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
     }
 
     /// Kills the broker with no clean shutdown.

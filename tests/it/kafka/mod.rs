@@ -2,4 +2,7 @@
 //! builds and starts.
 
 pub mod broker;
+mod pki;
+mod security;
 mod smoke;
+mod tls_front;
