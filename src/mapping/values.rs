@@ -51,6 +51,7 @@ pub(crate) fn deprovision_mode(
                 "grace",
                 format!("'{text}' is not a grace period; write e.g. \"7d\", \"24h\" or \"1d12h\""),
             ))?;
+            let grace = crate::domain::validate::grace(grace).map_err(|v| ("grace", v.message))?;
             Ok(DeprovisionMode::FreezeThenDeactivate { grace })
         }
         other => Err((
