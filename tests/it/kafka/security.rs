@@ -204,14 +204,40 @@ secret_properties."sasl.password" = "not-the-password"
     drop(broker);
 }
 
+/// A broker reached through a TLS front that presents `pki`'s broker certificate (and, when
+/// `client_certificates`, demands one signed by its CA); `scram` makes the broker require SASL.
+/// Clients connect to the front's address, which the broker advertises.
+struct TlsBroker {
+    front: TlsFront,
+    _broker: PrivateBroker,
+}
+
+impl TlsBroker {
+    fn start(pki: &TestPki, client_certificates: bool, scram: bool) -> TlsBroker {
+        let mut front = TlsFront::bind();
+        let broker = if scram {
+            scram_broker(Some(&front.addr()))
+        } else {
+            PrivateBroker::start_advertising(Some(&front.addr()), &[])
+        };
+        front.serve(pki.broker_tls(client_certificates), broker.addr());
+        TlsBroker {
+            front,
+            _broker: broker,
+        }
+    }
+
+    fn addr(&self) -> String {
+        self.front.addr()
+    }
+}
+
 #[tokio::test]
 async fn tls_settings_as_a_user_writes_them_round_trip_a_record() {
     let pki = TestPki::generate();
-    let mut front = TlsFront::bind();
-    let broker = PrivateBroker::start_advertising(Some(&front.addr()), &[]);
-    front.serve(pki.broker_tls(false), broker.addr());
+    let broker = TlsBroker::start(&pki, false, false);
     let kafka = kafka_settings(&section(
-        &front.addr(),
+        &broker.addr(),
         &format!(
             r#"
 [kafka.properties]
@@ -227,12 +253,10 @@ async fn tls_settings_as_a_user_writes_them_round_trip_a_record() {
 #[tokio::test]
 async fn tls_refuses_a_broker_whose_certificate_the_configured_ca_did_not_sign() {
     let pki = TestPki::generate();
+    let broker = TlsBroker::start(&pki, false, false);
     let other = TestPki::generate();
-    let mut front = TlsFront::bind();
-    let broker = PrivateBroker::start_advertising(Some(&front.addr()), &[]);
-    front.serve(pki.broker_tls(false), broker.addr());
     let kafka = kafka_settings(&section(
-        &front.addr(),
+        &broker.addr(),
         &format!(
             "properties.\"security.protocol\" = \"SSL\"\nproperties.\"ssl.ca.location\" = {ca}\n",
             ca = toml_path(&other.ca_file())
@@ -246,11 +270,9 @@ async fn tls_refuses_a_broker_whose_certificate_the_configured_ca_did_not_sign()
 #[tokio::test]
 async fn mutual_tls_settings_as_a_user_writes_them_round_trip_a_record() {
     let pki = TestPki::generate();
-    let mut front = TlsFront::bind();
-    let broker = PrivateBroker::start_advertising(Some(&front.addr()), &[]);
-    front.serve(pki.broker_tls(true), broker.addr());
+    let broker = TlsBroker::start(&pki, true, false);
     let kafka = kafka_settings(&section(
-        &front.addr(),
+        &broker.addr(),
         &format!(
             r#"
 [kafka.properties]
@@ -270,11 +292,9 @@ async fn mutual_tls_settings_as_a_user_writes_them_round_trip_a_record() {
 #[tokio::test]
 async fn mutual_tls_refuses_a_client_without_a_certificate() {
     let pki = TestPki::generate();
-    let mut front = TlsFront::bind();
-    let broker = PrivateBroker::start_advertising(Some(&front.addr()), &[]);
-    front.serve(pki.broker_tls(true), broker.addr());
+    let broker = TlsBroker::start(&pki, true, false);
     let kafka = kafka_settings(&section(
-        &front.addr(),
+        &broker.addr(),
         &format!(
             "properties.\"security.protocol\" = \"SSL\"\nproperties.\"ssl.ca.location\" = {ca}\n",
             ca = toml_path(&pki.ca_file())
@@ -287,11 +307,9 @@ async fn mutual_tls_refuses_a_client_without_a_certificate() {
 #[tokio::test]
 async fn sasl_ssl_settings_as_a_user_writes_them_round_trip_a_record() {
     let pki = TestPki::generate();
-    let mut front = TlsFront::bind();
-    let broker = scram_broker(Some(&front.addr()));
-    front.serve(pki.broker_tls(false), broker.addr());
+    let broker = TlsBroker::start(&pki, false, true);
     let kafka = kafka_settings(&section(
-        &front.addr(),
+        &broker.addr(),
         &format!(
             r#"
 [kafka.properties]
