@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::proto::v1;
 
-use super::json::ProtoEnum;
+use super::proto_enum::ProtoEnum;
 
 /// A native command that passed the guard rails: one intent for one subject.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ use prost_types::Timestamp;
 use serde_json::{Map, Value};
 
 use super::decode::DecodeError;
+use super::proto_enum::ProtoEnum;
 use crate::proto::v1;
 
 const COMMAND: &[&str] = &[
@@ -158,42 +159,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
-
-/// An enum of `proto/gatehouse/v1`, by its value names.
-pub(super) trait ProtoEnum: Sized + TryFrom<i32> + Copy + Into<i32> {
-    /// Its proto name, for messages.
-    const NAME: &'static str;
-    fn from_name(name: &str) -> Option<Self>;
-    fn name(self) -> &'static str;
-
-    /// Every value name, in number order.
-    fn names() -> Vec<&'static str> {
-        (0..)
-            .map_while(|n| Self::try_from(n).ok())
-            .map(Self::name)
-            .collect()
-    }
-}
-
-macro_rules! proto_enum {
-    ($($t:ty => $name:literal),* $(,)?) => {$(
-        impl ProtoEnum for $t {
-            const NAME: &'static str = $name;
-            fn from_name(name: &str) -> Option<Self> {
-                <$t>::from_str_name(name)
-            }
-            fn name(self) -> &'static str {
-                self.as_str_name()
-            }
-        }
-    )*};
-}
-
-proto_enum!(
-    v1::PortalRoleLevel => "PortalRoleLevel",
-    v1::WelcomeEmail => "WelcomeEmail",
-    v1::DeprovisionMode => "DeprovisionMode",
-);
 
 /// One JSON object read as a message: where it sits, and its members.
 struct Message<'a> {

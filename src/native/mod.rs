@@ -11,6 +11,7 @@ mod admit;
 mod decode;
 mod envelope;
 mod json;
+mod proto_enum;
 
 pub use admit::{NativeCommand, admit};
 pub use decode::{DecodeError, decode};
