@@ -36,12 +36,11 @@ tansu_free_port() {
 tansu_start() {
   local dir port
   mkdir -p "$1"
-  dir="$(cd "$1" && pwd)" # tansu reads sqlite://PATH relative to its working directory
+  dir="$(cd "$1" && pwd)"
   port="$(tansu_free_port)"
   TANSU_ADDR="127.0.0.1:$port"
   # tansu reads the path after `sqlite://` relative to its working directory unless it starts
   # with a slash of its own, hence `sqlite:///` before the absolute path.
-  dir="$(cd "$dir" && pwd)"
   "$TANSU" broker \
     --listener-url "tcp://$TANSU_ADDR" \
     --advertised-listener-url "tcp://$TANSU_ADDR" \

@@ -11,6 +11,7 @@ pub mod outcome;
 pub mod subject;
 pub mod time;
 pub mod username;
+pub mod validate;
 
 pub use command::{Command, CommandId, Origin};
 pub use event_type::outcome_event_type;
@@ -20,3 +21,4 @@ pub use intent::{
 };
 pub use outcome::{LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds};
 pub use subject::{SubjectKey, SubjectKeyError};
+pub use validate::Violation;

@@ -7,6 +7,10 @@
 //! at run time a rule that meets an event lacking a field it needs names the rule and the field.
 //! The whole model is described in docs/mapping.md.
 //!
+//! Sources fed by native commands (`gatehouse.v1.Command` on a Kafka topic configured
+//! `format = "native"`) have no rules: their events are decoded and checked by
+//! [`crate::native`] and become the command they carry, or stay unmapped with the reason.
+//!
 //! Pure: no I/O; [`MappingRules::map`] never panics, whatever the body holds.
 
 mod compile;
@@ -16,6 +20,7 @@ mod evaluate;
 mod input;
 mod language;
 mod missing;
+mod native;
 mod provision;
 mod rule;
 mod values;
@@ -67,7 +72,11 @@ impl MappingRules {
     }
 
     /// Decides what becomes of one event: commands, an ignore, or a reason it stays unmapped.
+    /// An event of a native source is a command already: it is decoded and checked instead.
     pub fn map(&self, input: &MappingInput) -> MappingDecision {
+        if self.inner.native.contains(&input.source) {
+            return native::decide(input);
+        }
         let Some(rules) = self.inner.sources.get(&input.source) else {
             return MappingDecision::Unmapped {
                 reason: format!("no source named {} is configured", input.source),
@@ -84,6 +93,11 @@ impl MappingRules {
             input,
         }
         .decide(rules, &ctx)
+    }
+
+    /// Whether the source's events are native commands rather than payloads for rules.
+    pub fn is_native(&self, source: &str) -> bool {
+        self.inner.native.contains(source)
     }
 
     /// The names of a source's rules, in the order they are tried.
@@ -107,6 +121,7 @@ impl fmt::Debug for MappingRules {
         f.debug_struct("MappingRules")
             .field("time_zone", &self.inner.zone.name())
             .field("rules_per_source", &counts)
+            .field("native_sources", &self.inner.native)
             .finish()
     }
 }

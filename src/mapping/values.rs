@@ -1,8 +1,6 @@
 //! Reading rendered text into the domain's values. Used twice: on literals when the config
 //! loads, and on rendered values for each event, so both say the same thing.
 
-use chrono_tz::Tz;
-
 use crate::domain::{DeprovisionMode, PortalRoleLevel, WelcomeEmail};
 
 pub(crate) fn role(text: &str) -> Result<PortalRoleLevel, String> {
@@ -53,6 +51,7 @@ pub(crate) fn deprovision_mode(
                 "grace",
                 format!("'{text}' is not a grace period; write e.g. \"7d\", \"24h\" or \"1d12h\""),
             ))?;
+            let grace = crate::domain::validate::grace(grace).map_err(|v| ("grace", v.message))?;
             Ok(DeprovisionMode::FreezeThenDeactivate { grace })
         }
         other => Err((
@@ -76,9 +75,8 @@ pub(crate) fn account_id(text: &str) -> Result<(), String> {
     }
 }
 
-/// An IANA time zone name, as Salesforce's `TimeZoneSidKey` takes.
+/// An IANA time zone name, as Salesforce's `TimeZoneSidKey` takes; the same check as every
+/// other way a command comes in.
 pub(crate) fn time_zone(text: &str) -> Result<(), String> {
-    text.parse::<Tz>()
-        .map(|_| ())
-        .map_err(|_| format!("'{text}' is not a time zone name such as Europe/Berlin or GMT"))
+    crate::domain::validate::time_zone(text)
 }

@@ -7,6 +7,7 @@ mod health;
 mod inbox;
 mod kafka;
 mod mapping;
+mod native;
 mod outbox;
 mod salesforce;
 mod scenarios;

@@ -3,7 +3,7 @@
 //! Keys read `sources.NAME.rules[i] ('rule name').field`, with `i` counted from 0 in the order
 //! the rules are written.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono_tz::Tz;
 use minijinja::Environment;
@@ -14,13 +14,18 @@ use super::language::{self, Expression, Template};
 use super::rule::{Action, CompiledRule, DeprovisionTemplates};
 use super::values;
 use crate::config::rule::UnknownKeys;
-use crate::config::{BodyFormat, DeprovisionRule, Problem, RuleConfig, Settings, UserDefaults};
+use crate::config::{
+    BodyFormat, DeprovisionRule, Problem, RuleConfig, Settings, TopicFormat, UserDefaults,
+};
 
 /// Everything the rules need at run time.
 pub(crate) struct Compiled {
     pub env: Environment<'static>,
     pub zone: Tz,
     pub sources: BTreeMap<String, Vec<CompiledRule>>,
+    /// Sources whose events are native commands (`[kafka.topics.NAME] format = "native"`):
+    /// decoded and checked, never run through rules.
+    pub native: BTreeSet<String>,
 }
 
 pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
@@ -59,11 +64,19 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
             .collect();
         sources.insert(name.clone(), rules);
     }
+    let native = settings
+        .kafka
+        .iter()
+        .flat_map(|kafka| kafka.topics.values())
+        .filter(|topic| topic.format == TopicFormat::Native)
+        .map(|topic| topic.source.clone())
+        .collect();
     if compiler.problems.is_empty() {
         Ok(Compiled {
             env: compiler.env,
             zone,
             sources,
+            native,
         })
     } else {
         Err(compiler.problems)

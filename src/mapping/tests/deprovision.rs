@@ -142,6 +142,10 @@ fn grace_belongs_to_freeze_then_deactivate_only() {
             "only freeze-then-deactivate",
         ),
         ("mode = \"unlink\"", "not a deprovision mode"),
+        (
+            "mode = \"freeze-then-deactivate\", grace = \"53w\"",
+            "at most 366 days",
+        ),
     ];
     for (text, says) in cases {
         let problems = problems(&rule(text));

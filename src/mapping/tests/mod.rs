@@ -3,6 +3,7 @@
 mod deprovision;
 mod fan_out;
 mod fields;
+mod native;
 mod odd_input;
 mod order;
 mod provision;

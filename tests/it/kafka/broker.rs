@@ -140,6 +140,9 @@ pub struct PrivateBroker {
     binary: PathBuf,
     dir: tempfile::TempDir,
     port: u16,
+    /// Where clients are told to connect (`host:port`), when not the broker's own address:
+    /// a proxy in front of it, such as a TLS front.
+    advertised: Option<String>,
     args: Vec<String>,
     child: Option<Child>,
 }
@@ -152,6 +155,12 @@ impl PrivateBroker {
 
     /// Starts a broker with further arguments (`--cert`, `--key`, `--authentication`).
     pub fn start_with(args: &[&str]) -> PrivateBroker {
+        PrivateBroker::start_advertising(None, args)
+    }
+
+    /// Starts a broker that tells clients to reach it at `advertised` (`host:port`) instead of
+    /// its own address, for a proxy that stands in front of it.
+    pub fn start_advertising(advertised: Option<&str>, args: &[&str]) -> PrivateBroker {
         let binary = std::env::var("GATEHOUSE_TEST_TANSU")
             .map(PathBuf::from)
             .unwrap_or_else(|_| panic!("GATEHOUSE_TEST_TANSU is not set: {HOW}"));
@@ -163,6 +172,7 @@ impl PrivateBroker {
             binary,
             dir: tempfile::tempdir().expect("broker dir"),
             port,
+            advertised: advertised.map(str::to_owned),
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             child: None,
         };
@@ -181,6 +191,33 @@ impl PrivateBroker {
         self.spawn();
     }
 
+    /// Kills the broker and starts it again on the same port and data with other arguments
+    /// (e.g. `--authentication` once its users exist).
+    pub fn restart_with(&mut self, args: &[&str]) {
+        self.kill();
+        self.args = args.iter().map(|a| (*a).to_owned()).collect();
+        self.spawn();
+    }
+
+    /// Runs the tansu command line against this broker (`user create NAME PASSWORD …`),
+    /// `--broker` added; fails the test, with the output, when it fails.
+    pub fn cli(&self, args: &[&str]) {
+        let output = Command::new(&self.binary)
+            .current_dir("/")
+            .args(args)
+            .arg("--broker")
+            .arg(format!("tcp://{}", self.addr()))
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", self.binary.display()));
+        assert!(
+            output.status.success(),
+            "tansu {args:?}: {}\n{}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
+
     /// Kills the broker with no clean shutdown.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -192,6 +229,7 @@ impl PrivateBroker {
     /// Starts the broker again after [`PrivateBroker::kill`].
     pub fn spawn(&mut self) {
         let addr = self.addr();
+        let advertised = self.advertised.clone().unwrap_or_else(|| addr.clone());
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -203,7 +241,7 @@ impl PrivateBroker {
             .arg("--listener-url")
             .arg(format!("{scheme}://{addr}"))
             .arg("--advertised-listener-url")
-            .arg(format!("{scheme}://{addr}"))
+            .arg(format!("{scheme}://{advertised}"))
             .arg("--storage-engine")
             // tansu reads the path after `sqlite://` relative to its working directory unless
             // it starts with a slash of its own: `sqlite:///` + the absolute path.

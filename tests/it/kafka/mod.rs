@@ -3,6 +3,9 @@
 
 pub mod broker;
 mod outcomes;
+mod pki;
 mod relay;
+mod security;
 mod smoke;
+mod tls_front;
 mod traced;

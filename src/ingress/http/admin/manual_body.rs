@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::domain::validate;
 use crate::domain::{
     AccountRef, ContactFields, Deprovision, DeprovisionMode, PortalRoleLevel, Provision,
     UserFields, WelcomeEmail,
@@ -42,13 +43,6 @@ const USER_KEYS: &[&str] = &[
     "language",
     "federation_id",
 ];
-
-/// Salesforce's limits on the User fields it checks on create.
-const MAX_ALIAS: usize = 8;
-const MAX_NICKNAME: usize = 40;
-const MAX_USERNAME: usize = 80;
-/// A trigger is kept on the lifecycle record and in outcome events; a sentence is enough.
-const MAX_TRIGGER: usize = 500;
 
 /// A refused body, naming what to fix.
 fn bad_body(detail: impl Into<String>) -> Problem {
@@ -97,72 +91,8 @@ pub fn provision(body: &[u8]) -> Result<Provision, Problem> {
     })?;
     let provision: Provision =
         serde_json::from_value(value).map_err(|e| bad_body(e.to_string()))?;
-    check_provision(&provision)?;
+    validate::check_provision(&provision).map_err(|v| bad_body(v.to_string()))?;
     Ok(provision)
-}
-
-/// What Salesforce would refuse anyway, refused before a command is made of it.
-fn check_provision(p: &Provision) -> Result<(), Problem> {
-    let blank = |text: &str| text.trim().is_empty();
-    let rules: [(bool, &str); 11] = [
-        (blank(&p.profile), "profile: must not be empty"),
-        (
-            blank(&p.contact.last_name),
-            "contact.last_name: must not be empty (Salesforce requires it)",
-        ),
-        (
-            !looks_like_address(&p.contact.email),
-            "contact.email: must be an email address",
-        ),
-        (
-            !looks_like_address(&p.user.username) || p.user.username.chars().count() > MAX_USERNAME,
-            "user.username: must be in the form of an email address, at most 80 characters",
-        ),
-        (
-            blank(&p.user.alias) || p.user.alias.chars().count() > MAX_ALIAS,
-            "user.alias: 1 to 8 characters",
-        ),
-        (
-            blank(&p.user.nickname) || p.user.nickname.chars().count() > MAX_NICKNAME,
-            "user.nickname: 1 to 40 characters",
-        ),
-        (
-            blank(&p.user.locale),
-            "user.locale: must not be empty, e.g. \"en_US\"",
-        ),
-        (
-            blank(&p.user.time_zone),
-            "user.time_zone: must not be empty, e.g. \"Europe/Berlin\"",
-        ),
-        (
-            blank(&p.user.email_encoding),
-            "user.email_encoding: must not be empty, e.g. \"UTF-8\"",
-        ),
-        (
-            blank(&p.user.language),
-            "user.language: must not be empty, e.g. \"en_US\"",
-        ),
-        (
-            matches!(&p.account, AccountRef::Key(k) | AccountRef::Id(k) if blank(k)),
-            "account: the key or id must not be empty",
-        ),
-    ];
-    match rules.into_iter().find(|(broken, _)| *broken) {
-        Some((_, detail)) => Err(bad_body(detail)),
-        None => Ok(()),
-    }
-}
-
-fn looks_like_address(text: &str) -> bool {
-    match text.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !text.chars().any(char::is_whitespace)
-                && !domain.contains('@')
-        }
-        None => false,
-    }
 }
 
 /// A deprovision body as written: `{"mode": …, "trigger": …, "grace": …}`.
@@ -191,22 +121,11 @@ pub fn deprovision(body: &[u8]) -> Result<Deprovision, Problem> {
     let value = object(body, "{\"mode\": …, \"trigger\": …}")?;
     let body: DeprovisionBody =
         serde_json::from_value(value).map_err(|e| bad_body(e.to_string()))?;
-    let trigger = body.trigger.as_deref().map(str::trim).unwrap_or("");
-    if trigger.is_empty() {
-        return Err(bad_body(
-            "trigger: required; say what ends the access (e.g. \"security incident INC-42\"), it is kept on the lifecycle record",
-        ));
-    }
-    if trigger.chars().count() > MAX_TRIGGER {
-        return Err(bad_body(format!(
-            "trigger: at most {MAX_TRIGGER} characters"
-        )));
-    }
+    let trigger = validate::trigger(body.trigger.as_deref().unwrap_or(""))
+        .map_err(|v| bad_body(v.to_string()))?;
     let mode_name = body.mode.as_deref().map(str::trim).unwrap_or("deactivate");
-    if body.grace.is_some() && mode_name != "freeze-then-deactivate" {
-        return Err(bad_body(format!(
-            "grace: only freeze-then-deactivate takes a grace period, not {mode_name}"
-        )));
+    if body.grace.is_some() {
+        validate::grace_belongs(mode_name).map_err(|v| bad_body(v.to_string()))?;
     }
     let mode = match mode_name {
         "deactivate" => DeprovisionMode::Deactivate,
@@ -221,10 +140,7 @@ pub fn deprovision(body: &[u8]) -> Result<Deprovision, Problem> {
             )));
         }
     };
-    Ok(Deprovision {
-        mode,
-        trigger: trigger.to_owned(),
-    })
+    Ok(Deprovision { mode, trigger })
 }
 
 fn grace(grace: Option<Grace>) -> Result<Duration, Problem> {
@@ -233,11 +149,12 @@ fn grace(grace: Option<Grace>) -> Result<Duration, Problem> {
             "grace: freeze-then-deactivate needs a grace period: seconds (86400) or a text such as \"7d\", \"24h\", \"1d12h\"",
         )
     };
-    match grace {
-        Some(Grace::Seconds(seconds)) if seconds > 0 => Ok(Duration::from_secs(seconds)),
-        Some(Grace::Text(text)) => crate::domain::time::parse_grace(&text).ok_or_else(wrong),
-        _ => Err(wrong()),
-    }
+    let period = match grace {
+        Some(Grace::Seconds(seconds)) if seconds > 0 => Duration::from_secs(seconds),
+        Some(Grace::Text(text)) => crate::domain::time::parse_grace(&text).ok_or_else(wrong)?,
+        _ => return Err(wrong()),
+    };
+    validate::grace(period).map_err(|v| bad_body(v.to_string()))
 }
 
 /// The body as a JSON object.
