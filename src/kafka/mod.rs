@@ -2,3 +2,4 @@
 //! outbox. Off unless `[kafka]` is configured.
 
 pub mod client;
+pub mod consume;

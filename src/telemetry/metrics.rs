@@ -88,6 +88,23 @@ pub(crate) struct StatusLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct TopicLabels {
+    pub topic: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct DeadLetterLabels {
+    pub topic: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct PartitionLabels {
+    pub topic: String,
+    pub partition: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(crate) struct VersionLabels {
     pub version: String,
 }
@@ -122,6 +139,9 @@ pub(crate) struct Families {
     pub outcomes_stored: Family<OutcomeOnlyLabels, Gauge>,
     pub inbox_events: Family<StatusLabels, Gauge>,
     pub outbox_lag: FloatGauge,
+    pub kafka_records_consumed: Family<TopicLabels, Counter>,
+    pub kafka_records_dead_lettered: Family<DeadLetterLabels, Counter>,
+    pub kafka_consumer_lag: Family<PartitionLabels, Gauge>,
 }
 
 fn command_histogram() -> Histogram {
@@ -163,6 +183,9 @@ impl Metrics {
             outcomes_stored: Family::default(),
             inbox_events: Family::default(),
             outbox_lag: FloatGauge::default(),
+            kafka_records_consumed: Family::default(),
+            kafka_records_dead_lettered: Family::default(),
+            kafka_consumer_lag: Family::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -255,6 +278,21 @@ impl Metrics {
             "gatehouse_outbox_oldest_unpublished_age_seconds",
             "Age of the oldest outcome event not yet published (0 when none waits)",
             f.outbox_lag.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_records_consumed",
+            "Kafka records handled, by topic: stored in the inbox (redeliveries included) or dead-lettered; counted once their offset is stored",
+            f.kafka_records_consumed.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_records_dead_lettered",
+            "Kafka records that could not be decoded and went to the dead-letter topic, by topic and reason (docs/kafka.md)",
+            f.kafka_records_dead_lettered.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_consumer_lag",
+            "Records of an assigned partition not yet durably in the inbox (high watermark minus stored offset), from librdkafka's statistics",
+            f.kafka_consumer_lag.clone(),
         );
         let build_info = Family::<VersionLabels, Gauge>::default();
         build_info
