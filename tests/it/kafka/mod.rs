@@ -2,4 +2,11 @@
 //! builds and starts.
 
 pub mod broker;
+mod consume;
+mod crash;
+mod dead_letter;
+mod inbound;
+mod rebalance;
+mod redelivery;
+mod served;
 mod smoke;
