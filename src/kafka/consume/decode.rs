@@ -30,6 +30,15 @@ pub(crate) enum Decoder {
     Native { source: String },
 }
 
+/// What a record decodes to.
+#[derive(Debug)]
+pub(crate) enum Decoded {
+    /// Ready for the inbox.
+    Event(NewEvent),
+    /// Not for the inbox: the record back, whole, with why.
+    Poison(Record, Poison),
+}
+
 /// Why a record cannot enter the inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Poison {
@@ -79,14 +88,14 @@ impl Decoder {
         mut record: Record,
         received_at: DateTime<Utc>,
         traceparent: Option<String>,
-    ) -> Result<NewEvent, (Record, Poison)> {
+    ) -> Decoded {
         let read = match self {
             Decoder::Mapped { source, config } => read_mapped(source, config, &record),
             Decoder::Native { .. } => read_native(&record),
         };
         let read = match read {
             Ok(read) => read,
-            Err(poison) => return Err((record, poison)),
+            Err(poison) => return Decoded::Poison(record, poison),
         };
         let event = NewEvent {
             source: self.source().to_owned(),
@@ -101,10 +110,10 @@ impl Decoder {
         // Refused by the store no matter how often it is tried (a source time past the year
         // 9999): dead-lettered like any record the inbox cannot keep.
         match event.unstorable() {
-            None => Ok(event),
+            None => Decoded::Event(event),
             Some(problem) => {
                 record.payload = Some(event.body);
-                Err((record, Poison::new("unstorable", problem)))
+                Decoded::Poison(record, Poison::new("unstorable", problem))
             }
         }
     }

@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
 
 use super::dead_letter::{DeadLetters, Origin};
-use super::decode::{Decoder, Poison};
+use super::decode::{Decoded, Decoder, Poison};
 use super::record::Record;
 use crate::clock::Clock;
 use crate::store::{NewEvent, Store};
@@ -219,8 +219,8 @@ impl PartitionTask {
             .decoder
             .decode(record, received_at, Some(traceparent))
         {
-            Ok(event) => self.accept(event, &span).instrument(span.clone()).await,
-            Err((record, poison)) => {
+            Decoded::Event(event) => self.accept(event, &span).instrument(span.clone()).await,
+            Decoded::Poison(record, poison) => {
                 self.dead_letter(&record, &poison, &span)
                     .instrument(span.clone())
                     .await

@@ -134,3 +134,15 @@ fn a_source_with_neither_verification_nor_a_topic_is_refused_naming_the_key() {
         problem.message
     );
 }
+
+#[test]
+fn the_kafka_example_config_is_valid() {
+    let text = std::fs::read_to_string("examples/kafka.toml").unwrap();
+    let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    let kafka = settings.kafka.expect("a [kafka] table");
+    assert_eq!(
+        kafka.topics["partner-portal.events"].source,
+        "partner-portal"
+    );
+    assert!(settings.sources["partner-portal"].verification.is_none());
+}

@@ -35,9 +35,20 @@ fn native() -> Decoder {
 }
 
 fn poison(decoder: &Decoder, record: Record) -> Poison {
-    let (back, poison) = decoder.decode(record, at(), None).unwrap_err();
-    assert_eq!(back.offset, 41, "the record comes back whole");
-    poison
+    match decoder.decode(record, at(), None) {
+        Decoded::Poison(back, poison) => {
+            assert_eq!(back.offset, 41, "the record comes back whole");
+            poison
+        }
+        Decoded::Event(event) => panic!("decoded: {event:?}"),
+    }
+}
+
+fn decoded(decoder: &Decoder, record: Record, traceparent: Option<String>) -> NewEvent {
+    match decoder.decode(record, at(), traceparent) {
+        Decoded::Event(event) => event,
+        Decoded::Poison(_, poison) => panic!("poison: {poison:?}"),
+    }
 }
 
 const SIGNUP: &[u8] = br#"{"type":"partner.user.signed_up","occurred_at":"2026-03-01T10:00:00Z"}"#;
@@ -46,9 +57,7 @@ const SIGNUP: &[u8] = br#"{"type":"partner.user.signed_up","occurred_at":"2026-0
 fn a_mapped_record_keeps_its_body_and_is_keyed_by_its_hash_and_timed_by_its_source() {
     let decoder = mapped(r#"event_time = { json_pointer = "/occurred_at" }"#);
     let traceparent = Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned());
-    let event = decoder
-        .decode(record(SIGNUP, &[]), at(), traceparent.clone())
-        .unwrap();
+    let event = decoded(&decoder, record(SIGNUP, &[]), traceparent.clone());
     assert_eq!(event.source, "partner-portal");
     assert_eq!(event.body, SIGNUP);
     assert_eq!(event.content_type, "application/json");
@@ -65,19 +74,17 @@ fn a_mapped_record_keeps_its_body_and_is_keyed_by_its_hash_and_timed_by_its_sour
 #[test]
 fn a_header_locator_reads_the_kafka_header() {
     let decoder = mapped(r#"event_id = { header = "Event-Id" }"#);
-    let event = decoder
-        .decode(
-            record(
-                SIGNUP,
-                &[
-                    ("event-id", "evt-7"),
-                    ("content-type", "application/json; charset=utf-8"),
-                ],
-            ),
-            at(),
-            None,
-        )
-        .unwrap();
+    let event = decoded(
+        &decoder,
+        record(
+            SIGNUP,
+            &[
+                ("event-id", "evt-7"),
+                ("content-type", "application/json; charset=utf-8"),
+            ],
+        ),
+        None,
+    );
     assert_eq!(
         (event.dedupe_key.as_str(), event.key_origin),
         ("evt-7", KeyOrigin::Header)
@@ -114,9 +121,7 @@ fn a_native_command_is_keyed_by_its_id_and_timed_by_its_source_time() {
         }),
         ..Default::default()
     };
-    let event = native()
-        .decode(record(&command.encode_to_vec(), &[]), at(), None)
-        .unwrap();
+    let event = decoded(&native(), record(&command.encode_to_vec(), &[]), None);
     assert_eq!(event.source, "hr-commands");
     assert_eq!(
         (event.dedupe_key.as_str(), event.key_origin),
@@ -129,13 +134,11 @@ fn a_native_command_is_keyed_by_its_id_and_timed_by_its_source_time() {
     );
 
     let json = br#"{"subject_key":"hr:1","source_time":"2026-01-02T03:04:05Z"}"#;
-    let event = native()
-        .decode(
-            record(json, &[("content-type", "application/json")]),
-            at(),
-            None,
-        )
-        .unwrap();
+    let event = decoded(
+        &native(),
+        record(json, &[("content-type", "application/json")]),
+        None,
+    );
     assert_eq!(event.key_origin, KeyOrigin::ContentHash);
     assert_eq!(event.content_type, "application/json");
 }
