@@ -38,10 +38,11 @@ tansu_start() {
   mkdir -p "$dir"
   port="$(tansu_free_port)"
   TANSU_ADDR="127.0.0.1:$port"
-  "$TANSU" broker \
+  # From /: tansu 0.6.0 reads the path of sqlite:///abs/path relative to its working directory.
+  (cd / && exec "$TANSU" broker \
     --listener-url "tcp://$TANSU_ADDR" \
     --advertised-listener-url "tcp://$TANSU_ADDR" \
-    --storage-engine "sqlite://$dir/tansu.db" \
+    --storage-engine "sqlite://$dir/tansu.db") \
     >"$dir/broker.log" 2>&1 &
   TANSU_PID=$!
   for _ in $(seq 1 100); do

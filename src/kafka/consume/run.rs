@@ -41,12 +41,17 @@ pub(crate) fn poll_until_stopped(consumer: BaseConsumer<ConsumeContext>, stop: A
         assignment.tend(&consumer);
     }
     tracing::info!("Kafka consumer stopping: finishing in-flight records");
-    let offsets = {
-        let mut assignment = context.assignment.lock();
-        let everything = assignment.everything();
-        assignment.give_up(&everything, false)
-    };
-    commit(&consumer, &offsets);
+    {
+        let offsets = {
+            let mut assignment = context.assignment.lock();
+            let everything = assignment.everything();
+            assignment.give_up(&everything, false)
+        };
+        commit(&consumer, &offsets);
+        // The list goes before the consumer: librdkafka keeps a reference to each partition in
+        // a list its offset store has seen, and a consumer destroyed while one is alive waits
+        // for it forever (librdkafka issue 3796).
+    }
     // Dropping the consumer closes it: it leaves the group (the revocation finds nothing held).
     drop(consumer);
     tracing::info!("Kafka consumer stopped");
