@@ -276,7 +276,12 @@ impl Assignment {
     /// Lets go of the listed partitions: their channels close, their tasks finish what they
     /// received (abandoned after the drain limit, or at once when `lost`), and the offsets to
     /// commit for them are returned. Partitions not held are skipped.
-    pub fn give_up(&mut self, partitions: &[(String, i32)], lost: bool) -> TopicPartitionList {
+    pub fn give_up<C: ConsumerContext>(
+        &mut self,
+        consumer: &BaseConsumer<C>,
+        partitions: &[(String, i32)],
+        lost: bool,
+    ) -> TopicPartitionList {
         let mut leaving = Vec::new();
         for (name, partition) in partitions {
             let Some(topic) = self.topics.get_mut(name) else {
@@ -293,6 +298,11 @@ impl Assignment {
             };
             if !slot.waiting.is_empty() {
                 self.waiting -= 1;
+            }
+            if slot.paused {
+                // A pause would outlive the assignment: the partition, given back later, would
+                // stay silent.
+                let _ = consumer.resume(&one(name, *partition));
             }
             let (finished, abandon) = match slot.running {
                 // Dropping the sender closes the channel: the task ends once it is empty.

@@ -1,8 +1,9 @@
 //! One partition's task: its records in order, a batch at a time, into the inbox.
 //!
 //! A batch is every record already waiting (up to [`BATCH`]). Its records are decoded and
-//! submitted to the inbox together, so the group commit writes them in one transaction; poison
-//! records are produced to the dead-letter topic meanwhile. Only when every record of the batch
+//! submitted to the inbox together and in offset order, so the group commit writes them in one
+//! transaction (or a few) in that order; poison records are produced to the dead-letter topic
+//! meanwhile. Only when every record of the batch
 //! is durable (in the inbox, or acknowledged by the dead-letter topic) does the partition's
 //! progress move past it, and the polling thread stores that offset.
 //!
@@ -16,7 +17,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
-use futures::future::join_all;
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
@@ -25,7 +25,7 @@ use super::dead_letter::{DeadLetters, Origin};
 use super::decode::{Decoded, Decoder, Poison};
 use super::record::Record;
 use crate::clock::Clock;
-use crate::store::{NewEvent, Store};
+use crate::store::{Receipt, Store, StoreError};
 use crate::telemetry::Metrics;
 use crate::telemetry::context;
 use crate::telemetry::kafka::{RecordDeadLettered, RecordsConsumed};
@@ -114,6 +114,7 @@ impl Drop for Finished {
 }
 
 /// What became of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Handled {
     Stored {
         duplicate: bool,
@@ -131,9 +132,8 @@ impl PartitionTask {
         let mut batch = Vec::with_capacity(BATCH);
         while records.recv_many(&mut batch, BATCH).await > 0 {
             let first_offset = batch.first().map_or(-1, |r| r.offset);
-            let handling = join_all(batch.drain(..).map(|record| self.handle(record)));
             let results = tokio::select! {
-                results = handling => results,
+                results = self.handle(&mut batch) => results,
                 _ = self.abandon.cancelled() => return,
             };
             let mut done = 0u64;
@@ -188,10 +188,59 @@ impl PartitionTask {
         }
     }
 
-    /// Decodes one record and makes it durable, in its `kafka.consume` span.
-    async fn handle(&self, record: Record) -> (i64, Handled) {
-        let offset = record.offset;
-        let span = tracing::info_span!(
+    /// Decodes the batch in order, then makes it durable: its events go to the inbox together,
+    /// in offset order, while its poison records go to the dead-letter topic one after another.
+    /// Answers what became of each record, in offset order.
+    async fn handle(&self, batch: &mut Vec<Record>) -> Vec<(i64, Handled)> {
+        let received_at = self.shared.clock.now();
+        let mut spans = Vec::with_capacity(batch.len());
+        let mut events = Vec::with_capacity(batch.len());
+        let mut places = Vec::with_capacity(batch.len());
+        let mut poison = Vec::new();
+        for (place, record) in batch.drain(..).enumerate() {
+            let span = self.span(record.offset);
+            let incoming = record.header_text("traceparent");
+            context::continue_trace(&span, incoming);
+            let traceparent = context::to_keep(&span, incoming);
+            spans.push((record.offset, span));
+            match self
+                .topic
+                .decoder
+                .decode(record, received_at, Some(traceparent))
+            {
+                Decoded::Event(event) => {
+                    events.push(event);
+                    places.push(place);
+                }
+                Decoded::Poison(record, why) => poison.push((place, record, why)),
+            }
+        }
+        let mut handled = vec![Handled::Failed; spans.len()];
+        let (stored, dead) = tokio::join!(
+            self.shared.store.accept_all(events),
+            self.dead_letter_all(poison, &spans)
+        );
+        for (place, answer) in places.into_iter().zip(stored) {
+            handled[place] = stored_or_failed(answer, &spans[place].1);
+        }
+        for (place, outcome) in dead {
+            handled[place] = outcome;
+        }
+        spans
+            .into_iter()
+            .zip(handled)
+            .map(|((offset, span), handled)| {
+                if handled == Handled::Failed {
+                    span.record("otel.status_code", "ERROR");
+                }
+                (offset, handled)
+            })
+            .collect()
+    }
+
+    /// The `kafka.consume` span of one record, with the OpenTelemetry messaging attributes.
+    fn span(&self, offset: i64) -> Span {
+        tracing::info_span!(
             "kafka.consume",
             otel.name = format!("process {}", self.topic.name),
             otel.kind = "consumer",
@@ -209,42 +258,29 @@ impl PartitionTask {
             event_id = tracing::field::Empty,
             dead_letter_reason = tracing::field::Empty,
             trace_id = tracing::field::Empty,
-        );
-        let incoming = record.header_text("traceparent");
-        context::continue_trace(&span, incoming);
-        let traceparent = context::to_keep(&span, incoming);
-        let received_at = self.shared.clock.now();
-        let handled = match self
-            .topic
-            .decoder
-            .decode(record, received_at, Some(traceparent))
-        {
-            Decoded::Event(event) => self.accept(event, &span).instrument(span.clone()).await,
-            Decoded::Poison(record, poison) => {
-                self.dead_letter(&record, &poison, &span)
-                    .instrument(span.clone())
-                    .await
-            }
-        };
-        if matches!(handled, Handled::Failed) {
-            span.record("otel.status_code", "ERROR");
-        }
-        (offset, handled)
+        )
     }
 
-    async fn accept(&self, event: NewEvent, span: &Span) -> Handled {
-        match self.shared.store.accept(event).await {
-            Ok(receipt) => {
-                span.record("event_id", receipt.event_id.as_str());
-                Handled::Stored {
-                    duplicate: receipt.duplicate,
-                }
-            }
-            Err(error) => {
-                tracing::warn!(error = %error, "record not stored in the inbox; it will be read again");
-                Handled::Failed
+    /// Dead-letters poison records in order, each acknowledged before the next is sent; after
+    /// a failure the rest are left to be read again.
+    async fn dead_letter_all(
+        &self,
+        poison: Vec<(usize, Record, Poison)>,
+        spans: &[(i64, Span)],
+    ) -> Vec<(usize, Handled)> {
+        let mut outcomes = Vec::with_capacity(poison.len());
+        for (place, record, why) in poison {
+            let span = &spans[place].1;
+            let outcome = self
+                .dead_letter(&record, &why, span)
+                .instrument(span.clone())
+                .await;
+            outcomes.push((place, outcome));
+            if outcome == Handled::Failed {
+                break;
             }
         }
+        outcomes
     }
 
     async fn dead_letter(&self, record: &Record, poison: &Poison, span: &Span) -> Handled {
@@ -274,6 +310,24 @@ impl PartitionTask {
                 );
                 Handled::Failed
             }
+        }
+    }
+}
+
+/// What the inbox's answer makes of a record, noted on its span.
+fn stored_or_failed(answer: Result<Receipt, StoreError>, span: &Span) -> Handled {
+    match answer {
+        Ok(receipt) => {
+            span.record("event_id", receipt.event_id.as_str());
+            Handled::Stored {
+                duplicate: receipt.duplicate,
+            }
+        }
+        Err(error) => {
+            span.in_scope(|| {
+                tracing::warn!(error = %error, "record not stored in the inbox; it will be read again")
+            });
+            Handled::Failed
         }
     }
 }

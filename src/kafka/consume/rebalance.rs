@@ -67,7 +67,7 @@ impl ConsumerContext for ConsumeContext {
                     .iter()
                     .map(|e| (e.topic().to_owned(), e.partition()))
                     .collect();
-                let offsets = self.assignment.lock().give_up(&listed, lost);
+                let offsets = self.assignment.lock().give_up(consumer, &listed, lost);
                 if lost {
                     // Another consumer owns them already: a commit would overwrite its offsets.
                     tracing::warn!(

@@ -45,7 +45,7 @@ pub(crate) fn poll_until_stopped(consumer: BaseConsumer<ConsumeContext>, stop: A
         let offsets = {
             let mut assignment = context.assignment.lock();
             let everything = assignment.everything();
-            assignment.give_up(&everything, false)
+            assignment.give_up(&consumer, &everything, false)
         };
         commit(&consumer, &offsets);
         // The list goes before the consumer: librdkafka keeps a reference to each partition in

@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use gatehouse::clock::ManualClock;
-use gatehouse::store::{InboxEvent, Store};
+use gatehouse::store::{InboxEvent, InboxFilter, Store};
 use rdkafka::producer::FutureProducer;
 use serde_json::{Value, json};
 
 use super::broker;
 use crate::scenarios::{OrgChoice, Partner, Setup, scenario_config};
 use crate::support::sim_org::{SimOrg, same_id};
-use crate::support::{TestApp, spawn_app_in, stored_events};
+use crate::support::{TestApp, spawn_app_in};
 
 /// How long a wait may take before the test fails with what it saw: a bound on a hang, not a
 /// measure of speed (the machine is shared).
@@ -154,15 +154,35 @@ pub async fn produce_signups(producer: &FutureProducer, topic: &str, partners: &
     }
 }
 
+/// Every inbox event of the store, oldest first, page by page.
+pub async fn all_events(store: &Store) -> Vec<InboxEvent> {
+    let mut events: Vec<InboxEvent> = Vec::new();
+    loop {
+        let page = store
+            .list(&InboxFilter {
+                limit: InboxFilter::MAX_LIMIT,
+                after: events.last().map(|e| e.event_id.clone()),
+                ..InboxFilter::default()
+            })
+            .await
+            .expect("list");
+        let last_page = page.len() < InboxFilter::MAX_LIMIT as usize;
+        events.extend(page);
+        if last_page {
+            return events;
+        }
+    }
+}
+
 /// Waits until the store holds `count` inbox events (failing if it holds more); returns them.
 pub async fn inbox_of(store: &Store, count: usize) -> Vec<InboxEvent> {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
-        let events = stored_events(store).await;
+        let events = all_events(store).await;
         assert!(
             events.len() <= count,
-            "more events than records: {:#?}",
-            events
+            "{} events, more than the {count} records",
+            events.len()
         );
         if events.len() == count {
             return events;

@@ -16,9 +16,8 @@ use serde_json::json;
 use sfsim::{SimConfig, SimServer};
 
 use super::broker;
-use super::inbound::{Inbound, Topics, partners, provisioned, sample, signup};
+use super::inbound::{Inbound, Topics, all_events, partners, provisioned, sample, signup};
 use crate::scenarios::{OrgChoice, Partner};
-use crate::support::stored_events;
 
 const PARTITIONS: i32 = 4;
 
@@ -30,7 +29,7 @@ async fn events_in(dir: &tempfile::TempDir) -> Vec<gatehouse::store::InboxEvent>
     )
     .await
     .expect("the store opens");
-    let events = stored_events(&store).await;
+    let events = all_events(&store).await;
     store.close().await;
     events
 }
@@ -115,8 +114,8 @@ async fn a_second_consumer_joining_the_group_loses_nothing_and_duplicates_nothin
     let records = people.len() + views;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     loop {
-        let held = stored_events(&first.app.store).await.len()
-            + stored_events(&second.app.store).await.len();
+        let held =
+            all_events(&first.app.store).await.len() + all_events(&second.app.store).await.len();
         if held >= records {
             break;
         }

@@ -21,6 +21,11 @@ pub struct Served {
 impl Served {
     /// Serves the config at `config`, its log appended to `log`.
     pub async fn start(config: &Path, log: &Path) -> Served {
+        Served::start_with(config, log, &[]).await
+    }
+
+    /// Like [`Served::start`], with these environment variables.
+    pub async fn start_with(config: &Path, log: &Path, env: &[(&str, &str)]) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -37,6 +42,7 @@ impl Served {
             .open(log)
             .expect("log file");
         let child = command
+            .envs(env.iter().copied())
             .args(["serve", "--config"])
             .arg(config)
             .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -69,6 +75,17 @@ impl Served {
     /// The log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log holds `needle`; panics with the log after a generous bound.
+    pub async fn wait_for_log(&self, needle: &str) {
+        for _ in 0..2400 {
+            if self.log().contains(needle) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the log never held {needle:?}:\n{}", self.log());
     }
 
     /// SIGKILL: the process ends at once, committing nothing.

@@ -5,4 +5,4 @@ mod harness;
 mod healthcheck;
 mod logs;
 mod metrics;
-mod traces;
+pub mod traces;

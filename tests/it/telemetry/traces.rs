@@ -18,7 +18,7 @@ const SENDER_SPAN: &str = "00f067aa0ba902b7";
 
 /// Spans as the receiver got them.
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<Span>>>);
+pub struct Received(pub Arc<Mutex<Vec<Span>>>);
 
 async fn export(body: web::Bytes, received: web::Data<Received>) -> HttpResponse {
     match ExportTraceServiceRequest::decode(body) {
@@ -38,7 +38,7 @@ async fn export(body: web::Bytes, received: web::Data<Received>) -> HttpResponse
 }
 
 /// An OTLP/HTTP receiver on port 0: `POST /v1/traces` with protobuf bodies.
-fn receiver() -> (u16, Received, actix_web::dev::ServerHandle) {
+pub fn receiver() -> (u16, Received, actix_web::dev::ServerHandle) {
     let received = Received::default();
     let data = web::Data::new(received.clone());
     let server = HttpServer::new(move || {
@@ -57,11 +57,11 @@ fn receiver() -> (u16, Received, actix_web::dev::ServerHandle) {
     (port, received, handle)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn attribute(span: &Span, key: &str) -> Option<String> {
+pub fn attribute(span: &Span, key: &str) -> Option<String> {
     let value = span
         .attributes
         .iter()
