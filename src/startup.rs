@@ -22,6 +22,7 @@ use crate::engine::retry::RetryPolicy;
 use crate::engine::worker::Worker;
 use crate::ingress::http::admin::Admin;
 use crate::ingress::http::{self, Ingress};
+use crate::kafka::consume::{self, Consumer};
 use crate::lifecycle::Lifecycle;
 use crate::mapping::MappingRules;
 use crate::salesforce::{Connection, connect};
@@ -39,6 +40,8 @@ pub struct Application {
     connection: Connection,
     engine: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
+    /// Records from `[kafka]`'s topics into the inbox, when any are configured.
+    consumer: Option<Consumer>,
 }
 
 /// Stops a running [`Application`]: drain (readiness 503) for the configured delay, then close
@@ -146,6 +149,14 @@ impl Application {
             settings, &store, &clock, &cancel,
         ));
 
+        let kafka = consume::Wiring {
+            store: store.clone(),
+            clock: clock.clone(),
+            intake: intake_wake.clone(),
+            metrics: metrics.clone(),
+            drain_limit: grace,
+        };
+
         let admin = web::Data::new(Admin::new(
             &settings.admin,
             store.clone(),
@@ -188,6 +199,8 @@ impl Application {
             server = server.workers(settings.service.workers);
         }
         tracing::info!(port, "listening");
+        // Last, so nothing after it can fail and leave the consumer running alone.
+        let consumer = Consumer::start(settings, kafka).context("starting the Kafka consumer")?;
         Ok(Application {
             port,
             server: server.run(),
@@ -197,6 +210,7 @@ impl Application {
             connection,
             engine: cancel,
             tasks,
+            consumer,
         })
     }
 
@@ -224,10 +238,14 @@ impl Application {
         self.connection.simulated().map(|sim| sim.base_url.clone())
     }
 
-    /// Serves until stopped through a [`Shutdown`] handle; then lets running commands finish,
+    /// Serves until stopped through a [`Shutdown`] handle; then stops the Kafka consumer (the
+    /// records in flight finish and their offsets are committed), lets running commands finish,
     /// stops the engine, and flushes and closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await.context("HTTP server failed");
+        if let Some(consumer) = self.consumer {
+            consumer.stop().await;
+        }
         self.engine.cancel();
         for task in self.tasks {
             let _ = task.await;

@@ -254,11 +254,22 @@ impl Settings {
                     });
                 }
             }
-            if let Err(e) = source.verification.build(&format!("{key}.verification")) {
-                problems.push(Problem {
+            match &source.verification {
+                Some(verification) => {
+                    if let Err(e) = verification.build(&format!("{key}.verification")) {
+                        problems.push(Problem {
+                            key: format!("{key}.verification"),
+                            message: e.to_string(),
+                        });
+                    }
+                }
+                None if !self.is_fed_by_kafka(name) => problems.push(Problem {
                     key: format!("{key}.verification"),
-                    message: e.to_string(),
-                });
+                    message: format!(
+                        "is missing, and no Kafka topic is bound to this source, so no event could ever reach it; add [{key}.verification] to receive webhooks, or bind a topic with [kafka.topics.TOPIC] source = \"{name}\""
+                    ),
+                }),
+                None => {}
             }
         }
         // The rules compile here, so a template that cannot work stops start-up, not an event.
@@ -266,6 +277,19 @@ impl Settings {
             problems.extend(e.problems);
         }
         problems
+    }
+}
+
+impl Settings {
+    /// Whether a mapped Kafka topic is bound to the source: then it may go without a webhook
+    /// verification scheme.
+    pub fn is_fed_by_kafka(&self, source: &str) -> bool {
+        self.kafka.as_ref().is_some_and(|kafka| {
+            kafka
+                .topics
+                .values()
+                .any(|topic| topic.format == super::TopicFormat::Mapped && topic.source == source)
+        })
     }
 }
 

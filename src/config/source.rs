@@ -1,10 +1,12 @@
-//! Sources: the named senders of events, each with its body format and signature scheme.
+//! Sources: the named senders of events, each with its body format and signature scheme (or, for
+//! a sender that only publishes to Kafka, none).
 
 use serde::{Deserialize, Serialize};
 
 use crate::ingress::http::verify::VerificationConfig;
 
-/// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`.
+/// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`, or through a Kafka topic
+/// bound to it (`[kafka.topics.T] source = "NAME"`), or both.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {
@@ -22,8 +24,11 @@ pub struct SourceConfig {
     /// Where the sender puts the time the event happened, used to order events of one person.
     #[serde(default)]
     pub event_time: Option<Locator>,
-    /// How the sender proves a request is theirs.
-    pub verification: VerificationConfig,
+    /// How the sender proves a webhook is theirs. A source without one takes no webhooks: its
+    /// events come only from a Kafka topic bound to it, where the broker's own authentication
+    /// and ACLs say who may publish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationConfig>,
     /// How this sender's events become commands, tried in order: the first that matches wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<super::RuleConfig>,

@@ -1,3 +1,4 @@
 //! How events enter Gatehouse.
 
 pub mod http;
+pub mod identity;

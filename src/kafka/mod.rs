@@ -2,4 +2,5 @@
 //! outbox. Off unless `[kafka]` is configured.
 
 pub mod client;
+pub mod consume;
 pub mod relay;

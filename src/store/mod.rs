@@ -92,6 +92,33 @@ impl Store {
         self.shared.intake.submit(event).await
     }
 
+    /// Writes every event durably, in the order given, and answers once each is committed:
+    /// one answer per event, in the same order, each as [`Store::accept`] would give it. The
+    /// events share the group commit's transactions, so a batch of them costs about what one
+    /// costs; the order is what lets a Kafka partition's records enter the inbox in offset order.
+    pub async fn accept_all(&self, events: Vec<NewEvent>) -> Vec<Result<Receipt, StoreError>> {
+        let mut answers: Vec<Option<Result<Receipt, StoreError>>> =
+            Vec::with_capacity(events.len());
+        let mut storable = Vec::with_capacity(events.len());
+        for event in events {
+            match event.unstorable() {
+                Some(problem) => answers.push(Some(Err(StoreError::InvalidEvent(problem)))),
+                None => {
+                    answers.push(None);
+                    storable.push(event);
+                }
+            }
+        }
+        let mut written = self.shared.intake.submit_all(storable).await.into_iter();
+        answers
+            .into_iter()
+            .map(|answer| match answer {
+                Some(refused) => refused,
+                None => written.next().unwrap_or(Err(StoreError::WriterLost)),
+            })
+            .collect()
+    }
+
     /// The event with this id, body included.
     pub async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
         match &self.shared.backend {

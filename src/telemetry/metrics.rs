@@ -93,6 +93,23 @@ pub(crate) struct TypeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct TopicLabels {
+    pub topic: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct DeadLetterLabels {
+    pub topic: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct PartitionLabels {
+    pub topic: String,
+    pub partition: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(crate) struct VersionLabels {
     pub version: String,
 }
@@ -129,6 +146,9 @@ pub(crate) struct Families {
     pub outbox_lag: FloatGauge,
     pub outcomes_published: Family<TypeLabels, Counter>,
     pub outcome_publish_failures: Counter,
+    pub kafka_records_consumed: Family<TopicLabels, Counter>,
+    pub kafka_records_dead_lettered: Family<DeadLetterLabels, Counter>,
+    pub kafka_consumer_lag: Family<PartitionLabels, Gauge>,
 }
 
 fn command_histogram() -> Histogram {
@@ -172,6 +192,9 @@ impl Metrics {
             outbox_lag: FloatGauge::default(),
             outcomes_published: Family::default(),
             outcome_publish_failures: Counter::default(),
+            kafka_records_consumed: Family::default(),
+            kafka_records_dead_lettered: Family::default(),
+            kafka_consumer_lag: Family::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -274,6 +297,21 @@ impl Metrics {
             "gatehouse_outcome_publish_failures",
             "Outcome events the broker did not acknowledge; each is published again after a backoff",
             f.outcome_publish_failures.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_records_consumed",
+            "Kafka records handled, by topic: stored in the inbox (redeliveries included) or dead-lettered; counted once their offset is stored",
+            f.kafka_records_consumed.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_records_dead_lettered",
+            "Kafka records that could not be decoded and went to the dead-letter topic, by topic and reason (docs/kafka.md)",
+            f.kafka_records_dead_lettered.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_consumer_lag",
+            "Records of an assigned partition not yet durably in the inbox (high watermark minus stored offset), from librdkafka's statistics",
+            f.kafka_consumer_lag.clone(),
         );
         let build_info = Family::<VersionLabels, Gauge>::default();
         build_info

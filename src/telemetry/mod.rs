@@ -14,6 +14,7 @@
 pub mod context;
 pub mod events;
 mod json;
+pub mod kafka;
 pub mod mask;
 mod metrics;
 pub mod otlp;

@@ -168,7 +168,7 @@ fn signed(
         .header("content-type", "application/json")
         .body(sample.body.clone());
     Ok(match &source.verification {
-        VerificationConfig::StandardWebhooks(c) => {
+        Some(VerificationConfig::StandardWebhooks(c)) => {
             let secret = first_secret(&c.secrets, sample.source)?;
             let id = sample.message_id.unwrap_or("msg_demo");
             let signature = sign::standard_webhooks(&secret, id, timestamp, &sample.body)
@@ -178,7 +178,7 @@ fn signed(
                 .header("webhook-timestamp", timestamp.to_string())
                 .header("webhook-signature", signature)
         }
-        VerificationConfig::Hmac(c) => {
+        Some(VerificationConfig::Hmac(c)) => {
             let secret = first_secret(&c.secrets, sample.source)?;
             let signature = sign::bamboohr(&secret, timestamp, &sample.body)
                 .context("signing the BambooHR sample")?;

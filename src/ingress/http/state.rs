@@ -1,6 +1,6 @@
 //! What the HTTP handlers share: the configured sources with their verifiers, the store, the clock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -18,7 +18,10 @@ pub struct Source {
 
 /// Shared by every webhook and health handler (`web::Data<Ingress>`).
 pub struct Ingress {
+    /// Sources that take webhooks: those with a verification scheme.
     pub sources: HashMap<String, Source>,
+    /// Sources with no verification scheme, fed only by Kafka: a webhook to one is refused.
+    pub without_webhooks: HashSet<String>,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub lifecycle: Arc<Lifecycle>,
@@ -38,9 +41,14 @@ impl Ingress {
     ) -> Result<Ingress, ConfigError> {
         let mut sources = HashMap::new();
         let mut problems = Vec::new();
+        let mut without_webhooks = HashSet::new();
         for (name, config) in &settings.sources {
             let key = format!("sources.{name}.verification");
-            match config.verification.build(&key) {
+            let Some(verification) = &config.verification else {
+                without_webhooks.insert(name.clone());
+                continue;
+            };
+            match verification.build(&key) {
                 Ok(verifier) => {
                     sources.insert(
                         name.clone(),
@@ -65,6 +73,7 @@ impl Ingress {
         }
         Ok(Ingress {
             sources,
+            without_webhooks,
             store,
             clock,
             lifecycle,

@@ -10,13 +10,12 @@ use actix_web::web::{Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures::StreamExt;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tracing::{Instrument, Span};
 
 use super::problem::Problem;
 use super::state::{Ingress, Source};
 use super::verify::{UnverifiedWebhook, VerifiedWebhook};
-use crate::config::{BodyFormat, Locator};
+use crate::ingress::identity::{self, BodyError};
 use crate::store::{KeyOrigin, NewEvent};
 use crate::telemetry::Metrics;
 use crate::telemetry::context;
@@ -65,7 +64,8 @@ pub async fn receive(
             span.in_scope(|| {
                 WebhookRefused {
                     source: &name,
-                    configured: state.sources.contains_key(&name),
+                    configured: state.sources.contains_key(&name)
+                        || state.without_webhooks.contains(&name),
                     status: problem.status,
                     reason: problem.reason,
                     detail: &problem.detail,
@@ -114,7 +114,7 @@ async fn accept(
         })?;
     let parsed = parse(source, &verified)?;
     let (dedupe_key, key_origin) = dedupe_key(source, &verified, parsed.as_ref())?;
-    let source_time = event_time(source, &verified, parsed.as_ref());
+    let source_time = identity::event_time(&source.config, &verified, parsed.as_ref());
     let event = NewEvent {
         source: name.to_owned(),
         dedupe_key,
@@ -194,6 +194,16 @@ pub async fn okta_challenge(
 }
 
 fn source<'a>(state: &'a Ingress, name: &str) -> Result<&'a Source, Problem> {
+    if state.without_webhooks.contains(name) {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "no_webhooks",
+            "Source takes no webhooks",
+            format!(
+                "source '{name}' has no verification scheme, so it takes no webhooks: its events come from Kafka; to send it webhooks, configure [sources.{name}.verification]"
+            ),
+        ));
+    }
     state.sources.get(name).ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -255,110 +265,51 @@ async fn read_body(
     Ok(body.freeze())
 }
 
-/// Parses a JSON body after verification; XML bodies are kept as they are.
+/// Checks the body against the source's format after verification; returns the parsed JSON
+/// when the source's locators read it.
 fn parse(source: &Source, webhook: &VerifiedWebhook) -> Result<Option<Value>, Problem> {
-    match source.config.format {
-        BodyFormat::SoapXml => {
-            if webhook.body().iter().all(u8::is_ascii_whitespace) {
-                return Err(Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_body",
-                    "Malformed body",
-                    "the body is empty; a SOAP message was expected",
-                ));
-            }
-            Ok(None)
-        }
-        BodyFormat::Json => {
-            let malformed = |e: serde_json::Error| {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_json",
-                    "Malformed JSON",
-                    format!("the body is not valid JSON: {e}"),
-                )
-            };
-            let reads_body = [&source.config.event_id, &source.config.event_time]
-                .into_iter()
-                .any(|l| matches!(l, Some(Locator::Body { .. })));
-            if reads_body {
-                serde_json::from_slice(webhook.body())
-                    .map(Some)
-                    .map_err(malformed)
-            } else {
-                // Only checked here, not kept: the mapping parses the body when it reads it.
-                serde_json::from_slice::<serde::de::IgnoredAny>(webhook.body())
-                    .map(|_| None)
-                    .map_err(malformed)
-            }
-        }
-    }
+    identity::parse_body(&source.config, webhook.body()).map_err(|e| match e {
+        BodyError::EmptySoap => Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+            "Malformed body",
+            e.to_string(),
+        ),
+        BodyError::MalformedJson(_) => Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "Malformed JSON",
+            e.to_string(),
+        ),
+    })
 }
 
-/// The key that makes a redelivery a duplicate: the configured event id, else the scheme's
-/// message id, else a hash of the raw body.
+/// The key that makes a redelivery a duplicate (see [`identity::dedupe_key`]).
 fn dedupe_key(
     source: &Source,
     webhook: &VerifiedWebhook,
     body: Option<&Value>,
 ) -> Result<(String, KeyOrigin), Problem> {
-    match &source.config.event_id {
-        Some(locator) => {
-            let value = locate(locator, webhook, body).ok_or_else(|| {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "missing_event_id",
-                    "Event id missing",
-                    format!(
-                        "source '{}' puts its event id {}; this request has none there",
-                        source.name,
-                        describe(locator)
-                    ),
-                )
-            })?;
-            let origin = match locator {
-                Locator::Header { .. } => KeyOrigin::Header,
-                Locator::Body { .. } => KeyOrigin::Body,
-            };
-            Ok((value, origin))
-        }
-        None => match webhook.message_id() {
-            Some(id) => Ok((id.to_owned(), KeyOrigin::Header)),
-            None => Ok((
-                format!("sha256:{}", hex::encode(Sha256::digest(webhook.body()))),
-                KeyOrigin::ContentHash,
-            )),
-        },
-    }
+    identity::dedupe_key(
+        &source.name,
+        &source.config,
+        webhook,
+        body,
+        webhook.body(),
+        webhook.message_id(),
+    )
+    .map_err(|missing| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "missing_event_id",
+            "Event id missing",
+            missing.to_string(),
+        )
+    })
 }
 
-fn event_time(
-    source: &Source,
-    webhook: &VerifiedWebhook,
-    body: Option<&Value>,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    let text = locate(source.config.event_time.as_ref()?, webhook, body)?;
-    crate::domain::time::parse_instant(&text)
-}
-
-fn locate(locator: &Locator, webhook: &VerifiedWebhook, body: Option<&Value>) -> Option<String> {
-    let text = match locator {
-        Locator::Header { header } => std::str::from_utf8(webhook.header(header)?)
-            .ok()?
-            .trim()
-            .to_owned(),
-        Locator::Body { json_pointer } => match body?.pointer(json_pointer)? {
-            Value::String(s) => s.trim().to_owned(),
-            Value::Number(n) => n.to_string(),
-            _ => return None,
-        },
-    };
-    (!text.is_empty()).then_some(text)
-}
-
-fn describe(locator: &Locator) -> String {
-    match locator {
-        Locator::Header { header } => format!("in the {header} header"),
-        Locator::Body { json_pointer } => format!("in the body at {json_pointer}"),
+impl identity::Headers for VerifiedWebhook {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        VerifiedWebhook::header(self, name)
     }
 }

@@ -102,6 +102,43 @@ impl GroupCommit {
         answer.await.map_err(|_| StoreError::WriterLost)?
     }
 
+    /// Queues every event in the order given (the writer takes them in that order, in one or
+    /// more batches), then waits until each one's batch committed or failed; one answer per
+    /// event, in the same order.
+    pub(crate) async fn submit_all(
+        &self,
+        events: Vec<NewEvent>,
+    ) -> Vec<Result<Receipt, StoreError>> {
+        let Some(sender) = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        else {
+            return events.iter().map(|_| Err(StoreError::Closed)).collect();
+        };
+        let mut answers = Vec::with_capacity(events.len());
+        for event in events {
+            let (reply, answer) = oneshot::channel();
+            // One at a time: concurrent sends could take the queue's free places out of order.
+            match sender.send(Pending { event, reply }).await {
+                Ok(()) => {
+                    self.counters.handed_over.fetch_add(1, Ordering::Relaxed);
+                    answers.push(Some(answer));
+                }
+                Err(_) => answers.push(None),
+            }
+        }
+        drop(sender);
+        futures::future::join_all(answers.into_iter().map(|answer| async move {
+            match answer {
+                Some(answer) => answer.await.map_err(|_| StoreError::WriterLost)?,
+                None => Err(StoreError::WriterLost),
+            }
+        }))
+        .await
+    }
+
     /// Whether events can still be accepted: not closed, and the writer is alive.
     pub(crate) fn is_running(&self) -> bool {
         self.sender

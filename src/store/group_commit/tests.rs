@@ -202,3 +202,40 @@ async fn a_resend_is_answered_with_the_first_receipt() {
     assert!(again.duplicate && !first.duplicate);
     assert_eq!(commit.stats().duplicates, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_submitted_together_are_written_in_the_order_given() {
+    let backend = HeldBackend::new(false);
+    // A queue far smaller than the events: most of them wait for a place.
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 3, 2));
+    backend.gate.add_permits(1000);
+    let keys: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+    let answers = commit
+        .submit_all(keys.iter().map(|key| event(key)).collect())
+        .await;
+
+    assert_eq!(answers.len(), keys.len());
+    let ids: Vec<EventId> = answers
+        .into_iter()
+        .map(|answer| answer.expect("stored").event_id)
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(
+        ids, sorted,
+        "ids are made in write order: the writer kept the order given"
+    );
+    assert_eq!(backend.batch_sizes().iter().sum::<usize>(), keys.len());
+}
+
+#[tokio::test]
+async fn a_closed_queue_refuses_every_event_of_a_submission() {
+    let commit = GroupCommit::start(HeldBackend::new(false), 256, 16);
+    commit.close().await;
+    let answers = commit.submit_all(vec![event("a"), event("b")]).await;
+    assert!(
+        answers
+            .iter()
+            .all(|answer| matches!(answer, Err(StoreError::Closed)))
+    );
+}

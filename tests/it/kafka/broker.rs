@@ -237,6 +237,9 @@ impl PrivateBroker {
             .expect("broker log");
         let scheme = "tcp";
         let child = Command::new(&self.binary)
+            // tansu 0.6.0 reads the path of sqlite:///abs/path relative to its working
+            // directory: from / it is the absolute path meant.
+            .current_dir("/")
             .arg("broker")
             .arg("--listener-url")
             .arg(format!("{scheme}://{addr}"))

@@ -2,10 +2,19 @@
 //! builds and starts.
 
 pub mod broker;
+mod consume;
+mod crash;
+mod dead_letter;
+mod inbound;
+mod order;
 mod outcomes;
 mod pki;
+mod rebalance;
+mod redelivery;
 mod relay;
 mod security;
+mod served;
 mod smoke;
 mod tls_front;
 mod traced;
+mod traces;
