@@ -55,6 +55,11 @@ fn roomy_fixture(dir: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
     let roomy = default.replace("total = 50", "total = 1000000");
     let path = dir.join("org.toml");
     std::fs::write(&path, roomy)?;
+    // The fixture names its connected app's certificate relative to itself.
+    std::os::unix::fs::symlink(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/sfsim/fixtures/keys"),
+        dir.join("keys"),
+    )?;
     Ok(path)
 }
 
