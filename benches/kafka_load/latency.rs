@@ -90,15 +90,55 @@ pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Laten
     let reader: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("group.id", format!("bench-reader-{outcomes}"))
+        .set("fetch.wait.max.ms", "10")
         .set("auto.offset.reset", "earliest")
         .create()?;
     reader.subscribe(&[outcomes.as_str()])?;
+    let total = (rate * seconds) as usize;
+    // Outcomes are noted as they arrive, while the producer is still sending. The first one
+    // (the warm-up event's) says the pipeline is up: the consumer group joined, the org reached.
+    let (up_tx, up_rx) = tokio::sync::oneshot::channel::<()>();
+    let arrivals = tokio::spawn(async move {
+        let mut up = Some(up_tx);
+        let mut arrived: Vec<(String, Instant)> = Vec::with_capacity(total);
+        let deadline = Instant::now() + Duration::from_secs(seconds + 120);
+        while arrived.len() <= total && Instant::now() < deadline {
+            let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(5), reader.recv()).await
+            else {
+                continue;
+            };
+            let subject = message.headers().and_then(|headers| {
+                headers
+                    .iter()
+                    .find(|h| h.key == "ce_subject")
+                    .and_then(|h| h.value)
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            });
+            if let Some(subject) = subject {
+                arrived.push((subject, Instant::now()));
+                if let Some(up) = up.take() {
+                    let _ = up.send(());
+                }
+            }
+        }
+        arrived
+    });
 
     let producer = topic::producer(brokers)?;
     let run = input.rsplit('.').next().unwrap_or("run").to_owned();
-    let total = (rate * seconds) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate.max(1) as f64);
     let mut due: HashMap<String, Instant> = HashMap::with_capacity(total);
+    let warm_up = topic::signup(&run, usize::MAX);
+    producer
+        .send(
+            FutureRecord::to(&input).key("warm-up").payload(&warm_up),
+            Duration::from_secs(30),
+        )
+        .await
+        .map_err(|(e, _)| anyhow::anyhow!("producing: {e}"))?;
+    tokio::time::timeout(Duration::from_secs(60), up_rx)
+        .await
+        .map_err(|_| anyhow::anyhow!("no outcome for the warm-up event within 60 s"))??;
     let start = Instant::now();
     for n in 0..total {
         let at = start + interval * n as u32;
@@ -116,21 +156,9 @@ pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Laten
     }
 
     let mut latencies = Vec::with_capacity(total);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while latencies.len() < total && Instant::now() < deadline {
-        let Ok(message) = tokio::time::timeout(Duration::from_secs(5), reader.recv()).await else {
-            continue;
-        };
-        let message = message?;
-        let subject = message.headers().and_then(|headers| {
-            headers
-                .iter()
-                .find(|h| h.key == "ce_subject")
-                .and_then(|h| h.value)
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-        });
-        if let Some(sent) = subject.and_then(|s| due.remove(&s)) {
-            latencies.push(sent.elapsed());
+    for (subject, arrived) in arrivals.await? {
+        if let Some(sent) = due.remove(&subject) {
+            latencies.push(arrived.saturating_duration_since(sent));
         }
     }
     shutdown.stop().await;
