@@ -5,7 +5,12 @@
 //! ```sh
 //! cargo bench --bench sfsim_load                       # 20000 requests, 64 connections
 //! cargo bench --bench sfsim_load -- --requests 50000 --connections 128
+//! benches/sfsim_wrk.sh                                 # the same two servers, loaded by wrk
 //! ```
+//!
+//! With `--serve` it only starts the two servers, prints their URLs (and sfsim's token), and
+//! serves until its standard input closes, so that a load generator in another process (wrk,
+//! in `benches/sfsim_wrk.sh`) can load them without sharing this process's threads.
 
 #[path = "../ingest_load/load.rs"]
 mod load;
@@ -21,6 +26,9 @@ struct Args {
     requests: usize,
     #[arg(long, default_value_t = 64)]
     connections: usize,
+    /// Only serve: print `bare URL` and `sfsim URL TOKEN`, serve until stdin closes.
+    #[arg(long)]
+    serve: bool,
     /// Accepted for compatibility with `cargo bench`, which passes it.
     #[arg(long, hide = true)]
     bench: bool,
@@ -64,6 +72,18 @@ async fn run(args: Args) -> anyhow::Result<()> {
     tokio::spawn(server);
 
     let sim_url = format!("{}/sobjects/Account/{account}", sim.data_url());
+    if args.serve {
+        println!("bare {bare_url}");
+        println!("sfsim {sim_url} {token}");
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        // Serve until whoever started us closes our standard input.
+        tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink()))
+            .await??;
+        bare_handle.stop(true).await;
+        sim.stop().await;
+        return Ok(());
+    }
     let prepare = |url: &str, auth: Option<&str>| -> Vec<Prepared> {
         (0..args.requests)
             .map(|_| Prepared {
