@@ -64,8 +64,7 @@ async fn receiver() -> (
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn over_grpc_one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce_call()
-{
+async fn over_grpc_one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce_call() {
     let (port, received, stop, server) = receiver().await;
     let endpoint = format!("http://127.0.0.1:{port}");
     let served = Served::start(&[
