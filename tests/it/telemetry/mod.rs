@@ -6,3 +6,4 @@ mod healthcheck;
 mod logs;
 mod metrics;
 pub mod traces;
+mod traces_grpc;

@@ -84,6 +84,14 @@ async fn one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce
         ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
     ]);
+    provision_under_the_senders_trace(served).await;
+    receiver.stop(true).await;
+    assert_one_trace_to_every_salesforce_call(&received.0.lock());
+}
+
+/// Delivers Ada's signup with the sender's `traceparent`, waits for the command to finish and
+/// stops the binary, which flushes the spans still buffered.
+pub async fn provision_under_the_senders_trace(served: Served) {
     let client = reqwest::Client::new();
     let now = chrono::Utc::now();
     let answer = delivery(&client, &served.base, "msg_t1", &ADA.signed_up(now), now)
@@ -96,9 +104,12 @@ async fn one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce
     // Stopping flushes the spans still buffered.
     let (status, log) = served.stop();
     assert!(status.success(), "{log}");
-    receiver.stop(true).await;
+}
 
-    let spans = received.0.lock().clone();
+/// What a collector must hold after [`provision_under_the_senders_trace`]: one trace from the
+/// sender's span through ingress, mapping and the command to every Salesforce call, without
+/// personal data or query text.
+pub fn assert_one_trace_to_every_salesforce_call(spans: &[Span]) {
     let named = |name: &str| -> Vec<&Span> { spans.iter().filter(|s| s.name == name).collect() };
     let ingress = named("POST /v1/webhooks/{source}");
     assert_eq!(
@@ -153,7 +164,7 @@ async fn one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce
         assert!(call.name.starts_with("POST /composite") || call.name.starts_with("GET "));
     }
     // No span carries personal data or query text.
-    for span in &spans {
+    for span in spans {
         for attribute in &span.attributes {
             let text = format!("{:?}", attribute.value);
             for value in ADA.personal_data().into_iter().chain(["SELECT"]) {
