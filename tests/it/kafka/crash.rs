@@ -73,8 +73,13 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
         format!(
             "{}\n{}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[log]\nformat = \"json\"\n",
             scenario_config(&setup),
-            // An hour between commits: nothing is committed before the kill.
-            topics.kafka_toml("partner-portal", "commit_interval_ms = 3600000"),
+            // An hour between commits: nothing is committed before the kill. The killed
+            // process never leaves the group; a short session lets the group drop it soon.
+            topics.kafka_toml_with(
+                "partner-portal",
+                "commit_interval_ms = 3600000",
+                "\"session.timeout.ms\" = \"6000\"\n\"heartbeat.interval.ms\" = \"500\"",
+            ),
             store.display()
         ),
     )

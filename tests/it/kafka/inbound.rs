@@ -46,6 +46,11 @@ impl Topics {
 
     /// The `[kafka]` table binding the input topic to `source`, with further lines for it.
     pub fn kafka_toml(&self, source: &str, extra: &str) -> String {
+        self.kafka_toml_with(source, extra, "")
+    }
+
+    /// Like [`Topics::kafka_toml`], with further librdkafka properties (`"key" = "value"` lines).
+    pub fn kafka_toml_with(&self, source: &str, extra: &str, properties: &str) -> String {
         format!(
             r#"
 [kafka]
@@ -56,6 +61,7 @@ dead_letter_topic = "{dead}"
 
 [kafka.properties]
 "statistics.interval.ms" = "200"
+{properties}
 
 [kafka.topics."{input}"]
 source = "{source}"
