@@ -1,7 +1,7 @@
 //! Operating Gatehouse: the metrics Prometheus scrapes, the log people and machines read, and
 //! the traces a collector receives.
 
-mod harness;
+pub mod harness;
 mod healthcheck;
 mod logs;
 mod metrics;
