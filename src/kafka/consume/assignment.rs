@@ -139,7 +139,7 @@ impl Assignment {
     }
 
     /// Hands a record to its partition's task, starting the task if needed; holds it back
-    /// (and pauses the partition) when the task's channel is full.
+    /// when the task's channel is full, and pauses the partition when many are held back.
     pub fn dispatch<C: ConsumerContext>(
         &mut self,
         consumer: &BaseConsumer<C>,

@@ -3,9 +3,9 @@
 //! A batch is every record already waiting (up to [`BATCH`]). Its records are decoded and
 //! submitted to the inbox together and in offset order, so the group commit writes them in one
 //! transaction (or a few) in that order; poison records are produced to the dead-letter topic
-//! meanwhile. Only when every record of the batch
-//! is durable (in the inbox, or acknowledged by the dead-letter topic) does the partition's
-//! progress move past it, and the polling thread stores that offset.
+//! meanwhile. Only when every record of the batch is durable (in the inbox, or acknowledged by
+//! the dead-letter topic) does the partition's progress move past it, and the polling thread
+//! stores that offset.
 //!
 //! A failure (the store unavailable, the dead-letter topic unreachable) stops the batch at the
 //! first record not done: progress moves to it, the task waits a moment and ends, and the
