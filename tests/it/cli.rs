@@ -9,7 +9,14 @@ use crate::support::{PORTAL_SECRET, standard_signature};
 
 fn gatehouse() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
-    command.env_remove("GATEHOUSE_CONFIG").env("NO_COLOR", "1");
+    // Every GATEHOUSE_ variable is a config override to the binary, the test suite's own
+    // (GATEHOUSE_TEST_KAFKA, …) included: none may reach it unless a test sets it.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("GATEHOUSE_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("NO_COLOR", "1");
     command
 }
 

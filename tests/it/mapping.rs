@@ -10,7 +10,13 @@ const RECEIVED: &str = "2026-02-01T09:00:00Z";
 
 fn gatehouse() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
-    command.env_remove("GATEHOUSE_CONFIG").env("NO_COLOR", "1");
+    // GATEHOUSE_ variables are config overrides: the test suite's own must not reach it.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("GATEHOUSE_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("NO_COLOR", "1");
     command
 }
 

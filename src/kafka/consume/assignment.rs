@@ -20,9 +20,17 @@ use super::partition::{BATCH, Finished, PartitionTask, Progress, Shared, TopicIn
 use super::record::Record;
 use crate::telemetry::kafka::PartitionReleased;
 
-/// Records a partition's channel holds beyond the batch being handled: enough that the next
-/// batch is ready when this one is done.
+/// Records a partition's channel holds beyond the batch being handled: the next batch is
+/// ready when this one is done.
 const CHANNEL: usize = 2 * BATCH;
+
+/// Records polled beyond a full channel that make the partition pause, and below which it
+/// resumes. Pausing makes librdkafka drop what it fetched ahead and fetch it again on resume,
+/// which takes a while: pausing only with this much in hand, and resuming with some still
+/// left, keeps the task busy meanwhile instead of pausing and resuming at every batch. With the
+/// channel, a partition holds at most about `CHANNEL + PAUSE_AT` records in memory.
+const PAUSE_AT: usize = 2 * BATCH;
+const RESUME_BELOW: usize = BATCH / 2;
 
 /// How long abandoned tasks get to let go of their partition.
 const ABANDON_WAIT: Duration = Duration::from_secs(5);
@@ -54,7 +62,8 @@ struct Slot {
     /// The first offset dispatched: where to read again if the first batch fails.
     first: Option<i64>,
     running: Option<Running>,
-    /// Records polled while the channel was full, in order; the partition is paused meanwhile.
+    /// Records polled while the channel was full, in order; the partition is paused while
+    /// there are many.
     waiting: VecDeque<Record>,
     paused: bool,
 }
@@ -130,7 +139,7 @@ impl Assignment {
     }
 
     /// Hands a record to its partition's task, starting the task if needed; holds it back
-    /// (and pauses the partition) when the task's channel is full.
+    /// when the task's channel is full, and pauses the partition when many are held back.
     pub fn dispatch<C: ConsumerContext>(
         &mut self,
         consumer: &BaseConsumer<C>,
@@ -154,6 +163,12 @@ impl Assignment {
         slot.first.get_or_insert(record.offset);
         if !slot.waiting.is_empty() {
             slot.waiting.push_back(record);
+            if slot.waiting.len() >= PAUSE_AT && !slot.paused {
+                slot.paused = true;
+                if let Err(error) = consumer.pause(&one(topic, partition)) {
+                    tracing::warn!(topic, partition, %error, "partition not paused");
+                }
+            }
             return;
         }
         let running = slot.running.get_or_insert_with(|| {
@@ -170,12 +185,6 @@ impl Assignment {
             Err(mpsc::error::TrySendError::Full(record)) => {
                 slot.waiting.push_back(record);
                 self.waiting += 1;
-                if !slot.paused {
-                    slot.paused = true;
-                    if let Err(error) = consumer.pause(&one(topic, partition)) {
-                        tracing::warn!(topic, partition, %error, "partition not paused");
-                    }
-                }
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {
                 // The task ended on a failure before the polling thread noticed.
@@ -238,14 +247,14 @@ impl Assignment {
                         }
                     }
                 }
+                if slot.paused && slot.waiting.len() < RESUME_BELOW {
+                    slot.paused = false;
+                    if let Err(error) = consumer.resume(&one(name, partition)) {
+                        tracing::warn!(topic = name, partition, %error, "partition not resumed");
+                    }
+                }
                 if slot.waiting.is_empty() {
                     self.waiting -= 1;
-                    if slot.paused {
-                        slot.paused = false;
-                        if let Err(error) = consumer.resume(&one(name, partition)) {
-                            tracing::warn!(topic = name, partition, %error, "partition not resumed");
-                        }
-                    }
                 }
             }
         }

@@ -105,6 +105,7 @@ impl Consumer {
             inputs.push(TopicInput {
                 name: name.clone(),
                 decoder,
+                span_name: format!("process {name}"),
             });
         }
         let shared = Arc::new(Shared {

@@ -4,7 +4,7 @@
 //! PostgreSQL also speaks (`ON CONFLICT … DO NOTHING`, keyset `>` on the id), so the PostgreSQL
 //! twin can reuse the statements as they are.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -17,11 +17,8 @@ use crate::store::timestamp;
 
 const WRITING_BATCH: &str = "writing a batch of accepted events";
 
-const INSERT_EVENT: &str = "INSERT INTO inbox_events \
-     (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
-      traceparent, status, attempts, replays, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11) \
-     ON CONFLICT (source, dedupe_key) DO NOTHING";
+/// Rows per INSERT statement: each binds 11 parameters, and SQLite takes at most 32766.
+const ROWS_PER_INSERT: usize = 256;
 
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
      WHERE source = $1 AND dedupe_key = $2";
@@ -36,8 +33,8 @@ impl BatchWriter for SqliteStore {
             .map_err(fail)?;
         let written_at = now_text();
         let mut receipts = Vec::with_capacity(events.len());
-        for event in events {
-            receipts.push(insert_or_find(&mut transaction, event, &written_at).await?);
+        for rows in events.chunks(ROWS_PER_INSERT) {
+            insert_or_find(&mut transaction, rows, &written_at, &mut receipts).await?;
         }
         // Dropping an uncommitted transaction rolls it back: an early return above leaves
         // nothing of the batch behind.
@@ -46,48 +43,78 @@ impl BatchWriter for SqliteStore {
     }
 }
 
-/// Inserts the event unless its (source, dedupe key) is known; answers the first delivery's
-/// receipt if it is. Runs inside the batch's transaction, so an earlier event of the same batch
-/// counts as known.
+/// Inserts the events whose (source, dedupe key) is not known yet, in one statement, and adds
+/// a receipt per event to `receipts`: its own, or the first delivery's. Runs inside the batch's
+/// transaction, so an earlier event of the same batch counts as known. One statement for many
+/// rows rather than one each: a statement is a round trip to the database's thread, and those
+/// round trips, not SQLite, were what limited a batch.
 async fn insert_or_find(
     connection: &mut SqliteConnection,
-    event: &NewEvent,
+    events: &[NewEvent],
     written_at: &str,
-) -> Result<Receipt, StoreError> {
+    receipts: &mut Vec<Receipt>,
+) -> Result<(), StoreError> {
     let fail = |source| classify(WRITING_BATCH, source);
-    let event_id = EventId::generate();
-    let received_at = timestamp::to_millis(event.received_at);
-    let inserted = sqlx::query(INSERT_EVENT)
-        .bind(event_id.as_str())
-        .bind(&event.source)
-        .bind(&event.dedupe_key)
-        .bind(event.key_origin.as_str())
-        .bind(timestamp::to_text(received_at))
-        .bind(event.source_time.map(timestamp::to_text))
-        .bind(&event.content_type)
-        .bind(event.body.as_slice())
-        .bind(event.traceparent.as_deref())
-        .bind(InboxStatus::Accepted.as_str())
-        .bind(written_at)
-        .execute(&mut *connection)
+    let ids: Vec<EventId> = events.iter().map(|_| EventId::generate()).collect();
+    let received: Vec<_> = events
+        .iter()
+        .map(|e| timestamp::to_millis(e.received_at))
+        .collect();
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO inbox_events \
+         (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
+          traceparent, status, attempts, replays, updated_at) ",
+    );
+    query.push_values(events.iter().enumerate(), |mut row, (i, event)| {
+        row.push_bind(ids[i].as_str())
+            .push_bind(event.source.as_str())
+            .push_bind(event.dedupe_key.as_str())
+            .push_bind(event.key_origin.as_str())
+            .push_bind(timestamp::to_text(received[i]))
+            .push_bind(event.source_time.map(timestamp::to_text))
+            .push_bind(event.content_type.as_str())
+            .push_bind(event.body.as_slice())
+            .push_bind(event.traceparent.as_deref())
+            .push_bind(InboxStatus::Accepted.as_str())
+            .push("0")
+            .push("0")
+            .push_bind(written_at);
+    });
+    query.push(" ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING event_id");
+    let inserted: HashSet<String> = query
+        .build_query_scalar::<String>()
+        .fetch_all(&mut *connection)
         .await
         .map_err(fail)?
-        .rows_affected();
-    if inserted == 1 {
-        return Ok(Receipt {
-            event_id,
-            status: InboxStatus::Accepted,
-            received_at,
-            duplicate: false,
-        });
+        .into_iter()
+        .collect();
+    for ((event, event_id), received_at) in events.iter().zip(ids).zip(received) {
+        if inserted.contains(event_id.as_str()) {
+            receipts.push(Receipt {
+                event_id,
+                status: InboxStatus::Accepted,
+                received_at,
+                duplicate: false,
+            });
+        } else {
+            receipts.push(first_delivery(connection, event).await?);
+        }
     }
+    Ok(())
+}
+
+/// The receipt of the stored event with the same (source, dedupe key) as `event`.
+async fn first_delivery(
+    connection: &mut SqliteConnection,
+    event: &NewEvent,
+) -> Result<Receipt, StoreError> {
     let (first_id, status, first_received_at): (String, String, String) =
         sqlx::query_as(FIND_FIRST_DELIVERY)
             .bind(&event.source)
             .bind(&event.dedupe_key)
             .fetch_one(&mut *connection)
             .await
-            .map_err(fail)?;
+            .map_err(|source| classify(WRITING_BATCH, source))?;
     let what = || format!("inbox event {first_id}");
     Ok(Receipt {
         event_id: EventId::parse(&first_id).map_err(|e| unreadable(what(), e))?,

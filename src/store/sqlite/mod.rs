@@ -95,7 +95,11 @@ impl SqliteStore {
             .clone()
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full);
+            .synchronous(SqliteSynchronous::Full)
+            // 64 MiB of pages (the default is 2 MiB): dedupe keys that are body hashes land
+            // anywhere in their index, and a cache that holds the index keeps each insert from
+            // reading its page back from the file.
+            .pragma("cache_size", "-65536");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

@@ -198,3 +198,40 @@ async fn an_event_the_store_cannot_keep_faithfully_is_refused_before_queueing() 
     }
     assert_eq!(row_count(&path).await, 0);
 }
+
+#[tokio::test]
+async fn events_accepted_together_are_answered_in_order_with_resends_and_refusals_in_place() {
+    let (dir, store) = fresh_store().await;
+    let known = store
+        .accept(delivery("partner-portal", "known", b"earlier"))
+        .await
+        .unwrap();
+    // More than one INSERT statement's worth of rows, a resend of a row of the same call far
+    // from it, a row the store refuses, and a resend of an event stored before.
+    let mut events: Vec<_> = (0..600)
+        .map(|i| delivery("partner-portal", &format!("k{i}"), b"{}"))
+        .collect();
+    events[400] = delivery("partner-portal", "k3", b"again");
+    events[401].dedupe_key = String::new();
+    events[402] = delivery("partner-portal", "known", b"later");
+
+    let answers = store.accept_all(events).await;
+
+    assert_eq!(answers.len(), 600);
+    assert!(matches!(answers[401], Err(StoreError::InvalidEvent(_))));
+    let receipt = |i: usize| answers[i].as_ref().unwrap();
+    assert!(receipt(400).duplicate);
+    assert_eq!(receipt(400).event_id, receipt(3).event_id);
+    assert!(receipt(402).duplicate);
+    assert_eq!(receipt(402).event_id, known.event_id);
+    let fresh: Vec<_> = (0..600)
+        .filter(|i| ![400, 401, 402].contains(i))
+        .map(|i| receipt(i).clone())
+        .collect();
+    assert!(fresh.iter().all(|r| !r.duplicate));
+    assert!(
+        fresh.windows(2).all(|w| w[0].event_id < w[1].event_id),
+        "ids follow the order given"
+    );
+    assert_eq!(row_count(&dir.path().join("inbox.db")).await, 1 + 597);
+}

@@ -5,7 +5,7 @@ use gatehouse::config::Settings;
 use gatehouse::store::InboxStatus;
 
 use super::broker;
-use super::inbound::{Inbound, Topics, partners, produce_signups};
+use super::inbound::{Inbound, Topics, partners, produce_signups, welcome_emails};
 use crate::scenarios::OrgChoice;
 use crate::support::{problem, stored_events};
 
@@ -29,9 +29,8 @@ async fn signups_produced_to_a_topic_are_provisioned_in_the_org() {
             "the source's event_time applies"
         );
     }
-    let emails = gatehouse.org.emails().await;
     assert_eq!(
-        emails.iter().filter(|e| e["kind"] == "welcome").count(),
+        welcome_emails(&gatehouse.org).await,
         people.len(),
         "one welcome email each"
     );

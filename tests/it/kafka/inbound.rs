@@ -15,6 +15,7 @@ use super::broker;
 use crate::scenarios::{OrgChoice, Partner, Setup, scenario_config};
 use crate::support::sim_org::{SimOrg, same_id};
 use crate::support::{TestApp, spawn_app_in};
+use crate::telemetry::harness::Metrics;
 
 /// How long a wait may take before the test fails with what it saw: a bound on a hang, not a
 /// measure of speed (the machine is shared).
@@ -46,6 +47,11 @@ impl Topics {
 
     /// The `[kafka]` table binding the input topic to `source`, with further lines for it.
     pub fn kafka_toml(&self, source: &str, extra: &str) -> String {
+        self.kafka_toml_with(source, extra, "")
+    }
+
+    /// Like [`Topics::kafka_toml`], with further librdkafka properties (`"key" = "value"` lines).
+    pub fn kafka_toml_with(&self, source: &str, extra: &str, properties: &str) -> String {
         format!(
             r#"
 [kafka]
@@ -56,6 +62,7 @@ dead_letter_topic = "{dead}"
 
 [kafka.properties]
 "statistics.interval.ms" = "200"
+{properties}
 
 [kafka.topics."{input}"]
 source = "{source}"
@@ -120,8 +127,8 @@ impl Inbound {
         provisioned(&self.org, partners).await
     }
 
-    /// Waits until `/metrics` satisfies `done`; returns the text.
-    pub async fn metrics_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+    /// Waits until `/metrics` satisfies `done`; returns the scrape.
+    pub async fn metrics_until(&self, what: &str, done: impl Fn(&Metrics) -> bool) -> Metrics {
         metrics_until(&self.app.base, what, done).await
     }
 }
@@ -221,6 +228,15 @@ pub async fn provisioned(org: &SimOrg, partners: &[Partner]) {
     }
 }
 
+/// Welcome emails the org sent, to anyone.
+pub async fn welcome_emails(org: &SimOrg) -> usize {
+    org.emails()
+        .await
+        .iter()
+        .filter(|e| e["kind"] == "welcome")
+        .count()
+}
+
 /// The org's Contacts and Users, read once.
 pub struct Accounts {
     pub contacts: Vec<Value>,
@@ -283,8 +299,8 @@ impl Accounts {
     }
 }
 
-/// Reads `/metrics` at `base` until `done` holds for its text.
-pub async fn metrics_until(base: &str, what: &str, done: impl Fn(&str) -> bool) -> String {
+/// Reads `/metrics` at `base` until `done` holds for it.
+pub async fn metrics_until(base: &str, what: &str, done: impl Fn(&Metrics) -> bool) -> Metrics {
     let client = reqwest::Client::new();
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
@@ -292,8 +308,9 @@ pub async fn metrics_until(base: &str, what: &str, done: impl Fn(&str) -> bool) 
             Ok(answer) => answer.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
-        if done(&text) {
-            return text;
+        let metrics = Metrics::parse(&text);
+        if done(&metrics) {
+            return metrics;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
@@ -301,26 +318,4 @@ pub async fn metrics_until(base: &str, what: &str, done: impl Fn(&str) -> bool) 
         );
         tokio::time::sleep(POLL).await;
     }
-}
-
-/// The value of sample `name` whose labels include every pair of `labels`, parsed as
-/// Prometheus reads it.
-pub fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    let lines = text.lines().map(|l| Ok(l.to_owned()));
-    let scrape = prometheus_parse::Scrape::parse(lines).ok()?;
-    scrape
-        .samples
-        .iter()
-        .find(|s| {
-            s.metric == name
-                && labels
-                    .iter()
-                    .all(|(k, v)| s.labels.get(k).is_some_and(|x| x == *v))
-        })
-        .and_then(|s| match s.value {
-            prometheus_parse::Value::Counter(v)
-            | prometheus_parse::Value::Gauge(v)
-            | prometheus_parse::Value::Untyped(v) => Some(v),
-            _ => None,
-        })
 }

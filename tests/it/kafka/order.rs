@@ -1,5 +1,6 @@
-//! A burst larger than a partition's channel: the partition is paused while its task catches
-//! up, and every record still enters the inbox once, in the partition's order.
+//! A burst larger than a partition holds in memory (its channel, and what waits beyond it): the
+//! partition is paused while its task catches up, and every record still enters the inbox
+//! once, in the partition's order.
 
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use super::broker;
 use super::inbound::{Inbound, Topics};
 use crate::scenarios::OrgChoice;
 
-const BURST: usize = 3000;
+const BURST: usize = 12_000;
 
 #[tokio::test]
 async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_order() {

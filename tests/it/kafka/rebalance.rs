@@ -16,7 +16,7 @@ use serde_json::json;
 use sfsim::{SimConfig, SimServer};
 
 use super::broker;
-use super::inbound::{Inbound, Topics, all_events, partners, provisioned, sample, signup};
+use super::inbound::{Inbound, Topics, all_events, partners, provisioned, signup};
 use crate::scenarios::{OrgChoice, Partner};
 
 const PARTITIONS: i32 = 4;
@@ -102,7 +102,8 @@ async fn a_second_consumer_joining_the_group_loses_nothing_and_duplicates_nothin
     let input = topics.input.as_str();
     second
         .metrics_until("the second instance holding partitions", |m| {
-            sample(m, "gatehouse_kafka_consumer_lag", &[("topic", input)]).is_some()
+            m.value("gatehouse_kafka_consumer_lag", &[("topic", input)])
+                .is_some()
         })
         .await;
     joined.store(true, Ordering::Release);

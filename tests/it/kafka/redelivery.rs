@@ -2,7 +2,7 @@
 //! one welcome email.
 
 use super::broker;
-use super::inbound::{Accounts, Inbound, Topics, partners, sample, signup};
+use super::inbound::{Accounts, Inbound, Topics, partners, signup};
 use crate::scenarios::OrgChoice;
 use crate::support::settle;
 
@@ -20,7 +20,7 @@ async fn the_same_record_produced_twice_does_no_new_work() {
     let consumed = [("topic", topics.input.as_str())];
     gatehouse
         .metrics_until("both records consumed", |m| {
-            sample(m, "gatehouse_kafka_records_consumed_total", &consumed) == Some(2.0)
+            m.value("gatehouse_kafka_records_consumed_total", &consumed) == Some(2.0)
         })
         .await;
     gatehouse.provisioned(std::slice::from_ref(ada)).await;

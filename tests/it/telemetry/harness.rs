@@ -231,7 +231,8 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn parse(text: &str) -> Metrics {
+    /// Parses Prometheus text as Prometheus reads it.
+    pub fn parse(text: &str) -> Metrics {
         let lines = text.lines().map(|l| Ok(l.to_owned()));
         let scrape = prometheus_parse::Scrape::parse(lines).expect("Prometheus text");
         Metrics {
