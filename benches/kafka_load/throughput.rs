@@ -63,6 +63,8 @@ listen = "127.0.0.1:0"
 [store]
 kind = "sqlite"
 path = "{db}"
+# As docs/kafka.md recommends with Kafka: a transaction can take a consumer's whole batch.
+max_batch = 2000
 [log]
 level = "warn"
 [kafka]
