@@ -95,10 +95,11 @@ mod tests {
     use super::*;
     use crate::domain::Command;
     use crate::domain::{
-        AccountRef, CommandId, ContactFields, Deprovision, DeprovisionMode, Intent, Origin,
-        OutcomeKind, Provision, Refusal, SalesforceIds, SubjectKey, UserFields, WelcomeEmail,
+        CommandId, Deprovision, DeprovisionMode, Intent, Origin, OutcomeKind, Refusal,
+        SalesforceIds, SubjectKey,
     };
     use crate::store::OutboxEvent;
+    use crate::store::tests::samples::provision_intent;
 
     fn time(seconds: u32, millis: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, seconds).unwrap()
@@ -122,38 +123,9 @@ mod tests {
         }
     }
 
-    fn provision() -> Intent {
-        Intent::Provision(Box::new(Provision {
-            account: AccountRef::Key("P-100".into()),
-            contact: ContactFields {
-                first_name: Some("Ada".into()),
-                last_name: "Lovelace".into(),
-                email: "ada@partner.example".into(),
-                extra: Default::default(),
-            },
-            user: UserFields {
-                username: "ada@partner.example.portal".into(),
-                alias: "alove".into(),
-                nickname: "ada.lovelace".into(),
-                locale: "en_GB".into(),
-                time_zone: "Europe/London".into(),
-                email_encoding: "UTF-8".into(),
-                language: "en_US".into(),
-                federation_id: None,
-            },
-            profile: "Partner Community User".into(),
-            role: None,
-            permission_sets: vec![],
-            welcome_email: WelcomeEmail::PasswordReset,
-            purpose: None,
-            sponsor: None,
-            end_at: None,
-        }))
-    }
-
     #[test]
     fn a_provisioned_outcome_carries_every_field_across() {
-        let command = command(provision(), Some("evt_1"));
+        let command = command(provision_intent(), Some("evt_1"));
         let outcome = Outcome {
             kind: OutcomeKind::Succeeded,
             salesforce: SalesforceIds {
