@@ -32,6 +32,14 @@ struct Args {
     /// Length of the open-loop latency run.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// Which targets to load, by short name: bare, one-sync, grouped, gatehouse. The bare
+    /// endpoint always runs first, as the baseline the others are compared with.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "bare,one-sync,grouped,gatehouse"
+    )]
+    targets: Vec<String>,
     /// Accepted for compatibility with `cargo bench`, which passes it.
     #[arg(long, hide = true)]
     bench: bool,
@@ -52,7 +60,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "ingest load: {} requests x {} connections per target; latency at {}/s for {} s",
         args.requests, args.connections, args.rate, args.seconds
     );
-    let targets = targets::start_all(dir.path()).await?;
+    let targets = targets::start(dir.path(), &args.targets).await?;
     let mut rows = Vec::new();
     for target in &targets {
         let requests = target.prepare(args.requests);

@@ -97,26 +97,44 @@ fn sign(id: &str, ts: i64, body: &[u8]) -> String {
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
 }
 
-/// Starts every target on its own loopback port.
-pub async fn start_all(dir: &Path) -> anyhow::Result<Vec<Target>> {
-    let one_sync = Store::open_sqlite(
-        &dir.join("one-sync.db"),
-        SqliteOptions {
-            max_batch: 1,
-            ..SqliteOptions::default()
-        },
-    )
-    .await?;
-    let grouped = Store::open_sqlite(&dir.join("grouped.db"), SqliteOptions::default()).await?;
-    Ok(vec![
-        bare("bare actix-web endpoint (no work)", None)?,
-        bare(
+/// Short names of the targets, in the order they run.
+const NAMES: [&str; 4] = ["bare", "one-sync", "grouped", "gatehouse"];
+
+/// Starts the bare endpoint and each target `wanted` names, each on its own loopback port.
+pub async fn start(dir: &Path, wanted: &[String]) -> anyhow::Result<Vec<Target>> {
+    if let Some(unknown) = wanted.iter().find(|w| !NAMES.contains(&w.as_str())) {
+        anyhow::bail!(
+            "unknown target {unknown:?}; choose from {}",
+            NAMES.join(", ")
+        );
+    }
+    let wants = |name: &str| wanted.iter().any(|w| w == name);
+    let mut targets = vec![bare("bare actix-web endpoint (no work)", None)?];
+    if wants("one-sync") {
+        let one_sync = Store::open_sqlite(
+            &dir.join("one-sync.db"),
+            SqliteOptions {
+                max_batch: 1,
+                ..SqliteOptions::default()
+            },
+        )
+        .await?;
+        targets.push(bare(
             "bare endpoint + SQLite insert, one sync per event",
             Some(one_sync),
-        )?,
-        bare("bare endpoint + SQLite insert, group commit", Some(grouped))?,
-        gatehouse(dir).await?,
-    ])
+        )?);
+    }
+    if wants("grouped") {
+        let grouped = Store::open_sqlite(&dir.join("grouped.db"), SqliteOptions::default()).await?;
+        targets.push(bare(
+            "bare endpoint + SQLite insert, group commit",
+            Some(grouped),
+        )?);
+    }
+    if wants("gatehouse") {
+        targets.push(gatehouse(dir).await?);
+    }
+    Ok(targets)
 }
 
 fn bare(name: &'static str, store: Option<Store>) -> anyhow::Result<Target> {

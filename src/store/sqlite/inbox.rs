@@ -20,6 +20,9 @@ const WRITING_BATCH: &str = "writing a batch of accepted events";
 /// Rows per INSERT statement: each binds 11 parameters, and SQLite takes at most 32766.
 const ROWS_PER_INSERT: usize = 256;
 
+/// Verdicts per UPDATE statement: three parameters each, well under SQLite's 32766.
+const VERDICTS_PER_UPDATE: usize = 1000;
+
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
      WHERE source = $1 AND dedupe_key = $2";
 
@@ -217,23 +220,42 @@ impl SqliteStore {
                 "an event cannot be marked accepted",
             ));
         }
+        // The first verdict per event counts, as it would if each were applied in turn.
+        let mut seen = HashSet::new();
+        let verdicts: Vec<_> = verdicts
+            .iter()
+            .filter(|(event_id, _, _)| seen.insert(event_id.as_str()))
+            .collect();
         let mut transaction = self.begin_write(MARKING).await?;
         let now = now_text();
         let mut changed = 0;
-        for (event_id, status, reason) in verdicts {
-            changed += sqlx::query(
-                "UPDATE inbox_events SET status = $1, reason = $2, attempts = attempts + 1, \
-                 updated_at = $3 WHERE event_id = $4 AND status = $5",
-            )
-            .bind(status.as_str())
-            .bind(reason.as_deref())
-            .bind(&now)
-            .bind(event_id.as_str())
-            .bind(InboxStatus::Accepted.as_str())
-            .execute(&mut *transaction)
-            .await
-            .map_err(|source| classify(MARKING, source))?
-            .rows_affected();
+        // One statement per chunk rather than one per event: each statement is a round trip
+        // to the database's thread, made while every other writer waits.
+        for chunk in verdicts.chunks(VERDICTS_PER_UPDATE) {
+            let mut query =
+                QueryBuilder::<Sqlite>::new("WITH verdict (event_id, status, reason) AS (");
+            query.push_values(chunk, |mut row, (event_id, status, reason)| {
+                row.push_bind(event_id.as_str())
+                    .push_bind(status.as_str())
+                    .push_bind(reason.as_deref());
+            });
+            query
+                .push(
+                    ") UPDATE inbox_events SET status = verdict.status, reason = verdict.reason, \
+                     attempts = attempts + 1, updated_at = ",
+                )
+                .push_bind(&now)
+                .push(
+                    " FROM verdict WHERE inbox_events.event_id = verdict.event_id \
+                     AND inbox_events.status = ",
+                )
+                .push_bind(InboxStatus::Accepted.as_str());
+            changed += query
+                .build()
+                .execute(&mut *transaction)
+                .await
+                .map_err(|source| classify(MARKING, source))?
+                .rows_affected();
         }
         transaction
             .commit()

@@ -146,3 +146,75 @@ async fn an_unknown_event_is_reported_as_such() {
         assert_eq!(error.kind(), StoreErrorKind::NotFound);
     }
 }
+
+#[tokio::test]
+async fn a_page_of_verdicts_is_written_together_and_only_to_accepted_events() {
+    let (_dir, store) = fresh_store().await;
+    let mut ids = Vec::new();
+    for key in ["d-1", "d-2", "d-3", "d-4"] {
+        ids.push(
+            store
+                .accept(delivery("bamboohr", key, b"{}"))
+                .await
+                .unwrap()
+                .event_id,
+        );
+    }
+    store
+        .mark(&ids[3], InboxStatus::Mapped, None)
+        .await
+        .unwrap();
+
+    let changed = store
+        .mark_many(&[
+            (
+                ids[0].clone(),
+                InboxStatus::Unmapped,
+                Some("no rule".into()),
+            ),
+            (
+                ids[1].clone(),
+                InboxStatus::Ignored,
+                Some("rule 'x': test".into()),
+            ),
+            // A second verdict for the same event in one page: the first one counts.
+            (ids[0].clone(), InboxStatus::Ignored, Some("later".into())),
+            // Already mapped: left alone.
+            (ids[3].clone(), InboxStatus::Unmapped, Some("late".into())),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+
+    let stored = |i: usize| {
+        let store = store.clone();
+        let id = ids[i].clone();
+        async move { store.get(&id).await.unwrap().unwrap() }
+    };
+    let first = stored(0).await;
+    assert_eq!(
+        (first.status, first.reason.as_deref(), first.attempts),
+        (InboxStatus::Unmapped, Some("no rule"), 1)
+    );
+    let second = stored(1).await;
+    assert_eq!(
+        (second.status, second.reason.as_deref(), second.attempts),
+        (InboxStatus::Ignored, Some("rule 'x': test"), 1)
+    );
+    let untouched = stored(2).await;
+    assert_eq!(
+        (untouched.status, untouched.attempts),
+        (InboxStatus::Accepted, 0)
+    );
+    let mapped = stored(3).await;
+    assert_eq!(
+        (mapped.status, mapped.reason, mapped.attempts),
+        (InboxStatus::Mapped, None, 1)
+    );
+
+    let accepted = store
+        .mark_many(&[(ids[2].clone(), InboxStatus::Accepted, None)])
+        .await
+        .unwrap_err();
+    assert_eq!(accepted.kind(), StoreErrorKind::Invalid);
+}
