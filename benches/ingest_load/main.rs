@@ -64,21 +64,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for target in &targets {
         let requests = target.prepare(args.requests);
+        let before = target.commits();
         let closed = load::closed_loop(requests, args.connections).await?;
+        let after = target.commits();
         let rate_requests = target.prepare((args.rate * args.seconds) as usize);
         let open = load::open_loop(rate_requests, args.rate).await?;
-        rows.push((target.name, closed, open));
+        let per_commit = match after.0 - before.0 {
+            0 => "–".to_owned(),
+            commits => format!("{:.1}", (after.1 - before.1) as f64 / commits as f64),
+        };
+        rows.push((target.name, closed, per_commit, open));
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let bare = rows.first().map(|r| r.1.throughput).unwrap_or(1.0);
     println!(
-        "\n| target | req/s (closed loop) | vs bare | p50 ms | p99 ms | errors | p50 ms @{}/s | p99 ms @{}/s | errors @{}/s |",
+        "\n| target | req/s (closed loop) | vs bare | p50 ms | p99 ms | errors | events per commit | p50 ms @{}/s | p99 ms @{}/s | errors @{}/s |",
         args.rate, args.rate, args.rate
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, closed, open) in &rows {
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, closed, per_commit, open) in &rows {
         println!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {} |",
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {per_commit} | {:.2} | {:.2} | {} |",
             closed.throughput,
             closed.throughput / bare,
             closed.p50_ms,

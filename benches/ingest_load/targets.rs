@@ -30,6 +30,8 @@ pub struct Target {
     pub name: &'static str,
     url: String,
     signing: Signing,
+    /// The inbox the target writes to, for its commit counters.
+    store: Option<Store>,
     stop: Stop,
 }
 
@@ -67,6 +69,14 @@ impl Target {
                 }
             })
             .collect()
+    }
+
+    /// Inbox commits and events written so far (zero for the bare endpoint).
+    pub fn commits(&self) -> (u64, u64) {
+        self.store.as_ref().map_or((0, 0), |store| {
+            let stats = store.stats();
+            (stats.batches, stats.events)
+        })
     }
 
     pub async fn stop(self) {
@@ -155,6 +165,7 @@ fn bare(name: &'static str, store: Option<Store>) -> anyhow::Result<Target> {
         name,
         url: format!("http://{addr}/v1/webhooks/bench"),
         signing: Signing::None,
+        store: store.clone(),
         stop: Stop::Bare(handle, store),
     })
 }
@@ -216,11 +227,13 @@ secrets = [{{ secret = "{SECRET}" }}]
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;
     let url = format!("http://127.0.0.1:{}/v1/webhooks/bench", app.port());
     let shutdown = app.shutdown();
+    let store = app.store();
     let task = tokio::spawn(app.run_until_stopped());
     Ok(Target {
         name: "gatehouse ingest (verify + group-committed insert)",
         url,
         signing: Signing::StandardWebhooks,
+        store: Some(store),
         stop: Stop::Gatehouse(shutdown, task),
     })
 }

@@ -94,3 +94,31 @@ async fn a_statement_failing_mid_batch_leaves_nothing_of_the_batch() {
     assert_eq!(error.kind(), StoreErrorKind::Broken, "{error:?}");
     assert_eq!(row_count(&path).await, 0);
 }
+
+#[tokio::test]
+async fn verdicts_find_their_events_by_id_not_by_walking_the_accepted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inbox, _) = open_inbox(&dir).await;
+    let verdict = (
+        crate::store::EventId::generate(),
+        crate::store::InboxStatus::Ignored,
+        None,
+    );
+    let chunk = [&verdict];
+    let statement = inbox::verdict_update(&chunk, "2026-11-27T00:00:00.000Z");
+    let plan: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", statement.sql()))
+            .fetch_all(&inbox.writer)
+            .await
+            .unwrap();
+    let steps: Vec<&str> = plan.iter().map(|step| step.3.as_str()).collect();
+    let update = steps
+        .iter()
+        .find(|step| step.contains("inbox_events"))
+        .expect("a step reads inbox_events");
+    assert!(
+        update.starts_with("SEARCH inbox_events USING INDEX sqlite_autoindex_inbox_events")
+            && update.ends_with("(event_id=?)"),
+        "{steps:?}"
+    );
+}
