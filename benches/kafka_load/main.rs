@@ -58,18 +58,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let topic = topic::fill(&args.brokers, args.events, args.partitions).await?;
     let bare = throughput::bare(&args.brokers, &topic, args.events).await?;
     let gatehouse = throughput::gatehouse(&args.brokers, &topic, args.events).await?;
-    println!("\n| consumer | events | seconds | events/s | vs bare |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "\n| consumer | events | seconds | events/s | vs bare | events per commit | CPU µs per event |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for (name, run) in [
         ("bare rdkafka consumer (count only)", &bare),
         ("gatehouse consumer into the inbox", &gatehouse),
     ] {
+        let per_commit = match run.commits {
+            0 => "–".to_owned(),
+            commits => format!("{:.0}", run.events as f64 / commits as f64),
+        };
         println!(
-            "| {name} | {} | {:.2} | {:.0} | {:.2} |",
+            "| {name} | {} | {:.2} | {:.0} | {:.2} | {per_commit} | {:.0} |",
             run.events,
             run.seconds,
             run.rate(),
-            run.rate() / bare.rate()
+            run.rate() / bare.rate(),
+            run.cpu_per_event_us()
         );
     }
     let latency = latency::run(&args.brokers, args.rate, args.seconds).await?;

@@ -17,12 +17,42 @@ use rdkafka::consumer::{Consumer, StreamConsumer};
 pub struct Run {
     pub events: usize,
     pub seconds: f64,
+    /// Inbox transactions that wrote them (none for the bare consumer).
+    pub commits: u64,
+    /// CPU time this process spent meanwhile, all threads (the broker's own is not counted).
+    pub cpu_seconds: f64,
 }
 
 impl Run {
     pub fn rate(&self) -> f64 {
         self.events as f64 / self.seconds.max(1e-9)
     }
+
+    /// Microseconds of this process's CPU per event.
+    pub fn cpu_per_event_us(&self) -> f64 {
+        self.cpu_seconds * 1e6 / self.events.max(1) as f64
+    }
+}
+
+/// CPU time used so far by this process, all threads: user plus system, from `/proc/self/stat`
+/// (Linux; zero elsewhere), in clock ticks of 1/100 s.
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after ')'.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 /// A bare consumer in a fresh group, reading `events` records and doing nothing with them.
@@ -41,11 +71,18 @@ pub async fn bare(brokers: &str, topic: &str, events: usize) -> anyhow::Result<R
             .await
             .map_err(|_| anyhow::anyhow!("the bare consumer got {seen} of {events} records"))??;
         let _ = std::hint::black_box(message);
-        first.get_or_insert_with(Instant::now);
+        first.get_or_insert_with(|| (Instant::now(), process_cpu_seconds()));
         seen += 1;
     }
-    let seconds = first.map_or(0.0, |f| f.elapsed().as_secs_f64());
-    Ok(Run { events, seconds })
+    let (seconds, cpu_seconds) = first.map_or((0.0, 0.0), |(time, cpu)| {
+        (time.elapsed().as_secs_f64(), process_cpu_seconds() - cpu)
+    });
+    Ok(Run {
+        events,
+        seconds,
+        commits: 0,
+        cpu_seconds,
+    })
 }
 
 /// The service's configuration for a run: a partner-portal source fed by `topic`, plus `extra`
@@ -119,12 +156,20 @@ pub async fn gatehouse(brokers: &str, topic: &str, events: usize) -> anyhow::Res
         let stats = store.stats();
         stored = stats.events - stats.duplicates;
         if stored > 0 {
-            first.get_or_insert_with(Instant::now);
+            first.get_or_insert_with(|| (Instant::now(), process_cpu_seconds()));
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let seconds = first.map_or(0.0, |f| f.elapsed().as_secs_f64());
+    let (seconds, cpu_seconds) = first.map_or((0.0, 0.0), |(time, cpu)| {
+        (time.elapsed().as_secs_f64(), process_cpu_seconds() - cpu)
+    });
+    let commits = store.stats().batches;
     shutdown.stop().await;
     task.await??;
-    Ok(Run { events, seconds })
+    Ok(Run {
+        events,
+        seconds,
+        commits,
+        cpu_seconds,
+    })
 }

@@ -25,7 +25,7 @@ type Verdict = (EventId, InboxStatus, Option<String>);
 const COALESCE: Duration = Duration::from_millis(20);
 
 /// Events read per pass.
-const PAGE: u32 = 100;
+const PAGE: u32 = 500;
 
 /// Maps accepted events into commands.
 pub struct Intake {

@@ -115,16 +115,41 @@ async fn insert_or_find(
             .push("0")
             .push_bind(written_at);
     });
-    query.push(" ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING event_id");
-    let inserted: HashSet<String> = query
-        .build_query_scalar::<String>()
-        .fetch_all(&mut *connection)
+    query.push(" ON CONFLICT (source, dedupe_key) DO NOTHING");
+    let written = query
+        .build()
+        .execute(&mut *connection)
         .await
         .map_err(fail)?
-        .into_iter()
-        .collect();
+        .rows_affected();
+    // Usually every event is new, and the count says so. Only when some were not is it worth
+    // asking which: rows coming back one by one from the database's thread cost more than
+    // the insert itself.
+    let inserted: Option<HashSet<String>> = if written == events.len() as u64 {
+        None
+    } else {
+        let mut which =
+            QueryBuilder::<Sqlite>::new("SELECT event_id FROM inbox_events WHERE event_id IN (");
+        let mut list = which.separated(", ");
+        for id in &ids {
+            list.push_bind(id.as_str());
+        }
+        list.push_unseparated(")");
+        Some(
+            which
+                .build_query_scalar::<String>()
+                .fetch_all(&mut *connection)
+                .await
+                .map_err(fail)?
+                .into_iter()
+                .collect(),
+        )
+    };
     for ((event, event_id), received_at) in events.iter().zip(ids).zip(received) {
-        if inserted.contains(event_id.as_str()) {
+        if inserted
+            .as_ref()
+            .is_none_or(|inserted| inserted.contains(event_id.as_str()))
+        {
             receipts.push(Receipt {
                 event_id,
                 status: InboxStatus::Accepted,
