@@ -123,8 +123,7 @@ async fn insert_or_find(
         .map_err(fail)?
         .rows_affected();
     // Usually every event is new, and the count says so. Only when some were not is it worth
-    // asking which: rows coming back one by one from the database's thread cost more than
-    // the insert itself.
+    // asking which, rather than having every new id sent back from the database's thread.
     let inserted: Option<HashSet<String>> = if written == events.len() as u64 {
         None
     } else {
