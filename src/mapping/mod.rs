@@ -86,7 +86,7 @@ impl MappingRules {
             Ok(body) => body,
             Err(reason) => return MappingDecision::Unmapped { reason },
         };
-        let ctx = EventContext::new(input, &body);
+        let ctx = EventContext::new(input, body);
         Evaluation {
             env: &self.inner.env,
             zone: &self.inner.zone,
@@ -126,8 +126,8 @@ impl fmt::Debug for MappingRules {
     }
 }
 
-/// The body as JSON; other formats cannot be mapped yet.
-fn decode(input: &MappingInput) -> Result<serde_json::Value, String> {
+/// The body as JSON, read straight into a template value; other formats cannot be mapped yet.
+fn decode(input: &MappingInput) -> Result<minijinja::Value, String> {
     let media = input
         .content_type
         .split(';')
