@@ -40,6 +40,11 @@ pub struct KafkaConfig {
     /// How long an offset may wait before it is committed (its event is already durable).
     #[serde(default = "default_commit_interval_ms")]
     pub commit_interval_ms: u64,
+    /// KiB of records one partition may hold in memory, polled but waiting for its task, before
+    /// it is paused. Pausing makes librdkafka fetch again what it had read ahead, so a partition
+    /// holds several fetch responses before it pauses.
+    #[serde(default = "default_hold_back_kib")]
+    pub hold_back_kib: u64,
 }
 
 /// `[kafka.topics.NAME]`: one topic Gatehouse consumes.
@@ -120,6 +125,10 @@ fn default_commit_interval_ms() -> u64 {
     1000
 }
 
+fn default_hold_back_kib() -> u64 {
+    16 * 1024
+}
+
 fn default_ce_source() -> String {
     "urn:gatehouse".to_owned()
 }
@@ -188,6 +197,15 @@ impl KafkaConfig {
                 _ => {}
             }
         }
+        if !(64..=4 * 1024 * 1024).contains(&self.hold_back_kib) {
+            problems.push((
+                "kafka.hold_back_kib".to_owned(),
+                format!(
+                    "is {}; give between 64 (KiB) and 4194304 (4 GiB) of records a partition may hold in memory before it pauses",
+                    self.hold_back_kib
+                ),
+            ));
+        }
         if !self.topics.is_empty() && self.dead_letter_topic.is_none() {
             problems.push((
                 "kafka.dead_letter_topic".to_owned(),
@@ -233,5 +251,39 @@ impl KafkaConfig {
             ));
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The problems a `[kafka]` table with `extra` has with its hold-back limit.
+    fn hold_back_problems(extra: &str) -> Vec<String> {
+        let kafka: KafkaConfig =
+            toml::from_str(&format!("brokers = \"localhost:9092\"\n{extra}")).expect("parses");
+        kafka
+            .problems(&BTreeMap::new())
+            .into_iter()
+            .filter(|(key, _)| key == "kafka.hold_back_kib")
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    #[test]
+    fn a_partition_holds_16_mib_back_unless_told_otherwise() {
+        let kafka: KafkaConfig = toml::from_str("brokers = \"localhost:9092\"").expect("parses");
+        assert_eq!(kafka.hold_back_kib, 16 * 1024);
+        assert!(hold_back_problems("").is_empty());
+        assert!(hold_back_problems("hold_back_kib = 64").is_empty());
+    }
+
+    #[test]
+    fn a_hold_back_limit_out_of_range_is_named_with_the_range() {
+        for value in [0, 63, 4 * 1024 * 1024 + 1] {
+            let problems = hold_back_problems(&format!("hold_back_kib = {value}"));
+            assert_eq!(problems.len(), 1, "{value}: {problems:?}");
+            assert!(problems[0].contains("between 64"), "{}", problems[0]);
+        }
     }
 }

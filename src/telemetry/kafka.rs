@@ -68,6 +68,34 @@ impl RecordDeadLettered<'_> {
     }
 }
 
+/// A partition's task fell behind and the partition was paused until it catches up.
+pub struct PartitionPaused<'a> {
+    pub topic: &'a str,
+    pub partition: i32,
+    /// Records held in memory for it when it paused.
+    pub records: usize,
+    pub bytes: usize,
+}
+
+impl PartitionPaused<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        metrics
+            .families
+            .kafka_partition_pauses
+            .get_or_create(&TopicLabels {
+                topic: self.topic.to_owned(),
+            })
+            .inc();
+        tracing::debug!(
+            topic = self.topic,
+            partition = self.partition,
+            records = self.records,
+            bytes = self.bytes,
+            "partition paused while its task catches up"
+        );
+    }
+}
+
 /// librdkafka's latest view of how far an assigned partition's stored offset trails its high
 /// watermark. Only a metric: it changes every statistics interval.
 pub struct PartitionLag<'a> {

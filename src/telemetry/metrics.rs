@@ -149,6 +149,7 @@ pub(crate) struct Families {
     pub kafka_records_consumed: Family<TopicLabels, Counter>,
     pub kafka_records_dead_lettered: Family<DeadLetterLabels, Counter>,
     pub kafka_consumer_lag: Family<PartitionLabels, Gauge>,
+    pub kafka_partition_pauses: Family<TopicLabels, Counter>,
 }
 
 fn command_histogram() -> Histogram {
@@ -195,6 +196,7 @@ impl Metrics {
             kafka_records_consumed: Family::default(),
             kafka_records_dead_lettered: Family::default(),
             kafka_consumer_lag: Family::default(),
+            kafka_partition_pauses: Family::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -312,6 +314,11 @@ impl Metrics {
             "gatehouse_kafka_consumer_lag",
             "Records of an assigned partition not yet durably in the inbox (high watermark minus stored offset), from librdkafka's statistics",
             f.kafka_consumer_lag.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_partition_pauses",
+            "Times a partition was paused because its task fell behind (kafka.hold_back_kib held in memory); the records wait in Kafka meanwhile",
+            f.kafka_partition_pauses.clone(),
         );
         let build_info = Family::<VersionLabels, Gauge>::default();
         build_info

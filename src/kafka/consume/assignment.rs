@@ -5,7 +5,7 @@
 //! Only the polling thread touches an [`Assignment`] (the rebalance callback runs on it too,
 //! inside `poll`); the tasks report back through atomics in [`Shared`] and [`Progress`].
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
@@ -16,21 +16,15 @@ use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::held::HeldBack;
 use super::partition::{BATCH, Finished, PartitionTask, Progress, Shared, TopicInput};
 use super::record::Record;
-use crate::telemetry::kafka::PartitionReleased;
+use crate::telemetry::kafka::{PartitionPaused, PartitionReleased};
 
 /// Records a partition's channel holds beyond the batch being handled: the next batch is
-/// ready when this one is done.
+/// ready when this one is done. Beyond it records are held back, up to the limits in
+/// [`super::held`], and then the partition pauses.
 const CHANNEL: usize = 2 * BATCH;
-
-/// Records polled beyond a full channel that make the partition pause, and below which it
-/// resumes. Pausing makes librdkafka drop what it fetched ahead and fetch it again on resume,
-/// which takes a while: pausing only with this much in hand, and resuming with some still
-/// left, keeps the task busy meanwhile instead of pausing and resuming at every batch. With the
-/// channel, a partition holds at most about `CHANNEL + PAUSE_AT` records in memory.
-const PAUSE_AT: usize = 2 * BATCH;
-const RESUME_BELOW: usize = BATCH / 2;
 
 /// How long abandoned tasks get to let go of their partition.
 const ABANDON_WAIT: Duration = Duration::from_secs(5);
@@ -42,6 +36,8 @@ pub(crate) struct Assignment {
     runtime: tokio::runtime::Handle,
     /// How long a partition given up may take to finish its batch before it is abandoned.
     drain_limit: Duration,
+    /// Bytes a partition may hold back before it is paused (`[kafka] hold_back_kib`).
+    hold_back: usize,
     /// Partitions with records waiting for room in their channel.
     waiting: usize,
 }
@@ -64,7 +60,7 @@ struct Slot {
     running: Option<Running>,
     /// Records polled while the channel was full, in order; the partition is paused while
     /// there are many.
-    waiting: VecDeque<Record>,
+    waiting: HeldBack,
     paused: bool,
 }
 
@@ -89,6 +85,7 @@ impl Assignment {
         shared: Arc<Shared>,
         runtime: tokio::runtime::Handle,
         drain_limit: Duration,
+        hold_back: usize,
     ) -> Assignment {
         let topics = inputs
             .into_iter()
@@ -108,6 +105,7 @@ impl Assignment {
             shared,
             runtime,
             drain_limit,
+            hold_back,
             waiting: 0,
         }
     }
@@ -163,8 +161,15 @@ impl Assignment {
         slot.first.get_or_insert(record.offset);
         if !slot.waiting.is_empty() {
             slot.waiting.push_back(record);
-            if slot.waiting.len() >= PAUSE_AT && !slot.paused {
+            if slot.waiting.is_full(self.hold_back) && !slot.paused {
                 slot.paused = true;
+                PartitionPaused {
+                    topic,
+                    partition,
+                    records: slot.waiting.len(),
+                    bytes: slot.waiting.bytes(),
+                }
+                .emit(&self.shared.metrics);
                 if let Err(error) = consumer.pause(&one(topic, partition)) {
                     tracing::warn!(topic, partition, %error, "partition not paused");
                 }
@@ -247,7 +252,7 @@ impl Assignment {
                         }
                     }
                 }
-                if slot.paused && slot.waiting.len() < RESUME_BELOW {
+                if slot.paused && slot.waiting.is_low(self.hold_back) {
                     slot.paused = false;
                     if let Err(error) = consumer.resume(&one(name, partition)) {
                         tracing::warn!(topic = name, partition, %error, "partition not resumed");

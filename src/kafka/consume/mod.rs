@@ -16,6 +16,7 @@
 mod assignment;
 pub mod dead_letter;
 mod decode;
+mod held;
 mod partition;
 mod rebalance;
 mod record;
@@ -123,6 +124,7 @@ impl Consumer {
             shared,
             tokio::runtime::Handle::current(),
             wiring.drain_limit,
+            usize::try_from(kafka.hold_back_kib.saturating_mul(1024)).unwrap_or(usize::MAX),
         );
         let topics: Vec<String> = assignment
             .topic_names()

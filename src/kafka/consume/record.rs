@@ -49,6 +49,16 @@ impl Record {
             .and_then(|value| std::str::from_utf8(value).ok())
     }
 
+    /// Bytes it holds: payload, key, and header names and values.
+    pub fn size(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.len() + value.as_ref().map_or(0, Vec::len))
+            .sum();
+        self.payload.as_ref().map_or(0, Vec::len) + self.key.as_ref().map_or(0, Vec::len) + headers
+    }
+
     /// The payload, empty for a tombstone.
     pub fn body(&self) -> &[u8] {
         self.payload.as_deref().unwrap_or_default()

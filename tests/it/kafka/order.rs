@@ -1,6 +1,6 @@
-//! A burst larger than a partition holds in memory (its channel, and what waits beyond it): the
-//! partition is paused while its task catches up, and every record still enters the inbox
-//! once, in the partition's order.
+//! A burst larger than a partition holds in memory (its channel, and the bytes held back beyond
+//! it): the partition is paused while its task catches up, and every record still enters the
+//! inbox once, in the partition's order.
 
 use std::time::Duration;
 
@@ -13,6 +13,9 @@ use super::inbound::{Inbound, Topics};
 use crate::scenarios::OrgChoice;
 
 const BURST: usize = 12_000;
+/// Padding per record: 12,000 records of 1 KiB are 12 MiB, far more than the channel's 4,000
+/// records and the 64 KiB the partition may hold back beyond them here.
+const PADDING: usize = 1024;
 
 #[tokio::test]
 async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_order() {
@@ -25,7 +28,7 @@ async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_
         .expect("producer");
     let bodies: Vec<Vec<u8>> = (0..BURST)
         .map(|seq| {
-            json!({"type": "partner.user.viewed_page", "seq": seq})
+            json!({"type": "partner.user.viewed_page", "seq": seq, "padding": "x".repeat(PADDING)})
                 .to_string()
                 .into_bytes()
         })
@@ -40,7 +43,7 @@ async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_
     assert!(sent.iter().all(Result::is_ok), "every record produced");
 
     // Started once the burst waits in the topic, so it arrives all at once.
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "").await;
+    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "hold_back_kib = 64").await;
     let events = gatehouse.inbox(BURST).await;
     let order: Vec<u64> = events
         .iter()
@@ -56,5 +59,16 @@ async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_
         "the inbox kept the partition's order; it differs from position {first_out:?}: {:?}",
         first_out.map(|at| &order[at.saturating_sub(3)..(at + 10).min(BURST)])
     );
+    // The partition was paused at least once on the way: the limit held, nothing was lost.
+    let input = topics.input.as_str();
+    gatehouse
+        .metrics_until("the partition paused while its task caught up", |m| {
+            m.value(
+                "gatehouse_kafka_partition_pauses_total",
+                &[("topic", input)],
+            )
+            .is_some_and(|pauses| pauses >= 1.0)
+        })
+        .await;
     gatehouse.app.stop().await;
 }
