@@ -93,9 +93,9 @@ impl Intake {
                 return Ok(handled);
             }
             let page = events.len();
-            // Verdicts without commands are written together: one disk sync per page, not
-            // one per event. Events with commands each take their own transaction, which
-            // also marks them mapped.
+            // Verdicts without commands are handed to the store together, and ride in the
+            // transaction of the next accepted events: no disk sync of their own. Events with
+            // commands each take their own transaction, which also marks them mapped.
             let mut verdicts = Vec::new();
             for event in &events {
                 if let Some(verdict) = self.map_event(event).await? {

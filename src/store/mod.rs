@@ -165,13 +165,32 @@ impl Store {
 
     /// Gives several `accepted` events their verdicts (`ignored`, `unmapped`, `mapped`) in one
     /// transaction; events no longer `accepted` are left as they are. Returns how many changed.
+    ///
+    /// The verdicts join the group commit's next transaction, beside new events, instead of
+    /// costing a disk sync of their own. The first verdict given for an event counts, as it
+    /// would if each were applied in turn; `accepted` is not a verdict.
     pub async fn mark_many(
         &self,
         verdicts: &[(EventId, InboxStatus, Option<String>)],
     ) -> Result<u64, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.mark_many(verdicts).await,
+        if verdicts
+            .iter()
+            .any(|(_, status, _)| *status == InboxStatus::Accepted)
+        {
+            return Err(StoreError::InvalidEvent(
+                "an event cannot be marked accepted",
+            ));
         }
+        let mut seen = std::collections::HashSet::new();
+        let verdicts: Vec<_> = verdicts
+            .iter()
+            .filter(|(event_id, _, _)| seen.insert(event_id.as_str()))
+            .cloned()
+            .collect();
+        if verdicts.is_empty() {
+            return Ok(0);
+        }
+        self.shared.intake.submit_verdicts(verdicts).await
     }
 
     /// Puts an `ignored` or `unmapped` event back to `accepted` so the mapping stage sees it

@@ -7,6 +7,10 @@
 //! event is durable, and if the transaction fails every caller in it hears so. Under load the
 //! queue fills while the disk works, so batches grow exactly when they help; when idle a batch is
 //! one event and waits for no timer.
+//!
+//! The intake's verdicts (a page of events `ignored` or `unmapped`) ride in the same queue and
+//! the same transactions: a separate transaction of theirs would cost a disk sync of its own,
+//! during which every webhook and Kafka batch waits for the one writer.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,22 +20,43 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::error::StoreError;
-use super::inbox::{NewEvent, Receipt};
+use super::inbox::{EventId, InboxStatus, NewEvent, Receipt};
 
-/// A backend that can write a batch of new events in one transaction.
+/// An accepted event's verdict: its new status and the reason.
+pub(crate) type Verdict = (EventId, InboxStatus, Option<String>);
+
+/// What one transaction writes: new events, and sets of verdicts for events already accepted.
+pub(crate) struct Batch<'a> {
+    pub events: &'a [NewEvent],
+    /// Each set as one caller handed it over: at most one verdict per event, none `accepted`.
+    pub verdicts: &'a [Vec<Verdict>],
+}
+
+/// What a committed transaction did.
+#[derive(Debug)]
+pub(crate) struct Written {
+    /// One per event, in the order given.
+    pub receipts: Vec<Receipt>,
+    /// Per set of verdicts, how many events changed (those still `accepted`).
+    pub changed: Vec<u64>,
+}
+
+/// A backend that can write a batch in one transaction.
 pub(crate) trait BatchWriter: Send + Sync + 'static {
-    /// Writes every event, or none, and answers one receipt per event in the order given; a
-    /// repeated dedupe key inside the batch is answered with the receipt of its first occurrence.
+    /// Writes everything, or nothing. Answers one receipt per event in the order given (a
+    /// repeated dedupe key inside the batch is answered with the receipt of its first
+    /// occurrence) and one count per set of verdicts.
     fn write_batch(
         &self,
-        events: &[NewEvent],
-    ) -> impl Future<Output = Result<Vec<Receipt>, StoreError>> + Send;
+        batch: Batch<'_>,
+    ) -> impl Future<Output = Result<Written, StoreError>> + Send;
 }
 
 /// Counters of the group commit, for metrics, and for tests that prove events share commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StoreStats {
-    /// Transactions committed by the writer.
+    /// Transactions committed by the writer that held new events (not those that held only
+    /// the intake's verdicts).
     pub batches: u64,
     /// Transactions that failed; each caller in them was told to resend.
     pub failed_batches: u64,
@@ -53,9 +78,15 @@ struct Counters {
     answered: AtomicU64,
 }
 
-struct Pending {
-    event: NewEvent,
-    reply: oneshot::Sender<Result<Receipt, StoreError>>,
+enum Pending {
+    Event {
+        event: NewEvent,
+        reply: oneshot::Sender<Result<Receipt, StoreError>>,
+    },
+    Verdicts {
+        verdicts: Vec<Verdict>,
+        reply: oneshot::Sender<Result<u64, StoreError>>,
+    },
 }
 
 /// The queue in front of the writer task, shared by every clone of the store.
@@ -93,7 +124,7 @@ impl GroupCommit {
         // The writer only ends when every sender is gone, and this is one: a failed send means
         // it died.
         sender
-            .send(Pending { event, reply })
+            .send(Pending::Event { event, reply })
             .await
             .map_err(|_| StoreError::WriterLost)?;
         // Release at once: a held clone would keep a closing writer waiting for this caller.
@@ -121,7 +152,7 @@ impl GroupCommit {
         for event in events {
             let (reply, answer) = oneshot::channel();
             // One at a time: concurrent sends could take the queue's free places out of order.
-            match sender.send(Pending { event, reply }).await {
+            match sender.send(Pending::Event { event, reply }).await {
                 Ok(()) => {
                     self.counters.handed_over.fetch_add(1, Ordering::Relaxed);
                     answers.push(Some(answer));
@@ -137,6 +168,24 @@ impl GroupCommit {
             }
         }))
         .await
+    }
+
+    /// Queues a set of verdicts (validated by the caller) and waits until its transaction
+    /// committed; answers how many events changed.
+    pub(crate) async fn submit_verdicts(&self, verdicts: Vec<Verdict>) -> Result<u64, StoreError> {
+        let sender = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(Pending::Verdicts { verdicts, reply })
+            .await
+            .map_err(|_| StoreError::WriterLost)?;
+        drop(sender);
+        answer.await.map_err(|_| StoreError::WriterLost)?
     }
 
     /// Whether events can still be accepted: not closed, and the writer is alive.
@@ -180,6 +229,13 @@ impl GroupCommit {
     }
 }
 
+/// What the callers of one transaction hear: those who handed over events, then those who
+/// handed over verdicts.
+type Answers = (
+    Vec<Result<Receipt, StoreError>>,
+    Vec<Result<u64, StoreError>>,
+);
+
 /// The writer task: one batch at a time until every sender is gone and the queue is empty.
 async fn run<W: BatchWriter>(
     writer: W,
@@ -189,49 +245,92 @@ async fn run<W: BatchWriter>(
 ) {
     let mut batch = Vec::with_capacity(max_batch);
     while queue.recv_many(&mut batch, max_batch).await > 0 {
-        let (events, replies): (Vec<NewEvent>, Vec<_>) = batch
-            .drain(..)
-            .map(|pending| (pending.event, pending.reply))
-            .unzip();
-        let outcome = writer.write_batch(&events).await;
+        let mut events = Vec::with_capacity(batch.len());
+        let mut replies = Vec::with_capacity(batch.len());
+        let mut verdicts = Vec::new();
+        let mut verdict_replies = Vec::new();
+        for pending in batch.drain(..) {
+            match pending {
+                Pending::Event { event, reply } => {
+                    events.push(event);
+                    replies.push(reply);
+                }
+                Pending::Verdicts {
+                    verdicts: set,
+                    reply,
+                } => {
+                    verdicts.push(set);
+                    verdict_replies.push(reply);
+                }
+            }
+        }
+        let outcome = writer
+            .write_batch(Batch {
+                events: &events,
+                verdicts: &verdicts,
+            })
+            .await;
         // Counters move before anyone is answered, so a caller holding its receipt also sees
         // the commit that produced it counted.
-        let answers: Vec<Result<Receipt, StoreError>> = match outcome {
-            Ok(receipts) if receipts.len() == replies.len() => {
-                let duplicates = receipts.iter().filter(|r| r.duplicate).count();
-                counters.batches.fetch_add(1, Ordering::Relaxed);
+        let (answers, counts): Answers = match outcome {
+            Ok(written)
+                if written.receipts.len() == replies.len()
+                    && written.changed.len() == verdict_replies.len() =>
+            {
+                let duplicates = written.receipts.iter().filter(|r| r.duplicate).count();
+                if !replies.is_empty() {
+                    counters.batches.fetch_add(1, Ordering::Relaxed);
+                }
                 counters
                     .events
-                    .fetch_add(len(receipts.len()), Ordering::Relaxed);
+                    .fetch_add(len(written.receipts.len()), Ordering::Relaxed);
                 counters
                     .duplicates
                     .fetch_add(len(duplicates), Ordering::Relaxed);
-                receipts.into_iter().map(Ok).collect()
+                (
+                    written.receipts.into_iter().map(Ok).collect(),
+                    written.changed.into_iter().map(Ok).collect(),
+                )
             }
-            Ok(receipts) => {
+            Ok(written) => {
                 tracing::error!(
                     events = replies.len(),
-                    receipts = receipts.len(),
+                    receipts = written.receipts.len(),
+                    verdict_sets = verdict_replies.len(),
+                    counts = written.changed.len(),
                     "the inbox writer answered the wrong number of receipts"
                 );
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
-                replies
-                    .iter()
-                    .map(|_| Err(StoreError::WriterLost))
-                    .collect()
+                (
+                    replies
+                        .iter()
+                        .map(|_| Err(StoreError::WriterLost))
+                        .collect(),
+                    verdict_replies
+                        .iter()
+                        .map(|_| Err(StoreError::WriterLost))
+                        .collect(),
+                )
             }
             Err(error) => {
                 tracing::warn!(
                     events = replies.len(),
+                    verdict_sets = verdict_replies.len(),
                     ?error,
                     "inbox batch not committed; every caller in it is told to resend"
                 );
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
                 let shared = Arc::new(error);
-                replies
-                    .iter()
-                    .map(|_| Err(StoreError::BatchFailed(shared.clone())))
-                    .collect()
+                (
+                    replies
+                        .iter()
+                        .map(|_| Err(StoreError::BatchFailed(shared.clone())))
+                        .collect(),
+                    verdict_replies
+                        .iter()
+                        .map(|_| Err(StoreError::BatchFailed(shared.clone())))
+                        .collect(),
+                )
             }
         };
         counters
@@ -241,6 +340,9 @@ async fn run<W: BatchWriter>(
             // A caller that went away (client hung up) still had its event written; its resend
             // will find it as a duplicate.
             let _ = reply.send(answer);
+        }
+        for (reply, count) in verdict_replies.into_iter().zip(counts) {
+            let _ = reply.send(count);
         }
     }
 }

@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 
 use super::*;
 use crate::store::error::StoreErrorKind;
-use crate::store::inbox::{EventId, InboxStatus, KeyOrigin};
+use crate::store::inbox::KeyOrigin;
 use crate::store::tests::wait_for;
 
 /// A backend that writes to memory, one batch per permit of `gate`.
@@ -18,6 +18,10 @@ use crate::store::tests::wait_for;
 struct HeldBackend {
     gate: Arc<Semaphore>,
     batch_sizes: Arc<Mutex<Vec<usize>>>,
+    /// Sets of verdicts per batch, in the order the batches were written.
+    verdict_sets: Arc<Mutex<Vec<usize>>>,
+    /// Batches the writer has started, held at the gate or not.
+    entered: Arc<std::sync::atomic::AtomicUsize>,
     first_receipts: Arc<Mutex<HashMap<String, Receipt>>>,
     fail: bool,
 }
@@ -27,6 +31,8 @@ impl HeldBackend {
         HeldBackend {
             gate: Arc::new(Semaphore::new(0)),
             batch_sizes: Arc::default(),
+            verdict_sets: Arc::default(),
+            entered: Arc::default(),
             first_receipts: Arc::default(),
             fail,
         }
@@ -38,9 +44,12 @@ impl HeldBackend {
 }
 
 impl BatchWriter for HeldBackend {
-    async fn write_batch(&self, events: &[NewEvent]) -> Result<Vec<Receipt>, StoreError> {
+    async fn write_batch(&self, batch: Batch<'_>) -> Result<Written, StoreError> {
+        let events = batch.events;
+        self.entered.fetch_add(1, Ordering::SeqCst);
         self.gate.acquire().await.unwrap().forget();
         self.batch_sizes.lock().unwrap().push(events.len());
+        self.verdict_sets.lock().unwrap().push(batch.verdicts.len());
         if self.fail {
             return Err(StoreError::Unavailable {
                 action: "writing a batch",
@@ -48,7 +57,7 @@ impl BatchWriter for HeldBackend {
             });
         }
         let mut firsts = self.first_receipts.lock().unwrap();
-        Ok(events
+        let receipts = events
             .iter()
             .map(|event| match firsts.get(&event.dedupe_key) {
                 Some(first) => Receipt {
@@ -66,7 +75,11 @@ impl BatchWriter for HeldBackend {
                     receipt
                 }
             })
-            .collect())
+            .collect();
+        Ok(Written {
+            receipts,
+            changed: batch.verdicts.iter().map(|set| set.len() as u64).collect(),
+        })
     }
 }
 
@@ -238,4 +251,82 @@ async fn a_closed_queue_refuses_every_event_of_a_submission() {
             .iter()
             .all(|answer| matches!(answer, Err(StoreError::Closed)))
     );
+}
+
+fn verdicts(count: usize) -> Vec<Verdict> {
+    (0..count)
+        .map(|i| {
+            (
+                EventId::generate(),
+                InboxStatus::Ignored,
+                Some(format!("reason {i}")),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verdicts_ride_in_the_transaction_of_the_events_queued_with_them() {
+    let backend = HeldBackend::new(false);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    // The writer takes a first event and is held with it.
+    let first = submit_all(&commit, ["first".to_owned()]);
+    wait_for("the writer holds the first batch", || {
+        backend.entered.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    // Then a page of verdicts and five events queue up behind it.
+    let mut page = Box::pin(commit.submit_verdicts(verdicts(3)));
+    assert!(
+        futures::poll!(&mut page).is_pending(),
+        "queued, not answered"
+    );
+    let events = submit_all(&commit, (0..5).map(|i| format!("k{i}")));
+    wait_for("five more events queued", || commit.stats().queued == 6).await;
+    assert!(
+        futures::poll!(&mut page).is_pending(),
+        "answered before written"
+    );
+
+    backend.gate.add_permits(2);
+    assert!(answers(first).await.iter().all(Result::is_ok));
+    assert!(answers(events).await.iter().all(Result::is_ok));
+    assert_eq!(page.await.unwrap(), 3);
+
+    assert_eq!(backend.batch_sizes(), [1, 5]);
+    assert_eq!(*backend.verdict_sets.lock().unwrap(), [0, 1]);
+    assert_eq!(commit.stats().batches, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verdicts_alone_are_written_but_not_counted_as_a_batch_of_events() {
+    let backend = HeldBackend::new(false);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    backend.gate.add_permits(1);
+    assert_eq!(commit.submit_verdicts(verdicts(2)).await.unwrap(), 2);
+    assert_eq!(*backend.verdict_sets.lock().unwrap(), [1]);
+    let stats = commit.stats();
+    assert_eq!((stats.batches, stats.events, stats.queued), (0, 0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_transaction_fails_its_verdicts_with_its_events() {
+    let backend = HeldBackend::new(true);
+    let commit = Arc::new(GroupCommit::start(backend.clone(), 256, 1024));
+    let first = submit_all(&commit, ["first".to_owned()]);
+    wait_for("the writer holds the first batch", || {
+        backend.entered.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    let mut page = Box::pin(commit.submit_verdicts(verdicts(1)));
+    assert!(futures::poll!(&mut page).is_pending());
+    let events = submit_all(&commit, ["second".to_owned()]);
+    wait_for("the second event queued", || commit.stats().queued == 2).await;
+
+    backend.gate.add_permits(2);
+    assert!(answers(first).await.iter().all(Result::is_err));
+    assert!(answers(events).await.iter().all(Result::is_err));
+    let error = page.await.unwrap_err();
+    assert_eq!(error.kind(), StoreErrorKind::Unavailable, "{error:?}");
+    assert_eq!(commit.stats().failed_batches, 2);
 }

@@ -12,11 +12,11 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
 use super::{SqliteStore, classify, now_text};
 use crate::store::error::StoreError;
-use crate::store::group_commit::BatchWriter;
+use crate::store::group_commit::{Batch, BatchWriter, Verdict, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
 use crate::store::timestamp;
 
-const WRITING_BATCH: &str = "writing a batch of accepted events";
+const WRITING_BATCH: &str = "writing a batch of accepted events and verdicts";
 
 /// Rows per INSERT statement: each binds 11 parameters, and SQLite takes at most 32766.
 const ROWS_PER_INSERT: usize = 256;
@@ -29,7 +29,7 @@ const ROWS_PER_INSERT: usize = 256;
 /// page of 100 took a quarter of a second behind 30,000 accepted events). With the index out of
 /// the way, each verdict finds its row by primary key.
 pub(super) fn verdict_update<'a>(
-    verdicts: &'a [&'a (EventId, InboxStatus, Option<String>)],
+    verdicts: &'a [&'a Verdict],
     now: &'a str,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::<Sqlite>::new("WITH verdict (event_id, status, reason) AS (");
@@ -59,7 +59,7 @@ const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inb
      WHERE source = $1 AND dedupe_key = $2";
 
 impl BatchWriter for SqliteStore {
-    async fn write_batch(&self, events: &[NewEvent]) -> Result<Vec<Receipt>, StoreError> {
+    async fn write_batch(&self, batch: Batch<'_>) -> Result<Written, StoreError> {
         let fail = |source| classify(WRITING_BATCH, source);
         let mut transaction = self
             .writer
@@ -67,15 +67,40 @@ impl BatchWriter for SqliteStore {
             .await
             .map_err(fail)?;
         let written_at = now_text();
-        let mut receipts = Vec::with_capacity(events.len());
-        for rows in events.chunks(ROWS_PER_INSERT) {
+        let mut changed = Vec::with_capacity(batch.verdicts.len());
+        for verdicts in batch.verdicts {
+            changed.push(apply_verdicts(&mut transaction, verdicts, &written_at).await?);
+        }
+        let mut receipts = Vec::with_capacity(batch.events.len());
+        for rows in batch.events.chunks(ROWS_PER_INSERT) {
             insert_or_find(&mut transaction, rows, &written_at, &mut receipts).await?;
         }
         // Dropping an uncommitted transaction rolls it back: an early return above leaves
         // nothing of the batch behind.
         transaction.commit().await.map_err(fail)?;
-        Ok(receipts)
+        Ok(Written { receipts, changed })
     }
+}
+
+/// Gives each event its verdict if it is still accepted; returns how many changed. One
+/// statement per chunk rather than one per event: each statement is a round trip to the
+/// database's thread, made while every other writer waits.
+async fn apply_verdicts(
+    connection: &mut SqliteConnection,
+    verdicts: &[Verdict],
+    now: &str,
+) -> Result<u64, StoreError> {
+    let verdicts: Vec<&Verdict> = verdicts.iter().collect();
+    let mut changed = 0;
+    for chunk in verdicts.chunks(VERDICTS_PER_UPDATE) {
+        changed += verdict_update(chunk, now)
+            .build()
+            .execute(&mut *connection)
+            .await
+            .map_err(|source| classify(WRITING_BATCH, source))?
+            .rows_affected();
+    }
+    Ok(changed)
 }
 
 /// Inserts the events whose (source, dedupe key) is not known yet, in one statement, and adds
@@ -258,49 +283,6 @@ impl SqliteStore {
             return Err(self.refusal(event_id, status).await);
         }
         Ok(())
-    }
-
-    /// Gives several accepted events their verdicts in one transaction (one disk sync), as
-    /// the intake does for a page of events. Events no longer `accepted` are left alone;
-    /// returns how many changed.
-    pub(crate) async fn mark_many(
-        &self,
-        verdicts: &[(EventId, InboxStatus, Option<String>)],
-    ) -> Result<u64, StoreError> {
-        const MARKING: &str = "marking inbox events";
-        if verdicts
-            .iter()
-            .any(|(_, status, _)| *status == InboxStatus::Accepted)
-        {
-            return Err(StoreError::InvalidEvent(
-                "an event cannot be marked accepted",
-            ));
-        }
-        // The first verdict per event counts, as it would if each were applied in turn.
-        let mut seen = HashSet::new();
-        let verdicts: Vec<_> = verdicts
-            .iter()
-            .filter(|(event_id, _, _)| seen.insert(event_id.as_str()))
-            .collect();
-        let mut transaction = self.begin_write(MARKING).await?;
-        let now = now_text();
-        let mut changed = 0;
-        // One statement per chunk rather than one per event: each statement is a round trip
-        // to the database's thread, made while every other writer waits.
-        for chunk in verdicts.chunks(VERDICTS_PER_UPDATE) {
-            let mut query = verdict_update(chunk, &now);
-            changed += query
-                .build()
-                .execute(&mut *transaction)
-                .await
-                .map_err(|source| classify(MARKING, source))?
-                .rows_affected();
-        }
-        transaction
-            .commit()
-            .await
-            .map_err(|source| classify(MARKING, source))?;
-        Ok(changed)
     }
 
     /// Puts a kept event back to `accepted`, counting the replay.

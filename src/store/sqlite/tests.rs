@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::store::error::StoreErrorKind;
-use crate::store::group_commit::BatchWriter;
+use crate::store::group_commit::{Batch, BatchWriter};
 use crate::store::tests::{delivery, row_count};
 
 async fn open_inbox(dir: &tempfile::TempDir) -> (SqliteStore, std::path::PathBuf) {
@@ -56,7 +56,14 @@ async fn duplicates_within_one_batch_resolve_to_the_first() {
         delivery("partner-portal", "a", b"third a"),
     ];
 
-    let receipts = inbox.write_batch(&batch).await.unwrap();
+    let receipts = inbox
+        .write_batch(Batch {
+            events: &batch,
+            verdicts: &[],
+        })
+        .await
+        .unwrap()
+        .receipts;
 
     assert_eq!(receipts.len(), 4);
     assert!(!receipts[0].duplicate && !receipts[2].duplicate);
@@ -89,7 +96,13 @@ async fn a_statement_failing_mid_batch_leaves_nothing_of_the_batch() {
         delivery("bamboohr", "poison", b"{}"),
     ];
 
-    let error = inbox.write_batch(&batch).await.unwrap_err();
+    let error = inbox
+        .write_batch(Batch {
+            events: &batch,
+            verdicts: &[],
+        })
+        .await
+        .unwrap_err();
 
     assert_eq!(error.kind(), StoreErrorKind::Broken, "{error:?}");
     assert_eq!(row_count(&path).await, 0);
