@@ -35,6 +35,22 @@ async fn the_writer_waits_for_the_disk_on_every_commit() {
     assert_eq!(foreign_keys, 1);
 }
 
+/// `.cargo/config.toml` builds SQLite without its allocation counters: their process-wide lock
+/// was contended on every row value freed. Fails if that build setting is lost.
+#[tokio::test]
+async fn sqlite_is_built_without_allocation_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inbox, _) = open_inbox(&dir).await;
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(&inbox.readers)
+        .await
+        .unwrap();
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+}
+
 #[tokio::test]
 async fn readers_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
