@@ -2,9 +2,9 @@
 //! records with their history, and the outbox of outcome events.
 //!
 //! Callers hold a [`Store`] and never learn which database is behind it, so the PostgreSQL
-//! backend can join as another [`Backend`] variant without any caller changing. New events go
-//! through the group-commit writer (one transaction for many callers, see [`group_commit`]);
-//! reads and status changes go straight to the backend. The engine's operations (enqueue,
+//! backend can join as another [`Backend`] variant without any caller changing. New events, and
+//! the intake's pages of verdicts, go through the group-commit writer (one transaction for many
+//! callers, see [`group_commit`]); reads and other status changes go straight to the backend. The engine's operations (enqueue,
 //! claim, finish, …) are each one transaction of their own on the same single writer; the
 //! SQLite backend explains why they do not join the group commit.
 
