@@ -52,13 +52,17 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         .unwrap();
     assert_eq!(nowhere.status(), 404);
 
-    // The run's duration is observed last, after the outcome is recorded and counted.
+    // The run's duration is observed last, after the outcome is recorded and counted. A scrape
+    // reads the store's gauges before it encodes the counters, so a scrape taken while the
+    // command finished can hold the new counters beside the old gauges: wait for one that has
+    // caught up with both.
     let done = app
         .scrape_until("the provision succeed", |m| {
             m.count(
                 "gatehouse_command_duration_seconds_count",
                 &[("intent", "provision"), ("result", "succeeded")],
             ) == 1.0
+                && m.value("gatehouse_queue_commands", &[("state", "done")]) == Some(1.0)
         })
         .await;
     assert_eq!(
