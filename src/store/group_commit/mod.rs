@@ -114,23 +114,27 @@ impl GroupCommit {
 
     /// Queues the event and waits until its batch committed (or failed).
     pub(crate) async fn submit(&self, event: NewEvent) -> Result<Receipt, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.hand_over(Pending::Event { event, reply }).await?;
+        self.counters.handed_over.fetch_add(1, Ordering::Relaxed);
+        answer.await.map_err(|_| StoreError::WriterLost)?
+    }
+
+    /// Puts one piece of work in the writer's queue.
+    async fn hand_over(&self, pending: Pending) -> Result<(), StoreError> {
         let sender = self
             .sender
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
             .ok_or(StoreError::Closed)?;
-        let (reply, answer) = oneshot::channel();
         // The writer only ends when every sender is gone, and this is one: a failed send means
-        // it died.
+        // it died. The clone is dropped on return: held, it would keep a closing writer waiting
+        // for this caller.
         sender
-            .send(Pending::Event { event, reply })
+            .send(pending)
             .await
-            .map_err(|_| StoreError::WriterLost)?;
-        // Release at once: a held clone would keep a closing writer waiting for this caller.
-        drop(sender);
-        self.counters.handed_over.fetch_add(1, Ordering::Relaxed);
-        answer.await.map_err(|_| StoreError::WriterLost)?
+            .map_err(|_| StoreError::WriterLost)
     }
 
     /// Queues every event in the order given (the writer takes them in that order, in one or
@@ -173,18 +177,9 @@ impl GroupCommit {
     /// Queues a set of verdicts (validated by the caller) and waits until its transaction
     /// committed; answers how many events changed.
     pub(crate) async fn submit_verdicts(&self, verdicts: Vec<Verdict>) -> Result<u64, StoreError> {
-        let sender = self
-            .sender
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .ok_or(StoreError::Closed)?;
         let (reply, answer) = oneshot::channel();
-        sender
-            .send(Pending::Verdicts { verdicts, reply })
-            .await
-            .map_err(|_| StoreError::WriterLost)?;
-        drop(sender);
+        self.hand_over(Pending::Verdicts { verdicts, reply })
+            .await?;
         answer.await.map_err(|_| StoreError::WriterLost)?
     }
 
