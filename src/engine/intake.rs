@@ -14,12 +14,9 @@ use tracing::Instrument;
 
 use crate::domain::{Deprovision, DeprovisionMode, Intent};
 use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
-use crate::store::{EventId, InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError};
+use crate::store::{InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError, Verdict};
 use crate::telemetry::events::{EventMapped, MappingResult};
 use crate::telemetry::{Metrics, context};
-
-/// An event's verdict when it yields no commands.
-type Verdict = (EventId, InboxStatus, Option<String>);
 
 /// How long the intake waits after a wake-up for more events to arrive.
 const COALESCE: Duration = Duration::from_millis(20);

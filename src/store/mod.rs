@@ -30,7 +30,7 @@ pub use commands::{
     ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand, Progress,
 };
 pub use error::{StoreError, StoreErrorKind};
-pub use group_commit::StoreStats;
+pub use group_commit::{StoreStats, Verdict};
 pub use inbox::{
     EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
     UnknownName,
@@ -169,10 +169,7 @@ impl Store {
     /// The verdicts join the group commit's next transaction, beside new events, instead of
     /// costing a disk sync of their own. The first verdict given for an event counts, as it
     /// would if each were applied in turn; `accepted` is not a verdict.
-    pub async fn mark_many(
-        &self,
-        verdicts: &[(EventId, InboxStatus, Option<String>)],
-    ) -> Result<u64, StoreError> {
+    pub async fn mark_many(&self, verdicts: &[Verdict]) -> Result<u64, StoreError> {
         if verdicts
             .iter()
             .any(|(_, status, _)| *status == InboxStatus::Accepted)

@@ -23,7 +23,7 @@ use super::error::StoreError;
 use super::inbox::{EventId, InboxStatus, NewEvent, Receipt};
 
 /// An accepted event's verdict: its new status and the reason.
-pub(crate) type Verdict = (EventId, InboxStatus, Option<String>);
+pub type Verdict = (EventId, InboxStatus, Option<String>);
 
 /// What one transaction writes: new events, and sets of verdicts for events already accepted.
 pub(crate) struct Batch<'a> {

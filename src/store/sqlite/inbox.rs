@@ -29,7 +29,7 @@ const ROWS_PER_INSERT: usize = 256;
 /// page of 100 took a quarter of a second behind 30,000 accepted events). With the index out of
 /// the way, each verdict finds its row by primary key.
 pub(super) fn verdict_update<'a>(
-    verdicts: &'a [&'a Verdict],
+    verdicts: &'a [Verdict],
     now: &'a str,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::<Sqlite>::new("WITH verdict (event_id, status, reason) AS (");
@@ -90,7 +90,6 @@ async fn apply_verdicts(
     verdicts: &[Verdict],
     now: &str,
 ) -> Result<u64, StoreError> {
-    let verdicts: Vec<&Verdict> = verdicts.iter().collect();
     let mut changed = 0;
     for chunk in verdicts.chunks(VERDICTS_PER_UPDATE) {
         changed += verdict_update(chunk, now)
