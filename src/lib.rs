@@ -5,6 +5,7 @@
 //! `store` keeps them durably, `domain` holds the pure types the rest agrees on, and `config`,
 //! `cli`, `startup` and `telemetry` make it a service.
 
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,12 +13,13 @@ pub mod domain;
 pub mod engine;
 pub mod ingress;
 pub mod kafka;
-pub mod lifecycle;
 pub mod mapping;
 pub mod native;
-pub mod outbox;
+pub mod problem;
 pub mod proto;
+pub mod publish;
 pub mod salesforce;
+pub mod server;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

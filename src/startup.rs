@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::admin::api::Admin;
 use crate::clock::Clock;
 use crate::config::{Settings, StoreConfig};
 use crate::engine::executor::Executor;
@@ -20,15 +21,15 @@ use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
 use crate::engine::worker::Worker;
-use crate::ingress::http::admin::Admin;
-use crate::ingress::http::{self, Ingress};
-use crate::kafka::consume::{self, Consumer};
-use crate::lifecycle::Lifecycle;
+use crate::ingress::http::Ingress;
+use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
 use crate::salesforce::{Connection, connect};
+use crate::server::lifecycle::Lifecycle;
+use crate::server::scrape::Scrape;
+use crate::server::{self, Readiness};
 use crate::store::{SqliteOptions, Store};
 use crate::telemetry::Metrics;
-use crate::telemetry::scrape::Scrape;
 
 /// A built, listening application that has not started serving yet.
 pub struct Application {
@@ -142,10 +143,10 @@ impl Application {
             tokio::spawn(worker.run(worker_wake.clone(), cancel.clone(), grace)),
         ];
         // Outcome events out: the Kafka relay (with [kafka.outcomes]) and outbox pruning.
-        tasks.extend(crate::kafka::relay::spawn(
+        tasks.extend(crate::publish::kafka::spawn(
             settings, &store, &metrics, &cancel, grace,
         )?);
-        tasks.extend(crate::outbox::Pruner::spawn(
+        tasks.extend(crate::publish::Pruner::spawn(
             settings, &store, &clock, &cancel,
         ));
 
@@ -172,13 +173,11 @@ impl Application {
             Duration::from_secs(settings.telemetry.licence_poll_seconds),
         ));
         let metrics = web::Data::new(metrics);
-        let ingress = Ingress::new(
-            settings,
-            store.clone(),
-            clock,
-            lifecycle.clone(),
-            intake_wake,
-        )?;
+        let readiness = web::Data::new(Readiness {
+            store: store.clone(),
+            lifecycle: lifecycle.clone(),
+        });
+        let ingress = Ingress::new(settings, store.clone(), clock, intake_wake)?;
         let ingress = web::Data::new(ingress);
 
         let listener = TcpListener::bind(settings.service.listen)
@@ -190,7 +189,8 @@ impl Application {
                 .app_data(admin.clone())
                 .app_data(metrics.clone())
                 .app_data(scrape.clone())
-                .configure(http::routes)
+                .app_data(readiness.clone())
+                .configure(server::routes)
         })
         .disable_signals()
         .shutdown_timeout(settings.service.shutdown_timeout_seconds)

@@ -2,7 +2,6 @@
 //! commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
 //! that talk to a running Gatehouse over its admin API.
 
-mod admin;
 mod check_config;
 mod demo;
 mod healthcheck;
@@ -63,20 +62,20 @@ pub enum Command {
         keep: bool,
     },
     /// Look at the people Gatehouse admits: lifecycle records with their history.
-    Subject(admin::SubjectCommand),
+    Subject(crate::admin::client::SubjectCommand),
     /// Look at commands: what was asked for whom, and how it ended.
     #[command(name = "command")]
-    CommandRecord(admin::CommandCommand),
+    CommandRecord(crate::admin::client::CommandCommand),
     /// List and replay commands that Salesforce or the rules refused for good.
-    DeadLetters(admin::DeadLettersCommand),
+    DeadLetters(crate::admin::client::DeadLettersCommand),
     /// Admit someone by hand: queue a provision with an intent written as JSON.
-    Provision(admin::ProvisionArgs),
+    Provision(crate::admin::client::ProvisionArgs),
     /// Show someone out by hand ("lock this person out now").
-    Deprovision(admin::DeprovisionArgs),
+    Deprovision(crate::admin::client::DeprovisionArgs),
     /// Resume commands parked for want of a licence.
-    Parked(admin::ParkedCommand),
+    Parked(crate::admin::client::ParkedCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
-    Inbox(admin::InboxCommand),
+    Inbox(crate::admin::client::InboxCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"

@@ -5,7 +5,7 @@
 //!   `command_id`, `subject`, `trace_id`). Personal data is masked ([`mask`]); secrets are never
 //!   logged (they are `SecretString`s, which do not print).
 //! - Metrics live in a per-application registry ([`Metrics`]), moved by typed events
-//!   ([`events`]) and served at `GET /metrics` ([`scrape`]).
+//!   ([`events`]) and served at `GET /metrics` (`server::scrape` brings the gauges up to date).
 //! - Traces follow W3C trace context from the webhook's `traceparent` to each Salesforce call
 //!   ([`context`]) and leave through OTLP when an endpoint is configured ([`otlp`]).
 //!
@@ -18,7 +18,6 @@ pub mod kafka;
 pub mod mask;
 mod metrics;
 pub mod otlp;
-pub mod scrape;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -32,6 +31,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub use metrics::{CONTENT_TYPE, Metrics};
+pub(crate) use metrics::{LicenceLabels, OutcomeOnlyLabels, StateLabels, StatusLabels};
 pub use otlp::{TraceExport, TraceSetupError};
 
 use crate::config::{LogConfig, LogFormat, Settings};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::config::Settings;
-use gatehouse::outbox::{PruneScope, Pruner};
+use gatehouse::publish::{PruneScope, Pruner};
 use gatehouse::store::OutboxRow;
 use serde_json::json;
 

@@ -1,24 +1,15 @@
-//! Signed webhooks over HTTP, the health and metrics endpoints, and the operators' admin API.
+//! Signed webhooks over HTTP: each source's verifier ([`verify`]) and the receiving handler.
 
-pub mod admin;
-mod health;
-mod metrics;
-pub mod problem;
 mod state;
 pub mod verify;
 mod webhook;
 
 use actix_web::web;
 
-pub use problem::Problem;
 pub use state::{Ingress, Source};
 
-/// Mounts the webhook, health, metrics and admin routes.
+/// Mounts the webhook routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(metrics::metrics)
-        .service(webhook::receive)
-        .service(webhook::okta_challenge)
-        .configure(admin::routes);
+    cfg.service(webhook::receive)
+        .service(webhook::okta_challenge);
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::config::{ConfigError, Problem as ConfigProblem, Settings, SourceConfig};
 use crate::ingress::http::verify::Verifier;
-use crate::lifecycle::Lifecycle;
 use crate::store::Store;
 
 /// One source, ready to receive: its settings and its built verifier.
@@ -16,7 +15,7 @@ pub struct Source {
     pub verifier: Verifier,
 }
 
-/// Shared by every webhook and health handler (`web::Data<Ingress>`).
+/// Shared by every webhook handler (`web::Data<Ingress>`).
 pub struct Ingress {
     /// Sources that take webhooks: those with a verification scheme.
     pub sources: HashMap<String, Source>,
@@ -24,7 +23,6 @@ pub struct Ingress {
     pub without_webhooks: HashSet<String>,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
-    pub lifecycle: Arc<Lifecycle>,
     pub max_body_bytes: usize,
     /// Wakes the intake when an event was accepted.
     pub intake: Arc<tokio::sync::Notify>,
@@ -36,7 +34,6 @@ impl Ingress {
         settings: &Settings,
         store: Store,
         clock: Arc<dyn Clock>,
-        lifecycle: Arc<Lifecycle>,
         intake: Arc<tokio::sync::Notify>,
     ) -> Result<Ingress, ConfigError> {
         let mut sources = HashMap::new();
@@ -76,7 +73,6 @@ impl Ingress {
             without_webhooks,
             store,
             clock,
-            lifecycle,
             max_body_bytes: settings.service.max_body_bytes,
             intake,
         })

@@ -12,10 +12,10 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use tracing::{Instrument, Span};
 
-use super::problem::Problem;
 use super::state::{Ingress, Source};
 use super::verify::{UnverifiedWebhook, VerifiedWebhook};
 use crate::ingress::identity::{self, BodyError};
+use crate::problem::Problem;
 use crate::store::{KeyOrigin, NewEvent};
 use crate::telemetry::Metrics;
 use crate::telemetry::context;

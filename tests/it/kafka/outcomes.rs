@@ -176,7 +176,7 @@ async fn with_protobuf_configured_the_outcome_decodes_as_a_gatehouse_outcome_eve
     let event = v1::OutcomeEvent::decode(record.payload().unwrap()).expect("an OutcomeEvent");
     assert_eq!(
         event,
-        gatehouse::kafka::relay::outcome_event(&row.payload).unwrap(),
+        gatehouse::publish::kafka::outcome_event(&row.payload).unwrap(),
         "the stored payload, converted"
     );
     assert_eq!(event.subject_key, "partner-portal:u-1");

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::config::KafkaConfig;
 use gatehouse::config::OutcomeEncoding;
-use gatehouse::kafka::relay::{PublishError, Relay};
+use gatehouse::publish::kafka::{PublishError, Relay};
 use gatehouse::store::OutboxRow;
 use gatehouse::telemetry::Metrics;
 use tokio_util::sync::CancellationToken;

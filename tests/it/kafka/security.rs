@@ -1,6 +1,6 @@
 //! Secured brokers, reached with the settings as a user writes them: a `[kafka]` section of a
 //! Gatehouse config, read and checked like `gatehouse serve` reads its file, turned into
-//! Gatehouse's own producer and consumer settings (`gatehouse::kafka::client`), and a record
+//! Gatehouse's own producer and consumer settings (`gatehouse::kafka`), and a record
 //! round-tripped through the broker.
 //!
 //! SASL/SCRAM runs against tansu's own authentication (`--authentication`). TLS runs through a
@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gatehouse::config::{KafkaConfig, Settings};
-use gatehouse::kafka::client;
+use gatehouse::kafka as client;
 use parking_lot::Mutex;
 use rdkafka::ClientContext;
 use rdkafka::consumer::{Consumer, StreamConsumer};

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use serde::de::DeserializeOwned;
 
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 
 /// The query parameters of one request.
 pub struct QueryParams {

@@ -33,7 +33,7 @@ use tokio::sync::{Notify, oneshot};
 
 use crate::clock::Clock;
 use crate::config::{SecretError, Settings};
-use crate::kafka::client;
+use crate::kafka as client;
 use crate::store::Store;
 use crate::telemetry::Metrics;
 

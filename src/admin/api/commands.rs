@@ -11,7 +11,7 @@ use super::page::Page;
 use super::query::QueryParams;
 use super::{Admin, Operator};
 use crate::domain::{CommandId, OutcomeKind, SubjectKey};
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 use crate::store::{CommandFilter, CommandRecord, CommandState};
 
 const STATES: &[&str] = &[

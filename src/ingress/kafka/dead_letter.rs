@@ -15,7 +15,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use super::decode::Poison;
 use super::record::Record;
 use crate::config::{KafkaConfig, SecretError};
-use crate::kafka::client;
+use crate::kafka as client;
 
 /// The reason code (see docs/kafka.md), e.g. `malformed_json`.
 pub const REASON: &str = "gatehouse-dlq-reason";

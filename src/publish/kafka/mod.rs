@@ -27,8 +27,8 @@ pub use protobuf::{PayloadError, outcome_event};
 pub use record::{OutcomeRecord, SPEC_VERSION, content_type};
 pub use run::spawn;
 
-use super::client;
 use crate::config::{KafkaConfig, OutcomeEncoding, SecretError};
+use crate::kafka as client;
 use crate::store::{OutboxId, OutboxRow, Store, StoreError};
 use crate::telemetry::Metrics;
 use crate::telemetry::events::OutcomePublished;

@@ -14,7 +14,7 @@ use super::failure::store_problem;
 use super::page::Page;
 use super::query::QueryParams;
 use super::{Admin, Operator};
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 use crate::store::{EventId, InboxEvent, InboxFilter, InboxStatus, KeyOrigin};
 
 const STATUSES: &[&str] = &["accepted", "mapped", "ignored", "unmapped"];

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use super::metrics::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
+use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
 
 /// The licence query: every user licence of the org with its counts.
 const LICENCE_QUERY: &str = "SELECT Name, TotalLicenses, UsedLicenses FROM UserLicense";

@@ -6,8 +6,8 @@
 
 use actix_web::{HttpResponse, get, web};
 
+use crate::server::scrape::Scrape;
 use crate::telemetry::CONTENT_TYPE;
-use crate::telemetry::scrape::Scrape;
 
 /// Brings the gauges up to date, then answers every metric.
 #[get("/metrics")]

@@ -16,7 +16,7 @@ use super::manual_body;
 use super::{Admin, Operator};
 use crate::domain::{CommandId, Deprovision, DeprovisionMode, Intent, SubjectKey};
 use crate::engine::executor::operator_origin;
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 use crate::store::NewCommand;
 
 /// Provisions the subject with the intent in the body (the domain's `Provision` as JSON). An

@@ -17,7 +17,7 @@ use crate::domain::{
     AccountRef, ContactFields, Deprovision, DeprovisionMode, PortalRoleLevel, Provision,
     UserFields, WelcomeEmail,
 };
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 
 /// The keys of a provision body, by level.
 const PROVISION_KEYS: &[&str] = &[

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use super::client::{Failure, Gatehouse};
+use super::remote::{Failure, Gatehouse};
 use super::{
     CommandAction, CommandCommand, DeadLettersAction, DeadLettersCommand, DeprovisionArgs, Format,
     InboxAction, InboxCommand, Mode, ParkedAction, ParkedCommand, ProvisionArgs, Remote,

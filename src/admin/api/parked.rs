@@ -9,7 +9,7 @@ use serde_json::json;
 use super::failure::store_problem;
 use super::query::QueryParams;
 use super::{Admin, Operator};
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 
 /// Queues the commands parked on `?licence=` (every parked command when absent), due now.
 /// Answers how many; a command that still finds no licence parks again.

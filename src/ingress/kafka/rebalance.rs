@@ -4,7 +4,7 @@
 //! consumer, so the next owner starts where this one stopped. Statistics become the lag gauge.
 
 use parking_lot::Mutex;
-use rdkafka::client::ClientContext;
+use rdkafka::ClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::{Statistics, TopicPartitionList};

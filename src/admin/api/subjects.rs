@@ -8,7 +8,7 @@ use super::page::Page;
 use super::query::QueryParams;
 use super::{Admin, Operator};
 use crate::domain::SubjectKey;
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 use crate::store::{SubjectFilter, SubjectState};
 
 const STATES: &[&str] = &[

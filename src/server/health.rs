@@ -3,7 +3,16 @@
 use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 
-use super::state::Ingress;
+use std::sync::Arc;
+
+use super::lifecycle::Lifecycle;
+use crate::store::Store;
+
+/// What readiness looks at (`web::Data<Readiness>`).
+pub struct Readiness {
+    pub store: Store,
+    pub lifecycle: Arc<Lifecycle>,
+}
 
 /// Liveness: answers as long as the HTTP server runs. Never checks dependencies, so a slow
 /// database does not get the process restarted.
@@ -14,7 +23,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: the store answers and the service is not draining for shutdown.
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<Ingress>) -> HttpResponse {
+pub async fn readyz(state: web::Data<Readiness>) -> HttpResponse {
     if state.lifecycle.is_draining() {
         return HttpResponse::ServiceUnavailable()
             .json(json!({"status": "draining", "store": "unchecked"}));

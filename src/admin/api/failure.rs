@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 use crate::store::{StoreError, StoreErrorKind};
 
 /// The problem for a store error met while `doing` something (e.g. "replaying the command").

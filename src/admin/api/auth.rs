@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 use super::Admin;
-use crate::ingress::http::Problem;
+use crate::problem::Problem;
 
 /// The header an operator (or a tool acting for one) names themselves in; recorded as the
 /// actor of manual commands and replays.

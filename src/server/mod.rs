@@ -1,0 +1,21 @@
+//! The HTTP server every surface shares: it mounts the webhook routes (`ingress::http`), the
+//! admin API (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`])
+//! endpoints, and says whether the service is ready ([`lifecycle`]).
+
+mod health;
+pub mod lifecycle;
+mod metrics;
+pub mod scrape;
+
+use actix_web::web;
+
+pub use health::Readiness;
+
+/// Mounts every route: health, metrics, webhooks and the admin API.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(metrics::metrics)
+        .configure(crate::ingress::http::routes)
+        .configure(crate::admin::api::routes);
+}
