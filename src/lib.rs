@@ -18,6 +18,7 @@ pub mod native;
 pub mod problem;
 pub mod proto;
 pub mod publish;
+pub mod report;
 pub mod salesforce;
 pub mod server;
 pub mod startup;

@@ -242,5 +242,4 @@ impl Drop for Waiting<'_> {
 }
 
 #[cfg(test)]
-#[path = "budget_tests.rs"]
 mod tests;

@@ -294,5 +294,4 @@ fn referenced_names(text: &str) -> Vec<&str> {
 }
 
 #[cfg(test)]
-#[path = "composite_tests.rs"]
 mod tests;

@@ -94,7 +94,7 @@ impl Visit for Fields<'_> {
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.0
-            .insert(field.name().into(), Value::from(value.to_string()));
+        let told = crate::report::chain(value).to_string();
+        self.0.insert(field.name().into(), Value::from(told));
     }
 }

@@ -68,4 +68,4 @@ impl MappingCommand {
 }
 
 #[cfg(test)]
-mod quickstart_tests;
+mod tests;

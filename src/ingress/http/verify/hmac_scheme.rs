@@ -315,5 +315,4 @@ impl HmacScheme {
 }
 
 #[cfg(test)]
-#[path = "hmac_scheme_tests.rs"]
 mod tests;

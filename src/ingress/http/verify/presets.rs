@@ -79,5 +79,4 @@ pub(super) fn find(name: &str) -> Option<&'static Preset> {
 }
 
 #[cfg(test)]
-#[path = "presets_tests.rs"]
 mod tests;

@@ -153,5 +153,4 @@ fn read_signatures(header: &str) -> Result<Vec<Vec<u8>>, Rejection> {
 }
 
 #[cfg(test)]
-#[path = "standard_tests.rs"]
 mod tests;
