@@ -31,6 +31,14 @@ use crate::server::{self, Readiness};
 use crate::store::{SqliteOptions, Store};
 use crate::telemetry::Metrics;
 
+/// Loads the settings as [`Settings::load`] does and compiles the mapping rules with them, so
+/// every problem of either is reported at once.
+pub fn load_settings(
+    file: Option<&std::path::Path>,
+) -> Result<Settings, crate::config::ConfigError> {
+    Settings::load_checked(file, MappingRules::problems)
+}
+
 /// A built, listening application that has not started serving yet.
 pub struct Application {
     port: u16,

@@ -3,10 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::config::Settings;
 
 pub fn run(path: &Path) -> ExitCode {
-    match Settings::load(Some(path)) {
+    match crate::startup::load_settings(Some(path)) {
         Ok(settings) => match toml::to_string_pretty(&settings) {
             Ok(text) => {
                 println!(

@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::startup::Application;
 
 pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
-    let mut settings = match Settings::load(Some(path)) {
+    let mut settings = match crate::startup::load_settings(Some(path)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

@@ -51,7 +51,17 @@ const TEST_PREFIX: &str = "TEST_";
 
 impl Settings {
     /// Loads defaults, then the file (when given), then `GATEHOUSE_…` variables, and validates.
+    /// The mapping rules are not compiled here: `startup::load_settings` adds their problems.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        Self::load_checked(file, |_| Vec::new())
+    }
+
+    /// Like [`Settings::load`], with `more` checks from layers above config (the mapping
+    /// rules) whose problems are reported together with the settings' own.
+    pub fn load_checked(
+        file: Option<&Path>,
+        more: impl FnOnce(&Settings) -> Vec<Problem>,
+    ) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(DefaultsOnly::default()));
         if let Some(path) = file {
             if !path.is_file() {
@@ -75,22 +85,35 @@ impl Settings {
             !key.as_str().to_ascii_uppercase().starts_with(TEST_PREFIX)
         };
         figment = figment.merge(Env::prefixed(ENV_PREFIX).filter(settings_only).split("__"));
-        Self::extract(figment, file)
+        Self::extract(figment, file, more)
     }
 
     /// Parses TOML text alone (no environment), then validates. For tests and tools.
     pub fn from_toml(text: &str) -> Result<Settings, ConfigError> {
-        let figment =
-            Figment::from(Serialized::defaults(DefaultsOnly::default())).merge(Toml::string(text));
-        Self::extract(figment, None)
+        Self::from_toml_checked(text, |_| Vec::new())
     }
 
-    fn extract(figment: Figment, file: Option<&Path>) -> Result<Settings, ConfigError> {
+    /// Like [`Settings::from_toml`], with `more` checks as in [`Settings::load_checked`].
+    pub fn from_toml_checked(
+        text: &str,
+        more: impl FnOnce(&Settings) -> Vec<Problem>,
+    ) -> Result<Settings, ConfigError> {
+        let figment =
+            Figment::from(Serialized::defaults(DefaultsOnly::default())).merge(Toml::string(text));
+        Self::extract(figment, None, more)
+    }
+
+    fn extract(
+        figment: Figment,
+        file: Option<&Path>,
+        more: impl FnOnce(&Settings) -> Vec<Problem>,
+    ) -> Result<Settings, ConfigError> {
         let settings: Settings = figment.extract().map_err(|e| ConfigError {
             file: file.map(Path::to_owned),
             problems: e.into_iter().map(problem_of).collect(),
         })?;
-        let problems = settings.validate();
+        let mut problems = settings.validate();
+        problems.extend(more(&settings));
         if problems.is_empty() {
             Ok(settings)
         } else {
@@ -271,10 +294,6 @@ impl Settings {
                 }),
                 None => {}
             }
-        }
-        // The rules compile here, so a template that cannot work stops start-up, not an event.
-        if let Err(e) = crate::mapping::MappingRules::build(self) {
-            problems.extend(e.problems);
         }
         problems
     }

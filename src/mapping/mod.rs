@@ -71,6 +71,16 @@ impl MappingRules {
         })
     }
 
+    /// What is wrong with the rules of `settings`, for `Settings::load_checked`: the rules
+    /// compile when the settings load, so a template that cannot work stops start-up and
+    /// `check-config`, not an event.
+    pub fn problems(settings: &Settings) -> Vec<crate::config::Problem> {
+        match compile::compile(settings) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems,
+        }
+    }
+
     /// Decides what becomes of one event: commands, an ignore, or a reason it stays unmapped.
     /// An event of a native source is a command already: it is decoded and checked instead.
     pub fn map(&self, input: &MappingInput) -> MappingDecision {

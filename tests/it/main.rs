@@ -2,6 +2,7 @@
 //! over HTTP like its senders and operators drive it.
 
 mod admin;
+mod architecture;
 mod cli;
 mod health;
 mod inbox;

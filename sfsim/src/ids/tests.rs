@@ -1,4 +1,3 @@
-
 use super::*;
 
 // Pairs computed independently with the documented algorithm.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::TestArgs;
 use super::print;
-use crate::config::{Locator, Settings, SourceConfig};
+use crate::config::{Locator, SourceConfig};
 use crate::mapping::{MappingDecision, MappingInput, MappingRules};
 
 pub fn run(args: &TestArgs) -> ExitCode {
@@ -35,7 +35,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
     if args.plan
         && let MappingDecision::Commands(commands) = &decision
     {
-        let plan = Settings::load(Some(&args.config.config))
+        let plan = crate::startup::load_settings(Some(&args.config.config))
             .map_err(anyhow::Error::msg)
             .and_then(|settings| {
                 let runtime = tokio::runtime::Runtime::new()?;
@@ -56,7 +56,8 @@ pub fn run(args: &TestArgs) -> ExitCode {
 }
 
 fn decide(args: &TestArgs) -> anyhow::Result<MappingDecision> {
-    let settings = Settings::load(Some(&args.config.config)).map_err(anyhow::Error::msg)?;
+    let settings =
+        crate::startup::load_settings(Some(&args.config.config)).map_err(anyhow::Error::msg)?;
     let Some(source) = settings.sources.get(&args.source) else {
         let known: Vec<&str> = settings.sources.keys().map(String::as_str).collect();
         bail!(

@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The problems a `[kafka]` table with `extra` has with its hold-back limit.

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn utc(text: &str) -> DateTime<Utc> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 struct Pairs(Vec<(&'static str, &'static [u8])>);

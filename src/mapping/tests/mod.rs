@@ -30,7 +30,7 @@ fn settings(extra: &str) -> Result<Settings, Vec<Problem>> {
     // `[mapping]` must not land inside the source's tables: put it first.
     let (mapping, rules): (Vec<&str>, Vec<&str>) = split_mapping(extra);
     let text = format!("{}\n{BASE}\n{}", mapping.join("\n"), rules.join("\n"));
-    Settings::from_toml(&text).map_err(|e| e.problems)
+    Settings::from_toml_checked(&text, MappingRules::problems).map_err(|e| e.problems)
 }
 
 fn split_mapping(extra: &str) -> (Vec<&str>, Vec<&str>) {

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::salesforce::hints::hint_for;
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn answer(status: u16, body: &str) -> SalesforceError {

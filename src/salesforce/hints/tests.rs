@@ -1,4 +1,3 @@
-
 use super::hint_for;
 
 #[test]

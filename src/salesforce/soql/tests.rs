@@ -1,4 +1,3 @@
-
 use super::*;
 use sfsim::soql::{Condition, LiteralValue, parse};
 

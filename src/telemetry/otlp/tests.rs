@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 const DEV_CERTIFICATE: &str = include_str!("../../../fixtures/keys/gatehouse-dev.crt");

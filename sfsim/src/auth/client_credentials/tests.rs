@@ -1,4 +1,3 @@
-
 use super::same_secret;
 
 #[test]

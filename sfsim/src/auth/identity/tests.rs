@@ -1,4 +1,3 @@
-
 use super::identity_user_type;
 
 #[test]

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::soql::MAX_BATCH_SIZE;
 use serde_json::json;

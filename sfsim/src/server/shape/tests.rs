@@ -1,4 +1,3 @@
-
 use super::*;
 use actix_web::middleware::from_fn;
 use actix_web::{App, test as actix_test, web};

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn pattern(body: &str) -> LikePattern {

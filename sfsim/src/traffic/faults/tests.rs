@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn sequence(faults: &Faults, n: usize) -> Vec<Option<FaultKind>> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn data_call<'a>(method: &'a Method, path: &'a str, template: &'a str) -> Call<'a> {

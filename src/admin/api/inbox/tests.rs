@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn event(body: &[u8]) -> InboxEvent {

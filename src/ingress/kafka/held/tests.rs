@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn record(offset: i64, payload: usize) -> Record {

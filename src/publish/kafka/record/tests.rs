@@ -1,4 +1,3 @@
-
 use chrono::{TimeZone, Utc};
 use prost::Message;
 use serde_json::json;

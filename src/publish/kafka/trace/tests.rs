@@ -1,4 +1,3 @@
-
 use chrono::Utc;
 
 use super::*;

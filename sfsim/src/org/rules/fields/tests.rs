@@ -1,4 +1,3 @@
-
 use super::looks_like_email;
 
 #[test]

@@ -1,4 +1,3 @@
-
 use super::*;
 
 // HMAC-SHA256(key="key", "The quick brown fox jumps over the lazy dog"), the well-known

@@ -1,4 +1,3 @@
-
 use super::super::fixtures::{at, verifier};
 use super::super::{Rejection, UnverifiedWebhook};
 use super::*;

@@ -1,4 +1,3 @@
-
 use super::*;
 use actix_web::http::Method;
 
