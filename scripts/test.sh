@@ -19,6 +19,8 @@ step "system libraries the build needs"
 # librdkafka's SASL support links Cyrus SASL; Debian's package provides it.
 if ! pkg-config --exists libsasl2 2>/dev/null; then
   sudo_=""; [[ "$(id -u)" -eq 0 ]] || sudo_="sudo"
+  # A fresh machine's package lists may be empty: update them before installing.
+  $sudo_ apt-get update
   $sudo_ apt-get install -y --no-install-recommends libsasl2-dev pkg-config
 fi
 echo "libsasl2 $(pkg-config --modversion libsasl2)"
