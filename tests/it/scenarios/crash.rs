@@ -14,7 +14,7 @@ use gatehouse::store::{CommandState, SubjectState, WelcomeEmailState};
 use serde_json::{Value, json};
 use sfsim::{SimConfig, SimHandle, SimServer};
 
-use super::{OrgChoice, Scenario, Setup, ada, assert_kind};
+use super::{Org, Scenario, Setup, ada, assert_kind};
 use crate::support::settle::{kind_of, wait_for};
 
 /// An org of its own, and the service on it; `welcome` is the signup rule's welcome mode.
@@ -23,7 +23,7 @@ async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
         .await
         .expect("the org starts");
     let s = Scenario::start_with(Setup {
-        org: OrgChoice::Remote(org.login_url.clone()),
+        org: Org::Remote(org.login_url.clone()),
         welcome,
         // Stopping cuts running commands off at once, as a kill would.
         service: "shutdown_timeout_seconds = 0",

@@ -20,17 +20,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse::clock::ManualClock;
 use gatehouse::domain::{Outcome, OutcomeKind};
 use gatehouse::store::{CommandRecord, SubjectRecord};
 use serde_json::Value;
 
-pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, OrgChoice, Setup, scenario_config};
+pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, Setup, scenario_app};
 pub use people::{Customer, Partner, ada, rfc3339};
 
 use crate::support::settle::{self, commands_of};
 use crate::support::sim_org::SimOrg;
-use crate::support::{PORTAL_SECRET, TestApp, spawn_app_in};
+use crate::support::{Org, PORTAL_SECRET, TestApp};
 
 /// A running service on its org, driven like a user.
 pub struct Scenario {
@@ -54,27 +53,15 @@ impl Scenario {
     }
 
     pub async fn start_with(setup: Setup) -> Scenario {
-        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time");
-        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-        Scenario::boot(
-            setup,
-            ManualClock::new(now),
-            dir,
-            Arc::new(AtomicU32::new(0)),
-        )
-        .await
+        let app = scenario_app(&setup).spawn().await;
+        Scenario::on(app, setup, Arc::new(AtomicU32::new(0)))
     }
 
-    async fn boot(
-        setup: Setup,
-        clock: ManualClock,
-        dir: Arc<tempfile::TempDir>,
-        deliveries: Arc<AtomicU32>,
-    ) -> Scenario {
-        let app = spawn_app_in(&scenario_config(&setup), clock, setup.service, dir).await;
+    /// The scenario around a started service: its org, as the setup reaches it.
+    fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
         let url = match &setup.org {
-            OrgChoice::InProcess => app.org_url.clone().expect("the simulated org runs"),
-            OrgChoice::Remote(url) => url.clone(),
+            Org::Simulated => app.simulated_org().to_owned(),
+            Org::Remote(url) => url.clone(),
         };
         Scenario {
             app,
@@ -94,13 +81,14 @@ impl Scenario {
             ..
         } = self;
         assert!(
-            matches!(setup.org, OrgChoice::Remote(_)),
+            matches!(setup.org, Org::Remote(_)),
             "a restart needs an org that outlives the service"
         );
-        let clock = app.clock.clone();
-        let dir = app.store_dir();
+        let restarted = scenario_app(&setup)
+            .clock(app.clock.clone())
+            .store_in(app.store_dir());
         app.stop().await;
-        Scenario::boot(setup, clock, dir, deliveries).await
+        Scenario::on(restarted.spawn().await, setup, deliveries)
     }
 
     pub fn now(&self) -> DateTime<Utc> {

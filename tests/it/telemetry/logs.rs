@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::harness::{ADA, ADMIN_TOKEN, GRACE, MASK_KEY, Served, delivery, forged_delivery};
+use super::harness::{
+    ADA, ADMIN_TOKEN, GRACE, MASK_KEY, delivery, forged_delivery, served_scenario,
+};
 use crate::support::PORTAL_SECRET;
 
 const TRACEPARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -20,7 +22,7 @@ fn lines(log: &str) -> Vec<Map<String, Value>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
-    let served = Served::start(&[]);
+    let served = served_scenario().serve();
     let client = reqwest::Client::new();
     let now = chrono::Utc::now();
     let later = now + chrono::TimeDelta::seconds(1);
@@ -60,14 +62,18 @@ async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
         .await
         .unwrap();
     assert_eq!(stray.status(), 404);
-    served.wait_for_log("\"message\":\"command finished\"", 2);
+    served
+        .wait_for_log("\"message\":\"command finished\"", 2)
+        .await;
     let removal = ADA.removed(later);
     let answer = delivery(&client, &served.base, "msg_l5", &removal, later)
         .send()
         .await
         .unwrap();
     assert_eq!(answer.status(), 202);
-    served.wait_for_log("\"message\":\"command finished\"", 3);
+    served
+        .wait_for_log("\"message\":\"command finished\"", 3)
+        .await;
 
     let (status, log) = served.stop();
     assert!(status.success(), "{log}");

@@ -7,7 +7,7 @@ use super::harness::{ADA, InProcess};
 #[tokio::test]
 async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_goes() {
     let started = std::time::Instant::now();
-    let app = InProcess::start("[telemetry]\nlicence_poll_seconds = 1\n").await;
+    let app = InProcess::start("licence_poll_seconds = 1").await;
     let before = app.scrape().await;
     assert_eq!(
         before.value("gatehouse_outbox_oldest_unpublished_age_seconds", &[]),
@@ -264,7 +264,7 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
 
 #[tokio::test]
 async fn without_a_licence_interval_the_org_is_never_asked_for_licences() {
-    let app = InProcess::start("[telemetry]\nlicence_poll_seconds = 0\n").await;
+    let app = InProcess::start("licence_poll_seconds = 0").await;
     // Scraped all along while both commands run: each scrape would have started a poll. The
     // removal goes in once the signup's provision is done, or it would supersede it.
     let signup = ADA.signed_up(app.now());
