@@ -59,6 +59,9 @@ async fn with_kafka_off_old_outcomes_are_pruned_published_or_not_and_recent_ones
         .await
         .unwrap();
     // A cut-off strictly between the first two rows and the next (the store keeps ms).
+    // CLOCK-OFFSET: taken from the wall clock, not the service's, because the store stamps
+    // outbox rows with the wall clock; once it stamps them with the injected clock, step that
+    // clock here instead.
     let cut_off = loop {
         let now = Utc::now();
         if now - unpublished.created_at >= TimeDelta::milliseconds(2) {

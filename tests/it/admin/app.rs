@@ -40,14 +40,14 @@ pub async fn spawn_without_admin() -> AdminApp {
 }
 
 /// The quick start's partner-portal rules on `builder`'s service.
-///
-/// CLOCK-OFFSET: the clock stands an hour ahead of the wall clock: the store dates new and
-/// replayed commands by the wall clock and the worker claims what is due by the service's
-/// clock, so everything enqueued during the test is due at once.
 async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
+    // CLOCK-OFFSET: the clock stands an hour ahead of the wall clock: the store dates new and
+    // replayed commands by the wall clock and the worker claims what is due by the service's
+    // clock, so everything enqueued during the test is due at once.
+    let an_hour_ahead = now_in_seconds() + TimeDelta::hours(1);
     let app = builder
         .config(PARTNER_RULES)
-        .clock_at(now_in_seconds() + TimeDelta::hours(1))
+        .clock_at(an_hour_ahead)
         .spawn()
         .await;
     let org_url = app.simulated_org().to_owned();

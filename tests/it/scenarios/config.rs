@@ -36,13 +36,19 @@ pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
         .service(setup.service)
 }
 
-/// The rules: a partner portal (signup, removal, suspension, offboarding with a grace period,
-/// ban), a customer CRM (signup, closure) and a contract system (contract ends), with retries
-/// fast enough for tests; the partner signup sends `welcome` as its welcome email.
+/// The rules: a partner portal, a customer CRM and a contract system, with retries fast enough
+/// for tests; the partner signup sends `welcome` as its welcome email.
 fn scenario_rules(welcome: &str) -> String {
-    let portal = portal_source();
     format!(
-        r#"
+        "{FAST_RETRIES}{}{}{}",
+        partner_portal(welcome),
+        customers(),
+        contracts()
+    )
+}
+
+/// Retries and allowance polls fast enough for tests, and the mapping's defaults.
+const FAST_RETRIES: &str = r#"
 # When the daily allowance is spent, ask the org again after a second, not a minute.
 [salesforce.api]
 limits_poll_seconds = 1
@@ -63,6 +69,13 @@ time_zone = "GMT"
 email_encoding = "UTF-8"
 language = "en_US"
 
+"#;
+
+/// The partner portal: signup, removal, suspension, offboarding with a grace period, ban.
+fn partner_portal(welcome: &str) -> String {
+    let portal = portal_source();
+    format!(
+        r#"
 {portal}
 
 [[sources.partner-portal.rules]]
@@ -110,6 +123,14 @@ subject = "partner-portal:{{{{ data.user.id }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "disable", trigger = "banned by partner {{{{ data.partner_id }}}}" }}
 
+"#
+    )
+}
+
+/// The customer CRM: signup, closure.
+fn customers() -> String {
+    format!(
+        r#"
 [sources.customers]
 event_time = {{ json_pointer = "/occurred_at" }}
 [sources.customers.verification]
@@ -137,6 +158,14 @@ subject = "K-{{{{ data.customer.number }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
 
+"#
+    )
+}
+
+/// The contract system: a contract's end deactivates each of its people.
+fn contracts() -> String {
+    format!(
+        r#"
 [sources.contracts]
 event_time = {{ json_pointer = "/occurred_at" }}
 [sources.contracts.verification]

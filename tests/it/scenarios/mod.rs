@@ -20,9 +20,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse::domain::{Outcome, OutcomeKind};
+use gatehouse::domain::{LicenceEffect, Outcome, OutcomeKind};
 use gatehouse::store::{CommandRecord, SubjectRecord};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, Setup, scenario_app};
 pub use people::{Customer, Partner, ada, rfc3339};
@@ -89,6 +89,28 @@ impl Scenario {
             .store_in(app.store_dir());
         app.stop().await;
         Scenario::on(restarted.spawn().await, setup, deliveries)
+    }
+
+    /// The service with the default setup and Ada signed up, her User provisioned.
+    pub async fn with_ada() -> (Scenario, Partner) {
+        let s = Scenario::start().await;
+        let ada = ada();
+        s.sign_up(&ada).await;
+        (s, ada)
+    }
+
+    /// `person` signs up on the portal now; returns the API calls spent.
+    pub async fn sign_up(&self, person: &Partner) -> u64 {
+        self.send_and_settle("partner-portal", &person.signed_up(self.now(), json!({})))
+            .await
+    }
+
+    /// An hour later, the portal sends the event `kind` about `person`; returns the API calls
+    /// spent.
+    pub async fn an_hour_later(&self, person: &Partner, kind: &str) -> u64 {
+        self.advance(TimeDelta::hours(1));
+        self.send_and_settle("partner-portal", &person.event(kind, self.now(), json!({})))
+            .await
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -165,6 +187,18 @@ impl Scenario {
             .record
     }
 
+    /// What the subject's lifecycle record has been through.
+    pub async fn history(&self, subject: &str) -> Vec<gatehouse::store::HistoryEntry> {
+        let key = gatehouse::domain::SubjectKey::parse(subject).expect("key");
+        self.app
+            .store
+            .get_subject(&key)
+            .await
+            .expect("read subject")
+            .expect("the subject has a record")
+            .history
+    }
+
     /// The org's Contacts carrying this key.
     pub async fn keyed_contacts(&self, key: &str) -> Vec<Value> {
         self.org
@@ -212,6 +246,20 @@ impl Scenario {
         let users = self.users_of(contact["Id"].as_str().expect("id")).await;
         assert_eq!(users.len(), 1, "one User for {subject}: {users:#?}");
         (contact, users[0].clone())
+    }
+}
+
+/// A licence handed back to the pool.
+pub fn freed(licence: &str) -> LicenceEffect {
+    LicenceEffect::Freed {
+        licence: licence.into(),
+    }
+}
+
+/// A licence still held (a frozen user keeps theirs).
+pub fn kept(licence: &str) -> LicenceEffect {
+    LicenceEffect::Kept {
+        licence: licence.into(),
     }
 }
 
