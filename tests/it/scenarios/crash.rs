@@ -110,6 +110,11 @@ async fn lose_answer_of(s: Scenario, call: Value) -> Scenario {
     s
 }
 
+/// What Ada's lifecycle record says of her welcome email.
+async fn welcome_email(s: &Scenario) -> Option<WelcomeEmailState> {
+    s.subject(&ada().subject()).await.welcome_email
+}
+
 /// The end every cut must reach; returns the rerun's outcome API calls.
 async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
     let subject = ada().subject();
@@ -200,10 +205,7 @@ async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_nev
     // out, so it is not asked again. The lifecycle record says so.
     let calls = assert_converged(&s, 0).await;
     assert_eq!(calls, 1);
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Intended)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
 }
 
 #[tokio::test]
@@ -212,10 +214,7 @@ async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactl
     let s = lose_answer_of(s, password_reset()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 1, "the rerun only reads");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Intended)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
 }
 
 #[tokio::test]
@@ -224,10 +223,7 @@ async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once
     let s = kill_during(s, user_read_back()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Sent)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
 }
 
 #[tokio::test]
@@ -236,10 +232,7 @@ async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_
     let s = lose_answer_of(s, contact_and_user_write()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Sent)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
 }
 
 #[tokio::test]

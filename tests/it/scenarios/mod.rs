@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use gatehouse::domain::{LicenceEffect, Outcome, OutcomeKind};
-use gatehouse::store::{CommandRecord, SubjectRecord};
+use gatehouse::store::{CommandRecord, HistoryEntry, SubjectLifecycle, SubjectRecord};
 use serde_json::{Value, json};
 
 pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, Setup, scenario_app};
@@ -177,18 +177,15 @@ impl Scenario {
 
     /// The subject's lifecycle record.
     pub async fn subject(&self, subject: &str) -> SubjectRecord {
-        let key = gatehouse::domain::SubjectKey::parse(subject).expect("key");
-        self.app
-            .store
-            .get_subject(&key)
-            .await
-            .expect("read subject")
-            .expect("the subject has a record")
-            .record
+        self.lifecycle(subject).await.record
     }
 
     /// What the subject's lifecycle record has been through.
-    pub async fn history(&self, subject: &str) -> Vec<gatehouse::store::HistoryEntry> {
+    pub async fn history(&self, subject: &str) -> Vec<HistoryEntry> {
+        self.lifecycle(subject).await.history
+    }
+
+    async fn lifecycle(&self, subject: &str) -> SubjectLifecycle {
         let key = gatehouse::domain::SubjectKey::parse(subject).expect("key");
         self.app
             .store
@@ -196,7 +193,6 @@ impl Scenario {
             .await
             .expect("read subject")
             .expect("the subject has a record")
-            .history
     }
 
     /// The org's Contacts carrying this key.
