@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use crate::support::{config, spawn_app, spawn_app_with_service};
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_ok_while_running() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     for path in ["healthz", "readyz"] {
         let response = app
             .client
@@ -26,8 +26,11 @@ async fn healthz_and_readyz_answer_ok_while_running() {
 
 #[tokio::test]
 async fn while_draining_readyz_is_503_and_webhooks_are_still_accepted() {
-    let app =
-        spawn_app_with_service(&config(""), chrono::Utc::now(), "drain_delay_seconds = 2").await;
+    let app = TestApp::builder()
+        .clock_at(chrono::Utc::now())
+        .service("drain_delay_seconds = 2")
+        .spawn()
+        .await;
     let shutdown = app.shutdown.clone();
     let stopping = tokio::spawn(async move { shutdown.stop().await });
 

@@ -4,11 +4,11 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::support::{config, spawn_app, stored_events};
+use crate::support::{TestApp, stored_events};
 
 #[tokio::test]
 async fn an_accepted_event_keeps_its_bytes_time_and_trace_context() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let body = r#"{"type":"partner.user.signed_up","id":"evt_9","occurred_at":"2026-01-31T18:42:00+0000","data":{}}"#;
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let response = app
@@ -42,7 +42,7 @@ async fn an_accepted_event_keeps_its_bytes_time_and_trace_context() {
 
 #[tokio::test]
 async fn two_hundred_concurrent_deliveries_are_all_stored_once_with_shared_disk_syncs() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let mut tasks = Vec::new();
     for n in 0..200 {
         // Every tenth delivery is sent twice at once: the redelivery must not store twice.
@@ -77,8 +77,9 @@ async fn two_hundred_concurrent_deliveries_are_all_stored_once_with_shared_disk_
 #[tokio::test]
 async fn the_event_time_can_come_from_a_header() {
     let secret = "header-time-secret";
-    let app = spawn_app(&config(&format!(
-        r#"
+    let app = TestApp::builder()
+        .config(&format!(
+            r#"
 [sources.bamboohr]
 event_time = {{ header = "X-BambooHR-Timestamp" }}
 [sources.bamboohr.verification]
@@ -86,8 +87,9 @@ scheme = "hmac"
 preset = "bamboohr"
 secrets = [{{ secret = "{secret}" }}]
 "#
-    )))
-    .await;
+        ))
+        .spawn()
+        .await;
     let ts = app.clock_now().timestamp().to_string();
     let body = r#"{"employees":[]}"#;
     let response = app

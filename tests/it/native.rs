@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::kafka::broker;
+use crate::support::TestApp;
 use crate::support::settle::{self, commands_of, kind_of};
 use crate::support::sim_org::SimOrg;
-use crate::support::{TestApp, spawn_app};
 
 /// The source name the native topic's commands are recorded under.
 const SOURCE: &str = "hr-direct";
@@ -34,15 +34,8 @@ impl Native {
         let brokers = broker::shared();
         let topic = broker::unique_topic("native.commands");
         broker::create_topic(&brokers, &topic, 1).await;
-        let config = format!(
+        let kafka = format!(
             r#"
-[salesforce]
-org = "simulated"
-
-[engine]
-retry_base_seconds = 1
-retry_max_seconds = 4
-
 [kafka]
 brokers = "{brokers}"
 group_id = "{group}"
@@ -54,8 +47,14 @@ format = "native"
             group = broker::unique_topic("native.group"),
             dead = broker::unique_topic("native.dead"),
         );
-        let app = spawn_app(&config).await;
-        let org = SimOrg::at(app.org_url.as_deref().expect("the simulated org runs"));
+        // No source of its own: the native topic's commands name theirs.
+        let app = TestApp::builder()
+            .rules("")
+            .config("[engine]\nretry_base_seconds = 1\nretry_max_seconds = 4\n")
+            .kafka(&kafka)
+            .spawn()
+            .await;
+        let org = SimOrg::at(app.simulated_org());
         Native { app, org }
     }
 

@@ -4,15 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use gatehouse::clock::ManualClock;
-use gatehouse::config::Settings;
 use gatehouse::publish::{PruneScope, Pruner};
 use gatehouse::store::OutboxRow;
 use serde_json::json;
 
-use crate::scenarios::{Partner, Setup, scenario_config};
-use crate::support::{PORTAL_SECRET, TestApp, settle, spawn_app_in};
+use crate::scenarios::{Partner, Setup, scenario_app};
+use crate::support::{PORTAL_SECRET, TestApp, now_in_seconds, settle};
 
 /// Signs `person` up and waits for the engine; answers the outcome's outbox row.
 async fn sign_up(app: &TestApp, person: &Partner) -> OutboxRow {
@@ -42,11 +41,11 @@ fn partner(n: u32) -> Partner {
 }
 
 async fn start(clock: ManualClock, dir: Arc<tempfile::TempDir>) -> TestApp {
-    spawn_app_in(&scenario_config(&Setup::default()), clock, "", dir).await
-}
-
-fn now_in_seconds() -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap()
+    scenario_app(&Setup::default())
+        .clock(clock)
+        .store_in(dir)
+        .spawn()
+        .await
 }
 
 #[tokio::test]
@@ -60,6 +59,9 @@ async fn with_kafka_off_old_outcomes_are_pruned_published_or_not_and_recent_ones
         .await
         .unwrap();
     // A cut-off strictly between the first two rows and the next (the store keeps ms).
+    // CLOCK-OFFSET: taken from the wall clock, not the service's, because the store stamps
+    // outbox rows with the wall clock; once it stamps them with the injected clock, step that
+    // clock here instead.
     let cut_off = loop {
         let now = Utc::now();
         if now - unpublished.created_at >= TimeDelta::milliseconds(2) {
@@ -72,7 +74,7 @@ async fn with_kafka_off_old_outcomes_are_pruned_published_or_not_and_recent_ones
     }
     let recent = sign_up(&app, &partner(3)).await;
 
-    let settings = Settings::from_toml(&scenario_config(&Setup::default())).unwrap();
+    let settings = scenario_app(&Setup::default()).settings();
     let retention = TimeDelta::hours(settings.outbox.retention_hours as i64);
     let clock = ManualClock::new(cut_off + retention);
     let pruner = Pruner::for_settings(&settings, app.store.clone(), clock.shared()).unwrap();

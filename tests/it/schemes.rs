@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
-use crate::support::{config, hmac256_hex, hmac512_base64, problem, spawn_app, stored_events};
+use crate::support::{TestApp, hmac256_hex, hmac512_base64, problem, stored_events};
 
 const SECRET: &str = "preset-test-secret-0123456789";
 
@@ -47,7 +47,7 @@ secrets = [{ secret = "okta-shared-secret" }]
 
 #[tokio::test]
 async fn each_hmac_preset_accepts_its_senders_signature_and_refuses_a_wrong_one() {
-    let app = spawn_app(&config(&sources())).await;
+    let app = TestApp::builder().config(&sources()).spawn().await;
     let ts = app.clock_now().timestamp().to_string();
     let body = r#"{"uuid":"03ffbf0c-1","event_type":"employee.terminated","timestamp":1671058841}"#;
     let b = body.as_bytes();
@@ -121,7 +121,7 @@ async fn each_hmac_preset_accepts_its_senders_signature_and_refuses_a_wrong_one(
 
 #[tokio::test]
 async fn a_configured_event_id_missing_from_the_delivery_is_a_400() {
-    let app = spawn_app(&config(&sources())).await;
+    let app = TestApp::builder().config(&sources()).spawn().await;
     let body = r#"{"event_type":"employee.terminated"}"#;
     let response = app
         .webhook("gusto")
@@ -139,7 +139,7 @@ async fn a_configured_event_id_missing_from_the_delivery_is_a_400() {
 
 #[tokio::test]
 async fn workday_basic_auth_takes_either_rotated_password_and_xml_only() {
-    let app = spawn_app(&config(&sources())).await;
+    let app = TestApp::builder().config(&sources()).spawn().await;
     let xml = r#"<?xml version="1.0"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Body><wd:Terminate/></env:Body></env:Envelope>"#;
     let auth = |user: &str, password: &str| {
         format!("Basic {}", STANDARD.encode(format!("{user}:{password}")))
@@ -206,7 +206,7 @@ async fn workday_basic_auth_takes_either_rotated_password_and_xml_only() {
 
 #[tokio::test]
 async fn okta_challenge_is_echoed_and_events_need_the_shared_header() {
-    let app = spawn_app(&config(&sources())).await;
+    let app = TestApp::builder().config(&sources()).spawn().await;
     let challenge = app
         .client
         .get(format!("{}/v1/webhooks/okta", app.base))

@@ -4,20 +4,22 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use gatehouse::clock::ManualClock;
-use gatehouse::config::Settings;
 use gatehouse::startup::{Application, Shutdown};
 use gatehouse::store::Store;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
 use std::sync::Arc;
 
+pub mod builder;
+pub mod config;
+pub mod served;
 pub mod settle;
 pub mod sim_org;
 
-/// The Standard Webhooks secret every test config's `partner-portal` source uses.
-pub const PORTAL_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub use builder::{Org, TestAppBuilder, now_in_seconds};
+pub use config::{PARTNER_RULES, PORTAL_SECRET, config, portal_source};
 
-/// A running service for one test.
+/// A running service for one test, started in this process by [`TestApp::builder`].
 pub struct TestApp {
     pub base: String,
     pub clock: ManualClock,
@@ -31,79 +33,37 @@ pub struct TestApp {
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
-/// Config shared by most tests; `extra` adds sources or overrides.
-pub fn config(extra: &str) -> String {
-    format!(
-        r#"
-[salesforce]
-org = "simulated"
-
-[sources.partner-portal]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.partner-portal.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{PORTAL_SECRET}" }}]
-{extra}
-"#
-    )
-}
-
-/// Starts the service with this config text, the clock at `now`, a fresh store, on port 0.
-pub async fn spawn_app_at(config_text: &str, now: DateTime<Utc>) -> TestApp {
-    spawn_app_with_service(config_text, now, "").await
-}
-
-/// Like [`spawn_app_at`], with extra lines for the `[service]` table.
-pub async fn spawn_app_with_service(
-    config_text: &str,
-    now: DateTime<Utc>,
-    service_lines: &str,
-) -> TestApp {
-    let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-    spawn_app_in(config_text, ManualClock::new(now), service_lines, dir).await
-}
-
-/// Starts the service on the store in `dir` (kept from an earlier app, so a test can restart
-/// the service on the same store) with `clock` as its time.
-pub async fn spawn_app_in(
-    config_text: &str,
-    clock: ManualClock,
-    service_lines: &str,
-    dir: Arc<tempfile::TempDir>,
-) -> TestApp {
-    let text = format!(
-        "{config_text}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{service_lines}\n",
-        dir.path().join("test.db").display()
-    );
-    let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}"));
-    let app = Application::build(&settings, clock.shared())
-        .await
-        .expect("app builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let store = app.store();
-    let shutdown = app.shutdown();
-    let org_url = app.simulated_org_url();
-    let server = tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base,
-        clock,
-        store,
-        client: reqwest::Client::new(),
-        shutdown,
-        org_url,
-        dir,
-        server,
-    }
-}
-
-/// Starts the service with the clock at the current time, in whole seconds (the store keeps
-/// milliseconds, so tests can compare stored times with the clock exactly).
-pub async fn spawn_app(config_text: &str) -> TestApp {
-    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time");
-    spawn_app_at(config_text, now).await
-}
-
 impl TestApp {
+    /// A service to start: the simulated org, the partner-portal source without rules, the
+    /// clock at the current time in whole seconds, a fresh store; each a builder option.
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// Runs a built application in the background.
+    fn running(app: Application, clock: ManualClock, dir: Arc<tempfile::TempDir>) -> TestApp {
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let store = app.store();
+        let shutdown = app.shutdown();
+        let org_url = app.simulated_org_url();
+        let server = tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            clock,
+            store,
+            client: reqwest::Client::new(),
+            shutdown,
+            org_url,
+            dir,
+            server,
+        }
+    }
+
+    /// The in-process simulated org's base URL; panics when the service reaches another org.
+    pub fn simulated_org(&self) -> &str {
+        self.org_url.as_deref().expect("the simulated org runs")
+    }
+
     /// A POST to the webhook URL of `source`.
     pub fn webhook(&self, source: &str) -> reqwest::RequestBuilder {
         self.client

@@ -3,9 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use crate::support::{
-    PORTAL_SECRET, config, problem, spawn_app, spawn_app_at, standard_signature, stored_events,
-};
+use crate::support::{PORTAL_SECRET, TestApp, problem, standard_signature, stored_events};
 
 fn at(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).expect("valid time")
@@ -38,7 +36,11 @@ async fn both_published_standard_webhooks_vectors_are_accepted() {
         ),
     ];
     for (ts, id, body, signature) in vectors {
-        let app = spawn_app_at(&config(VECTOR_SOURCES), at(ts)).await;
+        let app = TestApp::builder()
+            .config(VECTOR_SOURCES)
+            .clock_at(at(ts))
+            .spawn()
+            .await;
         let response = app
             .webhook("vectors")
             .header("webhook-id", id)
@@ -64,7 +66,11 @@ async fn both_published_standard_webhooks_vectors_are_accepted() {
 #[tokio::test]
 async fn a_changed_byte_in_body_id_or_timestamp_is_refused() {
     let ts = 1614265330;
-    let app = spawn_app_at(&config(VECTOR_SOURCES), at(ts)).await;
+    let app = TestApp::builder()
+        .config(VECTOR_SOURCES)
+        .clock_at(at(ts))
+        .spawn()
+        .await;
     let good = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
     let cases = [
         (
@@ -124,7 +130,11 @@ secrets = [
 ]
 "#
     );
-    let app = spawn_app_at(&config(&sources), now).await;
+    let app = TestApp::builder()
+        .config(&sources)
+        .clock_at(now)
+        .spawn()
+        .await;
     for (n, (secret, expected)) in [(new, 202), (old, 202), (gone, 401)].iter().enumerate() {
         let id = format!("msg_rot_{n}");
         let body = format!(r#"{{"n":{n}}}"#);
@@ -169,7 +179,7 @@ secrets = [
 #[tokio::test]
 async fn timestamps_at_the_tolerance_pass_and_one_second_beyond_fail_both_ways() {
     let now = Utc::now();
-    let app = spawn_app_at(&config(""), now).await;
+    let app = TestApp::builder().clock_at(now).spawn().await;
     let cases = [
         (-300, 202, None),
         (-301, 401, Some("stale_timestamp")),
@@ -202,7 +212,7 @@ async fn timestamps_at_the_tolerance_pass_and_one_second_beyond_fail_both_ways()
 
 #[tokio::test]
 async fn a_redelivery_answers_200_with_the_first_receipt_and_stores_nothing_new() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let body = r#"{"type":"partner.user.signed_up","id":"evt_1"}"#;
     let first = app.portal_delivery("msg_dup", body).send().await.unwrap();
     assert_eq!(first.status(), 202);
@@ -219,7 +229,7 @@ async fn a_redelivery_answers_200_with_the_first_receipt_and_stores_nothing_new(
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_with_413() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let body = format!(r#"{{"pad":"{}"}}"#, "x".repeat(5000));
     let response = app.portal_delivery("msg_big", &body).send().await.unwrap();
     assert_eq!(response.status(), 413);
@@ -232,7 +242,7 @@ async fn a_body_over_the_limit_is_refused_with_413() {
 
 #[tokio::test]
 async fn a_wrong_content_type_is_refused_with_415() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let ts = app.clock_now().timestamp();
     let response = app
         .client
@@ -257,7 +267,7 @@ async fn a_wrong_content_type_is_refused_with_415() {
 
 #[tokio::test]
 async fn missing_malformed_and_empty_signature_headers_are_refused_with_the_reason() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let ts = app.clock_now().timestamp().to_string();
     let good = standard_signature(PORTAL_SECRET, "msg_h", app.clock_now().timestamp(), b"{}");
     let eleven = vec![good.clone(); 11].join(" ");
@@ -333,7 +343,7 @@ async fn missing_malformed_and_empty_signature_headers_are_refused_with_the_reas
 
 #[tokio::test]
 async fn an_unknown_source_is_refused_with_404() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let response = app
         .webhook("no-such-source")
         .body("{}")
@@ -349,7 +359,7 @@ async fn an_unknown_source_is_refused_with_404() {
 
 #[tokio::test]
 async fn signed_but_malformed_json_is_refused_with_400_and_not_stored() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let response = app
         .portal_delivery("msg_bad_json", r#"{"type": "x",,}"#)
         .send()
@@ -364,7 +374,7 @@ async fn signed_but_malformed_json_is_refused_with_400_and_not_stored() {
 
 #[tokio::test]
 async fn garbage_requests_get_4xx_answers_and_the_service_stays_up() {
-    let app = spawn_app(&config("")).await;
+    let app = TestApp::builder().spawn().await;
     let garbage: Vec<Vec<u8>> = vec![
         vec![],
         vec![0xff, 0xfe, 0x00, 0x01],

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::app::{TOKEN, answer, spawn, spawn_with};
+use super::app::{TOKEN, answer, spawn, spawn_without_admin};
 use crate::support::problem;
 
 /// One route of each family, with the method it takes.
@@ -86,7 +86,7 @@ async fn the_configured_token_opens_the_admin_routes() {
 
 #[tokio::test]
 async fn without_a_configured_token_the_admin_routes_are_off_and_say_how_to_turn_them_on() {
-    let app = spawn_with("").await;
+    let app = spawn_without_admin().await;
     for (method, path) in ROUTES {
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         // Not even a token that would be right elsewhere opens them.

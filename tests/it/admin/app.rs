@@ -1,117 +1,57 @@
-//! A service for the admin tests: the partner-portal rules of the quick start, an admin token,
-//! and the simulated org's URL, so a test can change the org behind Gatehouse's back.
+//! A service for the admin tests (from the one test harness, `crate::support`): the
+//! partner-portal rules of the quick start, an admin token, and the simulated org's URL, so a
+//! test can change the org behind Gatehouse's back.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse::clock::{Clock, ManualClock};
-use gatehouse::config::Settings;
-use gatehouse::startup::{Application, Shutdown};
+use chrono::TimeDelta;
 use serde_json::{Value, json};
 
-use crate::support::{PORTAL_SECRET, standard_signature};
+use crate::support::{PARTNER_RULES, TestApp, TestAppBuilder, now_in_seconds};
 
 /// The token every admin test config sets.
 pub const TOKEN: &str = "admin-test-token-0123456789";
 
-/// Partner signups provision on the partner's Account; removals deactivate (as the quick start).
-const RULES: &str = r#"
-[mapping.defaults]
-locale = "en_US"
-time_zone = "GMT"
-email_encoding = "UTF-8"
-language = "en_US"
-
-[[sources.partner-portal.rules]]
-name = "partner signup"
-when = "type == 'partner.user.signed_up'"
-subject = "partner-portal:{{ data.user.id }}"
-occurred_at = "{{ occurred_at }}"
-
-[sources.partner-portal.rules.provision]
-account = { key = "{{ data.partner_id }}" }
-contact = { first_name = "{{ data.user.first_name }}", last_name = "{{ data.user.last_name }}", email = "{{ data.user.email }}" }
-username = "{{ contact.email }}.acme"
-profile = "Partner Community User"
-role = "user"
-welcome_email = "site-setting"
-purpose = "partner portal user of partner {{ data.partner_id }}"
-
-[[sources.partner-portal.rules]]
-name = "partner user removed"
-when = "type == 'partner.user.removed'"
-subject = "partner-portal:{{ data.user.id }}"
-occurred_at = "{{ occurred_at }}"
-deprovision = { mode = "deactivate", trigger = "removed from the partner portal" }
-"#;
-
-/// A running service for one admin test.
+/// A running service for one admin test, and its simulated org's URL, so a test can change the
+/// org behind Gatehouse's back.
 pub struct AdminApp {
-    pub base: String,
-    pub clock: ManualClock,
-    pub client: reqwest::Client,
+    app: TestApp,
     pub org_url: String,
-    shutdown: Shutdown,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
-    _dir: tempfile::TempDir,
+}
+
+impl Deref for AdminApp {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 /// The service with the admin token set.
 pub async fn spawn() -> AdminApp {
-    spawn_with(&format!("[admin]\ntoken = \"{TOKEN}\"\n")).await
+    spawn_on(TestApp::builder().admin_token(TOKEN)).await
 }
 
-/// The service with `admin_lines` as its admin settings (empty: the admin routes are off).
-///
-/// The clock stands an hour ahead of the wall clock: the store dates new and replayed
-/// commands by the wall clock and the worker claims what is due by the service's clock, so
-/// everything enqueued during the test is due at once.
-pub async fn spawn_with(admin_lines: &str) -> AdminApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let text = format!(
-        r#"
-[salesforce]
-org = "simulated"
+/// The service without admin settings: the admin routes are off.
+pub async fn spawn_without_admin() -> AdminApp {
+    spawn_on(TestApp::builder()).await
+}
 
-[store]
-kind = "sqlite"
-path = "{}"
-
-[service]
-listen = "127.0.0.1:0"
-workers = 2
-
-{admin_lines}
-{RULES}
-[sources.partner-portal]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.partner-portal.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{PORTAL_SECRET}" }}]
-"#,
-        dir.path().join("admin.db").display()
-    );
-    let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}"));
-    let start =
-        DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("time") + TimeDelta::hours(1);
-    let clock = ManualClock::new(start);
-    let app = Application::build(&settings, clock.shared())
-        .await
-        .expect("app builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let org_url = app.simulated_org_url().expect("the simulated org runs");
-    let shutdown = app.shutdown();
-    let server = tokio::spawn(app.run_until_stopped());
-    AdminApp {
-        base,
-        clock,
-        client: reqwest::Client::new(),
-        org_url,
-        shutdown,
-        server,
-        _dir: dir,
-    }
+/// The quick start's partner-portal rules on `builder`'s service.
+async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
+    // CLOCK-OFFSET: the clock stands an hour ahead of the wall clock: the store dates new and
+    // replayed commands by the wall clock and the worker claims what is due by the service's
+    // clock, so everything enqueued during the test is due at once.
+    let an_hour_ahead = now_in_seconds() + TimeDelta::hours(1);
+    let app = builder
+        .config(PARTNER_RULES)
+        .clock_at(an_hour_ahead)
+        .spawn()
+        .await;
+    let org_url = app.simulated_org().to_owned();
+    AdminApp { app, org_url }
 }
 
 impl AdminApp {
@@ -138,19 +78,8 @@ impl AdminApp {
 
     /// A signed partner-portal delivery with this body, sent; answers the event id.
     pub async fn deliver(&self, id: &str, body: &Value) -> String {
-        let text = body.to_string();
-        let ts = self.clock.now().timestamp();
         let response = self
-            .client
-            .post(format!("{}/v1/webhooks/partner-portal", self.base))
-            .header("content-type", "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", ts.to_string())
-            .header(
-                "webhook-signature",
-                standard_signature(PORTAL_SECRET, id, ts, text.as_bytes()),
-            )
-            .body(text)
+            .portal_delivery(id, &body.to_string())
             .send()
             .await
             .unwrap();
@@ -161,7 +90,7 @@ impl AdminApp {
 
     /// A partner user signing up on `partner` (an Account key of the simulated org).
     pub async fn sign_up(&self, user: &str, partner: &str) -> String {
-        let occurred = (self.clock.now() - TimeDelta::minutes(5)).to_rfc3339();
+        let occurred = (self.clock_now() - TimeDelta::minutes(5)).to_rfc3339();
         let body = json!({
             "type": "partner.user.signed_up",
             "occurred_at": occurred,
@@ -202,11 +131,7 @@ impl AdminApp {
 
     /// Stops the service gracefully.
     pub async fn stop(self) {
-        self.shutdown.stop().await;
-        self.server
-            .await
-            .expect("server task")
-            .expect("server stopped cleanly");
+        self.app.stop().await;
     }
 }
 

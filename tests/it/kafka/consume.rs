@@ -6,15 +6,15 @@ use gatehouse::store::InboxStatus;
 
 use super::broker;
 use super::inbound::{Inbound, Topics, partners, produce_signups, welcome_emails};
-use crate::scenarios::OrgChoice;
-use crate::support::{problem, stored_events};
+use crate::support::Org;
+use crate::support::{TestApp, problem, stored_events};
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 #[tokio::test]
 async fn signups_produced_to_a_topic_are_provisioned_in_the_org() {
     let topics = Topics::create(&broker::shared(), 3).await;
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "").await;
     let people = partners("kc", 6);
     let producer = broker::producer(&topics.brokers);
     produce_signups(&producer, &topics.input, &people).await;
@@ -40,7 +40,7 @@ async fn signups_produced_to_a_topic_are_provisioned_in_the_org() {
 #[tokio::test]
 async fn a_records_traceparent_is_kept_so_its_commands_join_the_producers_trace() {
     let topics = Topics::create(&broker::shared(), 1).await;
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "").await;
     let people = partners("kt", 1);
     let producer = broker::producer(&topics.brokers);
     let traceparent = format!("00-{TRACE_ID}-00f067aa0ba902b7-01");
@@ -72,12 +72,11 @@ description = "HR events, published to Kafka only"
 #[tokio::test]
 async fn a_source_fed_only_by_kafka_takes_records_but_refuses_webhooks() {
     let topics = Topics::create(&broker::shared(), 1).await;
-    let text = format!(
-        "{}\n{HR_FEED}\n{}",
-        crate::support::config(""),
-        topics.kafka_toml("hr-feed", "")
-    );
-    let app = crate::support::spawn_app(&text).await;
+    let app = TestApp::builder()
+        .config(HR_FEED)
+        .kafka(&topics.kafka_toml("hr-feed", ""))
+        .spawn()
+        .await;
 
     let refused = app.webhook("hr-feed").body("{}").send().await.unwrap();
     assert_eq!(refused.status(), 404);

@@ -10,16 +10,17 @@ use super::inbound::{
     Accounts, Inbound, Topics, inbox_of, metrics_until, partners, produce_signups, provisioned,
     welcome_emails,
 };
-use super::served::{self, Served};
-use crate::scenarios::{OrgChoice, Setup, scenario_config};
-use crate::support::settle;
+use super::served;
+use crate::scenarios::{Partner, Setup, scenario_app};
+use crate::support::served::ServedConfig;
 use crate::support::sim_org::SimOrg;
+use crate::support::{Org, settle};
 
 #[tokio::test]
 async fn a_broker_killed_and_restarted_mid_run_loses_nothing_and_repeats_no_effect() {
     let mut private = PrivateBroker::start();
     let topics = Topics::create(&private.addr(), 2).await;
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "commit_interval_ms = 100").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "commit_interval_ms = 100").await;
     let people = partners("kb", 12);
     let (early, late) = people.split_at(6);
     let producer = broker::producer(&topics.brokers);
@@ -41,15 +42,7 @@ async fn a_broker_killed_and_restarted_mid_run_loses_nothing_and_repeats_no_effe
     gatehouse.inbox(people.len()).await;
     let commands = settle::settled(&gatehouse.app.store, gatehouse.app.clock_now()).await;
     assert_eq!(commands.len(), people.len(), "one command per person");
-    let accounts = Accounts::read(&gatehouse.org).await;
-    for partner in &people {
-        accounts.assert_once(&partner.subject());
-    }
-    assert_eq!(
-        welcome_emails(&gatehouse.org).await,
-        people.len(),
-        "one welcome email each"
-    );
+    assert_each_provisioned_once(&gatehouse.org, &people).await;
     gatehouse.app.stop().await;
 }
 
@@ -60,35 +53,13 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
     let org = SimServer::start(SimConfig::default())
         .await
         .expect("the org starts");
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("gatehouse.db");
-    let config = dir.path().join("gatehouse.toml");
-    let setup = Setup {
-        org: OrgChoice::Remote(org.login_url.clone()),
-        ..Setup::default()
-    };
-    std::fs::write(
-        &config,
-        format!(
-            "{}\n{}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[log]\nformat = \"json\"\n",
-            scenario_config(&setup),
-            // An hour between commits: nothing is committed before the kill. The killed
-            // process never leaves the group; a short session lets the group drop it soon.
-            topics.kafka_toml_with(
-                "partner-portal",
-                "commit_interval_ms = 3600000",
-                "\"session.timeout.ms\" = \"6000\"\n\"heartbeat.interval.ms\" = \"500\"",
-            ),
-            store.display()
-        ),
-    )
-    .unwrap();
-    let log = dir.path().join("serve.log");
+    let service = never_committing(&topics, &org.login_url);
     let people = partners("kk", 8);
     let producer = broker::producer(&topics.brokers);
     produce_signups(&producer, &topics.input, &people).await;
 
-    let first = Served::start(&config, &log).await;
+    let first = service.start();
+    first.ready().await;
     let sim = SimOrg::at(&org.login_url);
     provisioned(&sim, &people).await;
     first.kill();
@@ -99,7 +70,8 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
     );
 
     // The restart reads every record again: each is a duplicate, and does nothing.
-    let second = Served::start(&config, &log).await;
+    let second = service.start();
+    second.ready().await;
     let input = topics.input.clone();
     metrics_until(&second.base, "every record read again", |m| {
         m.value(
@@ -108,12 +80,8 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
         ) == Some(people.len() as f64)
     })
     .await;
-    let status = second.terminate();
-    assert!(
-        status.success(),
-        "{}",
-        std::fs::read_to_string(&log).unwrap()
-    );
+    let (status, log) = second.stop();
+    assert!(status.success(), "{log}");
     assert_eq!(
         served::committed(&topics, PARTITIONS)
             .into_iter()
@@ -123,16 +91,8 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
         "a clean stop commits every offset it stored"
     );
 
-    let accounts = Accounts::read(&sim).await;
-    for partner in &people {
-        accounts.assert_once(&partner.subject());
-    }
-    assert_eq!(
-        welcome_emails(&sim).await,
-        people.len(),
-        "one welcome email each"
-    );
-    let store = Store::open_sqlite(&store, SqliteOptions::default())
+    assert_each_provisioned_once(&sim, &people).await;
+    let store = Store::open_sqlite(&service.store_path(), SqliteOptions::default())
         .await
         .expect("the store opens");
     inbox_of(&store, people.len()).await;
@@ -142,4 +102,34 @@ async fn a_consumer_killed_with_uncommitted_offsets_resumes_without_a_repeated_e
         "one command each"
     );
     store.close().await;
+}
+
+/// `gatehouse serve` on the org at `org_url`, consuming `topics` and committing nothing before
+/// it is killed: an hour between commits. The killed process never leaves the group; a short
+/// session lets the group drop it soon.
+fn never_committing(topics: &Topics, org_url: &str) -> ServedConfig {
+    let setup = Setup {
+        org: Org::Remote(org_url.to_owned()),
+        ..Setup::default()
+    };
+    scenario_app(&setup)
+        .kafka(&topics.kafka_toml_with(
+            "partner-portal",
+            "commit_interval_ms = 3600000",
+            "\"session.timeout.ms\" = \"6000\"\n\"heartbeat.interval.ms\" = \"500\"",
+        ))
+        .served_config()
+}
+
+/// Each partner has one Contact and one User on their Account, and got one welcome email.
+async fn assert_each_provisioned_once(org: &SimOrg, people: &[Partner]) {
+    let accounts = Accounts::read(org).await;
+    for partner in people {
+        accounts.assert_once(&partner.subject());
+    }
+    assert_eq!(
+        welcome_emails(org).await,
+        people.len(),
+        "one welcome email each"
+    );
 }

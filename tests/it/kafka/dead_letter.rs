@@ -8,12 +8,12 @@ use rdkafka::Message;
 
 use super::broker;
 use super::inbound::{Inbound, Topics, partners, signup};
-use crate::scenarios::OrgChoice;
+use crate::support::Org;
 
 #[tokio::test]
 async fn a_poison_record_goes_to_the_dead_letter_topic_and_its_partition_moves_on() {
     let topics = Topics::create(&broker::shared(), 1).await;
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "").await;
     let ada = &partners("kd", 1)[0];
     let producer = broker::producer(&topics.brokers);
     let poison = br#"{"type":"partner.user.signed_up","data":"#;

@@ -6,15 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gatehouse::clock::ManualClock;
 use gatehouse::store::{InboxEvent, InboxFilter, Store};
 use rdkafka::producer::FutureProducer;
 use serde_json::{Value, json};
 
 use super::broker;
-use crate::scenarios::{OrgChoice, Partner, Setup, scenario_config};
+use crate::scenarios::{Partner, Setup, scenario_app};
 use crate::support::sim_org::{SimOrg, same_id};
-use crate::support::{TestApp, spawn_app_in};
+use crate::support::{Org, TestApp};
 use crate::telemetry::harness::Metrics;
 
 /// How long a wait may take before the test fails with what it saw: a bound on a hang, not a
@@ -84,7 +83,7 @@ pub struct Inbound {
 impl Inbound {
     /// The scenarios' config (partner-portal signup rules) on `org`, consuming `topics` with
     /// `kafka_extra` lines in `[kafka]`, on a fresh store.
-    pub async fn start(topics: &Topics, org: OrgChoice, kafka_extra: &str) -> Inbound {
+    pub async fn start(topics: &Topics, org: Org, kafka_extra: &str) -> Inbound {
         let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
         Inbound::start_in(topics, org, kafka_extra, dir).await
     }
@@ -92,7 +91,7 @@ impl Inbound {
     /// Like [`Inbound::start`], on the store in `dir`.
     pub async fn start_in(
         topics: &Topics,
-        org: OrgChoice,
+        org: Org,
         kafka_extra: &str,
         dir: Arc<tempfile::TempDir>,
     ) -> Inbound {
@@ -100,16 +99,14 @@ impl Inbound {
             org: org.clone(),
             ..Setup::default()
         };
-        let config = format!(
-            "{}\n{}",
-            scenario_config(&setup),
-            topics.kafka_toml("partner-portal", kafka_extra)
-        );
-        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time");
-        let app = spawn_app_in(&config, ManualClock::new(now), "", dir).await;
+        let app = scenario_app(&setup)
+            .kafka(&topics.kafka_toml("partner-portal", kafka_extra))
+            .store_in(dir)
+            .spawn()
+            .await;
         let url = match &org {
-            OrgChoice::InProcess => app.org_url.clone().expect("the simulated org runs"),
-            OrgChoice::Remote(url) => url.clone(),
+            Org::Simulated => app.simulated_org().to_owned(),
+            Org::Remote(url) => url.clone(),
         };
         Inbound {
             app,

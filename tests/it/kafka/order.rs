@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::broker;
 use super::inbound::{Inbound, Topics};
-use crate::scenarios::OrgChoice;
+use crate::support::Org;
 
 const BURST: usize = 12_000;
 /// Padding per record: 12,000 records of 1 KiB are 12 MiB, far more than the channel's 4,000
@@ -43,7 +43,7 @@ async fn a_burst_larger_than_a_partitions_channel_enters_the_inbox_whole_and_in_
     assert!(sent.iter().all(Result::is_ok), "every record produced");
 
     // Started once the burst waits in the topic, so it arrives all at once.
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "hold_back_kib = 64").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "hold_back_kib = 64").await;
     let events = gatehouse.inbox(BURST).await;
     let order: Vec<u64> = events
         .iter()

@@ -2,11 +2,9 @@
 //! outcome arrives as a CloudEvent in binary mode, keyed by subject, in the trace of the
 //! webhook, JSON or protobuf as configured.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use gatehouse::clock::ManualClock;
+use chrono::SecondsFormat;
 use gatehouse::proto::v1;
 use gatehouse::store::{OutboxId, OutboxRow};
 use prost::Message as _;
@@ -14,8 +12,8 @@ use rdkafka::Message as _;
 use rdkafka::message::OwnedMessage;
 
 use super::broker;
-use crate::scenarios::{Setup, ada, scenario_config};
-use crate::support::{PORTAL_SECRET, TestApp, settle, spawn_app_in};
+use crate::scenarios::{Setup, ada, scenario_app};
+use crate::support::{PORTAL_SECRET, TestApp, settle};
 
 /// The trace the sender's webhook belongs to.
 const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
@@ -26,13 +24,12 @@ const WITHIN: Duration = Duration::from_secs(60);
 /// The scenarios' service (partner signup rules, in-process org) publishing outcomes to
 /// `topic` on `brokers` in `encoding`.
 pub async fn app_publishing_to(brokers: &str, topic: &str, encoding: &str) -> TestApp {
-    let config = format!(
-        "{}\n[kafka]\nbrokers = \"{brokers}\"\n[kafka.outcomes]\ntopic = \"{topic}\"\nencoding = \"{encoding}\"\nce_source = \"urn:gatehouse:it\"\n",
-        scenario_config(&Setup::default())
-    );
-    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    spawn_app_in(&config, ManualClock::new(now), "", dir).await
+    scenario_app(&Setup::default())
+        .kafka(&format!(
+            "[kafka]\nbrokers = \"{brokers}\"\n[kafka.outcomes]\ntopic = \"{topic}\"\nencoding = \"{encoding}\"\nce_source = \"urn:gatehouse:it\"\n"
+        ))
+        .spawn()
+        .await
 }
 
 /// Sends Ada's partner signup, signed, in the trace [`TRACE_ID`]; waits for the engine.

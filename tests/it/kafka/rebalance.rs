@@ -17,7 +17,8 @@ use sfsim::{SimConfig, SimServer};
 
 use super::broker;
 use super::inbound::{Inbound, Topics, all_events, partners, provisioned, signup};
-use crate::scenarios::{OrgChoice, Partner};
+use crate::scenarios::Partner;
+use crate::support::Org;
 
 const PARTITIONS: i32 = 4;
 
@@ -75,7 +76,7 @@ async fn a_second_consumer_joining_the_group_loses_nothing_and_duplicates_nothin
     let org = SimServer::start(SimConfig::default())
         .await
         .expect("the org starts");
-    let remote = OrgChoice::Remote(org.login_url.clone());
+    let remote = Org::Remote(org.login_url.clone());
     let hourly = "commit_interval_ms = 3600000";
     let first = Inbound::start(&topics, remote.clone(), hourly).await;
     let people = partners("kg", 24);

@@ -3,13 +3,13 @@
 
 use super::broker;
 use super::inbound::{Accounts, Inbound, Topics, partners, signup};
-use crate::scenarios::OrgChoice;
+use crate::support::Org;
 use crate::support::settle;
 
 #[tokio::test]
 async fn the_same_record_produced_twice_does_no_new_work() {
     let topics = Topics::create(&broker::shared(), 1).await;
-    let gatehouse = Inbound::start(&topics, OrgChoice::InProcess, "").await;
+    let gatehouse = Inbound::start(&topics, Org::Simulated, "").await;
     let ada = &partners("kr", 1)[0];
     let bytes = signup(ada, chrono::Utc::now());
     let producer = broker::producer(&topics.brokers);

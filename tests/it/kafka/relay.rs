@@ -1,11 +1,8 @@
 //! The relay's steps against a real broker: a crash between publish and mark publishes again
 //! with the same `ce_id`, and nothing is marked that the broker did not acknowledge.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use gatehouse::clock::ManualClock;
 use gatehouse::config::KafkaConfig;
 use gatehouse::config::OutcomeEncoding;
 use gatehouse::publish::kafka::{PublishError, Relay};
@@ -15,8 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::broker::{self, PrivateBroker};
 use super::outcomes::sign_up_ada;
-use crate::scenarios::{Partner, Setup, ada, scenario_config};
-use crate::support::{PORTAL_SECRET, TestApp, settle, spawn_app_in};
+use crate::scenarios::{Partner, Setup, ada, scenario_app};
+use crate::support::{PORTAL_SECRET, TestApp, settle};
 
 /// Patience for a record or a mark; bounds a hang, does not time the relay.
 const PATIENCE: Duration = Duration::from_secs(90);
@@ -45,15 +42,7 @@ impl WithProtobuf for KafkaConfig {
 
 /// The service with no Kafka: outcomes stay in the outbox for the relay under test.
 async fn app_without_kafka() -> TestApp {
-    let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    spawn_app_in(
-        &scenario_config(&Setup::default()),
-        ManualClock::new(now),
-        "",
-        dir,
-    )
-    .await
+    scenario_app(&Setup::default()).spawn().await
 }
 
 /// Ada's provisioned outcome, unpublished.

@@ -8,7 +8,7 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 
 use super::broker;
-use crate::telemetry::harness::{ADA, Served, delivery};
+use crate::telemetry::harness::{ADA, delivery, served_scenario};
 use crate::telemetry::traces::{attribute, hex, receiver};
 
 const TRACE_ID: &str = "5c1e9a7f0b3d4e2f8a6b4c2d1e0f9a8b";
@@ -23,13 +23,11 @@ async fn the_publish_is_a_kafka_produce_span_in_the_webhooks_trace_named_by_the_
     let (port, received, otlp) = receiver();
     let endpoint = format!("http://127.0.0.1:{port}");
     // The outcome topic as a deployment sets it: through the environment.
-    let served = Served::start(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
-        ("OTEL_BSP_SCHEDULE_DELAY", "100"),
-        ("GATEHOUSE_KAFKA__BROKERS", brokers.as_str()),
-        ("GATEHOUSE_KAFKA__OUTCOMES__TOPIC", topic.as_str()),
-    ]);
+    let served = served_scenario()
+        .otlp(&endpoint, "http/protobuf")
+        .env("GATEHOUSE_KAFKA__BROKERS", &brokers)
+        .env("GATEHOUSE_KAFKA__OUTCOMES__TOPIC", &topic)
+        .serve();
     let client = reqwest::Client::new();
     let now = chrono::Utc::now();
     let answer = delivery(&client, &served.base, "msg_k1", &ADA.signed_up(now), now)

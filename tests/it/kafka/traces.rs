@@ -6,8 +6,7 @@ use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 
 use super::broker;
 use super::inbound::{Topics, partners, signup};
-use super::served::Served;
-use crate::scenarios::{Setup, scenario_config};
+use crate::scenarios::{Setup, scenario_app};
 use crate::telemetry::traces::{attribute, hex, receiver};
 
 const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
@@ -17,29 +16,12 @@ const PRODUCER_SPAN: &str = "b7ad6b7169203331";
 async fn a_records_consume_span_joins_the_producers_trace_and_parents_its_command() {
     let (port, received, otlp) = receiver();
     let topics = Topics::create(&broker::shared(), 1).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("gatehouse.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "{}\n{}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[log]\nformat = \"json\"\n",
-            scenario_config(&Setup::default()),
-            topics.kafka_toml("partner-portal", ""),
-            dir.path().join("g.db").display()
-        ),
-    )
-    .unwrap();
     let endpoint = format!("http://127.0.0.1:{port}");
-    let served = Served::start_with(
-        &config,
-        &dir.path().join("serve.log"),
-        &[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
-            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
-            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
-        ],
-    )
-    .await;
+    let served = scenario_app(&Setup::default())
+        .kafka(&topics.kafka_toml("partner-portal", ""))
+        .otlp(&endpoint, "http/protobuf")
+        .serve();
+    served.ready().await;
     let ada = &partners("ktr", 1)[0];
     let producer = broker::producer(&topics.brokers);
     broker::send(
@@ -51,10 +33,10 @@ async fn a_records_consume_span_joins_the_producers_trace_and_parents_its_comman
     )
     .await;
     served
-        .wait_for_log("\"message\":\"command finished\"")
+        .wait_for_log("\"message\":\"command finished\"", 1)
         .await;
     // Stopping flushes the spans still buffered.
-    let status = served.terminate();
+    let (status, _) = served.stop();
     assert!(status.success());
     otlp.stop(true).await;
 

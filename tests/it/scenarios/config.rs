@@ -1,26 +1,16 @@
 //! The scenarios' config: three sources with their rules, and what a scenario may vary.
 
-use crate::support::PORTAL_SECRET;
+use crate::support::{Org, TestApp, TestAppBuilder, portal_source};
 
 /// The customer CRM's Standard Webhooks secret.
 pub const CUSTOMER_SECRET: &str = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e";
 /// The contract system's Standard Webhooks secret.
 pub const CONTRACT_SECRET: &str = "whsec_SEODalL8p6FQVJ9gy6NT5neQuQl5u1lt";
 
-/// How the org is reached.
-#[derive(Debug, Clone)]
-pub enum OrgChoice {
-    /// The simulated org the service starts in-process.
-    InProcess,
-    /// An org already running at this URL, reached as a remote org with the default connected
-    /// app's client credentials: it outlives the service, so a test can restart the service.
-    Remote(String),
-}
-
 /// What a scenario's config varies.
 #[derive(Debug, Clone)]
 pub struct Setup {
-    pub org: OrgChoice,
+    pub org: Org,
     /// `welcome_email` of the partner signup rule.
     pub welcome: &'static str,
     /// Extra lines for the `[service]` table.
@@ -30,27 +20,35 @@ pub struct Setup {
 impl Default for Setup {
     fn default() -> Self {
         Setup {
-            org: OrgChoice::InProcess,
+            org: Org::Simulated,
             welcome: "site-setting",
             service: "",
         }
     }
 }
 
-/// The config: a partner portal (signup, removal, suspension, offboarding with a grace period,
-/// ban), a customer CRM (signup, closure) and a contract system (contract ends), with retries
-/// fast enough for tests.
-pub fn scenario_config(setup: &Setup) -> String {
-    let org = match &setup.org {
-        OrgChoice::InProcess => "[salesforce]\norg = \"simulated\"\n".to_owned(),
-        OrgChoice::Remote(url) => format!(
-            "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
-        ),
-    };
-    let welcome = setup.welcome;
+/// The service on the setup's org with the scenarios' rules ([`scenario_rules`]) and extra
+/// `[service]` lines; the clock, store and Kafka are the caller's to add.
+pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
+    TestApp::builder()
+        .org(setup.org.clone())
+        .rules(&scenario_rules(setup.welcome))
+        .service(setup.service)
+}
+
+/// The rules: a partner portal, a customer CRM and a contract system, with retries fast enough
+/// for tests; the partner signup sends `welcome` as its welcome email.
+fn scenario_rules(welcome: &str) -> String {
     format!(
-        r#"
-{org}
+        "{FAST_RETRIES}{}{}{}",
+        partner_portal(welcome),
+        customers(),
+        contracts()
+    )
+}
+
+/// Retries and allowance polls fast enough for tests, and the mapping's defaults.
+const FAST_RETRIES: &str = r#"
 # When the daily allowance is spent, ask the org again after a second, not a minute.
 [salesforce.api]
 limits_poll_seconds = 1
@@ -71,11 +69,14 @@ time_zone = "GMT"
 email_encoding = "UTF-8"
 language = "en_US"
 
-[sources.partner-portal]
-event_time = {{ json_pointer = "/occurred_at" }}
-[sources.partner-portal.verification]
-scheme = "standard-webhooks"
-secrets = [{{ secret = "{PORTAL_SECRET}" }}]
+"#;
+
+/// The partner portal: signup, removal, suspension, offboarding with a grace period, ban.
+fn partner_portal(welcome: &str) -> String {
+    let portal = portal_source();
+    format!(
+        r#"
+{portal}
 
 [[sources.partner-portal.rules]]
 name = "partner signup"
@@ -122,6 +123,14 @@ subject = "partner-portal:{{{{ data.user.id }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "disable", trigger = "banned by partner {{{{ data.partner_id }}}}" }}
 
+"#
+    )
+}
+
+/// The customer CRM: signup, closure.
+fn customers() -> String {
+    format!(
+        r#"
 [sources.customers]
 event_time = {{ json_pointer = "/occurred_at" }}
 [sources.customers.verification]
@@ -149,6 +158,14 @@ subject = "K-{{{{ data.customer.number }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
 
+"#
+    )
+}
+
+/// The contract system: a contract's end deactivates each of its people.
+fn contracts() -> String {
+    format!(
+        r#"
 [sources.contracts]
 event_time = {{ json_pointer = "/occurred_at" }}
 [sources.contracts.verification]

@@ -85,9 +85,7 @@ async fn a_contact_and_user_made_by_hand_are_found_by_the_key_and_not_duplicated
         )
         .await;
 
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
@@ -122,9 +120,7 @@ async fn a_contact_with_the_same_email_in_the_same_account_is_adopted() {
         .await;
     let contacts = s.org.records("Contact").await.len();
 
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
@@ -162,8 +158,7 @@ async fn a_contact_with_the_same_email_in_another_account_is_never_adopted() {
         )
         .await;
 
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
@@ -184,10 +179,7 @@ async fn a_contact_with_the_same_email_in_another_account_is_never_adopted() {
 
 #[tokio::test]
 async fn a_disabled_user_provisioned_again_gets_a_new_user_on_the_same_contact() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let (contact, first_user) = s.one_contact_one_user(&ada.subject()).await;
 
     s.advance(TimeDelta::hours(1));
@@ -209,9 +201,7 @@ async fn a_disabled_user_provisioned_again_gets_a_new_user_on_the_same_contact()
     );
 
     s.advance(TimeDelta::hours(1));
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);

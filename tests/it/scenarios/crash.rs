@@ -14,7 +14,7 @@ use gatehouse::store::{CommandState, SubjectState, WelcomeEmailState};
 use serde_json::{Value, json};
 use sfsim::{SimConfig, SimHandle, SimServer};
 
-use super::{OrgChoice, Scenario, Setup, ada, assert_kind};
+use super::{Org, Scenario, Setup, ada, assert_kind};
 use crate::support::settle::{kind_of, wait_for};
 
 /// An org of its own, and the service on it; `welcome` is the signup rule's welcome mode.
@@ -23,7 +23,7 @@ async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
         .await
         .expect("the org starts");
     let s = Scenario::start_with(Setup {
-        org: OrgChoice::Remote(org.login_url.clone()),
+        org: Org::Remote(org.login_url.clone()),
         welcome,
         // Stopping cuts running commands off at once, as a kill would.
         service: "shutdown_timeout_seconds = 0",
@@ -48,14 +48,35 @@ async fn until_caught(s: &Scenario) {
     panic!("the service never made the call the script waits for");
 }
 
-/// Sends Ada's signup with `stall` armed, kills the service while the caught call is held,
-/// and starts it again; then lets the held call go (it was never carried out).
-async fn kill_during(s: Scenario, stall: Value) -> Scenario {
-    let mut script = stall;
-    script["kind"] = json!("stall");
+/// The second composite of a provision: it writes the Contact and the User.
+fn contact_and_user_write() -> Value {
+    json!({"method": "POST", "path": "/composite", "skip": 1})
+}
+
+/// The third composite of a provision: it reads the new User back (and adds the permission
+/// set).
+fn user_read_back() -> Value {
+    json!({"method": "POST", "path": "/composite", "skip": 2})
+}
+
+/// The call that has the org send a password-reset email.
+fn password_reset() -> Value {
+    json!({"method": "DELETE", "path": "/sobjects/User"})
+}
+
+/// Arms a script of `kind` on `call`, then sends Ada's signup.
+async fn sign_up_ada_with_script(s: &Scenario, kind: &str, call: Value) {
+    let mut script = call;
+    script["kind"] = json!(kind);
     s.org.script(script).await;
     s.send("partner-portal", &ada().signed_up(s.now(), json!({})))
         .await;
+}
+
+/// Sends Ada's signup with `call` stalled, kills the service while the caught call is held,
+/// and starts it again; then lets the held call go (it was never carried out).
+async fn kill_during(s: Scenario, call: Value) -> Scenario {
+    sign_up_ada_with_script(&s, "stall", call).await;
     until_caught(&s).await;
     let s = s.restart().await;
     s.org
@@ -63,15 +84,7 @@ async fn kill_during(s: Scenario, stall: Value) -> Scenario {
         .await;
     s.settle().await;
     // The command was cut off running: the new process took it back from the old one.
-    let key = gatehouse::domain::SubjectKey::parse(&ada().subject()).unwrap();
-    let history = s
-        .app
-        .store
-        .get_subject(&key)
-        .await
-        .unwrap()
-        .unwrap()
-        .history;
+    let history = s.history(&ada().subject()).await;
     assert!(
         history
             .iter()
@@ -81,14 +94,10 @@ async fn kill_during(s: Scenario, stall: Value) -> Scenario {
     s
 }
 
-/// Sends Ada's signup with `drop_after` armed: the caught call is carried out and its answer
-/// lost. Once the command waits to retry, the service is restarted and the retry made due.
+/// Sends Ada's signup with `call` carried out and its answer lost. Once the command waits to
+/// retry, the service is restarted and the retry made due.
 async fn lose_answer_of(s: Scenario, call: Value) -> Scenario {
-    let mut script = call;
-    script["kind"] = json!("drop_after");
-    s.org.script(script).await;
-    s.send("partner-portal", &ada().signed_up(s.now(), json!({})))
-        .await;
+    sign_up_ada_with_script(&s, "drop_after", call).await;
     let subject = ada().subject();
     let commands = wait_for(&s.app.store, "the command to wait for a retry", |all| {
         all.iter()
@@ -99,6 +108,11 @@ async fn lose_answer_of(s: Scenario, call: Value) -> Scenario {
     let s = s.restart().await;
     s.app.clock.set(due);
     s
+}
+
+/// What Ada's lifecycle record says of her welcome email.
+async fn welcome_email(s: &Scenario) -> Option<WelcomeEmailState> {
+    s.subject(&ada().subject()).await.welcome_email
 }
 
 /// The end every cut must reach; returns the rerun's outcome API calls.
@@ -154,11 +168,7 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
 #[tokio::test]
 async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_them_once() {
     let (_org, s) = start("site-setting").await;
-    let s = kill_during(
-        s,
-        json!({"method": "POST", "path": "/composite", "skip": 1}),
-    )
-    .await;
+    let s = kill_during(s, contact_and_user_write()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "the rerun is a whole provision");
 }
@@ -166,11 +176,7 @@ async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_
 #[tokio::test]
 async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_and_finishes() {
     let (_org, s) = start("site-setting").await;
-    let s = lose_answer_of(
-        s,
-        json!({"method": "POST", "path": "/composite", "skip": 1}),
-    )
-    .await;
+    let s = lose_answer_of(s, contact_and_user_write()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(
         calls, 2,
@@ -183,11 +189,7 @@ async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_a
 #[tokio::test]
 async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
     let (_org, s) = start("site-setting").await;
-    let s = kill_during(
-        s,
-        json!({"method": "POST", "path": "/composite", "skip": 2}),
-    )
-    .await;
+    let s = kill_during(s, user_read_back()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(
         calls, 2,
@@ -198,59 +200,39 @@ async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_anot
 #[tokio::test]
 async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_never_sent_twice() {
     let (_org, s) = start("password-reset").await;
-    let s = kill_during(s, json!({"method": "DELETE", "path": "/sobjects/User"})).await;
+    let s = kill_during(s, password_reset()).await;
     // The intent was recorded before the call: after the kill nobody can tell whether it went
     // out, so it is not asked again. The lifecycle record says so.
     let calls = assert_converged(&s, 0).await;
     assert_eq!(calls, 1);
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Intended)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
 }
 
 #[tokio::test]
 async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactly_once() {
     let (_org, s) = start("password-reset").await;
-    let s = lose_answer_of(s, json!({"method": "DELETE", "path": "/sobjects/User"})).await;
+    let s = lose_answer_of(s, password_reset()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 1, "the rerun only reads");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Intended)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
 }
 
 #[tokio::test]
 async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
     let (_org, s) = start("password-reset").await;
-    let s = kill_during(
-        s,
-        json!({"method": "POST", "path": "/composite", "skip": 2}),
-    )
-    .await;
+    let s = kill_during(s, user_read_back()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Sent)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
 }
 
 #[tokio::test]
 async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_once() {
     let (_org, s) = start("password-reset").await;
-    let s = lose_answer_of(
-        s,
-        json!({"method": "POST", "path": "/composite", "skip": 1}),
-    )
-    .await;
+    let s = lose_answer_of(s, contact_and_user_write()).await;
     let calls = assert_converged(&s, 1).await;
     assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(
-        s.subject(&ada().subject()).await.welcome_email,
-        Some(WelcomeEmailState::Sent)
-    );
+    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
 }
 
 #[tokio::test]

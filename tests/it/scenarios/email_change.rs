@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use gatehouse::domain::OutcomeKind;
 use serde_json::{Value, json};
 
-use super::{Partner, Scenario, ada, assert_kind};
+use super::{Partner, Scenario, assert_kind};
 
 fn moved(ada: &Partner) -> Partner {
     Partner {
@@ -25,10 +25,7 @@ async fn verifications(s: &Scenario) -> Vec<Value> {
 
 #[tokio::test]
 async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_rerun() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     s.org
         .settings(json!({"email_change_needs_confirmation": true}))
         .await;
@@ -76,10 +73,7 @@ async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_
 
 #[tokio::test]
 async fn an_email_change_to_yet_another_address_is_asked_for_again() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     s.org
         .settings(json!({"email_change_needs_confirmation": true}))
         .await;

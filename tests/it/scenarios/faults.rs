@@ -11,10 +11,7 @@ use crate::support::settle::kind_of;
 
 #[tokio::test]
 async fn a_session_revoked_between_commands_is_renewed_once_and_the_command_succeeds() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let tokens = s.org.token_requests().await;
     let allowance = s.org.allowance_used().await;
     assert!(
@@ -55,9 +52,7 @@ async fn a_session_ending_in_the_middle_of_a_provision_is_renewed_once() {
                        "errorCode": "INVALID_SESSION_ID"}))
         .await;
 
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);

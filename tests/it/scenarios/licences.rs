@@ -2,11 +2,42 @@
 
 use chrono::TimeDelta;
 use gatehouse::domain::OutcomeKind;
-use gatehouse::store::CommandState;
+use gatehouse::store::{CommandRecord, CommandState};
 use serde_json::json;
 
 use super::{Customer, Scenario, assert_kind};
 use crate::support::settle::kind_of;
+
+/// Customers 1 to 5 sign up and take the default org's five Customer Community licences;
+/// answers the first one's User id.
+async fn fill_the_pool(s: &Scenario) -> String {
+    let mut first_user = None;
+    for n in 1..=5 {
+        let customer = Customer::numbered(n);
+        s.send_and_settle(
+            "customers",
+            &customer.event("customer.signed_up", s.now(), json!({})),
+        )
+        .await;
+        let outcome = s.last_outcome(&customer.subject()).await;
+        assert_kind(&outcome, OutcomeKind::Succeeded);
+        first_user.get_or_insert(outcome.salesforce.user_id.clone().unwrap());
+    }
+    first_user.unwrap()
+}
+
+/// Customer 6 signs up with no licence left: the provision parks.
+async fn sixth_parks(s: &Scenario) -> (Customer, CommandRecord) {
+    let sixth = Customer::numbered(6);
+    s.send_and_settle(
+        "customers",
+        &sixth.event("customer.signed_up", s.now(), json!({})),
+    )
+    .await;
+    let parked = s.commands(&sixth.subject()).await.pop().unwrap();
+    assert_eq!(parked.state, CommandState::Parked, "{parked:#?}");
+    (sixth, parked)
+}
 
 #[tokio::test]
 async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_freed() {
@@ -17,28 +48,10 @@ async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_
         (0, 5),
         "the default org's small pool"
     );
-    for n in 1..=5 {
-        let customer = Customer::numbered(n);
-        s.send_and_settle(
-            "customers",
-            &customer.event("customer.signed_up", s.now(), json!({})),
-        )
-        .await;
-        assert_kind(
-            &s.last_outcome(&customer.subject()).await,
-            OutcomeKind::Succeeded,
-        );
-    }
+    fill_the_pool(&s).await;
     assert_eq!(s.org.licence("Customer Community").await.used, 5);
 
-    let sixth = Customer::numbered(6);
-    s.send_and_settle(
-        "customers",
-        &sixth.event("customer.signed_up", s.now(), json!({})),
-    )
-    .await;
-    let parked = s.commands(&sixth.subject()).await.pop().unwrap();
-    assert_eq!(parked.state, CommandState::Parked, "{parked:#?}");
+    let (sixth, parked) = sixth_parks(&s).await;
     assert_eq!(parked.parked_licence.as_deref(), Some("Customer Community"));
     assert!(
         parked
@@ -89,30 +102,12 @@ async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_
 #[tokio::test]
 async fn a_licence_freed_outside_gatehouse_resumes_the_parked_command_at_the_next_check() {
     let s = Scenario::start().await;
-    let mut first_user = None;
-    for n in 1..=5 {
-        let customer = Customer::numbered(n);
-        s.send_and_settle(
-            "customers",
-            &customer.event("customer.signed_up", s.now(), json!({})),
-        )
-        .await;
-        let outcome = s.last_outcome(&customer.subject()).await;
-        assert_kind(&outcome, OutcomeKind::Succeeded);
-        first_user.get_or_insert(outcome.salesforce.user_id.clone().unwrap());
-    }
-    let sixth = Customer::numbered(6);
-    s.send_and_settle(
-        "customers",
-        &sixth.event("customer.signed_up", s.now(), json!({})),
-    )
-    .await;
-    let parked = s.commands(&sixth.subject()).await.pop().unwrap();
-    assert_eq!(parked.state, CommandState::Parked);
+    let first_user = fill_the_pool(&s).await;
+    let (_, parked) = sixth_parks(&s).await;
 
     // An admin deactivates someone in Salesforce by hand: Gatehouse is not told.
     s.org
-        .update("User", &first_user.unwrap(), json!({"IsActive": false}))
+        .update("User", &first_user, json!({"IsActive": false}))
         .await;
     assert_eq!(s.org.licence("Customer Community").await.used, 4);
     // The worker looks at the licence counts every licence_check_seconds (300 by default).

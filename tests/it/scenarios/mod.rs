@@ -20,17 +20,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse::clock::ManualClock;
-use gatehouse::domain::{Outcome, OutcomeKind};
-use gatehouse::store::{CommandRecord, SubjectRecord};
-use serde_json::Value;
+use gatehouse::domain::{LicenceEffect, Outcome, OutcomeKind};
+use gatehouse::store::{CommandRecord, HistoryEntry, SubjectLifecycle, SubjectRecord};
+use serde_json::{Value, json};
 
-pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, OrgChoice, Setup, scenario_config};
+pub use config::{CONTRACT_SECRET, CUSTOMER_SECRET, Setup, scenario_app};
 pub use people::{Customer, Partner, ada, rfc3339};
 
 use crate::support::settle::{self, commands_of};
 use crate::support::sim_org::SimOrg;
-use crate::support::{PORTAL_SECRET, TestApp, spawn_app_in};
+use crate::support::{Org, PORTAL_SECRET, TestApp};
 
 /// A running service on its org, driven like a user.
 pub struct Scenario {
@@ -54,27 +53,15 @@ impl Scenario {
     }
 
     pub async fn start_with(setup: Setup) -> Scenario {
-        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time");
-        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-        Scenario::boot(
-            setup,
-            ManualClock::new(now),
-            dir,
-            Arc::new(AtomicU32::new(0)),
-        )
-        .await
+        let app = scenario_app(&setup).spawn().await;
+        Scenario::on(app, setup, Arc::new(AtomicU32::new(0)))
     }
 
-    async fn boot(
-        setup: Setup,
-        clock: ManualClock,
-        dir: Arc<tempfile::TempDir>,
-        deliveries: Arc<AtomicU32>,
-    ) -> Scenario {
-        let app = spawn_app_in(&scenario_config(&setup), clock, setup.service, dir).await;
+    /// The scenario around a started service: its org, as the setup reaches it.
+    fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
         let url = match &setup.org {
-            OrgChoice::InProcess => app.org_url.clone().expect("the simulated org runs"),
-            OrgChoice::Remote(url) => url.clone(),
+            Org::Simulated => app.simulated_org().to_owned(),
+            Org::Remote(url) => url.clone(),
         };
         Scenario {
             app,
@@ -94,13 +81,36 @@ impl Scenario {
             ..
         } = self;
         assert!(
-            matches!(setup.org, OrgChoice::Remote(_)),
+            matches!(setup.org, Org::Remote(_)),
             "a restart needs an org that outlives the service"
         );
-        let clock = app.clock.clone();
-        let dir = app.store_dir();
+        let restarted = scenario_app(&setup)
+            .clock(app.clock.clone())
+            .store_in(app.store_dir());
         app.stop().await;
-        Scenario::boot(setup, clock, dir, deliveries).await
+        Scenario::on(restarted.spawn().await, setup, deliveries)
+    }
+
+    /// The service with the default setup and Ada signed up, her User provisioned.
+    pub async fn with_ada() -> (Scenario, Partner) {
+        let s = Scenario::start().await;
+        let ada = ada();
+        s.sign_up(&ada).await;
+        (s, ada)
+    }
+
+    /// `person` signs up on the portal now; returns the API calls spent.
+    pub async fn sign_up(&self, person: &Partner) -> u64 {
+        self.send_and_settle("partner-portal", &person.signed_up(self.now(), json!({})))
+            .await
+    }
+
+    /// An hour later, the portal sends the event `kind` about `person`; returns the API calls
+    /// spent.
+    pub async fn an_hour_later(&self, person: &Partner, kind: &str) -> u64 {
+        self.advance(TimeDelta::hours(1));
+        self.send_and_settle("partner-portal", &person.event(kind, self.now(), json!({})))
+            .await
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -167,6 +177,15 @@ impl Scenario {
 
     /// The subject's lifecycle record.
     pub async fn subject(&self, subject: &str) -> SubjectRecord {
+        self.lifecycle(subject).await.record
+    }
+
+    /// What the subject's lifecycle record has been through.
+    pub async fn history(&self, subject: &str) -> Vec<HistoryEntry> {
+        self.lifecycle(subject).await.history
+    }
+
+    async fn lifecycle(&self, subject: &str) -> SubjectLifecycle {
         let key = gatehouse::domain::SubjectKey::parse(subject).expect("key");
         self.app
             .store
@@ -174,7 +193,6 @@ impl Scenario {
             .await
             .expect("read subject")
             .expect("the subject has a record")
-            .record
     }
 
     /// The org's Contacts carrying this key.
@@ -224,6 +242,20 @@ impl Scenario {
         let users = self.users_of(contact["Id"].as_str().expect("id")).await;
         assert_eq!(users.len(), 1, "one User for {subject}: {users:#?}");
         (contact, users[0].clone())
+    }
+}
+
+/// A licence handed back to the pool.
+pub fn freed(licence: &str) -> LicenceEffect {
+    LicenceEffect::Freed {
+        licence: licence.into(),
+    }
+}
+
+/// A licence still held (a frozen user keeps theirs).
+pub fn kept(licence: &str) -> LicenceEffect {
+    LicenceEffect::Kept {
+        licence: licence.into(),
     }
 }
 

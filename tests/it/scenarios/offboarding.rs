@@ -6,23 +6,14 @@ use gatehouse::domain::{LicenceEffect, OutcomeKind};
 use gatehouse::store::{CommandState, SubjectState};
 use serde_json::json;
 
-use super::{Customer, Scenario, ada, assert_kind};
+use super::{Customer, Scenario, assert_kind, freed, kept};
 
 #[tokio::test]
 async fn removing_a_known_partner_user_deactivates_them_in_one_call_and_frees_the_licence() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let licence = s.org.licence("Partner Community").await;
 
-    s.advance(TimeDelta::hours(1));
-    let spent = s
-        .send_and_settle(
-            "partner-portal",
-            &ada.event("partner.user.removed", s.now(), json!({})),
-        )
-        .await;
+    let spent = s.an_hour_later(&ada, "partner.user.removed").await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
@@ -31,12 +22,7 @@ async fn removing_a_known_partner_user_deactivates_them_in_one_call_and_frees_th
         "the user id is known from the lifecycle record: {outcome:#?}"
     );
     assert_eq!(spent, 1);
-    assert_eq!(
-        outcome.licence_effect,
-        LicenceEffect::Freed {
-            licence: "Partner Community".into()
-        }
-    );
+    assert_eq!(outcome.licence_effect, freed("Partner Community"));
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], false);
     assert_eq!(user["IsPortalEnabled"], true, "deactivated, not disabled");
@@ -82,12 +68,7 @@ async fn closing_a_customer_gatehouse_never_provisioned_reads_then_deactivates_i
         s.org.licence("Customer Community Plus").await.used,
         licence.used - 1
     );
-    assert_eq!(
-        outcome.licence_effect,
-        LicenceEffect::Freed {
-            licence: "Customer Community Plus".into()
-        }
-    );
+    assert_eq!(outcome.licence_effect, freed("Customer Community Plus"));
 }
 
 #[tokio::test]
@@ -115,29 +96,15 @@ async fn deprovisioning_someone_the_org_does_not_know_changes_nothing() {
 
 #[tokio::test]
 async fn freezing_keeps_the_licence_and_deactivating_afterwards_frees_it() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let provisioned = s.org.licence("Partner Community").await;
 
-    s.advance(TimeDelta::hours(1));
-    let spent = s
-        .send_and_settle(
-            "partner-portal",
-            &ada.event("partner.user.suspended", s.now(), json!({})),
-        )
-        .await;
+    let spent = s.an_hour_later(&ada, "partner.user.suspended").await;
     let frozen = s.last_outcome(&ada.subject()).await;
     assert_kind(&frozen, OutcomeKind::Succeeded);
     assert_eq!(frozen.api_calls, 1, "{frozen:#?}");
     assert_eq!(spent, 1);
-    assert_eq!(
-        frozen.licence_effect,
-        LicenceEffect::Kept {
-            licence: "Partner Community".into()
-        }
-    );
+    assert_eq!(frozen.licence_effect, kept("Partner Community"));
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     let user_id = user["Id"].as_str().unwrap().to_owned();
     assert_eq!(user["IsActive"], true);
@@ -149,20 +116,10 @@ async fn freezing_keeps_the_licence_and_deactivating_afterwards_frees_it() {
     );
     assert_eq!(s.subject(&ada.subject()).await.state, SubjectState::Frozen);
 
-    s.advance(TimeDelta::hours(1));
-    s.send_and_settle(
-        "partner-portal",
-        &ada.event("partner.user.removed", s.now(), json!({})),
-    )
-    .await;
+    s.an_hour_later(&ada, "partner.user.removed").await;
     let removed = s.last_outcome(&ada.subject()).await;
     assert_kind(&removed, OutcomeKind::Succeeded);
-    assert_eq!(
-        removed.licence_effect,
-        LicenceEffect::Freed {
-            licence: "Partner Community".into()
-        }
-    );
+    assert_eq!(removed.licence_effect, freed("Partner Community"));
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], false);
     assert_eq!(
@@ -173,18 +130,10 @@ async fn freezing_keeps_the_licence_and_deactivating_afterwards_frees_it() {
 
 #[tokio::test]
 async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let provisioned = s.org.licence("Partner Community").await;
 
-    s.advance(TimeDelta::hours(1));
-    s.send_and_settle(
-        "partner-portal",
-        &ada.event("partner.user.offboarded", s.now(), json!({})),
-    )
-    .await;
+    s.an_hour_later(&ada, "partner.user.offboarded").await;
     // The follow-up is queued before the freeze's outcome is written: once the freeze has
     // ended, it is there.
     let commands = s.commands(&ada.subject()).await;
@@ -196,12 +145,7 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
     assert_kind(&frozen, OutcomeKind::Succeeded);
     let follow_up = commands.iter().find(|c| c.outcome.is_none()).unwrap();
     assert_eq!(follow_up.due_at, s.now() + TimeDelta::days(7));
-    assert_eq!(
-        frozen.licence_effect,
-        LicenceEffect::Kept {
-            licence: "Partner Community".into()
-        }
-    );
+    assert_eq!(frozen.licence_effect, kept("Partner Community"));
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], true);
     assert_eq!(
@@ -215,12 +159,7 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
     let deactivated = s.last_outcome(&ada.subject()).await;
     assert_kind(&deactivated, OutcomeKind::Succeeded);
     assert_eq!(deactivated.api_calls, 1);
-    assert_eq!(
-        deactivated.licence_effect,
-        LicenceEffect::Freed {
-            licence: "Partner Community".into()
-        }
-    );
+    assert_eq!(deactivated.licence_effect, freed("Partner Community"));
     let (_, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(user["IsActive"], false);
     assert_eq!(
@@ -235,16 +174,8 @@ async fn offboarding_freezes_now_and_deactivates_after_the_grace_period() {
 
 #[tokio::test]
 async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfreezes() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
-    s.advance(TimeDelta::hours(1));
-    s.send_and_settle(
-        "partner-portal",
-        &ada.event("partner.user.offboarded", s.now(), json!({})),
-    )
-    .await;
+    let (s, ada) = Scenario::with_ada().await;
+    s.an_hour_later(&ada, "partner.user.offboarded").await;
     assert_eq!(
         s.commands(&ada.subject()).await.pop().unwrap().state,
         CommandState::Scheduled,
@@ -252,9 +183,7 @@ async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfree
     );
 
     s.advance(TimeDelta::days(1));
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let commands = s.commands(&ada.subject()).await;
     let follow_up = &commands[commands.len() - 2];
@@ -281,22 +210,11 @@ async fn a_signup_during_the_grace_period_supersedes_the_deactivation_and_unfree
 
 #[tokio::test]
 async fn a_deactivated_user_signed_up_again_is_reactivated_and_takes_a_licence_again() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
-    s.advance(TimeDelta::hours(1));
-    s.send_and_settle(
-        "partner-portal",
-        &ada.event("partner.user.removed", s.now(), json!({})),
-    )
-    .await;
+    let (s, ada) = Scenario::with_ada().await;
+    s.an_hour_later(&ada, "partner.user.removed").await;
     let out = s.org.licence("Partner Community").await;
 
-    s.advance(TimeDelta::hours(1));
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.an_hour_later(&ada, "partner.user.signed_up").await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);

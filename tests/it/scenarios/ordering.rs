@@ -49,10 +49,7 @@ async fn an_offboarding_that_overtakes_a_late_signup_leaves_the_person_out() {
 
 #[tokio::test]
 async fn a_renewal_supersedes_the_scheduled_contract_end_and_schedules_the_new_one() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
 
     // The contract system: Ada's contract ends in 30 days.
     s.advance(TimeDelta::minutes(5));

@@ -5,7 +5,7 @@ use gatehouse::domain::{LicenceEffect, OutcomeKind};
 use gatehouse::store::{SubjectState, WelcomeEmailState};
 use serde_json::{Value, json};
 
-use super::{Customer, Scenario, ada, assert_kind};
+use super::{Customer, Partner, Scenario, ada, assert_kind};
 use crate::support::sim_org::same_id;
 
 /// The id of the Account whose key is `key`.
@@ -38,9 +38,7 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
     let ada = ada();
     let licence_before = s.org.licence("Partner Community").await;
 
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::Succeeded);
@@ -73,19 +71,39 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
     }
 
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_partner_contact_and_user(&s, &ada, &contact, &user).await;
+    assert_only_portal_access_assigned(&s, &user).await;
+    let licence = s.org.licence("Partner Community").await;
+    assert_eq!(licence.used, licence_before.used + 1);
+    assert_eq!(s.org.emails_about("welcome", &text(&user, "Id")).await, 1);
+    assert_provisioned_record(&s, &ada, &contact, &user).await;
+}
+
+/// The Contact is on the partner's Account with the person's details; the User is active,
+/// named by the rule's username, on the partner profile, and not frozen.
+async fn assert_partner_contact_and_user(
+    s: &Scenario,
+    ada: &Partner,
+    contact: &Value,
+    user: &Value,
+) {
     assert!(same_id(
-        &text(&contact, "AccountId"),
-        &account_id(&s, "P-100").await
+        &text(contact, "AccountId"),
+        &account_id(s, "P-100").await
     ));
-    assert_eq!(text(&contact, "Email"), ada.email);
-    assert_eq!(text(&contact, "LastName"), ada.last);
+    assert_eq!(text(contact, "Email"), ada.email);
+    assert_eq!(text(contact, "LastName"), ada.last);
     assert_eq!(user["IsActive"], true);
-    assert_eq!(text(&user, "Username"), "ada.lovelace@partner.example.acme");
+    assert_eq!(text(user, "Username"), "ada.lovelace@partner.example.acme");
     assert!(same_id(
-        &text(&user, "ProfileId"),
-        &profile_id(&s, "Partner Community User").await
+        &text(user, "ProfileId"),
+        &profile_id(s, "Partner Community User").await
     ));
-    assert_eq!(s.login_of(&text(&user, "Id")).await["IsFrozen"], false);
+    assert_eq!(s.login_of(&text(user, "Id")).await["IsFrozen"], false);
+}
+
+/// The user holds exactly one permission set assignment: Gatehouse_Portal_Access.
+async fn assert_only_portal_access_assigned(s: &Scenario, user: &Value) {
     let portal_access = s
         .org
         .records_where("PermissionSet", "Name", "Gatehouse_Portal_Access")
@@ -98,7 +116,7 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
         .filter(|a| {
             a["AssigneeId"]
                 .as_str()
-                .is_some_and(|u| same_id(u, &text(&user, "Id")))
+                .is_some_and(|u| same_id(u, &text(user, "Id")))
         })
         .collect();
     assert_eq!(assigned.len(), 1, "{assigned:#?}");
@@ -106,10 +124,11 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
         &text(&assigned[0], "PermissionSetId"),
         &text(&portal_access[0], "Id")
     ));
-    let licence = s.org.licence("Partner Community").await;
-    assert_eq!(licence.used, licence_before.used + 1);
-    assert_eq!(s.org.emails_about("welcome", &text(&user, "Id")).await, 1);
+}
 
+/// The lifecycle record names the Contact and User, the licence, the site's welcome email and
+/// the rule's purpose.
+async fn assert_provisioned_record(s: &Scenario, ada: &Partner, contact: &Value, user: &Value) {
     let record = s.subject(&ada.subject()).await;
     assert_eq!(record.state, SubjectState::Provisioned);
     assert_eq!(
@@ -118,11 +137,11 @@ async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three
     );
     assert!(same_id(
         record.user_id.as_deref().unwrap(),
-        &text(&user, "Id")
+        &text(user, "Id")
     ));
     assert!(same_id(
         record.contact_id.as_deref().unwrap(),
-        &text(&contact, "Id")
+        &text(contact, "Id")
     ));
     assert_eq!(record.licence.as_deref(), Some("Partner Community"));
     assert_eq!(record.welcome_email, Some(WelcomeEmailState::BySite));
@@ -206,17 +225,12 @@ async fn a_redelivered_webhook_makes_no_new_work_and_spends_no_calls() {
 
 #[tokio::test]
 async fn the_same_signup_sent_again_as_a_new_event_ends_no_change_in_one_call() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let licence = s.org.licence("Partner Community").await;
     let emails = s.org.emails().await.len();
 
     s.advance(TimeDelta::seconds(30));
-    let spent = s
-        .send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let spent = s.sign_up(&ada).await;
 
     let outcome = s.last_outcome(&ada.subject()).await;
     assert_kind(&outcome, OutcomeKind::NoChange);
@@ -237,10 +251,7 @@ async fn the_same_signup_sent_again_as_a_new_event_ends_no_change_in_one_call() 
 
 #[tokio::test]
 async fn a_later_event_with_another_profile_of_the_same_licence_changes_the_profile() {
-    let s = Scenario::start().await;
-    let ada = ada();
-    s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
-        .await;
+    let (s, ada) = Scenario::with_ada().await;
     let licence = s.org.licence("Partner Community").await;
 
     s.advance(TimeDelta::minutes(5));

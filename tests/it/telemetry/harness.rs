@@ -1,47 +1,19 @@
-//! What the telemetry tests share: a config with mapping rules, the people of the scenario,
-//! signed deliveries, an application that also tells where its simulated org is, the real
-//! binary with its log captured, and reading `/metrics`.
+//! What the telemetry tests share: the people of the scenario, signed deliveries, the service
+//! in this process with its simulated org's URL or as the real binary with its log captured
+//! (both from the one test harness, `crate::support`), and reading `/metrics`.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::ops::Deref;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gatehouse::clock::{Clock, ManualClock};
-use gatehouse::config::Settings;
-use gatehouse::startup::{Application, Shutdown};
 
-use crate::support::{PORTAL_SECRET, standard_signature};
+pub use crate::support::served::Served;
+use crate::support::{PARTNER_RULES, PORTAL_SECRET, TestApp, TestAppBuilder, standard_signature};
 
 /// The admin token of the scenario's config: it must never reach a log line.
 pub const ADMIN_TOKEN: &str = "telemetry-admin-token-7c1f9e2a5b";
 /// The log masking key of the scenario's config: it must never reach a log line either.
 pub const MASK_KEY: &str = "telemetry-mask-key-3d8e0b6f41";
-
-/// The partner portal's rules: a signup provisions, a removal deactivates.
-pub const RULES: &str = r#"
-[[sources.partner-portal.rules]]
-name = "partner signup"
-when = "type == 'partner.user.signed_up'"
-subject = "partner-portal:{{ data.user.id }}"
-occurred_at = "{{ occurred_at }}"
-
-[sources.partner-portal.rules.provision]
-account = { key = "{{ data.partner_id }}" }
-contact = { first_name = "{{ data.user.first_name }}", last_name = "{{ data.user.last_name }}", email = "{{ data.user.email }}" }
-username = "{{ contact.email }}.acme"
-profile = "Partner Community User"
-role = "user"
-welcome_email = "site-setting"
-purpose = "partner portal user"
-
-[[sources.partner-portal.rules]]
-name = "partner user removed"
-when = "type == 'partner.user.removed'"
-subject = "partner-portal:{{ data.user.id }}"
-occurred_at = "{{ occurred_at }}"
-deprovision = { mode = "deactivate", trigger = "removed from the partner portal" }
-"#;
 
 /// One person of the scenario, with the personal data that must stay out of the log.
 pub struct Person {
@@ -142,49 +114,38 @@ pub fn forged_delivery(
         .body(body.to_owned())
 }
 
-/// An application in this process whose simulated org's URL is known.
+/// The scenario's service in this process, and its simulated org's URL.
 pub struct InProcess {
-    pub base: String,
+    app: TestApp,
     pub sim: String,
-    pub clock: ManualClock,
-    pub client: reqwest::Client,
-    shutdown: Shutdown,
-    server: tokio::task::JoinHandle<anyhow::Result<()>>,
-    _dir: tempfile::TempDir,
+}
+
+impl Deref for InProcess {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 impl InProcess {
-    /// Starts the partner portal config with [`RULES`] and `extra` TOML, on port 0.
-    pub async fn start(extra: &str) -> InProcess {
-        let dir = tempfile::tempdir().unwrap();
-        let text = format!(
-            "{}\n{RULES}\n{extra}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\n",
-            crate::support::config(""),
-            dir.path().join("t.db").display()
-        );
-        let settings = Settings::from_toml(&text).unwrap_or_else(|e| panic!("config: {e}"));
-        // Whole seconds, and ahead of the wall clock: the store stamps new commands due at the
-        // wall clock's now, and the worker claims by this clock.
+    /// Starts the partner portal with the shared rules and these `[telemetry]` lines.
+    pub async fn start(telemetry: &str) -> InProcess {
+        // CLOCK-OFFSET: whole seconds, and ahead of the wall clock: the store stamps new
+        // commands due at the wall clock's now, and the worker claims by this clock.
         let now = DateTime::from_timestamp(Utc::now().timestamp() + 2, 0).unwrap();
-        let clock = ManualClock::new(now);
-        let app = Application::build(&settings, clock.shared()).await.unwrap();
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let sim = app.simulated_org_url().expect("the simulated org");
-        let shutdown = app.shutdown();
-        let server = tokio::spawn(app.run_until_stopped());
-        InProcess {
-            base,
-            sim,
-            clock,
-            client: reqwest::Client::new(),
-            shutdown,
-            server,
-            _dir: dir,
-        }
+        let app = TestApp::builder()
+            .config(PARTNER_RULES)
+            .telemetry(telemetry)
+            .clock_at(now)
+            .spawn()
+            .await;
+        let sim = app.simulated_org().to_owned();
+        InProcess { app, sim }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        self.app.clock_now()
     }
 
     /// Reads `/metrics`, checking the media type, and parses it.
@@ -219,8 +180,7 @@ impl InProcess {
     }
 
     pub async fn stop(self) {
-        self.shutdown.stop().await;
-        self.server.await.unwrap().unwrap();
+        self.app.stop().await;
     }
 }
 
@@ -293,104 +253,13 @@ impl Metrics {
     }
 }
 
-/// The real `gatehouse serve`, its stderr (the log) going to a file the test reads.
-pub struct Served {
-    child: Child,
-    pub base: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Served {
-    /// Serves the scenario's config (partner portal with [`RULES`], JSON logs, an admin token
-    /// and a masking key) with these extra environment variables.
-    pub fn start(env: &[(&str, &str)]) -> Served {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("gatehouse.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "{}\n{RULES}\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n[admin]\ntoken = \"{ADMIN_TOKEN}\"\n[log]\nformat = \"json\"\nlevel = \"info,gatehouse=debug\"\nmask_key = \"{MASK_KEY}\"\n",
-                crate::support::config(""),
-                dir.path().join("g.db").display()
-            ),
-        )
-        .unwrap();
-        let log = dir.path().join("serve.log");
-        let port = free_port();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
-        for (name, _) in std::env::vars() {
-            if name.starts_with("GATEHOUSE_") || name.starts_with("OTEL_") || name == "RUST_LOG" {
-                command.env_remove(name);
-            }
-        }
-        let child = command
-            .envs(env.iter().copied())
-            .args(["serve", "--config"])
-            .arg(&config)
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let served = Served {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-            _dir: dir,
-        };
-        served.wait_for_log("\"message\":\"listening\"", 1);
-        served
-    }
-
-    /// The log so far.
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Waits until the log holds `needle` at least `times` times; panics with the log after a
-    /// generous bound, or at once if the process exited.
-    pub fn wait_for_log(&self, needle: &str, times: usize) {
-        for _ in 0..1200 {
-            let log = self.log();
-            if log.matches(needle).count() >= times {
-                return;
-            }
-            assert!(
-                !log.contains("gatehouse stopped on an error"),
-                "gatehouse failed:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the log never held {needle:?} {times} time(s):\n{}",
-            self.log()
-        );
-    }
-
-    /// SIGTERM, then waits for the exit; answers the status and the whole log.
-    pub fn stop(mut self) -> (ExitStatus, String) {
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = self.child.wait().unwrap();
-        (status, self.log())
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The scenario's service as the real `gatehouse serve` would run it: the partner portal with
+/// the shared rules, JSON logs down to debug, an admin token and a masking key.
+pub fn served_scenario() -> TestAppBuilder {
+    TestApp::builder()
+        .config(PARTNER_RULES)
+        .admin_token(ADMIN_TOKEN)
+        .log(&format!(
+            "level = \"info,gatehouse=debug\"\nmask_key = \"{MASK_KEY}\"\n"
+        ))
 }

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use super::harness::Served;
+use super::harness::served_scenario;
 
 fn healthcheck(url: &str) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
@@ -17,7 +17,7 @@ fn healthcheck(url: &str) -> (Option<i32>, String) {
 
 #[test]
 fn the_probe_passes_on_a_live_service_and_fails_on_a_closed_port_or_another_answer() {
-    let served = Served::start(&[]);
+    let served = served_scenario().serve();
     let (code, err) = healthcheck(&format!("{}/healthz", served.base));
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = healthcheck(&format!("{}/no-such-page", served.base));

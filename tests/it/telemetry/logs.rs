@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::harness::{ADA, ADMIN_TOKEN, GRACE, MASK_KEY, Served, delivery, forged_delivery};
+use super::harness::{
+    ADA, ADMIN_TOKEN, GRACE, MASK_KEY, Served, delivery, forged_delivery, served_scenario,
+};
 use crate::support::PORTAL_SECRET;
 
 const TRACEPARENT: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -20,7 +22,20 @@ fn lines(log: &str) -> Vec<Map<String, Value>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
-    let served = Served::start(&[]);
+    let served = served_scenario().serve();
+    run_the_scenario(&served).await;
+    let (status, log) = served.stop();
+    assert!(status.success(), "{log}");
+
+    assert_no_personal_data_or_secret(&log);
+    let lines = lines(&log);
+    assert_command_lines_name_their_command(&lines, &log);
+    assert_salesforce_calls_and_refusals_logged(&lines, &log);
+}
+
+/// Ada signs up under the sender's trace, Grace signs up twice (a redelivery), three refused
+/// deliveries carry their data, and Ada is removed; waits for the three commands.
+async fn run_the_scenario(served: &Served) {
     let client = reqwest::Client::new();
     let now = chrono::Utc::now();
     let later = now + chrono::TimeDelta::seconds(1);
@@ -60,18 +75,22 @@ async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
         .await
         .unwrap();
     assert_eq!(stray.status(), 404);
-    served.wait_for_log("\"message\":\"command finished\"", 2);
+    served
+        .wait_for_log("\"message\":\"command finished\"", 2)
+        .await;
     let removal = ADA.removed(later);
     let answer = delivery(&client, &served.base, "msg_l5", &removal, later)
         .send()
         .await
         .unwrap();
     assert_eq!(answer.status(), 202);
-    served.wait_for_log("\"message\":\"command finished\"", 3);
+    served
+        .wait_for_log("\"message\":\"command finished\"", 3)
+        .await;
+}
 
-    let (status, log) = served.stop();
-    assert!(status.success(), "{log}");
-
+/// No person's data and no secret anywhere in the log.
+fn assert_no_personal_data_or_secret(log: &str) {
     for person in [&ADA, &GRACE] {
         for value in person.personal_data() {
             assert!(!log.contains(value), "{value:?} is in the log:\n{log}");
@@ -85,7 +104,11 @@ async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
     ] {
         assert!(!log.contains(secret), "a secret is in the log:\n{log}");
     }
-    let lines = lines(&log);
+}
+
+/// Three commands finished, every one succeeded; every line about a command names it, its
+/// subject and its trace; Ada's signup continues the sender's trace.
+fn assert_command_lines_name_their_command(lines: &[Map<String, Value>], log: &str) {
     let finished: Vec<&Map<String, Value>> = lines
         .iter()
         .filter(|l| l["message"] == "command finished")
@@ -126,6 +149,10 @@ async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
             .all(|l| l["trace_id"] == "0af7651916cd43dd8448eb211c80319c"),
         "the signup's commands continue the sender's trace:\n{log}"
     );
+}
+
+/// Salesforce calls (at debug) and the refused deliveries with their reasons.
+fn assert_salesforce_calls_and_refusals_logged(lines: &[Map<String, Value>], log: &str) {
     // Salesforce calls are logged (at debug) inside the command, by template only.
     let calls: Vec<&Map<String, Value>> = lines
         .iter()

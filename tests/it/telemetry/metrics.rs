@@ -2,13 +2,65 @@
 
 use serde_json::Value;
 
-use super::harness::{ADA, InProcess};
+use super::harness::{ADA, InProcess, Metrics};
 
 #[tokio::test]
 async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_goes() {
     let started = std::time::Instant::now();
-    let app = InProcess::start("[telemetry]\nlicence_poll_seconds = 1\n").await;
+    let app = InProcess::start("licence_poll_seconds = 1").await;
     let before = app.scrape().await;
+    assert_nothing_counted_yet(&before);
+
+    deliver_accepted_redelivered_forged_and_unaddressed(&app).await;
+
+    // The run's duration is observed last, after the outcome is recorded and counted. A scrape
+    // reads the store's gauges before it encodes the counters, so a scrape taken while the
+    // command finished can hold the new counters beside the old gauges: wait for one that has
+    // caught up with both.
+    let done = app
+        .scrape_until("the provision succeed", |m| {
+            m.count(
+                "gatehouse_command_duration_seconds_count",
+                &[("intent", "provision"), ("result", "succeeded")],
+            ) == 1.0
+                && m.value("gatehouse_queue_commands", &[("state", "done")]) == Some(1.0)
+        })
+        .await;
+    assert_webhooks_and_the_command_counted(&done);
+
+    // The licence gauges come from a UserLicense query, made in the background after a scrape
+    // at most once a second here; the org's fixture has 50 Partner Community licences, and the
+    // provisioned user holds one of them.
+    let polled = app
+        .scrape_until("the licence gauges count the new user", |m| {
+            m.value(
+                "gatehouse_salesforce_licences_used",
+                &[("licence", "Partner Community")],
+            )
+            .is_some_and(|used| used >= 1.0)
+        })
+        .await;
+    assert_licences_and_calls_counted(&polled);
+    assert_every_org_call_counted(&app).await;
+    assert_the_orgs_allowance_reported(&app, &polled).await;
+
+    // No relay publishes in the embedded mode: the outcome event waits, and its age grows
+    // from when the command finished (after this test started).
+    let waiting = app
+        .scrape_until("the outcome event age", |m| {
+            m.value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
+                .is_some_and(|age| age > 0.0)
+        })
+        .await;
+    let age = waiting
+        .value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
+        .unwrap();
+    assert!(age <= started.elapsed().as_secs_f64(), "{age}");
+    app.stop().await;
+}
+
+/// A fresh service: nothing received, nothing waiting, and its build.
+fn assert_nothing_counted_yet(before: &Metrics) {
     assert_eq!(
         before.value("gatehouse_outbox_oldest_unpublished_age_seconds", &[]),
         Some(0.0)
@@ -27,8 +79,10 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         ),
         Some(1.0)
     );
+}
 
-    // Accepted, then a redelivery of the same message, then a forged and an unaddressed one.
+/// Accepted, then a redelivery of the same message, then a forged and an unaddressed one.
+async fn deliver_accepted_redelivered_forged_and_unaddressed(app: &InProcess) {
     let signup = ADA.signed_up(app.now());
     for expected in [202, 200] {
         let answer = super::harness::delivery(&app.client, &app.base, "msg_m1", &signup, app.now())
@@ -51,20 +105,10 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         .await
         .unwrap();
     assert_eq!(nowhere.status(), 404);
+}
 
-    // The run's duration is observed last, after the outcome is recorded and counted. A scrape
-    // reads the store's gauges before it encodes the counters, so a scrape taken while the
-    // command finished can hold the new counters beside the old gauges: wait for one that has
-    // caught up with both.
-    let done = app
-        .scrape_until("the provision succeed", |m| {
-            m.count(
-                "gatehouse_command_duration_seconds_count",
-                &[("intent", "provision"), ("result", "succeeded")],
-            ) == 1.0
-                && m.value("gatehouse_queue_commands", &[("state", "done")]) == Some(1.0)
-        })
-        .await;
+/// Each delivery by its result, the mapping, the command and the store's gauges.
+fn assert_webhooks_and_the_command_counted(done: &Metrics) {
     assert_eq!(
         done.count(
             "gatehouse_commands_total",
@@ -141,19 +185,10 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         done.value("gatehouse_queue_outcomes", &[("outcome", "dead_lettered")]),
         Some(0.0)
     );
+}
 
-    // The licence gauges come from a UserLicense query, made in the background after a scrape
-    // at most once a second here; the org's fixture has 50 Partner Community licences, and the
-    // provisioned user holds one of them.
-    let polled = app
-        .scrape_until("the licence gauges count the new user", |m| {
-            m.value(
-                "gatehouse_salesforce_licences_used",
-                &[("licence", "Partner Community")],
-            )
-            .is_some_and(|used| used >= 1.0)
-        })
-        .await;
+/// The licence gauges, and the Salesforce calls by endpoint template (never an id).
+fn assert_licences_and_calls_counted(polled: &Metrics) {
     assert_eq!(
         polled.value(
             "gatehouse_salesforce_licences_capacity",
@@ -187,9 +222,11 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
             "an id in an endpoint label: {endpoint}"
         );
     }
+}
 
-    // Every data call the org saw is counted (a licence poll may be under way: wait until the
-    // two agree).
+/// Every data call the org saw is counted (a licence poll may be under way: wait until the
+/// two agree).
+async fn assert_every_org_call_counted(app: &InProcess) {
     let mut agreed = false;
     for _ in 0..200 {
         let sim: Value = app
@@ -223,8 +260,10 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(agreed, "the counted calls never matched the org's");
+}
 
-    // The org's allowance as its answers reported it.
+/// The org's allowance as its answers reported it.
+async fn assert_the_orgs_allowance_reported(app: &InProcess, polled: &Metrics) {
     let limits: Value = app
         .client
         .get(format!("{}/__sim/limits", app.sim))
@@ -246,25 +285,11 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
         polled.value("gatehouse_salesforce_api_gate_open", &[]),
         Some(1.0)
     );
-
-    // No relay publishes in the embedded mode: the outcome event waits, and its age grows
-    // from when the command finished (after this test started).
-    let waiting = app
-        .scrape_until("the outcome event age", |m| {
-            m.value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
-                .is_some_and(|age| age > 0.0)
-        })
-        .await;
-    let age = waiting
-        .value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
-        .unwrap();
-    assert!(age <= started.elapsed().as_secs_f64(), "{age}");
-    app.stop().await;
 }
 
 #[tokio::test]
 async fn without_a_licence_interval_the_org_is_never_asked_for_licences() {
-    let app = InProcess::start("[telemetry]\nlicence_poll_seconds = 0\n").await;
+    let app = InProcess::start("licence_poll_seconds = 0").await;
     // Scraped all along while both commands run: each scrape would have started a poll. The
     // removal goes in once the signup's provision is done, or it would supersede it.
     let signup = ADA.signed_up(app.now());

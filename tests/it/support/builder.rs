@@ -1,0 +1,234 @@
+//! [`TestAppBuilder`]: what a test varies about the service it starts (the org, the rules, the
+//! clock, the store, Kafka, telemetry), then the service in this process ([`spawn`]) or the real
+//! binary with its log captured ([`serve`]).
+//!
+//! [`spawn`]: TestAppBuilder::spawn
+//! [`serve`]: TestAppBuilder::serve
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use gatehouse::clock::ManualClock;
+use gatehouse::config::Settings;
+use gatehouse::startup::Application;
+
+use super::TestApp;
+use super::config::portal_source;
+use super::served::{Served, ServedConfig};
+
+/// How the service reaches its org.
+#[derive(Debug, Clone, Default)]
+pub enum Org {
+    /// The simulated org the service starts in-process (its URL is [`TestApp::org_url`]).
+    #[default]
+    Simulated,
+    /// An org already running at this URL, reached as a remote org with the default connected
+    /// app's client credentials: it outlives the service, so a test can restart the service.
+    Remote(String),
+}
+
+/// A service to start, as the test wants it. Start from [`TestApp::builder`].
+#[derive(Clone)]
+pub struct TestAppBuilder {
+    org: Org,
+    rules: String,
+    config: String,
+    service: String,
+    admin_token: Option<String>,
+    telemetry: Option<String>,
+    log: String,
+    kafka: Option<String>,
+    clock: Option<ManualClock>,
+    store: Option<Arc<tempfile::TempDir>>,
+    env: Vec<(String, String)>,
+}
+
+impl Default for TestAppBuilder {
+    fn default() -> Self {
+        TestAppBuilder {
+            org: Org::Simulated,
+            rules: portal_source(),
+            config: String::new(),
+            service: String::new(),
+            admin_token: None,
+            telemetry: None,
+            log: String::new(),
+            kafka: None,
+            clock: None,
+            store: None,
+            env: Vec::new(),
+        }
+    }
+}
+
+/// The current time in whole seconds (the store keeps milliseconds, so tests can compare stored
+/// times with the clock exactly).
+pub fn now_in_seconds() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("valid time")
+}
+
+impl TestAppBuilder {
+    /// The org (default: the in-process simulated org).
+    pub fn org(mut self, org: Org) -> Self {
+        self.org = org;
+        self
+    }
+
+    /// The sources and their rules (and whatever else the rules need, such as `[mapping]` or
+    /// `[engine]`), replacing the default: the partner-portal source without rules. Empty: no
+    /// source at all.
+    pub fn rules(mut self, rules: &str) -> Self {
+        rules.clone_into(&mut self.rules);
+        self
+    }
+
+    /// More config text after the rules (further sources, `[engine]`, …).
+    pub fn config(mut self, text: &str) -> Self {
+        self.config.push('\n');
+        self.config.push_str(text);
+        self
+    }
+
+    /// Extra lines for the `[service]` table.
+    pub fn service(mut self, lines: &str) -> Self {
+        lines.clone_into(&mut self.service);
+        self
+    }
+
+    /// Turns the admin API on with this bearer token.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.to_owned());
+        self
+    }
+
+    /// The `[telemetry]` table's lines.
+    pub fn telemetry(mut self, lines: &str) -> Self {
+        self.telemetry = Some(lines.to_owned());
+        self
+    }
+
+    /// Lines for the `[log]` table of a served binary, besides `format = "json"`.
+    pub fn log(mut self, lines: &str) -> Self {
+        lines.clone_into(&mut self.log);
+        self
+    }
+
+    /// The `[kafka]` table (with its subtables), as a deployment writes it.
+    pub fn kafka(mut self, toml: &str) -> Self {
+        self.kafka = Some(toml.to_owned());
+        self
+    }
+
+    /// The service's clock starts at `now` (default: the current time in whole seconds).
+    pub fn clock_at(self, now: DateTime<Utc>) -> Self {
+        self.clock(ManualClock::new(now))
+    }
+
+    /// The service's clock is this one (shared with an earlier service, across a restart).
+    pub fn clock(mut self, clock: ManualClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The store lives in `dir`, kept from an earlier service so a test can restart on the same
+    /// store (default: a fresh folder).
+    pub fn store_in(mut self, dir: Arc<tempfile::TempDir>) -> Self {
+        self.store = Some(dir);
+        self
+    }
+
+    /// An environment variable for a served binary.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A served binary exports its traces over OTLP to `endpoint` with `protocol`
+    /// (`grpc` or `http/protobuf`), flushing a batch every 100 ms.
+    pub fn otlp(self, endpoint: &str, protocol: &str) -> Self {
+        self.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
+            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+    }
+
+    /// The config without a store or a listener, for tests that only read settings.
+    pub fn toml(&self) -> String {
+        let org = match &self.org {
+            Org::Simulated => "[salesforce]\norg = \"simulated\"\n".to_owned(),
+            Org::Remote(url) => format!(
+                "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
+            ),
+        };
+        let mut text = format!("{org}\n{}\n{}\n", self.rules, self.config);
+        if let Some(token) = &self.admin_token {
+            text.push_str(&format!("[admin]\ntoken = \"{token}\"\n"));
+        }
+        if let Some(lines) = &self.telemetry {
+            text.push_str(&format!("[telemetry]\n{lines}\n"));
+        }
+        if let Some(kafka) = &self.kafka {
+            text.push_str(kafka);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The settings the service would start with (its store in a folder never created).
+    pub fn settings(&self) -> Settings {
+        let text = self.toml_with_store(&std::env::temp_dir().join("never-opened.db"));
+        Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}\n---\n{text}"))
+    }
+
+    fn toml_with_store(&self, store: &Path) -> String {
+        format!(
+            "{}[store]\nkind = \"sqlite\"\npath = \"{}\"\n",
+            self.toml(),
+            store.display()
+        )
+    }
+
+    /// Starts the service in this process on port 0, with a settable clock.
+    pub async fn spawn(self) -> TestApp {
+        let dir = self.store.clone().unwrap_or_else(fresh_folder);
+        let clock = self
+            .clock
+            .clone()
+            .unwrap_or_else(|| ManualClock::new(now_in_seconds()));
+        let text = format!(
+            "{}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{}\n",
+            self.toml_with_store(&dir.path().join("test.db")),
+            self.service
+        );
+        let settings =
+            Settings::from_toml(&text).unwrap_or_else(|e| panic!("test config: {e}\n---\n{text}"));
+        let app = Application::build(&settings, clock.shared())
+            .await
+            .expect("app builds");
+        TestApp::running(app, clock, dir)
+    }
+
+    /// Writes the config for the real `gatehouse serve` (JSON logs, to a file in the store's
+    /// folder), to start it once or several times.
+    pub fn served_config(self) -> ServedConfig {
+        let dir = self.store.clone().unwrap_or_else(fresh_folder);
+        let mut text = format!(
+            "{}[log]\nformat = \"json\"\n{}\n",
+            self.toml_with_store(&dir.path().join("gatehouse.db")),
+            self.log
+        );
+        if !self.service.is_empty() {
+            text.push_str(&format!("[service]\n{}\n", self.service));
+        }
+        ServedConfig::write(dir, &text, self.env)
+    }
+
+    /// Starts the real `gatehouse serve` and waits until it listens.
+    pub fn serve(self) -> Served {
+        self.served_config().start()
+    }
+}
+
+fn fresh_folder() -> Arc<tempfile::TempDir> {
+    Arc::new(tempfile::tempdir().expect("tempdir"))
+}
