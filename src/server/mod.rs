@@ -2,6 +2,7 @@
 //! admin API (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`])
 //! endpoints, and says whether the service is ready ([`lifecycle`]).
 
+mod bind;
 mod health;
 pub mod lifecycle;
 mod metrics;
@@ -9,6 +10,7 @@ pub mod scrape;
 
 use actix_web::web;
 
+pub use bind::{BindError, Surfaces, bind};
 pub use health::Readiness;
 
 /// Mounts every route: health, metrics, webhooks and the admin API.
