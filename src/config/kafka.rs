@@ -197,7 +197,7 @@ impl KafkaConfig {
         for (key, secret) in &self.secret_properties {
             let path = format!("kafka.secret_properties.{key}");
             if let Err(e) = secret.resolve(&path) {
-                problems.push((path, e.to_string()));
+                problems.push((path, crate::report::chain(&e).to_string()));
             }
         }
     }

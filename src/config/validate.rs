@@ -18,7 +18,7 @@ impl Problems {
 
     /// A secret that does not resolve; its message already starts with the key.
     fn secret(&mut self, e: SecretError) {
-        self.add(String::new(), e.to_string());
+        self.add(String::new(), crate::report::chain(&e).to_string());
     }
 }
 
@@ -187,7 +187,10 @@ impl Settings {
         match &source.verification {
             Some(verification) => {
                 if let Err(e) = verification.build(&format!("{key}.verification")) {
-                    problems.add(format!("{key}.verification"), e.to_string());
+                    problems.add(
+                        format!("{key}.verification"),
+                        crate::report::chain(&e).to_string(),
+                    );
                 }
             }
             None if !self.is_fed_by_kafka(name) => problems.add(

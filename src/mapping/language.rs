@@ -27,7 +27,9 @@ pub(crate) fn environment() -> Environment<'static> {
                 format!("is a {}, not a text value", value.kind()),
             ))
         }
-        _ => write!(out, "{value}").map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
+        _ => write!(out, "{value}").map_err(|e| {
+            Error::new(ErrorKind::WriteFailure, "the value could not be written").with_source(e)
+        }),
     });
     env
 }

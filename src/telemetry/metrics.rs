@@ -1,8 +1,8 @@
 //! The service's Prometheus metrics, one registry per running application.
 //!
 //! Counters and histograms move where things happen (through the typed events in
-//! [`super::events`]); gauges of state kept elsewhere — the queue, the inbox, the outbox, the
-//! org's API allowance and licences — are set when `/metrics` is scraped ([`super::scrape`]).
+//! `telemetry::events`); gauges of state kept elsewhere — the queue, the inbox, the outbox, the
+//! org's API allowance and licences — are set when `/metrics` is scraped (`server::scrape`).
 //! One registry per application rather than a process-wide one, so tests that run several
 //! applications in one process each read their own numbers.
 

@@ -25,7 +25,10 @@ pub fn run(args: &TestArgs) -> ExitCode {
         match serde_json::to_string_pretty(&print::json(&args.source, &decision)) {
             Ok(text) => println!("{text}"),
             Err(e) => {
-                eprintln!("cannot print the decision as JSON: {e}");
+                eprintln!(
+                    "cannot print the decision as JSON: {}",
+                    crate::report::chain(&e)
+                );
                 return ExitCode::FAILURE;
             }
         }
