@@ -1,6 +1,7 @@
-//! The HTTP server every surface shares: it mounts the webhook routes (`ingress::http`), the
-//! admin API (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`])
-//! endpoints, and says whether the service is ready ([`lifecycle`]).
+//! The HTTP server every surface shares: [`bind`] assembles it over each surface's state
+//! ([`Surfaces`]); it mounts the webhook routes (`ingress::http`), the admin API
+//! (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`]) endpoints, and
+//! says whether the service is ready ([`lifecycle`]).
 
 mod bind;
 mod health;
