@@ -1,20 +1,17 @@
 //! Building the application from settings and running it until it is told to stop.
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::api::Admin;
 use crate::clock::Clock;
-use crate::config::{Settings, StoreConfig};
+use crate::config::{SalesforceConfig, Settings, StoreConfig};
 use crate::engine::executor::Executor;
 use crate::engine::intake::Intake;
 use crate::engine::plan::ProvisionPolicy;
@@ -27,7 +24,7 @@ use crate::mapping::MappingRules;
 use crate::salesforce::{Connection, connect};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
-use crate::server::{self, Readiness};
+use crate::server::{self, Readiness, Surfaces};
 use crate::store::{SqliteOptions, Store};
 use crate::telemetry::Metrics;
 
@@ -78,145 +75,39 @@ impl Shutdown {
 }
 
 impl Application {
-    /// Opens the store, builds the sources and binds the listener (`listen` port 0 picks one).
+    /// Opens the store, connects the org, starts the engine and the publishing tasks, and binds
+    /// the listener (`listen` port 0 picks one); the Kafka consumer starts last.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
-        let store = match &settings.store {
-            StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite(
-                path,
-                SqliteOptions {
-                    max_batch: *max_batch,
-                    ..SqliteOptions::default()
-                },
-            )
-            .await
-            .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
+        let store = open_store(&settings.store).await?;
+        let rules = MappingRules::build(settings).context("compiling the mapping rules")?;
+        let (org, connection) = connect_org(settings, clock.clone()).await?;
+        let shared = Shared {
+            store,
+            clock,
+            metrics: Metrics::new(),
+            intake_wake: Arc::new(Notify::new()),
+            worker_wake: Arc::new(Notify::new()),
+            cancel: CancellationToken::new(),
+            grace: Duration::from_secs(settings.service.shutdown_timeout_seconds),
         };
-        let rules = MappingRules::build(settings).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let org = settings
-            .salesforce
-            .as_ref()
-            .context("no [salesforce] org is configured")?;
-        let connection = connect(org, clock.clone())
-            .await
-            .context("connecting to the Salesforce org")?;
-        if let Some(sim) = connection.simulated() {
-            tracing::info!(
-                instance_url = sim.base_url,
-                "simulated Salesforce org started in-process"
-            );
-        }
-        let metrics = Metrics::new();
-        connection.client().report_to(&metrics);
-        let engine = &settings.engine;
-        let executor = Arc::new(
-            Executor::new(
-                connection.client().clone(),
-                store.clone(),
-                clock.clone(),
-                KeyFields {
-                    contact: org.contact_key_field().to_owned(),
-                    account: org.account_key_field().to_owned(),
-                },
-                ProvisionPolicy {
-                    adopt_by_email: engine.adopt_contacts_by_email,
-                    contact_key_field: org.contact_key_field().to_owned(),
-                },
-                RetryPolicy {
-                    base: Duration::from_secs(engine.retry_base_seconds),
-                    max_delay: Duration::from_secs(engine.retry_max_seconds),
-                    max_attempts: engine.max_attempts,
-                    ..RetryPolicy::default()
-                },
-            )
-            .with_metrics(metrics.clone()),
-        );
-        let intake_wake = Arc::new(Notify::new());
-        let worker_wake = Arc::new(Notify::new());
-        let cancel = CancellationToken::new();
-        let intake =
-            Intake::new(store.clone(), rules, worker_wake.clone()).with_metrics(metrics.clone());
-        let worker = Worker {
-            store: store.clone(),
-            executor,
-            clock: clock.clone(),
-            concurrency: engine.concurrency,
-            worker_id: engine.worker_id.clone(),
-            lease: chrono::TimeDelta::seconds(engine.lease_seconds as i64),
-            licence_check: (engine.licence_check_seconds > 0)
-                .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
-        };
-        let grace = Duration::from_secs(settings.service.shutdown_timeout_seconds);
-        let mut tasks = vec![
-            tokio::spawn(intake.run(intake_wake.clone(), cancel.clone())),
-            tokio::spawn(worker.run(worker_wake.clone(), cancel.clone(), grace)),
-        ];
-        // Outcome events out: the Kafka relay (with [kafka.outcomes]) and outbox pruning.
-        tasks.extend(crate::publish::kafka::spawn(
-            settings, &store, &metrics, &cancel, grace,
-        )?);
-        tasks.extend(crate::publish::Pruner::spawn(
-            settings, &store, &clock, &cancel,
-        ));
-
-        let kafka = consume::Wiring {
-            store: store.clone(),
-            clock: clock.clone(),
-            intake: intake_wake.clone(),
-            metrics: metrics.clone(),
-            drain_limit: grace,
-        };
-
-        let admin = web::Data::new(Admin::new(
-            &settings.admin,
-            store.clone(),
-            clock.clone(),
-            intake_wake.clone(),
-            worker_wake,
-        )?);
+        connection.client().report_to(&shared.metrics);
+        let mut tasks = spawn_engine(settings, org, &connection, rules, &shared);
+        tasks.extend(spawn_publishing(settings, &shared)?);
         let lifecycle = Arc::new(Lifecycle::default());
-        let scrape = web::Data::new(Scrape::new(
-            metrics.clone(),
-            store.clone(),
-            connection.client().clone(),
-            Duration::from_secs(settings.telemetry.licence_poll_seconds),
-        ));
-        let metrics = web::Data::new(metrics);
-        let readiness = web::Data::new(Readiness {
-            store: store.clone(),
-            lifecycle: lifecycle.clone(),
-        });
-        let ingress = Ingress::new(settings, store.clone(), clock, intake_wake)?;
-        let ingress = web::Data::new(ingress);
-
-        let listener = TcpListener::bind(settings.service.listen)
-            .with_context(|| format!("binding {}", settings.service.listen))?;
-        let port = listener.local_addr()?.port();
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(ingress.clone())
-                .app_data(admin.clone())
-                .app_data(metrics.clone())
-                .app_data(scrape.clone())
-                .app_data(readiness.clone())
-                .configure(server::routes)
-        })
-        .disable_signals()
-        .shutdown_timeout(settings.service.shutdown_timeout_seconds)
-        .listen(listener)?;
-        if settings.service.workers > 0 {
-            server = server.workers(settings.service.workers);
-        }
+        let surfaces = surfaces(settings, &connection, &lifecycle, &shared)?;
+        let (port, server) = server::bind(&settings.service, surfaces)?;
         tracing::info!(port, "listening");
         // Last, so nothing after it can fail and leave the consumer running alone.
-        let consumer = Consumer::start(settings, kafka).context("starting the Kafka consumer")?;
+        let consumer = Consumer::start(settings, shared.kafka_wiring())
+            .context("starting the Kafka consumer")?;
         Ok(Application {
             port,
-            server: server.run(),
-            store,
+            server,
+            store: shared.store,
             lifecycle,
             drain_delay: Duration::from_secs(settings.service.drain_delay_seconds),
             connection,
-            engine: cancel,
+            engine: shared.cancel,
             tasks,
             consumer,
         })
@@ -264,4 +155,173 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// What the running parts share, built once and handed to each.
+struct Shared {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    /// Wakes the intake when an event lands in the inbox.
+    intake_wake: Arc<Notify>,
+    /// Wakes the worker when a command is queued.
+    worker_wake: Arc<Notify>,
+    /// Stops the engine's and the publishers' tasks.
+    cancel: CancellationToken,
+    /// How long a stopping task may take to finish what it holds.
+    grace: Duration,
+}
+
+impl Shared {
+    /// What the Kafka consumer needs to put records into the inbox.
+    fn kafka_wiring(&self) -> consume::Wiring {
+        consume::Wiring {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            intake: self.intake_wake.clone(),
+            metrics: self.metrics.clone(),
+            drain_limit: self.grace,
+        }
+    }
+}
+
+/// Opens the configured store.
+async fn open_store(config: &StoreConfig) -> anyhow::Result<Store> {
+    let store = match config {
+        StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite(
+            path,
+            SqliteOptions {
+                max_batch: *max_batch,
+                ..SqliteOptions::default()
+            },
+        )
+        .await
+        .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
+    };
+    Ok(store)
+}
+
+/// Connects to the configured org (starting the simulated one in-process when chosen).
+async fn connect_org(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(&SalesforceConfig, Connection)> {
+    let org = settings
+        .salesforce
+        .as_ref()
+        .context("no [salesforce] org is configured")?;
+    let connection = connect(org, clock)
+        .await
+        .context("connecting to the Salesforce org")?;
+    if let Some(sim) = connection.simulated() {
+        tracing::info!(
+            instance_url = sim.base_url,
+            "simulated Salesforce org started in-process"
+        );
+    }
+    Ok((org, connection))
+}
+
+/// Starts the intake (inbox → commands) and the worker (commands → org).
+fn spawn_engine(
+    settings: &Settings,
+    org: &SalesforceConfig,
+    connection: &Connection,
+    rules: MappingRules,
+    shared: &Shared,
+) -> Vec<JoinHandle<()>> {
+    let engine = &settings.engine;
+    let executor = Arc::new(
+        Executor::new(
+            connection.client().clone(),
+            shared.store.clone(),
+            shared.clock.clone(),
+            KeyFields {
+                contact: org.contact_key_field().to_owned(),
+                account: org.account_key_field().to_owned(),
+            },
+            ProvisionPolicy {
+                adopt_by_email: engine.adopt_contacts_by_email,
+                contact_key_field: org.contact_key_field().to_owned(),
+            },
+            RetryPolicy {
+                base: Duration::from_secs(engine.retry_base_seconds),
+                max_delay: Duration::from_secs(engine.retry_max_seconds),
+                max_attempts: engine.max_attempts,
+                ..RetryPolicy::default()
+            },
+        )
+        .with_metrics(shared.metrics.clone()),
+    );
+    let intake = Intake::new(shared.store.clone(), rules, shared.worker_wake.clone())
+        .with_metrics(shared.metrics.clone());
+    let worker = Worker {
+        store: shared.store.clone(),
+        executor,
+        clock: shared.clock.clone(),
+        concurrency: engine.concurrency,
+        worker_id: engine.worker_id.clone(),
+        lease: chrono::TimeDelta::seconds(engine.lease_seconds as i64),
+        licence_check: (engine.licence_check_seconds > 0)
+            .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
+    };
+    let cancel = &shared.cancel;
+    vec![
+        tokio::spawn(intake.run(shared.intake_wake.clone(), cancel.clone())),
+        tokio::spawn(worker.run(shared.worker_wake.clone(), cancel.clone(), shared.grace)),
+    ]
+}
+
+/// Starts what sends outcomes out: the Kafka relay (with `[kafka.outcomes]`) and outbox pruning.
+fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let Shared {
+        store,
+        clock,
+        metrics,
+        cancel,
+        grace,
+        ..
+    } = shared;
+    let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, *grace)?;
+    let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
+    Ok(relay.into_iter().chain(pruner).collect())
+}
+
+/// The state of every surface the HTTP server mounts: webhooks, admin, metrics, readiness.
+fn surfaces(
+    settings: &Settings,
+    connection: &Connection,
+    lifecycle: &Arc<Lifecycle>,
+    shared: &Shared,
+) -> anyhow::Result<Surfaces> {
+    let admin = Admin::new(
+        &settings.admin,
+        shared.store.clone(),
+        shared.clock.clone(),
+        shared.intake_wake.clone(),
+        shared.worker_wake.clone(),
+    )?;
+    let scrape = Scrape::new(
+        shared.metrics.clone(),
+        shared.store.clone(),
+        connection.client().clone(),
+        Duration::from_secs(settings.telemetry.licence_poll_seconds),
+    );
+    let readiness = Readiness {
+        store: shared.store.clone(),
+        lifecycle: lifecycle.clone(),
+    };
+    let ingress = Ingress::new(
+        settings,
+        shared.store.clone(),
+        shared.clock.clone(),
+        shared.intake_wake.clone(),
+    )?;
+    Ok(Surfaces {
+        ingress,
+        admin,
+        metrics: shared.metrics.clone(),
+        scrape,
+        readiness,
+    })
 }

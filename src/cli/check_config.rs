@@ -16,12 +16,15 @@ pub fn run(path: &Path) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("config is valid but cannot be printed: {e}");
+                eprintln!(
+                    "config is valid but cannot be printed: {}",
+                    crate::report::chain(&e)
+                );
                 ExitCode::FAILURE
             }
         },
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::report::chain(&e));
             ExitCode::FAILURE
         }
     }

@@ -13,7 +13,7 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
     let mut settings = match crate::startup::load_settings(Some(path)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::report::chain(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -23,7 +23,10 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
+            eprintln!(
+                "cannot start the async runtime: {}",
+                crate::report::chain(&e)
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -31,7 +34,7 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
     let tracing = match runtime.block_on(async { crate::telemetry::install(&settings) }) {
         Ok(tracing) => tracing,
         Err(e) => {
-            eprintln!("error: traces: {e}");
+            eprintln!("error: traces: {}", crate::report::chain(&e));
             return ExitCode::FAILURE;
         }
     };

@@ -151,6 +151,32 @@ impl KafkaConfig {
     /// What is wrong, as (key, message) pairs; `sources` are the configured sources.
     pub fn problems(&self, sources: &BTreeMap<String, SourceConfig>) -> Vec<(String, String)> {
         let mut problems = Vec::new();
+        self.check_connection(&mut problems);
+        self.check_topics(sources, &mut problems);
+        if !(64..=4 * 1024 * 1024).contains(&self.hold_back_kib) {
+            problems.push((
+                "kafka.hold_back_kib".to_owned(),
+                format!(
+                    "is {}; give between 64 (KiB) and 4194304 (4 GiB) of records a partition may hold in memory before it pauses",
+                    self.hold_back_kib
+                ),
+            ));
+        }
+        self.check_dead_letter_topic(&mut problems);
+        if let Some(outcomes) = &self.outcomes {
+            self.check_outcomes(outcomes, &mut problems);
+        }
+        if self.topics.is_empty() && self.outcomes.is_none() {
+            problems.push((
+                "kafka".to_owned(),
+                "names no topics to consume and no [kafka.outcomes] topic; add one, or remove [kafka]".to_owned(),
+            ));
+        }
+        problems
+    }
+
+    /// The brokers, the group, and the librdkafka properties (plain and secret).
+    fn check_connection(&self, problems: &mut Vec<(String, String)>) {
         if self.brokers.trim().is_empty() {
             problems.push((
                 "kafka.brokers".to_owned(),
@@ -171,9 +197,18 @@ impl KafkaConfig {
         for (key, secret) in &self.secret_properties {
             let path = format!("kafka.secret_properties.{key}");
             if let Err(e) = secret.resolve(&path) {
-                problems.push((path, e.to_string()));
+                problems.push((path, crate::report::chain(&e).to_string()));
             }
         }
+    }
+
+    /// Each consumed topic names a source its format can use: a mapped topic needs that
+    /// source's rules, a native topic a name of its own.
+    fn check_topics(
+        &self,
+        sources: &BTreeMap<String, SourceConfig>,
+        problems: &mut Vec<(String, String)>,
+    ) {
         for (topic, config) in &self.topics {
             let key = format!("kafka.topics.{topic}.source");
             match (config.format, sources.contains_key(&config.source)) {
@@ -197,15 +232,10 @@ impl KafkaConfig {
                 _ => {}
             }
         }
-        if !(64..=4 * 1024 * 1024).contains(&self.hold_back_kib) {
-            problems.push((
-                "kafka.hold_back_kib".to_owned(),
-                format!(
-                    "is {}; give between 64 (KiB) and 4194304 (4 GiB) of records a partition may hold in memory before it pauses",
-                    self.hold_back_kib
-                ),
-            ));
-        }
+    }
+
+    /// Undecodable records need somewhere to go that is not a topic being read.
+    fn check_dead_letter_topic(&self, problems: &mut Vec<(String, String)>) {
         if !self.topics.is_empty() && self.dead_letter_topic.is_none() {
             problems.push((
                 "kafka.dead_letter_topic".to_owned(),
@@ -220,37 +250,32 @@ impl KafkaConfig {
                 "must not be one of the consumed topics".to_owned(),
             ));
         }
-        if let Some(outcomes) = &self.outcomes {
-            if self.topics.contains_key(&outcomes.topic) {
-                problems.push((
-                    "kafka.outcomes.topic".to_owned(),
-                    "must not be one of the consumed topics".to_owned(),
-                ));
-            }
-            if !(1..=10_000).contains(&outcomes.batch) {
-                problems.push((
-                    "kafka.outcomes.batch".to_owned(),
-                    format!(
-                        "{} is out of range; choose between 1 and 10000",
-                        outcomes.batch
-                    ),
-                ));
-            }
-            if outcomes.ce_source.trim().is_empty() {
-                problems.push((
-                    "kafka.outcomes.ce_source".to_owned(),
-                    "must not be empty; it is the CloudEvents source, e.g. \"urn:gatehouse:prod\""
-                        .to_owned(),
-                ));
-            }
-        }
-        if self.topics.is_empty() && self.outcomes.is_none() {
+    }
+
+    /// `[kafka.outcomes]`: a topic not consumed, a batch in range, a CloudEvents source.
+    fn check_outcomes(&self, outcomes: &OutcomesConfig, problems: &mut Vec<(String, String)>) {
+        if self.topics.contains_key(&outcomes.topic) {
             problems.push((
-                "kafka".to_owned(),
-                "names no topics to consume and no [kafka.outcomes] topic; add one, or remove [kafka]".to_owned(),
+                "kafka.outcomes.topic".to_owned(),
+                "must not be one of the consumed topics".to_owned(),
             ));
         }
-        problems
+        if !(1..=10_000).contains(&outcomes.batch) {
+            problems.push((
+                "kafka.outcomes.batch".to_owned(),
+                format!(
+                    "{} is out of range; choose between 1 and 10000",
+                    outcomes.batch
+                ),
+            ));
+        }
+        if outcomes.ce_source.trim().is_empty() {
+            problems.push((
+                "kafka.outcomes.ce_source".to_owned(),
+                "must not be empty; it is the CloudEvents source, e.g. \"urn:gatehouse:prod\""
+                    .to_owned(),
+            ));
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod service;
 pub mod source;
 pub mod store;
 pub mod telemetry;
+mod validate;
 
 use std::collections::BTreeMap;
 

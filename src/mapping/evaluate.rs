@@ -13,6 +13,7 @@
 //!   event, naming the rule and the field, so nothing is half-applied.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -21,8 +22,9 @@ use minijinja::{Environment, Value};
 
 use super::context::EventContext;
 use super::decision::{MappedCommand, MappingDecision};
+use super::field::{FieldError, FieldProblem};
 use super::input::MappingInput;
-use super::language::{FieldError, FieldProblem};
+use super::language::{Expression, Template};
 use super::provision;
 use super::rule::{Action, CompiledRule, DeprovisionTemplates, ProvisionTemplates};
 use crate::domain::time::{parse_instant_in, parse_until};
@@ -46,104 +48,147 @@ pub(crate) struct Evaluation<'a> {
     pub input: &'a MappingInput,
 }
 
+/// How far the rules have got with one event.
+#[derive(Default)]
+struct Progress<'r> {
+    /// Each rule that did not match, and why, for the unmapped report.
+    tried: Vec<String>,
+    outputs: Vec<Output>,
+    /// Per `for_each` expression, the items an earlier rule already took.
+    taken: HashMap<&'r str, HashSet<usize>>,
+}
+
 impl Evaluation<'_> {
+    /// Tries the rules in order (see the module's comment) and settles on commands, an ignore,
+    /// or the reason nothing matched.
     pub fn decide(&self, rules: &[CompiledRule], ctx: &EventContext) -> MappingDecision {
         if rules.is_empty() {
             return MappingDecision::Unmapped {
                 reason: format!("source {} has no mapping rules", self.input.source),
             };
         }
-        let mut tried = Vec::new();
-        let mut outputs = Vec::new();
-        let mut taken: HashMap<&str, HashSet<usize>> = HashMap::new();
+        let mut progress = Progress::default();
         for rule in rules {
-            let name = &rule.name;
-            let Some(for_each) = &rule.for_each else {
-                if !outputs.is_empty() {
-                    continue;
-                }
-                match self.matches(rule, ctx) {
-                    Ok(true) => match self.output(rule, ctx, None) {
-                        Ok(output) => {
-                            outputs.push(output);
-                            break;
-                        }
-                        Err(e) => return unmapped(format!("rule '{name}': {e}")),
-                    },
-                    Ok(false) => tried.push(format!("'{name}' (condition is false)")),
-                    Err(e) => tried.push(format!("'{name}' ({e})")),
-                }
-                continue;
+            let step = match &rule.for_each {
+                // Once any item was taken, the event counts as handled.
+                None if !progress.outputs.is_empty() => continue,
+                None => self.whole_event(rule, ctx, &mut progress),
+                Some(for_each) => self
+                    .fan_out(rule, for_each, ctx, &mut progress)
+                    .map(ControlFlow::Continue),
             };
-            // A condition about the event alone is asked before the list is read, so an event
-            // of another kind is told apart by its condition, not by its missing list.
-            let event_level = rule.when.as_ref().is_some_and(|w| !w.reads_item);
-            if event_level {
-                match self.matches(rule, ctx) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        tried.push(format!("'{name}' (condition is false)"));
-                        continue;
-                    }
-                    Err(e) => {
-                        tried.push(format!("'{name}' ({e})"));
-                        continue;
-                    }
-                }
-            }
-            let items = match self.items(for_each, ctx) {
-                Ok(items) if items.is_empty() => {
-                    tried.push(format!(
-                        "'{name}' ({} has no items)",
-                        for_each.source.trim()
-                    ));
-                    continue;
-                }
-                Ok(items) => items,
-                Err(e) => {
-                    tried.push(format!("'{name}' ({e})"));
-                    continue;
-                }
-            };
-            let taken = taken.entry(for_each.source.trim()).or_default();
-            let mut matched = false;
-            let mut first_miss = None;
-            for (index, item) in items.into_iter().enumerate() {
-                if taken.contains(&index) {
-                    continue;
-                }
-                let item_ctx = ctx.with("item", item);
-                let matched_item = if event_level {
-                    Ok(true)
-                } else {
-                    self.matches(rule, &item_ctx)
-                };
-                match matched_item {
-                    Ok(true) => {
-                        taken.insert(index);
-                        matched = true;
-                        match self.output(rule, &item_ctx, Some(index)) {
-                            Ok(output) => outputs.push(output),
-                            Err(e) => {
-                                return unmapped(format!(
-                                    "rule '{name}', item {index} of {}: {e}",
-                                    for_each.source.trim()
-                                ));
-                            }
-                        }
-                    }
-                    Ok(false) => {}
-                    Err(e) => {
-                        first_miss.get_or_insert(format!("item {index}: {e}"));
-                    }
-                }
-            }
-            if !matched {
-                let why = first_miss.unwrap_or_else(|| "condition is false for every item".into());
-                tried.push(format!("'{name}' ({why})"));
+            match step {
+                Ok(ControlFlow::Continue(())) => {}
+                Ok(ControlFlow::Break(())) => break,
+                Err(reason) => return unmapped(reason),
             }
         }
-        settle(outputs, tried)
+        settle(progress.outputs, progress.tried)
+    }
+
+    /// A rule without `for_each`: when it matches, it alone decides (`Break`). `Err` is the
+    /// reason the event stays unmapped: the rule matched but a template of it failed.
+    fn whole_event(
+        &self,
+        rule: &CompiledRule,
+        ctx: &EventContext,
+        progress: &mut Progress,
+    ) -> Result<ControlFlow<()>, String> {
+        let name = &rule.name;
+        match self.matches(rule, ctx) {
+            Ok(true) => {
+                let output = self
+                    .output(rule, ctx, None)
+                    .map_err(|e| format!("rule '{name}': {e}"))?;
+                progress.outputs.push(output);
+                return Ok(ControlFlow::Break(()));
+            }
+            Ok(false) => progress
+                .tried
+                .push(format!("'{name}' (condition is false)")),
+            Err(e) => progress.tried.push(format!("'{name}' ({e})")),
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// A rule with `for_each`: takes each item it matches that no earlier rule with the same
+    /// list took. `Err` is the reason the event stays unmapped: a taken item's template failed.
+    fn fan_out<'r>(
+        &self,
+        rule: &CompiledRule,
+        for_each: &'r Expression,
+        ctx: &EventContext,
+        progress: &mut Progress<'r>,
+    ) -> Result<(), String> {
+        let name = &rule.name;
+        // A condition about the event alone is asked before the list is read, so an event
+        // of another kind is told apart by its condition, not by its missing list.
+        let event_level = rule.when.as_ref().is_some_and(|w| !w.reads_item);
+        if event_level {
+            match self.matches(rule, ctx) {
+                Ok(true) => {}
+                Ok(false) => {
+                    progress
+                        .tried
+                        .push(format!("'{name}' (condition is false)"));
+                    return Ok(());
+                }
+                Err(e) => {
+                    progress.tried.push(format!("'{name}' ({e})"));
+                    return Ok(());
+                }
+            }
+        }
+        let items = match self.items(for_each, ctx) {
+            Ok(items) if items.is_empty() => {
+                progress.tried.push(format!(
+                    "'{name}' ({} has no items)",
+                    for_each.source.trim()
+                ));
+                return Ok(());
+            }
+            Ok(items) => items,
+            Err(e) => {
+                progress.tried.push(format!("'{name}' ({e})"));
+                return Ok(());
+            }
+        };
+        let taken = progress.taken.entry(for_each.source.trim()).or_default();
+        let mut matched = false;
+        let mut first_miss = None;
+        for (index, item) in items.into_iter().enumerate() {
+            if taken.contains(&index) {
+                continue;
+            }
+            let item_ctx = ctx.with("item", item);
+            let matched_item = if event_level {
+                Ok(true)
+            } else {
+                self.matches(rule, &item_ctx)
+            };
+            match matched_item {
+                Ok(true) => {
+                    taken.insert(index);
+                    matched = true;
+                    let output = self.output(rule, &item_ctx, Some(index)).map_err(|e| {
+                        format!(
+                            "rule '{name}', item {index} of {}: {e}",
+                            for_each.source.trim()
+                        )
+                    })?;
+                    progress.outputs.push(output);
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    first_miss.get_or_insert(format!("item {index}: {e}"));
+                }
+            }
+        }
+        if !matched {
+            let why = first_miss.unwrap_or_else(|| "condition is false for every item".into());
+            progress.tried.push(format!("'{name}' ({why})"));
+        }
+        Ok(())
     }
 
     fn matches(&self, rule: &CompiledRule, ctx: &EventContext) -> Result<bool, FieldError> {
@@ -153,11 +198,7 @@ impl Evaluation<'_> {
         }
     }
 
-    fn items(
-        &self,
-        for_each: &super::language::Expression,
-        ctx: &EventContext,
-    ) -> Result<Vec<Value>, FieldError> {
+    fn items(&self, for_each: &Expression, ctx: &EventContext) -> Result<Vec<Value>, FieldError> {
         let list = for_each.eval(self.env, &ctx.value())?;
         if list.kind() != ValueKind::Seq {
             return Err(FieldError {
@@ -226,26 +267,7 @@ impl Evaluation<'_> {
                 )?)),
                 None,
             ),
-            Change::Deprovision(t) => {
-                let trigger = match &t.trigger {
-                    Some(trigger) => trigger.required(env, &value)?,
-                    None => rule.name.clone(),
-                };
-                let effective_at = match &t.effective {
-                    Some(e) => e
-                        .optional(env, &value)?
-                        .map(|text| self.until(e, &text))
-                        .transpose()?,
-                    None => None,
-                };
-                (
-                    Intent::Deprovision(Deprovision {
-                        mode: t.mode,
-                        trigger,
-                    }),
-                    effective_at,
-                )
-            }
+            Change::Deprovision(t) => self.deprovision(rule, t, &value)?,
         };
         Ok(Output::Command(Box::new(MappedCommand {
             rule: rule.name.clone(),
@@ -257,11 +279,35 @@ impl Evaluation<'_> {
         })))
     }
 
-    fn until(
+    /// The deprovision a matching rule asks for, and when it takes effect (now when unset).
+    fn deprovision(
         &self,
-        template: &super::language::Template,
-        text: &str,
-    ) -> Result<DateTime<Utc>, FieldError> {
+        rule: &CompiledRule,
+        t: &DeprovisionTemplates,
+        value: &Value,
+    ) -> Result<(Intent, Option<DateTime<Utc>>), FieldError> {
+        let env = self.env;
+        let trigger = match &t.trigger {
+            Some(trigger) => trigger.required(env, value)?,
+            None => rule.name.clone(),
+        };
+        let effective_at = match &t.effective {
+            Some(e) => e
+                .optional(env, value)?
+                .map(|text| self.until(e, &text))
+                .transpose()?,
+            None => None,
+        };
+        Ok((
+            Intent::Deprovision(Deprovision {
+                mode: t.mode,
+                trigger,
+            }),
+            effective_at,
+        ))
+    }
+
+    fn until(&self, template: &Template, text: &str) -> Result<DateTime<Utc>, FieldError> {
         parse_until(text, self.zone).ok_or_else(|| {
             template.error(FieldProblem::Invalid(format!(
                 "'{text}' is neither a timestamp nor a date (YYYY-MM-DD)"

@@ -10,6 +10,7 @@
 use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
+use super::field::{FieldError, FieldProblem};
 use super::missing::describe_failure;
 
 /// The environment every rule of every source compiles into.
@@ -26,7 +27,9 @@ pub(crate) fn environment() -> Environment<'static> {
                 format!("is a {}, not a text value", value.kind()),
             ))
         }
-        _ => write!(out, "{value}").map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
+        _ => write!(out, "{value}").map_err(|e| {
+            Error::new(ErrorKind::WriteFailure, "the value could not be written").with_source(e)
+        }),
     });
     env
 }
@@ -54,41 +57,6 @@ pub(crate) struct Expression {
     pub source: String,
     /// Whether it reads `item`; a fan-out condition that does not is asked once per event.
     pub reads_item: bool,
-}
-
-/// What went wrong with one field of one rule, for an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FieldError {
-    /// The rule field: `subject`, `provision.contact.email`.
-    pub field: String,
-    pub problem: FieldProblem,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FieldProblem {
-    /// The event lacks a field the template reads.
-    Missing(String),
-    /// The template rendered nothing (or only spaces) where a value is required.
-    Empty,
-    /// The rendered value is not acceptable; the text says why (without personal data).
-    Invalid(String),
-    /// The template failed otherwise (a filter refused its input, a list rendered as text).
-    Failed(String),
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let field = &self.field;
-        match &self.problem {
-            FieldProblem::Missing(path) => {
-                write!(f, "field {path} is missing (needed by {field})")
-            }
-            FieldProblem::Empty => write!(f, "{field} is empty"),
-            FieldProblem::Invalid(why) | FieldProblem::Failed(why) => {
-                write!(f, "{field}: {why}")
-            }
-        }
-    }
 }
 
 impl Template {

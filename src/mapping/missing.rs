@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use minijinja::{Error, ErrorKind, Value};
 
-use super::language::FieldProblem;
+use super::field::FieldProblem;
 
 /// What a failed render or evaluation means for the rule author.
 pub(crate) fn describe_failure(

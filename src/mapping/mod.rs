@@ -17,6 +17,7 @@ mod compile;
 mod context;
 mod decision;
 mod evaluate;
+mod field;
 mod input;
 mod language;
 mod missing;

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, Value};
 
 use super::context::EventContext;
-use super::language::{FieldError, FieldProblem, Template};
+use super::field::{FieldError, FieldProblem};
+use super::language::Template;
 use super::rule::{AccountTemplate, ProvisionTemplates};
 use super::values;
 use crate::domain::time::parse_until;

@@ -31,7 +31,7 @@ pub async fn readyz(state: web::Data<Readiness>) -> HttpResponse {
     match state.store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({"status": "ready", "store": "ok"})),
         Err(e) => {
-            tracing::warn!(error = %e, "readiness check: store unreachable");
+            tracing::warn!(error = %crate::report::chain(&e), "readiness check: store unreachable");
             HttpResponse::ServiceUnavailable()
                 .json(json!({"status": "not_ready", "store": "unreachable"}))
         }

@@ -1,7 +1,9 @@
-//! The HTTP server every surface shares: it mounts the webhook routes (`ingress::http`), the
-//! admin API (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`])
-//! endpoints, and says whether the service is ready ([`lifecycle`]).
+//! The HTTP server every surface shares: [`bind`] assembles it over each surface's state
+//! ([`Surfaces`]); it mounts the webhook routes (`ingress::http`), the admin API
+//! (`admin::api`), and its own health ([`health`]) and metrics ([`metrics`]) endpoints, and
+//! says whether the service is ready ([`lifecycle`]).
 
+mod bind;
 mod health;
 pub mod lifecycle;
 mod metrics;
@@ -9,6 +11,7 @@ pub mod scrape;
 
 use actix_web::web;
 
+pub use bind::{BindError, Surfaces, bind};
 pub use health::Readiness;
 
 /// Mounts every route: health, metrics, webhooks and the admin API.

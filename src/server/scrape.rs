@@ -70,7 +70,9 @@ impl Scrape {
                         .set(gauge_value(n));
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "metrics: could not count commands"),
+            Err(e) => {
+                tracing::warn!(error = %crate::report::chain(&e), "metrics: could not count commands")
+            }
         }
         match self.store.count_outcomes().await {
             Ok(counts) => {
@@ -82,7 +84,9 @@ impl Scrape {
                         .set(gauge_value(n));
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "metrics: could not count outcomes"),
+            Err(e) => {
+                tracing::warn!(error = %crate::report::chain(&e), "metrics: could not count outcomes")
+            }
         }
         match self.store.count_by_status().await {
             Ok(counts) => {
@@ -94,7 +98,9 @@ impl Scrape {
                         .set(gauge_value(n));
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "metrics: could not count inbox events"),
+            Err(e) => {
+                tracing::warn!(error = %crate::report::chain(&e), "metrics: could not count inbox events")
+            }
         }
         match self.store.outbox_unpublished(1).await {
             Ok(oldest) => {
@@ -107,7 +113,9 @@ impl Scrape {
                 });
                 f.outbox_lag.set(age);
             }
-            Err(e) => tracing::warn!(error = %e, "metrics: could not read the outbox"),
+            Err(e) => {
+                tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the outbox")
+            }
         }
         let budget = self.org.budget();
         if let Some(usage) = budget.usage {
@@ -150,7 +158,7 @@ async fn poll_licences(org: &SalesforceClient, metrics: &Metrics) {
     let result = match org.query(LICENCE_QUERY).await {
         Ok(result) => result,
         Err(e) => {
-            tracing::warn!(error = %e, "metrics: could not read the org's licence counts");
+            tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the org's licence counts");
             return;
         }
     };

@@ -1,15 +1,14 @@
 //! The service's Prometheus metrics, one registry per running application.
 //!
 //! Counters and histograms move where things happen (through the typed events in
-//! [`super::events`]); gauges of state kept elsewhere — the queue, the inbox, the outbox, the
-//! org's API allowance and licences — are set when `/metrics` is scraped ([`super::scrape`]).
+//! `telemetry::events`); gauges of state kept elsewhere — the queue, the inbox, the outbox, the
+//! org's API allowance and licences — are set when `/metrics` is scraped (`server::scrape`).
 //! One registry per application rather than a process-wide one, so tests that run several
 //! applications in one process each read their own numbers.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -19,100 +18,13 @@ use prometheus_client::registry::Registry;
 /// The media type of [`Metrics::encode`]'s text (OpenMetrics, which Prometheus prefers).
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct SourceLabels {
-    pub source: String,
-}
+mod labels;
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct AcceptedLabels {
-    pub source: String,
-    pub duplicate: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct RejectedLabels {
-    pub source: String,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct MappedLabels {
-    pub source: String,
-    pub result: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct OutcomeLabels {
-    pub intent: String,
-    pub outcome: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct RunLabels {
-    pub intent: String,
-    pub result: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct CallLabels {
-    pub method: String,
-    pub endpoint: String,
-    pub status: String,
-    pub error_code: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct EndpointLabels {
-    pub endpoint: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct LicenceLabels {
-    pub licence: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct StateLabels {
-    pub state: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct OutcomeOnlyLabels {
-    pub outcome: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct StatusLabels {
-    pub status: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct TypeLabels {
-    pub r#type: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct TopicLabels {
-    pub topic: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct DeadLetterLabels {
-    pub topic: String,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct PartitionLabels {
-    pub topic: String,
-    pub partition: String,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub(crate) struct VersionLabels {
-    pub version: String,
-}
+pub(crate) use labels::{
+    AcceptedLabels, CallLabels, DeadLetterLabels, EndpointLabels, LicenceLabels, MappedLabels,
+    OutcomeLabels, OutcomeOnlyLabels, PartitionLabels, RejectedLabels, RunLabels, SourceLabels,
+    StateLabels, StatusLabels, TopicLabels, TypeLabels, VersionLabels,
+};
 
 type Seconds = Family<RunLabels, Histogram, fn() -> Histogram>;
 type CallSeconds = Family<EndpointLabels, Histogram, fn() -> Histogram>;
@@ -199,138 +111,13 @@ impl Metrics {
             kafka_partition_pauses: Family::default(),
             registry: Registry::default(),
         };
-        let f = &families;
-        registry.register(
-            "gatehouse_webhooks_received",
-            "Webhook deliveries received, by source ('unknown' for a source not configured)",
-            f.webhooks_received.clone(),
-        );
-        registry.register(
-            "gatehouse_webhooks_accepted",
-            "Webhook deliveries stored in the inbox (duplicate=true: a redelivery, nothing new stored)",
-            f.webhooks_accepted.clone(),
-        );
-        registry.register(
-            "gatehouse_webhooks_rejected",
-            "Webhook deliveries refused, by source and reason (the problem type, see docs/problems.md)",
-            f.webhooks_rejected.clone(),
-        );
-        registry.register(
-            "gatehouse_events_mapped",
-            "Inbox events handled by the mapping rules, by result (mapped, ignored, unmapped)",
-            f.events_mapped.clone(),
-        );
-        registry.register(
-            "gatehouse_commands",
-            "Commands this process ran to an outcome, by intent and outcome",
-            f.commands.clone(),
-        );
-        registry.register(
-            "gatehouse_command_duration_seconds",
-            "Time from claiming a command to the end of its run, by intent and result (an outcome, retrying or parked)",
-            f.command_seconds.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_calls",
-            "Salesforce API calls sent, by method, endpoint template, HTTP status ('error' when no answer came) and errorCode",
-            f.salesforce_calls.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_call_duration_seconds",
-            "Time of one Salesforce API call, by endpoint template",
-            f.salesforce_call_seconds.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_api_calls_used",
-            "The org's API calls used in the rolling 24 hours, as the last answer's Sforce-Limit-Info said",
-            f.api_used.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_api_calls_limit",
-            "The org's daily API call allowance, as the last answer's Sforce-Limit-Info said",
-            f.api_limit.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_api_calls_reserve",
-            "API calls of the allowance Gatehouse leaves to other integrations ([salesforce.api] reserve)",
-            f.api_reserve.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_api_gate_open",
-            "1 while calls may be made; 0 while they wait for the allowance (reserve reached or REQUEST_LIMIT_EXCEEDED)",
-            f.api_gate_open.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_licences_used",
-            "UsedLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
-            f.licences_used.clone(),
-        );
-        registry.register(
-            "gatehouse_salesforce_licences_capacity",
-            "TotalLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
-            f.licences_capacity.clone(),
-        );
-        registry.register(
-            "gatehouse_queue_commands",
-            "Commands in the store by state (queued, scheduled, running, retrying, parked, done)",
-            f.commands_by_state.clone(),
-        );
-        registry.register(
-            "gatehouse_queue_outcomes",
-            "Commands in the store by outcome (dead_lettered ones wait for an operator)",
-            f.outcomes_stored.clone(),
-        );
-        registry.register(
-            "gatehouse_inbox_events",
-            "Events in the inbox by status (accepted ones wait for the mapping)",
-            f.inbox_events.clone(),
-        );
-        registry.register(
-            "gatehouse_outbox_oldest_unpublished_age_seconds",
-            "Age of the oldest outcome event not yet published (0 when none waits)",
-            f.outbox_lag.clone(),
-        );
-        registry.register(
-            "gatehouse_outcomes_published",
-            "Outcome events the broker acknowledged on the outcome topic, by CloudEvents type (a re-publish after a crash counts again)",
-            f.outcomes_published.clone(),
-        );
-        registry.register(
-            "gatehouse_outcome_publish_failures",
-            "Outcome events the broker did not acknowledge; each is published again after a backoff",
-            f.outcome_publish_failures.clone(),
-        );
-        registry.register(
-            "gatehouse_kafka_records_consumed",
-            "Kafka records handled, by topic: stored in the inbox (redeliveries included) or dead-lettered; counted once their offset is stored",
-            f.kafka_records_consumed.clone(),
-        );
-        registry.register(
-            "gatehouse_kafka_records_dead_lettered",
-            "Kafka records that could not be decoded and went to the dead-letter topic, by topic and reason (docs/kafka.md)",
-            f.kafka_records_dead_lettered.clone(),
-        );
-        registry.register(
-            "gatehouse_kafka_consumer_lag",
-            "Records of an assigned partition not yet durably in the inbox (high watermark minus stored offset), from librdkafka's statistics",
-            f.kafka_consumer_lag.clone(),
-        );
-        registry.register(
-            "gatehouse_kafka_partition_pauses",
-            "Times a partition was paused because its task fell behind (kafka.hold_back_kib held in memory); the records wait in Kafka meanwhile",
-            f.kafka_partition_pauses.clone(),
-        );
-        let build_info = Family::<VersionLabels, Gauge>::default();
-        build_info
-            .get_or_create(&VersionLabels {
-                version: env!("CARGO_PKG_VERSION").to_owned(),
-            })
-            .set(1);
-        registry.register(
-            "gatehouse_build_info",
-            "Always 1; the version label says which Gatehouse runs",
-            build_info,
-        );
+        families.register_intake(&mut registry);
+        families.register_commands(&mut registry);
+        families.register_salesforce(&mut registry);
+        families.register_store(&mut registry);
+        families.register_publishing(&mut registry);
+        families.register_kafka_consumer(&mut registry);
+        register_build_info(&mut registry);
         Metrics {
             families: Arc::new(Families {
                 registry,
@@ -346,4 +133,165 @@ impl Metrics {
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.families.registry);
         text
     }
+}
+
+impl Families {
+    /// Webhooks received, accepted and refused, and what the mapping made of them.
+    fn register_intake(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_webhooks_received",
+            "Webhook deliveries received, by source ('unknown' for a source not configured)",
+            self.webhooks_received.clone(),
+        );
+        registry.register(
+            "gatehouse_webhooks_accepted",
+            "Webhook deliveries stored in the inbox (duplicate=true: a redelivery, nothing new stored)",
+            self.webhooks_accepted.clone(),
+        );
+        registry.register(
+            "gatehouse_webhooks_rejected",
+            "Webhook deliveries refused, by source and reason (the problem type, see docs/problems.md)",
+            self.webhooks_rejected.clone(),
+        );
+        registry.register(
+            "gatehouse_events_mapped",
+            "Inbox events handled by the mapping rules, by result (mapped, ignored, unmapped)",
+            self.events_mapped.clone(),
+        );
+    }
+
+    /// Commands run to an outcome, and how long their runs took.
+    fn register_commands(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_commands",
+            "Commands this process ran to an outcome, by intent and outcome",
+            self.commands.clone(),
+        );
+        registry.register(
+            "gatehouse_command_duration_seconds",
+            "Time from claiming a command to the end of its run, by intent and result (an outcome, retrying or parked)",
+            self.command_seconds.clone(),
+        );
+    }
+
+    /// Calls to the org, its API allowance and its licences.
+    fn register_salesforce(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_salesforce_calls",
+            "Salesforce API calls sent, by method, endpoint template, HTTP status ('error' when no answer came) and errorCode",
+            self.salesforce_calls.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_call_duration_seconds",
+            "Time of one Salesforce API call, by endpoint template",
+            self.salesforce_call_seconds.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_used",
+            "The org's API calls used in the rolling 24 hours, as the last answer's Sforce-Limit-Info said",
+            self.api_used.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_limit",
+            "The org's daily API call allowance, as the last answer's Sforce-Limit-Info said",
+            self.api_limit.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_calls_reserve",
+            "API calls of the allowance Gatehouse leaves to other integrations ([salesforce.api] reserve)",
+            self.api_reserve.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_api_gate_open",
+            "1 while calls may be made; 0 while they wait for the allowance (reserve reached or REQUEST_LIMIT_EXCEEDED)",
+            self.api_gate_open.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_licences_used",
+            "UsedLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
+            self.licences_used.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_licences_capacity",
+            "TotalLicenses per user licence, as last polled ([telemetry] licence_poll_seconds)",
+            self.licences_capacity.clone(),
+        );
+    }
+
+    /// The queue, the inbox and the outbox, as the store holds them at a scrape.
+    fn register_store(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_queue_commands",
+            "Commands in the store by state (queued, scheduled, running, retrying, parked, done)",
+            self.commands_by_state.clone(),
+        );
+        registry.register(
+            "gatehouse_queue_outcomes",
+            "Commands in the store by outcome (dead_lettered ones wait for an operator)",
+            self.outcomes_stored.clone(),
+        );
+        registry.register(
+            "gatehouse_inbox_events",
+            "Events in the inbox by status (accepted ones wait for the mapping)",
+            self.inbox_events.clone(),
+        );
+        registry.register(
+            "gatehouse_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest outcome event not yet published (0 when none waits)",
+            self.outbox_lag.clone(),
+        );
+    }
+
+    /// Outcome events published to Kafka, and those the broker refused.
+    fn register_publishing(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_outcomes_published",
+            "Outcome events the broker acknowledged on the outcome topic, by CloudEvents type (a re-publish after a crash counts again)",
+            self.outcomes_published.clone(),
+        );
+        registry.register(
+            "gatehouse_outcome_publish_failures",
+            "Outcome events the broker did not acknowledge; each is published again after a backoff",
+            self.outcome_publish_failures.clone(),
+        );
+    }
+
+    /// Records consumed from Kafka: handled, dead-lettered, lagging, paused for.
+    fn register_kafka_consumer(&self, registry: &mut Registry) {
+        registry.register(
+            "gatehouse_kafka_records_consumed",
+            "Kafka records handled, by topic: stored in the inbox (redeliveries included) or dead-lettered; counted once their offset is stored",
+            self.kafka_records_consumed.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_records_dead_lettered",
+            "Kafka records that could not be decoded and went to the dead-letter topic, by topic and reason (docs/kafka.md)",
+            self.kafka_records_dead_lettered.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_consumer_lag",
+            "Records of an assigned partition not yet durably in the inbox (high watermark minus stored offset), from librdkafka's statistics",
+            self.kafka_consumer_lag.clone(),
+        );
+        registry.register(
+            "gatehouse_kafka_partition_pauses",
+            "Times a partition was paused because its task fell behind (kafka.hold_back_kib held in memory); the records wait in Kafka meanwhile",
+            self.kafka_partition_pauses.clone(),
+        );
+    }
+}
+
+/// `gatehouse_build_info`: always 1, labelled with the version that runs.
+fn register_build_info(registry: &mut Registry) {
+    let build_info = Family::<VersionLabels, Gauge>::default();
+    build_info
+        .get_or_create(&VersionLabels {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+        .set(1);
+    registry.register(
+        "gatehouse_build_info",
+        "Always 1; the version label says which Gatehouse runs",
+        build_info,
+    );
 }

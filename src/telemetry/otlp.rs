@@ -19,9 +19,9 @@ use crate::config::{OtlpProtocol, TelemetryConfig};
 /// Why traces could not be set up; start-up stops on it rather than run untraced by surprise.
 #[derive(Debug, thiserror::Error)]
 pub enum TraceSetupError {
-    #[error("the OTLP span exporter could not be built: {0}")]
+    #[error("the OTLP span exporter could not be built")]
     Exporter(#[from] opentelemetry_otlp::ExporterBuildError),
-    #[error("the HTTP client for OTLP could not be built: {0}")]
+    #[error("the HTTP client for OTLP could not be built")]
     Client(#[from] reqwest::Error),
     #[error("{variable}='{value}' is not an OTLP protocol; use http/protobuf or grpc")]
     Protocol {

@@ -29,7 +29,10 @@ pub fn run(keep: bool) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
+            eprintln!(
+                "cannot start the async runtime: {}",
+                crate::report::chain(&e)
+            );
             return ExitCode::FAILURE;
         }
     };

@@ -7,14 +7,14 @@ use anyhow::Context;
 
 use crate::clock::SystemClock;
 use crate::config::Settings;
-use crate::domain::{Intent, SubjectKey};
+use crate::domain::{Intent, Provision, SubjectKey};
 use crate::engine::plan::{
-    ContactWrite, DeprovisionPlan, DeprovisionWrite, ProvisionPlan, ProvisionPolicy, UserWrite,
-    plan_deprovision, plan_provision,
+    ContactWrite, DeprovisionPlan, DeprovisionWrite, ProvisionPlan, ProvisionPolicy,
+    ProvisionWrites, UserWrite, plan_deprovision, plan_provision,
 };
 use crate::engine::read::{KeyFields, ReadFor, observe};
 use crate::mapping::MappedCommand;
-use crate::salesforce::connect;
+use crate::salesforce::{SalesforceClient, connect};
 
 /// Reads the org for each command and describes the writes the engine would make.
 pub async fn describe(settings: &Settings, commands: &[MappedCommand]) -> anyhow::Result<String> {
@@ -51,14 +51,15 @@ pub async fn describe(settings: &Settings, commands: &[MappedCommand]) -> anyhow
     Ok(out)
 }
 
+/// The writes one command would make, one line each.
 async fn plan_one(
-    client: &crate::salesforce::SalesforceClient,
+    client: &SalesforceClient,
     keys: &KeyFields,
     policy: &ProvisionPolicy,
     subject: &SubjectKey,
     intent: &Intent,
 ) -> anyhow::Result<Vec<String>> {
-    Ok(match intent {
+    match intent {
         Intent::Provision(p) => {
             let read = ReadFor::Provision {
                 intent: p,
@@ -67,88 +68,116 @@ async fn plan_one(
             };
             let observed = observe(client, subject, keys, read)
                 .await
-                .map_err(|e| anyhow::anyhow!("reading the org: {e}"))?;
-            match plan_provision(p, subject.as_str(), &observed, policy, None) {
-                ProvisionPlan::Refuse(r) => vec![format!("refused: {} — {}", r.code, r.message)],
-                ProvisionPlan::NoChange => vec!["no change: the org already matches".to_owned()],
-                ProvisionPlan::Write(w) => {
-                    let mut lines = vec![match &w.contact {
-                        ContactWrite::Keep { id } => format!("keep Contact {id}"),
-                        ContactWrite::Upsert { fields } => format!(
-                            "create Contact by key {subject} (upsert on {}) with {}",
-                            keys.contact,
-                            names(fields)
-                        ),
-                        ContactWrite::Update { id, fields } => {
-                            format!("update Contact {id}: {}", names(fields))
-                        }
-                        ContactWrite::Adopt { id, fields } => {
-                            format!(
-                                "adopt Contact {id} (same email, same Account): {}",
-                                names(fields)
-                            )
-                        }
-                    }];
-                    lines.push(match &w.user {
-                        UserWrite::Keep { id } => format!("keep User {id}"),
-                        UserWrite::Create { fields } => format!(
-                            "create User {} with profile {} (next username candidate on a collision)",
-                            fields.get("Username").and_then(|v| v.as_str()).unwrap_or("?"),
-                            p.profile
-                        ),
-                        UserWrite::Update { id, fields } => {
-                            format!("update User {id}: {}", names(fields))
-                        }
-                    });
-                    if let Some(login) = &w.unfreeze {
-                        lines.push(format!("unfreeze UserLogin {login}"));
+                .context("reading the org")?;
+            Ok(
+                match plan_provision(p, subject.as_str(), &observed, policy, None) {
+                    ProvisionPlan::Refuse(r) => {
+                        vec![format!("refused: {} — {}", r.code, r.message)]
                     }
-                    for set in &w.assign {
-                        lines.push(format!("assign permission set {set}"));
+                    ProvisionPlan::NoChange => {
+                        vec!["no change: the org already matches".to_owned()]
                     }
-                    if w.send_welcome {
-                        lines.push("send the welcome email (password reset)".to_owned());
-                    }
-                    if w.role.is_some() {
-                        lines.push("set the portal role".to_owned());
-                    }
-                    lines
-                }
-            }
+                    ProvisionPlan::Write(w) => provision_lines(&w, p, subject, keys),
+                },
+            )
         }
         Intent::Deprovision(d) => {
             let observed = observe(client, subject, keys, ReadFor::Deprovision)
                 .await
-                .map_err(|e| anyhow::anyhow!("reading the org: {e}"))?;
+                .context("reading the org")?;
             match plan_deprovision(d.mode, &observed) {
-                DeprovisionPlan::NoChange { why } => vec![format!("no change: {why}")],
+                DeprovisionPlan::NoChange { why } => Ok(vec![format!("no change: {why}")]),
                 DeprovisionPlan::Write {
                     writes,
                     licence_effect,
                 } => {
-                    let mut lines: Vec<String> = writes
-                        .iter()
-                        .map(|w| match w {
-                            DeprovisionWrite::Deactivate { user_id } => {
-                                format!("deactivate User {user_id} (IsActive = false)")
-                            }
-                            DeprovisionWrite::Freeze { login_id } => {
-                                format!("freeze UserLogin {login_id} (IsFrozen = true)")
-                            }
-                            DeprovisionWrite::Disable { user_id } => format!(
-                                "disable User {user_id} (IsPortalEnabled = false: irreversible)"
-                            ),
-                        })
-                        .collect();
+                    let mut lines: Vec<String> = writes.iter().map(deprovision_line).collect();
                     lines.push(format!(
                         "licence effect: {}",
                         serde_json::to_string(&licence_effect)?
                     ));
-                    lines
+                    Ok(lines)
                 }
             }
         }
-    })
+    }
+}
+
+/// A provision's writes: the Contact, the User, then what follows them.
+fn provision_lines(
+    w: &ProvisionWrites,
+    p: &Provision,
+    subject: &SubjectKey,
+    keys: &KeyFields,
+) -> Vec<String> {
+    let mut lines = vec![
+        contact_line(&w.contact, subject, keys),
+        user_line(&w.user, p),
+    ];
+    if let Some(login) = &w.unfreeze {
+        lines.push(format!("unfreeze UserLogin {login}"));
+    }
+    for set in &w.assign {
+        lines.push(format!("assign permission set {set}"));
+    }
+    if w.send_welcome {
+        lines.push("send the welcome email (password reset)".to_owned());
+    }
+    if w.role.is_some() {
+        lines.push("set the portal role".to_owned());
+    }
+    lines
+}
+
+fn contact_line(contact: &ContactWrite, subject: &SubjectKey, keys: &KeyFields) -> String {
+    match contact {
+        ContactWrite::Keep { id } => format!("keep Contact {id}"),
+        ContactWrite::Upsert { fields } => format!(
+            "create Contact by key {subject} (upsert on {}) with {}",
+            keys.contact,
+            names(fields)
+        ),
+        ContactWrite::Update { id, fields } => {
+            format!("update Contact {id}: {}", names(fields))
+        }
+        ContactWrite::Adopt { id, fields } => {
+            format!(
+                "adopt Contact {id} (same email, same Account): {}",
+                names(fields)
+            )
+        }
+    }
+}
+
+fn user_line(user: &UserWrite, p: &Provision) -> String {
+    match user {
+        UserWrite::Keep { id } => format!("keep User {id}"),
+        UserWrite::Create { fields } => format!(
+            "create User {} with profile {} (next username candidate on a collision)",
+            fields
+                .get("Username")
+                .and_then(|v| v.as_str())
+                .unwrap_or("?"),
+            p.profile
+        ),
+        UserWrite::Update { id, fields } => {
+            format!("update User {id}: {}", names(fields))
+        }
+    }
+}
+
+fn deprovision_line(write: &DeprovisionWrite) -> String {
+    match write {
+        DeprovisionWrite::Deactivate { user_id } => {
+            format!("deactivate User {user_id} (IsActive = false)")
+        }
+        DeprovisionWrite::Freeze { login_id } => {
+            format!("freeze UserLogin {login_id} (IsFrozen = true)")
+        }
+        DeprovisionWrite::Disable { user_id } => {
+            format!("disable User {user_id} (IsPortalEnabled = false: irreversible)")
+        }
+    }
 }
 
 /// Field names only: values may be personal data, and the names say what changes.

@@ -25,7 +25,10 @@ pub fn run(args: &TestArgs) -> ExitCode {
         match serde_json::to_string_pretty(&print::json(&args.source, &decision)) {
             Ok(text) => println!("{text}"),
             Err(e) => {
-                eprintln!("cannot print the decision as JSON: {e}");
+                eprintln!(
+                    "cannot print the decision as JSON: {}",
+                    crate::report::chain(&e)
+                );
                 return ExitCode::FAILURE;
             }
         }
@@ -36,7 +39,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         && let MappingDecision::Commands(commands) = &decision
     {
         let plan = crate::startup::load_settings(Some(&args.config.config))
-            .map_err(anyhow::Error::msg)
+            .map_err(anyhow::Error::from)
             .and_then(|settings| {
                 let runtime = tokio::runtime::Runtime::new()?;
                 runtime.block_on(super::plan::describe(&settings, commands))
@@ -56,8 +59,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
 }
 
 fn decide(args: &TestArgs) -> anyhow::Result<MappingDecision> {
-    let settings =
-        crate::startup::load_settings(Some(&args.config.config)).map_err(anyhow::Error::msg)?;
+    let settings = crate::startup::load_settings(Some(&args.config.config))?;
     let Some(source) = settings.sources.get(&args.source) else {
         let known: Vec<&str> = settings.sources.keys().map(String::as_str).collect();
         bail!(
@@ -70,7 +72,7 @@ fn decide(args: &TestArgs) -> anyhow::Result<MappingDecision> {
             }
         );
     };
-    let rules = MappingRules::build(&settings).map_err(anyhow::Error::msg)?;
+    let rules = MappingRules::build(&settings)?;
     let body = read_event(args)?;
     let headers = parse_headers(&args.headers)?;
     let received_at = match &args.received_at {

@@ -1,0 +1,263 @@
+//! The checks serde cannot make: ranges, references between tables, secrets that must resolve.
+//! One check per table, run in the order their problems are reported.
+
+use super::{Locator, SalesforceAuth, SalesforceConfig, SecretError, Settings, StoreConfig};
+use super::{Problem, SourceConfig, TopicFormat};
+
+/// The problems found so far, in the order they are found.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem {
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A secret that does not resolve; its message already starts with the key.
+    fn secret(&mut self, e: SecretError) {
+        self.add(String::new(), crate::report::chain(&e).to_string());
+    }
+}
+
+impl Settings {
+    /// Checks what serde cannot: references, ranges, secrets that must resolve.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Problems::default();
+        self.check_service(&mut problems);
+        self.check_engine(&mut problems);
+        self.check_store(&mut problems);
+        self.check_salesforce(&mut problems);
+        if let Some(kafka) = &self.kafka {
+            for (key, message) in kafka.problems(&self.sources) {
+                problems.add(key, message);
+            }
+        }
+        for (key, message) in self.telemetry.problems() {
+            problems.add(key, message);
+        }
+        if let Some(key) = &self.log.mask_key
+            && let Err(e) = key.resolve("log.mask_key")
+        {
+            problems.secret(e);
+        }
+        self.check_admin(&mut problems);
+        for (name, source) in &self.sources {
+            self.check_source(name, source, &mut problems);
+        }
+        problems.0
+    }
+
+    /// Whether a mapped Kafka topic is bound to the source: then it may go without a webhook
+    /// verification scheme.
+    pub fn is_fed_by_kafka(&self, source: &str) -> bool {
+        self.kafka.as_ref().is_some_and(|kafka| {
+            kafka
+                .topics
+                .values()
+                .any(|topic| topic.format == TopicFormat::Mapped && topic.source == source)
+        })
+    }
+
+    /// `[service]`: a request body limit Gatehouse can hold in memory.
+    fn check_service(&self, problems: &mut Problems) {
+        let max = self.service.max_body_bytes;
+        if max == 0 || max > 16 * 1024 * 1024 {
+            problems.add(
+                "service.max_body_bytes",
+                format!("{max} is out of range; choose between 1 and 16777216 (16 MiB)"),
+            );
+        }
+    }
+
+    /// `[engine]`: workers, attempts, back-off and leases in ranges that can work together.
+    fn check_engine(&self, problems: &mut Problems) {
+        let engine = &self.engine;
+        if !(1..=256).contains(&engine.concurrency) {
+            problems.add(
+                "engine.concurrency",
+                format!(
+                    "{} is out of range; choose between 1 and 256",
+                    engine.concurrency
+                ),
+            );
+        }
+        if engine.max_attempts == 0 {
+            problems.add("engine.max_attempts", "must be at least 1");
+        }
+        if engine.retry_base_seconds == 0 || engine.retry_base_seconds > engine.retry_max_seconds {
+            problems.add(
+                "engine.retry_base_seconds",
+                "must be at least 1 and not more than engine.retry_max_seconds",
+            );
+        }
+        if engine.lease_seconds < 10 {
+            problems.add(
+                "engine.lease_seconds",
+                "must be at least 10: a command's Salesforce calls must fit in its lease",
+            );
+        }
+        if engine.worker_id.trim().is_empty() {
+            problems.add("engine.worker_id", "must not be empty");
+        }
+    }
+
+    /// `[store]`: a group-commit batch in range.
+    fn check_store(&self, problems: &mut Problems) {
+        let StoreConfig::Sqlite { max_batch, .. } = &self.store;
+        if !(1..=10_000).contains(max_batch) {
+            problems.add(
+                "store.max_batch",
+                format!("{max_batch} is out of range; choose between 1 and 10000"),
+            );
+        }
+    }
+
+    /// `[salesforce]`: an org is required; a remote one needs a URL, a version and a secret
+    /// that resolve, a simulated one a fixture that exists when one is named.
+    fn check_salesforce(&self, problems: &mut Problems) {
+        if let Some(salesforce) = &self.salesforce {
+            for (key, message) in salesforce.problems() {
+                problems.add(key, message);
+            }
+        }
+        match &self.salesforce {
+            None => problems.add(
+                "salesforce",
+                "no org is configured; add a [salesforce] table with org = \"remote\" (login_url and auth) for a real org, or org = \"simulated\" to try Gatehouse with its built-in simulated org",
+            ),
+            Some(SalesforceConfig::Remote {
+                login_url,
+                api_version,
+                auth,
+                ..
+            }) => check_remote_org(login_url, api_version, auth, problems),
+            Some(SalesforceConfig::Simulated { fixture, .. }) => {
+                if let Some(path) = fixture.as_ref().filter(|p| !p.is_file()) {
+                    problems.add(
+                        "salesforce.fixture",
+                        format!("{} does not exist; remove the key to use the built-in org", path.display()),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `[admin]`: a token, when given, that resolves and is long enough to resist guessing.
+    fn check_admin(&self, problems: &mut Problems) {
+        let Some(token) = &self.admin.token else {
+            return;
+        };
+        match token.resolve("admin.token") {
+            Ok(t) if secrecy::ExposeSecret::expose_secret(&t).len() < 16 => problems.add(
+                "admin.token",
+                "shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32)",
+            ),
+            Ok(_) => {}
+            Err(e) => problems.secret(e),
+        }
+    }
+
+    /// `[sources.NAME]`: a name fit for a URL, JSON Pointers that are pointers, and a way in:
+    /// a verification scheme for webhooks, or a Kafka topic bound to it.
+    fn check_source(&self, name: &str, source: &SourceConfig, problems: &mut Problems) {
+        let key = format!("sources.{name}");
+        if !valid_source_name(name) {
+            problems.add(
+                key.clone(),
+                "a source name may hold only lowercase letters, digits, '-' and '_' (it is part of the webhook URL)",
+            );
+        }
+        for (field, locator) in [
+            ("event_id", &source.event_id),
+            ("event_time", &source.event_time),
+        ] {
+            if let Some(Locator::Body { json_pointer }) = locator
+                && !json_pointer.is_empty()
+                && !json_pointer.starts_with('/')
+            {
+                problems.add(
+                    format!("{key}.{field}.json_pointer"),
+                    format!("'{json_pointer}' is not a JSON Pointer; it starts with '/', e.g. \"/data/id\""),
+                );
+            }
+        }
+        match &source.verification {
+            Some(verification) => {
+                if let Err(e) = verification.build(&format!("{key}.verification")) {
+                    problems.add(
+                        format!("{key}.verification"),
+                        crate::report::chain(&e).to_string(),
+                    );
+                }
+            }
+            None if !self.is_fed_by_kafka(name) => problems.add(
+                format!("{key}.verification"),
+                format!(
+                    "is missing, and no Kafka topic is bound to this source, so no event could ever reach it; add [{key}.verification] to receive webhooks, or bind a topic with [kafka.topics.TOPIC] source = \"{name}\""
+                ),
+            ),
+            None => {}
+        }
+    }
+}
+
+/// A real org: a login URL Salesforce answers on, a REST API version, a secret that resolves.
+fn check_remote_org(
+    login_url: &str,
+    api_version: &str,
+    auth: &SalesforceAuth,
+    problems: &mut Problems,
+) {
+    if let Err(message) = check_login_url(login_url) {
+        problems.add("salesforce.login_url", message);
+    }
+    if !valid_api_version(api_version) {
+        problems.add(
+            "salesforce.api_version",
+            format!("'{api_version}' is not a REST API version; use the form 68.0 (46.0 or later)"),
+        );
+    }
+    let secret = match auth {
+        SalesforceAuth::JwtBearer { private_key, .. } => {
+            private_key.resolve("salesforce.auth.private_key")
+        }
+        SalesforceAuth::ClientCredentials { client_secret, .. } => {
+            client_secret.resolve("salesforce.auth.client_secret")
+        }
+    };
+    if let Err(e) = secret {
+        problems.secret(e);
+    }
+}
+
+fn valid_source_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn valid_api_version(v: &str) -> bool {
+    match v.split_once('.') {
+        Some((major, "0")) => major.parse::<u32>().is_ok_and(|m| m >= 46),
+        _ => false,
+    }
+}
+
+fn check_login_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| {
+        format!("'{url}' is not a URL ({e}); use e.g. https://login.salesforce.com")
+    })?;
+    let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        other => Err(format!(
+            "'{url}' uses {other}; Salesforce speaks only https (plain http is allowed for a simulated org on loopback)"
+        )),
+    }
+}
