@@ -3,7 +3,7 @@ use super::*;
 #[test]
 fn errors_without_a_salesforce_answer_still_have_a_disposition_and_a_refusal() {
     let timeout = CallError::Unreachable {
-        reason: "operation timed out".into(),
+        cause: "operation timed out".into(),
         timed_out: true,
     };
     assert_eq!(timeout.disposition(), Disposition::Transient);
