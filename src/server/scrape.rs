@@ -150,7 +150,7 @@ async fn poll_licences(org: &SalesforceClient, metrics: &Metrics) {
     let result = match org.query(LICENCE_QUERY).await {
         Ok(result) => result,
         Err(e) => {
-            tracing::warn!(error = %e, "metrics: could not read the org's licence counts");
+            tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the org's licence counts");
             return;
         }
     };

@@ -67,7 +67,7 @@ async fn plan_one(
             };
             let observed = observe(client, subject, keys, read)
                 .await
-                .map_err(|e| anyhow::anyhow!("reading the org: {e}"))?;
+                .context("reading the org")?;
             match plan_provision(p, subject.as_str(), &observed, policy, None) {
                 ProvisionPlan::Refuse(r) => vec![format!("refused: {} — {}", r.code, r.message)],
                 ProvisionPlan::NoChange => vec!["no change: the org already matches".to_owned()],
@@ -119,7 +119,7 @@ async fn plan_one(
         Intent::Deprovision(d) => {
             let observed = observe(client, subject, keys, ReadFor::Deprovision)
                 .await
-                .map_err(|e| anyhow::anyhow!("reading the org: {e}"))?;
+                .context("reading the org")?;
             match plan_deprovision(d.mode, &observed) {
                 DeprovisionPlan::NoChange { why } => vec![format!("no change: {why}")],
                 DeprovisionPlan::Write {

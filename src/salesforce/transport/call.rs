@@ -15,6 +15,7 @@ use super::limits::OrgLimits;
 use super::path::endpoint_template;
 use super::request::{Answer, Request};
 use super::salesforce_error::SalesforceError;
+use crate::report;
 use crate::salesforce::auth::Session;
 use crate::salesforce::disposition::Disposition;
 use crate::telemetry::events::SalesforceCall;
@@ -33,8 +34,17 @@ impl SalesforceClient {
     /// gate's own question) and not counted on any command's meter.
     async fn probe_usage(&self) -> Option<ApiUsage> {
         let request = Request::new(Method::GET, self.paths().limits());
-        let answer = self.exchange(&request, false).await.ok()?;
-        OrgLimits::from_answer(answer.json().ok()?).api_usage()
+        let limits = self.exchange(&request, false).await.and_then(|a| a.json());
+        match limits {
+            Ok(all) => OrgLimits::from_answer(all).api_usage(),
+            Err(e) => {
+                tracing::debug!(
+                    error = %report::chain(&e),
+                    "Salesforce API budget: the org could not tell its usage; calls keep waiting"
+                );
+                None
+            }
+        }
     }
 
     /// Sends with the current token; on `INVALID_SESSION_ID` renews it (once for all callers

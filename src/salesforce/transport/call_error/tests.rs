@@ -31,3 +31,38 @@ fn a_salesforce_refusal_keeps_its_own_code_and_status() {
     assert_eq!(e.refusal().status, Some(400));
     assert!(e.salesforce().is_some());
 }
+
+#[test]
+fn an_unreachable_org_keeps_its_cause_for_the_log_and_the_refusal() {
+    let e = CallError::Unreachable {
+        cause: "connection refused".into(),
+        timed_out: false,
+    };
+    assert_eq!(e.code(), "UNREACHABLE");
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(
+        e.refusal().message,
+        "Salesforce could not be reached: connection refused"
+    );
+}
+
+#[tokio::test]
+async fn a_transport_error_keeps_reqwests_cause_but_not_the_url() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/services/data/v68.0/query?q=jane%40example.com");
+    let error = reqwest::get(url).await.unwrap_err();
+    let e = CallError::transport(error);
+    assert_eq!(e.disposition(), Disposition::Transient);
+    let told = crate::report::chain(&e).to_string();
+    assert!(
+        told.starts_with("Salesforce could not be reached: "),
+        "{told}"
+    );
+    assert!(!told.contains("example.com"), "{told}");
+    assert!(!told.contains(&port.to_string()), "{told}");
+}
