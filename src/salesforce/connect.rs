@@ -46,19 +46,25 @@ impl Connection {
 /// Why there is no connection. Each message names what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
+    /// A secret named in the settings (a key file, an environment variable) cannot be read.
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// The private key is not one the JWT bearer flow can sign with.
     #[error("salesforce.auth.private_key cannot be used")]
     PrivateKey(#[source] KeyError),
+    /// The HTTP client (TLS, timeouts) cannot be built on this machine.
     #[error("the HTTP client cannot be built")]
     Http(#[source] reqwest::Error),
     /// The simulated org did not start; the cause is the simulator's own error.
     #[error("the simulated org cannot start")]
     Simulated(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The simulated org's fixture gives Gatehouse no connected app to authenticate with.
     #[error(
         "the simulated org cannot start: the fixture has no connected app with a client_secret; add one (see sfsim/fixtures/default.toml)"
     )]
     NoSimulatedApp,
+    /// The first token was refused or not answered. The message repeats the cause, so the
+    /// error's own text names what failed; `report::chain` prints it once.
     #[error("cannot authenticate with the org: {0}")]
     Auth(#[from] AuthError),
 }

@@ -8,8 +8,10 @@ use secrecy::{ExposeSecret, SecretString};
 /// Why a private key cannot be used for the JWT bearer flow.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// Not PEM, or not RSA (PKCS#8 or PKCS#1).
     #[error("the private key is not an RSA key in PEM form")]
     NotRsaPem(#[source] jsonwebtoken::errors::Error),
+    /// Read, but refused when tried on an empty assertion.
     #[error("the private key cannot sign with RS256")]
     CannotSign(#[source] jsonwebtoken::errors::Error),
 }
