@@ -9,8 +9,8 @@ use std::sync::Arc;
 use sfsim::server::FixtureSource;
 use sfsim::{SimConfig, SimHandle, SimServer};
 
-use super::auth::{AuthError, Credentials};
-use super::client::{ClientOptions, SalesforceClient};
+use super::auth::{AuthError, Credentials, KeyError};
+use super::transport::{ClientOptions, SalesforceClient};
 use crate::clock::Clock;
 use crate::config::salesforce::DEFAULT_API_VERSION;
 use crate::config::{SalesforceAuth, SalesforceConfig, SecretError};
@@ -46,14 +46,25 @@ impl Connection {
 /// Why there is no connection. Each message names what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
+    /// A secret named in the settings (a key file, an environment variable) cannot be read.
     #[error(transparent)]
     Secret(#[from] SecretError),
-    #[error("salesforce.auth.private_key: {0}")]
-    PrivateKey(String),
-    #[error("the HTTP client cannot be built: {0}")]
-    Http(String),
-    #[error("the simulated org cannot start: {0}")]
-    Simulated(String),
+    /// The private key is not one the JWT bearer flow can sign with.
+    #[error("salesforce.auth.private_key cannot be used")]
+    PrivateKey(#[source] KeyError),
+    /// The HTTP client (TLS, timeouts) cannot be built on this machine.
+    #[error("the HTTP client cannot be built")]
+    Http(#[source] reqwest::Error),
+    /// The simulated org did not start; the cause is the simulator's own error.
+    #[error("the simulated org cannot start")]
+    Simulated(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The simulated org's fixture gives Gatehouse no connected app to authenticate with.
+    #[error(
+        "the simulated org cannot start: the fixture has no connected app with a client_secret; add one (see sfsim/fixtures/default.toml)"
+    )]
+    NoSimulatedApp,
+    /// The first token was refused or not answered. The message repeats the cause, so the
+    /// error's own text names what failed; `report::chain` prints it once.
     #[error("cannot authenticate with the org: {0}")]
     Auth(#[from] AuthError),
 }
@@ -85,7 +96,7 @@ pub async fn connect(
                 ..SimConfig::default()
             })
             .await
-            .map_err(|e| ConnectError::Simulated(e.to_string()))?;
+            .map_err(|e| ConnectError::Simulated(e.into()))?;
             let credentials = simulated_credentials(&org)?;
             (
                 org.login_url.clone(),
@@ -96,7 +107,7 @@ pub async fn connect(
         }
     };
     let client = SalesforceClient::new(&login_url, credentials, options, clock)
-        .map_err(|e| ConnectError::Http(e.to_string()))?;
+        .map_err(ConnectError::Http)?;
     client.authenticate().await?;
     Ok(Connection { client, simulated })
 }
@@ -133,11 +144,7 @@ fn simulated_credentials(org: &SimHandle) -> Result<Credentials, ConnectError> {
         .iter()
         .filter(|app| app.client_secret.is_some())
         .min_by_key(|app| app.client_id != SIMULATED_APP)
-        .ok_or_else(|| {
-            ConnectError::Simulated(
-                "the fixture has no connected app with a client_secret; add one (see sfsim/fixtures/default.toml)".to_owned(),
-            )
-        })?;
+        .ok_or(ConnectError::NoSimulatedApp)?;
     Ok(Credentials::ClientCredentials {
         client_id: app.client_id.clone(),
         client_secret: secrecy::SecretString::from(app.client_secret.clone().unwrap_or_default()),

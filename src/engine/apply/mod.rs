@@ -49,7 +49,9 @@ impl From<crate::store::StoreError> for ApplyError {
         // A checkpoint that cannot be written must stop the command before the irreversible
         // call it guards; the command is retried.
         ApplyError::Call(CallError::Unreachable {
-            reason: format!("the store could not record progress: {e}"),
+            cause: anyhow::Error::new(e)
+                .context("the store could not record progress")
+                .into(),
             timed_out: false,
         })
     }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::salesforce::raw_text::MAX_RAW_TEXT;
 
 fn answer(status: u16, body: &str) -> SalesforceError {
     SalesforceError::from_answer(status, body.as_bytes())

@@ -3,9 +3,8 @@
 use reqwest::Method;
 use serde::Deserialize;
 
-use super::client::{Request, SalesforceClient};
-use super::failure::CallError;
 use super::record::Record;
+use crate::salesforce::transport::{CallError, Request, SalesforceClient};
 
 /// One batch of a query result (at most 2,000 records).
 #[derive(Deserialize)]

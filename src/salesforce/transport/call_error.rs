@@ -1,8 +1,12 @@
 //! Everything a Salesforce call can end in other than an answer, each with its [`Disposition`].
 
-use super::auth::AuthError;
-use super::error::{Disposition, SalesforceError};
+use std::error::Error;
+
+use super::salesforce_error::SalesforceError;
 use crate::domain::Refusal;
+use crate::report;
+use crate::salesforce::auth::AuthError;
+use crate::salesforce::disposition::Disposition;
 
 /// Why a call brought back no usable answer.
 #[derive(Debug, thiserror::Error)]
@@ -10,9 +14,15 @@ pub enum CallError {
     /// Salesforce answered with an error.
     #[error(transparent)]
     Refused(SalesforceError),
-    /// No answer: connection refused or lost, TLS failure, or the request timeout passed.
-    #[error("Salesforce could not be reached: {reason}")]
-    Unreachable { reason: String, timed_out: bool },
+    /// No answer: connection refused or lost, TLS failure, or the request timeout passed. The
+    /// cause is reqwest's error with the URL left out (it may carry a SOQL query with personal
+    /// data).
+    #[error("Salesforce could not be reached")]
+    Unreachable {
+        #[source]
+        cause: Box<dyn Error + Send + Sync>,
+        timed_out: bool,
+    },
     /// No access token: the token endpoint refused or could not be reached.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -23,6 +33,15 @@ pub enum CallError {
     /// A success status with a body that is not what the endpoint returns.
     #[error("Salesforce answered {status} with a body Gatehouse cannot read: {detail}")]
     Unreadable { status: u16, detail: String },
+    /// A success status with a body that is not the JSON the endpoint returns; `body` is its
+    /// bounded text.
+    #[error("Salesforce answered {status} with a body Gatehouse cannot read: {body}")]
+    Undecodable {
+        status: u16,
+        body: String,
+        #[source]
+        cause: serde_json::Error,
+    },
 }
 
 impl CallError {
@@ -32,7 +51,9 @@ impl CallError {
             CallError::Refused(e) => e.disposition(),
             CallError::Unreachable { .. } => Disposition::Transient,
             CallError::Auth(e) => e.disposition(),
-            CallError::OverLimit(_) | CallError::Unreadable { .. } => Disposition::Permanent,
+            CallError::OverLimit(_)
+            | CallError::Unreadable { .. }
+            | CallError::Undecodable { .. } => Disposition::Permanent,
         }
     }
 
@@ -54,52 +75,41 @@ impl CallError {
             CallError::Unreachable { .. } => "UNREACHABLE",
             CallError::Auth(e) => e.code(),
             CallError::OverLimit(_) => "CLIENT_LIMIT",
-            CallError::Unreadable { .. } => "UNREADABLE_ANSWER",
+            CallError::Unreadable { .. } | CallError::Undecodable { .. } => "UNREADABLE_ANSWER",
         }
     }
 
-    /// As a dead-lettered outcome carries it: Salesforce's error verbatim when it refused.
+    /// As a dead-lettered outcome carries it: Salesforce's error verbatim when it refused,
+    /// else Gatehouse's message with every cause beneath it.
     pub fn refusal(&self) -> Refusal {
         match self {
             CallError::Refused(e) => e.refusal(),
             other => Refusal {
                 code: other.code().to_owned(),
-                message: other.to_string(),
+                message: report::chain(other).to_string(),
                 fields: vec![],
-                status: match other {
-                    CallError::Unreadable { status, .. } => Some(*status),
-                    _ => None,
-                },
+                status: other.answered(),
             },
+        }
+    }
+
+    /// The status of an answer that came but could not be used.
+    pub(crate) fn answered(&self) -> Option<u16> {
+        match self {
+            CallError::Unreadable { status, .. } | CallError::Undecodable { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
         }
     }
 
     /// From reqwest's error, with the URL left out: it may carry a SOQL query with personal data.
     pub(crate) fn transport(error: reqwest::Error) -> CallError {
-        let timed_out = error.is_timeout();
         CallError::Unreachable {
-            reason: describe_transport(error),
-            timed_out,
+            timed_out: error.is_timeout(),
+            cause: Box::new(error.without_url()),
         }
     }
-}
-
-/// reqwest's message without the URL, plus the innermost cause (which says "connection
-/// refused" or "certificate expired" where the outer message only says "error sending request").
-pub(crate) fn describe_transport(error: reqwest::Error) -> String {
-    let error = error.without_url();
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    let mut innermost = None;
-    while let Some(cause) = source {
-        innermost = Some(cause.to_string());
-        source = cause.source();
-    }
-    if let Some(cause) = innermost.filter(|c| !text.contains(c.as_str())) {
-        text.push_str(": ");
-        text.push_str(&cause);
-    }
-    text
 }
 
 impl From<SalesforceError> for CallError {

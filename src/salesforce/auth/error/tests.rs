@@ -1,5 +1,5 @@
 use super::*;
-use crate::salesforce::hints::hint_for;
+use crate::salesforce::auth::hints::hint_for;
 
 #[test]
 fn refusals_need_the_admin_and_outages_may_pass() {

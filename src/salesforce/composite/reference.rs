@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::path::segment;
+use crate::salesforce::transport::segment;
 
 /// A value taken from an earlier subrequest's result: `@{contact.id}`,
 /// `@{users.records[0].Id}`. Written verbatim where a plain value would be percent-encoded.

@@ -1,15 +1,12 @@
-//! One record at a time: read, create, update, upsert by external id, and the password reset
-//! that mails a user a link.
+//! The sObject resources, one record at a time: read, create, update, upsert by external id,
+//! and the password reset that mails a user a link.
 
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::client::{Request, SalesforceClient};
-use super::failure::CallError;
-use super::limits::OrgLimits;
-use super::path::DataPaths;
 use super::record::{Lookup, Record, Upserted, ids_of_choices};
+use crate::salesforce::transport::{CallError, DataPaths, Request, SalesforceClient};
 
 /// The answer to a create or an upsert.
 #[derive(Deserialize)]
@@ -140,15 +137,6 @@ impl SalesforceClient {
             200 | 204 => Ok(()),
             _ => Err(answer.unexpected()),
         }
-    }
-
-    /// The org's limits (`GET …/limits`), one API call. The budget gate reads the same
-    /// resource on its own while it waits.
-    pub async fn limits(&self) -> Result<OrgLimits, CallError> {
-        let answer = self
-            .send(Request::new(Method::GET, self.paths().limits()))
-            .await?;
-        Ok(OrgLimits::from_answer(answer.json()?))
     }
 }
 

@@ -1,8 +1,12 @@
 //! The org's limits resource, `GET …/limits`.
 
+use reqwest::Method;
 use serde_json::{Map, Value};
 
 use super::budget::ApiUsage;
+use super::call_error::CallError;
+use super::client::SalesforceClient;
+use super::request::Request;
 
 /// One limit: how many allowed, how many left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +45,17 @@ impl OrgLimits {
             used: l.max.saturating_sub(l.remaining),
             max: l.max,
         })
+    }
+}
+
+impl SalesforceClient {
+    /// The org's limits (`GET …/limits`), one API call. The budget gate reads the same
+    /// resource on its own while it waits.
+    pub async fn limits(&self) -> Result<OrgLimits, CallError> {
+        let answer = self
+            .send(Request::new(Method::GET, self.paths().limits()))
+            .await?;
+        Ok(OrgLimits::from_answer(answer.json()?))
     }
 }
 

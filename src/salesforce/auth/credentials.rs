@@ -5,6 +5,17 @@ use std::fmt;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use secrecy::{ExposeSecret, SecretString};
 
+/// Why a private key cannot be used for the JWT bearer flow.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// Not PEM, or not RSA (PKCS#8 or PKCS#1).
+    #[error("the private key is not an RSA key in PEM form")]
+    NotRsaPem(#[source] jsonwebtoken::errors::Error),
+    /// Read, but refused when tried on an empty assertion.
+    #[error("the private key cannot sign with RS256")]
+    CannotSign(#[source] jsonwebtoken::errors::Error),
+}
+
 /// What Gatehouse proves itself with.
 pub enum Credentials {
     /// The connected app's consumer key, the integration user's username and the private key
@@ -30,11 +41,11 @@ impl Credentials {
         client_id: impl Into<String>,
         username: impl Into<String>,
         private_key_pem: &SecretString,
-    ) -> Result<Credentials, String> {
+    ) -> Result<Credentials, KeyError> {
         let key = EncodingKey::from_rsa_pem(private_key_pem.expose_secret().as_bytes())
-            .map_err(|e| format!("the private key is not an RSA key in PEM form ({e})"))?;
+            .map_err(KeyError::NotRsaPem)?;
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &serde_json::json!({}), &key)
-            .map_err(|e| format!("the private key cannot sign with RS256 ({e})"))?;
+            .map_err(KeyError::CannotSign)?;
         Ok(Credentials::JwtBearer {
             client_id: client_id.into(),
             username: username.into(),
@@ -74,3 +85,6 @@ impl fmt::Debug for Credentials {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,8 +9,8 @@
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
-use super::path::DataPaths;
-pub use super::reference::{RecordRef, Reference};
+use super::reference::RecordRef;
+use crate::salesforce::transport::DataPaths;
 
 /// Most subrequests in one composite.
 pub const MAX_SUBREQUESTS: usize = 25;

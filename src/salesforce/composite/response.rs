@@ -4,11 +4,12 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::client::{Request, SalesforceClient};
-use super::composite::CompositeRequest;
-use super::error::{SalesforceError, UNRECOGNISED_ANSWER, raw_text};
-use super::failure::CallError;
-use super::record::{Lookup, Record, Upserted, ids_of_choices};
+use super::request::CompositeRequest;
+use crate::salesforce::query::{Lookup, Record, Upserted, ids_of_choices};
+use crate::salesforce::raw_text::raw_text;
+use crate::salesforce::transport::{
+    CallError, Request, SalesforceClient, SalesforceError, UNRECOGNISED_ANSWER,
+};
 
 /// One subrequest's answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -193,3 +194,6 @@ impl SalesforceClient {
         Ok(response)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,30 +10,8 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::domain::Refusal;
-
-/// What a caller should do with a failed call. Decided once, where the answer is parsed, so
-/// the executor never matches on error codes itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Disposition {
-    /// Try again later with backoff: maintenance (`SERVER_UNAVAILABLE`), a record lock
-    /// (`UNABLE_TO_LOCK_ROW`), a 5xx, a timeout, a lost connection.
-    Transient,
-    /// The org's API allowance is spent (`REQUEST_LIMIT_EXCEEDED`): wait for the rolling
-    /// window, and slow every call to this org, not just this one.
-    RateLimited,
-    /// The access token expired or was revoked (`INVALID_SESSION_ID`): authenticate again.
-    Session,
-    /// No free licence of the profile's licence type (`LICENSE_LIMIT_EXCEEDED`): park until one
-    /// is freed.
-    LicenceExhausted,
-    /// Salesforce will say the same next time (validation, references, duplicates): dead-letter
-    /// with the error verbatim.
-    Permanent,
-}
-
-/// Longest raw text kept from an answer that is not in Salesforce's shape, so a large HTML page
-/// cannot bloat a dead letter.
-pub const MAX_RAW_TEXT: usize = 2_000;
+use crate::salesforce::disposition::Disposition;
+use crate::salesforce::raw_text::raw_text;
 
 /// Gatehouse's code for an error answer whose body is not Salesforce's error array.
 pub const UNRECOGNISED_ANSWER: &str = "UNRECOGNISED_ANSWER";
@@ -116,20 +94,6 @@ pub fn parse_error_array(status: Option<u16>, body: &[u8]) -> Vec<SalesforceErro
     serde_json::from_slice::<serde_json::Value>(body)
         .map(|value| SalesforceError::list_from_value(status, &value))
         .unwrap_or_default()
-}
-
-/// Text of a body that is not Salesforce's shape, cut at [`MAX_RAW_TEXT`] characters; invalid
-/// UTF-8 is replaced rather than refused.
-pub fn raw_text(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "(empty body)".to_owned();
-    }
-    match text.char_indices().nth(MAX_RAW_TEXT) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
-    }
 }
 
 /// The sorting rule. Codes first, because Salesforce reuses statuses (`REQUEST_LIMIT_EXCEEDED`

@@ -2,7 +2,7 @@
 //!
 //! Neither flow issues a refresh token, and Salesforce does not say when an access token
 //! expires: a token is used until a call answers `INVALID_SESSION_ID`, then replaced
-//! (see `token.rs`).
+//! (see `token_cache.rs`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,12 +11,11 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-pub use super::auth_error::AuthError;
-pub use super::credentials::Credentials;
-use super::error::raw_text;
-use super::failure::describe_transport;
+use super::credentials::Credentials;
+use super::error::AuthError;
 use super::hints::hint_for;
 use crate::clock::Clock;
+use crate::salesforce::raw_text::raw_text;
 
 /// The grant type of the JWT bearer flow (RFC 7523).
 const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -97,6 +96,9 @@ impl Authenticator {
     /// Asks for a new token. `generation` is stamped on the session.
     pub async fn authenticate(&self, generation: u64) -> Result<Session, AuthError> {
         let form = self.form()?;
+        // The URL is left out of the cause: the token endpoint's is no secret, but every
+        // transport error of this client is told the same way.
+        let unreachable = |e: reqwest::Error| AuthError::Unreachable(e.without_url());
         let answer = self
             .http
             .post(format!("{}/services/oauth2/token", self.login_url))
@@ -104,33 +106,11 @@ impl Authenticator {
             .form(&form)
             .send()
             .await
-            .map_err(|e| AuthError::Unreachable {
-                reason: describe_transport(e),
-            })?;
+            .map_err(unreachable)?;
         let status = answer.status().as_u16();
-        let body = answer.bytes().await.map_err(|e| AuthError::Unreachable {
-            reason: describe_transport(e),
-        })?;
+        let body = answer.bytes().await.map_err(unreachable)?;
         if status == 200 {
-            let grant: Grant =
-                serde_json::from_slice(&body).map_err(|e| AuthError::Unexpected {
-                    status,
-                    detail: format!("not a token grant ({e})"),
-                })?;
-            let instance_url = url::Url::parse(&grant.instance_url)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
-                .map(|_| grant.instance_url.trim_end_matches('/').to_owned())
-                .ok_or_else(|| AuthError::Unexpected {
-                    status,
-                    detail: "the grant's instance_url is not a URL".to_owned(),
-                })?;
-            return Ok(Session {
-                access_token: SecretString::from(grant.access_token),
-                instance_url,
-                identity: grant.id,
-                generation,
-            });
+            return Self::session_of(&body, generation);
         }
         match serde_json::from_slice::<OAuthRefusal>(&body) {
             Ok(refusal) if status < 500 => Err(AuthError::Refused {
@@ -143,6 +123,29 @@ impl Authenticator {
                 detail: raw_text(&body),
             }),
         }
+    }
+
+    /// Reads a `200` answer: a grant whose `instance_url` is where data calls will go.
+    fn session_of(body: &[u8], generation: u64) -> Result<Session, AuthError> {
+        const STATUS: u16 = 200;
+        let grant: Grant = serde_json::from_slice(body).map_err(|cause| AuthError::NotAGrant {
+            status: STATUS,
+            cause,
+        })?;
+        let instance_url = url::Url::parse(&grant.instance_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+            .map(|_| grant.instance_url.trim_end_matches('/').to_owned())
+            .ok_or_else(|| AuthError::Unexpected {
+                status: STATUS,
+                detail: "the grant's instance_url is not a URL".to_owned(),
+            })?;
+        Ok(Session {
+            access_token: SecretString::from(grant.access_token),
+            instance_url,
+            identity: grant.id,
+            generation,
+        })
     }
 
     fn form(&self) -> Result<Vec<(&'static str, String)>, AuthError> {
@@ -188,13 +191,8 @@ impl Authenticator {
             aud: audience,
             exp: self.clock.now().timestamp() + ASSERTION_LIFETIME_SECONDS,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, key).map_err(|e| {
-            AuthError::Refused {
-                error: "assertion_not_signed".to_owned(),
-                description: e.to_string(),
-                hint: "check that private_key is the RSA key whose certificate is uploaded to the connected app",
-            }
-        })
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, key)
+            .map_err(AuthError::Unsigned)
     }
 }
 

@@ -8,9 +8,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::client::{Request, SalesforceClient};
-use super::error::SalesforceError;
-use super::failure::CallError;
+use crate::salesforce::transport::{CallError, Request, SalesforceClient, SalesforceError};
 
 /// Most records in one collection request.
 pub const MAX_COLLECTION: usize = 200;

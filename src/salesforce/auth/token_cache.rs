@@ -8,7 +8,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::auth::{AuthError, Authenticator, Session};
+use super::error::AuthError;
+use super::grant::{Authenticator, Session};
 
 /// The token shared by every call of one client.
 pub struct TokenCache {
