@@ -279,7 +279,7 @@ impl Settings {
             }
             match &source.verification {
                 Some(verification) => {
-                    if let Err(e) = verification.build(&format!("{key}.verification")) {
+                    if let Err(e) = verification.resolve(&format!("{key}.verification")) {
                         problems.push(Problem {
                             key: format!("{key}.verification"),
                             message: e.to_string(),

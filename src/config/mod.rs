@@ -15,6 +15,7 @@ pub mod service;
 pub mod source;
 pub mod store;
 pub mod telemetry;
+pub mod verification;
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,7 @@ pub use service::ServiceConfig;
 pub use source::{BodyFormat, Locator, SourceConfig};
 pub use store::StoreConfig;
 pub use telemetry::{OtlpProtocol, TelemetryConfig};
+pub use verification::{SecretEntry, VerificationConfig, VerificationConfigError};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
