@@ -132,7 +132,7 @@ async fn accept(
         body: verified.into_body().to_vec(),
     };
     let receipt = state.store.accept(event).await.map_err(|e| {
-        tracing::error!(source = %name, error = %e, "inbox write failed");
+        tracing::error!(source = %name, error = %crate::report::chain(&e), "inbox write failed");
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "store_unavailable",

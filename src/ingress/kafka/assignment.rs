@@ -171,7 +171,7 @@ impl Assignment {
                 }
                 .emit(&self.shared.metrics);
                 if let Err(error) = consumer.pause(&one(topic, partition)) {
-                    tracing::warn!(topic, partition, %error, "partition not paused");
+                    tracing::warn!(topic, partition, error = %crate::report::chain(&error), "partition not paused");
                 }
             }
             return;
@@ -255,7 +255,7 @@ impl Assignment {
                 if slot.paused && slot.waiting.is_low(self.hold_back) {
                     slot.paused = false;
                     if let Err(error) = consumer.resume(&one(name, partition)) {
-                        tracing::warn!(topic = name, partition, %error, "partition not resumed");
+                        tracing::warn!(topic = name, partition, error = %crate::report::chain(&error), "partition not resumed");
                     }
                 }
                 if slot.waiting.is_empty() {
@@ -283,7 +283,7 @@ impl Assignment {
         }
         if let Err(error) = consumer.store_offsets(&offsets) {
             // A partition revoked meanwhile refuses the store; its drain commits it instead.
-            tracing::debug!(%error, ?moved, "offsets not stored");
+            tracing::debug!(error = %crate::report::chain(&error), ?moved, "offsets not stored");
         }
     }
 
@@ -414,14 +414,14 @@ fn rewind<C: ConsumerContext>(
     slot.waiting.clear();
     if let Some(from) = slot.progress.next().or(slot.first) {
         if let Err(error) = consumer.seek(topic, partition, Offset::Offset(from), Duration::ZERO) {
-            tracing::error!(topic, partition, from, %error, "partition could not be read again");
+            tracing::error!(topic, partition, from, error = %crate::report::chain(&error), "partition could not be read again");
         }
         slot.first = Some(from);
     }
     if slot.paused {
         slot.paused = false;
         if let Err(error) = consumer.resume(&one(topic, partition)) {
-            tracing::warn!(topic, partition, %error, "partition not resumed");
+            tracing::warn!(topic, partition, error = %crate::report::chain(&error), "partition not resumed");
         }
     }
 }
