@@ -2,9 +2,9 @@
 //!
 //! The HTTP layer wraps what it received in an [`UnverifiedWebhook`] and hands it to the
 //! source's [`Verifier`], built once at start-up from a [`VerificationConfig`] (whose settings
-//! and checks live in `config::verification`). Only
-//! [`Verifier::verify`] makes a [`VerifiedWebhook`], so nothing further in can act on a body
-//! whose origin was not proven. A refusal is a [`Rejection`] whose message tells the sender what
+//! and checks live in `config::verification`). Only [`Verifier::verify`] makes a
+//! [`VerifiedWebhook`], so nothing further in can act on a body whose origin was not proven.
+//! A refusal is a [`Rejection`] whose message tells the sender what
 //! to fix and whose [`Rejection::reason_code`] labels metrics.
 //!
 //! Schemes: Standard Webhooks (the default for new senders), one configurable HMAC scheme with
