@@ -16,6 +16,7 @@ pub mod source;
 pub mod store;
 pub mod telemetry;
 mod validate;
+pub mod verification;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,7 @@ pub use service::ServiceConfig;
 pub use source::{BodyFormat, Locator, SourceConfig};
 pub use store::StoreConfig;
 pub use telemetry::{OtlpProtocol, TelemetryConfig};
+pub use verification::{SecretEntry, VerificationConfig, VerificationConfigError};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingress::http::verify::VerificationConfig;
+use super::VerificationConfig;
 
 /// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`, or through a Kafka topic
 /// bound to it (`[kafka.topics.T] source = "NAME"`), or both.

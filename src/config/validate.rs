@@ -186,7 +186,7 @@ impl Settings {
         }
         match &source.verification {
             Some(verification) => {
-                if let Err(e) = verification.build(&format!("{key}.verification")) {
+                if let Err(e) = verification.resolve(&format!("{key}.verification")) {
                     problems.add(
                         format!("{key}.verification"),
                         crate::report::chain(&e).to_string(),

@@ -44,22 +44,43 @@ pub struct Envelope {
     pub source_time: DateTime<Utc>,
 }
 
-/// Why a record is not a native command at all (it goes to the dead-letter topic).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a record is not a native command at all (it goes to the dead-letter topic, with this
+/// message as its reason).
+#[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
     #[error(
         "content type '{0}' is not a native command encoding; send application/x-protobuf or application/json"
     )]
     ContentType(String),
     #[error("the record is not a gatehouse.v1.Command in protobuf: {0}")]
-    Protobuf(String),
+    Protobuf(#[source] prost::DecodeError),
     #[error("the record is not a gatehouse.v1.Command in JSON: {0}")]
-    Json(String),
+    Json(#[source] serde_json::Error),
+    /// Valid JSON, but not shaped like a command (not an object, an id that is no string).
+    #[error("the record is not a gatehouse.v1.Command in JSON: {0}")]
+    NotACommand(&'static str),
     #[error("the command has no source_time; it orders the subject's commands and is required")]
     NoSourceTime,
     #[error("source_time is not a valid time: {0}")]
     BadSourceTime(String),
+    #[error("source_time is not a valid time: '{text}': {source}")]
+    UnreadableSourceTime {
+        text: String,
+        #[source]
+        source: chrono::ParseError,
+    },
 }
+
+/// Two refusals are equal when they are of one kind and say the same: the causes beneath
+/// (prost's, serde_json's) cannot be compared themselves, and their messages are in ours.
+impl PartialEq for EnvelopeError {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for EnvelopeError {}
 
 /// Reads the envelope of a native command encoded as `content_type` says (protobuf when the
 /// record carries no content type).
@@ -70,8 +91,7 @@ pub fn envelope(content_type: Option<&str>, body: &[u8]) -> Result<Envelope, Env
     };
     match encoding {
         Encoding::Protobuf => {
-            let command =
-                v1::Command::decode(body).map_err(|e| EnvelopeError::Protobuf(e.to_string()))?;
+            let command = v1::Command::decode(body).map_err(EnvelopeError::Protobuf)?;
             let time = command.source_time.ok_or(EnvelopeError::NoSourceTime)?;
             let source_time = DateTime::from_timestamp(time.seconds, time.nanos.max(0) as u32)
                 .ok_or_else(|| EnvelopeError::BadSourceTime(format!("{}s", time.seconds)))?;
@@ -82,23 +102,26 @@ pub fn envelope(content_type: Option<&str>, body: &[u8]) -> Result<Envelope, Env
         }
         Encoding::Json => {
             let value: serde_json::Value =
-                serde_json::from_slice(body).map_err(|e| EnvelopeError::Json(e.to_string()))?;
+                serde_json::from_slice(body).map_err(EnvelopeError::Json)?;
             let object = value
                 .as_object()
-                .ok_or_else(|| EnvelopeError::Json("the body is not a JSON object".to_owned()))?;
+                .ok_or(EnvelopeError::NotACommand("the body is not a JSON object"))?;
             // The proto3 JSON mapping accepts the field's own name and its lowerCamelCase form.
             let field = |snake: &str, camel: &str| object.get(snake).or_else(|| object.get(camel));
             let command_id = match field("command_id", "commandId") {
                 None | Some(serde_json::Value::Null) => None,
                 Some(serde_json::Value::String(id)) => Some(id.clone()).filter(|id| !id.is_empty()),
                 Some(_) => {
-                    return Err(EnvelopeError::Json("command_id is not a string".to_owned()));
+                    return Err(EnvelopeError::NotACommand("command_id is not a string"));
                 }
             };
             let source_time = match field("source_time", "sourceTime") {
                 None | Some(serde_json::Value::Null) => return Err(EnvelopeError::NoSourceTime),
                 Some(serde_json::Value::String(text)) => DateTime::parse_from_rfc3339(text)
-                    .map_err(|e| EnvelopeError::BadSourceTime(format!("'{text}': {e}")))?
+                    .map_err(|source| EnvelopeError::UnreadableSourceTime {
+                        text: text.clone(),
+                        source,
+                    })?
                     .with_timezone(&Utc),
                 Some(_) => {
                     return Err(EnvelopeError::BadSourceTime(

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use prost_types::Timestamp;
 use serde_json::{Map, Value};
 
-use super::decode::DecodeError;
+use super::error::DecodeError;
 use super::proto_enum::ProtoEnum;
 use crate::proto::v1;
 

@@ -10,12 +10,14 @@
 mod admit;
 mod decode;
 mod envelope;
+mod error;
 mod json;
 mod proto_enum;
 
 pub use admit::{NativeCommand, admit};
-pub use decode::{DecodeError, decode};
+pub use decode::decode;
 pub use envelope::{Encoding, Envelope, EnvelopeError, envelope};
+pub use error::DecodeError;
 
 use crate::domain::Violation;
 

@@ -138,7 +138,7 @@ impl Pruner {
     pub async fn run(self, cancel: CancellationToken) {
         loop {
             if let Err(e) = self.prune().await {
-                tracing::error!(error = %e, "could not prune the outbox; trying again later");
+                tracing::error!(error = %crate::report::chain(&e), "could not prune the outbox; trying again later");
             }
             tokio::select! {
                 _ = cancel.cancelled() => break,

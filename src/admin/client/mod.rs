@@ -349,7 +349,10 @@ fn execute(
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            eprintln!(
+                "error: cannot start the async runtime: {}",
+                crate::report::chain(&e)
+            );
             return ExitCode::FAILURE;
         }
     };

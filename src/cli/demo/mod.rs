@@ -16,8 +16,8 @@ use anyhow::{Context, bail};
 use secrecy::ExposeSecret;
 
 use crate::clock::SystemClock;
+use crate::config::VerificationConfig;
 use crate::config::{Settings, StoreConfig};
-use crate::ingress::http::verify::VerificationConfig;
 use crate::startup::Application;
 use crate::store::InboxFilter;
 
@@ -193,10 +193,7 @@ fn signed(
     })
 }
 
-fn first_secret(
-    secrets: &[crate::ingress::http::verify::SecretEntry],
-    source: &str,
-) -> anyhow::Result<String> {
+fn first_secret(secrets: &[crate::config::SecretEntry], source: &str) -> anyhow::Result<String> {
     let entry = secrets
         .first()
         .with_context(|| format!("source {source} has no secret"))?;

@@ -45,7 +45,7 @@ impl Ingress {
                 without_webhooks.insert(name.clone());
                 continue;
             };
-            match verification.build(&key) {
+            match Verifier::build(verification, &key) {
                 Ok(verifier) => {
                     sources.insert(
                         name.clone(),

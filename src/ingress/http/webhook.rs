@@ -132,7 +132,7 @@ async fn accept(
         body: verified.into_body().to_vec(),
     };
     let receipt = state.store.accept(event).await.map_err(|e| {
-        tracing::error!(source = %name, error = %e, "inbox write failed");
+        tracing::error!(source = %name, error = %crate::report::chain(&e), "inbox write failed");
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "store_unavailable",
@@ -254,7 +254,10 @@ async fn read_body(
                 StatusCode::BAD_REQUEST,
                 "unreadable_body",
                 "Body not readable",
-                format!("the request body could not be read: {e}"),
+                format!(
+                    "the request body could not be read: {}",
+                    crate::report::chain(&e)
+                ),
             )
         })?;
         if body.len() + chunk.len() > limit {
@@ -273,13 +276,13 @@ fn parse(source: &Source, webhook: &VerifiedWebhook) -> Result<Option<Value>, Pr
             StatusCode::BAD_REQUEST,
             "malformed_body",
             "Malformed body",
-            e.to_string(),
+            crate::report::chain(&e).to_string(),
         ),
         BodyError::MalformedJson(_) => Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
             "Malformed JSON",
-            e.to_string(),
+            crate::report::chain(&e).to_string(),
         ),
     })
 }

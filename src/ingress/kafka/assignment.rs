@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::TryRecvError;
+use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::{Offset, TopicPartitionList};
@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::held::HeldBack;
+use super::leaving::{self, Leaving};
 use super::partition::{BATCH, Finished, PartitionTask, Progress, Shared, TopicInput};
 use super::record::Record;
 use crate::telemetry::kafka::{PartitionPaused, PartitionReleased};
@@ -25,9 +26,6 @@ use crate::telemetry::kafka::{PartitionPaused, PartitionReleased};
 /// ready when this one is done. Beyond it records are held back, up to the limits in
 /// [`super::held`], and then the partition pauses.
 const CHANNEL: usize = 2 * BATCH;
-
-/// How long abandoned tasks get to let go of their partition.
-const ABANDON_WAIT: Duration = Duration::from_secs(5);
 
 /// Every partition held, by topic.
 pub(crate) struct Assignment {
@@ -68,15 +66,6 @@ struct Running {
     records: mpsc::Sender<Record>,
     finished: std::sync::mpsc::Receiver<()>,
     abandon: CancellationToken,
-}
-
-/// A partition let go, with its task still finishing.
-struct Leaving {
-    topic: String,
-    partition: i32,
-    progress: Arc<Progress>,
-    finished: Option<std::sync::mpsc::Receiver<()>>,
-    abandon: Option<CancellationToken>,
 }
 
 impl Assignment {
@@ -171,7 +160,7 @@ impl Assignment {
                 }
                 .emit(&self.shared.metrics);
                 if let Err(error) = consumer.pause(&one(topic, partition)) {
-                    tracing::warn!(topic, partition, %error, "partition not paused");
+                    tracing::warn!(topic, partition, error = %crate::report::chain(&error), "partition not paused");
                 }
             }
             return;
@@ -255,7 +244,7 @@ impl Assignment {
                 if slot.paused && slot.waiting.is_low(self.hold_back) {
                     slot.paused = false;
                     if let Err(error) = consumer.resume(&one(name, partition)) {
-                        tracing::warn!(topic = name, partition, %error, "partition not resumed");
+                        tracing::warn!(topic = name, partition, error = %crate::report::chain(&error), "partition not resumed");
                     }
                 }
                 if slot.waiting.is_empty() {
@@ -283,7 +272,7 @@ impl Assignment {
         }
         if let Err(error) = consumer.store_offsets(&offsets) {
             // A partition revoked meanwhile refuses the store; its drain commits it instead.
-            tracing::debug!(%error, ?moved, "offsets not stored");
+            tracing::debug!(error = %crate::report::chain(&error), ?moved, "offsets not stored");
         }
     }
 
@@ -318,46 +307,15 @@ impl Assignment {
                 // stay silent.
                 let _ = consumer.resume(&one(name, *partition));
             }
-            let (finished, abandon) = match slot.running {
-                // Dropping the sender closes the channel: the task ends once it is empty.
-                Some(Running {
-                    records: _,
-                    finished,
-                    abandon,
-                }) => (Some(finished), Some(abandon)),
-                None => (None, None),
-            };
-            if lost && let Some(abandon) = &abandon {
-                abandon.cancel();
-            }
-            leaving.push(Leaving {
-                topic: name.clone(),
-                partition: *partition,
-                progress: slot.progress,
-                finished,
-                abandon,
-            });
+            // Dropping the sender closes the channel: the task ends once it is empty.
+            let task = slot
+                .running
+                .map(|running| (running.finished, running.abandon));
+            let progress = slot.progress;
+            leaving.push(Leaving::new(name, *partition, progress, task, lost));
         }
-        if !wait_for(&leaving, self.drain_limit) {
-            tracing::warn!(
-                drain_limit_ms = self.drain_limit.as_millis() as u64,
-                "partitions did not finish their batch in time; abandoning it (its records will be read again)"
-            );
-            for abandon in leaving.iter().filter_map(|l| l.abandon.as_ref()) {
-                abandon.cancel();
-            }
-            if !wait_for(&leaving, ABANDON_WAIT) {
-                tracing::error!("abandoned partition tasks did not end");
-            }
-        }
-        let mut offsets = TopicPartitionList::new();
-        for left in &leaving {
-            if let Some(next) = left.progress.next() {
-                let _ =
-                    offsets.add_partition_offset(&left.topic, left.partition, Offset::Offset(next));
-            }
-        }
-        offsets
+        leaving::drain(&leaving, self.drain_limit);
+        leaving::offsets(&leaving)
     }
 
     /// Every partition held, for a stop.
@@ -414,31 +372,16 @@ fn rewind<C: ConsumerContext>(
     slot.waiting.clear();
     if let Some(from) = slot.progress.next().or(slot.first) {
         if let Err(error) = consumer.seek(topic, partition, Offset::Offset(from), Duration::ZERO) {
-            tracing::error!(topic, partition, from, %error, "partition could not be read again");
+            tracing::error!(topic, partition, from, error = %crate::report::chain(&error), "partition could not be read again");
         }
         slot.first = Some(from);
     }
     if slot.paused {
         slot.paused = false;
         if let Err(error) = consumer.resume(&one(topic, partition)) {
-            tracing::warn!(topic, partition, %error, "partition not resumed");
+            tracing::warn!(topic, partition, error = %crate::report::chain(&error), "partition not resumed");
         }
     }
-}
-
-/// Waits until every leaving task ended, at most `limit`; whether they all did.
-fn wait_for(leaving: &[Leaving], limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    leaving
-        .iter()
-        .filter_map(|l| l.finished.as_ref())
-        .all(|finished| {
-            let left = deadline.saturating_duration_since(Instant::now());
-            matches!(
-                finished.recv_timeout(left),
-                Err(RecvTimeoutError::Disconnected)
-            )
-        })
 }
 
 fn one(topic: &str, partition: i32) -> TopicPartitionList {

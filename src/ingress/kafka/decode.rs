@@ -11,6 +11,7 @@ use super::record::Record;
 use crate::config::{SourceConfig, TopicConfig, TopicFormat};
 use crate::ingress::identity::{self, BodyError, Headers as _};
 use crate::native::{self, EnvelopeError};
+use crate::report;
 use crate::store::{KeyOrigin, NewEvent};
 
 /// The content type of a mapped topic's record that names none: the sources' usual format.
@@ -148,8 +149,8 @@ fn read_mapped(source: &str, config: &SourceConfig, record: &Record) -> Result<R
     }
     let body = record.body();
     let parsed = identity::parse_body(config, body).map_err(|e| match e {
-        BodyError::EmptySoap => Poison::new("malformed_body", e.to_string()),
-        BodyError::MalformedJson(_) => Poison::new("malformed_json", e.to_string()),
+        BodyError::EmptySoap => Poison::new("malformed_body", report::chain(&e).to_string()),
+        BodyError::MalformedJson(_) => Poison::new("malformed_json", report::chain(&e).to_string()),
     })?;
     let (dedupe_key, key_origin) =
         identity::dedupe_key(source, config, record, parsed.as_ref(), body, None)
@@ -176,11 +177,15 @@ fn read_native(record: &Record) -> Result<Read, Poison> {
     let envelope = native::envelope(content_type, body).map_err(|e| {
         let reason = match &e {
             EnvelopeError::ContentType(_) => "unsupported_media_type",
-            EnvelopeError::Protobuf(_) | EnvelopeError::Json(_) => "malformed_command",
+            EnvelopeError::Protobuf(_) | EnvelopeError::Json(_) | EnvelopeError::NotACommand(_) => {
+                "malformed_command"
+            }
             EnvelopeError::NoSourceTime => "missing_source_time",
-            EnvelopeError::BadSourceTime(_) => "bad_source_time",
+            EnvelopeError::BadSourceTime(_) | EnvelopeError::UnreadableSourceTime { .. } => {
+                "bad_source_time"
+            }
         };
-        Poison::new(reason, e.to_string())
+        Poison::new(reason, report::chain(&e).to_string())
     })?;
     let (dedupe_key, key_origin) = match envelope.command_id {
         Some(id) => (id, KeyOrigin::Body),

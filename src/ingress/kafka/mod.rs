@@ -17,6 +17,7 @@ mod assignment;
 pub mod dead_letter;
 mod decode;
 mod held;
+mod leaving;
 mod partition;
 mod rebalance;
 mod record;

@@ -307,7 +307,7 @@ impl PartitionTask {
             }
             Err(error) => {
                 tracing::warn!(
-                    error = %error,
+                    error = %crate::report::chain(&error),
                     reason = poison.reason,
                     dead_letter_topic = dead_letters.topic(),
                     "poison record not acknowledged by the dead-letter topic; it will be read again"
@@ -329,7 +329,7 @@ fn stored_or_failed(answer: Result<Receipt, StoreError>, span: &Span) -> Handled
         }
         Err(error) => {
             span.in_scope(|| {
-                tracing::warn!(error = %error, "record not stored in the inbox; it will be read again")
+                tracing::warn!(error = %crate::report::chain(&error), "record not stored in the inbox; it will be read again")
             });
             Handled::Failed
         }

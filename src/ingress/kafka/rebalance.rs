@@ -78,7 +78,7 @@ impl ConsumerContext for ConsumeContext {
                 }
             }
             Rebalance::Error(error) => {
-                tracing::error!(%error, "rebalance failed");
+                tracing::error!(error = %crate::report::chain(error), "rebalance failed");
             }
         }
     }
@@ -88,7 +88,7 @@ impl ConsumerContext for ConsumeContext {
             Ok(()) => tracing::debug!(offsets = %names(offsets), "offsets committed"),
             Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
             Err(error) => {
-                tracing::warn!(%error, "offsets not committed; the next commit carries them")
+                tracing::warn!(error = %crate::report::chain(&error), "offsets not committed; the next commit carries them")
             }
         }
     }
@@ -101,13 +101,13 @@ pub(crate) fn commit<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &T
         return;
     }
     if let Err(error) = consumer.store_offsets(offsets) {
-        tracing::debug!(%error, "offsets not stored before the commit");
+        tracing::debug!(error = %crate::report::chain(&error), "offsets not stored before the commit");
     }
     match consumer.commit(offsets, CommitMode::Sync) {
         Ok(()) => tracing::info!(offsets = %names(offsets), "offsets committed"),
         Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
         Err(error) => {
-            tracing::error!(%error, offsets = %names(offsets), "offsets not committed; their records will be read again by the next owner")
+            tracing::error!(error = %crate::report::chain(&error), offsets = %names(offsets), "offsets not committed; their records will be read again by the next owner")
         }
     }
 }

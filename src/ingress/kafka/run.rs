@@ -36,7 +36,9 @@ pub(crate) fn poll_until_stopped(consumer: BaseConsumer<ConsumeContext>, stop: A
                 assignment.dispatch(&consumer, message.topic(), record);
             }
             Some(Err(KafkaError::PartitionEOF(_))) => {}
-            Some(Err(error)) => tracing::warn!(%error, "Kafka consumer error"),
+            Some(Err(error)) => {
+                tracing::warn!(error = %crate::report::chain(&error), "Kafka consumer error")
+            }
         }
         assignment.tend(&consumer);
     }

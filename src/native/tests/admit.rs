@@ -185,29 +185,38 @@ fn deprovision_refusals_name_the_field_to_fix() {
     }
 }
 
-#[test]
-fn provision_refusals_name_the_field_to_fix() {
-    type Spoil = Box<dyn Fn(&mut Value)>;
-    let remove = |path: &'static [&'static str]| -> Spoil {
-        Box::new(move |v: &mut Value| {
-            let (last, parents) = path.split_last().unwrap();
-            let mut at = v;
-            for p in parents {
-                at = &mut at[*p];
-            }
-            at.as_object_mut().unwrap().remove(*last);
-        })
-    };
-    let set = |path: &'static [&'static str], value: Value| -> Spoil {
-        Box::new(move |v: &mut Value| {
-            let mut at = v;
-            for p in path {
-                at = &mut at[*p];
-            }
-            *at = value.clone();
-        })
-    };
-    let cases: Vec<(Spoil, &str, &str)> = vec![
+/// A change that spoils a valid provision.
+type Spoil = Box<dyn Fn(&mut Value)>;
+
+/// A spoiled provision, the field its refusal names and a part of the message.
+type SpoiltProvision = (Spoil, &'static str, &'static str);
+
+/// Removes the member at `path`.
+fn remove(path: &'static [&'static str]) -> Spoil {
+    Box::new(move |v: &mut Value| {
+        let (last, parents) = path.split_last().unwrap();
+        let mut at = v;
+        for p in parents {
+            at = &mut at[*p];
+        }
+        at.as_object_mut().unwrap().remove(*last);
+    })
+}
+
+/// Sets the member at `path` to `value`.
+fn set(path: &'static [&'static str], value: Value) -> Spoil {
+    Box::new(move |v: &mut Value| {
+        let mut at = v;
+        for p in path {
+            at = &mut at[*p];
+        }
+        *at = value.clone();
+    })
+}
+
+/// The command's own fields: its subject, its time, its intent.
+fn spoilt_command() -> Vec<SpoiltProvision> {
+    vec![
         (
             remove(&["subject_key"]),
             "subject_key",
@@ -233,6 +242,12 @@ fn provision_refusals_name_the_field_to_fix() {
             "intent",
             "required: set provision or deprovision",
         ),
+    ]
+}
+
+/// The provision's parts: the Account, the Contact, the user, the profile.
+fn spoilt_provision() -> Vec<SpoiltProvision> {
+    vec![
         (
             remove(&["provision", "account_key"]),
             "provision.account_key",
@@ -275,6 +290,12 @@ fn provision_refusals_name_the_field_to_fix() {
             "provision.contact.email",
             "must be an email address",
         ),
+    ]
+}
+
+/// The user's fields.
+fn spoilt_user() -> Vec<SpoiltProvision> {
+    vec![
         (
             remove(&["provision", "user", "username"]),
             "provision.user.username",
@@ -320,6 +341,12 @@ fn provision_refusals_name_the_field_to_fix() {
             "provision.user.language",
             "must not be empty",
         ),
+    ]
+}
+
+/// Permission sets, role and welcome email.
+fn spoilt_extras() -> Vec<SpoiltProvision> {
+    vec![
         (
             set(&["provision", "permission_sets"], json!(["A", ""])),
             "provision.permission_sets[1]",
@@ -335,7 +362,19 @@ fn provision_refusals_name_the_field_to_fix() {
             "provision.welcome_email",
             "5 is not a WelcomeEmail value",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn provision_refusals_name_the_field_to_fix() {
+    let cases = [
+        spoilt_command(),
+        spoilt_provision(),
+        spoilt_user(),
+        spoilt_extras(),
+    ]
+    .into_iter()
+    .flatten();
     for (spoil, field, message) in cases {
         let mut body = provision_json();
         spoil(&mut body);

@@ -83,9 +83,12 @@ fn null_and_absent_fields_read_as_unset() {
     assert_eq!(p.user, None);
 }
 
-#[test]
-fn bad_json_is_refused_naming_the_field() {
-    let cases: Vec<(serde_json::Value, &str, &str)> = vec![
+/// A JSON body that is no command, the field it names and a part of the message.
+type BadJson = (serde_json::Value, &'static str, &'static str);
+
+/// Misspelt fields and members of the wrong JSON type.
+fn bad_names_and_types() -> Vec<BadJson> {
+    vec![
         (
             json!({"subject_key": "hr:1", "provision": {"permision_sets": []}}),
             "provision.permision_sets",
@@ -96,6 +99,12 @@ fn bad_json_is_refused_naming_the_field() {
             "subject_key",
             "expected a string, found a number",
         ),
+    ]
+}
+
+/// Times that are not RFC 3339 strings.
+fn bad_times() -> Vec<BadJson> {
+    vec![
         (
             json!({"source_time": "yesterday"}),
             "source_time",
@@ -106,6 +115,12 @@ fn bad_json_is_refused_naming_the_field() {
             "source_time",
             "expected an RFC 3339 time",
         ),
+    ]
+}
+
+/// Enum values that name no value of their enum.
+fn bad_enums() -> Vec<BadJson> {
+    vec![
         (
             json!({"deprovision": {"mode": "FREEZE"}}),
             "deprovision.mode",
@@ -126,6 +141,12 @@ fn bad_json_is_refused_naming_the_field() {
             "provision.welcome_email",
             "not a WelcomeEmail value",
         ),
+    ]
+}
+
+/// Numbers that must be whole and are not.
+fn bad_whole_numbers() -> Vec<BadJson> {
+    vec![
         (
             json!({"deprovision": {"grace_seconds": -1}}),
             "deprovision.grace_seconds",
@@ -141,6 +162,12 @@ fn bad_json_is_refused_naming_the_field() {
             "deprovision.grace_seconds",
             "is not a whole number",
         ),
+    ]
+}
+
+/// Members given twice, or of the wrong shape.
+fn bad_shapes() -> Vec<BadJson> {
+    vec![
         (
             json!({"provision": {}, "deprovision": {}}),
             "intent",
@@ -171,7 +198,19 @@ fn bad_json_is_refused_naming_the_field() {
             "provision.user",
             "expected an object, found a string",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn bad_json_is_refused_naming_the_field() {
+    let cases = [
+        bad_names_and_types(),
+        bad_times(),
+        bad_enums(),
+        bad_whole_numbers(),
+        bad_shapes(),
+    ]
+    .concat();
     for (body, field, message) in cases {
         let error = decode(JSON, &bytes(&body)).expect_err(&body.to_string());
         assert_eq!(error.field(), Some(field), "{body}: {error}");

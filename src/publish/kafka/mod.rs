@@ -21,7 +21,8 @@ mod trace;
 use std::collections::HashSet;
 
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
+use tracing::Span;
 
 pub use protobuf::{PayloadError, outcome_event};
 pub use record::{OutcomeRecord, SPEC_VERSION, content_type};
@@ -98,6 +99,9 @@ pub struct Relay {
     metrics: Metrics,
 }
 
+/// A record handed to librdkafka, awaiting the broker's answer, and the span that follows it.
+type Delivery = (DeliveryFuture, Span);
+
 impl Relay {
     /// A relay for `[kafka.outcomes]`, with the idempotent producer of [`client::producer`].
     /// Connects lazily: a broker that is down makes publishing fail and retry, not this.
@@ -144,6 +148,14 @@ impl Relay {
     /// nothing: that is [`Relay::mark`].
     pub async fn publish(&self, rows: &[OutboxRow]) -> Published {
         let mut published = Published::default();
+        let deliveries = self.produce(rows, &mut published);
+        self.await_answers(rows, deliveries, &mut published).await;
+        published
+    }
+
+    /// Hands `rows` to librdkafka in order, one pending delivery per row (`None` for a row not
+    /// sent). The first failure is noted in `published`.
+    fn produce(&self, rows: &[OutboxRow], published: &mut Published) -> Vec<Option<Delivery>> {
         let mut deliveries = Vec::with_capacity(rows.len());
         let mut refused = false;
         for row in rows {
@@ -153,45 +165,58 @@ impl Relay {
                 deliveries.push(None);
                 continue;
             }
-            let span = trace::produce_span(&self.topic, row);
-            let record = match OutcomeRecord::of(
-                row,
-                &self.ce_source,
-                self.encoding,
-                trace::traceparent(&span, row),
-            ) {
-                Ok(record) => record,
-                Err(source) => {
-                    trace::failed(&span, "payload");
-                    published.error.get_or_insert(PublishError::Payload {
-                        outbox_id: row.outbox_id.clone(),
-                        source,
-                    });
-                    deliveries.push(None);
-                    continue;
-                }
-            };
-            let sent = span.in_scope(|| {
-                self.producer
-                    .send_result(
-                        FutureRecord::to(&self.topic)
-                            .key(&record.key)
-                            .payload(&record.value)
-                            .headers(record.kafka_headers()),
-                    )
-                    .map_err(|(error, _record)| error)
-            });
-            match sent {
-                Ok(delivery) => deliveries.push(Some((delivery, span))),
+            match self.produce_one(row) {
+                Ok(delivery) => deliveries.push(Some(delivery)),
                 Err(error) => {
-                    trace::failed(&span, &error.to_string());
-                    published.error.get_or_insert(PublishError::Produce(error));
-                    refused = true;
+                    refused = matches!(error, PublishError::Produce(_));
+                    published.error.get_or_insert(error);
                     deliveries.push(None);
                 }
             }
         }
+        deliveries
+    }
 
+    /// Encodes one row and queues it in librdkafka, under the span that follows its delivery.
+    fn produce_one(&self, row: &OutboxRow) -> Result<Delivery, PublishError> {
+        let span = trace::produce_span(&self.topic, row);
+        let traceparent = trace::traceparent(&span, row);
+        let record = OutcomeRecord::of(row, &self.ce_source, self.encoding, traceparent).map_err(
+            |source| {
+                trace::failed(&span, "payload");
+                PublishError::Payload {
+                    outbox_id: row.outbox_id.clone(),
+                    source,
+                }
+            },
+        )?;
+        let sent = span.in_scope(|| {
+            self.producer
+                .send_result(
+                    FutureRecord::to(&self.topic)
+                        .key(&record.key)
+                        .payload(&record.value)
+                        .headers(record.kafka_headers()),
+                )
+                .map_err(|(error, _record)| error)
+        });
+        match sent {
+            Ok(delivery) => Ok((delivery, span)),
+            Err(error) => {
+                trace::failed(&span, &error.to_string());
+                Err(PublishError::Produce(error))
+            }
+        }
+    }
+
+    /// Waits for the broker's answer to each delivery and sorts the rows into acknowledged and
+    /// not: a row after an unacknowledged row of its subject counts as not acknowledged.
+    async fn await_answers(
+        &self,
+        rows: &[OutboxRow],
+        deliveries: Vec<Option<Delivery>>,
+        published: &mut Published,
+    ) {
         let mut held_back = HashSet::new();
         for (row, delivery) in rows.iter().zip(deliveries) {
             let acknowledged = match delivery {
@@ -226,7 +251,6 @@ impl Relay {
                 published.unacknowledged += 1;
             }
         }
-        published
     }
 
     /// Marks the acknowledged rows published; answers how many were newly marked (a row

@@ -17,7 +17,7 @@ use crate::proto::v1;
 /// payload.
 #[derive(Debug, thiserror::Error)]
 #[error("the outbox payload is not an outcome announcement: {0}")]
-pub struct PayloadError(String);
+pub struct PayloadError(#[source] serde_json::Error);
 
 /// The announcement's fields, as `OutboxEvent::announcing` writes them.
 #[derive(Deserialize)]
@@ -38,7 +38,7 @@ struct Announcement {
 
 /// The protobuf message carrying the same facts as `payload`.
 pub fn outcome_event(payload: &Value) -> Result<v1::OutcomeEvent, PayloadError> {
-    let announced = Announcement::deserialize(payload).map_err(|e| PayloadError(e.to_string()))?;
+    let announced = Announcement::deserialize(payload).map_err(PayloadError)?;
     let outcome = announced.outcome;
     let (effect, licence) = match outcome.licence_effect {
         LicenceEffect::Consumed { licence } => ("consumed", licence),

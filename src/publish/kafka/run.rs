@@ -112,10 +112,10 @@ impl Relay {
             }
             Ok(pass) => {
                 let retry_in = backoff(failures);
-                let error = pass
-                    .error
-                    .as_ref()
-                    .map_or_else(|| "not acknowledged".to_owned(), |e| e.to_string());
+                let error = pass.error.as_ref().map_or_else(
+                    || "not acknowledged".to_owned(),
+                    |e| crate::report::chain(e).to_string(),
+                );
                 OutcomePublishFailed {
                     events: pass.unacknowledged as u64,
                     error: &error,
@@ -126,7 +126,7 @@ impl Relay {
             }
             Err(e) => {
                 let retry_in = backoff(failures);
-                tracing::error!(error = %e, retry_in_ms = retry_in.as_millis() as u64, "could not read or mark the outbox");
+                tracing::error!(error = %crate::report::chain(e), retry_in_ms = retry_in.as_millis() as u64, "could not read or mark the outbox");
                 Some(retry_in)
             }
         }

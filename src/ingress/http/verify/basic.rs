@@ -1,24 +1,15 @@
 //! HTTP basic auth, for Workday outbound messages: Workday signs nothing, but can send a
-//! username and password on a configured endpoint.
-//!
-//! ```toml
-//! [sources.workday.verification]
-//! scheme = "basic"
-//! username = "workday-outbound"
-//! secrets = [{ secret = { env = "WORKDAY_PASSWORD" } }]   # the password(s)
-//! ```
+//! username and password on a configured endpoint (`config::verification::BasicConfig`).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
 
-use super::config::{SecretEntry, VerificationConfigError};
 use super::keys::KeyRing;
 use super::mac::credential_tag;
 use super::rejection::Rejection;
 use super::webhook::{Proof, UnverifiedWebhook};
+use crate::config::verification::ResolvedBasic;
 
 const AUTHORIZATION: &str = "authorization";
 const BASIC_FORM: &str = "Basic <base64 of username:password>";
@@ -26,33 +17,22 @@ const BASIC_FORM: &str = "Basic <base64 of username:password>";
 /// Far longer than any username and password worth configuring; not decoded.
 const MAX_ENCODED_CREDENTIALS: usize = 1024;
 
-/// `scheme = "basic"`: one username, one or more passwords in `secrets` (for rotation).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct BasicConfig {
-    pub username: String,
-    pub secrets: Vec<SecretEntry>,
-}
-
 /// A ready basic-auth verifier; it keeps only digests of `username:password`.
 #[derive(Debug)]
 pub(super) struct BasicAuth {
     keys: KeyRing,
 }
 
-impl BasicConfig {
-    pub(super) fn build(&self, prefix: &str) -> Result<BasicAuth, VerificationConfigError> {
-        // RFC 7617: the user-id cannot contain a colon; the password may.
-        if self.username.is_empty() || self.username.contains(':') {
-            return Err(VerificationConfigError::BadUsername {
-                key: format!("{prefix}.username"),
-            });
-        }
-        let keys = KeyRing::resolve(&self.secrets, prefix, |password, _| {
-            let pair = format!("{}:{}", self.username, password.expose_secret());
-            Ok(credential_tag(pair.as_bytes()))
-        })?;
-        Ok(BasicAuth { keys })
+impl From<&ResolvedBasic> for BasicAuth {
+    fn from(settings: &ResolvedBasic) -> Self {
+        let keys = KeyRing::derived(&settings.secrets, |password| {
+            let mut pair = Vec::with_capacity(settings.username.len() + 1 + password.len());
+            pair.extend_from_slice(settings.username.as_bytes());
+            pair.push(b':');
+            pair.extend_from_slice(password);
+            credential_tag(&pair)
+        });
+        BasicAuth { keys }
     }
 }
 

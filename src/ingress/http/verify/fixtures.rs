@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{VerificationConfig, Verifier};
+use super::Verifier;
+use crate::config::VerificationConfig;
 
 /// The config key prefix the fixtures build under; errors name keys below it.
 pub(super) const PREFIX: &str = "sources.test.verification";
@@ -24,7 +25,7 @@ pub(super) fn config(body: &str) -> VerificationConfig {
 
 /// A verifier built from the body of a `[verification]` table.
 pub(super) fn verifier(body: &str) -> Verifier {
-    match config(body).build(PREFIX) {
+    match Verifier::build(&config(body), PREFIX) {
         Ok(verifier) => verifier,
         Err(err) => panic!("test config does not build: {err}"),
     }
@@ -32,7 +33,7 @@ pub(super) fn verifier(body: &str) -> Verifier {
 
 /// The build error for a config that should not build, as its message.
 pub(super) fn build_error(body: &str) -> String {
-    match config(body).build(PREFIX) {
+    match Verifier::build(&config(body), PREFIX) {
         Ok(_) => panic!("config built but should have been refused"),
         Err(err) => err.to_string(),
     }

@@ -1,15 +1,15 @@
-//! The secrets a source may currently sign with.
+//! The secrets a source may currently sign with, and which of them proved a delivery.
 //!
-//! Rotation means two or more secrets are valid at once: the sender switches when it switches,
-//! and the old one stops counting at its `expires_at`. Each resolved secret keeps its position
-//! and label so a verified delivery can say which one matched, for rotation metrics.
+//! The config resolves them (`config::verification`); here each is held as the bytes its
+//! scheme compares with, and the first live one that proves a delivery is named, for rotation
+//! metrics.
 
 use chrono::{DateTime, Utc};
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use secrecy::{ExposeSecret, SecretSlice};
 
-use super::config::{SecretEntry, VerificationConfigError};
 use super::mac::credential_matches;
 use super::rejection::Rejection;
+use crate::config::verification::ResolvedSecret;
 
 /// Which configured secret proved a delivery: its position in `secrets` and its label.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,33 +56,26 @@ pub(super) struct KeyRing {
 }
 
 impl KeyRing {
-    /// Resolves every entry and turns it into key material with `derive`, which receives the
-    /// secret and the config key naming it (for errors).
-    pub(super) fn resolve(
-        entries: &[SecretEntry],
-        key_prefix: &str,
-        derive: impl Fn(&SecretString, &str) -> Result<Vec<u8>, VerificationConfigError>,
-    ) -> Result<Self, VerificationConfigError> {
-        if entries.is_empty() {
-            return Err(VerificationConfigError::NoSecrets {
-                key: format!("{key_prefix}.secrets"),
-            });
-        }
-        let mut keys = Vec::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
-            let key = format!("{key_prefix}.secrets[{index}].secret");
-            let secret = entry.secret.resolve(&key)?;
-            let material = derive(&secret, &key)?;
-            keys.push(Key {
+    /// The resolved secrets as they are: the keys of a MAC scheme.
+    pub(super) fn of_keys(secrets: &[ResolvedSecret]) -> Self {
+        Self::derived(secrets, <[u8]>::to_vec)
+    }
+
+    /// The resolved secrets turned into what each is compared as by `derive` (a digest of the
+    /// credential a sender presents, for basic auth and static headers).
+    pub(super) fn derived(secrets: &[ResolvedSecret], derive: impl Fn(&[u8]) -> Vec<u8>) -> Self {
+        let keys = secrets
+            .iter()
+            .map(|secret| Key {
                 matched: MatchedSecret {
-                    index,
-                    label: entry.label.clone(),
+                    index: secret.index,
+                    label: secret.label.clone(),
                 },
-                expires_at: entry.expires_at,
-                material: SecretSlice::from(material),
-            });
-        }
-        Ok(Self { keys })
+                expires_at: secret.expires_at,
+                material: SecretSlice::from(derive(secret.material.expose_secret())),
+            })
+            .collect();
+        Self { keys }
     }
 
     /// The first live secret (config order) for which `proves` holds. When none does, the

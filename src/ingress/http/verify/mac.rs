@@ -6,17 +6,12 @@
 
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Sha256, Sha512};
 
-/// The hash under the HMAC, as the sender's documentation names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MacAlgorithm {
-    Sha256,
-    Sha512,
-}
+use crate::config::verification::MacAlgorithm;
 
+// The algorithm is named in the config; computing it is the verifier's business, so its
+// arithmetic lives here, beside every other comparison of secret-derived bytes.
 impl MacAlgorithm {
     /// Whether any of `candidates` is the HMAC, under `key`, of `parts` joined end to end.
     pub(super) fn any_matches(self, key: &[u8], parts: &[&[u8]], candidates: &[Vec<u8>]) -> bool {

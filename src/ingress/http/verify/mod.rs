@@ -1,9 +1,10 @@
 //! Webhook signature verification: proving a delivery came from the source it claims.
 //!
 //! The HTTP layer wraps what it received in an [`UnverifiedWebhook`] and hands it to the
-//! source's [`Verifier`], built once at start-up from a [`VerificationConfig`]. Only
-//! [`Verifier::verify`] makes a [`VerifiedWebhook`], so nothing further in can act on a body
-//! whose origin was not proven. A refusal is a [`Rejection`] whose message tells the sender what
+//! source's [`Verifier`], built once at start-up from a [`VerificationConfig`] (whose settings
+//! and checks live in `config::verification`). Only [`Verifier::verify`] makes a
+//! [`VerifiedWebhook`], so nothing further in can act on a body whose origin was not proven.
+//! A refusal is a [`Rejection`] whose message tells the sender what
 //! to fix and whose [`Rejection::reason_code`] labels metrics.
 //!
 //! Schemes: Standard Webhooks (the default for new senders), one configurable HMAC scheme with
@@ -12,12 +13,10 @@
 //! at build time; the caller passes the current time, read from [`crate::clock::Clock`].
 
 mod basic;
-mod config;
 mod hmac_scheme;
 mod keys;
 mod mac;
 mod okta;
-mod presets;
 mod rejection;
 mod standard;
 mod timestamp;
@@ -28,18 +27,18 @@ mod fixtures;
 
 use chrono::{DateTime, Utc};
 
-pub use basic::BasicConfig;
-pub use config::{SecretEntry, VerificationConfig, VerificationConfigError};
-pub use hmac_scheme::{HmacConfig, SignatureEncoding, SignedPayload};
 pub use keys::MatchedSecret;
-pub use mac::MacAlgorithm;
-pub use okta::{OktaConfig, OktaVerificationAnswer, answer_okta_challenge};
+pub use okta::{OktaVerificationAnswer, answer_okta_challenge};
 pub use rejection::Rejection;
-pub use standard::{MAX_SIGNATURES, StandardWebhooksConfig};
+pub use standard::MAX_SIGNATURES;
 pub use webhook::{UnverifiedWebhook, VerifiedWebhook};
 
+use crate::config::verification::{
+    ResolvedVerification, VerificationConfig, VerificationConfigError,
+};
+
 /// One source's ready verifier: settings checked, secrets resolved. Build it once with
-/// [`VerificationConfig::build`] and share it (it is `Send + Sync`).
+/// [`Verifier::build`] and share it (it is `Send + Sync`).
 #[derive(Debug)]
 pub struct Verifier {
     scheme: Scheme,
@@ -53,31 +52,17 @@ enum Scheme {
     Okta(okta::OktaHook),
 }
 
-impl From<standard::StandardWebhooks> for Scheme {
-    fn from(scheme: standard::StandardWebhooks) -> Self {
-        Scheme::StandardWebhooks(scheme)
-    }
-}
-
-impl From<hmac_scheme::HmacScheme> for Scheme {
-    fn from(scheme: hmac_scheme::HmacScheme) -> Self {
-        Scheme::Hmac(scheme)
-    }
-}
-
-impl From<basic::BasicAuth> for Scheme {
-    fn from(scheme: basic::BasicAuth) -> Self {
-        Scheme::Basic(scheme)
-    }
-}
-
-impl From<okta::OktaHook> for Scheme {
-    fn from(scheme: okta::OktaHook) -> Self {
-        Scheme::Okta(scheme)
-    }
-}
-
 impl Verifier {
+    /// Checks the settings, resolves the secrets and returns a verifier ready for deliveries.
+    /// `key_prefix` is where this table sits in the config (e.g.
+    /// `sources.partner-portal.verification`); errors name keys below it.
+    pub fn build(
+        config: &VerificationConfig,
+        key_prefix: &str,
+    ) -> Result<Verifier, VerificationConfigError> {
+        Ok(Verifier::from(&config.resolve(key_prefix)?))
+    }
+
     /// Proves `request` came from the source, as of `now` (which decides timestamp freshness
     /// and which secrets have expired). Takes the request by value: on success it comes back
     /// as a [`VerifiedWebhook`], on failure it is gone.
@@ -124,6 +109,18 @@ impl Verifier {
             });
         }
         answer_okta_challenge(request)
+    }
+}
+
+impl From<&ResolvedVerification> for Verifier {
+    fn from(settings: &ResolvedVerification) -> Self {
+        let scheme = match settings {
+            ResolvedVerification::StandardWebhooks(s) => Scheme::StandardWebhooks(s.into()),
+            ResolvedVerification::Hmac(s) => Scheme::Hmac(s.into()),
+            ResolvedVerification::Basic(s) => Scheme::Basic(s.into()),
+            ResolvedVerification::Okta(s) => Scheme::Okta(s.into()),
+        };
+        Verifier { scheme }
     }
 }
 

@@ -1,38 +1,20 @@
 //! Okta event hooks: a one-time verification `GET` when the hook is registered, then every
-//! event `POST` carries a static shared secret in a header chosen when the hook was set up.
-//!
-//! ```toml
-//! [sources.okta.verification]
-//! scheme = "okta"
-//! header = "Authorization"                 # the default
-//! secrets = [{ secret = { env = "OKTA_HOOK_SECRET" } }]   # the header's whole value
-//! ```
+//! event `POST` carries a static shared secret in a header chosen when the hook was set up
+//! (`config::verification::OktaConfig`).
 
 use chrono::{DateTime, Utc};
-use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::config::{SecretEntry, VerificationConfigError, header_name};
 use super::keys::KeyRing;
 use super::mac::credential_tag;
 use super::rejection::Rejection;
 use super::webhook::{Proof, UnverifiedWebhook};
+use crate::config::verification::ResolvedOkta;
 
-const DEFAULT_HEADER: &str = "authorization";
 const CHALLENGE_HEADER: &str = "x-okta-verification-challenge";
 
 /// Okta's challenges are short random strings; anything longer is not echoed.
 const MAX_CHALLENGE_LEN: usize = 1024;
-
-/// `scheme = "okta"`: the secret is compared with the whole header value, byte for byte.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct OktaConfig {
-    /// The header Okta was told to send; `Authorization` when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
-    pub secrets: Vec<SecretEntry>,
-}
 
 /// A ready Okta event-hook verifier; it keeps only digests of the header values.
 #[derive(Debug)]
@@ -41,16 +23,12 @@ pub(super) struct OktaHook {
     keys: KeyRing,
 }
 
-impl OktaConfig {
-    pub(super) fn build(&self, prefix: &str) -> Result<OktaHook, VerificationConfigError> {
-        let header = match &self.header {
-            Some(name) => header_name(format!("{prefix}.header"), name)?,
-            None => DEFAULT_HEADER.to_owned(),
-        };
-        let keys = KeyRing::resolve(&self.secrets, prefix, |secret, _| {
-            Ok(credential_tag(secret.expose_secret().as_bytes()))
-        })?;
-        Ok(OktaHook { header, keys })
+impl From<&ResolvedOkta> for OktaHook {
+    fn from(settings: &ResolvedOkta) -> Self {
+        OktaHook {
+            header: settings.header.clone(),
+            keys: KeyRing::derived(&settings.secrets, credential_tag),
+        }
     }
 }
 

@@ -8,15 +8,12 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
-use super::config::{SecretEntry, VerificationConfigError, tolerance};
 use super::keys::KeyRing;
-use super::mac::MacAlgorithm;
 use super::rejection::Rejection;
 use super::timestamp;
 use super::webhook::{Proof, UnverifiedWebhook};
+use crate::config::verification::{MacAlgorithm, ResolvedStandardWebhooks};
 
 const ID_HEADER: &str = "webhook-id";
 const TIMESTAMP_HEADER: &str = "webhook-timestamp";
@@ -27,21 +24,8 @@ const SIGNATURE_FORM: &str = "v1,<base64>";
 /// request to buy unbounded MAC work.
 pub const MAX_SIGNATURES: usize = 10;
 
-/// The spec's default replay window, both ways.
-pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
-
 /// A v1 signature is 44 base64 characters; far longer is not a signature and is not decoded.
 const MAX_ENCODED_SIGNATURE: usize = 256;
-
-/// `scheme = "standard-webhooks"`: secrets are `whsec_…` strings as the sender shows them.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StandardWebhooksConfig {
-    pub secrets: Vec<SecretEntry>,
-    /// Replay window in seconds, both ways; 300 when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tolerance_seconds: Option<u64>,
-}
 
 /// A ready Standard Webhooks verifier for one source.
 #[derive(Debug)]
@@ -50,33 +34,12 @@ pub(super) struct StandardWebhooks {
     tolerance_seconds: u64,
 }
 
-impl StandardWebhooksConfig {
-    pub(super) fn build(&self, prefix: &str) -> Result<StandardWebhooks, VerificationConfigError> {
-        let tolerance_seconds = tolerance(
-            format!("{prefix}.tolerance_seconds"),
-            self.tolerance_seconds,
-            DEFAULT_TOLERANCE_SECONDS,
-        )?;
-        let keys = KeyRing::resolve(&self.secrets, prefix, decode_secret)?;
-        Ok(StandardWebhooks {
-            keys,
-            tolerance_seconds,
-        })
-    }
-}
-
-/// The HMAC key is the base64 after `whsec_`, not the string itself.
-fn decode_secret(secret: &SecretString, key: &str) -> Result<Vec<u8>, VerificationConfigError> {
-    let Some(encoded) = secret.expose_secret().strip_prefix("whsec_") else {
-        return Err(VerificationConfigError::MissingWhsecPrefix {
-            key: key.to_owned(),
-        });
-    };
-    match STANDARD.decode(encoded) {
-        Ok(bytes) if !bytes.is_empty() => Ok(bytes),
-        _ => Err(VerificationConfigError::SecretNotBase64 {
-            key: key.to_owned(),
-        }),
+impl From<&ResolvedStandardWebhooks> for StandardWebhooks {
+    fn from(settings: &ResolvedStandardWebhooks) -> Self {
+        StandardWebhooks {
+            keys: KeyRing::of_keys(&settings.secrets),
+            tolerance_seconds: settings.tolerance_seconds,
+        }
     }
 }
 

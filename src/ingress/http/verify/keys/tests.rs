@@ -1,5 +1,8 @@
+use secrecy::SecretString;
+
 use super::*;
 use crate::config::SecretRef;
+use crate::config::verification::{SecretEntry, resolve_secrets};
 
 fn entry(value: &str, label: Option<&str>, expires_at: Option<i64>) -> SecretEntry {
     SecretEntry {
@@ -10,10 +13,7 @@ fn entry(value: &str, label: Option<&str>, expires_at: Option<i64>) -> SecretEnt
 }
 
 fn ring(entries: &[SecretEntry]) -> KeyRing {
-    KeyRing::resolve(entries, "src", |s, _| {
-        Ok(s.expose_secret().as_bytes().to_vec())
-    })
-    .unwrap()
+    KeyRing::of_keys(&resolve_secrets(entries, "src").unwrap())
 }
 
 fn at(seconds: i64) -> DateTime<Utc> {
@@ -55,12 +55,4 @@ fn only_expired_secrets_is_its_own_rejection() {
         ring.find(at(2_000), |_| true, no_match),
         Err(Rejection::NoLiveSecret)
     );
-}
-
-#[test]
-fn an_empty_secret_list_is_a_config_error_naming_the_key() {
-    let err = KeyRing::resolve(&[], "sources.hr.verification", |_, _| Ok(vec![]))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("sources.hr.verification.secrets:"), "{err}");
 }

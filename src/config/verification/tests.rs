@@ -1,3 +1,5 @@
+use chrono::DateTime;
+
 use super::*;
 
 #[derive(Deserialize)]
@@ -88,4 +90,12 @@ fn header_names_are_checked_and_lower_cased() {
     );
     assert!(header_name("k".into(), "bad header").is_err());
     assert!(header_name("k".into(), "").is_err());
+}
+
+#[test]
+fn an_empty_secret_list_is_a_config_error_naming_the_key() {
+    let err = resolve_secrets(&[], "sources.hr.verification")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("sources.hr.verification.secrets:"), "{err}");
 }

@@ -7,8 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
 
-use super::super::fixtures::{at, build_error, verifier};
-use super::super::{Rejection, UnverifiedWebhook, Verifier};
+use crate::ingress::http::verify::fixtures::{at, build_error, verifier};
+use crate::ingress::http::verify::{Rejection, UnverifiedWebhook, Verifier};
 
 /// 2026-01-01T00:00:00Z, the timestamp used in the BambooHR vector.
 const BAMBOO_TS: i64 = 1_767_225_600;

@@ -1,4 +1,5 @@
-//! How a source's verification is written in the config, and the checks run when it loads.
+//! How a source's webhook verification is written in the config, and the checks run when it
+//! loads.
 //!
 //! ```toml
 //! [sources.partner-portal.verification]
@@ -10,18 +11,30 @@
 //! tolerance_seconds = 300                 # optional
 //! ```
 //!
-//! Every check names the config key at fault and says how to fix it, so a bad config stops the
-//! service at start-up rather than refusing every delivery later.
+//! [`VerificationConfig::resolve`] checks a table and resolves its secrets and preset into a
+//! [`ResolvedVerification`]: every setting a verifier needs, already known to be sound. The
+//! verifiers themselves (`ingress::http::verify`) are built from that. Every check names the
+//! config key at fault and says how to fix it, so a bad config stops the service at start-up
+//! rather than refusing every delivery later.
 
-use chrono::{DateTime, Utc};
+mod basic;
+mod hmac;
+mod okta;
+mod presets;
+mod secrets;
+mod signing;
+mod standard;
+
+pub use basic::{BasicConfig, ResolvedBasic};
+pub use hmac::{HmacConfig, ResolvedHmac, TimestampHeader};
+pub use okta::{OktaConfig, ResolvedOkta};
+pub use secrets::{ResolvedSecret, SecretEntry, resolve_secrets};
+pub use signing::{MacAlgorithm, SignatureEncoding, SignedPayload};
+pub use standard::{ResolvedStandardWebhooks, StandardWebhooksConfig};
+
 use serde::{Deserialize, Serialize};
 
-use super::Verifier;
-use super::basic::BasicConfig;
-use super::hmac_scheme::HmacConfig;
-use super::okta::OktaConfig;
-use super::standard::StandardWebhooksConfig;
-use crate::config::{SecretError, SecretRef};
+use super::SecretError;
 
 /// How one source proves its deliveries; the `scheme` key picks the variant.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -37,38 +50,32 @@ pub enum VerificationConfig {
     Okta(OktaConfig),
 }
 
-impl VerificationConfig {
-    /// Checks the settings, resolves the secrets and returns a verifier ready for deliveries.
-    /// `key_prefix` is where this table sits in the config (e.g.
-    /// `sources.partner-portal.verification`); errors name keys below it.
-    pub fn build(&self, key_prefix: &str) -> Result<Verifier, VerificationConfigError> {
-        let scheme = match self {
-            VerificationConfig::StandardWebhooks(c) => c.build(key_prefix)?.into(),
-            VerificationConfig::Hmac(c) => c.build(key_prefix)?.into(),
-            VerificationConfig::Basic(c) => c.build(key_prefix)?.into(),
-            VerificationConfig::Okta(c) => c.build(key_prefix)?.into(),
-        };
-        Ok(Verifier { scheme })
-    }
+/// A source's verification with every setting checked, defaults and preset filled in and
+/// secrets read: what a verifier is built from.
+#[derive(Debug)]
+pub enum ResolvedVerification {
+    StandardWebhooks(ResolvedStandardWebhooks),
+    Hmac(ResolvedHmac),
+    Basic(ResolvedBasic),
+    Okta(ResolvedOkta),
 }
 
-/// One secret a source may sign with. Several at once allow rotation without downtime.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SecretEntry {
-    /// Where the secret comes from: inline, `{ env = … }` or `{ file = … }`.
-    pub secret: SecretRef,
-    /// A name for the secret in metrics and logs (e.g. the month it was issued).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// From this instant on the secret no longer verifies. Written as an RFC 3339 string with
-    /// an offset; a bare TOML date-time is accepted too.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "expiry::deserialize"
-    )]
-    pub expires_at: Option<DateTime<Utc>>,
+impl VerificationConfig {
+    /// Checks the settings and resolves the secrets. `key_prefix` is where this table sits in
+    /// the config (e.g. `sources.partner-portal.verification`); errors name keys below it.
+    pub fn resolve(
+        &self,
+        key_prefix: &str,
+    ) -> Result<ResolvedVerification, VerificationConfigError> {
+        Ok(match self {
+            VerificationConfig::StandardWebhooks(c) => {
+                ResolvedVerification::StandardWebhooks(c.resolve(key_prefix)?)
+            }
+            VerificationConfig::Hmac(c) => ResolvedVerification::Hmac(c.resolve(key_prefix)?),
+            VerificationConfig::Basic(c) => ResolvedVerification::Basic(c.resolve(key_prefix)?),
+            VerificationConfig::Okta(c) => ResolvedVerification::Okta(c.resolve(key_prefix)?),
+        })
+    }
 }
 
 /// A verification setting that cannot work, with the key to fix.
@@ -116,7 +123,7 @@ pub enum VerificationConfigError {
 const MAX_TOLERANCE_SECONDS: u64 = 86_400;
 
 /// The tolerance to use: the configured one if sane, else `default`.
-pub(super) fn tolerance(
+fn tolerance(
     key: String,
     configured: Option<u64>,
     default: u64,
@@ -136,56 +143,13 @@ pub(super) fn tolerance(
 }
 
 /// A header name as configured, checked and lower-cased for lookups.
-pub(super) fn header_name(key: String, name: &str) -> Result<String, VerificationConfigError> {
+fn header_name(key: String, name: &str) -> Result<String, VerificationConfigError> {
     match actix_web::http::header::HeaderName::from_bytes(name.as_bytes()) {
         Ok(parsed) => Ok(parsed.as_str().to_owned()),
         Err(_) => Err(VerificationConfigError::BadHeaderName {
             key,
             name: name.to_owned(),
         }),
-    }
-}
-
-/// `expires_at` arrives as a string from TOML text or environment overrides, or as a native
-/// TOML date-time when written unquoted; both mean the same instant.
-mod expiry {
-    use chrono::{DateTime, Utc};
-    use serde::Deserializer;
-    use serde::de::{self, MapAccess, Visitor};
-
-    const EXPECTED: &str = "an RFC 3339 date-time with offset, e.g. \"2026-12-01T00:00:00Z\"";
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        deserializer.deserialize_any(ExpiryVisitor).map(Some)
-    }
-
-    struct ExpiryVisitor;
-
-    fn parse<E: de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &EXPECTED))
-    }
-
-    impl<'de> Visitor<'de> for ExpiryVisitor {
-        type Value = DateTime<Utc>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(EXPECTED)
-        }
-
-        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            parse(text)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            use serde::Deserialize;
-            let native =
-                toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
-            parse(&native.to_string())
-        }
     }
 }
 

@@ -1,9 +1,12 @@
-//! The generic HMAC scheme without a preset: payload shapes, rotation, and config checks.
+//! The generic HMAC scheme without a preset: payload shapes, rotation, and config checks. The
+//! presets are checked in `presets`, each against its sender's own example.
+
+mod presets;
 
 use actix_web::http::Method;
 
-use super::super::fixtures::{at, build_error, verifier};
-use super::super::{Rejection, UnverifiedWebhook, Verifier};
+use crate::ingress::http::verify::fixtures::{at, build_error, verifier};
+use crate::ingress::http::verify::{Rejection, UnverifiedWebhook, Verifier};
 
 /// 2026-01-01T00:00:00Z.
 const TS: i64 = 1_767_225_600;
