@@ -15,8 +15,10 @@ pub enum ApplyError {
     /// A Salesforce call failed; its disposition says whether to retry, park or dead-letter.
     #[error(transparent)]
     Call(#[from] CallError),
-    /// Gatehouse's own permanent refusal (candidates exhausted, verification failed).
-    #[error("{}: {}", .0.code, .0.message)]
+    /// Gatehouse's own permanent refusal (candidates exhausted, verification failed). Told by
+    /// its code only, as Salesforce's errors are: the message may quote personal data (a
+    /// username tried), and it is kept on the outcome, not written to the log.
+    #[error("Gatehouse refused the command: {}", .0.code)]
     Refused(Refusal),
     /// A checkpoint could not be recorded. It must stop the command before the irreversible
     /// call it guards; the command is retried, and reported as [`STORE_UNAVAILABLE`] rather

@@ -44,5 +44,9 @@ fn gatehouses_own_refusal_is_permanent() {
     let error = ApplyError::refused("VERIFICATION_FAILED", "read back inactive");
     assert_eq!(error.disposition(), Disposition::Permanent);
     assert_eq!(error.code(), "VERIFICATION_FAILED");
-    assert_eq!(error.to_string(), "VERIFICATION_FAILED: read back inactive");
+    assert_eq!(
+        error.to_string(),
+        "Gatehouse refused the command: VERIFICATION_FAILED"
+    );
+    assert_eq!(error.refusal().message, "read back inactive");
 }
