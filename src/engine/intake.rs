@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use crate::domain::{Deprovision, DeprovisionMode, Intent};
 use crate::mapping::{MappedCommand, MappingDecision, MappingInput, MappingRules};
+use crate::report::chain;
 use crate::store::{InboxEvent, InboxFilter, InboxStatus, NewCommand, Store, StoreError, Verdict};
 use crate::telemetry::events::{EventMapped, MappingResult};
 use crate::telemetry::{Metrics, context};
@@ -55,7 +56,7 @@ impl Intake {
             let handled = match self.drain().await {
                 Ok(n) => n,
                 Err(e) => {
-                    tracing::error!(error = %e, "intake could not read the inbox; retrying");
+                    tracing::error!(error = %chain(&e), "intake could not read the inbox; retrying");
                     0
                 }
             };
@@ -150,7 +151,7 @@ impl Intake {
                     // The store refuses what it cannot keep faithfully: keep the event with the
                     // reason instead of retrying it forever.
                     Err(e) if e.kind() == crate::store::StoreErrorKind::Invalid => {
-                        let reason = format!("the commands could not be stored: {e}");
+                        let reason = format!("the commands could not be stored: {}", chain(&e));
                         EventMapped {
                             source: &event.source,
                             event_id: id.as_str(),

@@ -43,90 +43,24 @@ pub async fn observe(
     keys: &KeyFields,
     what: ReadFor<'_>,
 ) -> Result<Observed, CallError> {
-    let key = quote(subject.as_str());
-    let ck = &keys.contact;
-    let mut queries: Vec<(&'static str, String)> = Vec::new();
-    let mut cached_profile = None;
-    let mut account: Option<&AccountRef> = None;
-    match &what {
+    let (queries, account, cached_profile) = match &what {
         ReadFor::Provision {
             intent,
             adopt_by_email,
-            cached_profile: cached,
-        } => {
-            account = Some(&intent.account);
-            let contact_of_account = match &intent.account {
-                AccountRef::Key(k) => format!("Account.{} = {}", keys.account, quote(k)),
-                AccountRef::Id(id) => format!("AccountId = {}", quote(id)),
-            };
-            // The Contact condition, written for Contact itself (prefix "") or for an object
-            // that reaches it through a relationship path ("Contact.", "User.Contact.").
-            let email = quote(&intent.contact.email);
-            let contact_where = |p: &str| {
-                let keyed = format!("{p}{ck} = {key}");
-                if *adopt_by_email {
-                    format!(
-                        "{keyed} OR ({p}Email = {email} AND {p}{ck} = null AND {p}{contact_of_account})"
-                    )
-                } else {
-                    keyed
-                }
-            };
-            queries.push((
-                "contacts",
-                format!(
-                    "SELECT Id, AccountId, FirstName, LastName, Email, {ck} FROM Contact WHERE {}",
-                    contact_where("")
-                ),
-            ));
-            queries.push((
-                "users",
-                format!(
-                    "SELECT {USER_FIELDS} FROM User WHERE {}",
-                    contact_where("Contact.")
-                ),
-            ));
-            queries.push((
-                "logins",
-                format!(
-                    "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE {}",
-                    contact_where("User.Contact.")
-                ),
-            ));
-            match cached {
-                Some(p) => cached_profile = Some(p.clone()),
-                None => queries.push((
-                    "profile",
-                    format!(
-                        "SELECT Id, Name, UserLicense.Name, UserLicense.LicenseDefinitionKey FROM Profile WHERE Name = {}",
-                        quote(&intent.profile)
-                    ),
-                )),
-            }
-            if !intent.permission_sets.is_empty() {
-                queries.push((
-                    "assignments",
-                    format!(
-                        "SELECT AssigneeId, PermissionSet.Name FROM PermissionSetAssignment WHERE {}",
-                        contact_where("Assignee.Contact.")
-                    ),
-                ));
-            }
-        }
-        ReadFor::Deprovision => {
-            queries.push((
-                "users",
-                format!("SELECT {USER_FIELDS} FROM User WHERE Contact.{ck} = {key}"),
-            ));
-            queries.push((
-                "logins",
-                format!(
-                    "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE User.Contact.{ck} = {key}"
-                ),
-            ));
-        }
-    }
-
+            cached_profile,
+        } => (
+            provision_queries(
+                subject,
+                keys,
+                intent,
+                *adopt_by_email,
+                cached_profile.is_none(),
+            ),
+            Some(&intent.account),
+            cached_profile.clone(),
+        ),
+        ReadFor::Deprovision => (deprovision_queries(subject, keys), None, None),
+    };
     let mut rows: Vec<(&'static str, Vec<Record>)> = Vec::new();
     let mut observed_account = None;
     for (n, chunk) in queries.chunks(MAX_QUERIES).enumerate() {
@@ -153,6 +87,94 @@ pub async fn observe(
     let mut observed = assemble(rows, keys, cached_profile);
     observed.account = observed_account;
     Ok(observed)
+}
+
+/// The queries of a provision's read: the Contacts (keyed, or adoptable by email), their user,
+/// its login and permission sets, and the profile unless it is known.
+fn provision_queries(
+    subject: &SubjectKey,
+    keys: &KeyFields,
+    intent: &Provision,
+    adopt_by_email: bool,
+    read_profile: bool,
+) -> Vec<(&'static str, String)> {
+    let key = quote(subject.as_str());
+    let ck = &keys.contact;
+    let contact_of_account = match &intent.account {
+        AccountRef::Key(k) => format!("Account.{} = {}", keys.account, quote(k)),
+        AccountRef::Id(id) => format!("AccountId = {}", quote(id)),
+    };
+    // The Contact condition, written for Contact itself (prefix "") or for an object that
+    // reaches it through a relationship path ("Contact.", "User.Contact.").
+    let email = quote(&intent.contact.email);
+    let contact_where = |p: &str| {
+        let keyed = format!("{p}{ck} = {key}");
+        if adopt_by_email {
+            format!(
+                "{keyed} OR ({p}Email = {email} AND {p}{ck} = null AND {p}{contact_of_account})"
+            )
+        } else {
+            keyed
+        }
+    };
+    let mut queries = vec![
+        (
+            "contacts",
+            format!(
+                "SELECT Id, AccountId, FirstName, LastName, Email, {ck} FROM Contact WHERE {}",
+                contact_where("")
+            ),
+        ),
+        (
+            "users",
+            format!(
+                "SELECT {USER_FIELDS} FROM User WHERE {}",
+                contact_where("Contact.")
+            ),
+        ),
+        (
+            "logins",
+            format!(
+                "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE {}",
+                contact_where("User.Contact.")
+            ),
+        ),
+    ];
+    if read_profile {
+        queries.push((
+            "profile",
+            format!(
+                "SELECT Id, Name, UserLicense.Name, UserLicense.LicenseDefinitionKey FROM Profile WHERE Name = {}",
+                quote(&intent.profile)
+            ),
+        ));
+    }
+    if !intent.permission_sets.is_empty() {
+        queries.push((
+            "assignments",
+            format!(
+                "SELECT AssigneeId, PermissionSet.Name FROM PermissionSetAssignment WHERE {}",
+                contact_where("Assignee.Contact.")
+            ),
+        ));
+    }
+    queries
+}
+
+/// The queries of a deprovision's read: the keyed Contact's user and its login.
+fn deprovision_queries(subject: &SubjectKey, keys: &KeyFields) -> Vec<(&'static str, String)> {
+    let key = quote(subject.as_str());
+    let ck = &keys.contact;
+    vec![
+        (
+            "users",
+            format!("SELECT {USER_FIELDS} FROM User WHERE Contact.{ck} = {key}"),
+        ),
+        (
+            "logins",
+            format!("SELECT Id, UserId, IsFrozen FROM UserLogin WHERE User.Contact.{ck} = {key}"),
+        ),
+    ]
 }
 
 /// The Account by key or id, and its owner's role through a reference to the Account's answer.

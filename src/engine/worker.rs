@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::executor::Executor;
 use crate::clock::Clock;
+use crate::report::chain;
 use crate::store::{CommandState, Store};
 
 /// Longest sleep between looks at the queue, so scheduled commands fire even if a wake-up is
@@ -40,7 +41,7 @@ impl Worker {
                 released = n,
                 "took back commands left running by the previous process"
             ),
-            Err(e) => tracing::error!(error = %e, "could not release old claims"),
+            Err(e) => tracing::error!(error = %chain(&e), "could not release old claims"),
         }
         let mut running = JoinSet::new();
         let mut next_licence_check = self.licence_check.map(|every| self.clock.now() + every);
@@ -56,7 +57,7 @@ impl Worker {
             if free > 0 && !cancel.is_cancelled() {
                 let now = self.clock.now();
                 if let Err(e) = self.store.release_expired_claims(now).await {
-                    tracing::error!(error = %e, "could not release expired claims");
+                    tracing::error!(error = %chain(&e), "could not release expired claims");
                 }
                 match self
                     .store
@@ -68,12 +69,12 @@ impl Worker {
                             let executor = self.executor.clone();
                             running.spawn(async move {
                                 if let Err(e) = executor.run(command).await {
-                                    tracing::error!(error = %e, "command could not be recorded; it runs again when its claim expires");
+                                    tracing::error!(error = %chain(&e), "command could not be recorded; it runs again when its claim expires");
                                 }
                             });
                         }
                     }
-                    Err(e) => tracing::error!(error = %e, "could not claim commands"),
+                    Err(e) => tracing::error!(error = %chain(&e), "could not claim commands"),
                 }
             }
             let idle = self.idle_time().await;
@@ -106,7 +107,7 @@ impl Worker {
         let parked = match self.store.count_commands_by_state().await {
             Ok(counts) => counts.get(&CommandState::Parked).copied().unwrap_or(0),
             Err(e) => {
-                tracing::error!(error = %e, "could not count parked commands");
+                tracing::error!(error = %chain(&e), "could not count parked commands");
                 return;
             }
         };
@@ -123,11 +124,13 @@ impl Worker {
                             resumed,
                             "a licence freed outside Gatehouse resumed parked commands"
                         ),
-                        Err(e) => tracing::error!(error = %e, "could not resume parked commands"),
+                        Err(e) => {
+                            tracing::error!(error = %chain(&e), "could not resume parked commands")
+                        }
                     }
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "could not read the org's licence counts"),
+            Err(e) => tracing::warn!(error = %chain(&e), "could not read the org's licence counts"),
         }
     }
 

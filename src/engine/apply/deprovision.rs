@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Applied, ApplyError};
+use super::applied::Applied;
+use super::error::ApplyError;
+use super::fields::only;
 use crate::domain::{DeprovisionMode, LicenceEffect, SalesforceIds};
 use crate::engine::plan::DeprovisionWrite;
 use crate::salesforce::soql::quote;
@@ -15,12 +17,6 @@ fn step_of(write: &DeprovisionWrite) -> &'static str {
         DeprovisionWrite::Freeze { .. } => "user.frozen",
         DeprovisionWrite::Disable { .. } => "user.disabled",
     }
-}
-
-fn only(field: &str, value: Value) -> Map<String, Value> {
-    let mut map = Map::new();
-    map.insert(field.to_owned(), value);
-    map
 }
 
 /// The record and field a write changes.
@@ -89,11 +85,67 @@ pub async fn deprovision_known_user(
     mode: DeprovisionMode,
     licence: &str,
 ) -> Result<Option<Applied>, ApplyError> {
-    let mut request = CompositeRequest::new(false);
     let freezing = matches!(
         mode,
         DeprovisionMode::Freeze | DeprovisionMode::FreezeThenDeactivate { .. }
     );
+    let request = read_then_write(user_id, mode, freezing);
+    let response = client.composite(&request).await?;
+    let Some(before) = response.get("before") else {
+        return Ok(None);
+    };
+    let before = match before.record() {
+        Ok(record) if record.text("ContactId").is_some() => record,
+        // Gone, or unlinked from its Contact (disabled): not this subject's user any more.
+        _ => return Ok(None),
+    };
+    if let Some(e) = response.get("write").and_then(|s| s.error()) {
+        return Err(CallError::Refused(e).into());
+    }
+    let was_active = before.flag("IsActive") == Some(true);
+    let (changed, licence_effect, step) = if freezing {
+        let was_frozen = response
+            .get("login")
+            .and_then(|s| s.records().ok())
+            .and_then(|r| r.first().and_then(|l| l.flag("IsFrozen")))
+            .unwrap_or(false);
+        let kept = was_active && !was_frozen;
+        let kept = effect(kept, || LicenceEffect::Kept {
+            licence: licence.to_owned(),
+        });
+        (!was_frozen, kept, "user.frozen")
+    } else {
+        let freed = effect(was_active, || LicenceEffect::Freed {
+            licence: licence.to_owned(),
+        });
+        match mode {
+            DeprovisionMode::Disable => (true, freed, "user.disabled"),
+            _ => (was_active, freed, "user.deactivated"),
+        }
+    };
+    Ok(Some(Applied {
+        ids: SalesforceIds {
+            user_id: Some(user_id.to_owned()),
+            ..SalesforceIds::default()
+        },
+        steps: if changed {
+            vec![step.to_owned()]
+        } else {
+            vec![]
+        },
+        licence_effect,
+        username: None,
+        nickname: None,
+        welcome_email: None,
+        email_change: None,
+        changed,
+    }))
+}
+
+/// The composite of [`deprovision_known_user`]: the user (and, to freeze, its login) as it is,
+/// then the write.
+fn read_then_write(user_id: &str, mode: DeprovisionMode, freezing: bool) -> CompositeRequest {
+    let mut request = CompositeRequest::new(false);
     if freezing {
         request.get("before", "User", user_id, &["Id", "IsActive", "ContactId"]);
         request.query(
@@ -122,67 +174,14 @@ pub async fn deprovision_known_user(
         };
         request.update("write", "User", user_id, only(field, value));
     }
-    let response = client.composite(&request).await?;
-    let Some(before) = response.get("before") else {
-        return Ok(None);
-    };
-    let before = match before.record() {
-        Ok(record) if record.text("ContactId").is_some() => record,
-        // Gone, or unlinked from its Contact (disabled): not this subject's user any more.
-        _ => return Ok(None),
-    };
-    if let Some(e) = response.get("write").and_then(|s| s.error()) {
-        return Err(CallError::Refused(e).into());
-    }
-    let was_active = before.flag("IsActive") == Some(true);
-    let (changed, effect, step) = if freezing {
-        let was_frozen = response
-            .get("login")
-            .and_then(|s| s.records().ok())
-            .and_then(|r| r.first().and_then(|l| l.flag("IsFrozen")))
-            .unwrap_or(false);
-        let effect = if was_active && !was_frozen {
-            LicenceEffect::Kept {
-                licence: licence.to_owned(),
-            }
-        } else {
-            LicenceEffect::Unchanged
-        };
-        (!was_frozen, effect, "user.frozen")
-    } else if matches!(mode, DeprovisionMode::Disable) {
-        let effect = if was_active {
-            LicenceEffect::Freed {
-                licence: licence.to_owned(),
-            }
-        } else {
-            LicenceEffect::Unchanged
-        };
-        (true, effect, "user.disabled")
+    request
+}
+
+/// The licence effect `made` when the write changed the licence's holding, else none.
+fn effect(took: bool, made: impl FnOnce() -> LicenceEffect) -> LicenceEffect {
+    if took {
+        made()
     } else {
-        let effect = if was_active {
-            LicenceEffect::Freed {
-                licence: licence.to_owned(),
-            }
-        } else {
-            LicenceEffect::Unchanged
-        };
-        (was_active, effect, "user.deactivated")
-    };
-    Ok(Some(Applied {
-        ids: SalesforceIds {
-            user_id: Some(user_id.to_owned()),
-            ..SalesforceIds::default()
-        },
-        steps: if changed {
-            vec![step.to_owned()]
-        } else {
-            vec![]
-        },
-        licence_effect: effect,
-        username: None,
-        nickname: None,
-        welcome_email: None,
-        email_change: None,
-        changed,
-    }))
+        LicenceEffect::Unchanged
+    }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::provision::json_map;
+use super::fields::fields;
 use crate::engine::plan::RoleWrite;
 use crate::salesforce::soql::quote;
 use crate::salesforce::{CompositeRequest, Reference};
@@ -24,6 +24,6 @@ pub(super) fn move_to_role(request: &mut CompositeRequest, role: &RoleWrite, use
         "role_user",
         "User",
         user_id,
-        json_map(json!({"UserRoleId": Reference::new("role", "records[0].Id").as_str()})),
+        fields(json!({"UserRoleId": Reference::new("role", "records[0].Id").as_str()})),
     );
 }

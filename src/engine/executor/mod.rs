@@ -1,30 +1,39 @@
-//! Running one claimed command to its outcome: read, plan, apply, and record — or retry, park
-//! or dead-letter, as the failure's disposition says.
+//! Running one claimed command to its outcome. The whole flow reads from this file:
+//!
+//! 1. the worker claims a command and hands it to [`Executor::run`];
+//! 2. a command older than the last one applied for the person ends at once, as stale;
+//! 3. the Salesforce part reads the org, plans and applies (`provision`, `deprovision`);
+//! 4. the run ends by recording the outcome (`outcome`, with what it causes: `follow_up`) — or,
+//!    when it failed, what the failure's disposition decides (`decision`): retry, park or
+//!    dead-letter.
+//!
+//! The modules beside this one hold the detail; none of them adds to `Executor`.
 
+mod decision;
 mod deprovision;
+mod follow_up;
+mod outcome;
 mod provision;
+mod target;
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use parking_lot::Mutex;
 use tracing::Instrument;
 
-use super::apply::{Applied, ApplyError};
-use super::plan::{ObservedProfile, ProvisionPolicy};
+use self::decision::{Decision, decide};
+use self::outcome::{Draft, converged};
+use self::provision::Provisioning;
+use self::target::Target;
+use super::apply::ApplyError;
+use super::plan::ProvisionPolicy;
 use super::read::KeyFields;
 use super::retry::RetryPolicy;
 use crate::clock::Clock;
-use crate::domain::{
-    Command, CommandId, Deprovision, DeprovisionMode, Intent, LicenceEffect, Origin, Outcome,
-    OutcomeKind, Refusal, SalesforceIds,
-};
-use crate::salesforce::{CallError, CallMeter, Disposition, SalesforceClient};
-use crate::store::{
-    ClaimedCommand, NewCommand, OutboxEvent, Store, StoreError, SubjectState, SubjectUpdate,
-};
+use crate::domain::{Command, Intent, Origin, OutcomeKind};
+use crate::report::chain;
+use crate::salesforce::{CallMeter, SalesforceClient};
+use crate::store::{ClaimedCommand, EventId, OutboxEvent, Store, StoreError, SubjectUpdate};
 use crate::telemetry::events::{CommandFinished, CommandRan};
 use crate::telemetry::{Metrics, context};
 
@@ -42,23 +51,9 @@ pub struct Executor {
     store: Store,
     clock: Arc<dyn Clock>,
     keys: KeyFields,
-    policy: ProvisionPolicy,
+    provisioning: Provisioning,
     retry: RetryPolicy,
-    /// Profiles by name: they change rarely, and knowing one saves a query per command.
-    profiles: Mutex<HashMap<String, ObservedProfile>>,
     metrics: Metrics,
-}
-
-/// The result of the Salesforce part of a command.
-pub(super) enum Done {
-    Changed(Applied),
-    Unchanged {
-        ids: SalesforceIds,
-        licence: Option<String>,
-        why: &'static str,
-        /// The user's username and nickname as the org has them, for the lifecycle record.
-        names: Option<(String, Option<String>)>,
-    },
 }
 
 impl Executor {
@@ -75,9 +70,8 @@ impl Executor {
             store,
             clock,
             keys,
-            policy,
+            provisioning: Provisioning::new(policy),
             retry,
-            profiles: Mutex::new(HashMap::new()),
             metrics: Metrics::default(),
         }
     }
@@ -131,178 +125,92 @@ impl Executor {
         end
     }
 
+    /// The flow of one run: stale or not, the Salesforce part, then its ending recorded.
     async fn run_in_span(&self, claimed: &ClaimedCommand) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let meter = CallMeter::new();
-        let client = self.client.metered(&meter);
-
         if let Some(last) = claimed.subject.last_applied_source_time
             && command.origin.source_time < last
         {
-            let outcome = self.outcome(
-                OutcomeKind::SkippedStale,
-                &meter,
-                Default::default(),
-                LicenceEffect::Unchanged,
-                vec![format!("stale: an event from {last} was already applied")],
-                None,
-            );
-            self.finish(command, outcome, SubjectUpdate::default())
+            let why = format!("stale: an event from {last} was already applied");
+            let stale = Draft::nothing(OutcomeKind::SkippedStale, vec![why], None);
+            self.finish(command, stale, SubjectUpdate::default(), &meter)
                 .await?;
             return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
         }
 
+        let client = self.client.metered(&meter);
+        let target = Target {
+            client: &client,
+            store: &self.store,
+            keys: &self.keys,
+        };
         let result = match &command.intent {
-            Intent::Provision(p) => self.provision(&client, claimed, p).await,
-            Intent::Deprovision(d) => self.deprovision(&client, claimed, d).await,
+            Intent::Provision(p) => self.provisioning.converge(&target, claimed, p).await,
+            Intent::Deprovision(d) => deprovision::converge(&target, claimed, d).await,
         };
         match result {
-            Ok(done) => self.succeed(claimed, done, &meter).await,
-            Err(ApplyError::Refused(refusal)) => self.dead_letter(command, refusal, &meter).await,
-            Err(ApplyError::Call(error)) => self.failed(claimed, error, &meter).await,
+            Ok(done) => self.succeed(command, done, &meter).await,
+            Err(error) => self.failed(claimed, &error, &meter).await,
         }
     }
 
+    /// Records the outcome of a command that brought the org to its desired state.
     async fn succeed(
         &self,
-        claimed: &ClaimedCommand,
-        done: Done,
+        command: &Command,
+        done: outcome::Done,
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
-        let command = &claimed.command;
-        let mut freed = None;
-        let (kind, outcome, update) = match done {
-            Done::Unchanged {
-                ids,
-                licence,
-                why,
-                names,
-            } => {
-                let (username, nickname) = match names {
-                    Some((username, nickname)) => (Some(username), nickname),
-                    None => (None, None),
-                };
-                let update = SubjectUpdate {
-                    state: Some(state_after(&command.intent)),
-                    licence,
-                    username,
-                    nickname,
-                    ..SubjectUpdate::default()
-                };
-                let outcome = self.outcome(
-                    OutcomeKind::NoChange,
-                    meter,
-                    ids,
-                    LicenceEffect::Unchanged,
-                    vec![why.to_owned()],
-                    None,
-                );
-                (OutcomeKind::NoChange, outcome, update)
-            }
-            Done::Changed(applied) => {
-                let licence = match &applied.licence_effect {
-                    LicenceEffect::Consumed { licence }
-                    | LicenceEffect::Freed { licence }
-                    | LicenceEffect::Kept { licence } => Some(licence.clone()),
-                    LicenceEffect::Unchanged => None,
-                };
-                let update = SubjectUpdate {
-                    state: Some(state_after(&command.intent)),
-                    username: applied.username.clone(),
-                    nickname: applied.nickname.clone(),
-                    licence,
-                    welcome_email: applied.welcome_email,
-                    pending_email: applied.email_change.clone(),
-                };
-                let kind = if applied.changed {
-                    OutcomeKind::Succeeded
-                } else {
-                    OutcomeKind::NoChange
-                };
-                if let LicenceEffect::Freed { licence } = &applied.licence_effect {
-                    freed = Some(licence.clone());
-                }
-                let outcome = self.outcome(
-                    kind,
-                    meter,
-                    applied.ids,
-                    applied.licence_effect,
-                    applied.steps,
-                    None,
-                );
-                (kind, outcome, update)
-            }
-        };
+        let converged = converged(&command.intent, done);
+        let kind = converged.outcome.kind;
         // What follows from this outcome is written before the outcome itself: a process that
         // dies in between runs the command again, which finds the org done (no change) and
         // repeats these steps harmlessly — where the other order could lose them for good
         // (a frozen user never deactivated, a parked provision never resumed).
-        if let Some(licence) = freed {
+        if let Some(licence) = converged.freed {
             let resumed = self.store.unpark(Some(&licence)).await?;
             if resumed > 0 {
                 tracing::info!(licence, resumed, "a freed licence resumed parked commands");
             }
         }
-        self.schedule_follow_up(claimed).await?;
-        self.finish(command, outcome, update).await?;
+        if let Some(follow_up) = follow_up::after_grace(command, self.clock.now()) {
+            let event = (command.origin.event_id.as_deref()).and_then(|id| EventId::parse(id).ok());
+            self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
+        }
+        self.finish(command, converged.outcome, converged.update, meter)
+            .await?;
         Ok(RunEnd::Finished(kind))
     }
 
-    /// `freeze-then-deactivate`: once frozen, the deactivation waits out the grace period as
-    /// a command of its own, which a newer event for the person supersedes.
-    async fn schedule_follow_up(&self, claimed: &ClaimedCommand) -> Result<(), StoreError> {
-        let command = &claimed.command;
-        let Intent::Deprovision(Deprovision {
-            mode: DeprovisionMode::FreezeThenDeactivate { grace },
-            trigger,
-        }) = &command.intent
-        else {
-            return Ok(());
-        };
-        let due = self.clock.now()
-            + chrono::Duration::from_std(*grace).unwrap_or(chrono::Duration::days(1));
-        let follow_up = NewCommand {
-            id: CommandId::generate(),
-            subject: command.subject.clone(),
-            intent: Intent::Deprovision(Deprovision {
-                mode: DeprovisionMode::Deactivate,
-                trigger: format!("{trigger} (after the grace period)"),
-            }),
-            origin: command.origin.clone(),
-            item_key: Some(format!("{}:then-deactivate", command.id)),
-            due_at: Some(due),
-        };
-        let event = command
-            .origin
-            .event_id
-            .as_deref()
-            .and_then(|id| crate::store::EventId::parse(id).ok());
-        self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
-        Ok(())
-    }
-
+    /// Carries out what the failure's disposition decides: dead-letter, park or retry.
     async fn failed(
         &self,
         claimed: &ClaimedCommand,
-        error: CallError,
+        error: &ApplyError,
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
-        let disposition = error.disposition();
-        let refusal = error.refusal();
-        match disposition {
-            Disposition::Permanent => self.dead_letter(command, refusal, meter).await,
-            Disposition::LicenceExhausted => {
+        match decide(error, &command.id, claimed.attempts, &self.retry) {
+            Decision::DeadLetter(refusal) => {
+                tracing::warn!(
+                    code = refusal.code,
+                    error = %chain(error),
+                    "refused for good: dead-lettered"
+                );
+                let outcome = Draft::dead_lettered(refusal);
+                self.finish(command, outcome, SubjectUpdate::default(), meter)
+                    .await?;
+                Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
+            }
+            Decision::Park(refusal) => {
                 let licence = match &command.intent {
-                    Intent::Provision(p) => self
-                        .profiles
-                        .lock()
-                        .get(&p.profile)
-                        .map(|p| p.licence.clone()),
+                    Intent::Provision(p) => self.provisioning.licence_of(&p.profile),
                     Intent::Deprovision(_) => None,
                 };
                 tracing::warn!(
                     licence = licence.as_deref().unwrap_or("unknown"),
+                    error = %chain(error),
                     "no free licence: command parked"
                 );
                 self.store
@@ -310,65 +218,30 @@ impl Executor {
                     .await?;
                 Ok(RunEnd::Parked { licence })
             }
-            Disposition::Transient | Disposition::RateLimited | Disposition::Session => {
-                if claimed.attempts >= self.retry.max_attempts {
-                    let exhausted = Refusal {
-                        code: "RETRIES_EXHAUSTED".into(),
-                        message: format!(
-                            "gave up after {} attempts; last error {}: {}",
-                            claimed.attempts, refusal.code, refusal.message
-                        ),
-                        fields: refusal.fields,
-                        status: refusal.status,
-                    };
-                    return self.dead_letter(command, exhausted, meter).await;
-                }
-                let delay = self.retry.delay(
-                    claimed.attempts,
-                    disposition,
-                    jitter(&command.id, claimed.attempts),
-                );
+            Decision::Retry { delay, error: kept } => {
                 let due_at = self.clock.now()
                     + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
                 tracing::warn!(
-                    code = refusal.code,
+                    code = kept.code,
+                    error = %chain(error),
                     delay_ms = delay.as_millis() as u64,
                     "transient failure: will retry"
                 );
-                self.store
-                    .retry_later(&command.id, due_at, &refusal)
-                    .await?;
+                self.store.retry_later(&command.id, due_at, &kept).await?;
                 Ok(RunEnd::Retrying { due_at })
             }
         }
     }
 
-    async fn dead_letter(
-        &self,
-        command: &Command,
-        refusal: Refusal,
-        meter: &CallMeter,
-    ) -> Result<RunEnd, StoreError> {
-        tracing::warn!(code = refusal.code, "refused for good: dead-lettered");
-        let outcome = self.outcome(
-            OutcomeKind::DeadLettered,
-            meter,
-            SalesforceIds::default(),
-            LicenceEffect::Unchanged,
-            vec![],
-            Some(refusal),
-        );
-        self.finish(command, outcome, SubjectUpdate::default())
-            .await?;
-        Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
-    }
-
+    /// Ends the command with its outcome, announced in the outbox in the same transaction.
     async fn finish(
         &self,
         command: &Command,
-        outcome: Outcome,
+        draft: Draft,
         update: SubjectUpdate,
+        meter: &CallMeter,
     ) -> Result<(), StoreError> {
+        let outcome = draft.finished(meter.calls(), self.clock.now());
         let finished = CommandFinished {
             intent: command.intent.kind(),
             outcome: outcome.kind.as_str(),
@@ -385,48 +258,6 @@ impl Executor {
         finished.emit(&self.metrics);
         Ok(())
     }
-
-    fn outcome(
-        &self,
-        kind: OutcomeKind,
-        meter: &CallMeter,
-        salesforce: SalesforceIds,
-        licence_effect: LicenceEffect,
-        steps: Vec<String>,
-        refusal: Option<Refusal>,
-    ) -> Outcome {
-        Outcome {
-            kind,
-            salesforce,
-            licence_effect,
-            steps,
-            api_calls: meter.calls(),
-            refusal,
-            finished_at: self.clock.now(),
-        }
-    }
-}
-
-fn state_after(intent: &Intent) -> SubjectState {
-    match intent {
-        Intent::Provision(_) => SubjectState::Provisioned,
-        Intent::Deprovision(d) => match d.mode {
-            DeprovisionMode::Deactivate => SubjectState::Deactivated,
-            DeprovisionMode::Freeze | DeprovisionMode::FreezeThenDeactivate { .. } => {
-                SubjectState::Frozen
-            }
-            DeprovisionMode::Disable => SubjectState::Disabled,
-        },
-    }
-}
-
-/// A stable spread in `[0, 1)` per command and attempt, so retries of many commands fan out
-/// without a random source (and tests stay repeatable).
-fn jitter(id: &CommandId, attempt: u32) -> f64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    id.as_str().hash(&mut hasher);
-    attempt.hash(&mut hasher);
-    (hasher.finish() % 10_000) as f64 / 10_000.0
 }
 
 /// A manual command's origin: an operator, now.

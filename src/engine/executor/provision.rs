@@ -1,30 +1,109 @@
 //! The Salesforce part of a provision: read the subject, plan, and apply the difference — or
 //! finish what an earlier attempt of the command began.
 
-use serde_json::json;
+use std::collections::HashMap;
 
-use super::{Done, Executor};
-use crate::domain::{Provision, Refusal, SalesforceIds};
+use parking_lot::Mutex;
+
+use super::outcome::Done;
+use super::target::Target;
+use crate::domain::{Provision, SalesforceIds};
 use crate::engine::apply::{
-    ApplyError, ProvisionContext, apply_provision, finish_earlier_creation,
+    ApplyError, Earlier, ProvisionContext, apply_provision, finish_earlier_creation,
 };
-use crate::engine::plan::{ProvisionPlan, plan_provision};
+use crate::engine::plan::{
+    Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
+};
 use crate::engine::read::{ReadFor, observe};
-use crate::salesforce::SalesforceClient;
 use crate::store::ClaimedCommand;
 
-impl Executor {
-    pub(super) async fn provision(
+/// What provisions share across commands: the policy, and the profiles already read.
+pub(super) struct Provisioning {
+    pub policy: ProvisionPolicy,
+    /// Profiles by name: they change rarely, and knowing one saves a query per command.
+    profiles: Mutex<HashMap<String, ObservedProfile>>,
+}
+
+impl Provisioning {
+    pub fn new(policy: ProvisionPolicy) -> Provisioning {
+        Provisioning {
+            policy,
+            profiles: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The licence of the profile by this name, when it was read before: what a provision
+    /// refused for want of licences waits for.
+    pub fn licence_of(&self, profile: &str) -> Option<String> {
+        self.profiles.lock().get(profile).map(|p| p.licence.clone())
+    }
+
+    /// Reads the subject, plans, and applies the plan.
+    pub async fn converge(
         &self,
-        client: &SalesforceClient,
+        target: &Target<'_>,
         claimed: &ClaimedCommand,
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
+        let observed = self.read(target, claimed, intent).await?;
+        // An Email change asked for earlier — by an earlier attempt of this command, or by an
+        // earlier command for the person — may still wait for their confirmation: Salesforce
+        // keeps the old address meanwhile, and asking again would mail them again.
+        let pending_email = Earlier(&claimed.progress)
+            .email_change()
+            .or(claimed.subject.pending_email.as_deref());
+        let plan = plan_provision(
+            intent,
+            claimed.command.subject.as_str(),
+            &observed,
+            &self.policy,
+            pending_email,
+        );
+        let writes = match plan {
+            ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
+            ProvisionPlan::NoChange => None,
+            ProvisionPlan::Write(writes) => Some(writes),
+        };
+        let Some(profile) = &observed.profile else {
+            return Err(ApplyError::refused(
+                "PROFILE_NOT_FOUND",
+                format!("no profile named '{}'", intent.profile),
+            ));
+        };
+        let cx = ProvisionContext {
+            client: target.client,
+            store: target.store,
+            command: &claimed.command.id,
+            subject: &claimed.command.subject,
+            keys: target.keys,
+            profile,
+            welcome: intent.welcome_email,
+            progress: &claimed.progress,
+        };
+        let mut done = apply(&cx, &observed, writes).await?;
+        // A user found rather than created (or created by an earlier attempt) still gets its
+        // names onto the lifecycle record.
+        if let (Done::Changed(applied), Some(user)) = (&mut done, &observed.user)
+            && applied.username.is_none()
+        {
+            applied.username = Some(user.username.clone());
+            applied.nickname = user.nickname.clone();
+        }
+        Ok(done)
+    }
+
+    /// Reads what the org has for the subject, remembering the profile for later commands.
+    async fn read(
+        &self,
+        target: &Target<'_>,
+        claimed: &ClaimedCommand,
+        intent: &Provision,
+    ) -> Result<Observed, ApplyError> {
         let cached = self.profiles.lock().get(&intent.profile).cloned();
         let observed = observe(
-            client,
+            target.client,
             &claimed.command.subject,
-            &self.keys,
+            target.keys,
             ReadFor::Provision {
                 intent,
                 adopt_by_email: self.policy.adopt_by_email,
@@ -37,89 +116,40 @@ impl Executor {
                 .lock()
                 .insert(intent.profile.clone(), profile.clone());
         }
-        // An Email change asked for earlier — by an earlier attempt of this command, or by an
-        // earlier command for the person — may still wait for their confirmation: Salesforce
-        // keeps the old address meanwhile, and asking again would mail them again.
-        let pending_email = claimed
-            .progress
-            .get("email_change")
-            .and_then(|v| v.as_str())
-            .or(claimed.subject.pending_email.as_deref());
-        let plan = plan_provision(
-            intent,
-            claimed.command.subject.as_str(),
-            &observed,
-            &self.policy,
-            pending_email,
-        );
-        let account_id = observed.account.as_ref().map(|a| a.id.clone());
-        let names = observed
-            .user
-            .as_ref()
-            .map(|u| (u.username.clone(), u.nickname.clone()));
-        let profile = match (&plan, observed.profile.as_ref()) {
-            (ProvisionPlan::Refuse(refusal), _) => {
-                return Err(ApplyError::Refused(refusal.clone()));
-            }
-            (_, Some(profile)) => profile,
-            (_, None) => {
-                return Err(ApplyError::Refused(Refusal {
-                    code: "PROFILE_NOT_FOUND".into(),
-                    message: format!("no profile named '{}'", intent.profile),
-                    fields: vec![],
-                    status: None,
-                }));
-            }
-        };
-        let cx = ProvisionContext {
-            client,
-            store: &self.store,
-            command: &claimed.command.id,
-            subject: &claimed.command.subject,
-            keys: &self.keys,
-            profile,
-            welcome: intent.welcome_email,
-            progress: &claimed.progress,
-        };
-        let mut done = match plan {
-            ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
-            ProvisionPlan::NoChange => {
-                let ids = SalesforceIds {
-                    account_id: account_id.clone(),
-                    contact_id: observed.keyed_contact.as_ref().map(|c| c.id.clone()),
-                    user_id: observed.user.as_ref().map(|u| u.id.clone()),
-                };
-                // An earlier attempt may have created the user and stopped before the end (a
-                // crash, a lost answer): the org matches, but its welcome email may be owed.
-                match finish_earlier_creation(&cx, ids.clone()).await? {
-                    Some(applied) => Done::Changed(applied),
-                    None => Done::Unchanged {
-                        ids,
-                        licence: Some(profile.licence.clone()),
-                        why: "the org already matches",
-                        names: names.clone(),
-                    },
-                }
-            }
-            ProvisionPlan::Write(writes) => {
-                if let Some(email) = &writes.email_change {
-                    self.store
-                        .record_progress(&claimed.command.id, "email_change", json!(email))
-                        .await?;
-                }
-                let mut applied = apply_provision(&cx, *writes).await?;
-                applied.ids.account_id = account_id;
-                Done::Changed(applied)
-            }
-        };
-        // A user found rather than created (or created by an earlier attempt) still gets its
-        // names onto the lifecycle record.
-        if let (Done::Changed(applied), Some((username, nickname))) = (&mut done, names)
-            && applied.username.is_none()
-        {
-            applied.username = Some(username);
-            applied.nickname = nickname;
-        }
-        Ok(done)
+        Ok(observed)
     }
+}
+
+/// Applies the plan's writes, or — when the org already matches — finishes what an earlier
+/// attempt began.
+async fn apply(
+    cx: &ProvisionContext<'_>,
+    observed: &Observed,
+    writes: Option<Box<ProvisionWrites>>,
+) -> Result<Done, ApplyError> {
+    let account_id = observed.account.as_ref().map(|a| a.id.clone());
+    let Some(writes) = writes else {
+        let ids = SalesforceIds {
+            account_id,
+            contact_id: observed.keyed_contact.as_ref().map(|c| c.id.clone()),
+            user_id: observed.user.as_ref().map(|u| u.id.clone()),
+        };
+        // An earlier attempt may have created the user and stopped before the end (a crash, a
+        // lost answer): the org matches, but its welcome email may be owed.
+        return Ok(match finish_earlier_creation(cx, ids.clone()).await? {
+            Some(applied) => Done::Changed(applied),
+            None => Done::Unchanged {
+                ids,
+                licence: Some(cx.profile.licence.clone()),
+                why: "the org already matches",
+                names: observed
+                    .user
+                    .as_ref()
+                    .map(|u| (u.username.clone(), u.nickname.clone())),
+            },
+        });
+    };
+    let mut applied = apply_provision(cx, *writes).await?;
+    applied.ids.account_id = account_id;
+    Ok(Done::Changed(applied))
 }

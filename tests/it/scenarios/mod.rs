@@ -15,6 +15,7 @@ mod people;
 mod refusals;
 mod roles;
 mod signup;
+mod store_failure;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

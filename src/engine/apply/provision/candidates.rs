@@ -1,0 +1,128 @@
+//! Creating the user: username and nickname candidates tried in turn until Salesforce takes one
+//! pair. The creation rides in the first write; a collision (`DUPLICATE_USERNAME`,
+//! `DUPLICATE_COMM_NICKNAME`) retries only the user, in a request of its own, since the
+//! Contact exists by then.
+
+use serde_json::{Map, Value, json};
+
+use super::Written;
+use super::first_write::{FirstRequest, contact_answer};
+use crate::domain::username::{nickname_candidates, username_candidates};
+use crate::engine::apply::checkpoint::Checkpoint;
+use crate::engine::apply::context::ProvisionContext;
+use crate::engine::apply::error::ApplyError;
+use crate::engine::plan::ProvisionWrites;
+use crate::salesforce::{CallError, CompositeRequest, RecordRef};
+
+/// How many usernames (and nicknames) are tried before a provision is refused.
+pub const MAX_CANDIDATES: usize = 5;
+
+/// Creates the user with the first free candidates, sending the first request with it.
+pub(super) async fn create_user(
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+    first: FirstRequest,
+    fields: &Map<String, Value>,
+    steps: &mut Vec<String>,
+) -> Result<Written, ApplyError> {
+    // Recorded before the call: should the process die before the answer is read, the rerun
+    // knows the user it then finds is the one this command made, and still sends its welcome
+    // email.
+    cx.record(Checkpoint::UserCreating).await?;
+    let mut candidates = Candidates::for_user(fields);
+    let mut contact_id = writes.contact.id().map(str::to_owned);
+    let mut request = first.request;
+    loop {
+        let (username, nickname) = candidates.current()?;
+        let contact = match (&contact_id, &first.contact) {
+            (Some(id), _) => json!(id),
+            (None, RecordRef::Reference(r)) => json!(r.as_str()),
+            (None, RecordRef::Id(id)) => json!(id),
+        };
+        let mut user_fields = fields.clone();
+        user_fields.insert("Username".into(), json!(username));
+        user_fields.insert("CommunityNickname".into(), json!(nickname));
+        user_fields.insert("ContactId".into(), contact);
+        request.create("user", "User", user_fields);
+        let response = cx.client.composite(&request).await?;
+        if let Some(answer) = response.get("contact")
+            && let Some(id) = contact_answer(&writes.contact, answer, steps)?
+        {
+            contact_id = Some(id);
+        }
+        if let Some(e) = response.get("login").and_then(|s| s.error()) {
+            return Err(CallError::Refused(e).into());
+        }
+        let Some(user) = response.get("user") else {
+            return Err(ApplyError::refused(
+                "UNEXPECTED_ANSWER",
+                "no answer for the user creation",
+            ));
+        };
+        match user.error() {
+            None => {
+                let id = user.id().map_err(CallError::Refused)?;
+                cx.record(Checkpoint::UserCreated(&id)).await?;
+                steps.push("user.created".to_owned());
+                return Ok(Written {
+                    contact_id,
+                    user_id: Some(id),
+                    created: Some((username.to_owned(), nickname.to_owned())),
+                    reactivated: first.reactivated,
+                });
+            }
+            Some(e) if e.code == "DUPLICATE_USERNAME" => candidates.username_taken(),
+            Some(e) if e.code == "DUPLICATE_COMM_NICKNAME" => candidates.nickname_taken(),
+            Some(e) => return Err(CallError::Refused(e).into()),
+        }
+        request = CompositeRequest::new(false);
+    }
+}
+
+/// The usernames and nicknames to try, derived from the plan's first ones, and how far the
+/// collisions have moved along each.
+struct Candidates {
+    usernames: Vec<String>,
+    nicknames: Vec<String>,
+    username: usize,
+    nickname: usize,
+}
+
+impl Candidates {
+    fn for_user(fields: &Map<String, Value>) -> Candidates {
+        let first = |name| fields.get(name).and_then(Value::as_str).unwrap_or_default();
+        let (first_name, first_nick) = (first("Username"), first("CommunityNickname"));
+        Candidates {
+            usernames: username_candidates(first_name, MAX_CANDIDATES),
+            nicknames: nickname_candidates(first_nick, MAX_CANDIDATES),
+            username: 0,
+            nickname: 0,
+        }
+    }
+
+    /// The pair to try now; a refusal once either list is used up.
+    fn current(&self) -> Result<(&str, &str), ApplyError> {
+        match (
+            self.usernames.get(self.username),
+            self.nicknames.get(self.nickname),
+        ) {
+            (Some(username), Some(nickname)) => Ok((username, nickname)),
+            _ => Err(ApplyError::refused(
+                "USERNAME_CANDIDATES_EXHAUSTED",
+                format!(
+                    "the first {MAX_CANDIDATES} username or nickname candidates are all taken (last tried {:?} / {:?}); change the rule's username template",
+                    self.usernames.last(),
+                    self.nicknames.last()
+                ),
+            )),
+        }
+    }
+
+    fn username_taken(&mut self) {
+        self.username += 1;
+    }
+
+    fn nickname_taken(&mut self) {
+        self.nickname += 1;
+    }
+}

@@ -1,0 +1,162 @@
+//! Permission sets and, for a new user, the read-back that checks what was created: one
+//! request in the usual case. A new user's portal role above the lowest goes with the
+//! read-back, which checks it too; its lookup is one more query in that request, so it carries
+//! one permission set less.
+
+use serde_json::json;
+
+use crate::engine::apply::context::ProvisionContext;
+use crate::engine::apply::error::ApplyError;
+use crate::engine::apply::fields::fields;
+use crate::engine::apply::role::move_to_role;
+use crate::engine::plan::{ProvisionWrites, RoleWrite, same_id};
+use crate::salesforce::soql::quote;
+use crate::salesforce::{CallError, CompositeRequest, CompositeResponse, Reference};
+
+/// Permission sets assigned per composite (each needs a query; the read-back takes one more).
+const SETS_PER_REQUEST: usize = 4;
+
+/// The ids the first write settled on.
+pub(super) struct NewIds<'a> {
+    pub user: &'a str,
+    pub contact: &'a str,
+}
+
+/// Assigns the plan's permission sets and, when `verify` (a user created now), reads the user
+/// back — setting its role on the way — and checks it.
+pub(super) async fn assign_and_verify(
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+    ids: &NewIds<'_>,
+    verify: bool,
+    steps: &mut Vec<String>,
+) -> Result<(), ApplyError> {
+    let new_role = writes.role.as_ref().filter(|_| verify);
+    for (n, chunk) in requests(&writes.assign, verify, new_role.is_some())
+        .iter()
+        .enumerate()
+    {
+        let mut request = CompositeRequest::new(false);
+        assign(&mut request, chunk, ids.user);
+        let check = verify && n == 0;
+        if check {
+            read_back(&mut request, new_role, ids.user);
+        }
+        let response = cx.client.composite(&request).await?;
+        for (i, set) in chunk.iter().enumerate() {
+            match response.get(&format!("assign{i}")).and_then(|s| s.error()) {
+                None => steps.push(format!("permission_set.assigned:{set}")),
+                Some(e) => return Err(CallError::Refused(e).into()),
+            }
+        }
+        if check {
+            if let Some(role) = new_role {
+                role_answer(&response)?;
+                steps.push(format!("user.role_set:{}", role.level.name()));
+            }
+            verified(cx, &response, ids)?;
+            steps.push("user.verified".to_owned());
+        }
+    }
+    Ok(())
+}
+
+/// The permission sets of each request; the first also carries the read-back (so it is sent
+/// even without sets), and one set less when the role goes with it.
+fn requests(sets: &[String], verify: bool, with_role: bool) -> Vec<&[String]> {
+    let first = SETS_PER_REQUEST - usize::from(with_role);
+    let (head, tail) = sets.split_at(first.min(sets.len()));
+    let mut chunks: Vec<&[String]> = Vec::new();
+    if !head.is_empty() || verify {
+        chunks.push(head);
+    }
+    chunks.extend(tail.chunks(SETS_PER_REQUEST));
+    chunks
+}
+
+/// Each set looked up by name and assigned through a reference to the lookup's answer.
+fn assign(request: &mut CompositeRequest, sets: &[String], user_id: &str) {
+    for (i, set) in sets.iter().enumerate() {
+        let q = format!("set{i}");
+        request.query(
+            &q,
+            &format!("SELECT Id FROM PermissionSet WHERE Name = {}", quote(set)),
+        );
+        request.create(
+            &format!("assign{i}"),
+            "PermissionSetAssignment",
+            fields(json!({
+                "AssigneeId": user_id,
+                "PermissionSetId": Reference::new(&q, "records[0].Id").as_str(),
+            })),
+        );
+    }
+}
+
+/// The new user's role, then the user and its site membership as the org now has them.
+fn read_back(request: &mut CompositeRequest, role: Option<&RoleWrite>, user_id: &str) {
+    if let Some(role) = role {
+        move_to_role(request, role, user_id);
+    }
+    request.get(
+        "check",
+        "User",
+        user_id,
+        &["Id", "IsActive", "ProfileId", "ContactId"],
+    );
+    request.query(
+        "member",
+        &format!(
+            "SELECT Id FROM NetworkMember WHERE MemberId = {}",
+            quote(user_id)
+        ),
+    );
+}
+
+/// The role's lookup and the user's move to it, which both must have gone through.
+fn role_answer(response: &CompositeResponse) -> Result<(), ApplyError> {
+    match ["role", "role_user"]
+        .into_iter()
+        .find_map(|r| response.get(r).and_then(|s| s.error()))
+    {
+        Some(e) => Err(CallError::Refused(e).into()),
+        None => Ok(()),
+    }
+}
+
+/// Checks the read-back: the new user is active, has the profile, is linked to the Contact and
+/// is a member of the site.
+fn verified(
+    cx: &ProvisionContext<'_>,
+    response: &CompositeResponse,
+    ids: &NewIds<'_>,
+) -> Result<(), ApplyError> {
+    let user = response
+        .get("check")
+        .ok_or_else(|| {
+            ApplyError::refused("VERIFICATION_FAILED", "the new user could not be read back")
+        })?
+        .record()
+        .map_err(CallError::Refused)?;
+    let active = user.flag("IsActive") == Some(true);
+    let profile_ok = user
+        .text("ProfileId")
+        .is_some_and(|p| same_id(p, &cx.profile.id));
+    let linked = user
+        .text("ContactId")
+        .is_some_and(|c| same_id(c, ids.contact));
+    let member = response
+        .get("member")
+        .and_then(|s| s.records().ok())
+        .is_some_and(|r| !r.is_empty());
+    if active && profile_ok && linked && member {
+        return Ok(());
+    }
+    Err(ApplyError::refused(
+        "VERIFICATION_FAILED",
+        format!(
+            "user {} read back as active={active}, profile={profile_ok}, contact linked={linked}, site member={member}; check the profile's licence and the site's member profiles",
+            ids.user
+        ),
+    ))
+}

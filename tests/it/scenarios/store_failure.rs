@@ -1,0 +1,120 @@
+//! The store failing inside the executor: the command is retried, not dead-lettered, and the
+//! log tells the failure as the store's (`STORE_UNAVAILABLE`) in SQLite's own words — not as
+//! an org that could not be reached.
+//!
+//! The failure is real: a trigger in the service's SQLite file refuses the write of a
+//! command's progress, the checkpoint a new user's creation records before its call.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use chrono::TimeDelta;
+use gatehouse::domain::OutcomeKind;
+use gatehouse::store::CommandState;
+use serde_json::json;
+use sqlx::{Connection, SqliteConnection};
+use tracing_subscriber::fmt::MakeWriter;
+
+use super::{Scenario, ada, assert_kind};
+
+/// What SQLite answers when the trigger refuses the write.
+const SQLITE_SAYS: &str = "progress refused by the store_failure test";
+
+#[tokio::test]
+async fn a_store_failure_during_apply_is_retried_and_logged_as_store_unavailable_with_its_cause() {
+    let log = Log::default();
+    let _capture = tracing::subscriber::set_default(log.subscriber());
+    let s = Scenario::start().await;
+    let mut sqlite = refuse_progress_writes(&s).await;
+    let ada = ada();
+
+    s.send("partner-portal", &ada.signed_up(s.now(), json!({})))
+        .await;
+    s.settle().await;
+
+    let command = s.commands(&ada.subject()).await.pop().expect("a command");
+    assert_eq!(command.state, CommandState::Retrying, "{command:#?}");
+    assert_eq!(command.attempts, 1);
+    let kept = command
+        .last_error
+        .expect("the retrying command keeps its error");
+    assert_eq!(kept.code, "STORE_UNAVAILABLE", "{kept:#?}");
+    assert!(kept.message.contains(SQLITE_SAYS), "{kept:#?}");
+    let text = log.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("transient failure: will retry"))
+        .unwrap_or_else(|| panic!("no retry in the log:\n{text}"));
+    assert!(line.contains("code=\"STORE_UNAVAILABLE\""), "{line}");
+    assert!(
+        line.contains(SQLITE_SAYS),
+        "the cause is in the line: {line}"
+    );
+    assert!(!text.contains("UNREACHABLE"), "{text}");
+    assert!(!text.contains("dead-lettered"), "{text}");
+
+    // Once the store takes the write again, the retry converges.
+    sqlx::query("DROP TRIGGER refuse_progress")
+        .execute(&mut sqlite)
+        .await
+        .expect("drop the trigger");
+    s.advance(TimeDelta::hours(1));
+    s.settle().await;
+    let outcome = s.last_outcome(&ada.subject()).await;
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    s.one_contact_one_user(&ada.subject()).await;
+}
+
+/// Opens the service's SQLite file beside it and makes it refuse any change to a command's
+/// progress; answers the connection, to lift the refusal later.
+async fn refuse_progress_writes(s: &Scenario) -> SqliteConnection {
+    let path = s.app.store_dir().path().join("test.db");
+    let mut sqlite = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open the service's store");
+    sqlx::query(&format!(
+        "CREATE TRIGGER refuse_progress BEFORE UPDATE OF progress ON commands \
+         BEGIN SELECT RAISE(ABORT, '{SQLITE_SAYS}'); END"
+    ))
+    .execute(&mut sqlite)
+    .await
+    .expect("create the trigger");
+    sqlite
+}
+
+/// Every log line of the test's thread, where its single-threaded runtime runs the service.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Log {
+    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + use<> {
+        tracing_subscriber::fmt()
+            .with_writer(self.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log lock")).into_owned()
+    }
+}
+
+impl io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Log {
+    type Writer = Log;
+
+    fn make_writer(&'a self) -> Log {
+        self.clone()
+    }
+}
