@@ -15,13 +15,23 @@ pub fn dispatch(org: &mut Org, call: &Call) -> Reply {
 
 fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     let segments: Vec<&str> = call.segments.iter().map(String::as_str).collect();
-    let method = &call.method;
     match segments.as_slice() {
-        ["sobjects"] => match method {
+        ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
+        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest),
+        ["composite", rest @ ..] => route_composite(org, call, rest),
+        _ => Err(resource_not_found()),
+    }
+}
+
+/// `/sobjects/…`: describe, single records by id or external id, and password resets.
+fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match method {
             _ if call.is_read() => Ok(describe::global(org, call)),
             _ => Err(not_allowed(method, "HEAD,GET")),
         },
-        ["sobjects", object] => {
+        [object] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => describe::basic(org, call, &object),
@@ -29,17 +39,17 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 _ => Err(not_allowed(method, "HEAD,GET,POST")),
             }
         }
-        ["sobjects", object, "describe"] => {
+        [object, "describe"] => {
             let object = object_name(org, object)?;
             match method {
                 _ if call.is_read() => describe::describe(org, call, &object),
                 _ => Err(not_allowed(method, "HEAD,GET")),
             }
         }
-        ["sobjects", object, id, "password"] if object.eq_ignore_ascii_case("User") => {
+        [object, id, "password"] if object.eq_ignore_ascii_case("User") => {
             password::handle(org, call, id)
         }
-        ["sobjects", object, id] => {
+        [object, id] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => sobjects::read(org, call, &object, id),
@@ -48,7 +58,7 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
             }
         }
-        ["sobjects", object, field, value] => {
+        [object, field, value] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => {
@@ -59,26 +69,42 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
             }
         }
-        ["query" | "queryAll"] => match method {
+        _ => Err(resource_not_found()),
+    }
+}
+
+/// `/query` and `/queryAll`: a first page, or a later one by its locator.
+fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match method {
             _ if call.is_read() => query::run(org, call),
             _ => Err(not_allowed(method, "HEAD,GET")),
         },
-        ["query" | "queryAll", locator] => match method {
+        [locator] => match method {
             _ if call.is_read() => query::more(org, call, locator),
             _ => Err(not_allowed(method, "HEAD,GET")),
         },
-        ["composite"] => match *method {
+        _ => Err(resource_not_found()),
+    }
+}
+
+/// `/composite/…`: composite requests and sObject Collections.
+fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match *method {
             _ if call.is_read() => Ok(composite::resources(call)),
             Method::POST => composite::run(org, call),
             _ => Err(not_allowed(method, "HEAD,GET,POST")),
         },
-        ["composite", "sobjects"] => match *method {
+        ["sobjects"] => match *method {
             Method::POST => collections::create(org, call),
             Method::PATCH => collections::update(org, call),
             Method::DELETE => collections::delete(org, call),
             _ => Err(not_allowed(method, "POST,PATCH,DELETE")),
         },
-        ["composite", "sobjects", object] => {
+        ["sobjects", object] => {
             let object = object_name(org, object)?;
             match *method {
                 // POST reads too: it carries the ids in a body, for lists too long for a URL.
@@ -88,7 +114,7 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 _ => Err(not_allowed(method, "HEAD,GET,POST")),
             }
         }
-        ["composite", "sobjects", object, field] => {
+        ["sobjects", object, field] => {
             let object = object_name(org, object)?;
             match *method {
                 Method::PATCH => collections::upsert(org, call, &object, field),
