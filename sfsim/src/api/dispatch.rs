@@ -1,6 +1,6 @@
 //! The router: which resource a call names, and whether it takes the call's method.
 
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::Method;
 
 use super::{
     Call, Reply, collection_retrieve, collections, composite, describe, password, query, sobjects,
@@ -19,7 +19,7 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
         ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
         ["query" | "queryAll", rest @ ..] => route_query(org, call, rest),
         ["composite", rest @ ..] => route_composite(org, call, rest),
-        _ => Err(resource_not_found()),
+        _ => Err(ApiError::resource_not_found()),
     }
 }
 
@@ -29,21 +29,21 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
     match rest {
         [] => match method {
             _ if call.is_read() => Ok(describe::global(org, call)),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [object] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => describe::basic(org, call, &object),
                 Method::POST => sobjects::create(org, call, &object),
-                _ => Err(not_allowed(method, "HEAD,GET,POST")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
             }
         }
         [object, "describe"] => {
             let object = object_name(org, object)?;
             match method {
                 _ if call.is_read() => describe::describe(org, call, &object),
-                _ => Err(not_allowed(method, "HEAD,GET")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
             }
         }
         [object, id, "password"] if object.eq_ignore_ascii_case("User") => {
@@ -55,7 +55,10 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
                 _ if call.is_read() => sobjects::read(org, call, &object, id),
                 Method::PATCH => sobjects::update(org, call, &object, id),
                 Method::DELETE => sobjects::delete(org, &object, id),
-                _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
+                _ => Err(ApiError::method_not_allowed(
+                    method,
+                    "HEAD,GET,PATCH,DELETE",
+                )),
             }
         }
         [object, field, value] => {
@@ -66,10 +69,13 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
                 }
                 Method::PATCH => sobjects::upsert(org, call, &object, field, value),
                 Method::DELETE => sobjects::delete_by_external_id(org, call, &object, field, value),
-                _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
+                _ => Err(ApiError::method_not_allowed(
+                    method,
+                    "HEAD,GET,PATCH,DELETE",
+                )),
             }
         }
-        _ => Err(resource_not_found()),
+        _ => Err(ApiError::resource_not_found()),
     }
 }
 
@@ -79,13 +85,13 @@ fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiEr
     match rest {
         [] => match method {
             _ if call.is_read() => query::run(org, call),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [locator] => match method {
             _ if call.is_read() => query::more(org, call, locator),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
-        _ => Err(resource_not_found()),
+        _ => Err(ApiError::resource_not_found()),
     }
 }
 
@@ -95,14 +101,14 @@ fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, A
     match rest {
         [] => match *method {
             _ if call.is_read() => Ok(composite::resources(call)),
-            Method::POST => composite::run(org, call),
-            _ => Err(not_allowed(method, "HEAD,GET,POST")),
+            Method::POST => composite::run(org, call, dispatch),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
         },
         ["sobjects"] => match *method {
             Method::POST => collections::create(org, call),
             Method::PATCH => collections::update(org, call),
             Method::DELETE => collections::delete(org, call),
-            _ => Err(not_allowed(method, "POST,PATCH,DELETE")),
+            _ => Err(ApiError::method_not_allowed(method, "POST,PATCH,DELETE")),
         },
         ["sobjects", object] => {
             let object = object_name(org, object)?;
@@ -111,17 +117,17 @@ fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, A
                 _ if call.is_read() || *method == Method::POST => {
                     collection_retrieve::retrieve(org, call, &object)
                 }
-                _ => Err(not_allowed(method, "HEAD,GET,POST")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
             }
         }
         ["sobjects", object, field] => {
             let object = object_name(org, object)?;
             match *method {
                 Method::PATCH => collections::upsert(org, call, &object, field),
-                _ => Err(not_allowed(method, "PATCH")),
+                _ => Err(ApiError::method_not_allowed(method, "PATCH")),
             }
         }
-        _ => Err(resource_not_found()),
+        _ => Err(ApiError::resource_not_found()),
     }
 }
 
@@ -129,19 +135,5 @@ fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, A
 fn object_name(org: &Org, given: &str) -> Result<String, ApiError> {
     org.object_def(given)
         .map(|d| d.name.clone())
-        .ok_or_else(resource_not_found)
-}
-
-/// 404 `NOT_FOUND` for a path the API does not have.
-pub(super) fn resource_not_found() -> ApiError {
-    ApiError::not_found("The requested resource does not exist")
-}
-
-/// 405 for a method the resource does not take, listing those it does.
-pub(super) fn not_allowed(method: &Method, allowed: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
-    )
+        .ok_or_else(ApiError::resource_not_found)
 }

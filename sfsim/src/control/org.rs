@@ -32,7 +32,7 @@ pub async fn load_fixture(
 /// `POST /__sim/reset`: back to the start fixture and start settings; tokens, counters,
 /// scripts and the request log cleared; the clock runs with wall time again.
 pub async fn reset(sim: web::Data<Sim>) -> Result<HttpResponse, ControlRefusal> {
-    crate::server::reset(&sim).map_err(ControlRefusal::BadRequest)?;
+    crate::state::reset(&sim).map_err(ControlRefusal::BadRequest)?;
     Ok(HttpResponse::Ok().json(json!({"reset": true})))
 }
 

@@ -15,8 +15,6 @@
 
 mod config;
 mod shape;
-mod site;
-mod version;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener};
 use std::sync::Arc;
@@ -27,13 +25,12 @@ use parking_lot::Mutex;
 
 use crate::auth::Tokens;
 use crate::error::ApiError;
-use crate::state::Sim;
+use crate::state::{FixtureText, Sim, Site, StartPoint};
 use crate::traffic::{DEFAULT_DAILY_LIMIT, FaultSettings, SimClock, Traffic, TrafficConfig};
 
+pub use crate::version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard, is_supported};
 pub use config::{FaultRates, FixtureSource, SimConfig};
 pub use shape::salesforce_shape;
-pub use site::{FixtureText, Site, StartPoint, reset};
-pub use version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard, is_supported};
 
 /// A running simulated org.
 pub struct SimHandle {

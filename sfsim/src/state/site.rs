@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 
+use super::Sim;
 use crate::org::Org;
-use crate::state::Sim;
 use crate::traffic::TrafficConfig;
 
 /// Fixture text as loaded at start, kept so a reset can rebuild the org from it.
