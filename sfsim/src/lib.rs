@@ -6,7 +6,7 @@
 //! sandbox. Start it as a binary (`sfsim --port 8787`) or in-process with [`SimServer::start`].
 //!
 //! Layout: `ids` and `record` (Salesforce ids, one record), `error` (Salesforce's error
-//! shape), `schema` (object and field definitions), `soql` (the query language), `org`
+//! shape), `report` (an error told with its causes), `schema` (object and field definitions), `soql` (the query language), `org`
 //! (records and the org's rules), `fixture` (an org from TOML, and the default org),
 //! `version` (the API versions answered), `auth` (OAuth token endpoint and sessions),
 //! `traffic` (API limits, faults, latency, request log), `state` (what one running org holds,
@@ -22,6 +22,7 @@ pub mod fixture;
 pub mod ids;
 pub mod org;
 pub mod record;
+pub mod report;
 pub mod schema;
 pub mod server;
 pub mod soql;

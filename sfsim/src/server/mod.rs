@@ -168,11 +168,21 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found("The requested resource does not exist"))
 }
 
+/// A fixture file that could not be read: the cause inside the `io::Error` start answers.
+#[derive(Debug, thiserror::Error)]
+#[error("fixture {}: {source}", path.display())]
+struct UnreadableFixture {
+    path: std::path::PathBuf,
+    source: std::io::Error,
+}
+
 fn read_fixture(fixture: &FixtureSource) -> std::io::Result<FixtureText> {
     match fixture {
         FixtureSource::File(path) => Ok(FixtureText {
-            text: std::fs::read_to_string(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("fixture {}: {e}", path.display()))
+            text: std::fs::read_to_string(path).map_err(|source| {
+                let kind = source.kind();
+                let path = path.clone();
+                std::io::Error::new(kind, UnreadableFixture { path, source })
             })?,
             base_dir: path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         }),
