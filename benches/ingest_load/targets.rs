@@ -223,7 +223,7 @@ secrets = [{{ secret = "{SECRET}" }}]
 "#,
         dir.join("gatehouse.db").display()
     );
-    let settings = Settings::from_toml(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let settings = Settings::from_toml(&config)?;
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;
     let url = format!("http://127.0.0.1:{}/v1/webhooks/bench", app.port());
     let shutdown = app.shutdown();

@@ -77,6 +77,9 @@ fn settings(
     super::throughput::settings(dir, brokers, input, &extra)
 }
 
+/// When each subject's outcome arrived.
+type Arrivals = Vec<(String, Instant)>;
+
 /// Sends `rate` signups a second for `seconds` and waits for their outcomes.
 pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Latency> {
     let dir = tempfile::tempdir()?;
@@ -87,43 +90,79 @@ pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Laten
     let shutdown = app.shutdown();
     let task = tokio::spawn(app.run_until_stopped());
 
+    let reader = outcome_reader(brokers, &outcomes)?;
+    let total = (rate * seconds) as usize;
+    // Outcomes are noted as they arrive, while the producer is still sending. The first one
+    // (the warm-up event's) says the pipeline is up: the consumer group joined, the org reached.
+    let (up_tx, up_rx) = tokio::sync::oneshot::channel::<()>();
+    let arrivals = tokio::spawn(note_arrivals(reader, total, seconds, up_tx));
+    let mut due = send_signups(brokers, &input, rate, total, up_rx).await?;
+
+    let mut latencies = Vec::with_capacity(total);
+    for (subject, arrived) in arrivals.await? {
+        if let Some(sent) = due.remove(&subject) {
+            latencies.push(arrived.saturating_duration_since(sent));
+        }
+    }
+    shutdown.stop().await;
+    task.await??;
+    Ok(summarise(total, latencies))
+}
+
+/// A plain consumer of the outcome topic, reading from its start.
+fn outcome_reader(brokers: &str, outcomes: &str) -> anyhow::Result<StreamConsumer> {
     let reader: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("group.id", format!("bench-reader-{outcomes}"))
         .set("fetch.wait.max.ms", "10")
         .set("auto.offset.reset", "earliest")
         .create()?;
-    reader.subscribe(&[outcomes.as_str()])?;
-    let total = (rate * seconds) as usize;
-    // Outcomes are noted as they arrive, while the producer is still sending. The first one
-    // (the warm-up event's) says the pipeline is up: the consumer group joined, the org reached.
-    let (up_tx, up_rx) = tokio::sync::oneshot::channel::<()>();
-    let arrivals = tokio::spawn(async move {
-        let mut up = Some(up_tx);
-        let mut arrived: Vec<(String, Instant)> = Vec::with_capacity(total);
-        let deadline = Instant::now() + Duration::from_secs(seconds + 120);
-        while arrived.len() <= total && Instant::now() < deadline {
-            let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(5), reader.recv()).await
-            else {
-                continue;
-            };
-            let subject = message.headers().and_then(|headers| {
-                headers
-                    .iter()
-                    .find(|h| h.key == "ce_subject")
-                    .and_then(|h| h.value)
-                    .map(|v| String::from_utf8_lossy(v).into_owned())
-            });
-            if let Some(subject) = subject {
-                arrived.push((subject, Instant::now()));
-                if let Some(up) = up.take() {
-                    let _ = up.send(());
-                }
+    reader.subscribe(&[outcomes])?;
+    Ok(reader)
+}
+
+/// Notes when each subject's outcome arrives, until the warm-up and `total` outcomes came or
+/// the run's time is up; `up` is told at the first one.
+async fn note_arrivals(
+    reader: StreamConsumer,
+    total: usize,
+    seconds: u64,
+    up: tokio::sync::oneshot::Sender<()>,
+) -> Arrivals {
+    let mut up = Some(up);
+    let mut arrived = Arrivals::with_capacity(total);
+    let deadline = Instant::now() + Duration::from_secs(seconds + 120);
+    while arrived.len() <= total && Instant::now() < deadline {
+        let Ok(Ok(message)) = tokio::time::timeout(Duration::from_secs(5), reader.recv()).await
+        else {
+            continue;
+        };
+        let subject = message.headers().and_then(|headers| {
+            headers
+                .iter()
+                .find(|h| h.key == "ce_subject")
+                .and_then(|h| h.value)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        });
+        if let Some(subject) = subject {
+            arrived.push((subject, Instant::now()));
+            if let Some(up) = up.take() {
+                let _ = up.send(());
             }
         }
-        arrived
-    });
+    }
+    arrived
+}
 
+/// Sends a warm-up event and waits until its outcome says the pipeline is up, then sends
+/// `total` signups at `rate` a second. Returns when each subject's signup was due.
+async fn send_signups(
+    brokers: &str,
+    input: &str,
+    rate: u64,
+    total: usize,
+    up: tokio::sync::oneshot::Receiver<()>,
+) -> anyhow::Result<HashMap<String, Instant>> {
     let producer = topic::producer(brokers)?;
     let run = input.rsplit('.').next().unwrap_or("run").to_owned();
     let interval = Duration::from_secs_f64(1.0 / rate.max(1) as f64);
@@ -131,12 +170,12 @@ pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Laten
     let warm_up = topic::signup(&run, usize::MAX);
     producer
         .send(
-            FutureRecord::to(&input).key("warm-up").payload(&warm_up),
+            FutureRecord::to(input).key("warm-up").payload(&warm_up),
             Duration::from_secs(30),
         )
         .await
-        .map_err(|(e, _)| anyhow::anyhow!("producing: {e}"))?;
-    tokio::time::timeout(Duration::from_secs(60), up_rx)
+        .map_err(|(e, _)| anyhow::Error::new(e).context("producing"))?;
+    tokio::time::timeout(Duration::from_secs(60), up)
         .await
         .map_err(|_| anyhow::anyhow!("no outcome for the warm-up event within 60 s"))??;
     let start = Instant::now();
@@ -148,32 +187,28 @@ pub async fn run(brokers: &str, rate: u64, seconds: u64) -> anyhow::Result<Laten
         due.insert(format!("partner-portal:{key}"), at);
         producer
             .send(
-                FutureRecord::to(&input).key(&key).payload(&body),
+                FutureRecord::to(input).key(&key).payload(&body),
                 Duration::from_secs(30),
             )
             .await
-            .map_err(|(e, _)| anyhow::anyhow!("producing: {e}"))?;
+            .map_err(|(e, _)| anyhow::Error::new(e).context("producing"))?;
     }
+    Ok(due)
+}
 
-    let mut latencies = Vec::with_capacity(total);
-    for (subject, arrived) in arrivals.await? {
-        if let Some(sent) = due.remove(&subject) {
-            latencies.push(arrived.saturating_duration_since(sent));
-        }
-    }
-    shutdown.stop().await;
-    task.await??;
+/// Percentiles of the measured latencies, in milliseconds.
+fn summarise(sent: usize, mut latencies: Vec<Duration>) -> Latency {
     latencies.sort_unstable();
     let pick = |q: f64| {
         latencies
             .get(((latencies.len().max(1) - 1) as f64 * q).round() as usize)
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    Ok(Latency {
-        sent: total,
+    Latency {
+        sent,
         received: latencies.len(),
         p50_ms: pick(0.5),
         p99_ms: pick(0.99),
         max_ms: pick(1.0),
-    })
+    }
 }

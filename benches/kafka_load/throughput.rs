@@ -124,7 +124,7 @@ secrets = [{{ secret = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e" }}]
 "#,
         db = dir.join("gatehouse.db").display(),
     );
-    Settings::from_toml(&config).map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(Settings::from_toml(&config)?)
 }
 
 /// Rules that ignore every event: the intake does its usual read and write per event, but the

@@ -72,7 +72,7 @@ pub async fn fill(brokers: &str, events: usize, partitions: i32) -> anyhow::Resu
                     Duration::from_secs(30),
                 )
                 .await
-                .map_err(|(e, _)| anyhow::anyhow!("producing: {e}"))
+                .map_err(|(e, _)| anyhow::Error::new(e).context("producing"))
         });
         if pending.len() == 1024 {
             for result in futures::future::join_all(pending.drain(..)).await {

@@ -1,6 +1,6 @@
 //! Salesforce's REST error shape: a JSON array of `{"message","errorCode","fields"}`.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,20 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
     }
 
+    /// 404 `NOT_FOUND` for a path the API does not have.
+    pub fn resource_not_found() -> Self {
+        Self::not_found("The requested resource does not exist")
+    }
+
+    /// 405 for a method the resource does not take, listing those it does.
+    pub fn method_not_allowed(method: &Method, allowed: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
+        )
+    }
+
     /// The first error's code, for tests and logs.
     pub fn code(&self) -> &str {
         self.errors
@@ -80,6 +94,10 @@ impl std::fmt::Display for ApiError {
         }
     }
 }
+
+/// A refusal is an error in its own right, so a fixture the org refuses can name it as its
+/// cause.
+impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {

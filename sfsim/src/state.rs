@@ -1,11 +1,15 @@
-//! The simulator's shared state: the org, its sessions and its traffic controls.
+//! The simulator's shared state: the org, its sessions, its traffic controls, its addresses
+//! and the start point a reset goes back to.
 
 use parking_lot::Mutex;
 
 use crate::auth::Tokens;
 use crate::org::Org;
-use crate::server::{Site, StartPoint};
 use crate::traffic::{SimClock, Traffic, TrafficConfig};
+
+mod site;
+
+pub use site::{FixtureText, Site, StartPoint, reset};
 
 /// Everything one running simulated org holds. Shared by every request handler as
 /// `web::Data<Sim>`; tests that run the org in-process can reach it through [`crate::SimHandle`].

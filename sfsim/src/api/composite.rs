@@ -8,7 +8,6 @@ use actix_web::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use super::body::as_object;
-use super::dispatch::{dispatch, resource_not_found};
 use super::{Call, CallBody, Reply};
 use crate::error::ApiError;
 use crate::org::Org;
@@ -40,8 +39,12 @@ pub fn resources(call: &Call) -> Reply {
     )
 }
 
-/// Runs a composite request.
-pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+/// How the API answers one call: the router, which composite subrequests go through as HTTP
+/// requests do.
+pub type Router = fn(&mut Org, &Call) -> Reply;
+
+/// Runs a composite request, each subrequest through `router`.
+pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError> {
     let body = as_object(call.json()?, "CompositeRequest")?;
     let all_or_none = body
         .get("allOrNone")
@@ -59,7 +62,7 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
             continue;
         }
         let reply = match resolve(sub, &answered) {
-            Ok((url, body)) => answer(org, sub, &url, body),
+            Ok((url, body)) => answer(org, router, sub, &url, body),
             Err(message) => halted(&message),
         };
         if reply.status.as_u16() < 400 {
@@ -108,7 +111,13 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 }
 
 /// One subrequest answered by the same router as HTTP requests. Composite cannot nest.
-fn answer(org: &mut Org, sub: &Subrequest, url: &str, body: Option<Value>) -> Reply {
+fn answer(
+    org: &mut Org,
+    router: Router,
+    sub: &Subrequest,
+    url: &str,
+    body: Option<Value>,
+) -> Reply {
     let body = match body {
         Some(value) => CallBody::Json(value),
         None => CallBody::Raw(actix_web::web::Bytes::new()),
@@ -119,9 +128,9 @@ fn answer(org: &mut Org, sub: &Subrequest, url: &str, body: Option<Value>) -> Re
             if call.segments.first().is_some_and(|s| s == "composite")
                 && call.segments.get(1).is_none_or(|s| s != "sobjects") =>
         {
-            Reply::error(&resource_not_found())
+            Reply::error(&ApiError::resource_not_found())
         }
-        Ok(call) => dispatch(org, &call),
+        Ok(call) => router(org, &call),
         Err(error) => Reply::error(&error),
     }
 }

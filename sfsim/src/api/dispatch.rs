@@ -1,6 +1,6 @@
 //! The router: which resource a call names, and whether it takes the call's method.
 
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::Method;
 
 use super::{
     Call, Reply, collection_retrieve, collections, composite, describe, password, query, sobjects,
@@ -15,40 +15,53 @@ pub fn dispatch(org: &mut Org, call: &Call) -> Reply {
 
 fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     let segments: Vec<&str> = call.segments.iter().map(String::as_str).collect();
-    let method = &call.method;
     match segments.as_slice() {
-        ["sobjects"] => match method {
+        ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
+        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest),
+        ["composite", rest @ ..] => route_composite(org, call, rest),
+        _ => Err(ApiError::resource_not_found()),
+    }
+}
+
+/// `/sobjects/…`: describe, single records by id or external id, and password resets.
+fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match method {
             _ if call.is_read() => Ok(describe::global(org, call)),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
-        ["sobjects", object] => {
+        [object] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => describe::basic(org, call, &object),
                 Method::POST => sobjects::create(org, call, &object),
-                _ => Err(not_allowed(method, "HEAD,GET,POST")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
             }
         }
-        ["sobjects", object, "describe"] => {
+        [object, "describe"] => {
             let object = object_name(org, object)?;
             match method {
                 _ if call.is_read() => describe::describe(org, call, &object),
-                _ => Err(not_allowed(method, "HEAD,GET")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
             }
         }
-        ["sobjects", object, id, "password"] if object.eq_ignore_ascii_case("User") => {
+        [object, id, "password"] if object.eq_ignore_ascii_case("User") => {
             password::handle(org, call, id)
         }
-        ["sobjects", object, id] => {
+        [object, id] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => sobjects::read(org, call, &object, id),
                 Method::PATCH => sobjects::update(org, call, &object, id),
                 Method::DELETE => sobjects::delete(org, &object, id),
-                _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
+                _ => Err(ApiError::method_not_allowed(
+                    method,
+                    "HEAD,GET,PATCH,DELETE",
+                )),
             }
         }
-        ["sobjects", object, field, value] => {
+        [object, field, value] => {
             let object = object_name(org, object)?;
             match *method {
                 _ if call.is_read() => {
@@ -56,46 +69,65 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 }
                 Method::PATCH => sobjects::upsert(org, call, &object, field, value),
                 Method::DELETE => sobjects::delete_by_external_id(org, call, &object, field, value),
-                _ => Err(not_allowed(method, "HEAD,GET,PATCH,DELETE")),
+                _ => Err(ApiError::method_not_allowed(
+                    method,
+                    "HEAD,GET,PATCH,DELETE",
+                )),
             }
         }
-        ["query" | "queryAll"] => match method {
+        _ => Err(ApiError::resource_not_found()),
+    }
+}
+
+/// `/query` and `/queryAll`: a first page, or a later one by its locator.
+fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match method {
             _ if call.is_read() => query::run(org, call),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
-        ["query" | "queryAll", locator] => match method {
+        [locator] => match method {
             _ if call.is_read() => query::more(org, call, locator),
-            _ => Err(not_allowed(method, "HEAD,GET")),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
-        ["composite"] => match *method {
+        _ => Err(ApiError::resource_not_found()),
+    }
+}
+
+/// `/composite/…`: composite requests and sObject Collections.
+fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+    let method = &call.method;
+    match rest {
+        [] => match *method {
             _ if call.is_read() => Ok(composite::resources(call)),
-            Method::POST => composite::run(org, call),
-            _ => Err(not_allowed(method, "HEAD,GET,POST")),
+            Method::POST => composite::run(org, call, dispatch),
+            _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
         },
-        ["composite", "sobjects"] => match *method {
+        ["sobjects"] => match *method {
             Method::POST => collections::create(org, call),
             Method::PATCH => collections::update(org, call),
             Method::DELETE => collections::delete(org, call),
-            _ => Err(not_allowed(method, "POST,PATCH,DELETE")),
+            _ => Err(ApiError::method_not_allowed(method, "POST,PATCH,DELETE")),
         },
-        ["composite", "sobjects", object] => {
+        ["sobjects", object] => {
             let object = object_name(org, object)?;
             match *method {
                 // POST reads too: it carries the ids in a body, for lists too long for a URL.
                 _ if call.is_read() || *method == Method::POST => {
                     collection_retrieve::retrieve(org, call, &object)
                 }
-                _ => Err(not_allowed(method, "HEAD,GET,POST")),
+                _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
             }
         }
-        ["composite", "sobjects", object, field] => {
+        ["sobjects", object, field] => {
             let object = object_name(org, object)?;
             match *method {
                 Method::PATCH => collections::upsert(org, call, &object, field),
-                _ => Err(not_allowed(method, "PATCH")),
+                _ => Err(ApiError::method_not_allowed(method, "PATCH")),
             }
         }
-        _ => Err(resource_not_found()),
+        _ => Err(ApiError::resource_not_found()),
     }
 }
 
@@ -103,19 +135,5 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 fn object_name(org: &Org, given: &str) -> Result<String, ApiError> {
     org.object_def(given)
         .map(|d| d.name.clone())
-        .ok_or_else(resource_not_found)
-}
-
-/// 404 `NOT_FOUND` for a path the API does not have.
-pub(super) fn resource_not_found() -> ApiError {
-    ApiError::not_found("The requested resource does not exist")
-}
-
-/// 405 for a method the resource does not take, listing those it does.
-pub(super) fn not_allowed(method: &Method, allowed: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
-    )
+        .ok_or_else(ApiError::resource_not_found)
 }

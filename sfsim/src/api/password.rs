@@ -4,7 +4,6 @@
 use actix_web::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::dispatch::not_allowed;
 use super::{Call, Reply};
 use crate::error::ApiError;
 use crate::org::Org;
@@ -38,6 +37,9 @@ pub fn handle(org: &mut Org, call: &Call, segment: &str) -> Result<Reply, ApiErr
             StatusCode::OK,
             json!({"isExpired": org.password_expired(&id)?}),
         )),
-        _ => Err(not_allowed(&call.method, "HEAD,GET,POST,DELETE")),
+        _ => Err(ApiError::method_not_allowed(
+            &call.method,
+            "HEAD,GET,POST,DELETE",
+        )),
     }
 }

@@ -7,7 +7,6 @@
 use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::dispatch::resource_not_found;
 use super::{Call, Reply};
 use crate::error::ApiError;
 use crate::org::{Org, UpsertOutcome, record_url};
@@ -127,7 +126,7 @@ fn single_match(
 ) -> Result<Result<String, Reply>, ApiError> {
     let matches = org.find_by_external_id(object, field, value)?;
     match matches.as_slice() {
-        [] => Err(resource_not_found()),
+        [] => Err(ApiError::resource_not_found()),
         [id] => Ok(Ok(id.clone())),
         many => Ok(Err(multiple_choices(call, object, many))),
     }

@@ -14,8 +14,8 @@ use super::endpoint::TokenForm;
 use super::session::bearer_token;
 use crate::ids;
 use crate::org::Org;
-use crate::server::CURRENT_VERSION;
 use crate::state::Sim;
+use crate::version::CURRENT_VERSION;
 
 /// Answers for the user named in the path, to any live token of the same org. Salesforce also
 /// lets a token of an administrator read other users of its org; sfsim's tokens all act for
@@ -58,7 +58,7 @@ pub async fn identity(
     }
     let version = match query.get("version") {
         Some("latest") => CURRENT_VERSION.to_owned(),
-        Some(v) if crate::server::is_supported(v) => v.to_owned(),
+        Some(v) if crate::version::is_supported(v) => v.to_owned(),
         // Salesforce leaves the placeholder in when no version is asked for.
         _ => "{version}".to_owned(),
     };

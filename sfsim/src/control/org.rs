@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::refusal::{ControlRefusal, read_body, read_json};
 use crate::org::{Org, OrgSettings};
+use crate::report::chain;
 use crate::state::Sim;
 
 /// `POST /__sim/fixture`: the body is a fixture in TOML; it replaces the org. Live tokens are
@@ -18,7 +19,7 @@ pub async fn load_fixture(
     let text = String::from_utf8(body)
         .map_err(|_| ControlRefusal::BadRequest("the fixture is not UTF-8 text".to_owned()))?;
     let mut org = Org::from_fixture_toml(&text, &sim.site.fixture_dir())
-        .map_err(|e| ControlRefusal::BadRequest(format!("invalid fixture: {e}")))?;
+        .map_err(|e| ControlRefusal::BadRequest(format!("invalid fixture: {}", chain(&e))))?;
     if sim.clock.is_fixed() {
         org.set_now(Some(sim.clock.now()));
     }
@@ -32,7 +33,7 @@ pub async fn load_fixture(
 /// `POST /__sim/reset`: back to the start fixture and start settings; tokens, counters,
 /// scripts and the request log cleared; the clock runs with wall time again.
 pub async fn reset(sim: web::Data<Sim>) -> Result<HttpResponse, ControlRefusal> {
-    crate::server::reset(&sim).map_err(ControlRefusal::BadRequest)?;
+    crate::state::reset(&sim).map_err(|e| ControlRefusal::BadRequest(chain(&e).to_string()))?;
     Ok(HttpResponse::Ok().json(json!({"reset": true})))
 }
 

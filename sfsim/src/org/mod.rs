@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
-use crate::auth::ConnectedApp;
 use crate::error::ApiError;
 use crate::ids::{self, IdGenerator};
 use crate::record::Record;
@@ -19,6 +18,7 @@ use crate::schema::{ObjectDef, Schema};
 use crate::soql::DataSource;
 
 mod clock;
+mod connected_app;
 mod cursors;
 mod dump;
 mod emails;
@@ -36,6 +36,7 @@ mod transaction;
 mod write;
 
 pub use clock::{Clock, format_datetime};
+pub use connected_app::ConnectedApp;
 pub use cursors::{QueryCursors, QueryPage};
 pub use emails::{EmailKind, SentEmail};
 pub use licences::LicenceUsage;
@@ -98,13 +99,6 @@ impl Org {
             txn: None,
             nicknames: 0,
         }
-    }
-
-    /// The built-in default org (`sfsim/fixtures/default.toml`): licences, profiles, accounts
-    /// with and without owner roles, the integration user, the site and the `gatehouse-dev`
-    /// connected app.
-    pub fn default_org() -> Org {
-        crate::fixture::default_org()
     }
 
     /// The org's 18-character id (`00D…`), as it appears in token ids and `/id/{orgId}/{userId}`.

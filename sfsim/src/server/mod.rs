@@ -15,8 +15,6 @@
 
 mod config;
 mod shape;
-mod site;
-mod version;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener};
 use std::sync::Arc;
@@ -27,13 +25,12 @@ use parking_lot::Mutex;
 
 use crate::auth::Tokens;
 use crate::error::ApiError;
-use crate::state::Sim;
+use crate::state::{FixtureText, Sim, Site, StartPoint};
 use crate::traffic::{DEFAULT_DAILY_LIMIT, FaultSettings, SimClock, Traffic, TrafficConfig};
 
+pub use crate::version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard, is_supported};
 pub use config::{FaultRates, FixtureSource, SimConfig};
 pub use shape::salesforce_shape;
-pub use site::{FixtureText, Site, StartPoint, reset};
-pub use version::{CURRENT_VERSION, OLDEST_VERSION, api_version_guard, is_supported};
 
 /// A running simulated org.
 pub struct SimHandle {
@@ -171,11 +168,21 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found("The requested resource does not exist"))
 }
 
+/// A fixture file that could not be read: the cause inside the `io::Error` start answers.
+#[derive(Debug, thiserror::Error)]
+#[error("fixture {}: {source}", path.display())]
+struct UnreadableFixture {
+    path: std::path::PathBuf,
+    source: std::io::Error,
+}
+
 fn read_fixture(fixture: &FixtureSource) -> std::io::Result<FixtureText> {
     match fixture {
         FixtureSource::File(path) => Ok(FixtureText {
-            text: std::fs::read_to_string(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("fixture {}: {e}", path.display()))
+            text: std::fs::read_to_string(path).map_err(|source| {
+                let kind = source.kind();
+                let path = path.clone();
+                std::io::Error::new(kind, UnreadableFixture { path, source })
             })?,
             base_dir: path.parent().map(|p| p.to_path_buf()).unwrap_or_default(),
         }),

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use super::ast::{Comparison, Condition, FieldPath, Literal, LiteralValue, Operator, RelativeDate};
 use super::error::{filter_type, invalid_id, invalid_operator};
 use super::literal::LikePattern;
-use super::plan::{FieldRef, Resolver};
+use super::resolve::{FieldRef, Resolver};
 use super::typed::{Operand, Typed};
 use crate::error::ApiError;
 use crate::schema::FieldType;

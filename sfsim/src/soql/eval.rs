@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::DataSource;
 use super::ast::Operator;
 use super::check::{Filter, Test};
-use super::plan::{FieldRef, Hop};
+use super::resolve::{FieldRef, Hop};
 use super::typed::{Typed, compare, equals};
 use crate::record::Record;
 

@@ -6,8 +6,8 @@
 //! literal types checked against the org's schema, then records filtered, ordered, cut by
 //! OFFSET/LIMIT and shaped as the REST API prints them) → [`paginate`] (batches of at most
 //! [`MAX_BATCH_SIZE`] for `nextRecordsUrl`). Module by module: `soql.pest` the grammar, `parse`
-//! the AST builder, `ast` the query shape, `literal` string escapes and LIKE patterns, `plan`
-//! and `check` the schema checks, `typed` and `eval` comparisons, `execute` ordering and
+//! the AST builder, `ast` the query shape, `literal` string escapes and LIKE patterns, `resolve`
+//! field paths, `plan` and `check` the schema checks, `typed` and `eval` comparisons, `execute` ordering and
 //! projection, `page` batches, `error` Salesforce's message shapes.
 
 mod ast;
@@ -19,6 +19,7 @@ mod literal;
 mod page;
 mod parse;
 mod plan;
+mod resolve;
 #[cfg(test)]
 mod tests;
 mod typed;
@@ -31,7 +32,8 @@ pub use execute::{QueryResult, check, execute, execute_at};
 pub use literal::LikePattern;
 pub use page::{MAX_BATCH_SIZE, MIN_BATCH_SIZE, batch_size, paginate};
 pub use parse::parse;
-pub use plan::{MAX_OFFSET, MAX_RELATIONSHIP_DEPTH};
+pub use plan::MAX_OFFSET;
+pub use resolve::MAX_RELATIONSHIP_DEPTH;
 
 use crate::record::Record;
 use crate::schema::ObjectDef;

@@ -13,80 +13,51 @@ use super::uniqueness;
 use super::user::{follow_user_change, text};
 use crate::error::ApiError;
 use crate::ids;
+use crate::record::Record;
 
-/// Checks a change to user `id` and completes it with what follows from it.
+/// The user as it is before a change, as far as the checks need it.
+struct Before {
+    portal_enabled: bool,
+    active: bool,
+    account: Option<String>,
+    profile: String,
+    licence: Option<String>,
+    kind: UserKind,
+}
+
+impl Before {
+    fn of(org: &Org, current: &Record) -> Self {
+        let profile = current.text("ProfileId").unwrap_or_default().to_owned();
+        let (_, licence) = portal::profile_facts(org, &profile);
+        Before {
+            portal_enabled: current.flag("IsPortalEnabled"),
+            active: current.flag("IsActive"),
+            account: current.text("AccountId").map(str::to_owned),
+            profile,
+            licence,
+            kind: UserKind::of(current.text("UserType").unwrap_or("Standard")),
+        }
+    }
+}
+
+/// The kind of user and the licence the change leaves, from its profile.
+struct After {
+    kind: UserKind,
+    licence: Option<String>,
+}
+
+/// Checks a change to user `id` and completes it with what follows from it. Every check runs
+/// before anything in the org changes, so a refused change leaves no trace.
 pub(crate) fn before_update(org: &mut Org, id: &str, change: &mut Change) -> Result<(), ApiError> {
     let Some(current) = org.store.get(id).cloned() else {
         return Ok(());
     };
-    let was_enabled = current.flag("IsPortalEnabled");
-    let was_active = current.flag("IsActive");
-    let account = current.text("AccountId").map(str::to_owned);
-    let old_profile = current.text("ProfileId").unwrap_or_default().to_owned();
-    let (_, old_licence) = portal::profile_facts(org, &old_profile);
-    let old_kind = UserKind::of(current.text("UserType").unwrap_or("Standard"));
-
-    let disabling = match change.remove("IsPortalEnabled").and_then(|v| v.as_bool()) {
-        Some(true) if !was_enabled => {
-            return Err(integrity(
-                "IsPortalEnabled can only be switched off; to enable a contact again, create a new user for it",
-                &["IsPortalEnabled"],
-            ));
-        }
-        Some(false) => was_enabled,
-        _ => false,
-    };
-
-    let new_profile = text(change, "ProfileId").unwrap_or_else(|| old_profile.clone());
-    let (new_type, new_licence) = portal::profile_facts(org, &new_profile);
-    let new_kind = UserKind::of(&new_type);
-    if new_profile != old_profile {
-        check_profile_move(
-            org,
-            &current,
-            old_kind,
-            new_kind,
-            &old_licence,
-            &new_licence,
-        )?;
-        change.insert("UserType".into(), json!(new_type));
-    }
-
-    let active_after = !disabling
-        && change
-            .get("IsActive")
-            .and_then(Value::as_bool)
-            .unwrap_or(was_active);
-    if active_after && (!was_active || new_licence != old_licence) {
-        if old_kind.is_external() && !was_enabled {
-            return Err(integrity(
-                "A disabled external user cannot be reactivated; create a new user for the contact",
-                &["IsActive"],
-            ));
-        }
-        if let Some(licence) = &new_licence {
-            licences::ensure_room(org, licence)?;
-        }
-    }
-
-    let mut needs_portal_role = false;
-    if !disabling {
-        match change.get("UserRoleId").and_then(Value::as_str) {
-            Some(role) => portal::check_role(org, role, new_kind, account.as_deref())?,
-            None if change.contains_key("UserRoleId") => {}
-            None => {
-                let role = current.text("UserRoleId");
-                let role_fits = role.is_some_and(|r| {
-                    portal::check_role(org, r, new_kind, account.as_deref()).is_ok()
-                });
-                if new_kind == UserKind::CustomerCommunity && role.is_some() {
-                    change.insert("UserRoleId".into(), Value::Null);
-                } else if new_kind.portal().is_some() && !role_fits {
-                    needs_portal_role = true;
-                }
-            }
-        }
-    }
+    let before = Before::of(org, &current);
+    let disabling = portal_disabling(change, before.portal_enabled)?;
+    let after = check_profile_change(org, &current, &before, change)?;
+    check_activation(org, &before, &after, change, disabling)?;
+    let needs_portal_role =
+        !disabling && check_role_change(org, &current, &before, after.kind, change)?;
 
     // Every check passed: what follows may now change the org.
     if org.settings.email_change_needs_confirmation
@@ -101,22 +72,115 @@ pub(crate) fn before_update(org: &mut Org, id: &str, change: &mut Change) -> Res
             &new_email,
         );
     }
-    if needs_portal_role && let (Some(portal_kind), Some(account)) = (new_kind.portal(), &account) {
+    if needs_portal_role
+        && let (Some(portal_kind), Some(account)) = (after.kind.portal(), &before.account)
+    {
         let worker = portal_roles::ensure(org, account, portal_kind);
         change.insert("UserRoleId".into(), json!(worker));
     }
     if disabling {
-        let username = text(change, "Username")
-            .unwrap_or_else(|| current.text("Username").unwrap_or_default().to_owned());
-        let renamed = disabled_username(org, id, &username);
-        change.insert("Username".into(), json!(renamed));
-        change.insert("IsActive".into(), json!(false));
-        change.insert("IsPortalEnabled".into(), json!(false));
-        change.insert("ContactId".into(), Value::Null);
-        change.insert("AccountId".into(), Value::Null);
-        change.insert("UserRoleId".into(), Value::Null);
+        disable(org, id, &current, change);
     }
     Ok(())
+}
+
+/// Whether the change switches the external user off (`IsPortalEnabled = false`); switching it
+/// back on is refused, as Salesforce does.
+fn portal_disabling(change: &mut Change, was_enabled: bool) -> Result<bool, ApiError> {
+    match change.remove("IsPortalEnabled").and_then(|v| v.as_bool()) {
+        Some(true) if !was_enabled => Err(integrity(
+            "IsPortalEnabled can only be switched off; to enable a contact again, create a new user for it",
+            &["IsPortalEnabled"],
+        )),
+        Some(false) => Ok(was_enabled),
+        _ => Ok(false),
+    }
+}
+
+/// The kind and licence after the change; a new profile is checked and sets `UserType`.
+fn check_profile_change(
+    org: &Org,
+    current: &Record,
+    before: &Before,
+    change: &mut Change,
+) -> Result<After, ApiError> {
+    let new_profile = text(change, "ProfileId").unwrap_or_else(|| before.profile.clone());
+    let (new_type, licence) = portal::profile_facts(org, &new_profile);
+    let kind = UserKind::of(&new_type);
+    if new_profile != before.profile {
+        check_profile_move(org, current, before.kind, kind, &before.licence, &licence)?;
+        change.insert("UserType".into(), json!(new_type));
+    }
+    Ok(After { kind, licence })
+}
+
+/// A user active after the change on another licence, or active again, needs room on it; a
+/// disabled external user is never reactivated.
+fn check_activation(
+    org: &Org,
+    before: &Before,
+    after: &After,
+    change: &Change,
+    disabling: bool,
+) -> Result<(), ApiError> {
+    let active_after = !disabling
+        && change
+            .get("IsActive")
+            .and_then(Value::as_bool)
+            .unwrap_or(before.active);
+    if active_after && (!before.active || after.licence != before.licence) {
+        if before.kind.is_external() && !before.portal_enabled {
+            return Err(integrity(
+                "A disabled external user cannot be reactivated; create a new user for the contact",
+                &["IsActive"],
+            ));
+        }
+        if let Some(licence) = &after.licence {
+            licences::ensure_room(org, licence)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks a role the change names; without one, a Customer Community user loses its role and
+/// another external user whose role no longer fits needs a portal role (the answer: true).
+fn check_role_change(
+    org: &Org,
+    current: &Record,
+    before: &Before,
+    new_kind: UserKind,
+    change: &mut Change,
+) -> Result<bool, ApiError> {
+    let account = before.account.as_deref();
+    match change.get("UserRoleId").and_then(Value::as_str) {
+        Some(role) => portal::check_role(org, role, new_kind, account)?,
+        None if change.contains_key("UserRoleId") => {}
+        None => {
+            let role = current.text("UserRoleId");
+            let role_fits =
+                role.is_some_and(|r| portal::check_role(org, r, new_kind, account).is_ok());
+            if new_kind == UserKind::CustomerCommunity && role.is_some() {
+                change.insert("UserRoleId".into(), Value::Null);
+            } else if new_kind.portal().is_some() && !role_fits {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// A disabled external user loses its Contact, Account and role and is renamed, freeing its
+/// username for a new user.
+fn disable(org: &Org, id: &str, current: &Record, change: &mut Change) {
+    let username = text(change, "Username")
+        .unwrap_or_else(|| current.text("Username").unwrap_or_default().to_owned());
+    let renamed = disabled_username(org, id, &username);
+    change.insert("Username".into(), json!(renamed));
+    change.insert("IsActive".into(), json!(false));
+    change.insert("IsPortalEnabled".into(), json!(false));
+    change.insert("ContactId".into(), Value::Null);
+    change.insert("AccountId".into(), Value::Null);
+    change.insert("UserRoleId".into(), Value::Null);
 }
 
 /// What follows a user change: licence counts, site membership of a new profile, the
@@ -129,7 +193,7 @@ pub(crate) fn after_update(org: &mut Org, id: &str) {
 /// unless the org is told to allow it; a partner profile needs a partner Account.
 fn check_profile_move(
     org: &Org,
-    current: &crate::record::Record,
+    current: &Record,
     old_kind: UserKind,
     new_kind: UserKind,
     old_licence: &Option<String>,

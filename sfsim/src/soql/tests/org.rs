@@ -230,13 +230,41 @@ fn record(object: &str, id: String, fields: Value) -> Record {
     }
 }
 
+/// Ids of the test org's records, by kind and number.
+struct Ids {
+    licences: [String; 2],
+    profiles: [String; 3],
+    accounts: [String; 2],
+    contacts: [String; 4],
+}
+
 /// The test org. Record order is creation order, and matches `LABELS`.
 pub fn org() -> TestOrg {
-    let (l1, l2) = (id("100", 1), id("100", 2));
-    let (p1, p2, p3) = (id("00e", 1), id("00e", 2), id("00e", 3));
-    let (a1, a2) = (id("001", 1), id("001", 2));
-    let (c1, c2, c3, c4) = (id("003", 1), id("003", 2), id("003", 3), id("003", 4));
-    let records = vec![
+    let ids = Ids {
+        licences: [id("100", 1), id("100", 2)],
+        profiles: [id("00e", 1), id("00e", 2), id("00e", 3)],
+        accounts: [id("001", 1), id("001", 2)],
+        contacts: [id("003", 1), id("003", 2), id("003", 3), id("003", 4)],
+    };
+    let mut records = setup_records(&ids);
+    records.extend(account_and_contact_records(&ids));
+    records.extend(user_records(&ids));
+    records.push(record(
+        "SecretSetting",
+        id("0ZZ", 1),
+        json!({"Name": "hidden"}),
+    ));
+    TestOrg {
+        schema: schema(),
+        records,
+    }
+}
+
+/// Licences and profiles, one profile without a licence.
+fn setup_records(ids: &Ids) -> Vec<Record> {
+    let [l1, l2] = ids.licences.clone();
+    let [p1, p2, p3] = ids.profiles.clone();
+    vec![
         record(
             "UserLicense",
             l1.clone(),
@@ -262,6 +290,14 @@ pub fn org() -> TestOrg {
             p3.clone(),
             json!({"Name": "Orphan Profile", "UserLicenseId": null}),
         ),
+    ]
+}
+
+/// Two Accounts, and Contacts with and without one.
+fn account_and_contact_records(ids: &Ids) -> Vec<Record> {
+    let [a1, a2] = ids.accounts.clone();
+    let [c1, c2, c3, c4] = ids.contacts.clone();
+    vec![
         record(
             "Account",
             a1.clone(),
@@ -292,6 +328,14 @@ pub fn org() -> TestOrg {
             c4.clone(),
             json!({"FirstName": null, "LastName": "O'Brien", "Email": "obrien_100%@example.com", "AccountId": a1, "Birthdate": "1990-06-01", "CreatedDate": "2025-12-31T23:30:00.000-0100"}),
         ),
+    ]
+}
+
+/// Two external users (one inactive) and an internal one whose profile has no licence.
+fn user_records(ids: &Ids) -> Vec<Record> {
+    let [p1, p2, p3] = ids.profiles.clone();
+    let [c1, c2, ..] = ids.contacts.clone();
+    vec![
         record(
             "User",
             id("005", 1),
@@ -307,10 +351,5 @@ pub fn org() -> TestOrg {
             id("005", 3),
             json!({"Username": "admin@example.com", "Email": "admin@example.com", "IsActive": true, "ProfileId": p3, "ContactId": null, "LastLoginDate": "2025-11-02T09:00:00.000+0000"}),
         ),
-        record("SecretSetting", id("0ZZ", 1), json!({"Name": "hidden"})),
-    ];
-    TestOrg {
-        schema: schema(),
-        records,
-    }
+    ]
 }

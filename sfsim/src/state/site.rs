@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 
+use super::Sim;
+use crate::fixture::FixtureError;
 use crate::org::Org;
-use crate::state::Sim;
 use crate::traffic::TrafficConfig;
 
 /// Fixture text as loaded at start, kept so a reset can rebuild the org from it.
@@ -18,8 +19,8 @@ pub struct FixtureText {
 
 impl FixtureText {
     /// Builds the org the fixture describes.
-    pub fn org(&self) -> Result<Org, String> {
-        Org::from_fixture_toml(&self.text, &self.base_dir).map_err(|e| e.to_string())
+    pub fn org(&self) -> Result<Org, FixtureError> {
+        Org::from_fixture_toml(&self.text, &self.base_dir)
     }
 }
 
@@ -34,7 +35,7 @@ pub struct StartPoint {
 
 impl StartPoint {
     /// A fresh org as it was at start.
-    pub fn org(&self) -> Result<Org, String> {
+    pub fn org(&self) -> Result<Org, FixtureError> {
         match &self.fixture {
             Some(fixture) => fixture.org(),
             None => Ok(Org::default_org()),
@@ -82,7 +83,7 @@ impl Site {
 
 /// Puts a running org back to its start point: the start fixture, the start traffic settings
 /// and token lifetime, no tokens, counters, scripts or log, and the clock on wall time.
-pub fn reset(sim: &Sim) -> Result<(), String> {
+pub fn reset(sim: &Sim) -> Result<(), FixtureError> {
     let start = &sim.site.start;
     let org = start.org()?;
     *sim.org.lock() = org;
