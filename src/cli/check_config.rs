@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-
 pub fn run(path: &Path) -> ExitCode {
     match crate::startup::load_settings(Some(path)) {
         Ok(settings) => match toml::to_string_pretty(&settings) {

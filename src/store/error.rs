@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::commands::CommandState;
+use super::command_state::CommandState;
 use super::inbox::{EventId, InboxStatus};
 use crate::domain::CommandId;
 

@@ -26,9 +26,10 @@ impl SqliteStore {
         &self,
         event: Option<&EventId>,
         commands: Vec<NewCommand>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>, StoreError> {
+        let now = timestamp::to_millis(now);
         let mut transaction = self.begin_write(ENQUEUEING).await?;
-        let now = timestamp::to_millis(Utc::now());
         if let Some(event) = event {
             mark_mapped(&mut transaction, event, &time_text(now)).await?;
         }

@@ -14,7 +14,7 @@ use crate::store::sqlite::outbox::insert_outbox;
 use crate::store::sqlite::subjects::{
     append_history, apply_intent, ensure_subject, record_findings,
 };
-use crate::store::sqlite::{SqliteStore, classify, now_text, time_text};
+use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::{HistoryKind, SubjectUpdate};
 use crate::store::timestamp;
 
@@ -149,6 +149,7 @@ impl SqliteStore {
         outcome: &Outcome,
         update: &SubjectUpdate,
         announcement: &OutboxEvent,
+        now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
         let mut transaction = self.begin_write("finishing a command").await?;
         let record = load_in_state(
@@ -168,7 +169,7 @@ impl SqliteStore {
                 announcement,
                 note: serde_json::Map::new(),
             },
-            &now_text(),
+            &time_text(now),
         )
         .await?;
         transaction
