@@ -81,12 +81,13 @@ impl Application {
     /// Opens the store, builds the sources and binds the listener (`listen` port 0 picks one).
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let store = match &settings.store {
-            StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite(
+            StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite_with_clock(
                 path,
                 SqliteOptions {
                     max_batch: *max_batch,
                     ..SqliteOptions::default()
                 },
+                clock.clone(),
             )
             .await
             .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
