@@ -96,7 +96,10 @@ async fn inbox_commands_outcomes_and_replays_are_dated_by_the_stores_clock() {
     let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
     assert_eq!(row.created_at, finished_at);
     let published_at = tick(&clock);
-    store.mark_published(&[outbox_id.clone()]).await.unwrap();
+    store
+        .mark_published(std::slice::from_ref(&outbox_id))
+        .await
+        .unwrap();
     let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
     assert_eq!(row.published_at, Some(published_at));
 

@@ -203,14 +203,14 @@ async fn write_command(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let now_text = time_text(now);
-    let unwritable = |problem| StoreError::InvalidCommand {
-        command_id: command.id.clone(),
-        problem,
+    let unwritable = |part: &str, source| StoreError::Unwritable {
+        what: format!("the {part} of command {}", command.id),
+        source,
     };
-    let intent = serde_json::to_string(&command.intent)
-        .map_err(|_| unwritable("the intent cannot be written as JSON"))?;
-    let origin = serde_json::to_string(&command.origin)
-        .map_err(|_| unwritable("the origin cannot be written as JSON"))?;
+    let intent =
+        serde_json::to_string(&command.intent).map_err(|source| unwritable("intent", source))?;
+    let origin =
+        serde_json::to_string(&command.origin).map_err(|source| unwritable("origin", source))?;
     ensure_subject(
         connection,
         &command.subject,

@@ -40,9 +40,9 @@ pub(super) async fn write_outcome(
     let fail = |source| classify("writing a command's outcome", source);
     let command = ending.command;
     let outcome_json =
-        serde_json::to_string(ending.outcome).map_err(|source| StoreError::Unreadable {
+        serde_json::to_string(ending.outcome).map_err(|source| StoreError::Unwritable {
             what: format!("the outcome of command {}", command.id),
-            source: source.into(),
+            source,
         })?;
     let changed = sqlx::query(&format!(
         "UPDATE commands SET state = $1, outcome_kind = $2, outcome = $3, claimed_by = NULL, \
