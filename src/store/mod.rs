@@ -8,11 +8,11 @@
 //!   `commands/reading.rs`, `subjects/reading.rs`, `outbox/reading.rs`): it refuses what cannot
 //!   be stored before any write, reads "now" from the injected [`Clock`], and wakes the relay
 //!   after a transaction that wrote outbox rows;
-//! - one [`backend::Backend`] behind it, as `Arc<dyn Backend>`: the operations a database must
+//! - one `Backend` (`backend.rs`) behind it, as `Arc<dyn Backend>`: the operations a database must
 //!   implement, with the contract they keep (each write one transaction, times handed in, never
 //!   read from a clock). The SQLite backend lives in `sqlite/`; a PostgreSQL backend becomes
 //!   `postgres/` beside it, another implementation, with no change to any caller;
-//! - the group-commit writer ([`group_commit`]), which puts new events, and the intake's pages
+//! - the group-commit writer (`group_commit`), which puts new events, and the intake's pages
 //!   of verdicts, from many callers into one transaction.
 //!
 //! Reads and status changes go straight to the backend. The engine's operations (enqueue,
