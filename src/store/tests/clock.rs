@@ -32,7 +32,7 @@ fn tick(clock: &ManualClock) -> DateTime<Utc> {
 }
 
 #[tokio::test]
-async fn inbox_commands_outcomes_and_replays_are_dated_by_the_stores_clock() {
+async fn inbox_changes_are_dated_by_the_stores_clock() {
     let dir = tempfile::tempdir().unwrap();
     let clock = distant_clock();
     let store = open_with(&dir, &clock).await;
@@ -54,6 +54,14 @@ async fn inbox_commands_outcomes_and_replays_are_dated_by_the_stores_clock() {
     let requeued = store.get(&event).await.unwrap().unwrap();
     assert_eq!(requeued.replayed_at, Some(requeued_at));
     assert_eq!(requeued.updated_at, requeued_at);
+}
+
+#[tokio::test]
+async fn commands_outcomes_publications_and_replays_are_dated_by_the_stores_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = distant_clock();
+    let store = open_with(&dir, &clock).await;
+    let event = accepted_event(&store, "dated").await;
 
     let enqueued_at = tick(&clock);
     let command = provision("partner-portal:dated", at(0));
