@@ -78,7 +78,7 @@ impl Application {
     /// Opens the store, connects the org, starts the engine and the publishing tasks, and binds
     /// the listener (`listen` port 0 picks one); the Kafka consumer starts last.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
-        let store = open_store(&settings.store).await?;
+        let store = open_store(&settings.store, clock.clone()).await?;
         let rules = MappingRules::build(settings).context("compiling the mapping rules")?;
         let (org, connection) = connect_org(settings, clock.clone()).await?;
         let shared = Shared {
@@ -186,14 +186,15 @@ impl Shared {
 }
 
 /// Opens the configured store.
-async fn open_store(config: &StoreConfig) -> anyhow::Result<Store> {
+async fn open_store(config: &StoreConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
     let store = match config {
-        StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite(
+        StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite_with_clock(
             path,
             SqliteOptions {
                 max_batch: *max_batch,
                 ..SqliteOptions::default()
             },
+            clock,
         )
         .await
         .with_context(|| format!("opening the SQLite store at {}", path.display()))?,

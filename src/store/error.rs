@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::commands::CommandState;
+use super::command_state::CommandState;
 use super::inbox::{EventId, InboxStatus};
 use crate::domain::CommandId;
 
@@ -38,6 +38,15 @@ pub enum StoreError {
         what: String,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A value could not be put in the form the store keeps it in (JSON text): a bug, as every
+    /// value the store takes has a JSON form.
+    #[error("{what} cannot be written as JSON")]
+    Unwritable {
+        /// Which value, e.g. "the intent of command cmd_…".
+        what: String,
+        #[source]
+        source: serde_json::Error,
     },
     /// The directory for the database file could not be created.
     #[error("cannot create the directory for the store at {path}")]
@@ -143,6 +152,7 @@ impl StoreError {
             | StoreError::AlreadyReplayed { .. } => StoreErrorKind::Refused,
             StoreError::Failed { .. }
             | StoreError::Unreadable { .. }
+            | StoreError::Unwritable { .. }
             | StoreError::CreateDir { .. }
             | StoreError::Open { .. }
             | StoreError::Migrate { .. }

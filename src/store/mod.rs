@@ -1,13 +1,32 @@
 //! The durable store: the inbox of accepted events, the command queue, the subjects' lifecycle
 //! records with their history, and the outbox of outcome events.
 //!
-//! Callers hold a [`Store`] and never learn which database is behind it, so the PostgreSQL
-//! backend can join as another [`Backend`] variant without any caller changing. New events, and
-//! the intake's pages of verdicts, go through the group-commit writer (one transaction for many
-//! callers, see [`group_commit`]); reads and other status changes go straight to the backend. The engine's operations (enqueue,
-//! claim, finish, …) are each one transaction of their own on the same single writer; the
-//! SQLite backend explains why they do not join the group commit.
+//! Callers hold a [`Store`] and never learn which database is behind it. The store is three
+//! parts:
+//!
+//! - the [`Store`] facade, split by concern (`inbox` here, `commands/queue.rs` and
+//!   `commands/reading.rs`, `subjects/reading.rs`, `outbox/reading.rs`): it refuses what cannot
+//!   be stored before any write, reads "now" from the injected [`Clock`], and wakes the relay
+//!   after a transaction that wrote outbox rows;
+//! - one `Backend` (`backend.rs`) behind it, as `Arc<dyn Backend>`: the operations a database must
+//!   implement, with the contract they keep (each write one transaction, times handed in, never
+//!   read from a clock). The SQLite backend lives in `sqlite/`; a PostgreSQL backend becomes
+//!   `postgres/` beside it, another implementation, with no change to any caller;
+//! - the group-commit writer (`group_commit`), which puts new events, and the intake's pages
+//!   of verdicts, from many callers into one transaction.
+//!
+//! Reads and status changes go straight to the backend. The engine's operations (enqueue,
+//! claim, finish, …) are each one transaction of their own on the backend; the SQLite backend
+//! explains why they do not join the group commit. Claiming answers [`Claim`]s: handles that
+//! carry a [`FencingToken`] and may hold several commands, so the PostgreSQL backend's leases
+//! and a batching executor fit without changing the claim's shape.
+//!
+//! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
+//! `subjects`, `outbox`, `timestamp`) below `error`, then `commands`, `group_commit`,
+//! `backend`, the backends, and this facade on top.
 
+mod backend;
+mod command_state;
 mod commands;
 mod error;
 mod event_id;
@@ -27,7 +46,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use commands::{
-    ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand, Progress,
+    Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken,
+    NewCommand, Progress,
 };
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};
@@ -42,8 +62,12 @@ pub use subjects::{
     SubjectUpdate, WelcomeEmailState,
 };
 
-use group_commit::GroupCommit;
+use backend::Backend;
+use chrono::{DateTime, Utc};
+use group_commit::{Batch, BatchWriter, GroupCommit, Written};
 use sqlite::SqliteStore;
+
+use crate::clock::{Clock, SystemClock};
 
 /// The handle every part of Gatehouse uses to reach the store. Cheap to clone: clones share one
 /// writer and one set of connections. When the last clone is dropped the writer still finishes
@@ -54,31 +78,81 @@ pub struct Store {
 }
 
 struct Shared {
-    backend: Backend,
+    backend: Arc<dyn Backend>,
+    /// Where every time the store records comes from.
+    clock: Arc<dyn Clock>,
     intake: GroupCommit,
     /// Signalled after a transaction that wrote outbox rows, so the relay publishes them at
     /// once instead of at its next poll.
     announced: tokio::sync::Notify,
 }
 
-/// The databases the store can live in; one variant per backend keeps dispatch static.
-enum Backend {
-    Sqlite(SqliteStore),
+/// The group commit's writer: the backend, dating each batch when it is written.
+struct IntakeWriter {
+    backend: Arc<dyn Backend>,
+    clock: Arc<dyn Clock>,
+}
+
+impl BatchWriter for IntakeWriter {
+    async fn write_batch(&self, batch: Batch<'_>) -> Result<Written, StoreError> {
+        self.backend.write_batch(batch, self.clock.now()).await
+    }
 }
 
 impl Store {
     /// Opens the SQLite store at `path`, creating the file and its directory if missing, and
     /// brings the schema up to date. Must run inside a tokio runtime (it starts the writer).
+    /// Times are recorded by the system clock; the service hands its own clock to
+    /// [`Store::open_sqlite_with_clock`].
     pub async fn open_sqlite(path: &Path, options: SqliteOptions) -> Result<Store, StoreError> {
-        let inbox = SqliteStore::open(path, &options).await?;
-        let intake = GroupCommit::start(inbox.clone(), options.max_batch, options.queue_depth);
-        Ok(Store {
+        Store::open_sqlite_with_clock(path, options, Arc::new(SystemClock)).await
+    }
+
+    /// Opens the SQLite store at `path` as [`Store::open_sqlite`] does, recording every time
+    /// (receipts, updates, claims, history, outcomes, publications) by `clock`.
+    pub async fn open_sqlite_with_clock(
+        path: &Path,
+        options: SqliteOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store, StoreError> {
+        let backend = SqliteStore::open(path, &options).await?;
+        Ok(Store::start(
+            Arc::new(backend),
+            clock,
+            options.max_batch,
+            options.queue_depth,
+        ))
+    }
+
+    /// Starts the group-commit writer in front of `backend`.
+    fn start(
+        backend: Arc<dyn Backend>,
+        clock: Arc<dyn Clock>,
+        max_batch: usize,
+        queue_depth: usize,
+    ) -> Store {
+        let writer = IntakeWriter {
+            backend: backend.clone(),
+            clock: clock.clone(),
+        };
+        Store {
             shared: Arc::new(Shared {
-                backend: Backend::Sqlite(inbox),
-                intake,
+                backend,
+                clock,
+                intake: GroupCommit::start(writer, max_batch, queue_depth),
                 announced: tokio::sync::Notify::new(),
             }),
-        })
+        }
+    }
+
+    /// The backend every operation goes to.
+    fn backend(&self) -> &dyn Backend {
+        self.shared.backend.as_ref()
+    }
+
+    /// Now, by the store's clock: the time an operation records.
+    fn now(&self) -> DateTime<Utc> {
+        self.shared.clock.now()
     }
 
     /// Writes the event durably and answers only once it is committed. A delivery whose
@@ -121,17 +195,15 @@ impl Store {
 
     /// The event with this id, body included.
     pub async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.get(event_id).await,
-        }
+        self.backend().get(event_id).await
     }
 
     /// One page of events, oldest first; pass the last id of a page as `after` for the next.
     pub async fn list(&self, filter: &InboxFilter) -> Result<Vec<InboxEvent>, StoreError> {
         let statuses = filter.status.map(|status| [status]);
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.page(statuses.as_ref().map(|s| &s[..]), filter).await,
-        }
+        self.backend()
+            .page(statuses.as_ref().map(|s| &s[..]), filter)
+            .await
     }
 
     /// One page of events an operator may replay (`ignored` or `unmapped`), oldest first. A
@@ -143,9 +215,7 @@ impl Store {
             .filter(|status| status.is_replayable())
             .filter(|status| filter.status.is_none_or(|wanted| wanted == *status))
             .collect();
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.page(Some(&statuses), filter).await,
-        }
+        self.backend().page(Some(&statuses), filter).await
     }
 
     /// Records a later stage's verdict on an `accepted` event: `mapped`, or `ignored` /
@@ -158,9 +228,9 @@ impl Store {
         status: InboxStatus,
         reason: Option<String>,
     ) -> Result<(), StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.mark(event_id, status, reason.as_deref()).await,
-        }
+        self.backend()
+            .mark(event_id, status, reason.as_deref(), self.now())
+            .await
     }
 
     /// Gives several `accepted` events their verdicts (`ignored`, `unmapped`, `mapped`) in one
@@ -194,16 +264,12 @@ impl Store {
     /// again; clears its reason, counts the replay and records when. Any other status is
     /// [`StoreError::Refused`], so pressing "replay" twice does not replay twice.
     pub async fn requeue(&self, event_id: &EventId) -> Result<(), StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.requeue(event_id).await,
-        }
+        self.backend().requeue(event_id, self.now()).await
     }
 
     /// Events per status, every status present (zeros included), for metrics.
     pub async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.count_by_status().await,
-        }
+        self.backend().count_by_status().await
     }
 
     /// Readiness: the database answers and the writer is taking events.
@@ -211,9 +277,7 @@ impl Store {
         if !self.shared.intake.is_running() {
             return Err(StoreError::Closed);
         }
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.ping().await,
-        }
+        self.backend().ping().await
     }
 
     /// Group-commit counters: batches committed, events answered, and what is waiting.
@@ -225,8 +289,6 @@ impl Store {
     /// Every clone sees the store closed afterwards; calling it again is harmless.
     pub async fn close(&self) {
         self.shared.intake.close().await;
-        match &self.shared.backend {
-            Backend::Sqlite(inbox) => inbox.close().await,
-        }
+        self.backend().close().await
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use gatehouse::clock::ManualClock;
 use gatehouse::publish::{PruneScope, Pruner};
 use gatehouse::store::OutboxRow;
@@ -58,20 +58,10 @@ async fn with_kafka_off_old_outcomes_are_pruned_published_or_not_and_recent_ones
         .mark_published(std::slice::from_ref(&published.outbox_id))
         .await
         .unwrap();
-    // A cut-off strictly between the first two rows and the next (the store keeps ms).
-    // CLOCK-OFFSET: taken from the wall clock, not the service's, because the store stamps
-    // outbox rows with the wall clock; once it stamps them with the injected clock, step that
-    // clock here instead.
-    let cut_off = loop {
-        let now = Utc::now();
-        if now - unpublished.created_at >= TimeDelta::milliseconds(2) {
-            break now;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    };
-    while Utc::now() - cut_off < TimeDelta::milliseconds(2) {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    // A cut-off strictly between the first two rows and the next (the store keeps ms); the
+    // app's clock, which dates the rows, moves past it before the next one.
+    let cut_off = unpublished.created_at + TimeDelta::milliseconds(2);
+    app.clock.set(cut_off + TimeDelta::milliseconds(2));
     let recent = sign_up(&app, &partner(3)).await;
 
     let settings = scenario_app(&Setup::default()).settings();

@@ -2,20 +2,20 @@
 //! an operator sees.
 //!
 //! A command enters as a [`NewCommand`], is answered with an [`Enqueued`], waits in a
-//! [`CommandState`], is handed to a worker as a [`ClaimedCommand`], and ends with one
+//! [`CommandState`], is handed to a worker in a [`Claim`] as a [`ClaimedCommand`], and ends with one
 //! [`Outcome`]. Its whole life reads back as a [`CommandRecord`].
 
+mod claim;
 mod queue;
 mod reading;
-mod state;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use state::CommandState;
+pub use super::command_state::CommandState;
+pub use claim::{Claim, ClaimedCommand, FencingToken};
 
 use super::error::StoreError;
-use super::subjects::SubjectRecord;
 use super::timestamp;
 use crate::domain::{
     Command, CommandId, Intent, Origin, Outcome, OutcomeKind, Refusal, SubjectKey,
@@ -103,20 +103,6 @@ pub struct Enqueued {
     pub state: CommandState,
     /// Older waiting commands of the subject that this one superseded.
     pub superseded: Vec<CommandId>,
-}
-
-/// A command handed to a worker: it is `running` and belongs to that worker until it finishes,
-/// retries, parks, or its claim expires.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimedCommand {
-    pub command: Command,
-    /// Attempts including this one.
-    pub attempts: u32,
-    /// What earlier attempts recorded; empty on the first attempt.
-    pub progress: Progress,
-    /// The subject's lifecycle record as it was at the claim, for the staleness check and the
-    /// ids found before.
-    pub subject: SubjectRecord,
 }
 
 /// A command's whole life, as the admin API shows it (`GET /v1/commands/{id}`).

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{ClaimedCommand, CommandState, Enqueued, NewCommand, check_storable};
+use super::{Claim, ClaimedCommand, CommandState, Enqueued, NewCommand, check_storable};
 use crate::domain::{CommandId, Outcome, Refusal};
+use crate::store::Store;
+use crate::store::backend::ClaimRequest;
 use crate::store::error::StoreError;
 use crate::store::inbox::EventId;
 use crate::store::outbox::{OutboxEvent, OutboxId};
 use crate::store::subjects::SubjectUpdate;
-use crate::store::{Backend, Store};
 
 impl Store {
     /// Stores an event's commands and, when `event` is given, marks that inbox event `mapped`,
@@ -58,9 +59,7 @@ impl Store {
             }
             prepared.push(command.cut_to_millis());
         }
-        let enqueued = match &self.shared.backend {
-            Backend::Sqlite(store) => store.enqueue(event, prepared).await,
-        }?;
+        let enqueued = self.backend().enqueue(event, prepared, self.now()).await?;
         // Superseding writes outcomes, and so announcements, of the commands it ends.
         if enqueued
             .iter()
@@ -74,6 +73,28 @@ impl Store {
     /// Claims up to `limit` commands due at `now` for `worker`, until `now + lease`: at most one
     /// per subject, none of a subject that has a command running, a subject's oldest (by source
     /// time, then enqueue order) first. Each becomes `running` with one more attempt.
+    ///
+    /// Each [`Claim`] is what one run of the executor takes: today one command and a
+    /// [`FencingToken`](super::FencingToken) the SQLite backend does not check.
+    pub async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        worker: &str,
+        lease: TimeDelta,
+    ) -> Result<Vec<Claim>, StoreError> {
+        self.backend()
+            .claim(ClaimRequest {
+                now,
+                limit,
+                worker,
+                lease,
+            })
+            .await
+    }
+
+    /// The commands of [`Store::claim`]'s claims, in order, for a worker that runs each
+    /// command on its own.
     pub async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -81,9 +102,8 @@ impl Store {
         worker: &str,
         lease: TimeDelta,
     ) -> Result<Vec<ClaimedCommand>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.claim_due(now, limit, worker, lease).await,
-        }
+        let claims = self.claim(now, limit, worker, lease).await?;
+        Ok(claims.into_iter().flatten().collect())
     }
 
     /// Durably records `key: value` in a running command's progress (and its subject's
@@ -95,9 +115,9 @@ impl Store {
         key: &str,
         value: Value,
     ) -> Result<(), StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.record_progress(command_id, key, value).await,
-        }
+        self.backend()
+            .record_progress(command_id, key, value, self.now())
+            .await
     }
 
     /// Ends a running command with its outcome. In one transaction: the command becomes `done`
@@ -113,13 +133,10 @@ impl Store {
         update: SubjectUpdate,
         announcement: OutboxEvent,
     ) -> Result<OutboxId, StoreError> {
-        let outbox_id = match &self.shared.backend {
-            Backend::Sqlite(store) => {
-                store
-                    .finish(command_id, &outcome, &update, &announcement)
-                    .await
-            }
-        }?;
+        let outbox_id = self
+            .backend()
+            .finish(command_id, &outcome, &update, &announcement, self.now())
+            .await?;
         self.announced();
         Ok(outbox_id)
     }
@@ -132,9 +149,9 @@ impl Store {
         due_at: DateTime<Utc>,
         error: &Refusal,
     ) -> Result<(), StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.retry_later(command_id, due_at, error).await,
-        }
+        self.backend()
+            .retry_later(command_id, due_at, error, self.now())
+            .await
     }
 
     /// Sets a running command aside until [`Store::unpark`], e.g. on `LICENSE_LIMIT_EXCEEDED`
@@ -145,33 +162,27 @@ impl Store {
         reason: &str,
         licence: Option<&str>,
     ) -> Result<(), StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.park(command_id, reason, licence).await,
-        }
+        self.backend()
+            .park(command_id, reason, licence, self.now())
+            .await
     }
 
     /// Queues, due now, the commands parked on `licence` (all parked commands when `None`),
     /// e.g. after a deactivation freed one. Answers how many.
     pub async fn unpark(&self, licence: Option<&str>) -> Result<u64, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.unpark(licence).await,
-        }
+        self.backend().unpark(licence, self.now()).await
     }
 
     /// Puts running commands whose claim ended before `now` back to `queued`: their worker is
     /// gone. Answers how many.
     pub async fn release_expired_claims(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.release_expired_claims(now).await,
-        }
+        self.backend().release_expired_claims(now).await
     }
 
     /// Puts everything `worker` was running back to `queued`. Called at start-up with the
     /// process's own worker id, whose earlier incarnation can no longer be running anything.
     pub async fn release_claims_of(&self, worker: &str) -> Result<u64, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.release_claims_of(worker).await,
-        }
+        self.backend().release_claims_of(worker, self.now()).await
     }
 
     /// Copies a dead-lettered command into a new queued command with the same intent, origin
@@ -183,8 +194,6 @@ impl Store {
         command_id: &CommandId,
         actor: &str,
     ) -> Result<CommandId, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.replay(command_id, actor).await,
-        }
+        self.backend().replay(command_id, actor, self.now()).await
     }
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::{CommandFilter, CommandRecord, CommandState};
 use crate::domain::{CommandId, OutcomeKind, SubjectKey};
+use crate::store::Store;
 use crate::store::error::StoreError;
-use crate::store::{Backend, Store};
 
 impl Store {
     /// The command with this id and its whole state (`GET /v1/commands/{id}`).
@@ -16,9 +16,7 @@ impl Store {
         &self,
         command_id: &CommandId,
     ) -> Result<Option<CommandRecord>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.get_command(command_id).await,
-        }
+        self.backend().get_command(command_id).await
     }
 
     /// One page of commands in id (creation) order; dead letters are those whose outcome is
@@ -27,9 +25,7 @@ impl Store {
         &self,
         filter: &CommandFilter,
     ) -> Result<Vec<CommandRecord>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.list_commands(filter).await,
-        }
+        self.backend().list_commands(filter).await
     }
 
     /// The source time of the newest command applied to the subject (`succeeded` or
@@ -38,32 +34,24 @@ impl Store {
         &self,
         subject: &SubjectKey,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.last_applied(subject).await,
-        }
+        self.backend().last_applied(subject).await
     }
 
     /// When [`Store::claim_due`] will next find something, so the scheduler can sleep until
     /// then; a past time means now. `None` when nothing waits that time alone will release
     /// (commands behind a running one wait for its end; parked ones for an unpark).
     pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.next_due_at().await,
-        }
+        self.backend().next_due_at().await
     }
 
     /// Commands per state, every state present (zeros included), for metrics.
     pub async fn count_commands_by_state(&self) -> Result<BTreeMap<CommandState, u64>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.count_commands_by_state().await,
-        }
+        self.backend().count_commands_by_state().await
     }
 
     /// Commands per outcome, every outcome present (zeros included), for metrics: how many
     /// dead letters wait for an operator, how many commands were superseded.
     pub async fn count_outcomes(&self) -> Result<Vec<(OutcomeKind, u64)>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.count_outcomes().await,
-        }
+        self.backend().count_outcomes().await
     }
 }

@@ -204,7 +204,10 @@ impl GroupCommit {
         if let Some(task) = writer.take()
             && let Err(error) = task.await
         {
-            tracing::error!(%error, "the inbox writer ended abnormally");
+            tracing::error!(
+                error = %crate::report::chain(&error),
+                "the inbox writer ended abnormally"
+            );
         }
     }
 
@@ -231,6 +234,53 @@ type Answers = (
     Vec<Result<u64, StoreError>>,
 );
 
+/// One transaction's work, taken from the queue, with who waits for each part.
+struct Taken {
+    events: Vec<NewEvent>,
+    replies: Vec<oneshot::Sender<Result<Receipt, StoreError>>>,
+    verdicts: Vec<Vec<Verdict>>,
+    verdict_replies: Vec<oneshot::Sender<Result<u64, StoreError>>>,
+}
+
+impl Taken {
+    /// Sorts the queued work into events and sets of verdicts, keeping each one's order.
+    fn sort(batch: &mut Vec<Pending>) -> Taken {
+        let mut taken = Taken {
+            events: Vec::with_capacity(batch.len()),
+            replies: Vec::with_capacity(batch.len()),
+            verdicts: Vec::new(),
+            verdict_replies: Vec::new(),
+        };
+        for pending in batch.drain(..) {
+            match pending {
+                Pending::Event { event, reply } => {
+                    taken.events.push(event);
+                    taken.replies.push(reply);
+                }
+                Pending::Verdicts { verdicts, reply } => {
+                    taken.verdicts.push(verdicts);
+                    taken.verdict_replies.push(reply);
+                }
+            }
+        }
+        taken
+    }
+
+    /// Tells every caller its answer. A caller that went away (client hung up) still had its
+    /// event written; its resend will find it as a duplicate.
+    fn answer(self, (answers, counts): Answers, counters: &Counters) {
+        counters
+            .answered
+            .fetch_add(len(self.replies.len()), Ordering::Relaxed);
+        for (reply, answer) in self.replies.into_iter().zip(answers) {
+            let _ = reply.send(answer);
+        }
+        for (reply, count) in self.verdict_replies.into_iter().zip(counts) {
+            let _ = reply.send(count);
+        }
+    }
+}
+
 /// The writer task: one batch at a time until every sender is gone and the queue is empty.
 async fn run<W: BatchWriter>(
     writer: W,
@@ -240,106 +290,74 @@ async fn run<W: BatchWriter>(
 ) {
     let mut batch = Vec::with_capacity(max_batch);
     while queue.recv_many(&mut batch, max_batch).await > 0 {
-        let mut events = Vec::with_capacity(batch.len());
-        let mut replies = Vec::with_capacity(batch.len());
-        let mut verdicts = Vec::new();
-        let mut verdict_replies = Vec::new();
-        for pending in batch.drain(..) {
-            match pending {
-                Pending::Event { event, reply } => {
-                    events.push(event);
-                    replies.push(reply);
-                }
-                Pending::Verdicts {
-                    verdicts: set,
-                    reply,
-                } => {
-                    verdicts.push(set);
-                    verdict_replies.push(reply);
-                }
-            }
-        }
+        let taken = Taken::sort(&mut batch);
         let outcome = writer
             .write_batch(Batch {
-                events: &events,
-                verdicts: &verdicts,
+                events: &taken.events,
+                verdicts: &taken.verdicts,
             })
             .await;
         // Counters move before anyone is answered, so a caller holding its receipt also sees
         // the commit that produced it counted.
-        let (answers, counts): Answers = match outcome {
+        let answers = match outcome {
             Ok(written)
-                if written.receipts.len() == replies.len()
-                    && written.changed.len() == verdict_replies.len() =>
+                if written.receipts.len() == taken.replies.len()
+                    && written.changed.len() == taken.verdict_replies.len() =>
             {
-                let duplicates = written.receipts.iter().filter(|r| r.duplicate).count();
-                if !replies.is_empty() {
-                    counters.batches.fetch_add(1, Ordering::Relaxed);
-                }
-                counters
-                    .events
-                    .fetch_add(len(written.receipts.len()), Ordering::Relaxed);
-                counters
-                    .duplicates
-                    .fetch_add(len(duplicates), Ordering::Relaxed);
-                (
-                    written.receipts.into_iter().map(Ok).collect(),
-                    written.changed.into_iter().map(Ok).collect(),
-                )
+                committed(written, !taken.replies.is_empty(), &counters)
             }
             Ok(written) => {
                 tracing::error!(
-                    events = replies.len(),
+                    events = taken.replies.len(),
                     receipts = written.receipts.len(),
-                    verdict_sets = verdict_replies.len(),
+                    verdict_sets = taken.verdict_replies.len(),
                     counts = written.changed.len(),
                     "the inbox writer answered the wrong number of receipts"
                 );
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
-                (
-                    replies
-                        .iter()
-                        .map(|_| Err(StoreError::WriterLost))
-                        .collect(),
-                    verdict_replies
-                        .iter()
-                        .map(|_| Err(StoreError::WriterLost))
-                        .collect(),
-                )
+                every_caller(&taken, || StoreError::WriterLost)
             }
             Err(error) => {
                 tracing::warn!(
-                    events = replies.len(),
-                    verdict_sets = verdict_replies.len(),
-                    ?error,
+                    events = taken.replies.len(),
+                    verdict_sets = taken.verdict_replies.len(),
+                    error = %crate::report::chain(&error),
                     "inbox batch not committed; every caller in it is told to resend"
                 );
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
                 let shared = Arc::new(error);
-                (
-                    replies
-                        .iter()
-                        .map(|_| Err(StoreError::BatchFailed(shared.clone())))
-                        .collect(),
-                    verdict_replies
-                        .iter()
-                        .map(|_| Err(StoreError::BatchFailed(shared.clone())))
-                        .collect(),
-                )
+                every_caller(&taken, || StoreError::BatchFailed(shared.clone()))
             }
         };
-        counters
-            .answered
-            .fetch_add(len(replies.len()), Ordering::Relaxed);
-        for (reply, answer) in replies.into_iter().zip(answers) {
-            // A caller that went away (client hung up) still had its event written; its resend
-            // will find it as a duplicate.
-            let _ = reply.send(answer);
-        }
-        for (reply, count) in verdict_replies.into_iter().zip(counts) {
-            let _ = reply.send(count);
-        }
+        taken.answer(answers, &counters);
     }
+}
+
+/// Counts a committed transaction (as a batch when it held events) and gives each caller its
+/// receipt or count.
+fn committed(written: Written, held_events: bool, counters: &Counters) -> Answers {
+    let duplicates = written.receipts.iter().filter(|r| r.duplicate).count();
+    if held_events {
+        counters.batches.fetch_add(1, Ordering::Relaxed);
+    }
+    counters
+        .events
+        .fetch_add(len(written.receipts.len()), Ordering::Relaxed);
+    counters
+        .duplicates
+        .fetch_add(len(duplicates), Ordering::Relaxed);
+    (
+        written.receipts.into_iter().map(Ok).collect(),
+        written.changed.into_iter().map(Ok).collect(),
+    )
+}
+
+/// The same failure for every caller of a transaction.
+fn every_caller(taken: &Taken, error: impl Fn() -> StoreError) -> Answers {
+    (
+        taken.replies.iter().map(|_| Err(error())).collect(),
+        taken.verdict_replies.iter().map(|_| Err(error())).collect(),
+    )
 }
 
 fn len(count: usize) -> u64 {

@@ -3,31 +3,25 @@
 use chrono::{DateTime, Utc};
 
 use super::{OutboxId, OutboxRow};
+use crate::store::Store;
 use crate::store::error::StoreError;
-use crate::store::{Backend, Store};
 
 impl Store {
     /// Up to `limit` events not yet published, oldest first: the order the relay publishes in.
     pub async fn outbox_unpublished(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.outbox_unpublished(limit).await,
-        }
+        self.backend().outbox_unpublished(limit).await
     }
 
     /// The event with this id, published or not; `None` once pruned (or never written). What
     /// an operator, or a test, looks up by a consumed event's `ce_id`.
     pub async fn outbox_event(&self, id: &OutboxId) -> Result<Option<OutboxRow>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.outbox_event(id).await,
-        }
+        self.backend().outbox_event(id).await
     }
 
     /// Records that these events reached the broker; answers how many were newly marked.
     /// Marking twice keeps the first publish time.
     pub async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.mark_published(ids).await,
-        }
+        self.backend().mark_published(ids, self.now()).await
     }
 
     /// Deletes events published before `older_than`; answers how many. Unpublished events are
@@ -36,9 +30,7 @@ impl Store {
         if !crate::store::timestamp::is_storable(older_than) {
             return Err(StoreError::InvalidTime("the pruning cut-off"));
         }
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.prune_outbox(older_than).await,
-        }
+        self.backend().prune_outbox(older_than).await
     }
 
     /// Deletes every event created before `older_than`, published or not; answers how many.
@@ -48,9 +40,7 @@ impl Store {
         if !crate::store::timestamp::is_storable(older_than) {
             return Err(StoreError::InvalidTime("the pruning cut-off"));
         }
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.prune_outbox_all(older_than).await,
-        }
+        self.backend().prune_outbox_all(older_than).await
     }
 
     /// Returns once an outcome was announced (written to the outbox) since the last time it

@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashSet};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
-use super::{SqliteStore, classify, now_text};
+use chrono::{DateTime, Utc};
+
+use super::{SqliteStore, classify, time_text};
 use crate::store::error::StoreError;
-use crate::store::group_commit::{Batch, BatchWriter, Verdict, Written};
+use crate::store::group_commit::{Batch, Verdict, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
 use crate::store::timestamp;
 
@@ -58,15 +60,20 @@ const VERDICTS_PER_UPDATE: usize = 1000;
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
      WHERE source = $1 AND dedupe_key = $2";
 
-impl BatchWriter for SqliteStore {
-    async fn write_batch(&self, batch: Batch<'_>) -> Result<Written, StoreError> {
+impl SqliteStore {
+    /// Writes the batch in one transaction on the writer connection, dated `now`.
+    pub(crate) async fn write_batch(
+        &self,
+        batch: Batch<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Written, StoreError> {
         let fail = |source| classify(WRITING_BATCH, source);
         let mut transaction = self
             .writer
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(fail)?;
-        let written_at = now_text();
+        let written_at = time_text(now);
         let mut changed = Vec::with_capacity(batch.verdicts.len());
         for verdicts in batch.verdicts {
             changed.push(apply_verdicts(&mut transaction, verdicts, &written_at).await?);
@@ -261,6 +268,7 @@ impl SqliteStore {
         event_id: &EventId,
         status: InboxStatus,
         reason: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         if status == InboxStatus::Accepted {
             return Err(self.refusal(event_id, status).await);
@@ -271,7 +279,7 @@ impl SqliteStore {
         )
         .bind(status.as_str())
         .bind(reason)
-        .bind(now_text())
+        .bind(time_text(now))
         .bind(event_id.as_str())
         .bind(InboxStatus::Accepted.as_str())
         .execute(&self.writer)
@@ -285,8 +293,12 @@ impl SqliteStore {
     }
 
     /// Puts a kept event back to `accepted`, counting the replay.
-    pub(crate) async fn requeue(&self, event_id: &EventId) -> Result<(), StoreError> {
-        let now = now_text();
+    pub(crate) async fn requeue(
+        &self,
+        event_id: &EventId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = time_text(now);
         let mut query = QueryBuilder::<Sqlite>::new("UPDATE inbox_events SET status = ");
         query
             .push_bind(InboxStatus::Accepted.as_str())

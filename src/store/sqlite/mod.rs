@@ -11,6 +11,7 @@
 //! inbox's group commit, each operation in a transaction of its own; see [`SqliteStore::begin_write`]
 //! for why they do not join the group commit.
 
+mod backend;
 mod commands;
 mod inbox;
 mod outbox;
@@ -167,11 +168,6 @@ impl SqliteStore {
 /// The stored text of a time, cut to the millisecond.
 pub(crate) fn time_text(time: DateTime<Utc>) -> String {
     timestamp::to_text(timestamp::to_millis(time))
-}
-
-/// Now, as stored.
-pub(crate) fn now_text() -> String {
-    time_text(Utc::now())
 }
 
 // SQLite primary result codes (https://www.sqlite.org/rescode.html). An extended code carries

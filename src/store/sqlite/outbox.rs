@@ -3,7 +3,7 @@
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::row::{Cause, optional_time, unreadable};
-use super::{SqliteStore, classify, now_text, time_text};
+use super::{SqliteStore, classify, time_text};
 use crate::domain::{CommandId, SubjectKey};
 use crate::store::error::StoreError;
 use crate::store::outbox::{OutboxEvent, OutboxId, OutboxRow};
@@ -107,13 +107,17 @@ impl SqliteStore {
     }
 
     /// Marks the events published; ones already marked keep their first publish time.
-    pub(crate) async fn mark_published(&self, ids: &[OutboxId]) -> Result<u64, StoreError> {
+    pub(crate) async fn mark_published(
+        &self,
+        ids: &[OutboxId],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, StoreError> {
         if ids.is_empty() {
             return Ok(0);
         }
         let mut query = QueryBuilder::<Sqlite>::new("UPDATE outbox SET published_at = ");
         query
-            .push_bind(now_text())
+            .push_bind(time_text(now))
             .push(" WHERE published_at IS NULL AND outbox_id IN (");
         let mut list = query.separated(", ");
         for id in ids {

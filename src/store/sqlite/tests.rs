@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::store::error::StoreErrorKind;
-use crate::store::group_commit::{Batch, BatchWriter};
+use crate::store::group_commit::Batch;
 use crate::store::tests::{delivery, row_count};
 
 async fn open_inbox(dir: &tempfile::TempDir) -> (SqliteStore, std::path::PathBuf) {
@@ -73,10 +73,13 @@ async fn duplicates_within_one_batch_resolve_to_the_first() {
     ];
 
     let receipts = inbox
-        .write_batch(Batch {
-            events: &batch,
-            verdicts: &[],
-        })
+        .write_batch(
+            Batch {
+                events: &batch,
+                verdicts: &[],
+            },
+            Utc::now(),
+        )
         .await
         .unwrap()
         .receipts;
@@ -113,10 +116,13 @@ async fn a_statement_failing_mid_batch_leaves_nothing_of_the_batch() {
     ];
 
     let error = inbox
-        .write_batch(Batch {
-            events: &batch,
-            verdicts: &[],
-        })
+        .write_batch(
+            Batch {
+                events: &batch,
+                verdicts: &[],
+            },
+            Utc::now(),
+        )
         .await
         .unwrap_err();
 

@@ -2,8 +2,8 @@
 
 use super::{SubjectFilter, SubjectLifecycle, SubjectRecord};
 use crate::domain::SubjectKey;
+use crate::store::Store;
 use crate::store::error::StoreError;
-use crate::store::{Backend, Store};
 
 impl Store {
     /// The subject's record with its whole history, oldest first (`GET /v1/subjects/{key}`).
@@ -11,9 +11,7 @@ impl Store {
         &self,
         subject: &SubjectKey,
     ) -> Result<Option<SubjectLifecycle>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.get_subject(subject).await,
-        }
+        self.backend().get_subject(subject).await
     }
 
     /// One page of records in key order, without history.
@@ -21,8 +19,6 @@ impl Store {
         &self,
         filter: &SubjectFilter,
     ) -> Result<Vec<SubjectRecord>, StoreError> {
-        match &self.shared.backend {
-            Backend::Sqlite(store) => store.list_subjects(filter).await,
-        }
+        self.backend().list_subjects(filter).await
     }
 }

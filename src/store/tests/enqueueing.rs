@@ -5,7 +5,7 @@ use super::samples::{accepted_event, at, claim_now, ended, key, provision};
 use super::{fresh_store, table_rows};
 use crate::domain::{CommandId, OutcomeKind};
 use crate::store::{
-    CommandFilter, CommandState, Enqueued, EventId, HistoryKind, InboxStatus, OutboxEvent,
+    CommandFilter, CommandState, Enqueued, EventId, HistoryKind, InboxStatus, OutboxEvent, Store,
     StoreError, StoreErrorKind, SubjectState, SubjectUpdate, WelcomeEmailState,
 };
 
@@ -48,14 +48,7 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
 
     let outcome = ended(OutcomeKind::Succeeded);
     let announcement = OutboxEvent::announcing(&claim.command, &outcome);
-    let update = SubjectUpdate {
-        state: Some(SubjectState::Provisioned),
-        username: Some("ada@partner.example.portal".into()),
-        nickname: Some("ada.lovelace".into()),
-        licence: Some("Partner Community".into()),
-        welcome_email: Some(WelcomeEmailState::Sent),
-        pending_email: Some("ada@analytical-engines.example".into()),
-    };
+    let update = provisioned_update();
     let outbox_id = store
         .finish(&id, outcome.clone(), update, announcement)
         .await
@@ -66,6 +59,36 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
     assert_eq!(record.outcome, Some(outcome));
     assert_eq!((record.claimed_by, record.claimed_until), (None, None));
 
+    assert_subject_took_the_outcome(&store, &id).await;
+
+    let outbox = store.outbox_unpublished(10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    let announced = &outbox[0];
+    assert_eq!(announced.outbox_id, outbox_id);
+    assert_eq!(announced.event_type, "dev.gatehouse.user.provisioned");
+    assert_eq!(announced.command_id, id);
+    assert_eq!(announced.subject_key, key("partner-portal:4711"));
+    assert_eq!(announced.payload["outcome"]["kind"], "succeeded");
+    assert_eq!(announced.payload["event_id"], event.as_str());
+    assert_eq!(announced.traceparent, claim.command.origin.traceparent);
+    assert_eq!(announced.published_at, None);
+}
+
+/// What the executor learnt while provisioning Ada.
+fn provisioned_update() -> SubjectUpdate {
+    SubjectUpdate {
+        state: Some(SubjectState::Provisioned),
+        username: Some("ada@partner.example.portal".into()),
+        nickname: Some("ada.lovelace".into()),
+        licence: Some("Partner Community".into()),
+        welcome_email: Some(WelcomeEmailState::Sent),
+        pending_email: Some("ada@analytical-engines.example".into()),
+    }
+}
+
+/// The subject's record holds the succeeded outcome's ids and update and the intent's reasons,
+/// and its history the command and its outcome.
+async fn assert_subject_took_the_outcome(store: &Store, id: &CommandId) {
     let lifecycle = store
         .get_subject(&key("partner-portal:4711"))
         .await
@@ -91,25 +114,13 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
         lifecycle
             .history
             .iter()
-            .all(|entry| entry.command_id.as_ref() == Some(&id))
+            .all(|entry| entry.command_id.as_ref() == Some(id))
     );
     assert_eq!(
         lifecycle.history[0].actor.as_deref(),
         Some("partner-portal")
     );
     assert_eq!(lifecycle.history[1].detail["kind"], "succeeded");
-
-    let outbox = store.outbox_unpublished(10).await.unwrap();
-    assert_eq!(outbox.len(), 1);
-    let announced = &outbox[0];
-    assert_eq!(announced.outbox_id, outbox_id);
-    assert_eq!(announced.event_type, "dev.gatehouse.user.provisioned");
-    assert_eq!(announced.command_id, id);
-    assert_eq!(announced.subject_key, key("partner-portal:4711"));
-    assert_eq!(announced.payload["outcome"]["kind"], "succeeded");
-    assert_eq!(announced.payload["event_id"], event.as_str());
-    assert_eq!(announced.traceparent, claim.command.origin.traceparent);
-    assert_eq!(announced.published_at, None);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 mod accepting;
 mod claiming;
+mod clock;
 mod enqueueing;
 mod listing;
 mod opening;

@@ -41,13 +41,10 @@ pub async fn spawn_without_admin() -> AdminApp {
 
 /// The quick start's partner-portal rules on `builder`'s service.
 async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
-    // CLOCK-OFFSET: the clock stands an hour ahead of the wall clock: the store dates new and
-    // replayed commands by the wall clock and the worker claims what is due by the service's
-    // clock, so everything enqueued during the test is due at once.
-    let an_hour_ahead = now_in_seconds() + TimeDelta::hours(1);
+    // The store dates commands by the service's clock, as the worker claims by it.
     let app = builder
         .config(PARTNER_RULES)
-        .clock_at(an_hour_ahead)
+        .clock_at(now_in_seconds())
         .spawn()
         .await;
     let org_url = app.simulated_org().to_owned();

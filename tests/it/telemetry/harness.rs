@@ -131,9 +131,8 @@ impl Deref for InProcess {
 impl InProcess {
     /// Starts the partner portal with the shared rules and these `[telemetry]` lines.
     pub async fn start(telemetry: &str) -> InProcess {
-        // CLOCK-OFFSET: whole seconds, and ahead of the wall clock: the store stamps new
-        // commands due at the wall clock's now, and the worker claims by this clock.
-        let now = DateTime::from_timestamp(Utc::now().timestamp() + 2, 0).unwrap();
+        // Whole seconds; the store dates commands by this clock, as the worker claims by it.
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
         let app = TestApp::builder()
             .config(PARTNER_RULES)
             .telemetry(telemetry)

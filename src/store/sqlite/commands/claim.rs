@@ -10,12 +10,13 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{COMMAND_COLUMNS, CommandRow, state_list};
-use crate::store::commands::{ClaimedCommand, CommandState};
+use crate::store::backend::ClaimRequest;
+use crate::store::commands::{Claim, ClaimedCommand, CommandState, FencingToken};
 use crate::store::error::StoreError;
 use crate::store::sqlite::row::{optional_time, unreadable};
 use crate::store::sqlite::subjects::load_subject;
@@ -55,14 +56,15 @@ static CLAIM_CANDIDATES: LazyLock<String> = LazyLock::new(|| {
 });
 
 impl SqliteStore {
-    /// Claims up to `limit` due commands for `worker` until `now + lease`.
-    pub(crate) async fn claim_due(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-        worker: &str,
-        lease: TimeDelta,
-    ) -> Result<Vec<ClaimedCommand>, StoreError> {
+    /// Claims up to `limit` due commands for `worker` until `now + lease`, one claim per
+    /// command.
+    pub(crate) async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError> {
+        let ClaimRequest {
+            now,
+            limit,
+            worker,
+            lease,
+        } = request;
         let fail = |source| classify("claiming due commands", source);
         let claimed_until = now
             .checked_add_signed(lease)
@@ -102,12 +104,18 @@ impl SqliteStore {
                         "its subject has no lifecycle record",
                     )
                 })?;
-            claimed.push(ClaimedCommand {
-                command: record.command,
-                attempts: record.attempts,
-                progress: record.progress,
-                subject,
-            });
+            // One writer claims at a time and every later step checks the command is still
+            // running, so the attempt number, which each claim raises, fences enough here.
+            let fence = FencingToken::new(u64::from(record.attempts));
+            claimed.push(Claim::new(
+                fence,
+                vec![ClaimedCommand {
+                    command: record.command,
+                    attempts: record.attempts,
+                    progress: record.progress,
+                    subject,
+                }],
+            ));
         }
         transaction.commit().await.map_err(fail)?;
         Ok(claimed)
@@ -134,27 +142,43 @@ impl SqliteStore {
         if !timestamp::is_storable(now) {
             return Err(StoreError::InvalidTime("the time claims are released at"));
         }
-        self.release(" AND claimed_until < ", time_text(now), "claim expired")
-            .await
+        self.release(
+            " AND claimed_until < ",
+            time_text(now),
+            now,
+            "claim expired",
+        )
+        .await
     }
 
     /// Puts every command `worker` holds back to `queued`: at start-up, whatever this worker id
     /// was running when the previous process stopped.
-    pub(crate) async fn release_claims_of(&self, worker: &str) -> Result<u64, StoreError> {
-        self.release(" AND claimed_by = ", worker.to_owned(), "worker restarted")
-            .await
+    pub(crate) async fn release_claims_of(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        self.release(
+            " AND claimed_by = ",
+            worker.to_owned(),
+            now,
+            "worker restarted",
+        )
+        .await
     }
 
     /// Releases the running commands matching `condition` bound to `value`, recording why in
-    /// each subject's history. The commands keep their due time (already past) and attempts.
+    /// each subject's history at `now`. The commands keep their due time (already past) and
+    /// attempts.
     async fn release(
         &self,
         condition: &'static str,
         value: String,
+        now: DateTime<Utc>,
         why: &'static str,
     ) -> Result<u64, StoreError> {
         let fail = |source| classify("releasing claimed commands", source);
-        let now = time_text(Utc::now());
+        let now = time_text(now);
         let detail = json!({ "state": CommandState::Queued, "released": why }).to_string();
         let mut transaction = self.begin_write("releasing claimed commands").await?;
         let mut history = QueryBuilder::<Sqlite>::new(

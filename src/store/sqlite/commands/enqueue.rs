@@ -26,9 +26,10 @@ impl SqliteStore {
         &self,
         event: Option<&EventId>,
         commands: Vec<NewCommand>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>, StoreError> {
+        let now = timestamp::to_millis(now);
         let mut transaction = self.begin_write(ENQUEUEING).await?;
-        let now = timestamp::to_millis(Utc::now());
         if let Some(event) = event {
             mark_mapped(&mut transaction, event, &time_text(now)).await?;
         }
@@ -142,8 +143,6 @@ pub(super) async fn insert_command(
     replay_of: Option<&CommandId>,
     now: DateTime<Utc>,
 ) -> Result<Enqueued, StoreError> {
-    let fail = |source| classify(ENQUEUEING, source);
-    let now_text = time_text(now);
     let item_key = new.item_key;
     let command = Command {
         id: new.id,
@@ -152,28 +151,66 @@ pub(super) async fn insert_command(
         origin: new.origin,
         effective_at: new.due_at,
     };
-    // A command with no effective time is due from its receipt. The receipt time was read from
-    // the service's clock, the one the worker claims with; the store's own "now" can run ahead
-    // of it (a settable clock in tests, a clock stepped back), and a due time ahead of the
-    // worker's "now" would leave the command waiting for no reason.
+    // A command with no effective time is due from its receipt. The receipt time and `now`
+    // come from the same clock but not at the same moment, and a clock stepped back in between
+    // must not leave the command due after the worker's "now", waiting for no reason.
     let due_at = new
         .due_at
         .unwrap_or_else(|| command.origin.received_at.min(now));
-    let mut state = if due_at > now {
+    let state = if due_at > now {
         CommandState::Scheduled
     } else {
         CommandState::Queued
     };
-    let source_time = time_text(command.origin.source_time);
-    let unwritable = |problem| StoreError::InvalidCommand {
-        command_id: command.id.clone(),
-        problem,
+    let placed = Placement {
+        item_key: item_key.as_deref(),
+        replay_of,
+        state,
+        due_at,
     };
-    let intent = serde_json::to_string(&command.intent)
-        .map_err(|_| unwritable("the intent cannot be written as JSON"))?;
-    let origin = serde_json::to_string(&command.origin)
-        .map_err(|_| unwritable("the origin cannot be written as JSON"))?;
+    write_command(connection, &command, &placed, now).await?;
+    let superseded = supersede_older(connection, &command, due_at, now).await?;
+    let state = match newer_waiting(connection, &command, due_at, now).await? {
+        Some(newer) => {
+            supersede(connection, &command, &newer, now).await?;
+            CommandState::Done
+        }
+        None => state,
+    };
+    Ok(Enqueued {
+        command_id: command.id,
+        item_key,
+        duplicate: false,
+        state,
+        superseded,
+    })
+}
 
+/// Where a new command starts in the queue.
+struct Placement<'a> {
+    item_key: Option<&'a str>,
+    replay_of: Option<&'a CommandId>,
+    state: CommandState,
+    due_at: DateTime<Utc>,
+}
+
+/// Writes the command's row, its subject's record on first sight, and the history row that
+/// says it was enqueued.
+async fn write_command(
+    connection: &mut SqliteConnection,
+    command: &Command,
+    placed: &Placement<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let now_text = time_text(now);
+    let unwritable = |part: &str, source| StoreError::Unwritable {
+        what: format!("the {part} of command {}", command.id),
+        source,
+    };
+    let intent =
+        serde_json::to_string(&command.intent).map_err(|source| unwritable("intent", source))?;
+    let origin =
+        serde_json::to_string(&command.origin).map_err(|source| unwritable("origin", source))?;
     ensure_subject(
         connection,
         &command.subject,
@@ -191,18 +228,18 @@ pub(super) async fn insert_command(
     .bind(command.subject.as_str())
     .bind(intent)
     .bind(origin)
-    .bind(&source_time)
+    .bind(time_text(command.origin.source_time))
     .bind(command.origin.event_id.as_deref())
-    .bind(item_key.as_deref().unwrap_or_default())
-    .bind(replay_of.map(CommandId::as_str))
+    .bind(placed.item_key.unwrap_or_default())
+    .bind(placed.replay_of.map(CommandId::as_str))
     .bind(command.effective_at.map(time_text))
-    .bind(state.as_str())
-    .bind(time_text(due_at))
+    .bind(placed.state.as_str())
+    .bind(time_text(placed.due_at))
     .bind(&now_text)
     .bind(&now_text)
     .execute(&mut *connection)
     .await
-    .map_err(fail)?;
+    .map_err(|source| classify(ENQUEUEING, source))?;
     append_history(
         connection,
         &command.subject,
@@ -216,16 +253,25 @@ pub(super) async fn insert_command(
                 .as_deref()
                 .unwrap_or(&command.origin.source),
         ),
-        &enqueued_detail(&command, item_key.as_deref(), replay_of, due_at),
+        &enqueued_detail(command, placed.item_key, placed.replay_of, placed.due_at),
     )
-    .await?;
+    .await
+}
 
-    // A newer desired state replaces a waiting older one only when it takes effect no later:
-    // a contract end scheduled for next month must not cancel a signup that is due now, but a
-    // renewal due now does cancel a scheduled contract end.
-    // Commands already due count as due now.
+/// Ends the subject's waiting commands that are older than `command` and take effect no
+/// sooner; answers their ids.
+///
+/// A newer desired state replaces a waiting older one only when it takes effect no later: a
+/// contract end scheduled for next month must not cancel a signup that is due now, but a
+/// renewal due now does cancel a scheduled contract end. Commands already due count as due
+/// now.
+async fn supersede_older(
+    connection: &mut SqliteConnection,
+    command: &Command,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<CommandId>, StoreError> {
     let waiting = state_list(&CommandState::WAITING);
-    let due_text = time_text(due_at.max(now));
     let not_sooner = if due_at > now {
         "AND (state = 'parked' OR due_at >= $3)"
     } else {
@@ -236,42 +282,46 @@ pub(super) async fn insert_command(
          AND source_time < $2 {not_sooner} ORDER BY source_time, seq"
     ))
     .bind(command.subject.as_str())
-    .bind(&source_time)
-    .bind(&due_text)
+    .bind(time_text(command.origin.source_time))
+    .bind(time_text(due_at.max(now)))
     .fetch_all(&mut *connection)
     .await
-    .map_err(fail)?;
+    .map_err(|source| classify(ENQUEUEING, source))?;
     let mut superseded = Vec::with_capacity(older.len());
     for row in older {
         let record = row.into_record()?;
         supersede(connection, &record.command, &command.id, now).await?;
         superseded.push(record.command.id);
     }
+    Ok(superseded)
+}
 
+/// The newest waiting command of the subject that is newer than `command` and takes effect no
+/// later, which supersedes it on arrival.
+async fn newer_waiting(
+    connection: &mut SqliteConnection,
+    command: &Command,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<CommandId>, StoreError> {
+    let waiting = state_list(&CommandState::WAITING);
     let newer: Option<String> = sqlx::query_scalar(&format!(
         "SELECT command_id FROM commands WHERE subject_key = $1 AND state IN ({waiting}) \
          AND source_time > $2 AND (state = 'parked' OR due_at <= $3) \
          ORDER BY source_time DESC, seq DESC LIMIT 1"
     ))
     .bind(command.subject.as_str())
-    .bind(&source_time)
-    .bind(&due_text)
+    .bind(time_text(command.origin.source_time))
+    .bind(time_text(due_at.max(now)))
     .fetch_optional(&mut *connection)
     .await
-    .map_err(fail)?;
-    if let Some(newer) = newer {
-        let newer = CommandId::parse(&newer)
-            .ok_or_else(|| unreadable(format!("command {newer}"), "not a command id"))?;
-        supersede(connection, &command, &newer, now).await?;
-        state = CommandState::Done;
-    }
-    Ok(Enqueued {
-        command_id: command.id,
-        item_key,
-        duplicate: false,
-        state,
-        superseded,
-    })
+    .map_err(|source| classify(ENQUEUEING, source))?;
+    newer
+        .map(|newer| {
+            CommandId::parse(&newer)
+                .ok_or_else(|| unreadable(format!("command {newer}"), "not a command id"))
+        })
+        .transpose()
 }
 
 /// The history detail of an enqueued command: what it wants and where it came from, without

@@ -14,7 +14,7 @@ use crate::store::sqlite::outbox::insert_outbox;
 use crate::store::sqlite::subjects::{
     append_history, apply_intent, ensure_subject, record_findings,
 };
-use crate::store::sqlite::{SqliteStore, classify, now_text, time_text};
+use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::{HistoryKind, SubjectUpdate};
 use crate::store::timestamp;
 
@@ -40,9 +40,9 @@ pub(super) async fn write_outcome(
     let fail = |source| classify("writing a command's outcome", source);
     let command = ending.command;
     let outcome_json =
-        serde_json::to_string(ending.outcome).map_err(|source| StoreError::Unreadable {
+        serde_json::to_string(ending.outcome).map_err(|source| StoreError::Unwritable {
             what: format!("the outcome of command {}", command.id),
-            source: source.into(),
+            source,
         })?;
     let changed = sqlx::query(&format!(
         "UPDATE commands SET state = $1, outcome_kind = $2, outcome = $3, claimed_by = NULL, \
@@ -149,6 +149,7 @@ impl SqliteStore {
         outcome: &Outcome,
         update: &SubjectUpdate,
         announcement: &OutboxEvent,
+        now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
         let mut transaction = self.begin_write("finishing a command").await?;
         let record = load_in_state(
@@ -168,7 +169,7 @@ impl SqliteStore {
                 announcement,
                 note: serde_json::Map::new(),
             },
-            &now_text(),
+            &time_text(now),
         )
         .await?;
         transaction

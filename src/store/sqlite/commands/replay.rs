@@ -1,6 +1,6 @@
 //! An operator's replay of a dead-lettered command.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::enqueue::insert_command;
@@ -23,6 +23,7 @@ impl SqliteStore {
         &self,
         command_id: &CommandId,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<CommandId, StoreError> {
         let fail = |source| classify(REPLAYING, source);
         let mut transaction = self.begin_write(REPLAYING).await?;
@@ -50,7 +51,7 @@ impl SqliteStore {
                 replay,
             });
         }
-        let now = timestamp::to_millis(Utc::now());
+        let now = timestamp::to_millis(now);
         let original = record.command;
         let copy = NewCommand {
             id: CommandId::generate(),

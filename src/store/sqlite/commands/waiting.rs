@@ -10,7 +10,7 @@ use crate::domain::{CommandId, Refusal, SubjectKey};
 use crate::store::commands::{CommandState, Progress};
 use crate::store::error::StoreError;
 use crate::store::sqlite::subjects::append_history;
-use crate::store::sqlite::{SqliteStore, classify, now_text, time_text};
+use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
@@ -21,13 +21,15 @@ impl SqliteStore {
         command_id: &CommandId,
         due_at: DateTime<Utc>,
         error: &Refusal,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         if !timestamp::is_storable(due_at) {
             return Err(StoreError::InvalidTime("the retry time"));
         }
         let error_json = json!(error);
+        let now = time_text(now);
         let mut transaction = self.begin_write("scheduling a retry").await?;
-        let subject = step_back(&mut transaction, command_id, "retry", |query| {
+        let subject = step_back(&mut transaction, command_id, "retry", &now, |query| {
             query
                 .push_bind(CommandState::Retrying.as_str())
                 .push(", due_at = ")
@@ -44,7 +46,7 @@ impl SqliteStore {
         append_history(
             &mut transaction,
             &subject,
-            &now_text(),
+            &now,
             HistoryKind::Progress,
             Some(command_id),
             None,
@@ -63,9 +65,11 @@ impl SqliteStore {
         command_id: &CommandId,
         reason: &str,
         licence: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let now = time_text(now);
         let mut transaction = self.begin_write("parking a command").await?;
-        let subject = step_back(&mut transaction, command_id, "park", |query| {
+        let subject = step_back(&mut transaction, command_id, "park", &now, |query| {
             query
                 .push_bind(CommandState::Parked.as_str())
                 .push(", parked_reason = ")
@@ -78,7 +82,7 @@ impl SqliteStore {
         append_history(
             &mut transaction,
             &subject,
-            &now_text(),
+            &now,
             HistoryKind::Progress,
             Some(command_id),
             None,
@@ -92,9 +96,13 @@ impl SqliteStore {
     }
 
     /// Queues, due now, every command parked on `licence` (every parked command when `None`).
-    pub(crate) async fn unpark(&self, licence: Option<&str>) -> Result<u64, StoreError> {
+    pub(crate) async fn unpark(
+        &self,
+        licence: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         let fail = |source| classify("unparking commands", source);
-        let now = now_text();
+        let now = time_text(now);
         let parked = CommandState::Parked.as_str();
         let detail = json!({ "state": CommandState::Queued, "unparked": true }).to_string();
         let narrow = |query: &mut QueryBuilder<'_, Sqlite>| {
@@ -149,6 +157,7 @@ impl SqliteStore {
         command_id: &CommandId,
         key: &str,
         value: Value,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let fail = |source| classify("recording a command's progress", source);
         let mut transaction = self.begin_write("recording a command's progress").await?;
@@ -161,7 +170,7 @@ impl SqliteStore {
         .await?;
         let mut progress: Progress = record.progress;
         progress.insert(key.to_owned(), value.clone());
-        let now = now_text();
+        let now = time_text(now);
         sqlx::query("UPDATE commands SET progress = $1, updated_at = $2 WHERE command_id = $3")
             .bind(Value::Object(progress).to_string())
             .bind(&now)
@@ -186,11 +195,13 @@ impl SqliteStore {
 }
 
 /// Moves a running command to the state `set` writes (it writes `state`'s value first, then
-/// any further `, column = value`), releasing its claim. Answers the command's subject.
+/// any further `, column = value`), releasing its claim at `now` (stored text). Answers the
+/// command's subject.
 async fn step_back(
     connection: &mut SqliteConnection,
     command_id: &CommandId,
     action: &'static str,
+    now: &str,
     set: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
 ) -> Result<SubjectKey, StoreError> {
     let record = load_in_state(connection, command_id, CommandState::Running, action).await?;
@@ -198,7 +209,7 @@ async fn step_back(
     set(&mut query);
     query
         .push(", claimed_by = NULL, claimed_until = NULL, updated_at = ")
-        .push_bind(now_text())
+        .push_bind(now.to_owned())
         .push(" WHERE command_id = ")
         .push_bind(command_id.as_str().to_owned());
     query

@@ -1,0 +1,231 @@
+//! The one interface a database implements to hold Gatehouse's store.
+//!
+//! [`Store`](super::Store) checks what callers hand in, reads the injected clock, runs the group
+//! commit and wakes the outbox relay; everything that touches the database goes through
+//! [`Backend`]. The SQLite backend (`store/sqlite/`) is one implementation; a PostgreSQL backend
+//! is another beside it, and no caller of the store changes when it joins.
+//!
+//! # The contract every backend keeps
+//!
+//! - **Atomic operations.** Every operation that writes is one transaction: it commits whole or
+//!   leaves nothing behind, and what it read to decide (a command's state, a waiting command to
+//!   supersede, a duplicate's first delivery) cannot change before it writes. Concurrent
+//!   operations behave as if they ran one after another.
+//! - **Durable answers.** An operation answers `Ok` only after its transaction committed
+//!   durably; an error means nothing of it was written, except where an operation says
+//!   otherwise (pruning deletes in chunks, each its own transaction).
+//! - **The caller's time.** A backend never reads a clock. Each operation that records a time is
+//!   handed `now`, read from the store's injected clock, and stores it cut to the millisecond
+//!   (what [`timestamp`](super::timestamp) keeps); so a test's clock, not the wall clock, dates
+//!   every row.
+//! - **Checked input.** The [`Store`](super::Store) refuses events and commands that cannot be
+//!   stored faithfully before a backend sees them; a backend may assume times are within the
+//!   years 0 to 9999 unless an operation says it checks them.
+//! - **Errors sorted once.** Failures are [`StoreError`]s with their database error kept as the
+//!   cause; a backend sorts them into `Unavailable` (worth trying again) and `Failed` (broken)
+//!   as its database's error codes say.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use super::commands::{Claim, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand};
+use super::error::StoreError;
+use super::group_commit::{Batch, Written};
+use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
+use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
+use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
+use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
+
+/// What a worker asks for when it claims: up to `limit` commands due at `now`, held for
+/// `worker` until `now + lease`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimRequest<'a> {
+    pub now: DateTime<Utc>,
+    pub limit: u32,
+    pub worker: &'a str,
+    pub lease: TimeDelta,
+}
+
+/// A database that holds the inbox, the command queue, the subjects' records and the outbox.
+/// See the module documentation for what every operation promises.
+#[async_trait]
+pub(crate) trait Backend: Send + Sync + 'static {
+    // The inbox.
+
+    /// Writes a group commit's batch in one transaction: new events (a known (source, dedupe
+    /// key) is answered with the first delivery's receipt, also within the batch) and sets of
+    /// verdicts for events still `accepted`. One receipt per event and one count per set, in
+    /// the order given.
+    async fn write_batch(
+        &self,
+        batch: Batch<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Written, StoreError>;
+
+    /// The event with this id, body included.
+    async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError>;
+
+    /// One page of events in id order. `statuses: None` means any status; an empty list
+    /// matches nothing.
+    async fn page(
+        &self,
+        statuses: Option<&[InboxStatus]>,
+        filter: &InboxFilter,
+    ) -> Result<Vec<InboxEvent>, StoreError>;
+
+    /// Gives an `accepted` event its verdict and counts the attempt; any other current status,
+    /// or `status` `accepted`, is [`StoreError::Refused`], an unknown event
+    /// [`StoreError::UnknownEvent`].
+    async fn mark(
+        &self,
+        event_id: &EventId,
+        status: InboxStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Puts a replayable event back to `accepted`, clearing its reason and counting the replay
+    /// at `now`; refused as [`Backend::mark`] is.
+    async fn requeue(&self, event_id: &EventId, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Events per status, every status present.
+    async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError>;
+
+    // The command queue.
+
+    /// In one transaction: marks `event` `mapped` (a `mapped` one stays so), and stores each
+    /// command not stored yet for its (event, item key), with its subject's record, history
+    /// row and the supersede rule applied, ending commands with their outcomes and outbox rows.
+    /// The commands are checked and cut to the millisecond.
+    async fn enqueue(
+        &self,
+        event: Option<&EventId>,
+        commands: Vec<NewCommand>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Enqueued>, StoreError>;
+
+    /// Claims due, unblocked commands (at most one per subject, none of a subject with one
+    /// running), each becoming `running` with one more attempt, in one transaction. A time
+    /// outside what the store keeps is [`StoreError::InvalidTime`].
+    async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError>;
+
+    /// Merges `key: value` into a running command's progress, with a history row.
+    async fn record_progress(
+        &self,
+        command_id: &CommandId,
+        key: &str,
+        value: Value,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a running command: outcome, subject record, history row and the announcement's
+    /// outbox row, in one transaction. Answers the outbox id.
+    async fn finish(
+        &self,
+        command_id: &CommandId,
+        outcome: &Outcome,
+        update: &SubjectUpdate,
+        announcement: &OutboxEvent,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxId, StoreError>;
+
+    /// Gives a running command back to wait until `due_at`, keeping the error.
+    async fn retry_later(
+        &self,
+        command_id: &CommandId,
+        due_at: DateTime<Utc>,
+        error: &Refusal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Sets a running command aside until it is unparked.
+    async fn park(
+        &self,
+        command_id: &CommandId,
+        reason: &str,
+        licence: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Queues, due `now`, the commands parked on `licence` (all when `None`); answers how many.
+    async fn unpark(&self, licence: Option<&str>, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Puts running commands whose claim ended before `now` back to `queued`.
+    async fn release_expired_claims(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Puts every command `worker` holds back to `queued`.
+    async fn release_claims_of(&self, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Copies a dead-lettered command into a new one due `now`, recording `actor`.
+    async fn replay(
+        &self,
+        command_id: &CommandId,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CommandId, StoreError>;
+
+    /// The command with this id and its whole state.
+    async fn get_command(
+        &self,
+        command_id: &CommandId,
+    ) -> Result<Option<CommandRecord>, StoreError>;
+
+    /// One page of commands in id order.
+    async fn list_commands(&self, filter: &CommandFilter)
+    -> Result<Vec<CommandRecord>, StoreError>;
+
+    /// The earliest time a claim can succeed; `None` when nothing waits that time alone will
+    /// make claimable.
+    async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Commands per state, every state present.
+    async fn count_commands_by_state(&self) -> Result<BTreeMap<CommandState, u64>, StoreError>;
+
+    /// Commands per outcome, every outcome present.
+    async fn count_outcomes(&self) -> Result<Vec<(OutcomeKind, u64)>, StoreError>;
+
+    // The subjects' lifecycle records.
+
+    /// The record and its history, read so that they agree with each other.
+    async fn get_subject(
+        &self,
+        subject: &SubjectKey,
+    ) -> Result<Option<SubjectLifecycle>, StoreError>;
+
+    /// One page of records in key order, without history.
+    async fn list_subjects(&self, filter: &SubjectFilter)
+    -> Result<Vec<SubjectRecord>, StoreError>;
+
+    /// The subject's last applied source time.
+    async fn last_applied(&self, subject: &SubjectKey)
+    -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    // The outbox.
+
+    /// Up to `limit` events not yet published, oldest first.
+    async fn outbox_unpublished(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError>;
+
+    /// One event by id.
+    async fn outbox_event(&self, id: &OutboxId) -> Result<Option<OutboxRow>, StoreError>;
+
+    /// Marks the events published at `now`; ones already marked keep their first time.
+    async fn mark_published(&self, ids: &[OutboxId], now: DateTime<Utc>)
+    -> Result<u64, StoreError>;
+
+    /// Deletes events published before `older_than`, never unpublished ones.
+    async fn prune_outbox(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Deletes events created before `older_than`, published or not.
+    async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // The database itself.
+
+    /// Proves the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Closes every connection, waiting for those in use.
+    async fn close(&self);
+}
