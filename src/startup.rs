@@ -306,6 +306,7 @@ fn surfaces(
         shared.metrics.clone(),
         shared.store.clone(),
         connection.client().clone(),
+        shared.clock.clone(),
         Duration::from_secs(settings.telemetry.licence_poll_seconds),
     );
     let readiness = Readiness {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
+use crate::clock::Clock;
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
 use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
@@ -23,6 +24,8 @@ pub struct Scrape {
     metrics: Metrics,
     store: Store,
     org: SalesforceClient,
+    /// The clock the store dates outbox rows by, so their age is measured on the same clock.
+    clock: Arc<dyn Clock>,
     licences: LicencePoll,
 }
 
@@ -38,12 +41,14 @@ impl Scrape {
         metrics: Metrics,
         store: Store,
         org: SalesforceClient,
+        clock: Arc<dyn Clock>,
         licence_poll: Duration,
     ) -> Scrape {
         Scrape {
             metrics,
             store,
             org,
+            clock,
             licences: LicencePoll {
                 every: (!licence_poll.is_zero()).then_some(licence_poll),
                 last: Mutex::new(None),
@@ -104,9 +109,9 @@ impl Scrape {
         }
         match self.store.outbox_unpublished(1).await {
             Ok(oldest) => {
-                // The store stamps rows with the wall clock, so the age is measured by it too.
+                // The store dates rows by the service's clock, so the age is measured by it too.
                 let age = oldest.first().map_or(0.0, |row| {
-                    (chrono::Utc::now() - row.created_at)
+                    (self.clock.now() - row.created_at)
                         .to_std()
                         .unwrap_or_default()
                         .as_secs_f64()

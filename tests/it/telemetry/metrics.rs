@@ -6,8 +6,8 @@ use super::harness::{ADA, InProcess, Metrics};
 
 #[tokio::test]
 async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_goes() {
-    let started = std::time::Instant::now();
     let app = InProcess::start("licence_poll_seconds = 1").await;
+    let started = app.now();
     let before = app.scrape().await;
     assert_nothing_counted_yet(&before);
 
@@ -44,8 +44,9 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
     assert_every_org_call_counted(&app).await;
     assert_the_orgs_allowance_reported(&app, &polled).await;
 
-    // No relay publishes in the embedded mode: the outcome event waits, and its age grows
-    // from when the command finished (after this test started).
+    // No relay publishes in the embedded mode: the outcome event waits, and its age grows on
+    // the service's clock from when the command finished (after this test started).
+    app.clock.advance(chrono::TimeDelta::seconds(1));
     let waiting = app
         .scrape_until("the outcome event age", |m| {
             m.value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
@@ -55,7 +56,8 @@ async fn metrics_count_webhooks_commands_and_salesforce_calls_as_the_scenario_go
     let age = waiting
         .value("gatehouse_outbox_oldest_unpublished_age_seconds", &[])
         .unwrap();
-    assert!(age <= started.elapsed().as_secs_f64(), "{age}");
+    let elapsed = (app.now() - started).as_seconds_f64();
+    assert!(age <= elapsed, "{age} > {elapsed}");
     app.stop().await;
 }
 
