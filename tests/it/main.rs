@@ -10,6 +10,7 @@ mod kafka;
 mod mapping;
 mod native;
 mod outbox;
+mod permission_set;
 mod salesforce;
 mod scenarios;
 mod schemes;
