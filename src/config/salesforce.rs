@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::SecretRef;
 
+pub mod login;
+
+pub use login::{LoginHost, default_jwt_audience};
+
 /// `[salesforce]`: the org. There is deliberately no default: a config that names no org is an
 /// error, never a silent fallback to the simulated one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,7 +35,8 @@ pub enum SalesforceConfig {
     },
     /// A real org (production or sandbox), reached over HTTPS.
     Remote {
-        /// `https://login.salesforce.com`, `https://test.salesforce.com`, or the org's My Domain.
+        /// `https://login.salesforce.com`, `https://test.salesforce.com`, or the org's My Domain
+        /// (required for the client credentials flow).
         login_url: String,
         /// REST API version, e.g. `68.0`.
         #[serde(default = "default_api_version")]
@@ -113,19 +118,10 @@ impl SalesforceConfig {
             }
         }
         if let SalesforceConfig::Remote {
-            auth:
-                SalesforceAuth::JwtBearer {
-                    audience: Some(audience),
-                    ..
-                },
-            ..
+            login_url, auth, ..
         } = self
-            && !url::Url::parse(audience).is_ok_and(|u| u.scheme() == "https" && u.host().is_some())
         {
-            problems.push((
-                "salesforce.auth.audience",
-                format!("'{audience}' is not an https URL; use e.g. https://login.salesforce.com"),
-            ));
+            problems.extend(login::auth_problems(login_url, auth));
         }
         let api = self.api();
         if !(1..=300).contains(&api.connect_timeout_seconds) {
@@ -342,9 +338,10 @@ pub enum SalesforceAuth {
         client_id: String,
         username: String,
         private_key: SecretRef,
-        /// The assertion's `aud`; `login_url` when unset. Set it when tokens come from a My
-        /// Domain URL but the org expects `https://login.salesforce.com` (or
-        /// `https://test.salesforce.com` for a sandbox) as the audience.
+        /// The assertion's `aud`. Unset, it is derived from `login_url`:
+        /// `https://test.salesforce.com` for a sandbox (`test.salesforce.com` or
+        /// `*.sandbox.my.salesforce.com`), else `https://login.salesforce.com`. Salesforce
+        /// never accepts a My Domain URL here; set it only for an Experience Cloud site URL.
         #[serde(default)]
         audience: Option<String>,
     },

@@ -67,12 +67,9 @@ pub async fn token(
             Some("client_credentials") => {
                 client_credentials::authenticate(&org, &form, basic_credentials(&req))?
             }
-            Some(JWT_BEARER_GRANT) => jwt_bearer::authenticate(
-                &org,
-                form.get("assertion").unwrap_or_default(),
-                &sim.site.audiences(),
-                now,
-            )?,
+            Some(JWT_BEARER_GRANT) => {
+                jwt_bearer::authenticate(&org, form.get("assertion").unwrap_or_default(), now)?
+            }
             _ => return Err(OAuthRefusal::UNSUPPORTED_GRANT_TYPE),
         };
         (app, user, org.org_id().to_owned())

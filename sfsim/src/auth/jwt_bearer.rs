@@ -15,7 +15,10 @@ use crate::org::Org;
 /// Salesforce refuses assertions that expire more than three minutes ahead.
 pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 180;
 
-/// Audiences every org accepts besides its own URL.
+/// The audiences Salesforce accepts: the production and sandbox login hosts. An Experience
+/// Cloud site URL is accepted too, but the simulated org models no site URLs; a My Domain URL
+/// (for this org, its own base URL) is refused (Salesforce Help, "OAuth 2.0 JWT Bearer Flow
+/// for Server-to-Server Integration").
 pub const LOGIN_AUDIENCES: [&str; 2] = [
     "https://login.salesforce.com",
     "https://test.salesforce.com",
@@ -33,12 +36,10 @@ struct Claims {
     exp: Option<Value>,
 }
 
-/// Verifies `assertion` and finds its user. `own_audiences` are this simulated org's base
-/// URLs, accepted as `aud` alongside Salesforce's login hosts (as a My Domain URL would be).
+/// Verifies `assertion` and finds its user.
 pub fn authenticate(
     org: &Org,
     assertion: &str,
-    own_audiences: &[String],
     now: DateTime<Utc>,
 ) -> Result<(ConnectedApp, Principal), OAuthRefusal> {
     let header =
@@ -62,7 +63,7 @@ pub fn authenticate(
     let key = verification_key(certificate).map_err(|_| OAuthRefusal::INVALID_ASSERTION)?;
     let claims = read_claims(assertion, Some(&key))?;
 
-    if !audience_accepted(claims.aud.as_ref(), own_audiences) {
+    if !audience_accepted(claims.aud.as_ref()) {
         return Err(OAuthRefusal::BAD_AUDIENCE);
     }
     let exp = claims
@@ -86,7 +87,7 @@ pub fn authenticate(
 }
 
 /// Decodes the claims; with a key, only if the RS256 signature holds. Time and audience are
-/// checked by the caller against the simulated clock and this org's URLs.
+/// checked by the caller against the simulated clock and the accepted audiences.
 fn read_claims(
     assertion: &str,
     key: Option<&jsonwebtoken::DecodingKey>,
@@ -108,12 +109,10 @@ fn read_claims(
         .map_err(|_| OAuthRefusal::INVALID_ASSERTION)
 }
 
-fn audience_accepted(aud: Option<&Value>, own: &[String]) -> bool {
-    let accepted = |candidate: &str| {
-        let candidate = candidate.trim_end_matches('/');
-        LOGIN_AUDIENCES.contains(&candidate)
-            || own.iter().any(|o| o.trim_end_matches('/') == candidate)
-    };
+/// Whether `aud` (one string or an array) names an accepted audience; a trailing slash is
+/// tolerated.
+fn audience_accepted(aud: Option<&Value>) -> bool {
+    let accepted = |candidate: &str| LOGIN_AUDIENCES.contains(&candidate.trim_end_matches('/'));
     match aud {
         Some(Value::String(one)) => accepted(one),
         Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).any(accepted),

@@ -35,7 +35,7 @@ impl OAuthRefusal {
     pub const INACTIVE_USER: Self = Self::new("invalid_grant", "inactive user");
     /// A JWT that does not parse, is not RS256, lacks a claim or fails its signature check.
     pub const INVALID_ASSERTION: Self = Self::new("invalid_grant", "invalid assertion");
-    /// `aud` is not a login URL of this org.
+    /// `aud` is not an audience Salesforce accepts (a My Domain URL included).
     pub const BAD_AUDIENCE: Self = Self::new("invalid_grant", "audience is invalid");
     /// `exp` is in the past; Salesforce words it as for an authorization code.
     pub const EXPIRED_ASSERTION: Self = Self::new("invalid_grant", "expired authorization code");

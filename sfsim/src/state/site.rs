@@ -63,13 +63,6 @@ impl Site {
         }
     }
 
-    /// This org's own URLs accepted as a JWT `aud`, `localhost` spelling included.
-    pub fn audiences(&self) -> Vec<String> {
-        let mut own = vec![self.base_url.clone(), self.login_url.clone()];
-        own.push(self.base_url.replace("://127.0.0.1:", "://localhost:"));
-        own
-    }
-
     /// Folder that relative paths in posted fixtures resolve against: the start fixture's,
     /// else the working directory.
     pub fn fixture_dir(&self) -> PathBuf {

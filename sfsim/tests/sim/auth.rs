@@ -143,13 +143,13 @@ async fn a_jwt_bearer_assertion_buys_a_token_for_its_subject() {
 }
 
 #[tokio::test]
-async fn the_sims_own_url_and_the_sandbox_login_are_audiences_too() {
+async fn the_production_and_sandbox_login_hosts_are_audiences() {
     let org = support::start().await;
     let user = org.secret_app().run_as;
     for aud in [
-        org.handle.login_url.clone(),
-        format!("{}/", org.handle.base_url),
-        "https://test.salesforce.com".to_owned(),
+        "https://login.salesforce.com",
+        "https://login.salesforce.com/",
+        "https://test.salesforce.com",
     ] {
         let mut c = claims(&org, &user);
         c["aud"] = json!(aud);
@@ -160,6 +160,31 @@ async fn the_sims_own_url_and_the_sandbox_login_are_audiences_too() {
             "aud {aud}: {:?}",
             answer.body
         );
+    }
+}
+
+/// Salesforce refuses a My Domain URL as the audience; the simulated org's own URL is its
+/// My Domain, so it is refused too.
+#[tokio::test]
+async fn a_my_domain_audience_is_refused_the_sims_own_url_included() {
+    let org = support::start().await;
+    let user = org.secret_app().run_as;
+    for aud in [
+        json!(org.handle.login_url.clone()),
+        json!(format!("{}/", org.handle.base_url)),
+        json!(
+            org.handle
+                .base_url
+                .replace("://127.0.0.1:", "://localhost:")
+        ),
+        json!("https://acme.my.salesforce.com"),
+        json!("https://acme--uat.sandbox.my.salesforce.com"),
+        json!([org.handle.base_url.clone()]),
+    ] {
+        let mut c = claims(&org, &user);
+        c["aud"] = aud.clone();
+        let answer = jwt_request(&org, c).await;
+        assert_refused(&answer, "invalid_grant", "audience is invalid");
     }
 }
 

@@ -79,7 +79,7 @@ fn shared_keys_have_defaults_on_both_kinds_of_org() {
     let remote: SalesforceConfig = toml::from_str(
         r#"
             org = "remote"
-            login_url = "https://login.salesforce.com"
+            login_url = "https://acme.my.salesforce.com"
             contact_key_field = "Person_Key__c"
             [auth]
             flow = "client-credentials"

@@ -20,7 +20,8 @@ pub enum KeyError {
 pub enum Credentials {
     /// The connected app's consumer key, the integration user's username and the private key
     /// whose certificate is uploaded to the app; `audience` is the assertion's `aud` when it is
-    /// not the login URL.
+    /// not the one derived from the login URL (`https://login.salesforce.com`, or
+    /// `https://test.salesforce.com` for a sandbox).
     JwtBearer {
         client_id: String,
         username: String,

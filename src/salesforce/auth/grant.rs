@@ -15,6 +15,7 @@ use super::credentials::Credentials;
 use super::error::AuthError;
 use super::hints::hint_for;
 use crate::clock::Clock;
+use crate::config::salesforce::default_jwt_audience;
 use crate::salesforce::raw_text::raw_text;
 
 /// The grant type of the JWT bearer flow (RFC 7523).
@@ -78,7 +79,8 @@ struct OAuthRefusal {
 
 impl Authenticator {
     /// `login_url` is the token endpoint's host (`https://login.salesforce.com`, a sandbox's
-    /// `https://test.salesforce.com` or the My Domain URL); it is also the JWT audience.
+    /// `https://test.salesforce.com` or the My Domain URL). Unless the credentials name one,
+    /// the JWT audience is derived from it (`default_jwt_audience`).
     pub fn new(
         http: reqwest::Client,
         login_url: &str,
@@ -156,7 +158,11 @@ impl Authenticator {
                 key,
                 audience,
             } => {
-                let audience = audience.as_deref().unwrap_or(&self.login_url);
+                // Salesforce refuses a My Domain URL as the audience, so the login URL is
+                // not used as is: unset, it is the shared login host of the org's kind.
+                let audience = audience
+                    .as_deref()
+                    .unwrap_or_else(|| default_jwt_audience(&self.login_url));
                 vec![
                     ("grant_type", JWT_BEARER_GRANT.to_owned()),
                     (
@@ -176,8 +182,8 @@ impl Authenticator {
         })
     }
 
-    /// The signed assertion: `iss` the consumer key, `sub` the username, `aud` the login URL
-    /// (or the configured audience).
+    /// The signed assertion: `iss` the consumer key, `sub` the username, `aud` the configured
+    /// audience or the one derived from the login URL.
     fn assertion(
         &self,
         client_id: &str,

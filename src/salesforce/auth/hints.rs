@@ -13,7 +13,7 @@ pub fn hint_for(error: &str, description: &str) -> &'static str {
             "user hasn't approved this consumer: pre-authorize the connected app for the integration user (Permitted Users = \"Admin approved users are pre-authorized\", then add the user's profile or a permission set to the app), and check that username is the user's exact Salesforce username"
         }
         "invalid_grant" if says("audience") => {
-            "login_url must be https://login.salesforce.com for production, https://test.salesforce.com for a sandbox, or the org's My Domain URL"
+            "the JWT audience must be https://login.salesforce.com (production) or https://test.salesforce.com (sandbox), never a My Domain URL: leave audience unset to derive it from login_url, or set it to one of those"
         }
         "invalid_grant" if says("expired") => {
             "the assertion had expired when Salesforce read it: check this machine's clock (NTP)"

@@ -81,6 +81,65 @@ async fn a_remote_org_is_reached_by_jwt_bearer_with_a_key_file() {
     connection.client().limits().await.unwrap();
 }
 
+/// The simulated org's own URL plays its My Domain, which Salesforce refuses as a JWT
+/// audience: with no `audience` configured, the assertion must carry the production login
+/// host rather than the login URL.
+#[tokio::test]
+async fn jwt_bearer_through_a_my_domain_login_url_needs_no_audience() {
+    let org = start_org().await;
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sfsim/fixtures/keys/gatehouse-dev.key"
+    );
+    let config = parse(&format!(
+        r#"
+        org = "remote"
+        login_url = "{}"
+        [auth]
+        flow = "jwt-bearer"
+        client_id = "{CLIENT_ID}"
+        username = "{INTEGRATION_USER}"
+        private_key = {{ file = "{key}" }}
+        "#,
+        org.base_url
+    ));
+    assert!(config.problems().is_empty(), "{:?}", config.problems());
+    let connection = connect(&config, Arc::new(SystemClock))
+        .await
+        .expect("authenticates with the derived audience");
+    connection.client().limits().await.unwrap();
+}
+
+/// A My Domain URL configured as the audience is refused by the org, with the fix named.
+#[tokio::test]
+async fn a_my_domain_audience_is_refused_and_the_hint_says_to_leave_it_unset() {
+    let org = start_org().await;
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sfsim/fixtures/keys/gatehouse-dev.key"
+    );
+    let config = parse(&format!(
+        r#"
+        org = "remote"
+        login_url = "{url}"
+        [auth]
+        flow = "jwt-bearer"
+        client_id = "{CLIENT_ID}"
+        username = "{INTEGRATION_USER}"
+        private_key = {{ file = "{key}" }}
+        audience = "{url}"
+        "#,
+        url = org.base_url
+    ));
+    let err = connect(&config, Arc::new(SystemClock))
+        .await
+        .err()
+        .expect("refused");
+    let message = gatehouse::report::chain(&err).to_string();
+    assert!(message.contains("audience is invalid"), "{message}");
+    assert!(message.contains("leave audience unset"), "{message}");
+}
+
 #[tokio::test]
 async fn an_unreachable_remote_org_is_an_error_never_a_simulated_one() {
     // A port that was free a moment ago: nothing listens there.

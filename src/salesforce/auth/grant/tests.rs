@@ -61,6 +61,53 @@ fn a_configured_audience_replaces_the_login_url_in_the_assertion() {
     assert_eq!(assertion_of(&auth).1["aud"], "https://test.salesforce.com");
 }
 
+/// The audience of an assertion for `login_url`, with the audience the credentials name.
+fn audience_for(login_url: &str, configured: Option<&str>) -> serde_json::Value {
+    let credentials = Credentials::jwt_bearer("app", "user", &dev_key())
+        .unwrap()
+        .with_audience(configured.map(str::to_owned));
+    let auth = Authenticator::new(
+        reqwest::Client::new(),
+        login_url,
+        credentials,
+        ManualClock::at_unix_seconds(0).shared(),
+    );
+    assertion_of(&auth).1["aud"].clone()
+}
+
+#[test]
+fn a_my_domain_login_url_gives_the_production_audience_not_itself() {
+    assert_eq!(
+        audience_for("https://acme.my.salesforce.com", None),
+        "https://login.salesforce.com"
+    );
+}
+
+#[test]
+fn a_sandbox_login_url_gives_the_sandbox_audience() {
+    for login_url in [
+        "https://test.salesforce.com",
+        "https://acme--uat.sandbox.my.salesforce.com/",
+    ] {
+        assert_eq!(
+            audience_for(login_url, None),
+            "https://test.salesforce.com",
+            "{login_url}"
+        );
+    }
+}
+
+#[test]
+fn a_configured_site_audience_wins_over_the_derived_one() {
+    assert_eq!(
+        audience_for(
+            "https://acme.my.salesforce.com",
+            Some("https://acme.my.site.com/partners")
+        ),
+        "https://acme.my.site.com/partners"
+    );
+}
+
 #[test]
 fn client_credentials_post_the_id_and_secret() {
     let auth = Authenticator::new(
