@@ -137,3 +137,6 @@ fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests;
