@@ -4,6 +4,7 @@
 mod auth;
 mod batches;
 mod budget;
+mod collation;
 mod connect;
 mod dispositions;
 mod records;

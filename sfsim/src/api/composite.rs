@@ -12,6 +12,8 @@ use super::{Call, CallBody, Reply};
 use crate::error::ApiError;
 use crate::org::Org;
 
+mod collation;
+
 /// Subrequests per composite request.
 const MAX_SUBREQUESTS: usize = 25;
 /// Query and sObject Collections subrequests per composite request.
@@ -43,7 +45,8 @@ pub fn resources(call: &Call) -> Reply {
 /// requests do.
 pub type Router = fn(&mut Org, &Call) -> Reply;
 
-/// Runs a composite request, each subrequest through `router`.
+/// Runs a composite request, each subrequest through `router`, in the order collation gives
+/// (see [`collation`]); the responses come back in the order sent.
 pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError> {
     let body = as_object(call.json()?, "CompositeRequest")?;
     let all_or_none = body
@@ -51,34 +54,18 @@ pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let subrequests = parse_subrequests(&body)?;
+    let order = if collation::collates(&body, &call.version) {
+        collation::execution_order(&subrequests, org.collation_mut())
+    } else {
+        (0..subrequests.len()).collect()
+    };
 
     let savepoint = all_or_none.then(|| org.begin_all_or_none());
-    let mut results: Vec<(String, Reply)> = Vec::new();
-    let mut answered: HashMap<String, Value> = HashMap::new();
-    let mut failed = false;
-    for sub in &subrequests {
-        if failed && all_or_none {
-            results.push((sub.reference_id.clone(), halted(ROLLED_BACK)));
-            continue;
-        }
-        let reply = match resolve(sub, &answered) {
-            Ok((url, body)) => answer(org, router, sub, &url, body),
-            Err(message) => halted(&message),
-        };
-        if reply.status.as_u16() < 400 {
-            answered.insert(
-                sub.reference_id.clone(),
-                reply.body.clone().unwrap_or(Value::Null),
-            );
-        } else {
-            failed = true;
-        }
-        results.push((sub.reference_id.clone(), reply));
-    }
+    let (mut results, failed) = execute(org, router, &subrequests, &order, all_or_none);
     if let Some(savepoint) = savepoint {
         if failed {
             org.rollback(savepoint);
-            for (_, reply) in &mut results {
+            for reply in &mut results {
                 if reply.status.as_u16() < 400 {
                     *reply = halted(ROLLED_BACK);
                 }
@@ -88,26 +75,69 @@ pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError
         }
     }
 
-    let responses: Vec<Value> = results
-        .into_iter()
-        .map(|(reference_id, reply)| {
-            let headers: Map<String, Value> = reply
-                .headers
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect();
-            json!({
-                "body": reply.body,
-                "httpHeaders": headers,
-                "httpStatusCode": reply.status.as_u16(),
-                "referenceId": reference_id,
-            })
-        })
+    let responses: Vec<Value> = subrequests
+        .iter()
+        .zip(results)
+        .map(|(sub, reply)| subresponse(&sub.reference_id, reply))
         .collect();
     Ok(Reply::json(
         StatusCode::OK,
         json!({"compositeResponse": responses}),
     ))
+}
+
+/// Runs the subrequests in `order`; the replies are in the order sent. With `all_or_none`,
+/// those after a failure are halted. Also says whether any failed.
+fn execute(
+    org: &mut Org,
+    router: Router,
+    subrequests: &[Subrequest],
+    order: &[usize],
+    all_or_none: bool,
+) -> (Vec<Reply>, bool) {
+    let mut results: Vec<Option<Reply>> = vec![None; subrequests.len()];
+    let mut answered: HashMap<String, Value> = HashMap::new();
+    let mut failed = false;
+    for &index in order {
+        let sub = &subrequests[index];
+        let reply = if failed && all_or_none {
+            halted(ROLLED_BACK)
+        } else {
+            match resolve(sub, &answered) {
+                Ok((url, body)) => answer(org, router, sub, &url, body),
+                Err(message) => halted(&message),
+            }
+        };
+        if reply.status.as_u16() < 400 {
+            answered.insert(
+                sub.reference_id.clone(),
+                reply.body.clone().unwrap_or(Value::Null),
+            );
+        } else {
+            failed = true;
+        }
+        results[index] = Some(reply);
+    }
+    let replies = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| halted(ROLLED_BACK)))
+        .collect();
+    (replies, failed)
+}
+
+/// One entry of `compositeResponse`.
+fn subresponse(reference_id: &str, reply: Reply) -> Value {
+    let headers: Map<String, Value> = reply
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    json!({
+        "body": reply.body,
+        "httpHeaders": headers,
+        "httpStatusCode": reply.status.as_u16(),
+        "referenceId": reference_id,
+    })
 }
 
 /// One subrequest answered by the same router as HTTP requests. Composite cannot nest.

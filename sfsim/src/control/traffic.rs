@@ -67,11 +67,16 @@ pub async fn put_faults(
     payload: web::Payload,
 ) -> Result<HttpResponse, ControlRefusal> {
     let update: FaultUpdate = read_json(payload).await?;
+    let reseed = update.seed;
     let settings = sim
         .traffic
         .faults
         .update(update)
         .map_err(ControlRefusal::BadRequest)?;
+    // A new seed restarts the collation order of composite subrequests as well.
+    if let Some(seed) = reseed {
+        sim.org.lock().collation_mut().reseed(seed);
+    }
     Ok(HttpResponse::Ok().json(settings))
 }
 

@@ -18,6 +18,7 @@ use crate::schema::{ObjectDef, Schema};
 use crate::soql::DataSource;
 
 mod clock;
+mod collation;
 mod connected_app;
 mod cursors;
 mod dump;
@@ -36,6 +37,7 @@ mod transaction;
 mod write;
 
 pub use clock::{Clock, format_datetime};
+pub use collation::CollationDice;
 pub use connected_app::ConnectedApp;
 pub use cursors::{QueryCursors, QueryPage};
 pub use emails::{EmailKind, SentEmail};
@@ -75,6 +77,8 @@ pub struct Org {
     txn: Option<TransactionWrites>,
     /// Counter behind generated `CommunityNickname`s.
     nicknames: u64,
+    /// The draws that order collated composite subrequests, from the simulator's seed.
+    collation: CollationDice,
 }
 
 impl Org {
@@ -98,6 +102,7 @@ impl Org {
             cursors: QueryCursors::default(),
             txn: None,
             nicknames: 0,
+            collation: CollationDice::default(),
         }
     }
 
@@ -124,6 +129,11 @@ impl Org {
     /// The quirk switches, to change them (control endpoint, tests).
     pub fn settings_mut(&mut self) -> &mut OrgSettings {
         &mut self.settings
+    }
+
+    /// The draws behind the order of collated composite subrequests.
+    pub fn collation_mut(&mut self) -> &mut CollationDice {
+        &mut self.collation
     }
 
     /// The org's current time.

@@ -34,12 +34,14 @@ pub struct StartPoint {
 }
 
 impl StartPoint {
-    /// A fresh org as it was at start.
+    /// A fresh org as it was at start, its collation order drawn from the start seed.
     pub fn org(&self) -> Result<Org, FixtureError> {
-        match &self.fixture {
-            Some(fixture) => fixture.org(),
-            None => Ok(Org::default_org()),
-        }
+        let mut org = match &self.fixture {
+            Some(fixture) => fixture.org()?,
+            None => Org::default_org(),
+        };
+        org.collation_mut().reseed(self.traffic.faults.seed);
+        Ok(org)
     }
 }
 

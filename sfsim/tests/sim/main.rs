@@ -1,6 +1,7 @@
 //! Integration tests: the simulated org driven over HTTP.
 
 mod auth;
+mod collation;
 mod collection_retrieve;
 mod collections;
 mod composite;

@@ -77,9 +77,20 @@ impl Answer {
 
 /// Starts the default org.
 pub async fn start() -> Client {
-    let handle = SimServer::start(SimConfig::default())
-        .await
-        .expect("sfsim starts");
+    start_with(SimConfig::default()).await
+}
+
+/// Starts the default org with the random draws (faults, collation order) from `seed`.
+pub async fn start_seeded(seed: u64) -> Client {
+    start_with(SimConfig {
+        seed: Some(seed),
+        ..SimConfig::default()
+    })
+    .await
+}
+
+async fn start_with(config: SimConfig) -> Client {
+    let handle = SimServer::start(config).await.expect("sfsim starts");
     let http = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(60))

@@ -243,6 +243,11 @@ impl CompositeRequest {
     }
 
     /// The JSON body, with each URL under `base` (`/services/data/v68.0`).
+    ///
+    /// `collateSubrequests` is always false: from API 49.0 it defaults to true, and Salesforce
+    /// may then group unrelated subrequests of one method on `/sobjects` and run them in any
+    /// order (Composite Request Body, REST API Developer Guide). Gatehouse's writes rely on the
+    /// order they are sent in, e.g. the Contact, User and `UserLogin` updates of a provision.
     pub(crate) fn body(&self, base: &str) -> Value {
         let subrequests: Vec<Value> = self
             .subrequests
@@ -259,7 +264,11 @@ impl CompositeRequest {
                 sub
             })
             .collect();
-        json!({"allOrNone": self.all_or_none, "compositeRequest": subrequests})
+        json!({
+            "allOrNone": self.all_or_none,
+            "collateSubrequests": false,
+            "compositeRequest": subrequests,
+        })
     }
 }
 

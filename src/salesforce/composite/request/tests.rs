@@ -130,3 +130,27 @@ fn reference_ids_and_references_are_checked() {
     unknown_in_body.create("user", "User", fields(json!({"LastName": "@{nobody.id}"})));
     assert!(unknown_in_body.check().is_err());
 }
+
+/// From API 49.0 Salesforce collates unrelated subrequests unless told not to, and then runs
+/// them in any order; every composite Gatehouse sends says not to, whatever `allOrNone` is.
+#[test]
+fn every_composite_turns_collation_off() {
+    for all_or_none in [false, true] {
+        let mut request = CompositeRequest::new(all_or_none);
+        request
+            .update(
+                "contact",
+                "Contact",
+                "003000000000001AAA",
+                fields(json!({"LastName": "A"})),
+            )
+            .update(
+                "user",
+                "User",
+                "005000000000001AAA",
+                fields(json!({"IsActive": true})),
+            );
+        let body = request.body("/services/data/v68.0");
+        assert_eq!(body["collateSubrequests"], json!(false), "{body}");
+    }
+}
