@@ -11,6 +11,27 @@ fn parse(text: &str) -> SalesforceConfig {
     toml::from_str(text).expect("valid [salesforce] table")
 }
 
+/// A remote org reached by the JWT bearer flow with the development key, at `login_url`, with
+/// `extra` lines for the `[auth]` table.
+fn jwt_bearer(login_url: &str, extra: &str) -> SalesforceConfig {
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sfsim/fixtures/keys/gatehouse-dev.key"
+    );
+    parse(&format!(
+        r#"
+        org = "remote"
+        login_url = "{login_url}"
+        [auth]
+        flow = "jwt-bearer"
+        client_id = "{CLIENT_ID}"
+        username = "{INTEGRATION_USER}"
+        private_key = {{ file = "{key}" }}
+        {extra}
+        "#
+    ))
+}
+
 #[tokio::test]
 async fn the_simulated_org_starts_in_process_and_is_connected() {
     let config = parse("org = \"simulated\"");
@@ -59,22 +80,7 @@ async fn a_remote_org_is_reached_by_login_url_and_client_credentials() {
 #[tokio::test]
 async fn a_remote_org_is_reached_by_jwt_bearer_with_a_key_file() {
     let org = start_org().await;
-    let key = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/sfsim/fixtures/keys/gatehouse-dev.key"
-    );
-    let config = parse(&format!(
-        r#"
-        org = "remote"
-        login_url = "{}"
-        [auth]
-        flow = "jwt-bearer"
-        client_id = "{CLIENT_ID}"
-        username = "{INTEGRATION_USER}"
-        private_key = {{ file = "{key}" }}
-        "#,
-        org.login_url
-    ));
+    let config = jwt_bearer(&org.login_url, "");
     let connection = connect(&config, Arc::new(SystemClock))
         .await
         .expect("connects");
@@ -87,22 +93,7 @@ async fn a_remote_org_is_reached_by_jwt_bearer_with_a_key_file() {
 #[tokio::test]
 async fn jwt_bearer_through_a_my_domain_login_url_needs_no_audience() {
     let org = start_org().await;
-    let key = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/sfsim/fixtures/keys/gatehouse-dev.key"
-    );
-    let config = parse(&format!(
-        r#"
-        org = "remote"
-        login_url = "{}"
-        [auth]
-        flow = "jwt-bearer"
-        client_id = "{CLIENT_ID}"
-        username = "{INTEGRATION_USER}"
-        private_key = {{ file = "{key}" }}
-        "#,
-        org.base_url
-    ));
+    let config = jwt_bearer(&org.base_url, "");
     assert!(config.problems().is_empty(), "{:?}", config.problems());
     let connection = connect(&config, Arc::new(SystemClock))
         .await
@@ -114,23 +105,8 @@ async fn jwt_bearer_through_a_my_domain_login_url_needs_no_audience() {
 #[tokio::test]
 async fn a_my_domain_audience_is_refused_and_the_hint_says_to_leave_it_unset() {
     let org = start_org().await;
-    let key = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/sfsim/fixtures/keys/gatehouse-dev.key"
-    );
-    let config = parse(&format!(
-        r#"
-        org = "remote"
-        login_url = "{url}"
-        [auth]
-        flow = "jwt-bearer"
-        client_id = "{CLIENT_ID}"
-        username = "{INTEGRATION_USER}"
-        private_key = {{ file = "{key}" }}
-        audience = "{url}"
-        "#,
-        url = org.base_url
-    ));
+    let audience = format!("audience = \"{}\"", org.base_url);
+    let config = jwt_bearer(&org.base_url, &audience);
     let err = connect(&config, Arc::new(SystemClock))
         .await
         .err()
