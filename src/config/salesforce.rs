@@ -29,6 +29,11 @@ pub enum SalesforceConfig {
         /// External-id field on Account that holds the Account's routing key.
         #[serde(default = "default_key_field")]
         account_key_field: String,
+        /// The Experience Cloud site (`Network.Name`) new users must be members of; the
+        /// read-back checks membership of this site only, and the welcome email's
+        /// prerequisites are read from it. Unset: membership of any site is accepted.
+        #[serde(default)]
+        site: Option<String>,
         /// `[salesforce.api]`: reserve and timeouts.
         #[serde(default)]
         api: ApiSettings,
@@ -49,6 +54,11 @@ pub enum SalesforceConfig {
         /// External-id field on Account that holds the Account's routing key.
         #[serde(default = "default_key_field")]
         account_key_field: String,
+        /// The Experience Cloud site (`Network.Name`) new users must be members of; the
+        /// read-back checks membership of this site only, and the welcome email's
+        /// prerequisites are read from it. Unset: membership of any site is accepted.
+        #[serde(default)]
+        site: Option<String>,
         /// `[salesforce.api]`: reserve and timeouts.
         #[serde(default)]
         api: ApiSettings,
@@ -92,6 +102,15 @@ impl SalesforceConfig {
             | SalesforceConfig::Remote {
                 account_key_field, ..
             } => account_key_field,
+        }
+    }
+
+    /// The site new users are checked against (`[salesforce] site`), if named.
+    pub fn site(&self) -> Option<&str> {
+        match self {
+            SalesforceConfig::Simulated { site, .. } | SalesforceConfig::Remote { site, .. } => {
+                site.as_deref()
+            }
         }
     }
 
