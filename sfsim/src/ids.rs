@@ -25,6 +25,8 @@ pub const USER_LOGIN: &str = "060";
 pub const NETWORK: &str = "0DB";
 /// Key prefix of NetworkMember ids.
 pub const NETWORK_MEMBER: &str = "0DM";
+/// Key prefix of NetworkMemberGroup ids.
+pub const NETWORK_MEMBER_GROUP: &str = "0DN";
 /// Key prefix of PermissionSet ids.
 pub const PERMISSION_SET: &str = "0PS";
 /// Key prefix of PermissionSetAssignment ids.

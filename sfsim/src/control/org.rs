@@ -94,6 +94,7 @@ pub async fn patch_settings(
     let updated: OrgSettings = serde_json::from_value(Value::Object(merged))
         .map_err(|e| ControlRefusal::BadRequest(format!("invalid setting: {e}")))?;
     *org.settings_mut() = updated;
+    org.sync_site_options();
     let shown = serde_json::to_value(org.settings())
         .map_err(|e| ControlRefusal::BadRequest(format!("settings cannot be shown: {e}")))?;
     Ok(HttpResponse::Ok().json(shown))

@@ -18,6 +18,22 @@ pub struct Site {
     pub member_permission_sets: Vec<String>,
 }
 
+impl Org {
+    /// Shows the welcome-email setting on the site's `Network` record, where an API client
+    /// reads it (`OptionsSendWelcomeEmail`), after the settings changed.
+    pub(crate) fn sync_site_options(&mut self) {
+        let sends = self.settings.site_sends_welcome_email;
+        let Some(network_id) = self.site.as_ref().map(|s| s.network_id.clone()) else {
+            return;
+        };
+        if let Some(network) = self.store.get_mut(&network_id) {
+            network
+                .fields
+                .insert("OptionsSendWelcomeEmail".into(), json!(sends));
+        }
+    }
+}
+
 /// Makes the user a member if its profile is a member profile.
 pub(crate) fn join_by_profile(org: &mut Org, user_id: &str) {
     let Some(site) = &org.site else { return };

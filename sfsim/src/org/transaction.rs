@@ -16,6 +16,7 @@ const SETUP_OBJECTS: &[&str] = &[
     "PermissionSetAssignment",
     "Network",
     "NetworkMember",
+    "NetworkMemberGroup",
 ];
 
 /// The first setup and non-setup objects written in the open transaction.

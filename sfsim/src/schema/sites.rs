@@ -20,6 +20,36 @@ pub fn network() -> ObjectDef {
             )
             .not_nillable(),
             FieldDef::text("Description", "Description", 255),
+            FieldDef::boolean("OptionsSendWelcomeEmail", "Send welcome email"),
+        ],
+    )
+}
+
+/// A profile or permission set whose users are members of the site (Setup → the site's
+/// Administration → Members). Comes with the org's site setup; read-only here.
+pub fn network_member_group() -> ObjectDef {
+    ObjectDef::with_system_fields(
+        "NetworkMemberGroup",
+        "Network Member Group",
+        ids::NETWORK_MEMBER_GROUP,
+        Operations::READ_ONLY,
+        vec![
+            FieldDef::reference("NetworkId", "Network ID", "Network", "Network")
+                .read_only()
+                .not_nillable(),
+            // Polymorphic: a Profile or a PermissionSet.
+            FieldDef {
+                reference_to: vec!["Profile".to_owned(), "PermissionSet".to_owned()],
+                ..FieldDef::reference("ParentId", "Parent ID", "Profile", "Parent")
+            }
+            .read_only()
+            .not_nillable(),
+            FieldDef::picklist(
+                "AssignmentStatus",
+                "Assignment Status",
+                &["Added", "Removed"],
+            )
+            .not_nillable(),
         ],
     )
 }

@@ -4,7 +4,8 @@ use super::{ObjectDef, Schema, access, crm, sites, users};
 
 impl Schema {
     /// Every object provisioning meets: Account, Contact, User, UserLogin, Profile,
-    /// UserLicense, UserRole, PermissionSet, PermissionSetAssignment, Network, NetworkMember.
+    /// UserLicense, UserRole, PermissionSet, PermissionSetAssignment, Network, NetworkMember,
+    /// NetworkMemberGroup.
     pub fn standard() -> Schema {
         Schema {
             objects: vec![
@@ -12,6 +13,7 @@ impl Schema {
                 crm::contact(),
                 sites::network(),
                 sites::network_member(),
+                sites::network_member_group(),
                 access::permission_set(),
                 access::permission_set_assignment(),
                 access::profile(),
