@@ -15,7 +15,7 @@ use crate::engine::plan::{
     Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
 };
 use crate::engine::read::{ReadFor, observe};
-use crate::store::ClaimedCommand;
+use crate::store::{ClaimedCommand, SubjectState};
 
 /// What provisions share across commands: the policy, and the profiles already read.
 pub(super) struct Provisioning {
@@ -108,6 +108,9 @@ impl Provisioning {
                 intent,
                 adopt_by_email: self.policy.adopt_by_email,
                 cached_profile: cached,
+                // A freeze made by hand in Setup is not Gatehouse's to lift; one Gatehouse made
+                // is, and only then is the login read (it needs Manage Users).
+                read_login: claimed.subject.state == SubjectState::Frozen,
             },
         )
         .await?;

@@ -16,6 +16,7 @@ mod refusals;
 mod roles;
 mod signup;
 mod store_failure;
+mod user_login;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

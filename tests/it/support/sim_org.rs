@@ -132,6 +132,30 @@ impl SimOrg {
         calls["by_endpoint"][TOKEN_ENDPOINT].as_u64().unwrap_or(0)
     }
 
+    /// Keeps the bodies of data calls in the request log from now on.
+    pub async fn log_request_bodies(&self) {
+        self.control(reqwest::Method::PUT, "/requests", json!({"bodies": true}))
+            .await;
+    }
+
+    /// The data calls whose path or request body mentions `needle` (bodies only once
+    /// [`SimOrg::log_request_bodies`] is on), as `METHOD path` lines.
+    pub async fn requests_mentioning(&self, needle: &str) -> Vec<String> {
+        let log = self
+            .control(reqwest::Method::GET, "/requests", Value::Null)
+            .await;
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| {
+                let path = entry["path"].as_str().unwrap_or_default();
+                let body = entry["request_body"].as_str().unwrap_or_default();
+                path.contains(needle) || body.contains(needle)
+            })
+            .map(|entry| format!("{} {}", entry["method"], entry["path"]))
+            .collect()
+    }
+
     /// Data calls the org counted against its daily allowance (refused sessions are not).
     pub async fn allowance_used(&self) -> u64 {
         self.control(reqwest::Method::GET, "/limits", Value::Null)
