@@ -12,6 +12,7 @@ mod licences;
 mod offboarding;
 mod ordering;
 mod people;
+mod permission_sets;
 mod refusals;
 mod roles;
 mod signup;

@@ -132,6 +132,21 @@ impl SimOrg {
         calls["by_endpoint"][TOKEN_ENDPOINT].as_u64().unwrap_or(0)
     }
 
+    /// Replaces the org with the one this fixture (TOML) describes; tokens handed out before
+    /// are revoked, as a new org would not know them.
+    pub async fn load_fixture(&self, toml: &str) {
+        let answer = self
+            .http
+            .post(format!("{}/__sim/fixture", self.url))
+            .body(toml.to_owned())
+            .send()
+            .await
+            .expect("the fixture endpoint answers");
+        let status = answer.status();
+        let body = answer.text().await.unwrap_or_default();
+        assert!(status.is_success(), "/__sim/fixture: {status} {body}");
+    }
+
     /// Keeps the bodies of data calls in the request log from now on.
     pub async fn log_request_bodies(&self) {
         self.control(reqwest::Method::PUT, "/requests", json!({"bodies": true}))
