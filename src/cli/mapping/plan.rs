@@ -73,7 +73,7 @@ async fn plan_one(
                 .await
                 .context("reading the org")?;
             Ok(
-                match plan_provision(p, subject.as_str(), &observed, policy, None) {
+                match plan_provision(p, subject.as_str(), &observed, policy) {
                     ProvisionPlan::Refuse(r) => {
                         vec![format!("refused: {} — {}", r.code, r.message)]
                     }

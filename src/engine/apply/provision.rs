@@ -17,7 +17,6 @@ mod first_write;
 mod read_back;
 
 use super::applied::Applied;
-use super::checkpoint::Checkpoint;
 use super::context::ProvisionContext;
 use super::error::{AfterCreation, ApplyError};
 use super::welcome::welcome;
@@ -32,10 +31,6 @@ pub async fn apply_provision(
     writes: ProvisionWrites,
 ) -> Result<Applied, ApplyError> {
     let mut steps = Vec::new();
-    // Checkpoint before the first write that asks for it (see `Checkpoint::EmailChange`).
-    if let Some(email) = &writes.email_change {
-        cx.record(Checkpoint::EmailChange(email)).await?;
-    }
     let first = first_write::request(cx, &writes);
     let written = match &writes.user {
         // Checkpoints `UserCreating` before the first write, `UserCreated` after its answer.

@@ -9,7 +9,7 @@ use super::outcome::Done;
 use super::target::Target;
 use crate::domain::{Provision, SalesforceIds};
 use crate::engine::apply::{
-    ApplyError, Earlier, ProvisionContext, apply_provision, finish_earlier_creation,
+    ApplyError, ProvisionContext, apply_provision, finish_earlier_creation,
 };
 use crate::engine::plan::{
     Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
@@ -46,18 +46,11 @@ impl Provisioning {
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
         let observed = self.read(target, claimed, intent).await?;
-        // An Email change asked for earlier — by an earlier attempt of this command, or by an
-        // earlier command for the person — may still wait for their confirmation: Salesforce
-        // keeps the old address meanwhile, and asking again would mail them again.
-        let pending_email = Earlier(&claimed.progress)
-            .email_change()
-            .or(claimed.subject.pending_email.as_deref());
         let plan = plan_provision(
             intent,
             claimed.command.subject.as_str(),
             &observed,
             &self.policy,
-            pending_email,
         );
         let writes = match plan {
             ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
