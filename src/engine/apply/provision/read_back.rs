@@ -191,3 +191,6 @@ fn verified(
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests;
