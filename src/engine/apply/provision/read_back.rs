@@ -75,8 +75,8 @@ fn requests(sets: &[String], verify: bool, with_role: bool) -> Vec<&[String]> {
     chunks
 }
 
-/// Each set's assignment as the org answered it. A set the org lacks is refused at once, by
-/// name: its lookup found nothing, so the assignment that refers to it fails as
+/// Each set's assignment as the org answered it. Sets the org lacks are refused at once, by
+/// name: a lookup that found nothing makes the assignment referring to it fail as
 /// `PROCESSING_HALTED` ("Invalid reference specified"), which on its own reads as transient and
 /// would be retried until the attempts run out.
 fn assigned(
@@ -84,25 +84,35 @@ fn assigned(
     sets: &[String],
     steps: &mut Vec<String>,
 ) -> Result<(), ApplyError> {
+    let mut missing = Vec::new();
+    let mut failure = None;
     for (i, set) in sets.iter().enumerate() {
         let found = response
             .get(&format!("set{i}"))
             .and_then(|lookup| lookup.records().ok())
             .map(|records| !records.is_empty());
         if found == Some(false) {
-            return Err(ApplyError::refused(
-                PERMISSION_SET_NOT_FOUND,
-                format!(
-                    "the org has no permission set named '{set}': create it (or deploy it), or correct the name in the rule"
-                ),
-            ));
+            missing.push(format!("'{set}'"));
+            continue;
         }
         match response.get(&format!("assign{i}")).and_then(|s| s.error()) {
             None => steps.push(format!("permission_set.assigned:{set}")),
-            Some(e) => return Err(CallError::Refused(e).into()),
+            Some(e) => failure = failure.or(Some(e)),
         }
     }
-    Ok(())
+    if !missing.is_empty() {
+        return Err(ApplyError::refused(
+            PERMISSION_SET_NOT_FOUND,
+            format!(
+                "the org has no permission set named {}: create it (or deploy it), or correct the name in the rule",
+                missing.join(", ")
+            ),
+        ));
+    }
+    match failure {
+        Some(e) => Err(CallError::Refused(e).into()),
+        None => Ok(()),
+    }
 }
 
 /// Each set looked up by name and assigned through a reference to the lookup's answer.
