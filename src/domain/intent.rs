@@ -165,6 +165,14 @@ impl DeprovisionMode {
             DeprovisionMode::Disable => "disable",
         }
     }
+
+    /// Whether the mode freezes the login now (and so reads and writes `UserLogin`).
+    pub fn freezes(&self) -> bool {
+        matches!(
+            self,
+            DeprovisionMode::Freeze | DeprovisionMode::FreezeThenDeactivate { .. }
+        )
+    }
 }
 
 mod grace_seconds {

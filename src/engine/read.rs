@@ -2,7 +2,8 @@
 //!
 //! One composite request (`allOrNone: false`) carries the reads: the Account and its owner's
 //! role (GETs, by key or id), then queries for the Contacts (keyed, or adoptable by email),
-//! their user, its login and permission sets, and the profile. A composite holds at most five
+//! their user, its permission sets, the profile and — only where a freeze is to be made or
+//! lifted — its login. A composite holds at most five
 //! queries — GETs do not count — so the Account is read with GETs to keep even a first read
 //! (no profile known yet, permission sets to compare) in one call. Should a read ever need more
 //! than five queries, it is split in two.
@@ -29,9 +30,17 @@ pub enum ReadFor<'a> {
         intent: &'a Provision,
         adopt_by_email: bool,
         cached_profile: Option<ObservedProfile>,
+        /// Whether to read the user's login: only when the lifecycle record says Gatehouse
+        /// froze the person, so the provision may lift that freeze (see [`ReadFor::Deprovision`]).
+        read_login: bool,
     },
-    /// The user and its login, for a deprovision.
-    Deprovision,
+    /// The user, for a deprovision; its login too when `freezing`.
+    ///
+    /// `UserLogin` needs Manage Users ("To access this object, you need the
+    /// UserPermissions.ManageUsers permission", UserLogin in the Object Reference), which the
+    /// integration user holds only through `Gatehouse_Integration_Freeze`, granted where the
+    /// config can freeze. So only a freeze, or a provision undoing Gatehouse's own freeze, reads it.
+    Deprovision { freezing: bool },
 }
 
 const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
@@ -48,6 +57,7 @@ pub async fn observe(
             intent,
             adopt_by_email,
             cached_profile,
+            read_login,
         } => (
             provision_queries(
                 subject,
@@ -55,11 +65,14 @@ pub async fn observe(
                 intent,
                 *adopt_by_email,
                 cached_profile.is_none(),
+                *read_login,
             ),
             Some(&intent.account),
             cached_profile.clone(),
         ),
-        ReadFor::Deprovision => (deprovision_queries(subject, keys), None, None),
+        ReadFor::Deprovision { freezing } => {
+            (deprovision_queries(subject, keys, *freezing), None, None)
+        }
     };
     let mut rows: Vec<(&'static str, Vec<Record>)> = Vec::new();
     let mut observed_account = None;
@@ -90,13 +103,14 @@ pub async fn observe(
 }
 
 /// The queries of a provision's read: the Contacts (keyed, or adoptable by email), their user,
-/// its login and permission sets, and the profile unless it is known.
+/// its permission sets, the profile unless it is known, and the login when `read_login`.
 fn provision_queries(
     subject: &SubjectKey,
     keys: &KeyFields,
     intent: &Provision,
     adopt_by_email: bool,
     read_profile: bool,
+    read_login: bool,
 ) -> Vec<(&'static str, String)> {
     let key = quote(subject.as_str());
     let ck = &keys.contact;
@@ -132,14 +146,16 @@ fn provision_queries(
                 contact_where("Contact.")
             ),
         ),
-        (
+    ];
+    if read_login {
+        queries.push((
             "logins",
             format!(
                 "SELECT Id, UserId, IsFrozen FROM UserLogin WHERE {}",
                 contact_where("User.Contact.")
             ),
-        ),
-    ];
+        ));
+    }
     if read_profile {
         queries.push((
             "profile",
@@ -161,20 +177,25 @@ fn provision_queries(
     queries
 }
 
-/// The queries of a deprovision's read: the keyed Contact's user and its login.
-fn deprovision_queries(subject: &SubjectKey, keys: &KeyFields) -> Vec<(&'static str, String)> {
+/// The queries of a deprovision's read: the keyed Contact's user, and its login when freezing.
+fn deprovision_queries(
+    subject: &SubjectKey,
+    keys: &KeyFields,
+    freezing: bool,
+) -> Vec<(&'static str, String)> {
     let key = quote(subject.as_str());
     let ck = &keys.contact;
-    vec![
-        (
-            "users",
-            format!("SELECT {USER_FIELDS} FROM User WHERE Contact.{ck} = {key}"),
-        ),
-        (
+    let mut queries = vec![(
+        "users",
+        format!("SELECT {USER_FIELDS} FROM User WHERE Contact.{ck} = {key}"),
+    )];
+    if freezing {
+        queries.push((
             "logins",
             format!("SELECT Id, UserId, IsFrozen FROM UserLogin WHERE User.Contact.{ck} = {key}"),
-        ),
-    ]
+        ));
+    }
+    queries
 }
 
 /// The Account by key or id, and its owner's role through a reference to the Account's answer.

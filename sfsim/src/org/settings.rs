@@ -10,8 +10,9 @@ pub struct OrgSettings {
     /// Refuse setup objects (User, UserRole, PermissionSetAssignment, …) and non-setup objects
     /// (Account, Contact) written in one all-or-none transaction, with `MIXED_DML_OPERATION`.
     pub enforce_mixed_dml: bool,
-    /// A change of a User's `Email` is held until confirmed: the field keeps the old address and
-    /// a verification email goes to the new one (every time the change is asked for).
+    /// A change of an internal User's `Email` is held until confirmed: the field keeps the old
+    /// address and a verification email goes to the new one (every time the change is asked
+    /// for). An external user's change never waits: it applies at once, unverified.
     pub email_change_needs_confirmation: bool,
     /// Refuse moving an external user to a profile of another licence type with
     /// `FIELD_INTEGRITY_EXCEPTION`. When off, the move is made and the licence counts follow.

@@ -53,6 +53,9 @@ pub fn user() -> ObjectDef {
             FieldDef::text("Title", "Title", 80),
             FieldDef::text("CompanyName", "Company Name", 80),
             FieldDef::datetime("LastLoginDate", "Last Login").read_only(),
+            // False until the person verifies the address; an external user's Email changed by
+            // an administrator or the API sets it false again (Help 005103627).
+            FieldDef::boolean("HasUserVerifiedEmail", "User Verified Email").read_only(),
         ],
     )
 }

@@ -302,14 +302,13 @@ async fn moving_an_external_user_to_another_licence_is_refused_unless_allowed() 
 }
 
 #[tokio::test]
-async fn an_email_change_can_wait_for_confirmation_and_mails_each_request() {
+async fn an_internal_users_email_change_can_wait_for_confirmation_and_mails_each_request() {
     let sim = start().await;
     sim.org().settings_mut().email_change_needs_confirmation = true;
-    let c = sim.contact("C-200", "Mover").await;
-    let user = sim
-        .external_user(&c, "Customer Community Plus User", "old@example.com")
-        .await
-        .created_id();
+    let profile = sim.id_where("Profile", "Name", "Standard User");
+    let mut body = user_body(&profile, "", "old@example.com");
+    body.as_object_mut().map(|b| b.remove("ContactId"));
+    let user = sim.create_user(body).await.created_id();
 
     for _ in 0..2 {
         let answer = sim
@@ -340,6 +339,47 @@ async fn an_email_change_can_wait_for_confirmation_and_mails_each_request() {
 
     assert!(sim.org().confirm_email_change(&user));
     assert_eq!(sim.field(&user, "Email"), json!("new@example.com"));
+}
+
+#[tokio::test]
+async fn an_external_users_email_change_applies_at_once_and_unverified_even_when_internal_ones_wait()
+ {
+    let sim = start().await;
+    sim.org().settings_mut().email_change_needs_confirmation = true;
+    let c = sim.contact("C-200", "Mover").await;
+    let user = sim
+        .external_user(&c, "Customer Community Plus User", "old@example.com")
+        .await
+        .created_id();
+    assert_eq!(sim.field(&user, "HasUserVerifiedEmail"), json!(false));
+    assert!(sim.org().verify_email(&user), "the person verifies it");
+    assert_eq!(sim.field(&user, "HasUserVerifiedEmail"), json!(true));
+
+    let answer = sim
+        .patch(
+            &format!("/sobjects/User/{user}"),
+            json!({"Email": "new@example.com"}),
+        )
+        .await;
+
+    assert_eq!(answer.status, 204);
+    assert_eq!(sim.field(&user, "Email"), json!("new@example.com"));
+    assert_eq!(sim.field(&user, "HasUserVerifiedEmail"), json!(false));
+    let verifications = sim
+        .org()
+        .emails()
+        .iter()
+        .filter(|e| e.kind == EmailKind::EmailChangeVerification)
+        .count();
+    assert_eq!(verifications, 0, "no confirmation is asked for");
+    assert_eq!(sim.org().pending_email_change(&user), None);
+    let refused = sim
+        .patch(
+            &format!("/sobjects/User/{user}"),
+            json!({"HasUserVerifiedEmail": true}),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "read-only: {}", refused.body);
 }
 
 #[tokio::test]

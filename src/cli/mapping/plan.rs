@@ -65,12 +65,15 @@ async fn plan_one(
                 intent: p,
                 adopt_by_email: policy.adopt_by_email,
                 cached_profile: None,
+                // No lifecycle record here says Gatehouse froze the person: no unfreeze is
+                // planned, as the engine would plan none without one.
+                read_login: false,
             };
             let observed = observe(client, subject, keys, read)
                 .await
                 .context("reading the org")?;
             Ok(
-                match plan_provision(p, subject.as_str(), &observed, policy, None) {
+                match plan_provision(p, subject.as_str(), &observed, policy) {
                     ProvisionPlan::Refuse(r) => {
                         vec![format!("refused: {} — {}", r.code, r.message)]
                     }
@@ -82,9 +85,16 @@ async fn plan_one(
             )
         }
         Intent::Deprovision(d) => {
-            let observed = observe(client, subject, keys, ReadFor::Deprovision)
-                .await
-                .context("reading the org")?;
+            let observed = observe(
+                client,
+                subject,
+                keys,
+                ReadFor::Deprovision {
+                    freezing: d.mode.freezes(),
+                },
+            )
+            .await
+            .context("reading the org")?;
             match plan_deprovision(d.mode, &observed) {
                 DeprovisionPlan::NoChange { why } => Ok(vec![format!("no change: {why}")]),
                 DeprovisionPlan::Write {

@@ -13,7 +13,7 @@ pub struct Applied {
     pub username: Option<String>,
     pub nickname: Option<String>,
     pub welcome_email: Option<WelcomeEmailState>,
-    /// The User Email change asked for, which Salesforce may hold until it is confirmed.
+    /// The User's new Email, which Salesforce applied at once and left unverified.
     pub email_change: Option<String>,
     /// Whether the org was changed at all (a deprovision of a known user may find nothing to do).
     pub changed: bool,

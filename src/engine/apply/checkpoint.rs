@@ -5,7 +5,6 @@
 use serde_json::{Map, Value, json};
 
 /// Progress keys, as the command record keeps them.
-const EMAIL_CHANGE: &str = "email_change";
 const USER_CREATING: &str = "user_creating";
 const USER_CREATED: &str = "user_created";
 const WELCOME: &str = "welcome_email";
@@ -17,9 +16,6 @@ const NOT_SENT: &str = "not_sent";
 /// One checkpoint, in the order a provision records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checkpoint<'a> {
-    /// Before a User Email change is asked for: the org may hold it for the person's
-    /// confirmation and mail them each time it is asked, so a rerun does not ask again.
-    EmailChange(&'a str),
     /// Before the request that creates the user: a rerun takes the user it finds on the
     /// Contact as the one this command made, and still owes its welcome email.
     UserCreating,
@@ -38,7 +34,6 @@ impl Checkpoint<'_> {
     /// The progress key it is recorded under.
     pub fn key(&self) -> &'static str {
         match self {
-            Checkpoint::EmailChange(_) => EMAIL_CHANGE,
             Checkpoint::UserCreating => USER_CREATING,
             Checkpoint::UserCreated(_) => USER_CREATED,
             Checkpoint::WelcomeIntended | Checkpoint::WelcomeNotSent => WELCOME,
@@ -49,7 +44,6 @@ impl Checkpoint<'_> {
     /// The value recorded under [`Checkpoint::key`].
     pub fn value(&self) -> Value {
         match self {
-            Checkpoint::EmailChange(email) => json!(email),
             Checkpoint::UserCreating | Checkpoint::WelcomeSent => json!(true),
             Checkpoint::UserCreated(id) => json!(id),
             Checkpoint::WelcomeIntended => json!(INTENDED),
@@ -76,11 +70,6 @@ impl<'a> Earlier<'a> {
     /// Whether an earlier attempt created (or was creating) the user.
     pub fn created_user(&self) -> bool {
         self.0.contains_key(USER_CREATED) || self.0.contains_key(USER_CREATING)
-    }
-
-    /// The Email change an earlier attempt asked for.
-    pub fn email_change(&self) -> Option<&'a str> {
-        self.0.get(EMAIL_CHANGE).and_then(Value::as_str)
     }
 
     /// The welcome email as earlier attempts left it.

@@ -79,17 +79,21 @@ pub async fn apply_deprovision(
 /// composite reads the state first and writes after, so the outcome still says truthfully
 /// whether anything changed. `None` when the id no longer names a user of this subject (the
 /// caller then reads the org in full).
+///
+/// `lift_freeze`: the record says Gatehouse froze the person, and this deactivates them. The
+/// freeze is lifted in the same call: a deactivated user cannot log in anyway, and a freeze
+/// that outlived the record's `frozen` state would stay unseen by a later provision (which
+/// reads `UserLogin` only when the record says frozen), leaving a reactivated user locked out.
 pub async fn deprovision_known_user(
     client: &SalesforceClient,
     user_id: &str,
     mode: DeprovisionMode,
     licence: &str,
+    lift_freeze: bool,
 ) -> Result<Option<Applied>, ApplyError> {
-    let freezing = matches!(
-        mode,
-        DeprovisionMode::Freeze | DeprovisionMode::FreezeThenDeactivate { .. }
-    );
-    let request = read_then_write(user_id, mode, freezing);
+    let freezing = mode.freezes();
+    let lift_freeze = lift_freeze && mode == DeprovisionMode::Deactivate;
+    let request = read_then_write(user_id, mode, freezing, lift_freeze);
     let response = client.composite(&request).await?;
     let Some(before) = response.get("before") else {
         return Ok(None);
@@ -128,11 +132,14 @@ pub async fn deprovision_known_user(
             user_id: Some(user_id.to_owned()),
             ..SalesforceIds::default()
         },
-        steps: if changed {
-            vec![step.to_owned()]
-        } else {
-            vec![]
-        },
+        steps: [
+            changed.then_some(step),
+            lifted(&response).then_some("user.unfrozen"),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect(),
         licence_effect,
         username: None,
         nickname: None,
@@ -142,9 +149,21 @@ pub async fn deprovision_known_user(
     }))
 }
 
+/// Whether the composite lifted a freeze (see [`deprovision_known_user`]).
+fn lifted(response: &crate::salesforce::CompositeResponse) -> bool {
+    response
+        .get("unfreeze")
+        .is_some_and(|s| s.error().is_none())
+}
+
 /// The composite of [`deprovision_known_user`]: the user (and, to freeze, its login) as it is,
-/// then the write.
-fn read_then_write(user_id: &str, mode: DeprovisionMode, freezing: bool) -> CompositeRequest {
+/// then the write, then — when `lift_freeze` — the login unfrozen.
+fn read_then_write(
+    user_id: &str,
+    mode: DeprovisionMode,
+    freezing: bool,
+    lift_freeze: bool,
+) -> CompositeRequest {
     let mut request = CompositeRequest::new(false);
     if freezing {
         request.get("before", "User", user_id, &["Id", "IsActive", "ContactId"]);
@@ -173,6 +192,18 @@ fn read_then_write(user_id: &str, mode: DeprovisionMode, freezing: bool) -> Comp
             _ => ("IsActive", json!(false)),
         };
         request.update("write", "User", user_id, only(field, value));
+        if lift_freeze {
+            request.query(
+                "login",
+                &format!("SELECT Id FROM UserLogin WHERE UserId = {}", quote(user_id)),
+            );
+            request.update(
+                "unfreeze",
+                "UserLogin",
+                Reference::new("login", "records[0].Id"),
+                only("IsFrozen", json!(false)),
+            );
+        }
     }
     request
 }

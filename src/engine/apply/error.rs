@@ -1,5 +1,6 @@
 //! Why applying stopped, and what the executor should do about it.
 
+use super::applied::Applied;
 use crate::domain::Refusal;
 use crate::report;
 use crate::salesforce::{CallError, Disposition};
@@ -20,11 +21,23 @@ pub enum ApplyError {
     /// username tried), and it is kept on the outcome, not written to the log.
     #[error("Gatehouse refused the command: {}", .0.code)]
     Refused(Refusal),
+    /// Gatehouse's own permanent refusal after the run created the user (a permission set the
+    /// org lacks, a failed verification): the licence is taken all the same, and the outcome
+    /// keeps what was done. Told by its code only, like [`ApplyError::Refused`].
+    #[error("Gatehouse refused the command after creating the user: {}", .0.refusal.code)]
+    RefusedAfterCreation(Box<AfterCreation>),
     /// A checkpoint could not be recorded. It must stop the command before the irreversible
     /// call it guards; the command is retried, and reported as [`STORE_UNAVAILABLE`] rather
     /// than as an org that could not be reached.
     #[error("a checkpoint of the command could not be recorded")]
     Store(#[from] StoreError),
+}
+
+/// A provision refused after its user was created: the refusal, and what the run did.
+#[derive(Debug)]
+pub struct AfterCreation {
+    pub refusal: Refusal,
+    pub applied: Applied,
 }
 
 impl ApplyError {
@@ -38,12 +51,21 @@ impl ApplyError {
         })
     }
 
+    /// What the run did before it was refused, when that must be recorded: a user created, a
+    /// licence taken.
+    pub fn applied(&self) -> Option<&Applied> {
+        match self {
+            ApplyError::RefusedAfterCreation(after) => Some(&after.applied),
+            _ => None,
+        }
+    }
+
     /// What the executor should do about it: a store failure is waited out like a call that
     /// brought no answer.
     pub fn disposition(&self) -> Disposition {
         match self {
             ApplyError::Call(error) => error.disposition(),
-            ApplyError::Refused(_) => Disposition::Permanent,
+            ApplyError::Refused(_) | ApplyError::RefusedAfterCreation(_) => Disposition::Permanent,
             ApplyError::Store(_) => Disposition::Transient,
         }
     }
@@ -53,6 +75,7 @@ impl ApplyError {
         match self {
             ApplyError::Call(error) => error.code(),
             ApplyError::Refused(refusal) => &refusal.code,
+            ApplyError::RefusedAfterCreation(after) => &after.refusal.code,
             ApplyError::Store(_) => STORE_UNAVAILABLE,
         }
     }
@@ -63,6 +86,7 @@ impl ApplyError {
         match self {
             ApplyError::Call(error) => error.refusal(),
             ApplyError::Refused(refusal) => refusal.clone(),
+            ApplyError::RefusedAfterCreation(after) => after.refusal.clone(),
             ApplyError::Store(_) => Refusal {
                 code: STORE_UNAVAILABLE.to_owned(),
                 message: report::chain(self).to_string(),

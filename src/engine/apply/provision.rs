@@ -17,11 +17,10 @@ mod first_write;
 mod read_back;
 
 use super::applied::Applied;
-use super::checkpoint::Checkpoint;
 use super::context::ProvisionContext;
-use super::error::ApplyError;
+use super::error::{AfterCreation, ApplyError};
 use super::welcome::welcome;
-use crate::domain::{LicenceEffect, SalesforceIds};
+use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::engine::plan::{ProvisionWrites, UserWrite};
 
 pub use candidates::MAX_CANDIDATES;
@@ -32,10 +31,6 @@ pub async fn apply_provision(
     writes: ProvisionWrites,
 ) -> Result<Applied, ApplyError> {
     let mut steps = Vec::new();
-    // Checkpoint before the first write that asks for it (see `Checkpoint::EmailChange`).
-    if let Some(email) = &writes.email_change {
-        cx.record(Checkpoint::EmailChange(email)).await?;
-    }
     let first = first_write::request(cx, &writes);
     let written = match &writes.user {
         // Checkpoints `UserCreating` before the first write, `UserCreated` after its answer.
@@ -45,17 +40,17 @@ pub async fn apply_provision(
         _ => first_write::send(cx, &writes, first, &mut steps).await?,
     };
     let (user_id, contact_id) = written.ids()?;
-    read_back::assign_and_verify(
-        cx,
-        &writes,
-        &read_back::NewIds {
-            user: &user_id,
-            contact: &contact_id,
-        },
-        written.created.is_some(),
-        &mut steps,
-    )
-    .await?;
+    let ids = read_back::NewIds {
+        user: &user_id,
+        contact: &contact_id,
+    };
+    let created = written.created.is_some();
+    match read_back::assign_and_verify(cx, &writes, &ids, created, &mut steps).await {
+        Err(ApplyError::Refused(refusal)) if created => {
+            return Err(refused_after_creation(cx, refusal, &written, &ids, steps));
+        }
+        result => result?,
+    }
     let created_earlier = written.created.is_none() && cx.earlier().created_user();
     if created_earlier {
         steps.push("user.created".to_owned());
@@ -84,6 +79,42 @@ pub async fn apply_provision(
         email_change: writes.email_change,
         changed: true,
     })
+}
+
+/// A refusal after the user was created now (a permission set the org lacks, a failed
+/// verification). The user stays — deleting users is not possible in Salesforce — so its
+/// licence is taken: the outcome records that, with what was done, and the message says how to
+/// give the licence back.
+fn refused_after_creation(
+    cx: &ProvisionContext<'_>,
+    mut refusal: Refusal,
+    written: &Written,
+    ids: &read_back::NewIds<'_>,
+    steps: Vec<String>,
+) -> ApplyError {
+    let licence = cx.profile.licence.clone();
+    refusal.message = format!(
+        "{}. User {} was created and holds a {licence} licence: once the cause is fixed, replay the command (the user is found, not created again), or deprovision the person to give the licence back",
+        refusal.message, ids.user
+    );
+    let (username, nickname) = written.created.clone().unzip();
+    ApplyError::RefusedAfterCreation(Box::new(AfterCreation {
+        refusal,
+        applied: Applied {
+            ids: SalesforceIds {
+                account_id: None,
+                contact_id: Some(ids.contact.to_owned()),
+                user_id: Some(ids.user.to_owned()),
+            },
+            steps,
+            licence_effect: LicenceEffect::Consumed { licence },
+            username,
+            nickname,
+            welcome_email: None,
+            email_change: None,
+            changed: true,
+        },
+    }))
 }
 
 /// What the first write (with its collision retries) left.

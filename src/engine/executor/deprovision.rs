@@ -7,7 +7,7 @@ use crate::domain::{Deprovision, SalesforceIds};
 use crate::engine::apply::{ApplyError, apply_deprovision, deprovision_known_user};
 use crate::engine::plan::{DeprovisionPlan, plan_deprovision};
 use crate::engine::read::{ReadFor, observe};
-use crate::store::ClaimedCommand;
+use crate::store::{ClaimedCommand, SubjectState};
 
 /// Deprovisions the subject: the known user in one call, or read, plan and apply.
 pub(super) async fn converge(
@@ -17,8 +17,14 @@ pub(super) async fn converge(
 ) -> Result<Done, ApplyError> {
     let subject = &claimed.subject;
     if let (Some(user_id), Some(licence)) = (&subject.user_id, &subject.licence)
-        && let Some(applied) =
-            deprovision_known_user(target.client, user_id, intent.mode, licence).await?
+        && let Some(applied) = deprovision_known_user(
+            target.client,
+            user_id,
+            intent.mode,
+            licence,
+            subject.state == SubjectState::Frozen,
+        )
+        .await?
     {
         return Ok(if applied.changed {
             Done::Changed(applied)
@@ -35,7 +41,9 @@ pub(super) async fn converge(
         target.client,
         &claimed.command.subject,
         target.keys,
-        ReadFor::Deprovision,
+        ReadFor::Deprovision {
+            freezing: intent.mode.freezes(),
+        },
     )
     .await?;
     let user_id = observed.user.as_ref().map(|u| u.id.clone());

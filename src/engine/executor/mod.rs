@@ -198,9 +198,8 @@ impl Executor {
                     error = %chain(error),
                     "refused for good: dead-lettered"
                 );
-                let outcome = Draft::dead_lettered(refusal);
-                self.finish(command, outcome, SubjectUpdate::default(), meter)
-                    .await?;
+                let (outcome, update) = outcome::dead_lettered(refusal, error.applied());
+                self.finish(command, outcome, update, meter).await?;
                 Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
             }
             Decision::Park(refusal) => {

@@ -60,6 +60,30 @@ impl Draft {
     }
 }
 
+/// What a command refused for good records: the refusal, and — when the run created the user
+/// before it was refused — what it did, the licence it took and the user's names, so the
+/// outcome and the lifecycle record tell the truth about the org.
+pub(super) fn dead_lettered(refusal: Refusal, applied: Option<&Applied>) -> (Draft, SubjectUpdate) {
+    let mut outcome = Draft::dead_lettered(refusal);
+    let Some(applied) = applied else {
+        return (outcome, SubjectUpdate::default());
+    };
+    outcome.salesforce = applied.ids.clone();
+    outcome.steps = applied.steps.clone();
+    outcome.licence_effect = applied.licence_effect.clone();
+    let licence = match &applied.licence_effect {
+        LicenceEffect::Consumed { licence } => Some(licence.clone()),
+        _ => None,
+    };
+    let update = SubjectUpdate {
+        licence,
+        username: applied.username.clone(),
+        nickname: applied.nickname.clone(),
+        ..SubjectUpdate::default()
+    };
+    (outcome, update)
+}
+
 /// What a command that reached the org's desired state records.
 pub(super) struct Converged {
     pub outcome: Draft,

@@ -9,13 +9,13 @@ use super::outcome::Done;
 use super::target::Target;
 use crate::domain::{Provision, SalesforceIds};
 use crate::engine::apply::{
-    ApplyError, Earlier, ProvisionContext, apply_provision, finish_earlier_creation,
+    ApplyError, ProvisionContext, apply_provision, finish_earlier_creation,
 };
 use crate::engine::plan::{
     Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
 };
 use crate::engine::read::{ReadFor, observe};
-use crate::store::ClaimedCommand;
+use crate::store::{ClaimedCommand, SubjectState};
 
 /// What provisions share across commands: the policy, and the profiles already read.
 pub(super) struct Provisioning {
@@ -46,18 +46,11 @@ impl Provisioning {
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
         let observed = self.read(target, claimed, intent).await?;
-        // An Email change asked for earlier — by an earlier attempt of this command, or by an
-        // earlier command for the person — may still wait for their confirmation: Salesforce
-        // keeps the old address meanwhile, and asking again would mail them again.
-        let pending_email = Earlier(&claimed.progress)
-            .email_change()
-            .or(claimed.subject.pending_email.as_deref());
         let plan = plan_provision(
             intent,
             claimed.command.subject.as_str(),
             &observed,
             &self.policy,
-            pending_email,
         );
         let writes = match plan {
             ProvisionPlan::Refuse(refusal) => return Err(ApplyError::Refused(refusal)),
@@ -108,6 +101,9 @@ impl Provisioning {
                 intent,
                 adopt_by_email: self.policy.adopt_by_email,
                 cached_profile: cached,
+                // A freeze made by hand in Setup is not Gatehouse's to lift; one Gatehouse made
+                // is, and only then is the login read (it needs Manage Users).
+                read_login: claimed.subject.state == SubjectState::Frozen,
             },
         )
         .await?;

@@ -94,7 +94,7 @@ pub struct ProvisionWrites {
     pub assign: Vec<String>,
     /// Ask for a password reset after creation, which sends the welcome email.
     pub send_welcome: bool,
-    /// The email change asked for, when Salesforce may hold it for confirmation.
+    /// The user's new Email, applied at once and left unverified by Salesforce.
     pub email_change: Option<String>,
     /// The portal role to give the user, when it is not the one they hold (or get on creation).
     pub role: Option<RoleWrite>,
@@ -119,14 +119,12 @@ fn refusal(code: &str, message: String) -> ProvisionPlan {
     })
 }
 
-/// Plans a provision. `pending_email` is an email change asked for earlier and possibly held
-/// by Salesforce for confirmation: asking again would mail the person again.
+/// Plans a provision.
 pub fn plan_provision(
     intent: &Provision,
     subject_key: &str,
     observed: &Observed,
     policy: &ProvisionPolicy,
-    pending_email: Option<&str>,
 ) -> ProvisionPlan {
     let (account, profile) = match eligible(intent, observed) {
         Ok(found) => found,
@@ -143,7 +141,7 @@ pub fn plan_provision(
             .as_ref()
             .filter(|u| u.contact_id.as_deref().is_some_and(|c| same_id(c, id)))
     });
-    let planned = plan_user(intent, user, profile, pending_email);
+    let planned = plan_user(intent, user, profile);
     let unfreeze = match (&planned.write, &observed.login) {
         (UserWrite::Create { .. }, _) => None,
         (_, Some((login_id, true))) => Some(login_id.clone()),

@@ -119,13 +119,7 @@ fn refused(plan: ProvisionPlan) -> String {
 
 #[test]
 fn a_new_person_gets_a_contact_by_key_and_a_new_user_with_the_welcome_email() {
-    let w = writes(plan_provision(
-        &intent(),
-        "pp:u-1",
-        &empty_org(),
-        &policy(),
-        None,
-    ));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &empty_org(), &policy()));
     let ContactWrite::Upsert { fields } = &w.contact else {
         panic!("{:?}", w.contact)
     };
@@ -154,7 +148,7 @@ fn a_new_person_gets_a_contact_by_key_and_a_new_user_with_the_welcome_email() {
 #[test]
 fn a_person_as_desired_needs_no_change() {
     assert_eq!(
-        plan_provision(&intent(), "pp:u-1", &provisioned(), &policy(), None),
+        plan_provision(&intent(), "pp:u-1", &provisioned(), &policy()),
         ProvisionPlan::NoChange
     );
 }
@@ -164,7 +158,7 @@ fn an_inactive_frozen_user_is_reactivated_and_unfrozen_without_a_new_welcome() {
     let mut org = provisioned();
     org.user.as_mut().unwrap().is_active = false;
     org.login = Some(("060000000000001AAA".into(), true));
-    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy()));
     assert_eq!(
         w.user,
         UserWrite::Update {
@@ -183,7 +177,7 @@ fn an_inactive_frozen_user_is_reactivated_and_unfrozen_without_a_new_welcome() {
 fn a_profile_change_updates_the_profile() {
     let mut org = provisioned();
     org.profile.as_mut().unwrap().id = "00e000000000002AAA".into();
-    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy()));
     let UserWrite::Update { fields, .. } = w.user else {
         panic!()
     };
@@ -195,7 +189,7 @@ fn a_keyed_contact_under_another_account_is_refused_not_moved() {
     let mut org = empty_org();
     org.keyed_contact = Some(contact(Some("pp:u-1"), "001000000000009AAA"));
     assert_eq!(
-        refused(plan_provision(&intent(), "pp:u-1", &org, &policy(), None)),
+        refused(plan_provision(&intent(), "pp:u-1", &org, &policy())),
         "CONTACT_IN_OTHER_ACCOUNT"
     );
 }
@@ -205,7 +199,7 @@ fn one_contact_with_the_email_in_the_account_is_adopted_with_its_user() {
     let mut org = empty_org();
     org.adoptable = vec![contact(None, ACCOUNT)];
     org.user = Some(user());
-    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy()));
     let ContactWrite::Adopt { id, fields } = &w.contact else {
         panic!("{:?}", w.contact)
     };
@@ -223,7 +217,7 @@ fn one_contact_with_the_email_in_the_account_is_adopted_with_its_user() {
 fn adoption_never_takes_a_contact_from_another_account_or_when_switched_off() {
     let mut org = empty_org();
     org.adoptable = vec![contact(None, "001000000000009AAA")];
-    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &policy()));
     assert!(matches!(w.contact, ContactWrite::Upsert { .. }));
 
     let mut org = empty_org();
@@ -232,7 +226,7 @@ fn adoption_never_takes_a_contact_from_another_account_or_when_switched_off() {
         adopt_by_email: false,
         ..policy()
     };
-    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &off, None));
+    let w = writes(plan_provision(&intent(), "pp:u-1", &org, &off));
     assert!(matches!(w.contact, ContactWrite::Upsert { .. }));
 }
 
@@ -243,7 +237,7 @@ fn two_adoptable_contacts_are_ambiguous() {
     second.id = "003000000000002AAA".into();
     org.adoptable = vec![contact(None, ACCOUNT), second];
     assert_eq!(
-        refused(plan_provision(&intent(), "pp:u-1", &org, &policy(), None)),
+        refused(plan_provision(&intent(), "pp:u-1", &org, &policy())),
         "AMBIGUOUS_CONTACT"
     );
 }
@@ -265,23 +259,29 @@ fn ineligible_accounts_and_unknown_profiles_are_refused() {
         (no_account, "ACCOUNT_NOT_FOUND"),
     ] {
         assert_eq!(
-            refused(plan_provision(&intent(), "pp:u-1", &org, &policy(), None)),
+            refused(plan_provision(&intent(), "pp:u-1", &org, &policy())),
             code
         );
     }
 }
 
 #[test]
-fn an_email_change_is_asked_once_and_not_again_while_held_for_confirmation() {
+fn an_email_change_is_written_whenever_the_user_shows_another_address() {
     let mut wanted = intent();
     wanted.contact.email = "ada@new.example".into();
     let mut org = provisioned();
     org.keyed_contact.as_mut().unwrap().email = Some("ada@new.example".into());
-    let w = writes(plan_provision(&wanted, "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&wanted, "pp:u-1", &org, &policy()));
     assert_eq!(w.email_change.as_deref(), Some("ada@new.example"));
-    // Salesforce still shows the old email (held for confirmation): asking again would mail again.
+    let UserWrite::Update { fields, .. } = &w.user else {
+        panic!("{:?}", w.user)
+    };
+    assert_eq!(fields["Email"], "ada@new.example");
+    // Salesforce applies an external user's change at once: once the user shows it, nothing is
+    // left to write.
+    org.user.as_mut().unwrap().email = Some("ada@new.example".into());
     assert_eq!(
-        plan_provision(&wanted, "pp:u-1", &org, &policy(), Some("ada@new.example")),
+        plan_provision(&wanted, "pp:u-1", &org, &policy()),
         ProvisionPlan::NoChange
     );
 }
@@ -292,7 +292,7 @@ fn missing_permission_sets_are_assigned_and_present_ones_kept() {
     wanted.permission_sets = vec!["Partner_Portal_Access".into(), "Deal_Registration".into()];
     let mut org = provisioned();
     org.permission_sets = vec!["partner_portal_access".into()];
-    let w = writes(plan_provision(&wanted, "pp:u-1", &org, &policy(), None));
+    let w = writes(plan_provision(&wanted, "pp:u-1", &org, &policy()));
     assert_eq!(w.assign, vec!["Deal_Registration".to_owned()]);
 }
 
@@ -380,7 +380,6 @@ fn a_new_partner_user_above_the_lowest_level_is_moved_to_the_accounts_role_of_th
         "pp:u-1",
         &empty_org(),
         &policy(),
-        None,
     ));
     assert_eq!(
         w.role,
@@ -396,7 +395,6 @@ fn a_new_partner_user_above_the_lowest_level_is_moved_to_the_accounts_role_of_th
         "pp:u-1",
         &empty_org(),
         &policy(),
-        None,
     ));
     assert_eq!(w.role, None);
 }
@@ -413,18 +411,11 @@ fn a_user_holding_another_level_changes_role_and_one_at_the_level_is_left_alone(
         "pp:u-1",
         &org,
         &policy(),
-        None,
     ));
     assert!(matches!(w.user, UserWrite::Keep { .. }));
     assert_eq!(w.role.map(|r| r.level), Some(PortalRoleLevel::Executive));
     assert_eq!(
-        plan_provision(
-            &with_role(PortalRoleLevel::User),
-            "pp:u-1",
-            &org,
-            &policy(),
-            None
-        ),
+        plan_provision(&with_role(PortalRoleLevel::User), "pp:u-1", &org, &policy(),),
         ProvisionPlan::NoChange
     );
 }
@@ -444,7 +435,6 @@ fn customer_community_users_take_no_role_whatever_the_rule_asks() {
         "pp:u-1",
         &org,
         &policy(),
-        None,
     ));
     assert_eq!(w.role, None);
 }

@@ -44,8 +44,9 @@ pub struct SubjectRecord {
     pub end_at: Option<DateTime<Utc>>,
     /// `None` until a command recorded what became of the welcome email.
     pub welcome_email: Option<WelcomeEmailState>,
-    /// The User Email change last asked for. Salesforce may hold it until the person confirms
-    /// it, mailing them each time it is asked; later commands do not ask for it again.
+    /// The address Gatehouse last changed the User's Email to. Salesforce applies such a change
+    /// at once and marks the address unverified (`HasUserVerifiedEmail` false) until the person
+    /// verifies it; until then passwordless (email code) logins fail.
     pub pending_email: Option<String>,
     /// The source time of the newest command that succeeded or found nothing to change: an
     /// older event is stale.
@@ -99,7 +100,7 @@ pub struct SubjectUpdate {
     pub nickname: Option<String>,
     pub licence: Option<String>,
     pub welcome_email: Option<WelcomeEmailState>,
-    /// An Email change asked for now (see [`SubjectRecord::pending_email`]).
+    /// An Email change made now (see [`SubjectRecord::pending_email`]).
     pub pending_email: Option<String>,
 }
 

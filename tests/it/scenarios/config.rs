@@ -15,7 +15,12 @@ pub struct Setup {
     pub welcome: &'static str,
     /// Extra lines for the `[service]` table.
     pub service: &'static str,
+    /// The items of the partner signup rule's `permission_sets` array, as TOML.
+    pub permission_sets: &'static str,
 }
+
+/// The partner signup rule's permission sets: the portal's set, and one more an event may name.
+const PORTAL_SETS: &str = r#""Gatehouse_Portal_Access", "{{ data.extra_set | default('') }}""#;
 
 impl Default for Setup {
     fn default() -> Self {
@@ -23,6 +28,7 @@ impl Default for Setup {
             org: Org::Simulated,
             welcome: "site-setting",
             service: "",
+            permission_sets: PORTAL_SETS,
         }
     }
 }
@@ -32,16 +38,16 @@ impl Default for Setup {
 pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
     TestApp::builder()
         .org(setup.org.clone())
-        .rules(&scenario_rules(setup.welcome))
+        .rules(&scenario_rules(setup))
         .service(setup.service)
 }
 
 /// The rules: a partner portal, a customer CRM and a contract system, with retries fast enough
-/// for tests; the partner signup sends `welcome` as its welcome email.
-fn scenario_rules(welcome: &str) -> String {
+/// for tests; the partner signup sends the setup's welcome email and permission sets.
+fn scenario_rules(setup: &Setup) -> String {
     format!(
         "{FAST_RETRIES}{}{}{}",
-        partner_portal(welcome),
+        partner_portal(setup.welcome, setup.permission_sets),
         customers(),
         contracts()
     )
@@ -72,7 +78,7 @@ language = "en_US"
 "#;
 
 /// The partner portal: signup, removal, suspension, offboarding with a grace period, ban.
-fn partner_portal(welcome: &str) -> String {
+fn partner_portal(welcome: &str, permission_sets: &str) -> String {
     let portal = portal_source();
     format!(
         r#"
@@ -90,7 +96,7 @@ contact = {{ first_name = "{{{{ data.user.first_name }}}}", last_name = "{{{{ da
 username = "{{{{ contact.email }}}}.acme"
 profile = "{{{{ data.profile | default('Partner Community User') }}}}"
 role = "{{{{ data.role | default('') }}}}"
-permission_sets = ["Gatehouse_Portal_Access", "{{{{ data.extra_set | default('') }}}}"]
+permission_sets = [{permission_sets}]
 welcome_email = "{welcome}"
 end_date = "{{{{ data.contract_end | default('') }}}}"
 purpose = "partner portal user of partner {{{{ data.partner_id }}}}"

@@ -1,5 +1,6 @@
-//! An email change that Salesforce holds until the person confirms it: asked for once, never
-//! again while it waits, so the person is not mailed on every run.
+//! An email change of an external user: Salesforce applies it at once, asks the person for no
+//! confirmation and marks the address unverified (Help 005103627). Gatehouse writes it once,
+//! says so on the outcome, and writes it again whenever the user shows another address.
 
 use chrono::TimeDelta;
 use gatehouse::domain::OutcomeKind;
@@ -24,8 +25,10 @@ async fn verifications(s: &Scenario) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_rerun() {
+async fn an_email_change_applies_at_once_unverified_and_is_not_written_again_on_a_rerun() {
     let (s, ada) = Scenario::with_ada().await;
+    // Even where an internal user's change would wait for confirmation, an external user's
+    // does not.
     s.org
         .settings(json!({"email_change_needs_confirmation": true}))
         .await;
@@ -34,26 +37,22 @@ async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_
     s.advance(TimeDelta::hours(1));
     s.send_and_settle("partner-portal", &moved.signed_up(s.now(), json!({})))
         .await;
-    let asked = s.last_outcome(&ada.subject()).await;
-    assert_kind(&asked, OutcomeKind::Succeeded);
-    assert!(
-        asked
-            .steps
-            .iter()
-            .any(|s| s == "user.email_change_requested"),
-        "{asked:#?}"
-    );
+    let changed = s.last_outcome(&ada.subject()).await;
+    assert_kind(&changed, OutcomeKind::Succeeded);
+    for step in ["user.email_changed", "user.email_unverified"] {
+        assert!(changed.steps.iter().any(|s| s == step), "{changed:#?}");
+    }
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert_eq!(contact["Email"], moved.email, "the Contact changes at once");
+    assert_eq!(contact["Email"], moved.email);
+    assert_eq!(user["Email"], moved.email, "the User changes at once");
+    assert_eq!(user["HasUserVerifiedEmail"], false);
+    assert_eq!(verifications(&s).await, Vec::<Value>::new());
     assert_eq!(
-        user["Email"], ada.email,
-        "the User keeps the old address until confirmed"
+        s.subject(&ada.subject()).await.pending_email.as_deref(),
+        Some(moved.email.as_str())
     );
-    let sent = verifications(&s).await;
-    assert_eq!(sent.len(), 1, "{sent:#?}");
-    assert_eq!(sent[0]["to"], moved.email);
 
-    // The portal sends the same details again (a later event): nothing new is asked.
+    // The portal sends the same details again (a later event): nothing is left to write.
     s.advance(TimeDelta::hours(1));
     let spent = s
         .send_and_settle("partner-portal", &moved.signed_up(s.now(), json!({})))
@@ -62,21 +61,11 @@ async fn an_email_change_held_for_confirmation_is_asked_once_and_not_again_on_a_
     assert_kind(&rerun, OutcomeKind::NoChange);
     assert_eq!(rerun.api_calls, 1, "{rerun:#?}");
     assert_eq!(spent, 1);
-    assert_eq!(
-        verifications(&s).await.len(),
-        1,
-        "no second verification email"
-    );
-    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert_eq!(user["Email"], ada.email);
 }
 
 #[tokio::test]
-async fn an_email_change_to_yet_another_address_is_asked_for_again() {
+async fn an_email_change_to_yet_another_address_is_applied_too() {
     let (s, ada) = Scenario::with_ada().await;
-    s.org
-        .settings(json!({"email_change_needs_confirmation": true}))
-        .await;
 
     s.advance(TimeDelta::hours(1));
     s.send_and_settle("partner-portal", &moved(&ada).signed_up(s.now(), json!({})))
@@ -95,8 +84,29 @@ async fn an_email_change_to_yet_another_address_is_asked_for_again() {
     assert_eq!((outcome.api_calls, spent), (2, 2), "a read and the change");
     let (contact, user) = s.one_contact_one_user(&ada.subject()).await;
     assert_eq!(contact["Email"], again.email);
-    assert_eq!(user["Email"], ada.email, "still waiting for a confirmation");
-    let sent = verifications(&s).await;
-    assert_eq!(sent.len(), 2, "{sent:#?}");
-    assert_eq!(sent[1]["to"], again.email);
+    assert_eq!(user["Email"], again.email);
+    assert_eq!(verifications(&s).await, Vec::<Value>::new());
+}
+
+#[tokio::test]
+async fn an_address_set_back_by_hand_is_changed_again_by_the_next_event() {
+    let (s, ada) = Scenario::with_ada().await;
+    let moved = moved(&ada);
+    s.advance(TimeDelta::hours(1));
+    s.send_and_settle("partner-portal", &moved.signed_up(s.now(), json!({})))
+        .await;
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    let user_id = user["Id"].as_str().unwrap().to_owned();
+    s.org
+        .update("User", &user_id, json!({"Email": ada.email}))
+        .await;
+
+    s.advance(TimeDelta::hours(1));
+    s.send_and_settle("partner-portal", &moved.signed_up(s.now(), json!({})))
+        .await;
+
+    let outcome = s.last_outcome(&ada.subject()).await;
+    assert_kind(&outcome, OutcomeKind::Succeeded);
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["Email"], moved.email, "{outcome:#?}");
 }

@@ -12,10 +12,12 @@ mod licences;
 mod offboarding;
 mod ordering;
 mod people;
+mod permission_sets;
 mod refusals;
 mod roles;
 mod signup;
 mod store_failure;
+mod user_login;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -132,6 +132,45 @@ impl SimOrg {
         calls["by_endpoint"][TOKEN_ENDPOINT].as_u64().unwrap_or(0)
     }
 
+    /// Replaces the org with the one this fixture (TOML) describes; tokens handed out before
+    /// are revoked, as a new org would not know them.
+    pub async fn load_fixture(&self, toml: &str) {
+        let answer = self
+            .http
+            .post(format!("{}/__sim/fixture", self.url))
+            .body(toml.to_owned())
+            .send()
+            .await
+            .expect("the fixture endpoint answers");
+        let status = answer.status();
+        let body = answer.text().await.unwrap_or_default();
+        assert!(status.is_success(), "/__sim/fixture: {status} {body}");
+    }
+
+    /// Keeps the bodies of data calls in the request log from now on.
+    pub async fn log_request_bodies(&self) {
+        self.control(reqwest::Method::PUT, "/requests", json!({"bodies": true}))
+            .await;
+    }
+
+    /// The data calls whose path or request body mentions `needle` (bodies only once
+    /// [`SimOrg::log_request_bodies`] is on), as `METHOD path` lines.
+    pub async fn requests_mentioning(&self, needle: &str) -> Vec<String> {
+        let log = self
+            .control(reqwest::Method::GET, "/requests", Value::Null)
+            .await;
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| {
+                let path = entry["path"].as_str().unwrap_or_default();
+                let body = entry["request_body"].as_str().unwrap_or_default();
+                path.contains(needle) || body.contains(needle)
+            })
+            .map(|entry| format!("{} {}", entry["method"], entry["path"]))
+            .collect()
+    }
+
     /// Data calls the org counted against its daily allowance (refused sessions are not).
     pub async fn allowance_used(&self) -> u64 {
         self.control(reqwest::Method::GET, "/limits", Value::Null)

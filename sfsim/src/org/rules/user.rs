@@ -71,6 +71,8 @@ pub(crate) fn before_create(org: &mut Org, change: &mut Change) -> Result<(), Ap
     change.insert("UserType".into(), json!(user_type));
     change.insert("AccountId".into(), json!(account_id));
     change.insert("IsPortalEnabled".into(), json!(kind.is_external()));
+    // A new user's address is not verified until the person does it (Help 002723585).
+    change.insert("HasUserVerifiedEmail".into(), json!(false));
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Changing users: deactivation frees the licence and reactivation takes one; a profile change
-//! may move the user to another licence; roles must suit the user; an Email change may wait for
-//! confirmation; `IsPortalEnabled = false` disables the external user for good.
+//! may move the user to another licence; roles must suit the user; an external user's Email
+//! change applies at once, unverified, while an internal user's may wait for confirmation;
+//! `IsPortalEnabled = false` disables the external user for good.
 
 use serde_json::{Value, json};
 
@@ -60,18 +61,7 @@ pub(crate) fn before_update(org: &mut Org, id: &str, change: &mut Change) -> Res
         !disabling && check_role_change(org, &current, &before, after.kind, change)?;
 
     // Every check passed: what follows may now change the org.
-    if org.settings.email_change_needs_confirmation
-        && let Some(new_email) = change
-            .remove("Email")
-            .and_then(|v| v.as_str().map(str::to_owned))
-    {
-        hold_email_change(
-            org,
-            id,
-            current.text("Email").unwrap_or_default(),
-            &new_email,
-        );
-    }
+    email_change(org, id, &current, before.kind, change);
     if needs_portal_role
         && let (Some(portal_kind), Some(account)) = (after.kind.portal(), &before.account)
     {
@@ -223,6 +213,29 @@ fn check_profile_move(
     Ok(())
 }
 
+/// An Email change. An external user's applies at once, without any email sent, and leaves
+/// the address unverified (`HasUserVerifiedEmail` false): Salesforce asks for confirmation only
+/// when the person changes their own address (Help 005103627). An internal user's waits for
+/// confirmation where the org is set to hold it.
+fn email_change(org: &mut Org, id: &str, current: &Record, kind: UserKind, change: &mut Change) {
+    let Some(new_email) = change
+        .get("Email")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let old = current.text("Email").unwrap_or_default();
+    if kind.is_external() {
+        if !new_email.eq_ignore_ascii_case(old) {
+            change.insert("HasUserVerifiedEmail".into(), json!(false));
+        }
+    } else if org.settings.email_change_needs_confirmation {
+        change.remove("Email");
+        hold_email_change(org, id, old, &new_email);
+    }
+}
+
 /// Keeps the old address, remembers the new one and mails it a confirmation link — again on
 /// every request for the same change, which is what makes a naive client mail people forever.
 fn hold_email_change(org: &mut Org, id: &str, current: &str, new_email: &str) {
@@ -270,6 +283,20 @@ impl Org {
         if let Some(user) = self.store.get_mut(&id) {
             user.fields.insert("Email".into(), json!(new_email));
         }
+        true
+    }
+
+    /// Marks the user's address verified, as the person does by following a verification
+    /// link or setting a password from the welcome email. Returns false when no such user.
+    pub fn verify_email(&mut self, user_id: &str) -> bool {
+        let Some(id) = ids::to18(user_id) else {
+            return false;
+        };
+        let Some(user) = self.store.get_mut(&id) else {
+            return false;
+        };
+        user.fields
+            .insert("HasUserVerifiedEmail".into(), json!(true));
         true
     }
 

@@ -14,15 +14,11 @@ fn checkpoints_read_back_as_what_earlier_attempts_did() {
     let none = Map::new();
     assert!(!Earlier(&none).created_user());
     assert_eq!(Earlier(&none).welcome(), EarlierWelcome::NotSent);
-    assert_eq!(Earlier(&none).email_change(), None);
 
     let creating = recorded(&[Checkpoint::UserCreating]);
     assert!(Earlier(&creating).created_user());
     let created = recorded(&[Checkpoint::UserCreated("005000000000001AAA")]);
     assert!(Earlier(&created).created_user());
-
-    let email = recorded(&[Checkpoint::EmailChange("ada@partner.example")]);
-    assert_eq!(Earlier(&email).email_change(), Some("ada@partner.example"));
 }
 
 #[test]
@@ -39,7 +35,6 @@ fn a_welcome_email_asked_for_without_an_answer_is_never_asked_for_again() {
 #[test]
 fn checkpoints_keep_the_keys_docs_engine_md_names() {
     let keys: Vec<&str> = [
-        Checkpoint::EmailChange("a@b.example"),
         Checkpoint::UserCreating,
         Checkpoint::UserCreated("005"),
         Checkpoint::WelcomeIntended,
@@ -52,7 +47,6 @@ fn checkpoints_keep_the_keys_docs_engine_md_names() {
     assert_eq!(
         keys,
         [
-            "email_change",
             "user_creating",
             "user_created",
             "welcome_email",

@@ -50,3 +50,34 @@ fn gatehouses_own_refusal_is_permanent() {
     );
     assert_eq!(error.refusal().message, "read back inactive");
 }
+
+#[test]
+fn a_refusal_after_creation_is_permanent_and_keeps_the_licence_taken() {
+    let ApplyError::Refused(refusal) = ApplyError::refused("VERIFICATION_FAILED", "not a member")
+    else {
+        unreachable!()
+    };
+    let applied = Applied {
+        ids: crate::domain::SalesforceIds::default(),
+        steps: vec!["user.created".into()],
+        licence_effect: crate::domain::LicenceEffect::Consumed {
+            licence: "Partner Community".into(),
+        },
+        username: None,
+        nickname: None,
+        welcome_email: None,
+        email_change: None,
+        changed: true,
+    };
+    let error = ApplyError::RefusedAfterCreation(Box::new(AfterCreation { refusal, applied }));
+    assert_eq!(error.disposition(), Disposition::Permanent);
+    assert_eq!(error.code(), "VERIFICATION_FAILED");
+    assert_eq!(error.refusal().message, "not a member");
+    assert_eq!(
+        error.applied().map(|a| a.licence_effect.clone()),
+        Some(crate::domain::LicenceEffect::Consumed {
+            licence: "Partner Community".into()
+        })
+    );
+    assert!(ApplyError::refused("X", "y").applied().is_none());
+}

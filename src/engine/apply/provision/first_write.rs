@@ -113,7 +113,9 @@ fn change_steps(writes: &ProvisionWrites, reactivated: bool) -> Vec<String> {
             steps.push("user.profile_changed".to_owned());
         }
         if writes.email_change.is_some() {
-            steps.push("user.email_change_requested".to_owned());
+            // Salesforce applies it at once and marks the address unverified (Help 005103627).
+            steps.push("user.email_changed".to_owned());
+            steps.push("user.email_unverified".to_owned());
         }
     }
     if writes.unfreeze.is_some() {

@@ -1,7 +1,8 @@
 //! Permission sets and, for a new user, the read-back that checks what was created: one
-//! request in the usual case. A new user's portal role above the lowest goes with the
-//! read-back, which checks it too; its lookup is one more query in that request, so it carries
-//! one permission set less.
+//! request in the usual case. The read-back rides with the last permission sets, after every
+//! assignment: a set may be what makes the user a member of the site. A new user's portal role
+//! above the lowest goes with the read-back, which checks it too; its lookup is one more query
+//! in that request, so it carries one permission set less.
 
 use serde_json::json;
 
@@ -12,6 +13,9 @@ use crate::engine::apply::role::move_to_role;
 use crate::engine::plan::{ProvisionWrites, RoleWrite, same_id};
 use crate::salesforce::soql::quote;
 use crate::salesforce::{CallError, CompositeRequest, CompositeResponse, Reference};
+
+/// The refusal of a permission set the org does not have.
+const PERMISSION_SET_NOT_FOUND: &str = "PERMISSION_SET_NOT_FOUND";
 
 /// Permission sets assigned per composite (each needs a query; the read-back takes one more).
 const SETS_PER_REQUEST: usize = 4;
@@ -32,23 +36,17 @@ pub(super) async fn assign_and_verify(
     steps: &mut Vec<String>,
 ) -> Result<(), ApplyError> {
     let new_role = writes.role.as_ref().filter(|_| verify);
-    for (n, chunk) in requests(&writes.assign, verify, new_role.is_some())
-        .iter()
-        .enumerate()
-    {
+    let chunks = requests(&writes.assign, verify, new_role.is_some());
+    let last = chunks.len().saturating_sub(1);
+    for (n, chunk) in chunks.iter().enumerate() {
         let mut request = CompositeRequest::new(false);
         assign(&mut request, chunk, ids.user);
-        let check = verify && n == 0;
+        let check = verify && n == last;
         if check {
             read_back(&mut request, new_role, ids.user);
         }
         let response = cx.client.composite(&request).await?;
-        for (i, set) in chunk.iter().enumerate() {
-            match response.get(&format!("assign{i}")).and_then(|s| s.error()) {
-                None => steps.push(format!("permission_set.assigned:{set}")),
-                Some(e) => return Err(CallError::Refused(e).into()),
-            }
-        }
+        assigned(&response, chunk, steps)?;
         if check {
             if let Some(role) = new_role {
                 role_answer(&response)?;
@@ -61,17 +59,60 @@ pub(super) async fn assign_and_verify(
     Ok(())
 }
 
-/// The permission sets of each request; the first also carries the read-back (so it is sent
+/// The permission sets of each request; the last also carries the read-back (so it is sent
 /// even without sets), and one set less when the role goes with it.
 fn requests(sets: &[String], verify: bool, with_role: bool) -> Vec<&[String]> {
-    let first = SETS_PER_REQUEST - usize::from(with_role);
-    let (head, tail) = sets.split_at(first.min(sets.len()));
-    let mut chunks: Vec<&[String]> = Vec::new();
-    if !head.is_empty() || verify {
-        chunks.push(head);
+    let last = if verify {
+        SETS_PER_REQUEST - usize::from(with_role)
+    } else {
+        SETS_PER_REQUEST
+    };
+    let (head, tail) = sets.split_at(sets.len() - last.min(sets.len()));
+    let mut chunks: Vec<&[String]> = head.chunks(SETS_PER_REQUEST).collect();
+    if !tail.is_empty() || verify {
+        chunks.push(tail);
     }
-    chunks.extend(tail.chunks(SETS_PER_REQUEST));
     chunks
+}
+
+/// Each set's assignment as the org answered it. Sets the org lacks are refused at once, by
+/// name: a lookup that found nothing makes the assignment referring to it fail as
+/// `PROCESSING_HALTED` ("Invalid reference specified"), which on its own reads as transient and
+/// would be retried until the attempts run out.
+fn assigned(
+    response: &CompositeResponse,
+    sets: &[String],
+    steps: &mut Vec<String>,
+) -> Result<(), ApplyError> {
+    let mut missing = Vec::new();
+    let mut failure = None;
+    for (i, set) in sets.iter().enumerate() {
+        let found = response
+            .get(&format!("set{i}"))
+            .and_then(|lookup| lookup.records().ok())
+            .map(|records| !records.is_empty());
+        if found == Some(false) {
+            missing.push(format!("'{set}'"));
+            continue;
+        }
+        match response.get(&format!("assign{i}")).and_then(|s| s.error()) {
+            None => steps.push(format!("permission_set.assigned:{set}")),
+            Some(e) => failure = failure.or(Some(e)),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ApplyError::refused(
+            PERMISSION_SET_NOT_FOUND,
+            format!(
+                "the org has no permission set named {}: create it (or deploy it), or correct the name in the rule",
+                missing.join(", ")
+            ),
+        ));
+    }
+    match failure {
+        Some(e) => Err(CallError::Refused(e).into()),
+        None => Ok(()),
+    }
 }
 
 /// Each set looked up by name and assigned through a reference to the lookup's answer.
@@ -155,8 +196,11 @@ fn verified(
     Err(ApplyError::refused(
         "VERIFICATION_FAILED",
         format!(
-            "user {} read back as active={active}, profile={profile_ok}, contact linked={linked}, site member={member}; check the profile's licence and the site's member profiles",
+            "user {} read back as active={active}, profile={profile_ok}, contact linked={linked}, site member={member}; check the profile's licence, and that the profile or one of the rule's permission sets is a member of the site",
             ids.user
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,7 +13,7 @@ pub(super) struct UserPlan {
     pub write: UserWrite,
     /// A new user is welcomed by a password reset.
     pub send_welcome: bool,
-    /// The Email change asked for, which the org may hold for confirmation.
+    /// The new Email written, which Salesforce applies at once and leaves unverified.
     pub email_change: Option<String>,
 }
 
@@ -22,7 +22,6 @@ pub(super) fn plan_user(
     intent: &Provision,
     user: Option<&ObservedUser>,
     profile: &ObservedProfile,
-    pending_email: Option<&str>,
 ) -> UserPlan {
     let Some(u) = user else {
         return UserPlan {
@@ -57,9 +56,11 @@ pub(super) fn plan_user(
         .email
         .as_deref()
         .is_some_and(|e| e.eq_ignore_ascii_case(wanted));
-    let email_asked = pending_email.is_some_and(|e| e.eq_ignore_ascii_case(wanted));
+    // An external user's Email changed through the API applies at once, with no confirmation
+    // asked of the person, and leaves the address unverified (`HasUserVerifiedEmail` false,
+    // Salesforce Help 005103627): the next read shows it, so a rerun has nothing to repeat.
     let mut email_change = None;
-    if !email_is_current && !email_asked {
+    if !email_is_current {
         fields.insert("Email".into(), json!(wanted));
         email_change = Some(wanted.to_owned());
     }
