@@ -7,6 +7,9 @@ pub const CUSTOMER_SECRET: &str = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e";
 /// The contract system's Standard Webhooks secret.
 pub const CONTRACT_SECRET: &str = "whsec_SEODalL8p6FQVJ9gy6NT5neQuQl5u1lt";
 
+/// The default org's site, which the scenarios name so the welcome email is checked against it.
+pub const DEFAULT_SITE: &str = r#"site = "Gatehouse Partners""#;
+
 /// What a scenario's config varies.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -15,6 +18,8 @@ pub struct Setup {
     pub welcome: &'static str,
     /// Extra lines for the `[service]` table.
     pub service: &'static str,
+    /// Extra lines for the `[salesforce]` table: the site new users join, a fixture.
+    pub salesforce: &'static str,
 }
 
 impl Default for Setup {
@@ -23,6 +28,7 @@ impl Default for Setup {
             org: Org::Simulated,
             welcome: "site-setting",
             service: "",
+            salesforce: DEFAULT_SITE,
         }
     }
 }
@@ -32,6 +38,7 @@ impl Default for Setup {
 pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
     TestApp::builder()
         .org(setup.org.clone())
+        .salesforce(setup.salesforce)
         .rules(&scenario_rules(setup.welcome))
         .service(setup.service)
 }

@@ -27,6 +27,7 @@ async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
         welcome,
         // Stopping cuts running commands off at once, as a kill would.
         service: "shutdown_timeout_seconds = 0",
+        ..Setup::default()
     })
     .await;
     if welcome == "password-reset" {
