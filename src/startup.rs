@@ -8,6 +8,7 @@ use anyhow::Context;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::admin::api::Admin;
 use crate::clock::Clock;
@@ -229,7 +230,9 @@ async fn connect_org(
 /// reads it again, and a configured site the org lacks refuses provisions with the reason.
 async fn read_org_shape(org: &SalesforceConfig, connection: &Connection) -> Arc<OrgFactsCache> {
     let facts = Arc::new(OrgFactsCache::new(org.site()));
-    match facts.get(connection.client()).await {
+    // Its own span: the one Salesforce call made outside any command.
+    let span = tracing::info_span!("org shape", org_shape = true);
+    match facts.get(connection.client()).instrument(span).await {
         Ok(read) => tracing::info!(
             partner_accounts = read.partner_accounts,
             site = read.site.as_ref().map(|s| s.name.as_str()),
