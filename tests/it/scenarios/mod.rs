@@ -14,6 +14,7 @@ mod ordering;
 mod people;
 mod refusals;
 mod roles;
+mod shapes;
 mod signup;
 mod store_failure;
 
