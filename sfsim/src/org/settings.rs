@@ -77,11 +77,11 @@ impl Deliverability {
     /// Whether an email of this kind leaves the org at this access level.
     pub fn lets_out(self, kind: super::EmailKind) -> bool {
         use super::EmailKind;
-        match (self, kind) {
-            (Deliverability::All, _) => true,
-            (_, EmailKind::PasswordReset) => true,
-            (Deliverability::System, EmailKind::EmailChangeVerification) => true,
-            _ => false,
-        }
+        matches!(
+            (self, kind),
+            (Deliverability::All, _)
+                | (_, EmailKind::PasswordReset)
+                | (Deliverability::System, EmailKind::EmailChangeVerification)
+        )
     }
 }
