@@ -279,3 +279,35 @@ async fn a_user_who_joins_only_another_site_fails_verification_naming_the_config
     let members = s.org.records("NetworkMember").await;
     assert_eq!(members.len(), 1, "{members:#?}");
 }
+
+#[tokio::test]
+async fn a_first_user_at_a_level_the_org_does_not_make_is_refused_for_good_after_creation() {
+    let s = Scenario::start().await;
+    s.org.settings(json!({"partner_roles": 1})).await;
+    let ada = ada();
+
+    s.send_and_settle(
+        "partner-portal",
+        &ada.signed_up(s.now(), json!({"role": "executive"})),
+    )
+    .await;
+
+    // No roles to read before the first user: the level is found missing when it is set.
+    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    assert_eq!(code, "PORTAL_ROLE_NOT_FOUND");
+    assert!(message.contains("'executive'"), "{message}");
+    ran_once(&s, &ada.subject()).await;
+}
+
+#[tokio::test]
+async fn a_configured_site_the_org_does_not_have_refuses_provisions_naming_it() {
+    let s = on_fixture(r#"site = "Gatehouse Partner Portal""#).await;
+    let ada = ada();
+
+    s.sign_up(&ada).await;
+
+    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    assert_eq!(code, "SITE_NOT_FOUND");
+    assert!(message.contains("'Gatehouse Partner Portal'"), "{message}");
+    assert!(s.keyed_contacts(&ada.subject()).await.is_empty());
+}
