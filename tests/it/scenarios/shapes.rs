@@ -48,6 +48,26 @@ async fn ran_once(s: &Scenario, subject: &str) {
     }
 }
 
+/// The service on the default org with `settings` patched, and Ada signed up at the `user`
+/// level; returns the `PortalRole` of the role she holds.
+async fn ada_at_the_user_level(settings: Value) -> (Scenario, String) {
+    let s = Scenario::start().await;
+    s.org.settings(settings).await;
+    let ada = ada();
+    s.send_and_settle(
+        "partner-portal",
+        &ada.signed_up(s.now(), json!({"role": "user"})),
+    )
+    .await;
+    assert_kind(
+        &s.last_outcome(&ada.subject()).await,
+        OutcomeKind::Succeeded,
+    );
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    let held = portal_role_of(&s, &user).await;
+    (s, held)
+}
+
 /// The `PortalRole` of the role the user holds.
 async fn portal_role_of(s: &Scenario, user: &Value) -> String {
     let role = user["UserRoleId"].as_str().expect("the user holds a role");
@@ -106,22 +126,9 @@ async fn a_partner_rule_in_a_customer_only_org_is_refused_saying_the_org_has_no_
 
 #[tokio::test]
 async fn a_one_role_account_gives_partner_users_the_user_level_and_refuses_manager_for_good() {
-    let s = Scenario::start().await;
-    s.org.settings(json!({"partner_roles": 1})).await;
-    let ada = ada();
+    let (s, held) = ada_at_the_user_level(json!({"partner_roles": 1})).await;
+    assert_eq!(held, "Worker");
     let grace = Partner::new("u-2", "P-100", "Grace", "Hopper", "grace@partner.example");
-
-    s.send_and_settle(
-        "partner-portal",
-        &ada.signed_up(s.now(), json!({"role": "user"})),
-    )
-    .await;
-    assert_kind(
-        &s.last_outcome(&ada.subject()).await,
-        OutcomeKind::Succeeded,
-    );
-    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert_eq!(portal_role_of(&s, &user).await, "Worker");
 
     let used = s.org.licence("Partner Community").await.used;
     s.send_and_settle(
@@ -142,21 +149,9 @@ async fn a_one_role_account_gives_partner_users_the_user_level_and_refuses_manag
 #[tokio::test]
 async fn under_minimized_roles_the_first_user_holds_the_shared_role_and_a_higher_level_is_refused()
 {
-    let s = Scenario::start().await;
-    s.org.settings(json!({"minimize_roles": true})).await;
+    let (s, held) = ada_at_the_user_level(json!({"minimize_roles": true})).await;
+    assert_eq!(held, "PersonAccount");
     let ada = ada();
-
-    s.send_and_settle(
-        "partner-portal",
-        &ada.signed_up(s.now(), json!({"role": "user"})),
-    )
-    .await;
-    assert_kind(
-        &s.last_outcome(&ada.subject()).await,
-        OutcomeKind::Succeeded,
-    );
-    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
-    assert_eq!(portal_role_of(&s, &user).await, "PersonAccount");
 
     // The shared role stands for the lowest level: nothing to change.
     s.advance(chrono::TimeDelta::minutes(5));
