@@ -34,18 +34,16 @@ async fn on_fixture(salesforce: &'static str) -> Scenario {
     .await
 }
 
-/// The refusal's code and message of a dead-lettered outcome.
-fn refusal(outcome: &Outcome) -> (String, String) {
-    assert_kind(outcome, OutcomeKind::DeadLettered);
-    let refusal = outcome.refusal.clone().expect("a refusal");
-    (refusal.code, refusal.message)
-}
-
-/// The subject's commands ran once each: the refusal was not retried.
-async fn ran_once(s: &Scenario, subject: &str) {
+/// The code and message of the subject's last outcome, which must be dead-lettered by commands
+/// that each ran once: refused for good, not retried.
+async fn refused_once(s: &Scenario, subject: &str) -> (String, String) {
+    let outcome = s.last_outcome(subject).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
     for command in s.commands(subject).await {
         assert_eq!(command.attempts, 1, "{command:#?}");
     }
+    let refusal = outcome.refusal.expect("a refusal");
+    (refusal.code, refusal.message)
 }
 
 /// The service on the default org with `settings` patched, and Ada signed up at the `user`
@@ -118,10 +116,9 @@ async fn a_partner_rule_in_a_customer_only_org_is_refused_saying_the_org_has_no_
     )
     .await;
 
-    let (code, message) = refusal(&s.last_outcome(&customer_side.subject()).await);
+    let (code, message) = refused_once(&s, &customer_side.subject()).await;
     assert_eq!(code, "PROFILE_NOT_FOUND");
     assert!(message.contains("no partner licence"), "{message}");
-    ran_once(&s, &customer_side.subject()).await;
 }
 
 #[tokio::test]
@@ -136,11 +133,10 @@ async fn a_one_role_account_gives_partner_users_the_user_level_and_refuses_manag
         &grace.signed_up(s.now(), json!({"role": "manager"})),
     )
     .await;
-    let (code, message) = refusal(&s.last_outcome(&grace.subject()).await);
+    let (code, message) = refused_once(&s, &grace.subject()).await;
     assert_eq!(code, "PORTAL_ROLE_NOT_FOUND");
     assert!(message.contains("Northwind Partners"), "{message}");
     assert!(message.contains("'manager'"), "{message}");
-    ran_once(&s, &grace.subject()).await;
     // The read showed the level missing: refused before anything was created.
     assert_eq!(s.org.licence("Partner Community").await.used, used);
     assert!(s.keyed_contacts(&grace.subject()).await.is_empty());
@@ -169,10 +165,9 @@ async fn under_minimized_roles_the_first_user_holds_the_shared_role_and_a_higher
         &ada.signed_up(s.now(), json!({"role": "manager"})),
     )
     .await;
-    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    let (code, message) = refused_once(&s, &ada.subject()).await;
     assert_eq!(code, "PORTAL_ROLE_NOT_FOUND");
     assert!(message.contains("'manager'"), "{message}");
-    ran_once(&s, &ada.subject()).await;
 }
 
 /// Ada signs up with the site's welcome email; returns her outcome and welcome emails sent.
@@ -264,7 +259,7 @@ async fn a_user_who_joins_only_another_site_fails_verification_naming_the_config
     )
     .await;
 
-    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    let (code, message) = refused_once(&s, &ada.subject()).await;
     assert_eq!(code, "VERIFICATION_FAILED");
     assert!(
         message.contains("member of site 'Gatehouse Partners'=false"),
@@ -288,10 +283,9 @@ async fn a_first_user_at_a_level_the_org_does_not_make_is_refused_for_good_after
     .await;
 
     // No roles to read before the first user: the level is found missing when it is set.
-    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    let (code, message) = refused_once(&s, &ada.subject()).await;
     assert_eq!(code, "PORTAL_ROLE_NOT_FOUND");
     assert!(message.contains("'executive'"), "{message}");
-    ran_once(&s, &ada.subject()).await;
 }
 
 #[tokio::test]
@@ -301,7 +295,7 @@ async fn a_configured_site_the_org_does_not_have_refuses_provisions_naming_it() 
 
     s.sign_up(&ada).await;
 
-    let (code, message) = refusal(&s.last_outcome(&ada.subject()).await);
+    let (code, message) = refused_once(&s, &ada.subject()).await;
     assert_eq!(code, "SITE_NOT_FOUND");
     assert!(message.contains("'Gatehouse Partner Portal'"), "{message}");
     assert!(s.keyed_contacts(&ada.subject()).await.is_empty());
