@@ -8,6 +8,7 @@ use anyhow::Context;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::admin::api::Admin;
 use crate::clock::Clock;
@@ -21,7 +22,7 @@ use crate::engine::worker::Worker;
 use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
-use crate::salesforce::{Connection, connect};
+use crate::salesforce::{Connection, OrgFactsCache, connect};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
 use crate::server::{self, Readiness, Surfaces};
@@ -91,7 +92,8 @@ impl Application {
             grace: Duration::from_secs(settings.service.shutdown_timeout_seconds),
         };
         connection.client().report_to(&shared.metrics);
-        let mut tasks = spawn_engine(settings, org, &connection, rules, &shared);
+        let facts = read_org_shape(org, &connection).await;
+        let mut tasks = spawn_engine(settings, org, &connection, rules, &shared, facts);
         tasks.extend(spawn_publishing(settings, &shared)?);
         let lifecycle = Arc::new(Lifecycle::default());
         let surfaces = surfaces(settings, &connection, &lifecycle, &shared)?;
@@ -223,6 +225,29 @@ async fn connect_org(
     Ok((org, connection))
 }
 
+/// Reads the org's shape once (does `Account.IsPartner` exist, the configured site's `Network`
+/// record), before any command needs it. A failure is logged, not fatal: the first provision
+/// reads it again, and a configured site the org lacks refuses provisions with the reason.
+async fn read_org_shape(org: &SalesforceConfig, connection: &Connection) -> Arc<OrgFactsCache> {
+    let facts = Arc::new(OrgFactsCache::new(org.site()));
+    // Its own span: the one Salesforce call made outside any command.
+    let span = tracing::info_span!("org shape", org_shape = true);
+    match facts.get(connection.client()).instrument(span).await {
+        Ok(read) => tracing::info!(
+            partner_accounts = read.partner_accounts,
+            site = read.site.as_ref().map(|s| s.name.as_str()),
+            site_status = read.site.as_ref().map(|s| s.status.as_str()),
+            site_sends_welcome_email = read.site.as_ref().map(|s| s.sends_welcome_email),
+            "read the org's shape"
+        ),
+        Err(e) => tracing::warn!(
+            error = %crate::report::chain(&e),
+            "the org's shape could not be read at start-up; the first provision tries again"
+        ),
+    }
+    facts
+}
+
 /// Starts the intake (inbox → commands) and the worker (commands → org).
 fn spawn_engine(
     settings: &Settings,
@@ -230,6 +255,7 @@ fn spawn_engine(
     connection: &Connection,
     rules: MappingRules,
     shared: &Shared,
+    facts: Arc<OrgFactsCache>,
 ) -> Vec<JoinHandle<()>> {
     let engine = &settings.engine;
     let executor = Arc::new(
@@ -252,6 +278,7 @@ fn spawn_engine(
                 ..RetryPolicy::default()
             },
         )
+        .with_org_facts(facts)
         .with_metrics(shared.metrics.clone()),
     );
     let intake = Intake::new(shared.store.clone(), rules, shared.worker_wake.clone())

@@ -7,14 +7,18 @@
 //! queries — GETs do not count — so the Account is read with GETs to keep even a first read
 //! (no profile known yet, permission sets to compare) in one call. Should a read ever need more
 //! than five queries, it is split in two.
+//!
+//! When the rule asks for a portal role above the lowest, the Account's portal roles come too,
+//! through a reference to the Account's answer — but only when the query fits in the first
+//! request: it never adds a call (the write that sets the role finds a missing level anyway).
 
+mod account;
+
+use self::account::{ROLES, account_of, request_account, roles_of, with_account_roles};
 use crate::domain::{AccountRef, Provision, SubjectKey};
-use crate::engine::plan::{
-    Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedUser,
-};
+use crate::engine::plan::{Observed, ObservedContact, ObservedProfile, ObservedUser};
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CallError, Lookup, Record, Reference, SalesforceClient};
-use crate::salesforce::{CompositeRequest, CompositeResponse, MAX_QUERIES};
+use crate::salesforce::{CallError, CompositeRequest, MAX_QUERIES, Record, SalesforceClient};
 
 /// The external-id fields that tie records to Gatehouse's keys.
 #[derive(Debug, Clone)]
@@ -26,6 +30,7 @@ pub struct KeyFields {
 /// What a read looks for.
 pub enum ReadFor<'a> {
     /// Everything a provision compares; `cached_profile` skips the profile query.
+    /// `partner_accounts`: the org has `Account.IsPartner` (see `salesforce::OrgFacts`).
     Provision {
         intent: &'a Provision,
         adopt_by_email: bool,
@@ -33,6 +38,7 @@ pub enum ReadFor<'a> {
         /// Whether to read the user's login: only when the lifecycle record says Gatehouse
         /// froze the person, so the provision may lift that freeze (see [`ReadFor::Deprovision`]).
         read_login: bool,
+        partner_accounts: bool,
     },
     /// The user, for a deprovision; its login too when `freezing`.
     ///
@@ -52,35 +58,44 @@ pub async fn observe(
     keys: &KeyFields,
     what: ReadFor<'_>,
 ) -> Result<Observed, CallError> {
-    let (queries, account, cached_profile) = match &what {
+    let (queries, account, cached_profile, partner_accounts) = match &what {
         ReadFor::Provision {
             intent,
             adopt_by_email,
             cached_profile,
             read_login,
+            partner_accounts,
         } => (
-            provision_queries(
-                subject,
-                keys,
+            with_account_roles(
+                provision_queries(
+                    subject,
+                    keys,
+                    intent,
+                    *adopt_by_email,
+                    cached_profile.is_none(),
+                    *read_login,
+                ),
                 intent,
-                *adopt_by_email,
-                cached_profile.is_none(),
-                *read_login,
             ),
             Some(&intent.account),
             cached_profile.clone(),
+            *partner_accounts,
         ),
-        ReadFor::Deprovision { freezing } => {
-            (deprovision_queries(subject, keys, *freezing), None, None)
-        }
+        ReadFor::Deprovision { freezing } => (
+            deprovision_queries(subject, keys, *freezing),
+            None,
+            None,
+            true,
+        ),
     };
     let mut rows: Vec<(&'static str, Vec<Record>)> = Vec::new();
     let mut observed_account = None;
+    let mut account_roles = None;
     for (n, chunk) in queries.chunks(MAX_QUERIES).enumerate() {
         let mut request = CompositeRequest::new(false);
         let read_account = account.filter(|_| n == 0);
         if let Some(account) = read_account {
-            request_account(&mut request, account, keys);
+            request_account(&mut request, account, keys, partner_accounts);
         }
         for (reference, soql) in chunk {
             request.query(reference, soql);
@@ -90,6 +105,10 @@ pub async fn observe(
             observed_account = account_of(&response)?;
         }
         for (reference, _) in chunk {
+            if *reference == ROLES {
+                account_roles = roles_of(&response);
+                continue;
+            }
             let records = match response.get(reference) {
                 Some(sub) => sub.records().map_err(CallError::Refused)?,
                 None => Vec::new(),
@@ -99,6 +118,8 @@ pub async fn observe(
     }
     let mut observed = assemble(rows, keys, cached_profile);
     observed.account = observed_account;
+    observed.account_roles = account_roles;
+    observed.customer_only_org = !partner_accounts;
     Ok(observed)
 }
 
@@ -196,59 +217,6 @@ fn deprovision_queries(
         ));
     }
     queries
-}
-
-/// The Account by key or id, and its owner's role through a reference to the Account's answer.
-fn request_account(request: &mut CompositeRequest, account: &AccountRef, keys: &KeyFields) {
-    const FIELDS: [&str; 4] = ["Id", "Name", "IsPartner", "OwnerId"];
-    match account {
-        AccountRef::Key(key) => {
-            request.get_by_external_id("account", "Account", &keys.account, key, &FIELDS)
-        }
-        AccountRef::Id(id) => request.get("account", "Account", id.as_str(), &FIELDS),
-    };
-    request.get(
-        "owner",
-        "User",
-        Reference::new("account", "OwnerId"),
-        &["Id", "UserRoleId"],
-    );
-}
-
-/// The Account read, `None` when no Account has the key or id (or several have the key).
-fn account_of(response: &CompositeResponse) -> Result<Option<ObservedAccount>, CallError> {
-    let Some(answer) = response.get("account") else {
-        return Ok(None);
-    };
-    let record = match answer.status {
-        // Salesforce answers an unknown id like an unknown external id value.
-        404 => return Ok(None),
-        _ => match answer.lookup().map_err(CallError::Refused)? {
-            Lookup::Found(record) => record,
-            Lookup::Missing => return Ok(None),
-            Lookup::Ambiguous(ids) => {
-                tracing::warn!(
-                    accounts = ids.len(),
-                    "several Accounts carry the intent's key; none is chosen"
-                );
-                return Ok(None);
-            }
-        },
-    };
-    let Some(id) = record.id().map(str::to_owned) else {
-        return Ok(None);
-    };
-    // The owner was read through a reference to the Account: its failure is a real one.
-    let owner = response
-        .get("owner")
-        .map(|owner| owner.record().map_err(CallError::Refused))
-        .transpose()?;
-    Ok(Some(ObservedAccount {
-        id,
-        name: record.text("Name").unwrap_or_default().to_owned(),
-        is_partner: record.flag("IsPartner").unwrap_or(false),
-        owner_has_role: owner.is_some_and(|o| o.text("UserRoleId").is_some()),
-    }))
 }
 
 fn assemble(

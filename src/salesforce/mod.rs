@@ -13,12 +13,15 @@
 //! - `composite`: many operations in one API call, as composite requests (with references
 //!   between subrequests) and sObject Collections.
 //!
-//! Beside them, `disposition` and `raw_text` are what every room's errors share, and `connect`
-//! turns the `[salesforce]` settings into a client, starting the simulated org when asked.
+//! Beside them, `disposition` and `raw_text` are what every room's errors share, `connect`
+//! turns the `[salesforce]` settings into a client, starting the simulated org when asked, and
+//! `describe` reads once the org's facts that do not change while Gatehouse runs (does
+//! `Account.IsPartner` exist, the configured site's `Network` record).
 
 mod auth;
 mod composite;
 mod connect;
+mod describe;
 mod disposition;
 mod query;
 mod raw_text;
@@ -30,6 +33,7 @@ pub use composite::{
     RecordChange, RecordRef, Reference, SaveResult, SubResponse, Subrequest,
 };
 pub use connect::{ConnectError, Connection, connect};
+pub use describe::{DescribeError, OrgFacts, OrgFactsCache, SiteFacts};
 pub use disposition::Disposition;
 pub use query::{Lookup, QueryResult, Record, Upserted, soql};
 pub use raw_text::MAX_RAW_TEXT;

@@ -31,7 +31,8 @@ impl Org {
             "licences": self.licences(),
             "emails": self.outbox.sent(),
             "pending_email_changes": self.pending_emails,
-            "site": self.site,
+            "site": self.sites.first(),
+            "sites": self.sites,
             "connected_apps": apps,
         })
     }

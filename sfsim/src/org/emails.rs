@@ -28,6 +28,16 @@ pub struct SentEmail {
     pub at: DateTime<Utc>,
 }
 
+impl super::Org {
+    /// Sends an email about a user, when the org's deliverability setting lets it out.
+    pub(crate) fn send_email(&mut self, kind: EmailKind, to: &str, user_id: &str) {
+        if self.settings.email_deliverability.lets_out(kind) {
+            let now = self.now();
+            self.outbox.send(kind, to, user_id, now);
+        }
+    }
+}
+
 /// The org's outbox, oldest first.
 #[derive(Debug, Clone, Default)]
 pub struct Outbox {

@@ -43,7 +43,7 @@ pub use cursors::{QueryCursors, QueryPage};
 pub use emails::{EmailKind, SentEmail};
 pub use licences::LicenceUsage;
 pub use read::{record_json, record_url};
-pub use settings::OrgSettings;
+pub use settings::{Deliverability, OrgSettings};
 pub use site::Site;
 pub use transaction::Savepoint;
 pub use write::UpsertOutcome;
@@ -66,7 +66,8 @@ pub struct Org {
     clock: Clock,
     outbox: Outbox,
     connected_apps: Vec<ConnectedApp>,
-    site: Option<Site>,
+    /// The Experience Cloud sites, the fixture's `[site]` first.
+    sites: Vec<Site>,
     /// The user the API acts as when a record needs an owner and none is given.
     acting_user: Option<String>,
     /// User Email changes waiting for confirmation: user id → the new address.
@@ -95,7 +96,7 @@ impl Org {
             clock: Clock::default(),
             outbox: Outbox::default(),
             connected_apps: Vec::new(),
-            site: None,
+            sites: Vec::new(),
             acting_user: None,
             pending_emails: BTreeMap::new(),
             passwords: Passwords::default(),
@@ -151,9 +152,14 @@ impl Org {
         self.clock.advance(by);
     }
 
-    /// The Experience Cloud site, if the org has one.
+    /// The Experience Cloud site, if the org has one (the first, when it has several).
     pub fn site(&self) -> Option<&Site> {
-        self.site.as_ref()
+        self.sites.first()
+    }
+
+    /// Every Experience Cloud site of the org.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
     }
 
     /// The id of the user the API acts as by default (the integration user of the fixture).
@@ -184,9 +190,9 @@ impl Org {
         }
     }
 
-    /// Sets the Experience Cloud site (fixtures).
-    pub(crate) fn set_site(&mut self, site: Site) {
-        self.site = Some(site);
+    /// Adds an Experience Cloud site (fixtures).
+    pub(crate) fn add_site(&mut self, site: Site) {
+        self.sites.push(site);
     }
 
     /// Sets the user the API acts as (fixtures).

@@ -25,8 +25,7 @@ impl Org {
         let temporary = format!("Tmp{:05}x{}", self.passwords.resets, &id[12..15]);
         self.passwords.expired.insert(id.clone());
         if let Some(to) = self.text_of(&id, "Email") {
-            let now = self.now();
-            self.outbox.send(EmailKind::PasswordReset, &to, &id, now);
+            self.send_email(EmailKind::PasswordReset, &to, &id);
         }
         Ok(temporary)
     }

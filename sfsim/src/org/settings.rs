@@ -20,6 +20,17 @@ pub struct OrgSettings {
     /// The Experience Cloud site sends its welcome email when an external user who is a member
     /// of the site is created.
     pub site_sends_welcome_email: bool,
+    /// Setup → Digital Experiences → Settings, "Number of partner roles": how many portal roles
+    /// (1 to 3) an Account gets with its first partner user.
+    pub partner_roles: u8,
+    /// The same for Customer Community Plus users ("Number of customer roles").
+    pub customer_roles: u8,
+    /// Sharing Settings, "Minimize the number of roles created": an Account's first active
+    /// external user takes the account owner's shared person-account role, and the Account's
+    /// own roles are made only with its second.
+    pub minimize_roles: bool,
+    /// Setup → Deliverability, "Access level": which emails leave the org at all.
+    pub email_deliverability: Deliverability,
     /// Usernames taken in other Salesforce orgs: creating or renaming a user to one of them
     /// fails with `DUPLICATE_USERNAME`, as usernames are unique across all orgs.
     pub taken_usernames: Vec<String>,
@@ -32,6 +43,10 @@ impl Default for OrgSettings {
             email_change_needs_confirmation: false,
             refuse_cross_licence_profile_change: true,
             site_sends_welcome_email: true,
+            partner_roles: 3,
+            customer_roles: 3,
+            minimize_roles: false,
+            email_deliverability: Deliverability::All,
             taken_usernames: Vec::new(),
         }
     }
@@ -43,5 +58,31 @@ impl OrgSettings {
         self.taken_usernames
             .iter()
             .any(|u| u.eq_ignore_ascii_case(username))
+    }
+}
+
+/// The org's email access level (Setup → Deliverability → Access to Send Email).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Deliverability {
+    /// "All email": every kind leaves the org.
+    All,
+    /// "System email only": automatically generated emails such as password resets leave the
+    /// org; an Experience Cloud site's welcome email does not.
+    System,
+    /// "No access": nothing leaves the org but password reset emails.
+    None,
+}
+
+impl Deliverability {
+    /// Whether an email of this kind leaves the org at this access level.
+    pub fn lets_out(self, kind: super::EmailKind) -> bool {
+        use super::EmailKind;
+        matches!(
+            (self, kind),
+            (Deliverability::All, _)
+                | (_, EmailKind::PasswordReset)
+                | (Deliverability::System, EmailKind::EmailChangeVerification)
+        )
     }
 }

@@ -62,6 +62,12 @@ pub fn user_role() -> ObjectDef {
             FieldDef::reference("ParentRoleId", "Parent Role ID", "UserRole", "ParentRole"),
             FieldDef::picklist("PortalType", "Portal Type", PORTAL_TYPES).not_nillable(),
             FieldDef::reference("PortalAccountId", "Account ID", "Account", "PortalAccount"),
+            FieldDef::reference(
+                "PortalAccountOwnerId",
+                "User ID",
+                "User",
+                "PortalAccountOwner",
+            ),
             FieldDef::picklist("PortalRole", "Portal Role", PORTAL_ROLES),
         ],
     )

@@ -115,4 +115,16 @@ impl Schema {
             .iter()
             .find(|o| o.name.eq_ignore_ascii_case(name))
     }
+
+    /// Drops a field the org does not have (one that comes with a feature or licence it
+    /// lacks): describe no longer lists it, and naming it is `INVALID_FIELD`.
+    pub fn remove_field(&mut self, object: &str, field: &str) {
+        if let Some(def) = self
+            .objects
+            .iter_mut()
+            .find(|o| o.name.eq_ignore_ascii_case(object))
+        {
+            def.fields.retain(|f| !f.name.eq_ignore_ascii_case(field));
+        }
+    }
 }

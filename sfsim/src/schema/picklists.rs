@@ -94,5 +94,6 @@ pub const USER_TYPES: &[&str] = &[
 /// `UserRole.PortalType`.
 pub const PORTAL_TYPES: &[&str] = &["None", "CustomerPortal", "Partner"];
 
-/// `UserRole.PortalRole`: the level inside an Account's portal role hierarchy.
-pub const PORTAL_ROLES: &[&str] = &["Executive", "Manager", "Worker"];
+/// `UserRole.PortalRole`: the level inside an Account's portal role hierarchy, or the shared
+/// person-account role of "minimize the number of roles".
+pub const PORTAL_ROLES: &[&str] = &["Executive", "Manager", "Worker", "PersonAccount"];

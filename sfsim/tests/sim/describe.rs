@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::org_client::start;
+use crate::org_client::{start, start_fixture};
 
 #[tokio::test]
 async fn describe_global_lists_the_objects_with_their_operations() {
@@ -58,4 +58,36 @@ async fn describe_shows_each_fields_type_and_what_callers_may_do() {
         .cloned()
         .expect("key");
     assert_eq!(key["externalId"], json!(true));
+}
+
+#[tokio::test]
+async fn a_customer_only_org_has_no_partner_account_field_to_describe_query_or_read() {
+    let sim = start_fixture("customer-only.toml").await;
+    let answer = sim.get("/sobjects/Account/describe").await;
+    assert_eq!(answer.status, 200);
+    let names: Vec<&str> = answer.body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(!names.contains(&"IsPartner"), "{names:?}");
+    assert!(names.contains(&"IsCustomerPortal"), "{names:?}");
+
+    let query = sim.query("SELECT Id, IsPartner FROM Account").await;
+    assert_eq!(
+        (query.status, query.code()),
+        (400, "INVALID_FIELD"),
+        "{:?}",
+        query.body
+    );
+    let read = sim
+        .get("/sobjects/Account/Gatehouse_Key__c/C-200?fields=Id,IsPartner")
+        .await;
+    assert_eq!(
+        (read.status, read.code()),
+        (400, "INVALID_FIELD"),
+        "{:?}",
+        read.body
+    );
 }

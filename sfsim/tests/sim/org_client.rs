@@ -89,6 +89,18 @@ pub async fn start_seeded(seed: u64) -> Client {
     .await
 }
 
+/// Starts the org of a shipped fixture (`sfsim/fixtures/<name>`).
+pub async fn start_fixture(name: &str) -> Client {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    start_with(SimConfig {
+        fixture: Some(sfsim::FixtureSource::File(path)),
+        ..SimConfig::default()
+    })
+    .await
+}
+
 async fn start_with(config: SimConfig) -> Client {
     let handle = SimServer::start(config).await.expect("sfsim starts");
     let http = reqwest::Client::builder()

@@ -14,7 +14,7 @@ use crate::engine::plan::{
 };
 use crate::engine::read::{KeyFields, ReadFor, observe};
 use crate::mapping::MappedCommand;
-use crate::salesforce::{SalesforceClient, connect};
+use crate::salesforce::{OrgFactsCache, SalesforceClient, connect};
 
 /// Reads the org for each command and describes the writes the engine would make.
 pub async fn describe(settings: &Settings, commands: &[MappedCommand]) -> anyhow::Result<String> {
@@ -34,6 +34,14 @@ pub async fn describe(settings: &Settings, commands: &[MappedCommand]) -> anyhow
         adopt_by_email: settings.engine.adopt_contacts_by_email,
         contact_key_field: keys.contact.clone(),
     };
+    let facts = OrgFactsCache::new(org.site());
+    let partner_accounts = facts
+        .get(&client)
+        .await
+        .context("reading the org's shape")?
+        .partner_accounts;
+    // The shape's read is told apart: the count below is what the commands' reads cost.
+    let shape_calls = client.calls_sent();
     let mut out = String::from("\nPlan against the org (read-only calls; nothing was written):\n");
     for command in commands {
         out.push_str(&format!(
@@ -41,35 +49,52 @@ pub async fn describe(settings: &Settings, commands: &[MappedCommand]) -> anyhow
             command.subject,
             command.intent.kind()
         ));
-        let lines = plan_one(&client, &keys, &policy, &command.subject, &command.intent).await?;
+        let read = Reading {
+            client: &client,
+            keys: &keys,
+            partner_accounts,
+        };
+        let lines = plan_one(&read, &policy, &command.subject, &command.intent).await?;
         for line in lines {
             out.push_str(&format!("    - {line}\n"));
         }
     }
-    out.push_str(&format!("  read calls spent: {}\n", client.calls_sent()));
+    out.push_str(&format!(
+        "  read calls spent: {} (and {shape_calls} reading the org's shape)\n",
+        client.calls_sent() - shape_calls
+    ));
     connection.close().await;
     Ok(out)
 }
 
+/// How the plan reads the org.
+struct Reading<'a> {
+    client: &'a SalesforceClient,
+    keys: &'a KeyFields,
+    /// The org has `Account.IsPartner`.
+    partner_accounts: bool,
+}
+
 /// The writes one command would make, one line each.
 async fn plan_one(
-    client: &SalesforceClient,
-    keys: &KeyFields,
+    read: &Reading<'_>,
     policy: &ProvisionPolicy,
     subject: &SubjectKey,
     intent: &Intent,
 ) -> anyhow::Result<Vec<String>> {
+    let Reading { client, keys, .. } = *read;
     match intent {
         Intent::Provision(p) => {
-            let read = ReadFor::Provision {
+            let what = ReadFor::Provision {
                 intent: p,
                 adopt_by_email: policy.adopt_by_email,
                 cached_profile: None,
                 // No lifecycle record here says Gatehouse froze the person: no unfreeze is
                 // planned, as the engine would plan none without one.
                 read_login: false,
+                partner_accounts: read.partner_accounts,
             };
-            let observed = observe(client, subject, keys, read)
+            let observed = observe(client, subject, keys, what)
                 .await
                 .context("reading the org")?;
             Ok(

@@ -7,7 +7,7 @@ use super::error::ApplyError;
 use crate::domain::{CommandId, SubjectKey, WelcomeEmail};
 use crate::engine::plan::ObservedProfile;
 use crate::engine::read::KeyFields;
-use crate::salesforce::SalesforceClient;
+use crate::salesforce::{OrgFacts, SalesforceClient};
 use crate::store::Store;
 
 /// What applying a provision needs besides the plan.
@@ -19,6 +19,8 @@ pub struct ProvisionContext<'a> {
     pub keys: &'a KeyFields,
     pub profile: &'a ObservedProfile,
     pub welcome: WelcomeEmail,
+    /// The org's shape, read once: the configured site, for membership and welcome emails.
+    pub facts: &'a OrgFacts,
     /// Checkpoints of earlier attempts of this command.
     pub progress: &'a Map<String, Value>,
 }

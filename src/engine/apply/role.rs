@@ -3,10 +3,11 @@
 
 use serde_json::json;
 
+use super::error::ApplyError;
 use super::fields::fields;
 use crate::engine::plan::RoleWrite;
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CompositeRequest, Reference};
+use crate::salesforce::{CompositeRequest, CompositeResponse, Reference};
 
 /// Looks up the Account's portal role of the level and moves the user to it, in the same
 /// request (the user update refers to the query's answer).
@@ -26,4 +27,26 @@ pub(super) fn move_to_role(request: &mut CompositeRequest, role: &RoleWrite, use
         user_id,
         fields(json!({"UserRoleId": Reference::new("role", "records[0].Id").as_str()})),
     );
+}
+
+/// Refuses for good when the lookup found no role of the level: the Account does not have it
+/// (an org set to fewer levels, or the first user under "minimize the number of roles"), and
+/// asking again will not make it. Without this the move would fail as `PROCESSING_HALTED`
+/// (its reference unresolved), which is retried as if the org might change its mind.
+pub(super) fn role_found(response: &CompositeResponse, role: &RoleWrite) -> Result<(), ApplyError> {
+    let Some(answer) = response.get("role") else {
+        return Ok(());
+    };
+    match answer.records() {
+        Ok(records) if records.is_empty() => Err(ApplyError::refused(
+            "PORTAL_ROLE_NOT_FOUND",
+            format!(
+                "Account {} has no {} portal role at level '{}': the org makes 1 to 3 levels per Account (its number of partner or customer roles), and with \"minimize the number of roles\" none until the Account's second user",
+                role.account_id,
+                role.portal_type,
+                role.level.name()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }

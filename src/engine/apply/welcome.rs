@@ -52,10 +52,7 @@ pub(super) async fn welcome(
     }
     match cx.welcome {
         WelcomeEmail::None => Ok(Some(WelcomeEmailState::NotWanted)),
-        WelcomeEmail::SiteSetting => {
-            steps.push("welcome_email.by_site".to_owned());
-            Ok(Some(WelcomeEmailState::BySite))
-        }
+        WelcomeEmail::SiteSetting => Ok(Some(left_to_site(cx, steps))),
         WelcomeEmail::PasswordReset => match cx.earlier().welcome() {
             EarlierWelcome::Sent => {
                 steps.push("welcome_email.sent".to_owned());
@@ -70,6 +67,30 @@ pub(super) async fn welcome(
             EarlierWelcome::NotSent => reset_password(cx, user_id, steps).await,
         },
     }
+}
+
+/// What the site does about the welcome email, from its `Network` record: it sends one only
+/// when it is active and its "Send welcome email" setting is on (Help: "Troubleshooting Steps
+/// If Site Members Don't Receive Welcome Emails"). The org's email deliverability and verified
+/// sending domains cannot be read through the API: docs/mapping.md lists them to check by hand.
+fn left_to_site(cx: &ProvisionContext<'_>, steps: &mut Vec<String>) -> WelcomeEmailState {
+    let (state, step) = match &cx.facts.site {
+        None => (
+            WelcomeEmailState::SiteUnchecked,
+            "welcome_email.by_site_unchecked:no_site_configured",
+        ),
+        Some(site) if !site.is_live() => (
+            WelcomeEmailState::SiteNotActive,
+            "welcome_email.not_sent:site_not_active",
+        ),
+        Some(site) if !site.sends_welcome_email => (
+            WelcomeEmailState::SiteSendsNone,
+            "welcome_email.not_sent:site_sends_no_welcome_email",
+        ),
+        Some(_) => (WelcomeEmailState::BySite, "welcome_email.by_site"),
+    };
+    steps.push(step.to_owned());
+    state
 }
 
 /// The password reset that sends the welcome email, between its checkpoints.

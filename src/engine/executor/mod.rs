@@ -32,7 +32,7 @@ use super::retry::RetryPolicy;
 use crate::clock::Clock;
 use crate::domain::{Command, Intent, Origin, OutcomeKind};
 use crate::report::chain;
-use crate::salesforce::{CallMeter, SalesforceClient};
+use crate::salesforce::{CallMeter, OrgFactsCache, SalesforceClient};
 use crate::store::{ClaimedCommand, EventId, OutboxEvent, Store, StoreError, SubjectUpdate};
 use crate::telemetry::events::{CommandFinished, CommandRan};
 use crate::telemetry::{Metrics, context};
@@ -79,6 +79,13 @@ impl Executor {
     /// The org's client, for the worker's own look at licence counts.
     pub fn client(&self) -> &SalesforceClient {
         &self.client
+    }
+
+    /// The org's shape (does `Account.IsPartner` exist, the configured site), shared with
+    /// whoever read it at start-up.
+    pub fn with_org_facts(mut self, facts: Arc<OrgFactsCache>) -> Executor {
+        self.provisioning.facts = facts;
+        self
     }
 
     /// Counts this executor's commands into the application's registry.

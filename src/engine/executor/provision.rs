@@ -2,6 +2,7 @@
 //! finish what an earlier attempt of the command began.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 
@@ -15,11 +16,15 @@ use crate::engine::plan::{
     Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
 };
 use crate::engine::read::{ReadFor, observe};
+use crate::salesforce::{DescribeError, OrgFacts, OrgFactsCache};
 use crate::store::{ClaimedCommand, SubjectState};
 
-/// What provisions share across commands: the policy, and the profiles already read.
+/// What provisions share across commands: the policy, the org's shape, and the profiles
+/// already read.
 pub(super) struct Provisioning {
     pub policy: ProvisionPolicy,
+    /// Read once (at start-up, or by the first provision when that failed).
+    pub facts: Arc<OrgFactsCache>,
     /// Profiles by name: they change rarely, and knowing one saves a query per command.
     profiles: Mutex<HashMap<String, ObservedProfile>>,
 }
@@ -28,6 +33,7 @@ impl Provisioning {
     pub fn new(policy: ProvisionPolicy) -> Provisioning {
         Provisioning {
             policy,
+            facts: Arc::new(OrgFactsCache::new(None)),
             profiles: Mutex::new(HashMap::new()),
         }
     }
@@ -45,7 +51,8 @@ impl Provisioning {
         claimed: &ClaimedCommand,
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
-        let observed = self.read(target, claimed, intent).await?;
+        let facts = self.facts.get(target.client).await.map_err(facts_error)?;
+        let observed = self.read(target, claimed, intent, facts).await?;
         let plan = plan_provision(
             intent,
             claimed.command.subject.as_str(),
@@ -71,6 +78,7 @@ impl Provisioning {
             keys: target.keys,
             profile,
             welcome: intent.welcome_email,
+            facts,
             progress: &claimed.progress,
         };
         let mut done = apply(&cx, &observed, writes).await?;
@@ -91,6 +99,7 @@ impl Provisioning {
         target: &Target<'_>,
         claimed: &ClaimedCommand,
         intent: &Provision,
+        facts: &OrgFacts,
     ) -> Result<Observed, ApplyError> {
         let cached = self.profiles.lock().get(&intent.profile).cloned();
         let observed = observe(
@@ -104,6 +113,7 @@ impl Provisioning {
                 // A freeze made by hand in Setup is not Gatehouse's to lift; one Gatehouse made
                 // is, and only then is the login read (it needs Manage Users).
                 read_login: claimed.subject.state == SubjectState::Frozen,
+                partner_accounts: facts.partner_accounts,
             },
         )
         .await?;
@@ -113,6 +123,17 @@ impl Provisioning {
                 .insert(intent.profile.clone(), profile.clone());
         }
         Ok(observed)
+    }
+}
+
+/// A failed read of the org's shape: a call's failure as any call's; a configured site the org
+/// does not have is a configuration mistake, refused at once.
+fn facts_error(error: DescribeError) -> ApplyError {
+    match error {
+        DescribeError::Call(call) => ApplyError::Call(call),
+        site @ DescribeError::SiteNotFound(_) => {
+            ApplyError::refused("SITE_NOT_FOUND", site.to_string())
+        }
     }
 }
 

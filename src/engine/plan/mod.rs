@@ -8,7 +8,9 @@ mod provision;
 mod tests;
 
 pub use deprovision::{DeprovisionPlan, DeprovisionWrite, plan_deprovision};
-pub use observed::{Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedUser};
+pub use observed::{
+    Observed, ObservedAccount, ObservedContact, ObservedProfile, ObservedRole, ObservedUser,
+};
 pub use provision::{
     ContactWrite, ProvisionPlan, ProvisionPolicy, ProvisionWrites, RoleWrite, UserWrite,
     plan_provision, same_id,

@@ -81,6 +81,15 @@ impl ObservedProfile {
     }
 }
 
+/// One of the Account's portal roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservedRole {
+    /// `UserRole.PortalType`: `Partner` or `CustomerPortal`.
+    pub portal_type: String,
+    /// `UserRole.PortalRole`: `Executive`, `Manager` or `Worker`.
+    pub portal_role: String,
+}
+
 /// Everything one read found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observed {
@@ -95,4 +104,11 @@ pub struct Observed {
     pub profile: Option<ObservedProfile>,
     /// Names of the permission sets assigned to the user.
     pub permission_sets: Vec<String>,
+    /// The Account's portal roles, when the read asked for them (a level above the lowest).
+    /// Salesforce makes them, 1 to 3 levels as the org is set, with the Account's first
+    /// partner or Customer Community Plus user — with "minimize roles", with its second.
+    pub account_roles: Option<Vec<ObservedRole>>,
+    /// The org has no partner licence, so no `Account.IsPartner`: every Account is a customer
+    /// Account.
+    pub customer_only_org: bool,
 }

@@ -11,7 +11,7 @@ mod user;
 use serde_json::{Map, Value};
 
 use self::contact::plan_contact;
-use self::user::{plan_role, plan_user};
+use self::user::{check_level, plan_role, plan_user};
 use super::observed::{Observed, ObservedAccount, ObservedProfile};
 use crate::domain::{PortalRoleLevel, Provision, Refusal};
 
@@ -130,6 +130,9 @@ pub fn plan_provision(
         Ok(found) => found,
         Err(plan) => return plan,
     };
+    if let Err(plan) = check_level(intent, profile, account, observed) {
+        return plan;
+    }
     let contact = match plan_contact(intent, subject_key, observed, policy, &account.id) {
         Ok(c) => c,
         Err(plan) => return plan,
@@ -193,12 +196,31 @@ fn eligible<'a>(
             ),
         ));
     }
+    // Without a partner licence the org has neither partner profiles nor `Account.IsPartner`
+    // (Salesforce Help 005321769): a partner rule cannot be met there, and the reason says so.
+    let customer_only = if observed.customer_only_org {
+        "; the org has no partner licence (Account has no IsPartner field), so partner users cannot be made in it"
+    } else {
+        ""
+    };
     let Some(profile) = &observed.profile else {
         return Err(refusal(
             "PROFILE_NOT_FOUND",
-            format!("no profile named '{}' in the org", intent.profile),
+            format!(
+                "no profile named '{}' in the org{customer_only}",
+                intent.profile
+            ),
         ));
     };
+    if profile.is_partner_licence() && observed.customer_only_org {
+        return Err(refusal(
+            "ACCOUNT_NOT_ELIGIBLE",
+            format!(
+                "profile '{}' makes partner users{customer_only}",
+                profile.name
+            ),
+        ));
+    }
     if profile.is_partner_licence() && !account.is_partner {
         return Err(refusal(
             "ACCOUNT_NOT_ELIGIBLE",

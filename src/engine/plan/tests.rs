@@ -438,3 +438,76 @@ fn customer_community_users_take_no_role_whatever_the_rule_asks() {
     ));
     assert_eq!(w.role, None);
 }
+
+fn partner_roles(levels: &[&str]) -> Option<Vec<ObservedRole>> {
+    Some(
+        levels
+            .iter()
+            .map(|level| ObservedRole {
+                portal_type: "Partner".into(),
+                portal_role: (*level).into(),
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_level_the_accounts_roles_lack_is_refused_before_anything_is_written() {
+    use crate::domain::PortalRoleLevel;
+    let one_level = Observed {
+        account_roles: partner_roles(&["Worker"]),
+        ..empty_org()
+    };
+    let plan = plan_provision(
+        &with_role(PortalRoleLevel::Manager),
+        "pp:u-1",
+        &one_level,
+        &policy(),
+    );
+    assert_eq!(refused(plan), "PORTAL_ROLE_NOT_FOUND");
+    // Roles not made yet (or only the shared one) say nothing: the write finds out.
+    for roles in [partner_roles(&[]), partner_roles(&["PersonAccount"]), None] {
+        let observed = Observed {
+            account_roles: roles,
+            ..empty_org()
+        };
+        let w = writes(plan_provision(
+            &with_role(PortalRoleLevel::Manager),
+            "pp:u-1",
+            &observed,
+            &policy(),
+        ));
+        assert!(w.role.is_some());
+    }
+}
+
+#[test]
+fn the_shared_person_account_role_counts_as_the_user_level() {
+    use crate::domain::PortalRoleLevel;
+    let mut observed = provisioned();
+    if let Some(user) = &mut observed.user {
+        user.portal_role = Some("PersonAccount".into());
+    }
+    let plan = plan_provision(
+        &with_role(PortalRoleLevel::User),
+        "pp:u-1",
+        &observed,
+        &policy(),
+    );
+    assert_eq!(plan, ProvisionPlan::NoChange);
+}
+
+#[test]
+fn a_partner_profile_in_a_customer_only_org_is_refused_saying_so() {
+    let customer_only = Observed {
+        customer_only_org: true,
+        ..empty_org()
+    };
+    let ProvisionPlan::Refuse(refusal) =
+        plan_provision(&intent(), "pp:u-1", &customer_only, &policy())
+    else {
+        panic!("a partner profile cannot be met in a customer-only org");
+    };
+    assert_eq!(refusal.code, "ACCOUNT_NOT_ELIGIBLE");
+    assert!(refusal.message.contains("no partner licence"));
+}

@@ -170,6 +170,13 @@ impl CompositeRequest {
         self.push(reference_id, "GET", url, None, Kind::Query)
     }
 
+    /// Describes an object (its fields among other things); not a query for the five-query
+    /// rule.
+    pub fn describe(&mut self, reference_id: &str, sobject: &str) -> &mut Self {
+        let url = DataPaths::unversioned().sobject(sobject) + "/describe";
+        self.push(reference_id, "GET", url, None, Kind::Record)
+    }
+
     fn push(
         &mut self,
         reference_id: &str,

@@ -40,8 +40,17 @@ pub enum WelcomeEmailState {
     Intended,
     /// Salesforce accepted the call that sends it.
     Sent,
-    /// The site sends it itself on user creation.
+    /// The site sends it itself on user creation: it is active and its "Send welcome email"
+    /// setting is on.
     BySite,
+    /// Left to the site, which is not active (`Network.Status` other than `Live`): it sends
+    /// none.
+    SiteNotActive,
+    /// Left to the site, whose "Send welcome email" setting is off: it sends none.
+    SiteSendsNone,
+    /// Left to the site, but no site is configured (`[salesforce] site`), so whether it sends
+    /// one was not checked.
+    SiteUnchecked,
 }
 
 stored_names!(WelcomeEmailState, "welcome email state", {
@@ -49,6 +58,9 @@ stored_names!(WelcomeEmailState, "welcome email state", {
     Intended => "intended",
     Sent => "sent",
     BySite => "by_site",
+    SiteNotActive => "site_not_active",
+    SiteSendsNone => "site_sends_none",
+    SiteUnchecked => "site_unchecked",
 });
 
 #[cfg(test)]

@@ -7,6 +7,9 @@ pub const CUSTOMER_SECRET: &str = "whsec_7sfXlE4lU7UJz/2TPJizP0xlkJodFR6e";
 /// The contract system's Standard Webhooks secret.
 pub const CONTRACT_SECRET: &str = "whsec_SEODalL8p6FQVJ9gy6NT5neQuQl5u1lt";
 
+/// The default org's site, which the scenarios name so the welcome email is checked against it.
+pub const DEFAULT_SITE: &str = r#"site = "Gatehouse Partners""#;
+
 /// What a scenario's config varies.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -17,6 +20,8 @@ pub struct Setup {
     pub service: &'static str,
     /// The items of the partner signup rule's `permission_sets` array, as TOML.
     pub permission_sets: &'static str,
+    /// Extra lines for the `[salesforce]` table: the site new users join, a fixture.
+    pub salesforce: &'static str,
 }
 
 /// The partner signup rule's permission sets: the portal's set, and one more an event may name.
@@ -29,6 +34,7 @@ impl Default for Setup {
             welcome: "site-setting",
             service: "",
             permission_sets: PORTAL_SETS,
+            salesforce: DEFAULT_SITE,
         }
     }
 }
@@ -38,6 +44,7 @@ impl Default for Setup {
 pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
     TestApp::builder()
         .org(setup.org.clone())
+        .salesforce(setup.salesforce)
         .rules(&scenario_rules(setup))
         .service(setup.service)
 }

@@ -15,6 +15,7 @@ mod people;
 mod permission_sets;
 mod refusals;
 mod roles;
+mod shapes;
 mod signup;
 mod store_failure;
 mod user_login;

@@ -85,7 +85,9 @@ async fn a_failed_verification_records_the_licence_the_new_user_took() {
     let refusal = outcome.refusal.clone().expect("a refusal");
     assert_eq!(refusal.code, "VERIFICATION_FAILED");
     assert!(
-        refusal.message.contains("site member=false")
+        refusal
+            .message
+            .contains("member of site 'Gatehouse Partners'=false")
             && refusal
                 .message
                 .contains("holds a Partner Community licence"),

@@ -32,6 +32,8 @@ pub enum Org {
 #[derive(Clone)]
 pub struct TestAppBuilder {
     org: Org,
+    /// More lines for the `[salesforce]` table.
+    salesforce: String,
     rules: String,
     config: String,
     service: String,
@@ -48,6 +50,7 @@ impl Default for TestAppBuilder {
     fn default() -> Self {
         TestAppBuilder {
             org: Org::Simulated,
+            salesforce: String::new(),
             rules: portal_source(),
             config: String::new(),
             service: String::new(),
@@ -72,6 +75,13 @@ impl TestAppBuilder {
     /// The org (default: the in-process simulated org).
     pub fn org(mut self, org: Org) -> Self {
         self.org = org;
+        self
+    }
+
+    /// More lines for the `[salesforce]` table (`site = …`, `fixture = …`).
+    pub fn salesforce(mut self, lines: &str) -> Self {
+        self.salesforce.push_str(lines);
+        self.salesforce.push('\n');
         self
     }
 
@@ -154,10 +164,11 @@ impl TestAppBuilder {
 
     /// The config without a store or a listener, for tests that only read settings.
     pub fn toml(&self) -> String {
+        let more = &self.salesforce;
         let org = match &self.org {
-            Org::Simulated => "[salesforce]\norg = \"simulated\"\n".to_owned(),
+            Org::Simulated => format!("[salesforce]\norg = \"simulated\"\n{more}"),
             Org::Remote(url) => format!(
-                "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
+                "[salesforce]\norg = \"remote\"\nlogin_url = \"{url}\"\n{more}[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n"
             ),
         };
         let mut text = format!("{org}\n{}\n{}\n", self.rules, self.config);

@@ -251,3 +251,78 @@ fn mixed_dml_in_one_all_or_none_transaction_is_refused_and_rolled_back() {
     org.rollback(savepoint);
     assert!(org.dump() == before, "the org is as it was");
 }
+
+/// The names of the Account's portal roles of `portal_type`, top first.
+fn portal_role_names(org: &Org, portal_type: &str) -> Vec<String> {
+    org.records_of("UserRole")
+        .filter(|r| r.text("PortalType") == Some(portal_type))
+        .filter_map(|r| r.text("Name").map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn an_org_set_to_one_partner_role_makes_only_the_user_level() {
+    let mut org = Org::default_org();
+    org.settings_mut().partner_roles = 1;
+    let c = contact(&mut org, "P-100", "Partner");
+    external_user(&mut org, &c, "Partner Community User", "one@example.com").expect("user");
+    assert_eq!(
+        portal_role_names(&org, "Partner"),
+        ["Northwind Partners Partner User"]
+    );
+}
+
+#[test]
+fn minimized_roles_give_the_first_user_the_shared_role_and_the_second_makes_the_accounts() {
+    let mut org = Org::default_org();
+    org.settings_mut().minimize_roles = true;
+    let first_contact = contact(&mut org, "P-100", "First");
+    let first = external_user(
+        &mut org,
+        &first_contact,
+        "Partner Community User",
+        "first@example.com",
+    )
+    .expect("first user");
+    assert_eq!(
+        portal_role_names(&org, "Partner"),
+        ["powner Partner Person Account"]
+    );
+    let second_contact = contact(&mut org, "P-100", "Second");
+    let second = external_user(
+        &mut org,
+        &second_contact,
+        "Partner Community User",
+        "second@example.com",
+    )
+    .expect("second user");
+    let lowest = id_where(&org, "UserRole", "Name", "Northwind Partners Partner User");
+    for user in [first, second] {
+        let role = org.record(&user).and_then(|u| u.text("UserRoleId"));
+        assert_eq!(
+            role,
+            Some(lowest.as_str()),
+            "both on the Account's lowest role"
+        );
+    }
+}
+
+#[test]
+fn deliverability_decides_which_emails_leave_the_org() {
+    use super::super::Deliverability;
+    for (level, welcomes, resets) in [
+        (Deliverability::All, 1, 1),
+        (Deliverability::System, 0, 1),
+        (Deliverability::None, 0, 1),
+    ] {
+        let mut org = Org::default_org();
+        org.settings_mut().email_deliverability = level;
+        let c = contact(&mut org, "C-200", "Mail");
+        let user = external_user(&mut org, &c, "Customer Community User", "mail@example.com")
+            .expect("user");
+        org.reset_password(&user).expect("reset");
+        let count = |kind| org.emails().iter().filter(|e| e.kind == kind).count();
+        assert_eq!(count(EmailKind::Welcome), welcomes, "{level:?}");
+        assert_eq!(count(EmailKind::PasswordReset), resets, "{level:?}");
+    }
+}

@@ -245,9 +245,7 @@ fn hold_email_change(org: &mut Org, id: &str, current: &str, new_email: &str) {
     }
     org.pending_emails
         .insert(id.to_owned(), new_email.to_owned());
-    let now = org.now();
-    org.outbox
-        .send(EmailKind::EmailChangeVerification, new_email, id, now);
+    org.send_email(EmailKind::EmailChangeVerification, new_email, id);
 }
 
 /// The username a disabled external user is left with, freeing the old one:

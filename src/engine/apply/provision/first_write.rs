@@ -7,7 +7,7 @@ use super::Written;
 use crate::engine::apply::context::ProvisionContext;
 use crate::engine::apply::error::ApplyError;
 use crate::engine::apply::fields::fields;
-use crate::engine::apply::role::move_to_role;
+use crate::engine::apply::role::{move_to_role, role_found};
 use crate::engine::plan::{ContactWrite, ProvisionWrites, UserWrite};
 use crate::salesforce::{CallError, CompositeRequest, RecordRef, Reference, SubResponse};
 
@@ -81,6 +81,9 @@ pub(super) async fn send(
 ) -> Result<Written, ApplyError> {
     if !first.request.subrequests().is_empty() {
         let response = cx.client.composite(&first.request).await?;
+        if let Some(role) = &writes.role {
+            role_found(&response, role)?;
+        }
         if let Some(e) = response.failure() {
             return Err(CallError::Refused(e).into());
         }

@@ -9,10 +9,10 @@ use serde_json::json;
 use crate::engine::apply::context::ProvisionContext;
 use crate::engine::apply::error::ApplyError;
 use crate::engine::apply::fields::fields;
-use crate::engine::apply::role::move_to_role;
+use crate::engine::apply::role::{move_to_role, role_found};
 use crate::engine::plan::{ProvisionWrites, RoleWrite, same_id};
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CallError, CompositeRequest, CompositeResponse, Reference};
+use crate::salesforce::{CallError, CompositeRequest, CompositeResponse, Reference, SiteFacts};
 
 /// The refusal of a permission set the org does not have.
 const PERMISSION_SET_NOT_FOUND: &str = "PERMISSION_SET_NOT_FOUND";
@@ -43,12 +43,13 @@ pub(super) async fn assign_and_verify(
         assign(&mut request, chunk, ids.user);
         let check = verify && n == last;
         if check {
-            read_back(&mut request, new_role, ids.user);
+            read_back(&mut request, new_role, ids.user, cx.facts.site.as_ref());
         }
         let response = cx.client.composite(&request).await?;
         assigned(&response, chunk, steps)?;
         if check {
             if let Some(role) = new_role {
+                role_found(&response, role)?;
                 role_answer(&response)?;
                 steps.push(format!("user.role_set:{}", role.level.name()));
             }
@@ -134,8 +135,14 @@ fn assign(request: &mut CompositeRequest, sets: &[String], user_id: &str) {
     }
 }
 
-/// The new user's role, then the user and its site membership as the org now has them.
-fn read_back(request: &mut CompositeRequest, role: Option<&RoleWrite>, user_id: &str) {
+/// The new user's role, then the user and its site membership as the org now has them: of the
+/// configured site (`[salesforce] site`), or of any site when none is named.
+fn read_back(
+    request: &mut CompositeRequest,
+    role: Option<&RoleWrite>,
+    user_id: &str,
+    site: Option<&SiteFacts>,
+) {
     if let Some(role) = role {
         move_to_role(request, role, user_id);
     }
@@ -145,10 +152,13 @@ fn read_back(request: &mut CompositeRequest, role: Option<&RoleWrite>, user_id: 
         user_id,
         &["Id", "IsActive", "ProfileId", "ContactId"],
     );
+    let of_site = site
+        .map(|s| format!(" AND NetworkId = {}", quote(&s.network_id)))
+        .unwrap_or_default();
     request.query(
         "member",
         &format!(
-            "SELECT Id FROM NetworkMember WHERE MemberId = {}",
+            "SELECT Id FROM NetworkMember WHERE MemberId = {}{of_site}",
             quote(user_id)
         ),
     );
@@ -193,10 +203,14 @@ fn verified(
     if active && profile_ok && linked && member {
         return Ok(());
     }
+    let site = match &cx.facts.site {
+        Some(site) => format!("member of site '{}'", site.name),
+        None => "site member".to_owned(),
+    };
     Err(ApplyError::refused(
         "VERIFICATION_FAILED",
         format!(
-            "user {} read back as active={active}, profile={profile_ok}, contact linked={linked}, site member={member}; check the profile's licence, and that the profile or one of the rule's permission sets is a member of the site",
+            "user {} read back as active={active}, profile={profile_ok}, contact linked={linked}, {site}={member}; check the profile's licence, and that the profile or one of the rule's permission sets is a member of the site",
             ids.user
         ),
     ))

@@ -4,9 +4,13 @@
 use serde_json::{Map, Value, json};
 
 use super::contact::differ;
-use super::{RoleWrite, UserWrite, same_id};
+use super::{ProvisionPlan, RoleWrite, UserWrite, refusal, same_id};
 use crate::domain::{PortalRoleLevel, Provision, WelcomeEmail};
-use crate::engine::plan::observed::{ObservedProfile, ObservedUser};
+use crate::engine::plan::observed::{Observed, ObservedAccount, ObservedProfile, ObservedUser};
+
+/// `UserRole.PortalRole` of the role a first user takes under "minimize the number of roles":
+/// shared by the owner's Accounts, it stands for the lowest level until the Account has its own.
+const PERSON_ACCOUNT: &str = "PersonAccount";
 
 /// The user's write, and what it asks of Salesforce besides.
 pub(super) struct UserPlan {
@@ -95,12 +99,60 @@ pub(super) fn plan_role(
         (UserWrite::Create { .. }, _) => Some(PortalRoleLevel::User.portal_role()),
         (_, Some(u)) => u.portal_role.as_deref(),
         (_, None) => None,
-    };
+    }
+    .map(|held| {
+        if held == PERSON_ACCOUNT {
+            PortalRoleLevel::User.portal_role()
+        } else {
+            held
+        }
+    });
     (held != Some(level.portal_role())).then(|| RoleWrite {
         account_id: account_id.to_owned(),
         portal_type: profile.portal_type(),
         level,
     })
+}
+
+/// Refuses, before anything is written, a level the Account's roles show it will never have:
+/// it has its portal roles of the profile's kind, but not that level (the org makes 1 to 3
+/// levels per Account, as its "Number of partner roles" and "Number of customer roles" say).
+/// Roles not read, or not made yet, say nothing: the write that sets the role finds out.
+pub(super) fn check_level(
+    intent: &Provision,
+    profile: &ObservedProfile,
+    account: &ObservedAccount,
+    observed: &Observed,
+) -> Result<(), ProvisionPlan> {
+    let Some(level) = intent.role.filter(|_| profile.takes_portal_role()) else {
+        return Ok(());
+    };
+    let portal_type = profile.portal_type();
+    let own: Vec<&str> = observed
+        .account_roles
+        .iter()
+        .flatten()
+        .filter(|r| r.portal_type == portal_type && r.portal_role != PERSON_ACCOUNT)
+        .map(|r| r.portal_role.as_str())
+        .collect();
+    if own.is_empty() || own.contains(&level.portal_role()) {
+        return Ok(());
+    }
+    Err(refusal(
+        "PORTAL_ROLE_NOT_FOUND",
+        format!(
+            "Account {} ({}) has {} {portal_type} portal role level(s) and no '{}' level; the org's number of {} roles per Account decides the levels",
+            account.name,
+            account.id,
+            own.len(),
+            level.name(),
+            if portal_type == "Partner" {
+                "partner"
+            } else {
+                "customer"
+            },
+        ),
+    ))
 }
 
 fn new_user_fields(intent: &Provision, profile_id: &str) -> Map<String, Value> {
