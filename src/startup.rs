@@ -81,6 +81,7 @@ impl Application {
         let store = open_store(&settings.store, clock.clone()).await?;
         let rules = MappingRules::build(settings).context("compiling the mapping rules")?;
         let (org, connection) = connect_org(settings, clock.clone()).await?;
+        crate::doctor::at_start(settings, org, &connection).await?;
         let shared = Shared {
             store,
             clock,

@@ -109,6 +109,13 @@ impl CompositeRequest {
         self.push(reference_id, "GET", url, None, Kind::Record)
     }
 
+    /// Describes an object (`/sobjects/{type}/describe`): the fields the caller can see, so a
+    /// field missing from the answer is either not created or hidden by field-level security.
+    pub fn describe(&mut self, reference_id: &str, sobject: &str) -> &mut Self {
+        let url = format!("{}/describe", DataPaths::unversioned().sobject(sobject));
+        self.push(reference_id, "GET", url, None, Kind::Record)
+    }
+
     /// Creates a record; later subrequests read its id as `@{reference_id.id}`.
     pub fn create(
         &mut self,
