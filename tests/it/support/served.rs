@@ -83,6 +83,32 @@ impl ServedConfig {
     }
 }
 
+impl ServedConfig {
+    /// Runs `gatehouse serve` and waits for it to exit on its own (a start-up that fails):
+    /// answers the status and the whole log.
+    pub fn run_to_exit(&self) -> (ExitStatus, String) {
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log file");
+        let status = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .args(["serve", "--config"])
+            .arg(&self.path)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(output))
+            .status()
+            .expect("gatehouse runs");
+        (
+            status,
+            std::fs::read_to_string(&self.log).unwrap_or_default(),
+        )
+    }
+}
+
 /// A running `gatehouse serve`.
 pub struct Served {
     child: Option<Child>,
