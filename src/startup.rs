@@ -81,7 +81,6 @@ impl Application {
         let store = open_store(&settings.store, clock.clone()).await?;
         let rules = MappingRules::build(settings).context("compiling the mapping rules")?;
         let (org, connection) = connect_org(settings, clock.clone()).await?;
-        crate::doctor::at_start(settings, org, &connection).await?;
         let shared = Shared {
             store,
             clock,
@@ -92,6 +91,7 @@ impl Application {
             grace: Duration::from_secs(settings.service.shutdown_timeout_seconds),
         };
         connection.client().report_to(&shared.metrics);
+        crate::doctor::at_start(settings, org, &connection).await?;
         let mut tasks = spawn_engine(settings, org, &connection, rules, &shared);
         tasks.extend(spawn_publishing(settings, &shared)?);
         let lifecycle = Arc::new(Lifecycle::default());

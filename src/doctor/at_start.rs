@@ -1,6 +1,8 @@
 //! `serve`'s preflight: the same checks as `gatehouse doctor`, logged at start-up, refusing to
 //! start only when configured to.
 
+use tracing::Instrument;
+
 use super::checklist::Check;
 use crate::config::{PreflightAtStart, SalesforceConfig, Settings};
 use crate::salesforce::Connection;
@@ -26,7 +28,11 @@ pub async fn at_start(
     if at_start == PreflightAtStart::Skip {
         return Ok(());
     }
-    let list = super::examine(settings, org, connection).await;
+    // One span for the checks' calls: a trace of its own, apart from any command's, and a
+    // `preflight` field on their log lines, which carry no command id.
+    let list = super::examine(settings, org, connection)
+        .instrument(tracing::info_span!("preflight", preflight = "start-up"))
+        .await;
     list.log();
     let failures: Vec<&str> = list.failures().map(|c: &Check| c.name.as_str()).collect();
     tracing::info!(
