@@ -114,3 +114,6 @@ impl Needs {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;
