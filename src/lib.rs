@@ -2,12 +2,13 @@
 //! again, driven by signed webhooks and Kafka events. docs/architecture.md shows an event's way
 //! through these modules and the layers they keep (each imports only from those below it):
 //!
-//! - `cli` — the command line: `serve`, `check-config`, `mapping`, `demo` and the operators' commands.
+//! - `cli` — the command line: `serve`, `check-config`, `doctor`, `mapping`, `demo` and the operators' commands.
 //! - `startup` — builds every part from the settings and runs them until told to stop.
 //! - `server` — the HTTP server's own routes (`/healthz`, `/readyz`, `/metrics`) mounting the others.
 //! - `ingress` — how events enter: signed webhooks over HTTP and records from Kafka, into the inbox.
 //! - `publish` — outcomes going out: the outbox relayed to Kafka, and outbox pruning.
 //! - `admin` — the operators' surface: the admin HTTP API and the command line's client of it.
+//! - `doctor` — the org's preflight: read-only checks of a configured org, each with its fix.
 //! - `engine` — intake, worker and executor: from accepted events to a converged org.
 //! - `mapping` — rules that turn a source's event into provision and deprovision intents.
 //! - `native` — native commands (JSON and protobuf) decoded straight into intents.
@@ -26,6 +27,7 @@ pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod doctor;
 pub mod domain;
 pub mod engine;
 pub mod ingress;

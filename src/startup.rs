@@ -92,6 +92,7 @@ impl Application {
             grace: Duration::from_secs(settings.service.shutdown_timeout_seconds),
         };
         connection.client().report_to(&shared.metrics);
+        crate::doctor::at_start(settings, org, &connection).await?;
         let facts = read_org_shape(org, &connection).await;
         let mut tasks = spawn_engine(settings, org, &connection, rules, &shared, facts);
         tasks.extend(spawn_publishing(settings, &shared)?);

@@ -1,9 +1,10 @@
-//! The command line: `gatehouse serve`, `check-config`, `mapping`, `demo`, and the operators'
+//! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, and the operators'
 //! commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
 //! that talk to a running Gatehouse over its admin API.
 
 mod check_config;
 mod demo;
+mod doctor;
 mod healthcheck;
 mod mapping;
 mod serve;
@@ -19,7 +20,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n\nDocs: README.md and docs/ in the source tree."
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse doctor --config FILE                        check the org before the first event\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n\nDocs: README.md and docs/ in the source tree."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -47,6 +48,18 @@ pub enum Command {
     CheckConfig {
         #[command(flatten)]
         config: ConfigArg,
+    },
+    /// Check the configured org before the first event: read-only, a handful of API calls,
+    /// a checklist with the fix for each failure.
+    #[command(
+        after_help = "Checks, in order: authentication with the configured flow; the API version is served; the run-as user's permissions;\nthe key fields on Contact and Account exist, are visible and are external ids; every profile and permission set the rules name\nexists; each rule's users join the site ([salesforce] site); the site is Live and sends the welcome email rules rely on;\nlicences left per licence of the rules' profiles; owners of keyed Accounts hold roles; and, as manual checks,\nemail deliverability and verified sending domains.\n\nExits 0 when nothing failed (warnings and manual checks do not fail), 1 otherwise.\n`serve` runs the same checks at start-up: [salesforce.preflight] at_start = \"log\" (default), \"refuse\" or \"skip\".\nSee docs/operations.md, \"gatehouse doctor\"."
+    )]
+    Doctor {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print the checklist as JSON, for machines.
+        #[arg(long)]
+        json: bool,
     },
     /// Work on mapping rules: try an event against a source's rules.
     #[command(subcommand)]
@@ -101,6 +114,7 @@ impl Cli {
         match self.command {
             Command::Serve { config, listen } => serve::run(&config.config, listen),
             Command::CheckConfig { config } => check_config::run(&config.config),
+            Command::Doctor { config, json } => doctor::run(&config.config, json),
             Command::Mapping(command) => command.run(),
             Command::Demo { keep } => demo::run(keep),
             Command::Subject(command) => command.run(),

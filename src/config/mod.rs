@@ -29,7 +29,7 @@ pub use kafka::{
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
-pub use salesforce::{SalesforceAuth, SalesforceConfig};
+pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
 pub use source::{BodyFormat, Locator, SourceConfig};

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::SecretRef;
 
 pub mod login;
+pub mod preflight;
 
 pub use login::{LoginHost, default_jwt_audience};
+pub use preflight::{PreflightAtStart, PreflightSettings};
 
 /// `[salesforce]`: the org. There is deliberately no default: a config that names no org is an
 /// error, never a silent fallback to the simulated one.
@@ -37,6 +39,9 @@ pub enum SalesforceConfig {
         /// `[salesforce.api]`: reserve and timeouts.
         #[serde(default)]
         api: ApiSettings,
+        /// `[salesforce.preflight]`: the org's checks at start-up.
+        #[serde(default)]
+        preflight: PreflightSettings,
     },
     /// A real org (production or sandbox), reached over HTTPS.
     Remote {
@@ -62,6 +67,9 @@ pub enum SalesforceConfig {
         /// `[salesforce.api]`: reserve and timeouts.
         #[serde(default)]
         api: ApiSettings,
+        /// `[salesforce.preflight]`: the org's checks at start-up.
+        #[serde(default)]
+        preflight: PreflightSettings,
     },
 }
 
@@ -111,6 +119,22 @@ impl SalesforceConfig {
             SalesforceConfig::Simulated { site, .. } | SalesforceConfig::Remote { site, .. } => {
                 site.as_deref()
             }
+        }
+    }
+
+    /// The REST API version spoken: the configured one, or the default for the simulated org.
+    pub fn api_version(&self) -> &str {
+        match self {
+            SalesforceConfig::Simulated { .. } => DEFAULT_API_VERSION,
+            SalesforceConfig::Remote { api_version, .. } => api_version,
+        }
+    }
+
+    /// What `serve` does with the preflight checks at start-up.
+    pub fn preflight(&self) -> &PreflightSettings {
+        match self {
+            SalesforceConfig::Simulated { preflight, .. }
+            | SalesforceConfig::Remote { preflight, .. } => preflight,
         }
     }
 

@@ -38,6 +38,7 @@ pub use disposition::Disposition;
 pub use query::{Lookup, QueryResult, Record, Upserted, soql};
 pub use raw_text::MAX_RAW_TEXT;
 pub use transport::{
-    ApiBudget, ApiUsage, BudgetSnapshot, CallError, CallMeter, ClientOptions, DataPaths, Limit,
-    OrgIdentity, OrgLimits, SalesforceClient, SalesforceError, UNRECOGNISED_ANSWER, segment,
+    ApiBudget, ApiUsage, ApiVersion, BudgetSnapshot, CallError, CallMeter, ClientOptions,
+    DataPaths, Limit, OrgIdentity, OrgLimits, SalesforceClient, SalesforceError,
+    UNRECOGNISED_ANSWER, segment,
 };

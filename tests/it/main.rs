@@ -4,6 +4,7 @@
 mod admin;
 mod architecture;
 mod cli;
+mod doctor;
 mod health;
 mod inbox;
 mod kafka;

@@ -144,3 +144,25 @@ fn an_unreadable_reserve_is_refused_when_the_config_loads() {
         .to_string();
     assert!(err.contains("lots"), "{err}");
 }
+
+#[test]
+fn preflight_at_start_is_log_refuse_or_skip_and_logs_by_default() {
+    let read =
+        |table: &str| toml::from_str::<SalesforceConfig>(&format!("org = \"simulated\"\n{table}"));
+    let config = read("").expect("no preflight table");
+    assert_eq!(config.preflight().at_start, PreflightAtStart::Log);
+    for (text, expected) in [
+        ("log", PreflightAtStart::Log),
+        ("refuse", PreflightAtStart::Refuse),
+        ("skip", PreflightAtStart::Skip),
+    ] {
+        let config = read(&format!("[preflight]\nat_start = \"{text}\"")).expect(text);
+        assert_eq!(config.preflight().at_start, expected);
+    }
+    for bad in [
+        "[preflight]\nat_start = \"warn\"",
+        "[preflight]\non_start = \"log\"",
+    ] {
+        assert!(read(bad).is_err(), "{bad:?} should be refused");
+    }
+}

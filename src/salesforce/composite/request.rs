@@ -109,6 +109,14 @@ impl CompositeRequest {
         self.push(reference_id, "GET", url, None, Kind::Record)
     }
 
+    /// Describes an object (`/sobjects/{type}/describe`): the fields the caller can see, so a
+    /// field missing from the answer is either not created or hidden by field-level security.
+    /// Not a query for the five-query rule.
+    pub fn describe(&mut self, reference_id: &str, sobject: &str) -> &mut Self {
+        let url = format!("{}/describe", DataPaths::unversioned().sobject(sobject));
+        self.push(reference_id, "GET", url, None, Kind::Record)
+    }
+
     /// Creates a record; later subrequests read its id as `@{reference_id.id}`.
     pub fn create(
         &mut self,
@@ -168,13 +176,6 @@ impl CompositeRequest {
     pub fn query(&mut self, reference_id: &str, soql: &str) -> &mut Self {
         let url = format!("/query?q={}", utf8_percent_encode(soql, QUERY_VALUE));
         self.push(reference_id, "GET", url, None, Kind::Query)
-    }
-
-    /// Describes an object (its fields among other things); not a query for the five-query
-    /// rule.
-    pub fn describe(&mut self, reference_id: &str, sobject: &str) -> &mut Self {
-        let url = DataPaths::unversioned().sobject(sobject) + "/describe";
-        self.push(reference_id, "GET", url, None, Kind::Record)
     }
 
     fn push(

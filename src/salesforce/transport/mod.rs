@@ -10,6 +10,7 @@
 //! - `budget`: the org's daily allowance and the reserve Gatehouse leaves to others;
 //!   `limits`: the org's limits resource; `meter`: API calls spent per command.
 //! - `path`: data API paths, with every piece that comes from data percent-encoded.
+//! - `versions`: the API versions the org serves.
 
 mod budget;
 mod call;
@@ -20,6 +21,7 @@ mod meter;
 mod path;
 mod request;
 mod salesforce_error;
+mod versions;
 
 pub use budget::{ApiBudget, ApiUsage, BudgetSnapshot};
 pub use call_error::CallError;
@@ -29,3 +31,4 @@ pub use meter::CallMeter;
 pub use path::{DataPaths, segment};
 pub(crate) use request::Request;
 pub use salesforce_error::{SalesforceError, UNRECOGNISED_ANSWER};
+pub use versions::ApiVersion;

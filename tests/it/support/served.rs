@@ -83,6 +83,46 @@ impl ServedConfig {
     }
 }
 
+impl ServedConfig {
+    /// Runs `gatehouse serve` and waits for it to exit on its own (a start-up that fails):
+    /// answers the status and the whole log. One still running after a generous bound is
+    /// killed, so a start-up that should have failed fails the test instead of hanging it.
+    pub fn run_to_exit(&self) -> (ExitStatus, String) {
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log file");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .args(["serve", "--config"])
+            .arg(&self.path)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(output))
+            .spawn()
+            .expect("gatehouse runs");
+        let mut exited = None;
+        for _ in 0..POLLS {
+            exited = child.try_wait().expect("wait");
+            if exited.is_some() {
+                break;
+            }
+            std::thread::sleep(POLL);
+        }
+        let status = match exited {
+            Some(status) => status,
+            None => {
+                child.kill().expect("kill");
+                child.wait().expect("wait")
+            }
+        };
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        (status, log)
+    }
+}
+
 /// A running `gatehouse serve`.
 pub struct Served {
     child: Option<Child>,

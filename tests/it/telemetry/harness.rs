@@ -252,6 +252,9 @@ impl Metrics {
     }
 }
 
+/// Config lines that turn the start-up preflight off, for tests that follow one trace.
+pub const NO_PREFLIGHT: &str = "[salesforce.preflight]\nat_start = \"skip\"";
+
 /// The scenario's service as the real `gatehouse serve` would run it: the partner portal with
 /// the shared rules, JSON logs down to debug, an admin token and a masking key.
 pub fn served_scenario() -> TestAppBuilder {

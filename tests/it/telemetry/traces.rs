@@ -11,7 +11,7 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 use parking_lot::Mutex;
 use prost::Message;
 
-use super::harness::{ADA, Served, delivery, served_scenario};
+use super::harness::{ADA, NO_PREFLIGHT, Served, delivery, served_scenario};
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SENDER_SPAN: &str = "00f067aa0ba902b7";
@@ -79,7 +79,11 @@ pub fn attribute(span: &Span, key: &str) -> Option<String> {
 async fn one_trace_runs_from_the_webhook_through_the_command_to_every_salesforce_call() {
     let (port, received, receiver) = receiver();
     let endpoint = format!("http://127.0.0.1:{port}");
-    let served = served_scenario().otlp(&endpoint, "http/protobuf").serve();
+    // The start-up preflight's calls are a trace of their own; this one follows a webhook.
+    let served = served_scenario()
+        .config(NO_PREFLIGHT)
+        .otlp(&endpoint, "http/protobuf")
+        .serve();
     provision_under_the_senders_trace(served).await;
     receiver.stop(true).await;
     assert_one_trace_to_every_salesforce_call(&received.0.lock());
