@@ -115,7 +115,7 @@ pub(super) async fn unroled_owners(
         .query(
             "unroledFirst",
             &format!(
-                "SELECT Id, Name, Owner.Name FROM Account WHERE {filter} ORDER BY Name LIMIT {NAMED_ACCOUNTS}"
+                "SELECT Id, Name, OwnerId FROM Account WHERE {filter} ORDER BY Name LIMIT {NAMED_ACCOUNTS}"
             ),
         );
     let response = client.composite(&request).await?;

@@ -28,15 +28,13 @@ pub(super) fn owners(account_key: &str, seen: &Seen<UnroledOwners>) -> Check {
     let examples: Vec<String> = owners
         .first
         .iter()
+        // The owner by id, not by name: the check's detail is logged at start-up, and a
+        // name is personal data an id is not.
         .map(|a| {
-            let owner = a.parent("Owner");
             format!(
                 "{} (owner {})",
                 a.text("Name").unwrap_or("unnamed"),
-                owner
-                    .as_ref()
-                    .and_then(|o| o.text("Name"))
-                    .unwrap_or("unknown")
+                a.text("OwnerId").unwrap_or("unknown")
             )
         })
         .collect();
