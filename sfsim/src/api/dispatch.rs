@@ -3,8 +3,10 @@
 use actix_web::http::Method;
 
 use super::{
-    Call, Reply, collection_retrieve, collections, composite, describe, password, query, sobjects,
+    Call, Reply, collection_retrieve, collections, composite, describe, guard, password, query,
+    sobjects,
 };
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::org::Org;
 
@@ -14,10 +16,11 @@ pub fn dispatch(org: &mut Org, call: &Call) -> Reply {
 }
 
 fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+    let access = guard::check(org, call)?;
     let segments: Vec<&str> = call.segments.iter().map(String::as_str).collect();
     match segments.as_slice() {
         ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
-        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest),
+        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest, access.as_ref()),
         ["composite", rest @ ..] => route_composite(org, call, rest),
         _ => Err(ApiError::resource_not_found()),
     }
@@ -80,11 +83,16 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
 }
 
 /// `/query` and `/queryAll`: a first page, or a later one by its locator.
-fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_query(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match method {
-            _ if call.is_read() => query::run(org, call),
+            _ if call.is_read() => query::run(org, call, access),
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [locator] => match method {
