@@ -3,10 +3,11 @@
 
 use serde_json::{Value, json};
 
-/// The default org's connected app, for records a test creates itself (never through
-/// Gatehouse).
-const CLIENT_ID: &str = "gatehouse-dev";
-const CLIENT_SECRET: &str = "gatehouse-dev-secret";
+/// The default org's administrator app (a System Administrator), for records a test creates
+/// itself as an admin would (never through Gatehouse, whose integration user holds only the
+/// shipped permission sets).
+const CLIENT_ID: &str = "sfsim-admin";
+const CLIENT_SECRET: &str = "sfsim-admin-secret";
 const TOKEN_ENDPOINT: &str = "POST /services/oauth2/token";
 
 /// A simulated org reached at its base URL.
