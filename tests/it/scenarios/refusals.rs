@@ -89,3 +89,45 @@ async fn an_unknown_account_key_is_dead_lettered_without_writing() {
     assert_eq!((outcome.api_calls, spent), (1, 1));
     assert!(s.keyed_contacts(&customer.subject()).await.is_empty());
 }
+
+#[tokio::test]
+async fn freezing_without_the_freeze_set_is_dead_lettered_with_salesforces_refusal() {
+    let (s, ada) = Scenario::with_ada().await;
+    // The admin takes Gatehouse_Integration_Freeze away from the integration user.
+    let integration = s
+        .org
+        .records_where("User", "Username", "integration@gatehouse.sfsim")
+        .await;
+    let freeze_set = s
+        .org
+        .records_where("PermissionSet", "Name", "Gatehouse_Integration_Freeze")
+        .await;
+    let assignment = s
+        .org
+        .records("PermissionSetAssignment")
+        .await
+        .into_iter()
+        .find(|a| {
+            a["AssigneeId"] == integration[0]["Id"] && a["PermissionSetId"] == freeze_set[0]["Id"]
+        })
+        .expect("the integration user holds the freeze set");
+    s.org
+        .delete(
+            "PermissionSetAssignment",
+            assignment["Id"].as_str().expect("id"),
+        )
+        .await;
+
+    s.an_hour_later(&ada, "partner.user.suspended").await;
+
+    let outcome = s.last_outcome(&ada.subject()).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
+    let refusal = outcome.refusal.as_ref().expect("the reason is kept");
+    assert_eq!(refusal.code, "INVALID_TYPE", "{refusal:?}");
+    assert!(
+        refusal
+            .message
+            .contains("sObject type 'UserLogin' is not supported"),
+        "{refusal:?}"
+    );
+}

@@ -217,6 +217,22 @@ impl SimOrg {
         assert_eq!(answer.status(), 204, "updating {object} {id}");
     }
 
+    /// Deletes a record through the org's own API, as an administrator would by hand.
+    pub async fn delete(&self, object: &str, id: &str) {
+        let token = self.token().await;
+        let answer = self
+            .http
+            .delete(format!(
+                "{}/services/data/v68.0/sobjects/{object}/{id}",
+                self.url
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("delete answers");
+        assert_eq!(answer.status(), 204, "deleting {object} {id}");
+    }
+
     async fn token(&self) -> String {
         let answer: Value = self
             .http
