@@ -77,7 +77,7 @@ fn parse(text: &str) -> Result<PermissionSetGrants, quick_xml::Error> {
                 if open.len() == 1 {
                     take(&mut grants, &closed, &values);
                     values.clear();
-                } else if open.len() == 0 {
+                } else if open.is_empty() {
                     break;
                 }
             }

@@ -109,26 +109,7 @@ async fn assert_only_portal_access_assigned(s: &Scenario, user: &Value) {
         .org
         .records_where("PermissionSet", "Name", "Gatehouse_Portal_Access")
         .await;
-    let profile_sets: Vec<String> = s
-        .org
-        .records("PermissionSet")
-        .await
-        .iter()
-        .filter(|set| set["IsOwnedByProfile"] == true)
-        .map(|set| text(set, "Id"))
-        .collect();
-    let assigned: Vec<Value> = s
-        .org
-        .records("PermissionSetAssignment")
-        .await
-        .into_iter()
-        .filter(|a| {
-            a["AssigneeId"]
-                .as_str()
-                .is_some_and(|u| same_id(u, &text(user, "Id")))
-        })
-        .filter(|a| !profile_sets.contains(&text(a, "PermissionSetId")))
-        .collect();
+    let assigned = s.org.assignments_beyond_profile(&text(user, "Id")).await;
     assert_eq!(assigned.len(), 1, "{assigned:#?}");
     assert!(same_id(
         &text(&assigned[0], "PermissionSetId"),

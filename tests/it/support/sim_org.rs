@@ -72,6 +72,28 @@ impl SimOrg {
             .collect()
     }
 
+    /// The permission set assignments of `user_id`, leaving out its profile's own set, which
+    /// Salesforce lists among assignments too (`PermissionSet.IsOwnedByProfile`).
+    pub async fn assignments_beyond_profile(&self, user_id: &str) -> Vec<Value> {
+        let profile_sets: Vec<Value> = self
+            .records("PermissionSet")
+            .await
+            .into_iter()
+            .filter(|set| set["IsOwnedByProfile"] == true)
+            .map(|set| set["Id"].clone())
+            .collect();
+        self.records("PermissionSetAssignment")
+            .await
+            .into_iter()
+            .filter(|a| {
+                a["AssigneeId"]
+                    .as_str()
+                    .is_some_and(|u| same_id(u, user_id))
+            })
+            .filter(|a| !profile_sets.contains(&a["PermissionSetId"]))
+            .collect()
+    }
+
     /// The record of `object` with this id (15 or 18 characters).
     pub async fn record(&self, object: &str, id: &str) -> Option<Value> {
         self.records(object)
