@@ -191,3 +191,26 @@ fn permissions_page_is_the_rendered_table() {
          `GATEHOUSE_WRITE_DOCS=1 cargo nextest run -E 'test(permissions_page)'`"
     );
 }
+
+const QUICKSTART: &str = include_str!("../../../examples/quickstart.toml");
+
+#[test]
+fn the_quickstart_neither_freezes_nor_assigns_sets_nor_resets_passwords() {
+    let settings = crate::config::Settings::from_toml(QUICKSTART).expect("quickstart loads");
+    assert_eq!(Uses::of(&settings), Uses::default());
+}
+
+#[test]
+fn a_freezing_rule_a_permission_set_and_a_reset_welcome_each_count() {
+    let text = QUICKSTART
+        .replace(
+            r#"deprovision = { mode = "deactivate","#,
+            r#"deprovision = { mode = "freeze","#,
+        )
+        .replace(
+            r#"welcome_email = "site-setting""#,
+            "welcome_email = \"password-reset\"\npermission_sets = [\"Portal\"]",
+        );
+    let settings = crate::config::Settings::from_toml(&text).expect("config loads");
+    assert_eq!(Uses::of(&settings), EVERYTHING);
+}
