@@ -55,7 +55,7 @@ impl Operation {
 #[derive(Debug, Clone)]
 pub struct Access {
     grants: Grants,
-    needs: Needs,
+    needs: &'static Needs,
 }
 
 impl Access {

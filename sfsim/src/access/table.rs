@@ -39,9 +39,14 @@ pub struct Needs {
 }
 
 impl Needs {
-    /// The shipped table. A test holds the file to this shape; an unreadable table would
-    /// check nothing, never refuse everything.
-    pub fn shipped() -> Needs {
+    /// The shipped table, parsed once: every call is checked against it. A test holds the
+    /// file to this shape; an unreadable table would check nothing, never refuse everything.
+    pub fn shipped() -> &'static Needs {
+        static SHIPPED: std::sync::OnceLock<Needs> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(Needs::parse)
+    }
+
+    fn parse() -> Needs {
         let Ok(table) = toml::from_str::<Table>(TABLE_TOML) else {
             return Needs::default();
         };
