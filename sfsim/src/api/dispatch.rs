@@ -21,7 +21,7 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     match segments.as_slice() {
         ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
         ["query" | "queryAll", rest @ ..] => route_query(org, call, rest, access.as_ref()),
-        ["composite", rest @ ..] => route_composite(org, call, rest),
+        ["composite", rest @ ..] => route_composite(org, call, rest, access.as_ref()),
         _ => Err(ApiError::resource_not_found()),
     }
 }
@@ -104,7 +104,12 @@ fn route_query(
 }
 
 /// `/composite/…`: composite requests and sObject Collections.
-fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_composite(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match *method {
@@ -113,9 +118,9 @@ fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, A
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
         },
         ["sobjects"] => match *method {
-            Method::POST => collections::create(org, call),
-            Method::PATCH => collections::update(org, call),
-            Method::DELETE => collections::delete(org, call),
+            Method::POST => collections::create(org, call, access),
+            Method::PATCH => collections::update(org, call, access),
+            Method::DELETE => collections::delete(org, call, access),
             _ => Err(ApiError::method_not_allowed(method, "POST,PATCH,DELETE")),
         },
         ["sobjects", object] => {

@@ -1,6 +1,7 @@
 //! The permission check in front of the router: for a call made for a session, what the path
 //! and method do, held to what the session's user may do ([`crate::access`]). SOQL is checked
-//! as it runs, through the user's view of the schema.
+//! as it runs, through the user's view of the schema; sObject Collections record by record, in
+//! `collections`.
 
 use actix_web::http::Method;
 
@@ -36,7 +37,6 @@ pub(super) fn check(org: &Org, call: &Call) -> Result<Option<Access>, ApiError> 
                 access.require(&object, operation)?;
             }
         }
-        ["composite", "sobjects"] => check_collection(org, &access, call)?,
         _ => {}
     }
     Ok(Some(access))
@@ -78,46 +78,6 @@ fn check_sobjects(
             fields.push(field);
         }
         access.require_writable(object, fields.into_iter().filter(|f| *f != "attributes"))?;
-    }
-    Ok(())
-}
-
-/// `/composite/sobjects`: every record's type, for the collection's operation. Salesforce
-/// answers each record apart; sfsim refuses the whole collection when any record is refused,
-/// which a client must handle the same way (nothing written).
-fn check_collection(org: &Org, access: &Access, call: &Call) -> Result<(), ApiError> {
-    let operation = match call.method {
-        Method::POST => Operation::Create,
-        Method::PATCH => Operation::Edit,
-        Method::DELETE => Operation::Delete,
-        _ => return Ok(()),
-    };
-    if operation == Operation::Delete {
-        for id in call.param("ids").unwrap_or_default().split(',') {
-            if let Some(object) = org.record(id.trim()).map(|r| r.object.clone()) {
-                access.require(&object, operation)?;
-            }
-        }
-        return Ok(());
-    }
-    let Ok(body) = call.json() else {
-        return Ok(());
-    };
-    let records = body.get("records").and_then(|r| r.as_array());
-    for record in records.into_iter().flatten() {
-        let object = record
-            .get("attributes")
-            .and_then(|a| a.get("type"))
-            .and_then(|t| t.as_str())
-            .and_then(|t| org.object_def(t).map(|d| d.name.clone()));
-        if let (Some(object), Some(fields)) = (object, record.as_object()) {
-            access.require(&object, operation)?;
-            let names = fields
-                .keys()
-                .map(String::as_str)
-                .filter(|f| *f != "attributes" && *f != "Id");
-            access.require_writable(&object, names)?;
-        }
     }
     Ok(())
 }

@@ -363,3 +363,27 @@ async fn what_a_user_holds_is_readable_as_salesforce_shows_it() {
         fields.body
     );
 }
+
+#[tokio::test]
+async fn a_collection_refuses_each_record_the_user_may_not_write_on_its_own() {
+    let org = start_narrow().await;
+    let client = client_of(&org, "narrow").await;
+    let answer = client
+        .post(
+            "/composite/sobjects",
+            json!({"allOrNone": false, "records": [
+                {"attributes": {"type": "Account"}, "Name": "Globex"},
+                {"attributes": {"type": "Contact"}, "LastName": "Roe"},
+            ]}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    let results = answer.body.as_array().cloned().unwrap_or_default();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0]["success"], json!(false));
+    assert_eq!(
+        results[0]["errors"][0]["statusCode"],
+        json!("INSUFFICIENT_ACCESS_OR_READONLY")
+    );
+    assert_eq!(results[1]["success"], json!(true), "{results:?}");
+}
