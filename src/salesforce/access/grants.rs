@@ -21,6 +21,9 @@ pub struct Grants {
     pub objects: BTreeMap<String, ObjectGrant>,
     /// Field permissions by `Object.Field`: (read, edit).
     pub fields: BTreeMap<String, (bool, bool)>,
+    /// Whether `ObjectPermissions` and `FieldPermissions` could be read: they need View Setup
+    /// and Configuration, so a user without it cannot show its object and field permissions.
+    pub setup_readable: bool,
 }
 
 /// Object permissions on one sObject type.
@@ -59,6 +62,8 @@ pub async fn read_grants(
         }
     }
     if set_ids.is_empty() {
+        // Holding no set at all, the user holds no object or field permission either.
+        grants.setup_readable = true;
         return Ok(grants);
     }
     read_object_and_field_grants(client, &set_ids, table, keys, &mut grants).await?;
@@ -126,6 +131,7 @@ async fn read_object_and_field_grants(
         ),
     );
     let response = client.composite(&request).await?;
+    grants.setup_readable = true;
     for (reference, sum) in [
         ("objects", sum_object as fn(&mut Grants, &Record)),
         ("fields", sum_field),
@@ -133,7 +139,16 @@ async fn read_object_and_field_grants(
         let Some(answer) = response.get(reference) else {
             continue;
         };
-        for row in answer.records().map_err(CallError::Refused)? {
+        let rows = match answer.records() {
+            Ok(rows) => rows,
+            // Without View Setup the objects are not there for this user (`INVALID_TYPE`).
+            Err(refusal) if refusal.code == "INVALID_TYPE" => {
+                grants.setup_readable = false;
+                continue;
+            }
+            Err(refusal) => return Err(CallError::Refused(refusal)),
+        };
+        for row in rows {
             sum(grants, &row);
         }
     }

@@ -223,7 +223,6 @@ impl AccessTable {
     /// The shipped table. It is compiled in, not read from outside, and the test
     /// `shipped_table_parses` holds it to this type: a broken file fails the tests, never a
     /// running service.
-    #[allow(clippy::expect_used)]
     pub fn shipped() -> AccessTable {
         AccessTable::parse(TABLE_TOML).expect("salesforce/access.toml parses (see its test)")
     }

@@ -64,7 +64,10 @@ fn shipped_set(name: &str) -> Shipped {
 }
 
 fn grants_of(sets: &[&str]) -> Grants {
-    let mut grants = Grants::default();
+    let mut grants = Grants {
+        setup_readable: true,
+        ..Grants::default()
+    };
     for set in sets {
         let shipped = shipped_set(set);
         grants.permission_sets.push((*set).to_owned());
@@ -213,4 +216,17 @@ fn a_freezing_rule_a_permission_set_and_a_reset_welcome_each_count() {
         );
     let settings = crate::config::Settings::from_toml(&text).expect("config loads");
     assert_eq!(Uses::of(&settings), EVERYTHING);
+}
+
+#[test]
+fn without_view_setup_only_view_setup_is_reported_not_the_unreadable_object_permissions() {
+    let table = AccessTable::shipped();
+    let mut grants = grants_of(&[INTEGRATION_SET]);
+    grants.user_permissions.remove("ViewSetup");
+    grants.objects.clear();
+    grants.fields.clear();
+    grants.setup_readable = false;
+    let findings = missing(&table, &grants, Uses::default(), &default_keys());
+    let texts: Vec<&str> = findings.iter().map(|f| f.missing.as_str()).collect();
+    assert_eq!(texts, vec!["user permission ViewSetup"]);
 }

@@ -93,28 +93,29 @@ async fn without_the_freeze_set_manage_users_is_missing_only_when_rules_freeze()
     assert_eq!(missing(&org, no_freezing).await, Vec::<String>::new());
 }
 
-#[tokio::test]
-async fn without_view_roles_the_finding_names_the_integration_set() {
-    // The default org, its integration user holding a copy of Gatehouse_Integration without
-    // View Roles instead of the shipped sets.
+/// The default org, its integration user holding instead of the shipped sets a copy of
+/// Gatehouse_Integration with only `user_permissions`.
+async fn start_with_integration_permissions(user_permissions: &str) -> SimHandle {
     let fixture = DEFAULT_FIXTURE.replace(
         r#"permission_sets = ["Gatehouse_Integration", "Gatehouse_Integration_Freeze"]"#,
-        r#"permission_sets = ["Without_Roles"]"#,
-    ) + r#"
+        r#"permission_sets = ["Integration_Copy"]"#,
+    ) + &format!(
+        r#"
 [[permission_sets]]
-name = "Without_Roles"
-label = "Without Roles"
-user_permissions = ["ApiEnabled", "AssignPermissionSets", "ManagePartners", "ViewSetup"]
+name = "Integration_Copy"
+label = "Integration Copy"
+user_permissions = {user_permissions}
 object_permissions = [
-    { object = "Account", read = true },
-    { object = "Contact", read = true, create = true, edit = true },
+    {{ object = "Account", read = true }},
+    {{ object = "Contact", read = true, create = true, edit = true }},
 ]
 field_permissions = [
-    { field = "Account.Gatehouse_Key__c", read = true },
-    { field = "Contact.Gatehouse_Key__c", read = true, edit = true },
+    {{ field = "Account.Gatehouse_Key__c", read = true }},
+    {{ field = "Contact.Gatehouse_Key__c", read = true, edit = true }},
 ]
-"#;
-    let org = SimServer::start(SimConfig {
+"#
+    );
+    SimServer::start(SimConfig {
         fixture: Some(FixtureSource::Toml {
             text: fixture,
             base_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sfsim/fixtures"),
@@ -122,7 +123,15 @@ field_permissions = [
         ..SimConfig::default()
     })
     .await
-    .expect("org starts");
+    .expect("org starts")
+}
+
+#[tokio::test]
+async fn without_view_roles_the_finding_names_the_integration_set() {
+    let org = start_with_integration_permissions(
+        r#"["ApiEnabled", "AssignPermissionSets", "ManagePartners", "ViewSetup"]"#,
+    )
+    .await;
     let client = client(&org);
     let user = run_as_user(&client).await;
     let findings = check_run_as_user(&client, &user, Uses::default(), &keys())
@@ -136,4 +145,16 @@ field_permissions = [
         findings[0]
     );
     assert!(findings[0].fix.contains(INTEGRATION_SET), "{}", findings[0]);
+}
+
+#[tokio::test]
+async fn without_view_setup_the_object_permissions_are_unreadable_and_view_setup_is_the_finding() {
+    let org = start_with_integration_permissions(
+        r#"["ApiEnabled", "AssignPermissionSets", "ManagePartners", "ViewRoles"]"#,
+    )
+    .await;
+    assert_eq!(
+        missing(&org, Uses::default()).await,
+        vec!["user permission ViewSetup".to_owned()]
+    );
 }
