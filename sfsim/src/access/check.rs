@@ -79,6 +79,11 @@ impl Access {
         ))
     }
 
+    /// Whether the user holds a user permission.
+    pub fn has(&self, permission: &str) -> bool {
+        self.grants.has(permission)
+    }
+
     /// A REST resource other than an sObject (`/limits`).
     pub fn require_resource(&self, resource: &str) -> Result<(), ApiError> {
         if self.meets(&self.needs.of(resource, "read")) {

@@ -4,6 +4,7 @@
 //! `collections`.
 
 use actix_web::http::Method;
+use serde_json::Value;
 
 use super::Call;
 use crate::access::{Access, Operation};
@@ -25,6 +26,9 @@ pub(super) fn check(org: &Org, call: &Call) -> Result<Option<Access>, ApiError> 
             // An object the org does not have is the router's to answer.
             if let Some(object) = name(object) {
                 check_sobjects(&access, call, &object, rest)?;
+                if object == "User" {
+                    check_internal_user(org, &access, call, rest)?;
+                }
             }
         }
         ["composite", "sobjects", object, rest @ ..] => {
@@ -78,6 +82,42 @@ fn check_sobjects(
             fields.push(field);
         }
         access.require_writable(object, fields.into_iter().filter(|f| *f != "attributes"))?;
+    }
+    Ok(())
+}
+
+/// Manage External Users covers external users only: creating, changing or resetting the
+/// password of an internal user (a `Standard` profile) needs Manage Users (Create Experience
+/// Cloud Site Users, Salesforce Help).
+fn check_internal_user(
+    org: &Org,
+    access: &Access,
+    call: &Call,
+    rest: &[&str],
+) -> Result<(), ApiError> {
+    if access.has("ManageUsers") || call.is_read() {
+        return Ok(());
+    }
+    let profile = match rest {
+        [] => call.record_body().ok().and_then(|body| {
+            body.get("ProfileId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        }),
+        [id, ..] => org
+            .record(id)
+            .and_then(|user| user.get("ProfileId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    };
+    let internal = profile
+        .and_then(|p| org.record(&p).and_then(|r| r.get("UserType").cloned()))
+        .is_some_and(|t| t == "Standard");
+    if internal {
+        return Err(ApiError::bad_request(
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            "insufficient access rights on object id",
+        ));
     }
     Ok(())
 }

@@ -110,6 +110,29 @@ async fn client_of(org: &TestOrg, client_id: &str) -> ApiClient {
     )
 }
 
+/// Unassigns Gatehouse_Integration_Freeze from the default org's integration user, as an
+/// admin would whose rules never freeze.
+fn drop_freeze_set(org: &TestOrg) {
+    let user = org.user_id("integration@gatehouse.sfsim");
+    let mut state = org.sim().org.lock();
+    let freeze = state
+        .records_of("PermissionSet")
+        .find(|s| s.get("Name") == Some(&json!("Gatehouse_Integration_Freeze")))
+        .map(|s| s.id.clone())
+        .expect("the freeze set");
+    let assignment = state
+        .records_of("PermissionSetAssignment")
+        .find(|a| {
+            a.get("AssigneeId") == Some(&json!(user))
+                && a.get("PermissionSetId") == Some(&json!(freeze))
+        })
+        .map(|a| a.id.clone())
+        .expect("the integration user holds the freeze set");
+    state
+        .delete("PermissionSetAssignment", &assignment)
+        .expect("assignment deleted");
+}
+
 fn query_path(soql: &str) -> String {
     format!("/query?q={}", soql.replace(' ', "+").replace('\'', "%27"))
 }
@@ -280,26 +303,7 @@ async fn the_default_integration_user_reads_user_login_only_through_the_freeze_s
         .await;
     assert_eq!(logins.status, StatusCode::OK, "{:?}", logins.body);
 
-    let user = org.user_id("integration@gatehouse.sfsim");
-    {
-        let mut state = org.sim().org.lock();
-        let freeze = state
-            .records_of("PermissionSet")
-            .find(|s| s.get("Name") == Some(&json!("Gatehouse_Integration_Freeze")))
-            .map(|s| s.id.clone())
-            .expect("the freeze set");
-        let assignment = state
-            .records_of("PermissionSetAssignment")
-            .find(|a| {
-                a.get("AssigneeId") == Some(&json!(user))
-                    && a.get("PermissionSetId") == Some(&json!(freeze))
-            })
-            .map(|a| a.id.clone())
-            .expect("the integration user holds the freeze set");
-        state
-            .delete("PermissionSetAssignment", &assignment)
-            .expect("assignment deleted");
-    }
+    drop_freeze_set(&org);
     let refused = client
         .get(&query_path("SELECT Id, IsFrozen FROM UserLogin"))
         .await;
@@ -386,4 +390,57 @@ async fn a_collection_refuses_each_record_the_user_may_not_write_on_its_own() {
         json!("INSUFFICIENT_ACCESS_OR_READONLY")
     );
     assert_eq!(results[1]["success"], json!(true), "{results:?}");
+}
+
+/// The id of the default org's record of `object` whose `field` is `value`.
+fn id_where(org: &TestOrg, object: &str, field: &str, value: &str) -> String {
+    org.sim()
+        .org
+        .lock()
+        .records_of(object)
+        .find(|r| r.get(field) == Some(&json!(value)))
+        .map(|r| r.id.clone())
+        .expect("the record exists")
+}
+
+/// A new user's fields for the default org.
+fn new_user(username: &str, profile: String, contact: Option<String>) -> Value {
+    let mut body = json!({
+        "Username": username, "LastName": "Nouser", "Email": "sam.nouser@northwind.example",
+        "Alias": "snouser", "ProfileId": profile, "TimeZoneSidKey": "Europe/London",
+        "LocaleSidKey": "en_GB", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8",
+    });
+    if let Some(contact) = contact {
+        body["ContactId"] = json!(contact);
+    }
+    body
+}
+
+#[tokio::test]
+async fn manage_external_users_creates_external_users_but_not_internal_ones() {
+    let org = support::start().await;
+    drop_freeze_set(&org);
+    let client = org.integration_client().await;
+    let standard = id_where(&org, "Profile", "Name", "Standard User");
+    let internal = client
+        .post(
+            "/sobjects/User",
+            new_user("staff@northwind.example", standard, None),
+        )
+        .await;
+    assert_refused(
+        &internal,
+        400,
+        "INSUFFICIENT_ACCESS_OR_READONLY",
+        "insufficient access rights",
+    );
+    let partner = id_where(&org, "Profile", "Name", "Partner Community User");
+    let contact = id_where(&org, "Contact", "Gatehouse_Key__c", "K-101");
+    let external = client
+        .post(
+            "/sobjects/User",
+            new_user("sam.nouser@northwind.example.acme", partner, Some(contact)),
+        )
+        .await;
+    assert_eq!(external.status, StatusCode::CREATED, "{:?}", external.body);
 }
