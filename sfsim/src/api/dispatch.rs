@@ -19,7 +19,7 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
     let access = guard::check(org, call)?;
     let segments: Vec<&str> = call.segments.iter().map(String::as_str).collect();
     match segments.as_slice() {
-        ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
+        ["sobjects", rest @ ..] => route_sobjects(org, call, rest, access.as_ref()),
         ["query" | "queryAll", rest @ ..] => route_query(org, call, rest, access.as_ref()),
         ["composite", rest @ ..] => route_composite(org, call, rest, access.as_ref()),
         _ => Err(ApiError::resource_not_found()),
@@ -27,11 +27,16 @@ fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 }
 
 /// `/sobjects/…`: describe, single records by id or external id, and password resets.
-fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_sobjects(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match method {
-            _ if call.is_read() => Ok(describe::global(org, call)),
+            _ if call.is_read() => Ok(describe::global(org, call, access)),
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [object] => {
@@ -45,7 +50,7 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
         [object, "describe"] => {
             let object = object_name(org, object)?;
             match method {
-                _ if call.is_read() => describe::describe(org, call, &object),
+                _ if call.is_read() => describe::describe(org, call, &object, access),
                 _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
             }
         }

@@ -444,3 +444,30 @@ async fn manage_external_users_creates_external_users_but_not_internal_ones() {
         .await;
     assert_eq!(external.status, StatusCode::CREATED, "{:?}", external.body);
 }
+
+#[tokio::test]
+async fn describe_shows_only_the_objects_and_fields_the_user_may_read() {
+    let org = start_narrow().await;
+    let client = client_of(&org, "narrow").await;
+    let account = client.get("/sobjects/Account/describe").await;
+    assert_eq!(account.status, StatusCode::OK, "{:?}", account.body);
+    let fields: Vec<&str> = account.body["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(fields.contains(&"Name"), "{fields:?}");
+    assert!(!fields.contains(&"Gatehouse_Key__c"), "{fields:?}");
+    let global = client.get("/sobjects").await;
+    let objects: Vec<&str> = global.body["sobjects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert!(objects.contains(&"Contact"), "{objects:?}");
+    assert!(!objects.contains(&"UserLogin"), "{objects:?}");
+    let login = client.get("/sobjects/UserLogin/describe").await;
+    assert_eq!(login.status, StatusCode::NOT_FOUND, "{:?}", login.body);
+}
