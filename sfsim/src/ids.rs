@@ -31,6 +31,10 @@ pub const NETWORK_MEMBER_GROUP: &str = "0DN";
 pub const PERMISSION_SET: &str = "0PS";
 /// Key prefix of PermissionSetAssignment ids.
 pub const PERMISSION_SET_ASSIGNMENT: &str = "0Pa";
+/// Key prefix of ObjectPermissions ids.
+pub const OBJECT_PERMISSIONS: &str = "110";
+/// Key prefix of FieldPermissions ids.
+pub const FIELD_PERMISSIONS: &str = "01k";
 /// Key prefix of the organization id.
 pub const ORGANIZATION: &str = "00D";
 /// Key prefix of query locators (`nextRecordsUrl`).

@@ -5,7 +5,7 @@
 //! Contact, portal roles, username uniqueness across orgs, error codes and shapes) without a
 //! sandbox. Start it as a binary (`sfsim --port 8787`) or in-process with [`SimServer::start`].
 //!
-//! Layout: `ids` and `record` (Salesforce ids, one record), `error` (Salesforce's error
+//! Layout: `access` (who may do what: a user's permissions and the refusals), `ids` and `record` (Salesforce ids, one record), `error` (Salesforce's error
 //! shape), `report` (an error told with its causes), `schema` (object and field definitions), `soql` (the query language), `org`
 //! (records and the org's rules), `fixture` (an org from TOML, and the default org),
 //! `version` (the API versions answered), `auth` (OAuth token endpoint and sessions),
@@ -14,6 +14,7 @@
 //! (`/__sim/` observation and control endpoints), `server` (wiring and start-up), `tls`
 //! (HTTPS and its test certificate).
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod control;

@@ -162,15 +162,18 @@ fn print_welcome(handle: &sfsim::SimHandle, trust: Option<&std::path::Path>) {
     println!("  login URL:    {}", handle.login_url);
     println!("  instance URL: {}", handle.base_url);
     println!("  control:      {}/__sim/state", handle.base_url);
-    let app = handle
+    // Every app with a secret: the default org's Gatehouse app (the integration user, holding
+    // only the shipped permission sets) and its administrator's.
+    let apps: Vec<_> = handle
         .sim
         .org
         .lock()
         .connected_apps()
         .iter()
-        .find(|app| app.client_secret.is_some())
-        .cloned();
-    if let Some(app) = app {
+        .filter(|app| app.client_secret.is_some())
+        .cloned()
+        .collect();
+    for app in apps {
         let secret = app.client_secret.unwrap_or_default();
         println!("Get a token (client credentials, runs as {}):", app.run_as);
         println!(

@@ -2,7 +2,8 @@
 
 use super::checklist::Check;
 use crate::report;
-use crate::salesforce::{ApiVersion, CallError, OrgIdentity};
+use crate::salesforce::access::{KeyFieldNames, Uses, check_run_as_user};
+use crate::salesforce::{ApiVersion, CallError, OrgIdentity, SalesforceClient};
 
 /// The token was issued: which flow, which login host, which user of which org.
 pub(super) fn authenticated(flow: &str, login_url: &str, identity: &OrgIdentity) -> Check {
@@ -61,13 +62,48 @@ pub(super) fn api_version(configured: &str, served: &Result<Vec<ApiVersion>, Cal
     }
 }
 
-/// The run-as user's permissions against the permission sets Gatehouse ships. The comparison
-/// itself belongs to `salesforce::access` (the table of what each call needs); until it is
-/// called from here, this check says plainly that it did not run, and never passes.
-pub(super) fn run_as_user_permissions() -> Check {
-    Check::manual(
-        "run-as user's permissions",
-        "not compared by this build with the shipped permission sets",
-        "check that the run-as user holds the Gatehouse_Integration permission set (and Gatehouse_Integration_Freeze when a rule freezes), as salesforce/README.md describes",
-    )
+/// The run-as user's permissions against what the calls Gatehouse will make need
+/// (`salesforce/access.toml`, limited to what the config uses: freezing, permission sets, a
+/// password-reset welcome), each missing one named with the shipped set that grants it.
+pub(super) async fn run_as_user_permissions(
+    client: &SalesforceClient,
+    identity: &OrgIdentity,
+    uses: Uses,
+    keys: &KeyFieldNames,
+) -> Check {
+    let name = "run-as user's permissions";
+    let Some(user_id) = identity.user_id.as_deref() else {
+        return Check::fail(
+            name,
+            "the token's identity names no user, so its permissions cannot be read",
+            "check that the token comes from the External Client App's run-as user",
+        );
+    };
+    match check_run_as_user(client, user_id, uses, keys).await {
+        Ok(findings) if findings.is_empty() => Check::pass(
+            name,
+            format!("user {user_id} holds everything the configured rules need"),
+        ),
+        Ok(findings) => {
+            let missing: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{} (for {})", f.missing, f.needed_for))
+                .collect();
+            let mut fixes: Vec<&str> = findings.iter().map(|f| f.fix.as_str()).collect();
+            fixes.dedup();
+            Check::fail(
+                name,
+                format!("user {user_id} lacks {}", missing.join("; ")),
+                fixes.join("; "),
+            )
+        }
+        Err(e) => Check::fail(
+            name,
+            format!(
+                "the user's permission sets could not be read: {}",
+                report::chain(&e)
+            ),
+            "assign the Gatehouse_Integration permission set (it grants View Setup and Configuration, which reading permission sets needs)",
+        ),
+    }
 }

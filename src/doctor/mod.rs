@@ -31,6 +31,7 @@ pub use checklist::{Check, Checklist, Status};
 
 use crate::clock::Clock;
 use crate::config::{SalesforceAuth, SalesforceConfig, Settings};
+use crate::salesforce::access::{KeyFieldNames, Uses};
 use crate::salesforce::{Connection, SalesforceClient, connect};
 use named::SiteChoice;
 use needs::Needs;
@@ -80,22 +81,29 @@ pub async fn examine(
         org: heading(org, &login_url),
         checks: Vec::new(),
     };
-    match client.identity().await {
+    let identity = match client.identity().await {
         Ok(identity) => {
             list.checks
-                .push(connection::authenticated(flow(org), &login_url, &identity))
+                .push(connection::authenticated(flow(org), &login_url, &identity));
+            identity
         }
         Err(e) => {
             list.checks
                 .push(connection::not_authenticated(flow(org), &login_url, &e));
             return list;
         }
-    }
+    };
     let version = connection::api_version(org.api_version(), &client.api_versions().await);
     let served = version.status == Status::Pass;
     list.checks.push(version);
     if served {
-        list.checks.push(connection::run_as_user_permissions());
+        let keys = KeyFieldNames {
+            contact: org.contact_key_field().to_owned(),
+            account: org.account_key_field().to_owned(),
+        };
+        list.checks.push(
+            connection::run_as_user_permissions(client, &identity, Uses::of(settings), &keys).await,
+        );
         list.checks.extend(setup(settings, org, client).await);
     }
     list

@@ -13,11 +13,15 @@
 //! - `composite`: many operations in one API call, as composite requests (with references
 //!   between subrequests) and sObject Collections.
 //!
+//! - `access`: what each call needs of the integration user (`salesforce/access.toml`), the
+//!   run-as user's grants read from the org, and what of the table they lack.
+//!
 //! Beside them, `disposition` and `raw_text` are what every room's errors share, `connect`
 //! turns the `[salesforce]` settings into a client, starting the simulated org when asked, and
 //! `describe` reads once the org's facts that do not change while Gatehouse runs (does
 //! `Account.IsPartner` exist, the configured site's `Network` record).
 
+pub mod access;
 mod auth;
 mod composite;
 mod connect;

@@ -90,7 +90,7 @@ async fn the_default_org_passes_every_check_but_the_manual_ones() {
         match c.name.as_str() {
             // The default org keeps an Account whose owner has no role, on purpose.
             "Account owners hold roles" => assert_eq!(c.status, Status::Warn, "{list}"),
-            "run-as user's permissions" | "email deliverability" | "verified sending domain" => {
+            "email deliverability" | "verified sending domain" => {
                 assert_eq!(c.status, Status::Manual, "{list}")
             }
             _ => assert_eq!(c.status, Status::Pass, "{}: {list}", c.name),
@@ -99,6 +99,7 @@ async fn the_default_org_passes_every_check_but_the_manual_ones() {
     for name in [
         "authentication",
         "API version 68.0",
+        "run-as user's permissions",
         "key field Contact.Gatehouse_Key__c",
         "key field Account.Gatehouse_Key__c",
         "profile Partner Community User",
@@ -109,6 +110,29 @@ async fn the_default_org_passes_every_check_but_the_manual_ones() {
     ] {
         assert_eq!(check(&list, name).status, Status::Pass, "{name}: {list}");
     }
+}
+
+#[tokio::test]
+async fn a_run_as_user_without_the_freeze_set_fails_only_where_a_rule_freezes() {
+    let org = org(patched(
+        r#"permission_sets = ["Gatehouse_Integration", "Gatehouse_Integration_Freeze"]"#,
+        r#"permission_sets = ["Gatehouse_Integration"]"#,
+    ))
+    .await;
+    let deactivating = doctor(&org, SITE, PARTNER_RULES).await;
+    assert_eq!(
+        check(&deactivating, "run-as user's permissions").status,
+        Status::Pass,
+        "{deactivating}"
+    );
+    let freezing = PARTNER_RULES.replace("mode = \"deactivate\"", "mode = \"freeze\"");
+    let list = doctor(&org, SITE, &freezing).await;
+    assert_fails(
+        &list,
+        "run-as user's permissions",
+        "ManageUsers",
+        "Gatehouse_Integration_Freeze",
+    );
 }
 
 #[tokio::test]

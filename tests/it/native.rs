@@ -218,11 +218,7 @@ async fn a_json_provision_creates_the_user() {
     assert_eq!(user["IsActive"], true);
     let assigned = n
         .org
-        .records_where(
-            "PermissionSetAssignment",
-            "AssigneeId",
-            user["Id"].as_str().unwrap(),
-        )
+        .assignments_beyond_profile(user["Id"].as_str().unwrap())
         .await;
     assert_eq!(assigned.len(), 1, "{assigned:#?}");
     n.stop().await;

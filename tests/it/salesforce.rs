@@ -1,6 +1,7 @@
 //! The Salesforce client against a real in-process simulated org, over HTTP: both token
 //! flows, renewal, each disposition from a real answer, the budget gate and call counting.
 
+mod access;
 mod auth;
 mod batches;
 mod budget;

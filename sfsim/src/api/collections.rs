@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::body::as_object;
 use super::{Call, Reply};
+use crate::access::{Access, Operation};
 use crate::error::ApiError;
 use crate::ids;
 use crate::org::{Org, UpsertOutcome};
@@ -24,10 +25,11 @@ struct Saved {
 type Outcome = Result<Saved, (Option<String>, ApiError)>;
 
 /// `POST /composite/sobjects`: creates records of any types.
-pub fn create(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+pub fn create(org: &mut Org, call: &Call, access: Option<&Access>) -> Result<Reply, ApiError> {
     let (all_or_none, records) = request(call)?;
     let outcomes = each(org, all_or_none, &records, |org, record| {
         let object = record_type(record).map_err(|e| (None, e))?;
+        permit(access, &object, Operation::Create, record).map_err(|e| (None, e))?;
         org.create(&object, record)
             .map(|id| Saved { id, created: None })
             .map_err(|e| (None, e))
@@ -36,7 +38,7 @@ pub fn create(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 }
 
 /// `PATCH /composite/sobjects`: updates records by their `Id`.
-pub fn update(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+pub fn update(org: &mut Org, call: &Call, access: Option<&Access>) -> Result<Reply, ApiError> {
     let (all_or_none, records) = request(call)?;
     let outcomes = each(org, all_or_none, &records, |org, record| {
         let object = record_type(record).map_err(|e| (None, e))?;
@@ -52,6 +54,7 @@ pub fn update(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 ApiError::bad_request("MISSING_ARGUMENT", "Id not specified in an update call"),
             ));
         };
+        permit(access, &object, Operation::Edit, record).map_err(|e| (Some(id.clone()), e))?;
         org.update(&object, &id, record)
             .map(|()| Saved {
                 id: ids::to18(&id).unwrap_or_else(|| id.clone()),
@@ -63,7 +66,7 @@ pub fn update(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
 }
 
 /// `DELETE /composite/sobjects?ids=…[&allOrNone=true]`.
-pub fn delete(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+pub fn delete(org: &mut Org, call: &Call, access: Option<&Access>) -> Result<Reply, ApiError> {
     let ids_param = call.param("ids").unwrap_or_default();
     let wanted: Vec<Value> = ids_param
         .split(',')
@@ -102,6 +105,8 @@ pub fn delete(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
                 ApiError::bad_request("MALFORMED_ID", format!("malformed id {id}")),
             ));
         };
+        permit(access, &object, Operation::Delete, &Map::new())
+            .map_err(|e| (Some(id.clone()), e))?;
         org.delete(&object, &id)
             .map(|()| Saved {
                 id: ids::to18(&id).unwrap_or_else(|| id.clone()),
@@ -110,6 +115,25 @@ pub fn delete(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
             .map_err(|e| (Some(id), not_found_as_cross_reference(e)))
     });
     Ok(answer(outcomes))
+}
+
+/// The caller's permission for one record: each record of a collection is refused on its own,
+/// as Salesforce answers them one by one.
+fn permit(
+    access: Option<&Access>,
+    object: &str,
+    operation: Operation,
+    record: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let Some(access) = access else {
+        return Ok(());
+    };
+    access.require(object, operation)?;
+    let fields = record
+        .keys()
+        .map(String::as_str)
+        .filter(|f| *f != "attributes" && !f.eq_ignore_ascii_case("Id"));
+    access.require_writable(object, fields)
 }
 
 /// `PATCH /composite/sobjects/{T}/{ExtField}`: upserts records of one type by external id.

@@ -61,7 +61,8 @@ pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError
     };
 
     let savepoint = all_or_none.then(|| org.begin_all_or_none());
-    let (mut results, failed) = execute(org, router, &subrequests, &order, all_or_none);
+    let caller = call.caller.as_deref();
+    let (mut results, failed) = execute(org, router, caller, &subrequests, &order, all_or_none);
     if let Some(savepoint) = savepoint {
         if failed {
             org.rollback(savepoint);
@@ -91,6 +92,7 @@ pub fn run(org: &mut Org, call: &Call, router: Router) -> Result<Reply, ApiError
 fn execute(
     org: &mut Org,
     router: Router,
+    caller: Option<&str>,
     subrequests: &[Subrequest],
     order: &[usize],
     all_or_none: bool,
@@ -104,7 +106,7 @@ fn execute(
             halted(ROLLED_BACK)
         } else {
             match resolve(sub, &answered) {
-                Ok((url, body)) => answer(org, router, sub, &url, body),
+                Ok((url, body)) => answer(org, router, caller, sub, &url, body),
                 Err(message) => halted(&message),
             }
         };
@@ -140,10 +142,12 @@ fn subresponse(reference_id: &str, reply: Reply) -> Value {
     })
 }
 
-/// One subrequest answered by the same router as HTTP requests. Composite cannot nest.
+/// One subrequest answered by the same router as HTTP requests, for the composite's caller.
+/// Composite cannot nest.
 fn answer(
     org: &mut Org,
     router: Router,
+    caller: Option<&str>,
     sub: &Subrequest,
     url: &str,
     body: Option<Value>,
@@ -160,7 +164,10 @@ fn answer(
         {
             Reply::error(&ApiError::resource_not_found())
         }
-        Ok(call) => router(org, &call),
+        Ok(mut call) => {
+            call.caller = caller.map(str::to_owned);
+            router(org, &call)
+        }
         Err(error) => Reply::error(&error),
     }
 }

@@ -5,16 +5,19 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::{Call, Reply};
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::org::Org;
 use crate::schema::{FieldDef, FieldType, ObjectDef};
 
 /// `GET /sobjects`.
-pub fn global(org: &Org, call: &Call) -> Reply {
+/// A session sees only the objects its user may read.
+pub fn global(org: &Org, call: &Call, access: Option<&Access>) -> Reply {
     let sobjects: Vec<Value> = org
         .schema
         .objects
         .iter()
+        .filter(|o| access.is_none_or(|a| a.can_read_object(&o.name)))
         .map(|o| summary(o, &call.version))
         .collect();
     Reply::json(
@@ -32,11 +35,22 @@ pub fn basic(org: &Org, call: &Call, object: &str) -> Result<Reply, ApiError> {
     ))
 }
 
-/// `GET /sobjects/{T}/describe`.
-pub fn describe(org: &Org, call: &Call, object: &str) -> Result<Reply, ApiError> {
+/// `GET /sobjects/{T}/describe`. A session sees only the fields its user may read (field-level
+/// security leaves the others out of describe, as out of SOQL).
+pub fn describe(
+    org: &Org,
+    call: &Call,
+    object: &str,
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let def = definition(org, object)?;
     let mut out = summary(def, &call.version);
-    let fields: Vec<Value> = def.fields.iter().map(field).collect();
+    let fields: Vec<Value> = def
+        .fields
+        .iter()
+        .filter(|f| access.is_none_or(|a| a.can_read_field(&def.name, &f.name)))
+        .map(field)
+        .collect();
     if let Value::Object(map) = &mut out {
         map.insert("fields".into(), Value::Array(fields));
     }

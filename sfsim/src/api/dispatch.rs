@@ -3,8 +3,10 @@
 use actix_web::http::Method;
 
 use super::{
-    Call, Reply, collection_retrieve, collections, composite, describe, password, query, sobjects,
+    Call, Reply, collection_retrieve, collections, composite, describe, guard, password, query,
+    sobjects,
 };
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::org::Org;
 
@@ -14,21 +16,27 @@ pub fn dispatch(org: &mut Org, call: &Call) -> Reply {
 }
 
 fn route(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+    let access = guard::check(org, call)?;
     let segments: Vec<&str> = call.segments.iter().map(String::as_str).collect();
     match segments.as_slice() {
-        ["sobjects", rest @ ..] => route_sobjects(org, call, rest),
-        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest),
-        ["composite", rest @ ..] => route_composite(org, call, rest),
+        ["sobjects", rest @ ..] => route_sobjects(org, call, rest, access.as_ref()),
+        ["query" | "queryAll", rest @ ..] => route_query(org, call, rest, access.as_ref()),
+        ["composite", rest @ ..] => route_composite(org, call, rest, access.as_ref()),
         _ => Err(ApiError::resource_not_found()),
     }
 }
 
 /// `/sobjects/…`: describe, single records by id or external id, and password resets.
-fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_sobjects(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match method {
-            _ if call.is_read() => Ok(describe::global(org, call)),
+            _ if call.is_read() => Ok(describe::global(org, call, access)),
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [object] => {
@@ -42,7 +50,7 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
         [object, "describe"] => {
             let object = object_name(org, object)?;
             match method {
-                _ if call.is_read() => describe::describe(org, call, &object),
+                _ if call.is_read() => describe::describe(org, call, &object, access),
                 _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
             }
         }
@@ -80,11 +88,16 @@ fn route_sobjects(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, Ap
 }
 
 /// `/query` and `/queryAll`: a first page, or a later one by its locator.
-fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_query(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match method {
-            _ if call.is_read() => query::run(org, call),
+            _ if call.is_read() => query::run(org, call, access),
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET")),
         },
         [locator] => match method {
@@ -96,7 +109,12 @@ fn route_query(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiEr
 }
 
 /// `/composite/…`: composite requests and sObject Collections.
-fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, ApiError> {
+fn route_composite(
+    org: &mut Org,
+    call: &Call,
+    rest: &[&str],
+    access: Option<&Access>,
+) -> Result<Reply, ApiError> {
     let method = &call.method;
     match rest {
         [] => match *method {
@@ -105,9 +123,9 @@ fn route_composite(org: &mut Org, call: &Call, rest: &[&str]) -> Result<Reply, A
             _ => Err(ApiError::method_not_allowed(method, "HEAD,GET,POST")),
         },
         ["sobjects"] => match *method {
-            Method::POST => collections::create(org, call),
-            Method::PATCH => collections::update(org, call),
-            Method::DELETE => collections::delete(org, call),
+            Method::POST => collections::create(org, call, access),
+            Method::PATCH => collections::update(org, call, access),
+            Method::DELETE => collections::delete(org, call, access),
             _ => Err(ApiError::method_not_allowed(method, "POST,PATCH,DELETE")),
         },
         ["sobjects", object] => {

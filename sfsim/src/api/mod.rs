@@ -7,9 +7,10 @@
 //! in them.
 
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde_json::Value;
 
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::state::Sim;
 
@@ -19,6 +20,7 @@ mod collections;
 mod composite;
 mod describe;
 mod dispatch;
+mod guard;
 mod password;
 mod query;
 mod sobjects;
@@ -54,6 +56,9 @@ pub(crate) struct Call {
     /// Only those: `Authorization` and the rest stay out, so a call never carries a token.
     pub headers: Vec<(String, String)>,
     pub body: CallBody,
+    /// The id of the user whose session made the call: every permission is checked against
+    /// that user's. `None` for calls the simulator makes itself (fixtures, control endpoints).
+    pub caller: Option<String>,
 }
 
 /// A request body: raw bytes from HTTP, or JSON already parsed (composite subrequests).
@@ -84,6 +89,7 @@ impl Call {
             query: body::query_pairs(query),
             headers: Vec::new(),
             body,
+            caller: None,
         })
     }
 
@@ -201,7 +207,8 @@ async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> Htt
                 .headers()
                 .iter()
                 .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
-            let call = call.with_headers(headers);
+            let mut call = call.with_headers(headers);
+            call.caller = req.extensions().get::<Session>().map(|s| s.user_id.clone());
             let mut org = sim.org.lock();
             dispatch::dispatch(&mut org, &call)
         }

@@ -6,13 +6,15 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use super::{Call, Reply};
+use crate::access::{Access, Visible};
 use crate::error::ApiError;
 use crate::org::{Org, QueryPage};
 use crate::soql;
 use crate::soql::DataSource;
 
 /// Runs a query and answers its first page.
-pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
+/// For a session, the query sees only what its user may see ([`Visible`]).
+pub fn run(org: &mut Org, call: &Call, access: Option<&Access>) -> Result<Reply, ApiError> {
     let text = call
         .param("q")
         .filter(|q| !q.trim().is_empty())
@@ -21,7 +23,13 @@ pub fn run(org: &mut Org, call: &Call) -> Result<Reply, ApiError> {
         })?;
     let parsed = soql::parse(text)?;
     let now = org.now();
-    let result = soql::execute_at(&parsed, &*org as &dyn DataSource, &call.version, now)?;
+    let result = match access {
+        Some(access) => {
+            let visible = Visible::new(org, access);
+            soql::execute_at(&parsed, &visible as &dyn DataSource, &call.version, now)?
+        }
+        None => soql::execute_at(&parsed, &*org as &dyn DataSource, &call.version, now)?,
+    };
     let batch = soql::batch_size(requested_batch_size(call));
     let mut page = org.query_cursors().first_page(result.records, batch);
     // A LIMIT or an aggregate can make totalSize differ from the records fetched.

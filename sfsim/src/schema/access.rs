@@ -73,19 +73,24 @@ pub fn user_role() -> ObjectDef {
     )
 }
 
-/// A permission set; `LicenseId` ties it to users of one licence.
+/// A permission set; `LicenseId` ties it to users of one licence. Every profile owns one
+/// (`IsOwnedByProfile`, `ProfileId`) holding the profile's permissions. Each user permission
+/// is a boolean field `Permissions<Name>`.
 pub fn permission_set() -> ObjectDef {
+    let mut fields = vec![
+        FieldDef::text("Name", "Name", 80).required(),
+        FieldDef::text("Label", "Label", 80).required(),
+        FieldDef::reference("LicenseId", "License ID", "UserLicense", "License"),
+        FieldDef::boolean("IsOwnedByProfile", "Is Owned By Profile").read_only(),
+        FieldDef::reference("ProfileId", "Profile ID", "Profile", "Profile").read_only(),
+    ];
+    fields.extend(super::permissions::user_permission_fields());
     ObjectDef::with_system_fields(
         "PermissionSet",
         "Permission Set",
         ids::PERMISSION_SET,
         Operations::READ_ONLY,
-        vec![
-            FieldDef::text("Name", "Name", 80).required(),
-            FieldDef::text("Label", "Label", 80).required(),
-            FieldDef::reference("LicenseId", "License ID", "UserLicense", "License"),
-            FieldDef::boolean("IsOwnedByProfile", "Is Owned By Profile").read_only(),
-        ],
+        fields,
     )
 }
 

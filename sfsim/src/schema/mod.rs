@@ -7,8 +7,10 @@
 use serde::Serialize;
 
 mod access;
+pub use permissions::USER_PERMISSIONS;
 mod builder;
 mod crm;
+mod permissions;
 pub mod picklists;
 mod sites;
 mod standard;

@@ -1,17 +1,20 @@
 //! The objects of the simulated org, in the order describeGlobal lists them.
 
-use super::{ObjectDef, Schema, access, crm, sites, users};
+use super::{ObjectDef, Schema, access, crm, permissions, sites, users};
 
 impl Schema {
     /// Every object provisioning meets: Account, Contact, User, UserLogin, Profile,
     /// UserLicense, UserRole, PermissionSet, PermissionSetAssignment, Network, NetworkMember,
-    /// NetworkMemberGroup.
+    /// NetworkMemberGroup, and what a permission set grants: ObjectPermissions and
+    /// FieldPermissions.
     pub fn standard() -> Schema {
         Schema {
             objects: vec![
                 crm::account(),
                 crm::contact(),
+                permissions::field_permissions(),
                 sites::network(),
+                permissions::object_permissions(),
                 sites::network_member(),
                 sites::network_member_group(),
                 access::permission_set(),

@@ -1,13 +1,25 @@
 //! `GET /services/data/vXX.X/limits`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::json;
 
+use crate::access::Access;
+use crate::auth::Session;
 use crate::state::Sim;
 
 /// The org's limits. `DailyApiRequests` is live; the other keys are there because clients
-/// that read this resource expect them, with fixed values of a small org.
-pub async fn limits(sim: web::Data<Sim>) -> HttpResponse {
+/// that read this resource expect them, with fixed values of a small org. The caller needs
+/// API Enabled and View Setup and Configuration (Limits, REST API Developer Guide).
+pub async fn limits(req: HttpRequest, sim: web::Data<Sim>) -> HttpResponse {
+    if let Some(session) = req.extensions().get::<Session>() {
+        let access = Access::for_user(&sim.org.lock(), &session.user_id);
+        let allowed = access
+            .require_api()
+            .and_then(|()| access.require_resource("/limits"));
+        if let Err(refusal) = allowed {
+            return refusal.error_response();
+        }
+    }
     let usage = sim.traffic.usage.current(sim.clock.now());
     HttpResponse::Ok().json(json!({
         "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},

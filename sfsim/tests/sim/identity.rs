@@ -14,9 +14,9 @@ async fn get(org: &TestOrg, url: &str, token: Option<&str>) -> Answer {
     Answer::read(request.send().await.expect("identity answers")).await
 }
 
-/// A token answer's access token and identity URL.
+/// A token answer's access token and identity URL, for the integration user.
 async fn token_and_id(org: &TestOrg) -> (String, String) {
-    let answer = org.client_credentials().await;
+    let answer = org.integration_credentials().await;
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
     let text = |name: &str| answer.body[name].as_str().expect(name).to_owned();
     (text("access_token"), text("id"))

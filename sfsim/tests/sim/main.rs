@@ -1,5 +1,6 @@
 //! Integration tests: the simulated org driven over HTTP.
 
+mod access;
 mod auth;
 mod collation;
 mod collection_retrieve;

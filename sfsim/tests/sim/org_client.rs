@@ -116,15 +116,16 @@ async fn start_with(config: SimConfig) -> Client {
     }
 }
 
-/// A token for the default app by client credentials; `None` when the server has no token
+/// A token for the default org's administrator app (`sfsim-admin`, a System Administrator: the
+/// tests set records up as an admin would) by client credentials; `None` when the server has no token
 /// endpoint (404). Any other refusal fails the test: it would hide an authentication bug.
 async fn client_credentials_token(http: &reqwest::Client, base_url: &str) -> Option<String> {
     let response = http
         .post(format!("{base_url}/services/oauth2/token"))
         .form(&[
             ("grant_type", "client_credentials"),
-            ("client_id", "gatehouse-dev"),
-            ("client_secret", "gatehouse-dev-secret"),
+            ("client_id", "sfsim-admin"),
+            ("client_secret", "sfsim-admin-secret"),
         ])
         .send()
         .await

@@ -12,6 +12,11 @@ use sfsim::server::CURRENT_VERSION;
 use sfsim::soql::DataSource;
 use sfsim::{Sim, SimConfig, SimHandle, SimServer};
 
+/// The default org's administrator app (runs as a System Administrator).
+pub const ADMIN_APP: &str = "sfsim-admin";
+/// The default org's Gatehouse app (runs as the integration user).
+pub const INTEGRATION_APP: &str = "gatehouse-dev";
+
 /// The private key of the default org's `gatehouse-dev` app (test-only, public by design).
 pub const DEV_KEY_PEM: &str = include_str!("../../fixtures/keys/gatehouse-dev.key");
 /// Its certificate.
@@ -61,6 +66,7 @@ total = 10
 [[profiles]]
 name = "System Administrator"
 licence = "Salesforce"
+grants_all = true
 
 [[users]]
 username = "integration@edge.sfsim"
@@ -189,16 +195,50 @@ impl TestOrg {
         format!("{}{path}", self.handle.data_url())
     }
 
-    /// The first connected app with a client secret (the client credentials app).
+    /// The client credentials app the tests act through: the default org's administrator app
+    /// (`sfsim-admin`) when there is one, else the first app with a client secret.
     pub fn secret_app(&self) -> ConnectedApp {
+        let org = self.sim().org.lock();
+        let apps = org.connected_apps();
+        apps.iter()
+            .find(|a| a.client_id == ADMIN_APP)
+            .or_else(|| apps.iter().find(|a| a.client_secret.is_some()))
+            .cloned()
+            .expect("the org has a connected app with a client secret")
+    }
+
+    /// The default org's `gatehouse-dev` app, which runs as the integration user holding only
+    /// the shipped permission sets.
+    pub fn integration_app(&self) -> ConnectedApp {
         self.sim()
             .org
             .lock()
             .connected_apps()
             .iter()
-            .find(|a| a.client_secret.is_some())
+            .find(|a| a.client_id == INTEGRATION_APP)
             .cloned()
-            .expect("the org has a connected app with a client secret")
+            .expect("the org has the gatehouse-dev app")
+    }
+
+    /// The token endpoint's answer to the client credentials of `gatehouse-dev`, which runs as
+    /// the integration user.
+    pub async fn integration_credentials(&self) -> Answer {
+        let app = self.integration_app();
+        let secret = app.client_secret.clone().unwrap_or_default();
+        self.token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app.client_id),
+            ("client_secret", &secret),
+        ])
+        .await
+    }
+
+    /// A client acting as the integration user (client credentials of `gatehouse-dev`).
+    pub async fn integration_client(&self) -> ApiClient {
+        let answer = self.integration_credentials().await;
+        assert_eq!(answer.status, StatusCode::OK, "token: {:?}", answer.body);
+        let token = answer.body["access_token"].as_str().expect("access_token");
+        self.client_with(token.to_owned())
     }
 
     /// The first connected app with a certificate (the JWT bearer app).

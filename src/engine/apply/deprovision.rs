@@ -103,8 +103,10 @@ pub async fn deprovision_known_user(
         // Gone, or unlinked from its Contact (disabled): not this subject's user any more.
         _ => return Ok(None),
     };
+    // A write halted because the login query was refused (no Manage Users: `INVALID_TYPE`)
+    // reports that refusal, not the `PROCESSING_HALTED` it caused.
     if let Some(e) = response.get("write").and_then(|s| s.error()) {
-        return Err(CallError::Refused(e).into());
+        return Err(CallError::Refused(response.failure().unwrap_or(e)).into());
     }
     let was_active = before.flag("IsActive") == Some(true);
     let (changed, licence_effect, step) = if freezing {

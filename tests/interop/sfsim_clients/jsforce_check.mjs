@@ -18,7 +18,9 @@ const API_VERSION = '68.0';
 // Past one query batch (2,000), so that fetching everything has to follow nextRecordsUrl.
 const BULK_CONTACTS = 2100;
 
-const [loginUrl, clientId = 'gatehouse-dev', clientSecret = 'gatehouse-dev-secret'] =
+// The default org's administrator app: the checks use sfsim as any client would (deleting
+// Contacts, freezing), beyond what Gatehouse's integration user (`gatehouse-dev`) holds.
+const [loginUrl, clientId = 'sfsim-admin', clientSecret = 'sfsim-admin-secret'] =
   process.argv.slice(2);
 if (!loginUrl) {
   console.error('usage: jsforce_check.mjs LOGIN_URL [CLIENT_ID CLIENT_SECRET]');
@@ -75,7 +77,7 @@ await check('Connection.authorize with grant_type client_credentials', async () 
   expect(userInfo.id.startsWith('005') && userInfo.organizationId.startsWith('00D'),
     `userInfo ${JSON.stringify(userInfo)}`);
   const answer = await authorized.query("SELECT Username FROM User WHERE Id = '" + userInfo.id + "'");
-  expect(answer.records[0].Username === 'integration@gatehouse.sfsim', JSON.stringify(answer));
+  expect(answer.records[0].Username === 'admin@gatehouse.sfsim', JSON.stringify(answer));
   return `runs as ${answer.records[0].Username}`;
 });
 
@@ -325,7 +327,7 @@ await check('limits()', async () => {
 
 await check('identity()', async () => {
   const identity = await conn().identity();
-  expect(identity.username === 'integration@gatehouse.sfsim', `username ${identity.username}`);
+  expect(identity.username === 'admin@gatehouse.sfsim', `username ${identity.username}`);
   expect(identity.user_id.startsWith('005') && identity.organization_id.startsWith('00D'),
     JSON.stringify(identity));
   return `${identity.username} in ${identity.organization_id}`;

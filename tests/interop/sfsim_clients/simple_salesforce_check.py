@@ -71,8 +71,10 @@ def client_credentials_token(login_url, client_id, client_secret):
 
 def main():
     login_url = sys.argv[1].rstrip("/")
-    client_id = sys.argv[2] if len(sys.argv) > 2 else "gatehouse-dev"
-    client_secret = sys.argv[3] if len(sys.argv) > 3 else "gatehouse-dev-secret"
+    # The default org's administrator app: the checks use sfsim as any client would (deleting
+    # Contacts, freezing), beyond what Gatehouse's integration user (`gatehouse-dev`) holds.
+    client_id = sys.argv[2] if len(sys.argv) > 2 else "sfsim-admin"
+    client_secret = sys.argv[3] if len(sys.argv) > 3 else "sfsim-admin-secret"
     run = uuid.uuid4().hex[:8]
     checks = Checks()
     state = {}

@@ -160,8 +160,8 @@ where
     }
 }
 
-/// A session on the simulated org as the connected app, to change the org the way an admin
-/// would by hand.
+/// A session on the simulated org as its administrator (the app `sfsim-admin`, a System
+/// Administrator), to change the org the way an admin would by hand.
 pub struct OrgSession {
     client: reqwest::Client,
     data: String,
@@ -174,7 +174,7 @@ impl OrgSession {
         let token: Value = client
             .post(format!("{org_url}/services/oauth2/token"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials&client_id=gatehouse-dev&client_secret=gatehouse-dev-secret")
+            .body("grant_type=client_credentials&client_id=sfsim-admin&client_secret=sfsim-admin-secret")
             .send()
             .await
             .unwrap()

@@ -3,7 +3,7 @@
 use gatehouse::domain::OutcomeKind;
 use serde_json::json;
 
-use super::{Customer, Partner, Scenario, assert_kind};
+use super::{Customer, Partner, Scenario, ada, assert_kind};
 
 #[tokio::test]
 async fn an_account_whose_owner_has_no_role_is_dead_lettered_with_the_reason() {
@@ -88,4 +88,73 @@ async fn an_unknown_account_key_is_dead_lettered_without_writing() {
     assert_eq!(outcome.refusal.as_ref().unwrap().code, "ACCOUNT_NOT_FOUND");
     assert_eq!((outcome.api_calls, spent), (1, 1));
     assert!(s.keyed_contacts(&customer.subject()).await.is_empty());
+}
+
+/// The admin takes `Gatehouse_Integration_Freeze` away from the integration user, leaving it
+/// `Gatehouse_Integration` alone: what an org whose rules never freeze is told to assign.
+async fn without_the_freeze_set(s: &Scenario) {
+    let integration = s
+        .org
+        .records_where("User", "Username", "integration@gatehouse.sfsim")
+        .await;
+    let freeze_set = s
+        .org
+        .records_where("PermissionSet", "Name", "Gatehouse_Integration_Freeze")
+        .await;
+    let assignment = s
+        .org
+        .records("PermissionSetAssignment")
+        .await
+        .into_iter()
+        .find(|a| {
+            a["AssigneeId"] == integration[0]["Id"] && a["PermissionSetId"] == freeze_set[0]["Id"]
+        })
+        .expect("the integration user holds the freeze set");
+    s.org
+        .delete(
+            "PermissionSetAssignment",
+            assignment["Id"].as_str().expect("id"),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn without_the_freeze_set_people_are_provisioned_and_deactivated() {
+    let s = Scenario::start().await;
+    without_the_freeze_set(&s).await;
+    let ada = ada();
+
+    s.sign_up(&ada).await;
+    assert_kind(
+        &s.last_outcome(&ada.subject()).await,
+        OutcomeKind::Succeeded,
+    );
+    s.an_hour_later(&ada, "partner.user.removed").await;
+
+    // Neither read nor wrote UserLogin, which this user may no longer touch.
+    assert_kind(
+        &s.last_outcome(&ada.subject()).await,
+        OutcomeKind::Succeeded,
+    );
+    let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+    assert_eq!(user["IsActive"], false);
+}
+
+#[tokio::test]
+async fn freezing_without_the_freeze_set_is_dead_lettered_with_salesforces_refusal() {
+    let (s, ada) = Scenario::with_ada().await;
+    without_the_freeze_set(&s).await;
+
+    s.an_hour_later(&ada, "partner.user.suspended").await;
+
+    let outcome = s.last_outcome(&ada.subject()).await;
+    assert_kind(&outcome, OutcomeKind::DeadLettered);
+    let refusal = outcome.refusal.as_ref().expect("the reason is kept");
+    assert_eq!(refusal.code, "INVALID_TYPE", "{refusal:?}");
+    assert!(
+        refusal
+            .message
+            .contains("sObject type 'UserLogin' is not supported"),
+        "{refusal:?}"
+    );
 }

@@ -102,23 +102,14 @@ async fn assert_partner_contact_and_user(
     assert_eq!(s.login_of(&text(user, "Id")).await["IsFrozen"], false);
 }
 
-/// The user holds exactly one permission set assignment: Gatehouse_Portal_Access.
+/// The user holds exactly one permission set assignment besides its profile's own set (which
+/// Salesforce lists in PermissionSetAssignment too): Gatehouse_Portal_Access.
 async fn assert_only_portal_access_assigned(s: &Scenario, user: &Value) {
     let portal_access = s
         .org
         .records_where("PermissionSet", "Name", "Gatehouse_Portal_Access")
         .await;
-    let assigned: Vec<Value> = s
-        .org
-        .records("PermissionSetAssignment")
-        .await
-        .into_iter()
-        .filter(|a| {
-            a["AssigneeId"]
-                .as_str()
-                .is_some_and(|u| same_id(u, &text(user, "Id")))
-        })
-        .collect();
+    let assigned = s.org.assignments_beyond_profile(&text(user, "Id")).await;
     assert_eq!(assigned.len(), 1, "{assigned:#?}");
     assert!(same_id(
         &text(&assigned[0], "PermissionSetId"),

@@ -3,10 +3,11 @@
 
 use serde_json::{Value, json};
 
-/// The default org's connected app, for records a test creates itself (never through
-/// Gatehouse).
-const CLIENT_ID: &str = "gatehouse-dev";
-const CLIENT_SECRET: &str = "gatehouse-dev-secret";
+/// The default org's administrator app (a System Administrator), for records a test creates
+/// itself as an admin would (never through Gatehouse, whose integration user holds only the
+/// shipped permission sets).
+const CLIENT_ID: &str = "sfsim-admin";
+const CLIENT_SECRET: &str = "sfsim-admin-secret";
 const TOKEN_ENDPOINT: &str = "POST /services/oauth2/token";
 
 /// A simulated org reached at its base URL.
@@ -68,6 +69,28 @@ impl SimOrg {
             .await
             .into_iter()
             .filter(|r| r[field].as_str() == Some(value))
+            .collect()
+    }
+
+    /// The permission set assignments of `user_id`, leaving out its profile's own set, which
+    /// Salesforce lists among assignments too (`PermissionSet.IsOwnedByProfile`).
+    pub async fn assignments_beyond_profile(&self, user_id: &str) -> Vec<Value> {
+        let profile_sets: Vec<Value> = self
+            .records("PermissionSet")
+            .await
+            .into_iter()
+            .filter(|set| set["IsOwnedByProfile"] == true)
+            .map(|set| set["Id"].clone())
+            .collect();
+        self.records("PermissionSetAssignment")
+            .await
+            .into_iter()
+            .filter(|a| {
+                a["AssigneeId"]
+                    .as_str()
+                    .is_some_and(|u| same_id(u, user_id))
+            })
+            .filter(|a| !profile_sets.contains(&a["PermissionSetId"]))
             .collect()
     }
 
@@ -253,6 +276,22 @@ impl SimOrg {
             .await
             .expect("update answers");
         assert_eq!(answer.status(), 204, "updating {object} {id}");
+    }
+
+    /// Deletes a record through the org's own API, as an administrator would by hand.
+    pub async fn delete(&self, object: &str, id: &str) {
+        let token = self.token().await;
+        let answer = self
+            .http
+            .delete(format!(
+                "{}/services/data/v68.0/sobjects/{object}/{id}",
+                self.url
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("delete answers");
+        assert_eq!(answer.status(), 204, "deleting {object} {id}");
     }
 
     async fn token(&self) -> String {

@@ -96,6 +96,48 @@ pub(crate) fn follow_user_change(org: &mut Org, id: &str) {
     }
     licences::recount(org);
     site::join_by_profile(org, id);
+    follow_profile_set(org, id);
+}
+
+/// The user's assignment of its profile's own permission set: Salesforce lists it in
+/// `PermissionSetAssignment` beside the assigned sets, and moves it when the profile changes.
+fn follow_profile_set(org: &mut Org, user_id: &str) {
+    let Some(profile) = org.text_of(user_id, "ProfileId") else {
+        return;
+    };
+    let owned: Vec<(String, bool)> = org
+        .records_of("PermissionSet")
+        .filter(|s| s.get("IsOwnedByProfile").and_then(Value::as_bool) == Some(true))
+        .map(|s| {
+            let mine = s.get("ProfileId").and_then(Value::as_str) == Some(profile.as_str());
+            (s.id.clone(), mine)
+        })
+        .collect();
+    let Some((set, _)) = owned.iter().find(|(_, mine)| *mine) else {
+        return;
+    };
+    let held = org
+        .records_of("PermissionSetAssignment")
+        .find(|a| {
+            a.get("AssigneeId").and_then(Value::as_str) == Some(user_id)
+                && owned.iter().any(|(s, _)| {
+                    a.get("PermissionSetId").and_then(Value::as_str) == Some(s.as_str())
+                })
+        })
+        .map(|a| a.id.clone());
+    match held {
+        Some(assignment) => {
+            if let Some(record) = org.store.get_mut(&assignment) {
+                record.fields.insert("PermissionSetId".into(), json!(set));
+            }
+        }
+        None => {
+            let mut values = serde_json::Map::new();
+            values.insert("AssigneeId".into(), json!(user_id));
+            values.insert("PermissionSetId".into(), json!(set));
+            org.insert_system("PermissionSetAssignment", values);
+        }
+    }
 }
 
 /// The user linked to a Contact, if any (active or not: a deactivated user still holds it).
