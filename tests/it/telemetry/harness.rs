@@ -131,10 +131,16 @@ impl Deref for InProcess {
 impl InProcess {
     /// Starts the partner portal with the shared rules and these `[telemetry]` lines.
     pub async fn start(telemetry: &str) -> InProcess {
+        InProcess::start_with(telemetry, "").await
+    }
+
+    /// As [`InProcess::start`], with `config` lines added (e.g. [`NO_PREFLIGHT`]).
+    pub async fn start_with(telemetry: &str, config: &str) -> InProcess {
         // Whole seconds; the store dates commands by this clock, as the worker claims by it.
         let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
         let app = TestApp::builder()
             .config(PARTNER_RULES)
+            .config(config)
             .telemetry(telemetry)
             .clock_at(now)
             .spawn()
