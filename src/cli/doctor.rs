@@ -15,15 +15,8 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "cannot start the async runtime: {}",
-                crate::report::chain(&e)
-            );
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = super::runtime() else {
+        return ExitCode::FAILURE;
     };
     let list = runtime.block_on(crate::doctor::run(&settings, Arc::new(SystemClock)));
     if json {

@@ -128,3 +128,17 @@ impl Cli {
         }
     }
 }
+
+/// The async runtime a command runs on; `None` (the reason printed) when it cannot start.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => Some(runtime),
+        Err(e) => {
+            eprintln!(
+                "cannot start the async runtime: {}",
+                crate::report::chain(&e)
+            );
+            None
+        }
+    }
+}

@@ -20,15 +20,8 @@ pub fn run(path: &Path, listen: Option<SocketAddr>) -> ExitCode {
     if let Some(addr) = listen {
         settings.service.listen = addr;
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "cannot start the async runtime: {}",
-                crate::report::chain(&e)
-            );
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = super::runtime() else {
+        return ExitCode::FAILURE;
     };
     // Inside the runtime: the trace exporters send from it.
     let tracing = match runtime.block_on(async { crate::telemetry::install(&settings) }) {

@@ -26,15 +26,8 @@ use crate::store::InboxFilter;
 const QUICKSTART: &str = include_str!("../../../examples/quickstart.toml");
 
 pub fn run(keep: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "cannot start the async runtime: {}",
-                crate::report::chain(&e)
-            );
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = crate::cli::runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(demo(keep)) {
         Ok(()) => ExitCode::SUCCESS,
