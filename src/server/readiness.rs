@@ -76,3 +76,6 @@ impl Readiness {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
