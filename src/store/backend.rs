@@ -231,8 +231,9 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// (`store_heartbeat`, key 1) with `now`, through the same connection, lock and disk sync
     /// as every other write. The row is rewritten in place, so nothing grows however often it
     /// runs. A refusal names its [`Blocker`](super::readiness::Blocker) from the database's own
-    /// error codes (locked, read-only, disk full, …). The caller bounds the wait; a backend
-    /// must tolerate the future being dropped at any await (the transaction rolls back).
+    /// error codes (SQLite's `SQLITE_BUSY`, `SQLITE_READONLY`, `SQLITE_FULL`; PostgreSQL's
+    /// SQLSTATEs `55P03`, `25006`, `53100` would say the same). The caller bounds the wait; a
+    /// backend must tolerate the future being dropped at any await (the transaction rolls back).
     async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused>;
 
     /// Closes every connection, waiting for those in use.
