@@ -337,10 +337,11 @@ fn surfaces(
         shared.clock.clone(),
         Duration::from_secs(settings.telemetry.licence_poll_seconds),
     );
-    let readiness = Readiness {
-        store: shared.store.clone(),
-        lifecycle: lifecycle.clone(),
-    };
+    let readiness = Readiness::new(
+        shared.store.clone(),
+        lifecycle.clone(),
+        Duration::from_millis(settings.service.readiness_timeout_ms),
+    );
     let ingress = Ingress::new(
         settings,
         shared.store.clone(),

@@ -32,7 +32,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the service: receive signed webhooks, keep them durably, answer health checks.
     #[command(
-        after_help = "Example:\n  gatehouse serve --config examples/quickstart.toml\n\nStops gracefully on SIGTERM or Ctrl-C: /readyz turns 503, in-flight requests finish, then it exits 0.\nEvery key of the config can be overridden by GATEHOUSE_<KEY> with __ between levels,\ne.g. GATEHOUSE_SERVICE__LISTEN=0.0.0.0:8080."
+        after_help = "Example:\n  gatehouse serve --config examples/quickstart.toml\n\nGET /healthz answers while the process runs; GET /readyz answers 200 while the store\nanswers a read and commits a write within service.readiness_timeout_ms, 503 with the reason otherwise.\nStops gracefully on SIGTERM or Ctrl-C: /readyz turns 503, in-flight requests finish, then it exits 0.\nEvery key of the config can be overridden by GATEHOUSE_<KEY> with __ between levels,\ne.g. GATEHOUSE_SERVICE__LISTEN=0.0.0.0:8080."
     )]
     Serve {
         #[command(flatten)]

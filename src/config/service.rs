@@ -19,6 +19,10 @@ pub struct ServiceConfig {
     pub shutdown_timeout_seconds: u64,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
+    /// How long `/readyz` waits for the store to answer a read and commit a write before it
+    /// answers 503 `timed_out`; keep it under the load balancer's probe timeout (Kubernetes'
+    /// `timeoutSeconds`, 3 s in the manifests), so the probe gets an answer rather than a hang.
+    pub readiness_timeout_ms: u64,
 }
 
 impl Default for ServiceConfig {
@@ -29,6 +33,7 @@ impl Default for ServiceConfig {
             drain_delay_seconds: 0,
             shutdown_timeout_seconds: 30,
             workers: 0,
+            readiness_timeout_ms: 2000,
         }
     }
 }

@@ -61,13 +61,21 @@ impl Settings {
         })
     }
 
-    /// `[service]`: a request body limit Gatehouse can hold in memory.
+    /// `[service]`: a request body limit Gatehouse can hold in memory, and a readiness check
+    /// that can both succeed and answer before a probe gives up.
     fn check_service(&self, problems: &mut Problems) {
         let max = self.service.max_body_bytes;
         if max == 0 || max > 16 * 1024 * 1024 {
             problems.add(
                 "service.max_body_bytes",
                 format!("{max} is out of range; choose between 1 and 16777216 (16 MiB)"),
+            );
+        }
+        let readiness = self.service.readiness_timeout_ms;
+        if !(10..=60_000).contains(&readiness) {
+            problems.add(
+                "service.readiness_timeout_ms",
+                format!("{readiness} is out of range; choose between 10 and 60000"),
             );
         }
     }

@@ -3,16 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 
-use std::sync::Arc;
-
-use super::lifecycle::Lifecycle;
-use crate::store::Store;
-
-/// What readiness looks at (`web::Data<Readiness>`).
-pub struct Readiness {
-    pub store: Store,
-    pub lifecycle: Arc<Lifecycle>,
-}
+use super::readiness::{Readiness, Verdict};
 
 /// Liveness: answers as long as the HTTP server runs. Never checks dependencies, so a slow
 /// database does not get the process restarted.
@@ -21,19 +12,21 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// Readiness: the store answers and the service is not draining for shutdown.
+/// Readiness: the service is not draining for shutdown, and the store answers a read and
+/// commits a write within the readiness timeout. A 503 names what failed (`store`:
+/// `unreachable` or `unwritable`) and why (`reason`, a fixed code, with a `detail` sentence);
+/// the database's own message goes to the log only.
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<Readiness>) -> HttpResponse {
-    if state.lifecycle.is_draining() {
-        return HttpResponse::ServiceUnavailable()
-            .json(json!({"status": "draining", "store": "unchecked"}));
-    }
-    match state.store.ping().await {
-        Ok(()) => HttpResponse::Ok().json(json!({"status": "ready", "store": "ok"})),
-        Err(e) => {
-            tracing::warn!(error = %crate::report::chain(&e), "readiness check: store unreachable");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "not_ready", "store": "unreachable"}))
-        }
+    match state.check().await {
+        Verdict::Draining => HttpResponse::ServiceUnavailable()
+            .json(json!({"status": "draining", "store": "unchecked"})),
+        Verdict::Ready => HttpResponse::Ok().json(json!({"status": "ready", "store": "ok"})),
+        Verdict::NotReady { check, blocker } => HttpResponse::ServiceUnavailable().json(json!({
+            "status": "not_ready",
+            "store": check.as_str(),
+            "reason": blocker.as_str(),
+            "detail": blocker.detail(),
+        })),
     }
 }

@@ -7,12 +7,13 @@ mod bind;
 mod health;
 pub mod lifecycle;
 mod metrics;
+mod readiness;
 pub mod scrape;
 
 use actix_web::web;
 
 pub use bind::{BindError, Surfaces, bind};
-pub use health::Readiness;
+pub use readiness::{Readiness, Verdict};
 
 /// Mounts every route: health, metrics, webhooks and the admin API.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -36,6 +36,7 @@ use super::error::StoreError;
 use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
+use super::readiness::WriteRefused;
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 
@@ -223,8 +224,17 @@ pub(crate) trait Backend: Send + Sync + 'static {
 
     // The database itself.
 
-    /// Proves the database answers.
+    /// Proves the database answers a read.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Proves the database takes a write now, for readiness: commits the one heartbeat row
+    /// (`store_heartbeat`, key 1) with `now`, through the same connection, lock and disk sync
+    /// as every other write. The row is rewritten in place, so nothing grows however often it
+    /// runs. A refusal names its [`Blocker`](super::readiness::Blocker) from the database's own
+    /// error codes (SQLite's `SQLITE_BUSY`, `SQLITE_READONLY`, `SQLITE_FULL`; PostgreSQL's
+    /// SQLSTATEs `55P03`, `25006`, `53100` would say the same). The caller bounds the wait; a
+    /// backend must tolerate the future being dropped at any await (the transaction rolls back).
+    async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused>;
 
     /// Closes every connection, waiting for those in use.
     async fn close(&self);

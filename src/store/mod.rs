@@ -22,8 +22,8 @@
 //! and a batching executor fit without changing the claim's shape.
 //!
 //! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
-//! `subjects`, `outbox`, `timestamp`) below `error`, then `commands`, `group_commit`,
-//! `backend`, the backends, and this facade on top.
+//! `subjects`, `outbox`, `timestamp`) below `error`, then `readiness`, `commands`,
+//! `group_commit`, `backend`, the backends, and this facade on top.
 
 mod backend;
 mod command_state;
@@ -33,6 +33,7 @@ mod event_id;
 mod group_commit;
 mod inbox;
 mod outbox;
+mod readiness;
 mod sqlite;
 mod stored_name;
 mod subjects;
@@ -44,6 +45,7 @@ pub(crate) mod tests;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken,
@@ -56,6 +58,7 @@ pub use inbox::{
     UnknownName,
 };
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
+pub use readiness::{Blocker, Check, NotReady};
 pub use sqlite::SqliteOptions;
 pub use subjects::{
     HistoryEntry, HistoryKind, SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectState,
@@ -272,12 +275,39 @@ impl Store {
         self.backend().count_by_status().await
     }
 
-    /// Readiness: the database answers and the writer is taking events.
+    /// The database answers a read and the writer is taking events.
     pub async fn ping(&self) -> Result<(), StoreError> {
         if !self.shared.intake.is_running() {
             return Err(StoreError::Closed);
         }
         self.backend().ping().await
+    }
+
+    /// Readiness: a reader answers ([`Store::ping`]) and the writer commits the heartbeat row,
+    /// both within `timeout`, so the caller never waits longer whatever the database does (a
+    /// lock held elsewhere, a hung disk). Each call commits one small row rewritten in place.
+    pub async fn readiness(&self, timeout: Duration) -> Result<(), NotReady> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let timed_out = |check| NotReady {
+            check,
+            blocker: Blocker::TimedOut,
+            source: None,
+        };
+        tokio::time::timeout_at(deadline, self.ping())
+            .await
+            .map_err(|_| timed_out(Check::Reads))?
+            .map_err(|source| NotReady::from_error(Check::Reads, source))?;
+        tokio::time::timeout_at(deadline, self.probe_write())
+            .await
+            .map_err(|_| timed_out(Check::Writes))?
+    }
+
+    /// Commits the heartbeat row, unless the store is closed.
+    async fn probe_write(&self) -> Result<(), NotReady> {
+        if !self.shared.intake.is_running() {
+            return Err(NotReady::from_error(Check::Writes, StoreError::Closed));
+        }
+        Ok(self.backend().probe_write(self.now()).await?)
     }
 
     /// Group-commit counters: batches committed, events answered, and what is waiting.

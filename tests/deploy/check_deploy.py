@@ -358,6 +358,17 @@ def the_grace_period_covers_the_drain_and_the_shutdown_timeout(bin_dir):
 
 
 @check
+def readiness_answers_before_the_probe_gives_up(bin_dir):
+    # 2000 is the binary's default for service.readiness_timeout_ms.
+    for overlay in OVERLAYS:
+        service = tomllib.loads(k8s_config(overlay)["data"]["gatehouse.toml"])["service"]
+        checked_ms = service.get("readiness_timeout_ms", 2000)
+        probe = deployment(overlay)["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]
+        probe_ms = probe.get("timeoutSeconds", 1) * 1000
+        expect(checked_ms < probe_ms, f"{overlay}: /readyz may take {checked_ms} ms, the probe waits {probe_ms} ms")
+
+
+@check
 def secrets_are_referenced_never_committed(bin_dir):
     for overlay in OVERLAYS:
         docs = render(overlay)

@@ -71,6 +71,7 @@ fn check_config_lists_every_problem_with_its_key() {
         r#"
 [service]
 max_body_bytes = 0
+readiness_timeout_ms = 0
 
 [sources.partner-portal.verification]
 scheme = "standard-webhooks"
@@ -87,6 +88,7 @@ secrets = [{ secret = { env = "GATEHOUSE_TEST_UNSET_SECRET_VAR" } }]
     assert_eq!(code, 1);
     for key in [
         "service.max_body_bytes",
+        "service.readiness_timeout_ms",
         "salesforce",
         "sources.partner-portal.verification",
         "sources.hr.verification",

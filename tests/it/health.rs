@@ -65,3 +65,73 @@ async fn while_draining_readyz_is_503_and_webhooks_are_still_accepted() {
     stopping.await.unwrap();
     app.server.await.unwrap().unwrap();
 }
+
+/// SQLite's write lock on the service's file, held by another connection as an operator's
+/// `sqlite3` shell or a backup tool might hold it.
+struct ForeignWriteLock(sqlx::SqliteConnection);
+
+impl ForeignWriteLock {
+    async fn take(path: &std::path::Path) -> Self {
+        use sqlx::Connection;
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+        let mut connection = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        ForeignWriteLock(connection)
+    }
+
+    async fn release(mut self) {
+        sqlx::query("ROLLBACK").execute(&mut self.0).await.unwrap();
+    }
+}
+
+/// Asks `/readyz` until it answers `status` (a few seconds at most: an answer is reused for a
+/// second), and returns that answer's body and how long its request took.
+async fn readyz_until(app: &TestApp, status: u16) -> (serde_json::Value, Duration) {
+    for _ in 0..100 {
+        let started = std::time::Instant::now();
+        let response = app
+            .client
+            .get(format!("{}/readyz", app.base))
+            .send()
+            .await
+            .unwrap();
+        let took = started.elapsed();
+        if response.status() == status {
+            return (response.json().await.unwrap(), took);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/readyz never answered {status}");
+}
+
+#[tokio::test]
+async fn readyz_is_503_while_the_store_cannot_take_writes_and_200_once_it_can() {
+    let app = TestApp::builder()
+        .service("readiness_timeout_ms = 300")
+        .spawn()
+        .await;
+    let (ready, _) = readyz_until(&app, 200).await;
+    assert_eq!(ready["store"], "ok", "{ready}");
+
+    // Reads still work, but no write can commit while the lock is held past the timeout.
+    let lock = ForeignWriteLock::take(&app.store_path()).await;
+    let (refused, took) = readyz_until(&app, 503).await;
+    assert_eq!(refused["status"], "not_ready", "{refused}");
+    assert_eq!(refused["store"], "unwritable", "{refused}");
+    assert_eq!(refused["reason"], "timed_out", "{refused}");
+    assert!(refused["detail"].is_string(), "{refused}");
+    assert!(
+        took < Duration::from_secs(3),
+        "/readyz waited {took:?} with a 300 ms timeout"
+    );
+
+    lock.release().await;
+    let (ready, _) = readyz_until(&app, 200).await;
+    assert_eq!(ready["status"], "ready", "{ready}");
+    app.stop().await;
+}

@@ -96,6 +96,11 @@ impl TestApp {
             .body(body.to_owned())
     }
 
+    /// The store's database file, for a test that reaches it behind the service's back.
+    pub fn store_path(&self) -> std::path::PathBuf {
+        self.dir.path().join(builder::IN_PROCESS_STORE)
+    }
+
     /// The folder holding the store, for a restart on the same store.
     pub fn store_dir(&self) -> Arc<tempfile::TempDir> {
         self.dir.clone()

@@ -18,6 +18,7 @@ use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use crate::store::outbox::{OutboxEvent, OutboxId, OutboxRow};
+use crate::store::readiness::WriteRefused;
 use crate::store::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 
 // Each method calls the inherent method of the same name, which Rust picks before the trait's.
@@ -209,6 +210,10 @@ impl Backend for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         SqliteStore::ping(self).await
+    }
+
+    async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused> {
+        SqliteStore::probe_write(self, now).await
     }
 
     async fn close(&self) {

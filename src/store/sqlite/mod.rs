@@ -15,6 +15,7 @@ mod backend;
 mod commands;
 mod inbox;
 mod outbox;
+mod readiness;
 mod row;
 mod subjects;
 
@@ -197,24 +198,32 @@ fn is_transient(error: &sqlx::Error) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(_) => primary_code(error).is_some_and(|code| {
+            matches!(
+                code,
+                SQLITE_BUSY
+                    | SQLITE_LOCKED
+                    | SQLITE_NOMEM
+                    | SQLITE_READONLY
+                    | SQLITE_INTERRUPT
+                    | SQLITE_IOERR
+                    | SQLITE_FULL
+                    | SQLITE_CANTOPEN
+                    | SQLITE_PROTOCOL
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// The primary result code of a database error, e.g. `SQLITE_BUSY` for `SQLITE_BUSY_SNAPSHOT`.
+fn primary_code(error: &sqlx::Error) -> Option<i32> {
+    match error {
         sqlx::Error::Database(database) => database
             .code()
             .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| {
-                matches!(
-                    code & 0xff,
-                    SQLITE_BUSY
-                        | SQLITE_LOCKED
-                        | SQLITE_NOMEM
-                        | SQLITE_READONLY
-                        | SQLITE_INTERRUPT
-                        | SQLITE_IOERR
-                        | SQLITE_FULL
-                        | SQLITE_CANTOPEN
-                        | SQLITE_PROTOCOL
-                )
-            }),
-        _ => false,
+            .map(|code| code & 0xff),
+        _ => None,
     }
 }
 

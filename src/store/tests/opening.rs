@@ -1,7 +1,9 @@
 //! Opening, reopening, readiness and closing.
 
-use super::{delivery, fresh_store, open};
-use crate::store::{SqliteOptions, Store, StoreError, StoreErrorKind};
+use std::time::{Duration, Instant};
+
+use super::{ForeignWriteLock, delivery, fresh_store, open};
+use crate::store::{Blocker, Check, SqliteOptions, Store, StoreError, StoreErrorKind};
 
 #[tokio::test]
 async fn events_survive_closing_and_reopening_the_file() {
@@ -101,4 +103,41 @@ async fn ping_answers_while_open_and_refuses_once_closed() {
     assert!(matches!(accept, StoreError::Closed), "{accept:?}");
     // Closing twice is harmless.
     other_handle.close().await;
+}
+
+#[tokio::test]
+async fn readiness_gives_up_at_its_timeout_while_another_connection_holds_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inbox.db");
+    let store = open(&path).await;
+    store.readiness(Duration::from_secs(5)).await.unwrap();
+    let lock = ForeignWriteLock::take(&path).await;
+
+    // The busy timeout (5 s) would wait longer; readiness answers at its own.
+    let started = Instant::now();
+    let refused = store
+        .readiness(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (refused.check, refused.blocker),
+        (Check::Writes, Blocker::TimedOut)
+    );
+
+    lock.release().await;
+    store.readiness(Duration::from_secs(5)).await.unwrap();
+}
+
+#[tokio::test]
+async fn readiness_refuses_once_closed() {
+    let (_dir, store) = fresh_store().await;
+    store.close().await;
+
+    let refused = store.readiness(Duration::from_secs(5)).await.unwrap_err();
+    assert_eq!(refused.blocker, Blocker::Closed, "{refused:?}");
 }

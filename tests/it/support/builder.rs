@@ -208,7 +208,7 @@ impl TestAppBuilder {
             .unwrap_or_else(|| ManualClock::new(now_in_seconds()));
         let text = format!(
             "{}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{}\n",
-            self.toml_with_store(&dir.path().join("test.db")),
+            self.toml_with_store(&dir.path().join(IN_PROCESS_STORE)),
             self.service
         );
         let settings =
@@ -239,6 +239,9 @@ impl TestAppBuilder {
         self.served_config().start()
     }
 }
+
+/// The in-process service's database file in its store folder (`TestApp::store_path`).
+pub const IN_PROCESS_STORE: &str = "test.db";
 
 fn fresh_folder() -> Arc<tempfile::TempDir> {
     Arc::new(tempfile::tempdir().expect("tempdir"))
