@@ -16,6 +16,7 @@ use crate::store::error::StoreError;
 use crate::store::inbox::EventId;
 use crate::store::outbox::{OutboxEvent, OutboxId};
 use crate::store::subjects::SubjectUpdate;
+use crate::store::timestamp;
 
 impl Store {
     /// Stores an event's commands and, when `event` is given, marks that inbox event `mapped`,
@@ -122,6 +123,7 @@ impl Store {
         let until = self
             .now()
             .checked_add_signed(lease)
+            .map(timestamp::to_millis)
             .ok_or(StoreError::InvalidTime("the end of the claim"))?;
         self.backend().renew(command_id, fence, until).await?;
         Ok(until)

@@ -153,9 +153,10 @@ async fn load(
 }
 
 /// The command, if it is still running under `fence`; otherwise why this step, made under that
-/// claim, cannot be taken. A command claimed again since (another token), or released back to
-/// the queue, is [`StoreError::ClaimLost`]; one that its holder already ended (done, retrying,
-/// parked) is [`StoreError::CommandRefused`], as any step out of order is.
+/// claim, cannot be taken. A command claimed again since (a larger token), or released back to
+/// the queue from this claim, is [`StoreError::ClaimLost`]; any other state (ended by its
+/// holder, never claimed under this token) is [`StoreError::CommandRefused`], as any step out of
+/// order is.
 async fn load_held(
     connection: &mut SqliteConnection,
     command_id: &CommandId,
@@ -174,10 +175,12 @@ async fn load_held(
     };
     match record.state {
         CommandState::Running if token == fence => Ok(record),
-        state if token != fence || state == CommandState::Queued => Err(StoreError::ClaimLost {
-            command_id: command_id.clone(),
-            fence,
-        }),
+        state if token > fence || (token == fence && state == CommandState::Queued) => {
+            Err(StoreError::ClaimLost {
+                command_id: command_id.clone(),
+                fence,
+            })
+        }
         state => Err(StoreError::CommandRefused {
             command_id: command_id.clone(),
             state,
