@@ -130,3 +130,6 @@ impl LeaseKeeper {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
