@@ -26,6 +26,23 @@ async fn claimed(dir: &tempfile::TempDir, clock: &ManualClock) -> (Store, Claime
     (store, claimed.remove(0))
 }
 
+/// A keeper of `claimed`'s claim, and the run's hold on it.
+fn keeper_of(
+    store: &Store,
+    clock: &ManualClock,
+    claimed: &ClaimedCommand,
+) -> (LeaseKeeper, ClaimHold) {
+    let keeper = LeaseKeeper {
+        store: store.clone(),
+        clock: clock.shared(),
+        lease: LEASE,
+    };
+    (
+        keeper,
+        ClaimHold::new(claimed.command.id.clone(), claimed.fence),
+    )
+}
+
 /// Moves the clock in steps the keeper can follow, `steps` times.
 async fn let_time_pass(clock: &ManualClock, steps: u32) {
     for _ in 0..steps {
@@ -39,12 +56,7 @@ async fn a_running_claim_is_renewed_and_outlives_its_first_lease() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(at(0));
     let (store, claimed) = claimed(&dir, &clock).await;
-    let keeper = LeaseKeeper {
-        store: store.clone(),
-        clock: clock.shared(),
-        lease: LEASE,
-    };
-    let hold = ClaimHold::new(claimed.command.id.clone(), claimed.fence);
+    let (keeper, hold) = keeper_of(&store, &clock, &claimed);
     let keeping = {
         let hold = hold.clone();
         tokio::spawn(async move { keeper.keep(&hold).await })
@@ -69,12 +81,7 @@ async fn a_renewal_that_finds_the_claim_taken_over_loses_the_hold() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(at(0));
     let (store, claimed) = claimed(&dir, &clock).await;
-    let keeper = LeaseKeeper {
-        store: store.clone(),
-        clock: clock.shared(),
-        lease: LEASE,
-    };
-    let hold = ClaimHold::new(claimed.command.id.clone(), claimed.fence);
+    let (keeper, hold) = keeper_of(&store, &clock, &claimed);
     // Another worker, whose clock runs ahead, finds the claim expired and takes it over.
     let ahead = at(0) + TimeDelta::hours(1);
     assert_eq!(store.release_expired_claims(ahead).await.unwrap(), 1);

@@ -11,7 +11,17 @@ use crate::store::{
     ClaimedCommand, CommandState, OutboxEvent, Store, StoreError, StoreErrorKind, SubjectUpdate,
 };
 
-/// Enqueues one provision and claims it at `now` for `worker`, for `lease`.
+/// A fresh store with one provision waiting, due now.
+async fn store_with_one_command() -> (tempfile::TempDir, Store) {
+    let (dir, store) = fresh_store().await;
+    store
+        .enqueue(None, vec![provision("partner-portal:1", at(0))])
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+/// Claims the one due command at `now` for `worker`, for `lease`.
 async fn claimed_at(
     store: &Store,
     now: chrono::DateTime<Utc>,
@@ -69,11 +79,7 @@ fn assert_all_claim_lost(errors: &[StoreError]) {
 
 #[tokio::test]
 async fn each_claim_of_a_command_carries_a_larger_token() {
-    let (_dir, store) = fresh_store().await;
-    store
-        .enqueue(None, vec![provision("partner-portal:1", at(0))])
-        .await
-        .unwrap();
+    let (_dir, store) = store_with_one_command().await;
     let now = Utc::now();
     let first = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
     let later = now + TimeDelta::minutes(2);
@@ -84,11 +90,7 @@ async fn each_claim_of_a_command_carries_a_larger_token() {
 
 #[tokio::test]
 async fn a_renewed_claim_is_not_released_as_expired() {
-    let (_dir, store) = fresh_store().await;
-    store
-        .enqueue(None, vec![provision("partner-portal:1", at(0))])
-        .await
-        .unwrap();
+    let (_dir, store) = store_with_one_command().await;
     let now = Utc::now();
     let claimed = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
 
@@ -117,11 +119,7 @@ async fn a_renewed_claim_is_not_released_as_expired() {
 
 #[tokio::test]
 async fn every_write_under_a_claim_taken_over_is_refused_and_changes_nothing() {
-    let (_dir, store) = fresh_store().await;
-    store
-        .enqueue(None, vec![provision("partner-portal:1", at(0))])
-        .await
-        .unwrap();
+    let (_dir, store) = store_with_one_command().await;
     let now = Utc::now();
     let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
     let later = now + TimeDelta::minutes(2);
@@ -152,11 +150,7 @@ async fn every_write_under_a_claim_taken_over_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn every_write_under_a_claim_released_on_expiry_is_refused() {
-    let (_dir, store) = fresh_store().await;
-    store
-        .enqueue(None, vec![provision("partner-portal:1", at(0))])
-        .await
-        .unwrap();
+    let (_dir, store) = store_with_one_command().await;
     let now = Utc::now();
     let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
     store
