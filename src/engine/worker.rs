@@ -10,9 +10,10 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::executor::Executor;
+use super::lease::{ClaimHold, LeaseKeeper};
 use crate::clock::Clock;
 use crate::report::chain;
-use crate::store::{CommandState, Store};
+use crate::store::{ClaimedCommand, CommandState, Store};
 
 /// Longest sleep between looks at the queue, so scheduled commands fire even if a wake-up is
 /// missed and claims of a crashed peer are taken back.
@@ -66,12 +67,7 @@ impl Worker {
                 {
                     Ok(claimed) => {
                         for command in claimed {
-                            let executor = self.executor.clone();
-                            running.spawn(async move {
-                                if let Err(e) = executor.run(command).await {
-                                    tracing::error!(error = %chain(&e), "command could not be recorded; it runs again when its claim expires");
-                                }
-                            });
+                            running.spawn(self.start(command));
                         }
                     }
                     Err(e) => tracing::error!(error = %chain(&e), "could not claim commands"),
@@ -97,6 +93,38 @@ impl Worker {
             if drained.is_err() {
                 // Their claims are released at the next start; the commands converge then.
                 running.abort_all();
+            }
+        }
+    }
+
+    /// One claimed command's run, with its lease renewed beside it until the run ends.
+    fn start(&self, command: ClaimedCommand) -> impl Future<Output = ()> + Send + 'static {
+        let executor = self.executor.clone();
+        let keeper = LeaseKeeper {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            lease: self.lease,
+        };
+        async move {
+            let hold = ClaimHold::new(command.command.id.clone(), command.fence);
+            let run = executor.run(command, &hold);
+            tokio::pin!(run);
+            let end = tokio::select! {
+                end = &mut run => end,
+                // The keeper returns only once the claim is lost; the run then stops at its
+                // next call or write.
+                () = keeper.keep(&hold) => run.await,
+            };
+            match end {
+                Ok(_) => {}
+                Err(e) if e.is_claim_lost() => tracing::warn!(
+                    error = %chain(&e),
+                    "the command's claim was lost; its new holder carries it on"
+                ),
+                Err(e) => tracing::error!(
+                    error = %chain(&e),
+                    "command could not be recorded; it runs again when its claim expires"
+                ),
             }
         }
     }

@@ -43,6 +43,6 @@ pub use query::{Lookup, QueryResult, Record, Upserted, soql};
 pub use raw_text::MAX_RAW_TEXT;
 pub use transport::{
     ApiBudget, ApiUsage, ApiVersion, BudgetSnapshot, CallError, CallMeter, ClientOptions,
-    DataPaths, Limit, OrgIdentity, OrgLimits, SalesforceClient, SalesforceError,
+    DataPaths, Halt, Limit, OrgIdentity, OrgLimits, SalesforceClient, SalesforceError,
     UNRECOGNISED_ANSWER, segment,
 };

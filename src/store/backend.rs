@@ -21,6 +21,17 @@
 //! - **Checked input.** The [`Store`](super::Store) refuses events and commands that cannot be
 //!   stored faithfully before a backend sees them; a backend may assume times are within the
 //!   years 0 to 9999 unless an operation says it checks them.
+//! - **Fenced claims.** Every claim raises the command's claim token and answers it as the
+//!   [`FencingToken`] of the [`Claim`]. Every write made under a claim — [`Backend::renew`],
+//!   [`Backend::record_progress`], [`Backend::finish`], [`Backend::retry_later`],
+//!   [`Backend::park`] — names the token and changes the command only while it is still
+//!   `running` under that very token (`… WHERE command_id = ? AND state = 'running' AND
+//!   claim_token = ?`), in the same transaction as the rest of its writes. A write whose token
+//!   is no longer the command's (released on expiry, or claimed again since) writes nothing
+//!   and answers [`StoreError::ClaimLost`], never `Unavailable`: the run that made it has been
+//!   replaced and must stop. [`Backend::release_expired_claims`] releases only claims whose
+//!   end, as last renewed, is before `now`, decided in the statement that releases them, so a
+//!   renewal that commits first keeps its claim.
 //! - **Errors sorted once.** Failures are [`StoreError`]s with their database error kept as the
 //!   cause; a backend sorts them into `Unavailable` (worth trying again) and `Failed` (broken)
 //!   as its database's error codes say.
@@ -31,7 +42,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::commands::{Claim, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand};
+use super::commands::{
+    Claim, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken, NewCommand,
+};
 use super::error::StoreError;
 use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
@@ -109,43 +122,59 @@ pub(crate) trait Backend: Send + Sync + 'static {
     ) -> Result<Vec<Enqueued>, StoreError>;
 
     /// Claims due, unblocked commands (at most one per subject, none of a subject with one
-    /// running), each becoming `running` with one more attempt, in one transaction. A time
-    /// outside what the store keeps is [`StoreError::InvalidTime`].
+    /// running), each becoming `running` with one more attempt and a claim token larger than
+    /// any it had before, in one transaction. A time outside what the store keeps is
+    /// [`StoreError::InvalidTime`].
     async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError>;
 
-    /// Merges `key: value` into a running command's progress, with a history row.
+    /// Extends a running command's claim under `fence` to end at `until`; a claim no longer
+    /// held under `fence` is [`StoreError::ClaimLost`].
+    async fn renew(
+        &self,
+        command_id: &CommandId,
+        fence: FencingToken,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Merges `key: value` into the progress of a command running under `fence`, with a
+    /// history row.
     async fn record_progress(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         key: &str,
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Ends a running command: outcome, subject record, history row and the announcement's
-    /// outbox row, in one transaction. Answers the outbox id.
+    /// Ends a command running under `fence`: outcome, subject record, history row and the
+    /// announcement's outbox row, in one transaction. Answers the outbox id.
     async fn finish(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         outcome: &Outcome,
         update: &SubjectUpdate,
         announcement: &OutboxEvent,
         now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError>;
 
-    /// Gives a running command back to wait until `due_at`, keeping the error.
+    /// Gives a command running under `fence` back to wait until `due_at`, keeping the error;
+    /// its claim ends.
     async fn retry_later(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         due_at: DateTime<Utc>,
         error: &Refusal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Sets a running command aside until it is unparked.
+    /// Sets a command running under `fence` aside until it is unparked; its claim ends.
     async fn park(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         reason: &str,
         licence: Option<&str>,
         now: DateTime<Utc>,

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::command_state::CommandState;
+use super::commands::FencingToken;
 use super::inbox::{EventId, InboxStatus};
 use crate::domain::CommandId;
 
@@ -103,6 +104,14 @@ pub enum StoreError {
         state: CommandState,
         action: &'static str,
     },
+    /// A write made under a claim the run no longer holds: the claim expired and was released,
+    /// or another worker claimed the command since, under a larger token. Nothing was written;
+    /// the run that made it must stop and write nothing more (docs/engine.md, "Leases").
+    #[error("command {command_id} is no longer held under claim {}", .fence.value())]
+    ClaimLost {
+        command_id: CommandId,
+        fence: FencingToken,
+    },
     /// The dead-lettered command was replayed before; replaying twice would run it twice.
     #[error("command {command_id} was already replayed as {replay}")]
     AlreadyReplayed {
@@ -135,6 +144,10 @@ pub enum StoreErrorKind {
     Refused,
     /// A bug or a damaged database (HTTP 500); an operator has to look.
     Broken,
+    /// The writer's claim on the command was taken over: not a fault of the store, and not
+    /// worth trying again under the same claim. The run stops; the command's new holder
+    /// carries on.
+    ClaimLost,
 }
 
 impl StoreError {
@@ -157,7 +170,13 @@ impl StoreError {
             | StoreError::Open { .. }
             | StoreError::Migrate { .. }
             | StoreError::WriterLost => StoreErrorKind::Broken,
+            StoreError::ClaimLost { .. } => StoreErrorKind::ClaimLost,
         }
+    }
+
+    /// True when the write was refused because its claim is no longer held.
+    pub fn is_claim_lost(&self) -> bool {
+        self.kind() == StoreErrorKind::ClaimLost
     }
 
     /// True when the right answer is "try again later" (HTTP 503).

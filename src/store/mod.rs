@@ -18,8 +18,10 @@
 //! Reads and status changes go straight to the backend. The engine's operations (enqueue,
 //! claim, finish, …) are each one transaction of their own on the backend; the SQLite backend
 //! explains why they do not join the group commit. Claiming answers [`Claim`]s: handles that
-//! carry a [`FencingToken`] and may hold several commands, so the PostgreSQL backend's leases
-//! and a batching executor fit without changing the claim's shape.
+//! carry a [`FencingToken`] and may hold several commands. Every write made under a claim
+//! (renewal, progress, the outcome, a retry or park) names its token and is refused as
+//! [`StoreError::ClaimLost`] once another claim took the command, on every backend (the
+//! contract is in `backend.rs`).
 //!
 //! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
 //! `subjects`, `outbox`, `timestamp`) below `error`, then `readiness`, `commands`,

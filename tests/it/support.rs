@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 pub mod builder;
 pub mod config;
+pub mod log;
 pub mod served;
 pub mod settle;
 pub mod sim_org;

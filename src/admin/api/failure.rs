@@ -41,6 +41,14 @@ pub fn store_problem(error: StoreError, doing: &str) -> Problem {
                 format!("{error}{hint}"),
             )
         }
+        // Admin operations make no writes under a claim; should one ever, the command has
+        // moved on under another worker, which is a conflict with its current state.
+        StoreErrorKind::ClaimLost => Problem::new(
+            StatusCode::CONFLICT,
+            "claim_lost",
+            "Not possible in this state",
+            error.to_string(),
+        ),
         StoreErrorKind::Invalid => Problem::new(
             StatusCode::BAD_REQUEST,
             "invalid_command",

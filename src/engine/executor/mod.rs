@@ -7,6 +7,10 @@
 //!    when it failed, what the failure's disposition decides (`decision`): retry, park or
 //!    dead-letter.
 //!
+//! Throughout, the run holds its claim through a [`ClaimHold`] that the worker's lease keeper
+//! renews: once the claim is lost the run's client sends nothing more, and the run ends with
+//! [`StoreError::ClaimLost`] before writing anything (every write is also fenced in the store).
+//!
 //! The modules beside this one hold the detail; none of them adds to `Executor`.
 
 mod decision;
@@ -26,6 +30,7 @@ use self::outcome::{Draft, converged};
 use self::provision::Provisioning;
 use self::target::Target;
 use super::apply::ApplyError;
+use super::lease::ClaimHold;
 use super::plan::ProvisionPolicy;
 use super::read::KeyFields;
 use super::retry::RetryPolicy;
@@ -94,13 +99,18 @@ impl Executor {
         self
     }
 
-    /// Takes a claimed command to its next state. Store errors are returned: the claim then
-    /// expires and the command runs again, which converges.
+    /// Takes a claimed command to its next state, under `hold`. Store errors are returned: the
+    /// claim then expires and the command runs again, which converges. A run whose claim was
+    /// lost ends with [`StoreError::ClaimLost`], having written nothing since.
     ///
     /// The run is one `command` span (command id, subject, trace id), a child of the span that
     /// accepted the event (see [`context`]); every log line and Salesforce call of the run is
     /// inside it.
-    pub async fn run(&self, claimed: ClaimedCommand) -> Result<RunEnd, StoreError> {
+    pub async fn run(
+        &self,
+        claimed: ClaimedCommand,
+        hold: &ClaimHold,
+    ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let span = tracing::info_span!(
             "command",
@@ -115,11 +125,15 @@ impl Executor {
         context::continue_trace(&span, command.origin.traceparent.as_deref());
         let intent = command.intent.kind();
         let started = std::time::Instant::now();
-        let end = self.run_in_span(&claimed).instrument(span.clone()).await;
+        let end = self
+            .run_in_span(&claimed, hold)
+            .instrument(span.clone())
+            .await;
         let result = match &end {
             Ok(RunEnd::Finished(kind)) => kind.as_str(),
             Ok(RunEnd::Retrying { .. }) => "retrying",
             Ok(RunEnd::Parked { .. }) => "parked",
+            Err(e) if e.is_claim_lost() => "claim_lost",
             Err(_) => "not_recorded",
         };
         span.record("outcome", result);
@@ -133,7 +147,11 @@ impl Executor {
     }
 
     /// The flow of one run: stale or not, the Salesforce part, then its ending recorded.
-    async fn run_in_span(&self, claimed: &ClaimedCommand) -> Result<RunEnd, StoreError> {
+    async fn run_in_span(
+        &self,
+        claimed: &ClaimedCommand,
+        hold: &ClaimHold,
+    ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let meter = CallMeter::new();
         if let Some(last) = claimed.subject.last_applied_source_time
@@ -141,24 +159,32 @@ impl Executor {
         {
             let why = format!("stale: an event from {last} was already applied");
             let stale = Draft::nothing(OutcomeKind::SkippedStale, vec![why], None);
-            self.finish(command, stale, SubjectUpdate::default(), &meter)
+            self.finish(command, hold, stale, SubjectUpdate::default(), &meter)
                 .await?;
             return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
         }
 
-        let client = self.client.metered(&meter);
+        let client = self.client.metered(&meter).halted_by(hold.halt());
         let target = Target {
             client: &client,
             store: &self.store,
+            hold,
             keys: &self.keys,
         };
         let result = match &command.intent {
             Intent::Provision(p) => self.provisioning.converge(&target, claimed, p).await,
             Intent::Deprovision(d) => deprovision::converge(&target, claimed, d).await,
         };
+        // A run that lost its claim records nothing of what it saw or did: the command's new
+        // holder reads the org afresh and converges.
+        hold.check()?;
         match result {
-            Ok(done) => self.succeed(command, done, &meter).await,
-            Err(error) => self.failed(claimed, &error, &meter).await,
+            Ok(done) => self.succeed(command, hold, done, &meter).await,
+            Err(ApplyError::Store(e)) if e.is_claim_lost() => {
+                hold.lose();
+                Err(e)
+            }
+            Err(error) => self.failed(claimed, hold, &error, &meter).await,
         }
     }
 
@@ -166,9 +192,11 @@ impl Executor {
     async fn succeed(
         &self,
         command: &Command,
+        hold: &ClaimHold,
         done: outcome::Done,
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
+        hold.check()?;
         let converged = converged(&command.intent, done);
         let kind = converged.outcome.kind;
         // What follows from this outcome is written before the outcome itself: a process that
@@ -185,7 +213,7 @@ impl Executor {
             let event = (command.origin.event_id.as_deref()).and_then(|id| EventId::parse(id).ok());
             self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
         }
-        self.finish(command, converged.outcome, converged.update, meter)
+        self.finish(command, hold, converged.outcome, converged.update, meter)
             .await?;
         Ok(RunEnd::Finished(kind))
     }
@@ -194,6 +222,7 @@ impl Executor {
     async fn failed(
         &self,
         claimed: &ClaimedCommand,
+        hold: &ClaimHold,
         error: &ApplyError,
         meter: &CallMeter,
     ) -> Result<RunEnd, StoreError> {
@@ -206,7 +235,7 @@ impl Executor {
                     "refused for good: dead-lettered"
                 );
                 let (outcome, update) = outcome::dead_lettered(refusal, error.applied());
-                self.finish(command, outcome, update, meter).await?;
+                self.finish(command, hold, outcome, update, meter).await?;
                 Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
             }
             Decision::Park(refusal) => {
@@ -219,8 +248,14 @@ impl Executor {
                     error = %chain(error),
                     "no free licence: command parked"
                 );
+                hold.check()?;
                 self.store
-                    .park(&command.id, &refusal.message, licence.as_deref())
+                    .park(
+                        &command.id,
+                        hold.fence(),
+                        &refusal.message,
+                        licence.as_deref(),
+                    )
                     .await?;
                 Ok(RunEnd::Parked { licence })
             }
@@ -233,7 +268,10 @@ impl Executor {
                     delay_ms = delay.as_millis() as u64,
                     "transient failure: will retry"
                 );
-                self.store.retry_later(&command.id, due_at, &kept).await?;
+                hold.check()?;
+                self.store
+                    .retry_later(&command.id, hold.fence(), due_at, &kept)
+                    .await?;
                 Ok(RunEnd::Retrying { due_at })
             }
         }
@@ -243,6 +281,7 @@ impl Executor {
     async fn finish(
         &self,
         command: &Command,
+        hold: &ClaimHold,
         draft: Draft,
         update: SubjectUpdate,
         meter: &CallMeter,
@@ -257,8 +296,9 @@ impl Executor {
         };
         let mut announcement = OutboxEvent::announcing(command, &outcome);
         announcement.traceparent = command.origin.traceparent.clone();
+        hold.check()?;
         self.store
-            .finish(&command.id, outcome, update, announcement)
+            .finish(&command.id, hold.fence(), outcome, update, announcement)
             .await?;
         // Only a recorded outcome is counted and logged as one.
         finished.emit(&self.metrics);

@@ -74,6 +74,7 @@ impl Provisioning {
             client: target.client,
             store: target.store,
             command: &claimed.command.id,
+            fence: target.hold.fence(),
             subject: &claimed.command.subject,
             keys: target.keys,
             profile,

@@ -24,10 +24,21 @@ use crate::telemetry::events::SalesforceCall;
 const LIMIT_INFO: &str = "sforce-limit-info";
 
 impl SalesforceClient {
-    /// Sends one call: waits at the budget gate, then [`Self::exchange`].
+    /// Sends one call: waits at the budget gate, then [`Self::exchange`] — unless the view's
+    /// [`Halt`](super::Halt) was thrown, before or during the wait (which can be long).
     pub(crate) async fn send(&self, request: Request) -> Result<Answer, CallError> {
+        self.check_halt()?;
         self.inner.budget.wait_for_room(|| self.probe_usage()).await;
+        self.check_halt()?;
         self.exchange(&request, true).await
+    }
+
+    /// [`CallError::Halted`] once this view's switch is thrown.
+    fn check_halt(&self) -> Result<(), CallError> {
+        match &self.halt {
+            Some(halt) if halt.is_thrown() => Err(CallError::Halted),
+            _ => Ok(()),
+        }
     }
 
     /// Asks the org for its usage on behalf of the budget gate: past the gate (it is the

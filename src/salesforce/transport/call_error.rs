@@ -30,6 +30,10 @@ pub enum CallError {
     /// records, …), so it was never sent: a bug in the caller, not a state of the org.
     #[error("request not sent: {0}")]
     OverLimit(String),
+    /// Never sent: the caller's work was taken away from it ([`Halt`](super::Halt)), so it
+    /// makes no further call. Nothing reached the org.
+    #[error("call not sent: the run was halted")]
+    Halted,
     /// A success status with a body that is not what the endpoint returns.
     #[error("Salesforce answered {status} with a body Gatehouse cannot read: {detail}")]
     Unreadable { status: u16, detail: String },
@@ -49,7 +53,8 @@ impl CallError {
     pub fn disposition(&self) -> Disposition {
         match self {
             CallError::Refused(e) => e.disposition(),
-            CallError::Unreachable { .. } => Disposition::Transient,
+            // The work goes on elsewhere; whoever halted it decides, so nothing here ends it.
+            CallError::Unreachable { .. } | CallError::Halted => Disposition::Transient,
             CallError::Auth(e) => e.disposition(),
             CallError::OverLimit(_)
             | CallError::Unreadable { .. }
@@ -75,6 +80,7 @@ impl CallError {
             CallError::Unreachable { .. } => "UNREACHABLE",
             CallError::Auth(e) => e.code(),
             CallError::OverLimit(_) => "CLIENT_LIMIT",
+            CallError::Halted => "HALTED",
             CallError::Unreadable { .. } | CallError::Undecodable { .. } => "UNREADABLE_ANSWER",
         }
     }

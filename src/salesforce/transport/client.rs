@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::budget::{ApiBudget, BudgetSnapshot};
+use super::halt::Halt;
 use super::meter::CallMeter;
 use super::path::DataPaths;
 use crate::clock::Clock;
@@ -58,6 +59,8 @@ pub struct SalesforceClient {
     pub(super) inner: Arc<Inner>,
     /// Where this view also counts its calls: one command's meter.
     pub(super) meter: Option<CallMeter>,
+    /// The switch that stops this view's calls, when its work can be taken away mid-way.
+    pub(super) halt: Option<Halt>,
 }
 
 /// What every clone and view of one client shares.
@@ -128,6 +131,7 @@ impl SalesforceClient {
                 metrics: OnceLock::new(),
             }),
             meter: None,
+            halt: None,
         })
     }
 
@@ -143,6 +147,18 @@ impl SalesforceClient {
         SalesforceClient {
             inner: self.inner.clone(),
             meter: Some(meter.clone()),
+            halt: self.halt.clone(),
+        }
+    }
+
+    /// A view of this client whose calls stop once `halt` is thrown: each later call ends as
+    /// [`CallError::Halted`](super::CallError::Halted) before it is sent (and after any wait at
+    /// the budget gate). The view keeps this one's meter.
+    pub fn halted_by(&self, halt: &Halt) -> SalesforceClient {
+        SalesforceClient {
+            inner: self.inner.clone(),
+            meter: self.meter.clone(),
+            halt: Some(halt.clone()),
         }
     }
 

@@ -8,7 +8,8 @@
 //!   [`Disposition`](crate::salesforce::Disposition); `call_error`: everything a call can end
 //!   in other than an answer.
 //! - `budget`: the org's daily allowance and the reserve Gatehouse leaves to others;
-//!   `limits`: the org's limits resource; `meter`: API calls spent per command.
+//!   `limits`: the org's limits resource; `meter`: API calls spent per command; `halt`: a
+//!   switch that stops a run's further calls.
 //! - `path`: data API paths, with every piece that comes from data percent-encoded.
 //! - `versions`: the API versions the org serves.
 
@@ -16,6 +17,7 @@ mod budget;
 mod call;
 mod call_error;
 mod client;
+mod halt;
 mod limits;
 mod meter;
 mod path;
@@ -26,6 +28,7 @@ mod versions;
 pub use budget::{ApiBudget, ApiUsage, BudgetSnapshot};
 pub use call_error::CallError;
 pub use client::{ClientOptions, OrgIdentity, SalesforceClient};
+pub use halt::Halt;
 pub use limits::{Limit, OrgLimits};
 pub use meter::CallMeter;
 pub use path::{DataPaths, segment};

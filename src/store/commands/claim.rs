@@ -1,9 +1,9 @@
 //! What a worker holds once it claimed due commands.
 //!
 //! A claim is a handle rather than a bare list so that what the next backends and executors
-//! need can join it without changing its callers: the PostgreSQL backend, where several
-//! processes claim from one queue, checks a [`FencingToken`] on every write made under the
-//! claim; a batching executor takes several commands of different subjects in one claim.
+//! need can join it without changing its callers: every backend checks its [`FencingToken`] on
+//! every write made under the claim, and a batching executor takes several commands of
+//! different subjects in one claim.
 
 use super::Progress;
 use crate::domain::Command;
@@ -21,15 +21,18 @@ pub struct ClaimedCommand {
     /// The subject's lifecycle record as it was at the claim, for the staleness check and the
     /// ids found before.
     pub subject: SubjectRecord,
+    /// The claim's token, which every write made for this command under the claim names
+    /// (progress, the outcome, a retry or park, a renewal of the lease).
+    pub fence: FencingToken,
 }
 
-/// Orders the claims of the same commands: a later claim always carries a larger token, so a
+/// Orders the claims of the same command: a later claim always carries a larger token, so a
 /// write made under a claim that has since expired and been taken by another worker can be
-/// told apart and refused.
+/// told apart and refused ([`StoreError::ClaimLost`](crate::store::StoreError::ClaimLost)).
 ///
-/// The SQLite backend serves one process through one writer connection and refuses any step of
-/// a command that is no longer `running`; it fills the token with the claimed command's attempt
-/// number (which every claim raises) and does not check it.
+/// Every backend stores the token of a command's current claim beside it, raises it with each
+/// claim, and makes every write under a claim conditional on it (`… WHERE command_id = ? AND
+/// state = 'running' AND claim_token = ?`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FencingToken(u64);
 

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{Claim, ClaimedCommand, CommandState, Enqueued, NewCommand, check_storable};
+use super::{
+    Claim, ClaimedCommand, CommandState, Enqueued, FencingToken, NewCommand, check_storable,
+};
 use crate::domain::{CommandId, Outcome, Refusal};
 use crate::store::Store;
 use crate::store::backend::ClaimRequest;
@@ -14,6 +16,7 @@ use crate::store::error::StoreError;
 use crate::store::inbox::EventId;
 use crate::store::outbox::{OutboxEvent, OutboxId};
 use crate::store::subjects::SubjectUpdate;
+use crate::store::timestamp;
 
 impl Store {
     /// Stores an event's commands and, when `event` is given, marks that inbox event `mapped`,
@@ -74,8 +77,10 @@ impl Store {
     /// per subject, none of a subject that has a command running, a subject's oldest (by source
     /// time, then enqueue order) first. Each becomes `running` with one more attempt.
     ///
-    /// Each [`Claim`] is what one run of the executor takes: today one command and a
-    /// [`FencingToken`](super::FencingToken) the SQLite backend does not check.
+    /// Each [`Claim`] is what one run of the executor takes: today one command, and the
+    /// [`FencingToken`] every write made under the claim names. A claim lasts `lease` unless
+    /// its holder renews it ([`Store::renew`]); once it has expired it may be released and the
+    /// command claimed again under a larger token.
     pub async fn claim(
         &self,
         now: DateTime<Utc>,
@@ -106,17 +111,37 @@ impl Store {
         Ok(claims.into_iter().flatten().collect())
     }
 
-    /// Durably records `key: value` in a running command's progress (and its subject's
-    /// history) before a call that must not be repeated, such as the one that sends the
-    /// welcome email. A rerun after a crash finds it in [`ClaimedCommand::progress`].
+    /// Extends the claim held under `fence` to `lease` from now, while its run goes on. A
+    /// claim no longer held (expired and released, or claimed again since) is
+    /// [`StoreError::ClaimLost`]: the run must stop. Answers the claim's new end.
+    pub async fn renew(
+        &self,
+        command_id: &CommandId,
+        fence: FencingToken,
+        lease: TimeDelta,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let until = self
+            .now()
+            .checked_add_signed(lease)
+            .map(timestamp::to_millis)
+            .ok_or(StoreError::InvalidTime("the end of the claim"))?;
+        self.backend().renew(command_id, fence, until).await?;
+        Ok(until)
+    }
+
+    /// Durably records `key: value` in the progress of a command running under `fence` (and
+    /// its subject's history) before a call that must not be repeated, such as the one that
+    /// sends the welcome email. A rerun after a crash finds it in
+    /// [`ClaimedCommand::progress`]. A claim no longer held is [`StoreError::ClaimLost`].
     pub async fn record_progress(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         key: &str,
         value: Value,
     ) -> Result<(), StoreError> {
         self.backend()
-            .record_progress(command_id, key, value, self.now())
+            .record_progress(command_id, fence, key, value, self.now())
             .await
     }
 
@@ -124,46 +149,57 @@ impl Store {
     /// with the outcome; the subject's record takes the outcome's Salesforce ids and `update`,
     /// and, when the outcome is `succeeded` or `no_change`, the command's source time as its
     /// last applied one (never moving backwards) and the intent's reasons; a history row; and
-    /// the announcement in the outbox, whose id is returned. A command that is not running is
-    /// [`StoreError::CommandRefused`] (or [`StoreError::UnknownCommand`]) and nothing is written.
+    /// the announcement in the outbox, whose id is returned. Nothing is written when the
+    /// command no longer runs under `fence` ([`StoreError::ClaimLost`]), or is not running at
+    /// all ([`StoreError::CommandRefused`], or [`StoreError::UnknownCommand`]).
     pub async fn finish(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         outcome: Outcome,
         update: SubjectUpdate,
         announcement: OutboxEvent,
     ) -> Result<OutboxId, StoreError> {
         let outbox_id = self
             .backend()
-            .finish(command_id, &outcome, &update, &announcement, self.now())
+            .finish(
+                command_id,
+                fence,
+                &outcome,
+                &update,
+                &announcement,
+                self.now(),
+            )
             .await?;
         self.announced();
         Ok(outbox_id)
     }
 
-    /// Gives a running command back to wait until `due_at` after a transient failure, keeping
-    /// the error for operators.
+    /// Gives a command running under `fence` back to wait until `due_at` after a transient
+    /// failure, keeping the error for operators; its claim ends.
     pub async fn retry_later(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         due_at: DateTime<Utc>,
         error: &Refusal,
     ) -> Result<(), StoreError> {
         self.backend()
-            .retry_later(command_id, due_at, error, self.now())
+            .retry_later(command_id, fence, due_at, error, self.now())
             .await
     }
 
-    /// Sets a running command aside until [`Store::unpark`], e.g. on `LICENSE_LIMIT_EXCEEDED`
-    /// with the licence it waits for.
+    /// Sets a command running under `fence` aside until [`Store::unpark`], e.g. on
+    /// `LICENSE_LIMIT_EXCEEDED` with the licence it waits for; its claim ends.
     pub async fn park(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         reason: &str,
         licence: Option<&str>,
     ) -> Result<(), StoreError> {
         self.backend()
-            .park(command_id, reason, licence, self.now())
+            .park(command_id, fence, reason, licence, self.now())
             .await
     }
 
@@ -174,7 +210,7 @@ impl Store {
     }
 
     /// Puts running commands whose claim ended before `now` back to `queued`: their worker is
-    /// gone. Answers how many.
+    /// gone, or stopped renewing. A claim renewed in time is kept. Answers how many.
     pub async fn release_expired_claims(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         self.backend().release_expired_claims(now).await
     }

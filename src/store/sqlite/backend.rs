@@ -12,7 +12,7 @@ use super::SqliteStore;
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 use crate::store::backend::{Backend, ClaimRequest};
 use crate::store::commands::{
-    Claim, CommandFilter, CommandRecord, CommandState, Enqueued, NewCommand,
+    Claim, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken, NewCommand,
 };
 use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Written};
@@ -75,45 +75,58 @@ impl Backend for SqliteStore {
         SqliteStore::claim(self, request).await
     }
 
+    async fn renew(
+        &self,
+        command_id: &CommandId,
+        fence: FencingToken,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        SqliteStore::renew(self, command_id, fence, until).await
+    }
+
     async fn record_progress(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         key: &str,
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::record_progress(self, command_id, key, value, now).await
+        SqliteStore::record_progress(self, command_id, fence, key, value, now).await
     }
 
     async fn finish(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         outcome: &Outcome,
         update: &SubjectUpdate,
         announcement: &OutboxEvent,
         now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
-        SqliteStore::finish(self, command_id, outcome, update, announcement, now).await
+        SqliteStore::finish(self, command_id, fence, outcome, update, announcement, now).await
     }
 
     async fn retry_later(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         due_at: DateTime<Utc>,
         error: &Refusal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::retry_later(self, command_id, due_at, error, now).await
+        SqliteStore::retry_later(self, command_id, fence, due_at, error, now).await
     }
 
     async fn park(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         reason: &str,
         licence: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::park(self, command_id, reason, licence, now).await
+        SqliteStore::park(self, command_id, fence, reason, licence, now).await
     }
 
     async fn unpark(&self, licence: Option<&str>, now: DateTime<Utc>) -> Result<u64, StoreError> {

@@ -130,7 +130,7 @@ async fn a_retrying_command_holds_back_the_later_commands_of_its_subject() {
         status: Some(503),
     };
     store
-        .retry_later(&provide.id, retry_at, &busy)
+        .retry_later(&provide.id, claimed[0].fence, retry_at, &busy)
         .await
         .unwrap();
 
@@ -190,11 +190,11 @@ async fn work_running_when_the_process_stopped_is_queued_again_with_its_progress
     let claimed = enqueue_and_claim(&store, provision("partner-portal:1", at(0))).await;
     let id = claimed.command.id.clone();
     store
-        .record_progress(&id, "user_id", json!("005000000000001AAA"))
+        .record_progress(&id, claimed.fence, "user_id", json!("005000000000001AAA"))
         .await
         .unwrap();
     store
-        .record_progress(&id, "welcome_email", json!("intended"))
+        .record_progress(&id, claimed.fence, "welcome_email", json!("intended"))
         .await
         .unwrap();
     store.close().await;

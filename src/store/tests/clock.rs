@@ -94,7 +94,13 @@ async fn commands_outcomes_publications_and_replays_are_dated_by_the_stores_cloc
     let outcome = ended(OutcomeKind::DeadLettered);
     let announcement = OutboxEvent::announcing(&claimed[0].command, &outcome);
     let outbox_id = store
-        .finish(&id, outcome, SubjectUpdate::default(), announcement)
+        .finish(
+            &id,
+            claimed[0].fence,
+            outcome,
+            SubjectUpdate::default(),
+            announcement,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -143,12 +149,13 @@ async fn steps_of_a_running_command_are_dated_by_the_stores_clock() {
     let claim = |store: Store, now| async move {
         let claimed = store.claim_due(now, 1, WORKER, lease()).await.unwrap();
         assert_eq!(claimed.len(), 1);
+        claimed[0].fence
     };
-    claim(store.clone(), tick(&clock)).await;
+    let fence = claim(store.clone(), tick(&clock)).await;
 
     let progress_at = tick(&clock);
     store
-        .record_progress(&id, "welcome_email", "intended".into())
+        .record_progress(&id, fence, "welcome_email", "intended".into())
         .await
         .unwrap();
     assert_eq!(
@@ -163,16 +170,19 @@ async fn steps_of_a_running_command_are_dated_by_the_stores_clock() {
         fields: Vec::new(),
         status: Some(400),
     };
-    store.retry_later(&id, retried_at, &error).await.unwrap();
+    store
+        .retry_later(&id, fence, retried_at, &error)
+        .await
+        .unwrap();
     assert_eq!(
         store.get_command(&id).await.unwrap().unwrap().updated_at,
         retried_at
     );
 
-    claim(store.clone(), tick(&clock)).await;
+    let fence = claim(store.clone(), tick(&clock)).await;
     let parked_at = tick(&clock);
     store
-        .park(&id, "no licence", Some("Partner Community"))
+        .park(&id, fence, "no licence", Some("Partner Community"))
         .await
         .unwrap();
     assert_eq!(

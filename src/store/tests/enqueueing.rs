@@ -50,7 +50,7 @@ async fn a_command_reaches_its_outcome_with_subject_history_and_outbox_written()
     let announcement = OutboxEvent::announcing(&claim.command, &outcome);
     let update = provisioned_update();
     let outbox_id = store
-        .finish(&id, outcome.clone(), update, announcement)
+        .finish(&id, claim.fence, outcome.clone(), update, announcement)
         .await
         .unwrap();
 

@@ -8,6 +8,7 @@ mod accepting;
 mod claiming;
 mod clock;
 mod enqueueing;
+mod fencing;
 mod listing;
 mod opening;
 mod outbox_relay;

@@ -43,7 +43,13 @@ async fn finishing_an_unknown_command_writes_nothing() {
     let announcement = OutboxEvent::announcing(&claimed.command, &outcome);
 
     let error = store
-        .finish(&nobody, outcome, SubjectUpdate::default(), announcement)
+        .finish(
+            &nobody,
+            claimed.fence,
+            outcome,
+            SubjectUpdate::default(),
+            announcement,
+        )
         .await
         .unwrap_err();
 
@@ -83,7 +89,13 @@ async fn an_outcome_whose_announcement_cannot_be_written_leaves_everything_as_be
     };
 
     let error = store
-        .finish(&claimed.command.id, outcome, update, announcement)
+        .finish(
+            &claimed.command.id,
+            claimed.fence,
+            outcome,
+            update,
+            announcement,
+        )
         .await
         .unwrap_err();
 

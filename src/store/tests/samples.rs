@@ -121,6 +121,7 @@ pub(crate) async fn finish_as(store: &Store, claimed: &ClaimedCommand, kind: Out
     store
         .finish(
             &claimed.command.id,
+            claimed.fence,
             outcome,
             SubjectUpdate::default(),
             announcement,

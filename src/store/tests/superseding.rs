@@ -76,6 +76,7 @@ async fn retrying_parked_and_scheduled_commands_are_superseded_too() {
     store
         .retry_later(
             &retrying.command.id,
+            retrying.fence,
             Utc::now() + TimeDelta::minutes(5),
             &error,
         )
@@ -85,6 +86,7 @@ async fn retrying_parked_and_scheduled_commands_are_superseded_too() {
     store
         .park(
             &parked.command.id,
+            parked.fence,
             "no free licence",
             Some("Partner Community"),
         )

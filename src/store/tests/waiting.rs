@@ -6,7 +6,9 @@ use serde_json::json;
 use super::fresh_store;
 use super::samples::{WORKER, at, claim_now, ended, enqueue_and_claim, lease, provision};
 use crate::domain::{OutcomeKind, Refusal};
-use crate::store::{CommandState, OutboxEvent, StoreError, StoreErrorKind, SubjectUpdate};
+use crate::store::{
+    CommandState, FencingToken, OutboxEvent, StoreError, StoreErrorKind, SubjectUpdate,
+};
 
 fn lock_error() -> Refusal {
     Refusal {
@@ -25,7 +27,7 @@ async fn a_failed_attempt_runs_again_at_its_retry_time_with_the_error_kept() {
     let retry_at = Utc::now() + TimeDelta::minutes(10);
 
     store
-        .retry_later(&id, retry_at, &lock_error())
+        .retry_later(&id, claimed.fence, retry_at, &lock_error())
         .await
         .unwrap();
 
@@ -60,12 +62,18 @@ async fn parked_commands_wait_until_their_licence_is_unparked() {
     assert_eq!(claimed.len(), 2);
     let (partner, customer) = (&claimed[0].command.id, &claimed[1].command.id);
     store
-        .park(partner, "LICENSE_LIMIT_EXCEEDED", Some("Partner Community"))
+        .park(
+            partner,
+            claimed[0].fence,
+            "LICENSE_LIMIT_EXCEEDED",
+            Some("Partner Community"),
+        )
         .await
         .unwrap();
     store
         .park(
             customer,
+            claimed[1].fence,
             "LICENSE_LIMIT_EXCEEDED",
             Some("Customer Community"),
         )
@@ -111,19 +119,24 @@ async fn only_a_running_command_can_finish_retry_park_or_record_progress() {
     let record = store.get_command(&id).await.unwrap().unwrap();
     let outcome = ended(OutcomeKind::Succeeded);
     let announcement = OutboxEvent::announcing(&record.command, &outcome);
+    // A token no claim of the command was given.
+    let fence = FencingToken::new(1);
 
     let errors = [
         store
-            .finish(&id, outcome, SubjectUpdate::default(), announcement)
+            .finish(&id, fence, outcome, SubjectUpdate::default(), announcement)
             .await
             .unwrap_err(),
         store
-            .retry_later(&id, Utc::now(), &lock_error())
+            .retry_later(&id, fence, Utc::now(), &lock_error())
             .await
             .unwrap_err(),
-        store.park(&id, "no licence", None).await.unwrap_err(),
         store
-            .record_progress(&id, "welcome_email", json!("intended"))
+            .park(&id, fence, "no licence", None)
+            .await
+            .unwrap_err(),
+        store
+            .record_progress(&id, fence, "welcome_email", json!("intended"))
             .await
             .unwrap_err(),
     ];

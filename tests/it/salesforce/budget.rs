@@ -1,7 +1,7 @@
 //! The reserve: calls wait at the gate instead of spending what other integrations need.
 
 use gatehouse::config::salesforce::ApiReserve;
-use gatehouse::salesforce::{CallMeter, Disposition};
+use gatehouse::salesforce::{CallError, CallMeter, Disposition, Halt};
 use serde_json::json;
 
 use super::*;
@@ -78,6 +78,44 @@ async fn calls_wait_at_the_reserve_and_go_when_the_window_frees_calls() {
         "the gate's polls are not the command's calls"
     );
     assert!(client.budget().open);
+}
+
+#[tokio::test]
+async fn a_call_halted_while_it_waits_at_the_gate_is_never_sent() {
+    let org = start_org().await;
+    set_limits(&org, 1_000, 985).await;
+    let client = client_with(&org, options(ApiReserve::Calls(15)));
+    client
+        .limits()
+        .await
+        .expect("the first call learns the usage");
+    let meter = CallMeter::new();
+    let halt = Halt::new();
+    let waiting = {
+        let client = client.metered(&meter).halted_by(&halt);
+        tokio::spawn(async move {
+            client
+                .get_by_external_id("Account", KEY, "P-100", &["Id"])
+                .await
+        })
+    };
+    until(async || client.budget().waiting == 1).await;
+
+    // The run lost its claim while its call waited for room.
+    halt.throw();
+    set_limits(&org, 1_000, 100).await;
+
+    let error = waiting
+        .await
+        .unwrap()
+        .expect_err("the halted call is not sent");
+    assert!(matches!(error, CallError::Halted), "{error:?}");
+    let by_key = "GET /sobjects/{type}/{field}/{value}";
+    assert_eq!(counted(&org).await.endpoint(by_key), 0);
+    assert_eq!(meter.calls(), 0);
+    // The client itself, and views without the switch, go on calling.
+    client.metered(&meter).limits().await.unwrap();
+    assert_eq!(meter.calls(), 1);
 }
 
 #[tokio::test]

@@ -22,6 +22,8 @@ pub struct Setup {
     pub permission_sets: &'static str,
     /// Extra lines for the `[salesforce]` table: the site new users join, a fixture.
     pub salesforce: &'static str,
+    /// Extra lines for the `[engine]` table, e.g. a short `lease_seconds`.
+    pub engine: &'static str,
 }
 
 /// The partner signup rule's permission sets: the portal's set, and one more an event may name.
@@ -35,6 +37,7 @@ impl Default for Setup {
             service: "",
             permission_sets: PORTAL_SETS,
             salesforce: DEFAULT_SITE,
+            engine: "",
         }
     }
 }
@@ -53,7 +56,8 @@ pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
 /// for tests; the partner signup sends the setup's welcome email and permission sets.
 fn scenario_rules(setup: &Setup) -> String {
     format!(
-        "{FAST_RETRIES}{}{}{}",
+        "{FAST_RETRIES}{}\n{MAPPING_DEFAULTS}{}{}{}",
+        setup.engine,
         partner_portal(setup.welcome, setup.permission_sets),
         customers(),
         contracts()
@@ -72,7 +76,10 @@ retry_base_seconds = 1
 retry_max_seconds = 8
 max_attempts = 8
 concurrency = 4
+"#;
 
+/// The mapping's defaults, after the `[engine]` table's extra lines.
+const MAPPING_DEFAULTS: &str = r#"
 [mapping]
 time_zone = "UTC"
 

@@ -8,6 +8,7 @@ mod contacts;
 mod crash;
 mod email_change;
 mod faults;
+mod leases;
 mod licences;
 mod offboarding;
 mod ordering;

@@ -5,17 +5,14 @@
 //! The failure is real: a trigger in the service's SQLite file refuses the write of a
 //! command's progress, the checkpoint a new user's creation records before its call.
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use chrono::TimeDelta;
 use gatehouse::domain::OutcomeKind;
 use gatehouse::store::CommandState;
 use serde_json::json;
 use sqlx::{Connection, SqliteConnection};
-use tracing_subscriber::fmt::MakeWriter;
 
 use super::{Scenario, ada, assert_kind};
+use crate::support::log::Log;
 
 /// What SQLite answers when the trigger refuses the write.
 const SQLITE_SAYS: &str = "progress refused by the store_failure test";
@@ -80,41 +77,4 @@ async fn refuse_progress_writes(s: &Scenario) -> SqliteConnection {
     .await
     .expect("create the trigger");
     sqlite
-}
-
-/// Every log line of the test's thread, where its single-threaded runtime runs the service.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Log {
-    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + use<> {
-        tracing_subscriber::fmt()
-            .with_writer(self.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .finish()
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("log lock")).into_owned()
-    }
-}
-
-impl io::Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("log lock").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Log {
-    type Writer = Log;
-
-    fn make_writer(&'a self) -> Log {
-        self.clone()
-    }
 }

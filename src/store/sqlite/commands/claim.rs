@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{COMMAND_COLUMNS, CommandRow, state_list};
+use super::waiting::claim_held;
+use super::{COMMAND_COLUMNS, FencedRow, state_list, token_value};
+use crate::domain::CommandId;
 use crate::store::backend::ClaimRequest;
 use crate::store::commands::{Claim, ClaimedCommand, CommandState, FencingToken};
 use crate::store::error::StoreError;
@@ -82,10 +84,10 @@ impl SqliteStore {
             .map_err(fail)?;
         let mut claimed = Vec::with_capacity(ids.len());
         for id in ids {
-            let row: CommandRow = sqlx::query_as(&format!(
+            let row: FencedRow = sqlx::query_as(&format!(
                 "UPDATE commands SET state = $1, claimed_by = $2, claimed_until = $3, \
-                 attempts = attempts + 1, updated_at = $4 WHERE command_id = $5 \
-                 RETURNING {COMMAND_COLUMNS}"
+                 attempts = attempts + 1, claim_token = claim_token + 1, updated_at = $4 \
+                 WHERE command_id = $5 RETURNING {COMMAND_COLUMNS}, claim_token"
             ))
             .bind(CommandState::Running.as_str())
             .bind(worker)
@@ -95,7 +97,7 @@ impl SqliteStore {
             .fetch_one(&mut *transaction)
             .await
             .map_err(fail)?;
-            let record = row.into_record()?;
+            let (record, fence) = row.into_parts()?;
             let subject = load_subject(&mut transaction, &record.command.subject)
                 .await?
                 .ok_or_else(|| {
@@ -104,9 +106,6 @@ impl SqliteStore {
                         "its subject has no lifecycle record",
                     )
                 })?;
-            // One writer claims at a time and every later step checks the command is still
-            // running, so the attempt number, which each claim raises, fences enough here.
-            let fence = FencingToken::new(u64::from(record.attempts));
             claimed.push(Claim::new(
                 fence,
                 vec![ClaimedCommand {
@@ -114,11 +113,41 @@ impl SqliteStore {
                     attempts: record.attempts,
                     progress: record.progress,
                     subject,
+                    fence,
                 }],
             ));
         }
         transaction.commit().await.map_err(fail)?;
         Ok(claimed)
+    }
+
+    /// Extends the claim held under `fence` to `until`; [`StoreError::ClaimLost`] when the
+    /// command is no longer running under it.
+    pub(crate) async fn renew(
+        &self,
+        command_id: &CommandId,
+        fence: FencingToken,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if !timestamp::is_storable(until) {
+            return Err(StoreError::InvalidTime("the end of the claim"));
+        }
+        let fail = |source| classify("renewing a claim", source);
+        let mut transaction = self.begin_write("renewing a claim").await?;
+        let changed = sqlx::query(
+            "UPDATE commands SET claimed_until = $1 \
+             WHERE command_id = $2 AND state = $3 AND claim_token = $4",
+        )
+        .bind(time_text(until))
+        .bind(command_id.as_str())
+        .bind(CommandState::Running.as_str())
+        .bind(token_value(fence))
+        .execute(&mut *transaction)
+        .await
+        .map_err(fail)?
+        .rows_affected();
+        claim_held(changed, command_id, fence)?;
+        transaction.commit().await.map_err(fail)
     }
 
     /// The earliest time a claim can succeed; `None` when nothing waits that time alone will

@@ -17,7 +17,7 @@ use sqlx::SqliteConnection;
 use super::classify;
 use super::row::{Cause, optional_time, unreadable};
 use crate::domain::{Command, CommandId, SubjectKey};
-use crate::store::commands::{CommandRecord, CommandState};
+use crate::store::commands::{CommandRecord, CommandState, FencingToken};
 use crate::store::error::StoreError;
 use crate::store::stored_name::outcome_kind;
 use crate::store::timestamp;
@@ -109,6 +109,28 @@ impl CommandRow {
     }
 }
 
+/// A command row with the token of its current claim.
+#[derive(sqlx::FromRow)]
+struct FencedRow {
+    #[sqlx(flatten)]
+    row: CommandRow,
+    claim_token: i64,
+}
+
+impl FencedRow {
+    fn into_parts(self) -> Result<(CommandRecord, FencingToken), StoreError> {
+        let what = format!("command {}", self.row.command_id);
+        let token = u64::try_from(self.claim_token).map_err(|source| unreadable(what, source))?;
+        Ok((self.row.into_record()?, FencingToken::new(token)))
+    }
+}
+
+/// The token a claim stores and its writes compare against.
+fn token_value(fence: FencingToken) -> i64 {
+    // Tokens are counted up from 0 one claim at a time; none comes near i64::MAX.
+    i64::try_from(fence.value()).unwrap_or(i64::MAX)
+}
+
 /// Reads a stored command id.
 fn command_id(text: &str) -> Result<CommandId, Cause> {
     CommandId::parse(text).ok_or_else(|| "not a command id".into())
@@ -130,19 +152,38 @@ async fn load(
     row.map(CommandRow::into_record).transpose()
 }
 
-/// The command, if it is in `state`; otherwise why this step cannot be taken.
-async fn load_in_state(
+/// The command, if it is still running under `fence`; otherwise why this step, made under that
+/// claim, cannot be taken. A command claimed again since (a larger token), or released back to
+/// the queue from this claim, is [`StoreError::ClaimLost`]; any other state (ended by its
+/// holder, never claimed under this token) is [`StoreError::CommandRefused`], as any step out of
+/// order is.
+async fn load_held(
     connection: &mut SqliteConnection,
     command_id: &CommandId,
-    state: CommandState,
+    fence: FencingToken,
     action: &'static str,
 ) -> Result<CommandRecord, StoreError> {
-    match load(connection, command_id).await? {
-        None => Err(StoreError::UnknownCommand(command_id.clone())),
-        Some(record) if record.state == state => Ok(record),
-        Some(record) => Err(StoreError::CommandRefused {
+    let row: Option<FencedRow> = sqlx::query_as(&format!(
+        "SELECT {COMMAND_COLUMNS}, claim_token FROM commands WHERE command_id = $1"
+    ))
+    .bind(command_id.as_str())
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|source| classify("reading a command", source))?;
+    let Some((record, token)) = row.map(FencedRow::into_parts).transpose()? else {
+        return Err(StoreError::UnknownCommand(command_id.clone()));
+    };
+    match record.state {
+        CommandState::Running if token == fence => Ok(record),
+        state if token > fence || (token == fence && state == CommandState::Queued) => {
+            Err(StoreError::ClaimLost {
+                command_id: command_id.clone(),
+                fence,
+            })
+        }
+        state => Err(StoreError::CommandRefused {
             command_id: command_id.clone(),
-            state: record.state,
+            state,
             action,
         }),
     }

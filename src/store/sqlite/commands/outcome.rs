@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use super::{load_in_state, state_list};
+use super::{load_held, state_list, token_value};
 use crate::domain::{Command, CommandId, LicenceEffect, Outcome, OutcomeKind, SalesforceIds};
-use crate::store::commands::CommandState;
+use crate::store::commands::{CommandState, FencingToken};
 use crate::store::error::StoreError;
 use crate::store::outbox::{OutboxEvent, OutboxId};
 use crate::store::sqlite::outbox::insert_outbox;
@@ -23,6 +23,9 @@ pub(super) struct Ending<'a> {
     pub(super) command: &'a Command,
     /// The states the command may be in; anything else refuses the ending.
     pub(super) from: &'a [CommandState],
+    /// The claim the ending is written under, for a running command; `None` for a waiting one,
+    /// which nobody holds.
+    pub(super) fence: Option<FencingToken>,
     pub(super) outcome: &'a Outcome,
     pub(super) update: &'a SubjectUpdate,
     pub(super) announcement: &'a OutboxEvent,
@@ -44,24 +47,40 @@ pub(super) async fn write_outcome(
             what: format!("the outcome of command {}", command.id),
             source,
         })?;
-    let changed = sqlx::query(&format!(
+    let fenced = if ending.fence.is_some() {
+        " AND claim_token = $6"
+    } else {
+        ""
+    };
+    let sql = format!(
         "UPDATE commands SET state = $1, outcome_kind = $2, outcome = $3, claimed_by = NULL, \
-         claimed_until = NULL, updated_at = $4 WHERE command_id = $5 AND state IN ({})",
+         claimed_until = NULL, updated_at = $4 WHERE command_id = $5 AND state IN ({}){fenced}",
         state_list(ending.from)
-    ))
-    .bind(CommandState::Done.as_str())
-    .bind(ending.outcome.kind.as_str())
-    .bind(&outcome_json)
-    .bind(now)
-    .bind(command.id.as_str())
-    .execute(&mut *connection)
-    .await
-    .map_err(fail)?
-    .rows_affected();
+    );
+    let mut update = sqlx::query(&sql)
+        .bind(CommandState::Done.as_str())
+        .bind(ending.outcome.kind.as_str())
+        .bind(&outcome_json)
+        .bind(now)
+        .bind(command.id.as_str());
+    if let Some(fence) = ending.fence {
+        update = update.bind(token_value(fence));
+    }
+    let changed = update
+        .execute(&mut *connection)
+        .await
+        .map_err(fail)?
+        .rows_affected();
     // Callers read the command in this transaction, under the write lock; a miss here means it
-    // vanished, which only a bug or a foreign writer can cause.
+    // vanished or its claim moved on, which only a bug or a foreign writer can cause.
     if changed != 1 {
-        return Err(StoreError::UnknownCommand(command.id.clone()));
+        return Err(match ending.fence {
+            Some(fence) => StoreError::ClaimLost {
+                command_id: command.id.clone(),
+                fence,
+            },
+            None => StoreError::UnknownCommand(command.id.clone()),
+        });
     }
     ensure_subject(connection, &command.subject, &command.origin.source, now).await?;
     record_findings(
@@ -130,6 +149,7 @@ pub(super) async fn supersede(
         Ending {
             command,
             from: &CommandState::WAITING,
+            fence: None,
             outcome: &outcome,
             update: &SubjectUpdate::default(),
             announcement: &announcement,
@@ -142,28 +162,24 @@ pub(super) async fn supersede(
 }
 
 impl SqliteStore {
-    /// Ends a running command with its outcome, in one transaction.
+    /// Ends a command running under `fence` with its outcome, in one transaction.
     pub(crate) async fn finish(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         outcome: &Outcome,
         update: &SubjectUpdate,
         announcement: &OutboxEvent,
         now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
         let mut transaction = self.begin_write("finishing a command").await?;
-        let record = load_in_state(
-            &mut transaction,
-            command_id,
-            CommandState::Running,
-            "finish",
-        )
-        .await?;
+        let record = load_held(&mut transaction, command_id, fence, "finish").await?;
         let outbox_id = write_outcome(
             &mut transaction,
             Ending {
                 command: &record.command,
                 from: &[CommandState::Running],
+                fence: Some(fence),
                 outcome,
                 update,
                 announcement,

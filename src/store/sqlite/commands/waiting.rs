@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::load_in_state;
+use super::{load_held, token_value};
 use crate::domain::{CommandId, Refusal, SubjectKey};
-use crate::store::commands::{CommandState, Progress};
+use crate::store::commands::{CommandState, FencingToken, Progress};
 use crate::store::error::StoreError;
 use crate::store::sqlite::subjects::append_history;
 use crate::store::sqlite::{SqliteStore, classify, time_text};
@@ -15,10 +15,12 @@ use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
 impl SqliteStore {
-    /// Gives a running command back to the queue until `due_at`, keeping the error.
+    /// Gives a command running under `fence` back to the queue until `due_at`, keeping the
+    /// error.
     pub(crate) async fn retry_later(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         due_at: DateTime<Utc>,
         error: &Refusal,
         now: DateTime<Utc>,
@@ -29,14 +31,20 @@ impl SqliteStore {
         let error_json = json!(error);
         let now = time_text(now);
         let mut transaction = self.begin_write("scheduling a retry").await?;
-        let subject = step_back(&mut transaction, command_id, "retry", &now, |query| {
-            query
-                .push_bind(CommandState::Retrying.as_str())
-                .push(", due_at = ")
-                .push_bind(time_text(due_at))
-                .push(", last_error = ")
-                .push_bind(error_json.to_string());
-        })
+        let subject = step_back(
+            &mut transaction,
+            (command_id, fence),
+            "retry",
+            &now,
+            |query| {
+                query
+                    .push_bind(CommandState::Retrying.as_str())
+                    .push(", due_at = ")
+                    .push_bind(time_text(due_at))
+                    .push(", last_error = ")
+                    .push_bind(error_json.to_string());
+            },
+        )
         .await?;
         let detail = json!({
             "state": CommandState::Retrying,
@@ -59,24 +67,32 @@ impl SqliteStore {
             .map_err(|source| classify("scheduling a retry", source))
     }
 
-    /// Sets a running command aside until it is unparked, e.g. until a licence frees.
+    /// Sets a command running under `fence` aside until it is unparked, e.g. until a licence
+    /// frees.
     pub(crate) async fn park(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         reason: &str,
         licence: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let now = time_text(now);
         let mut transaction = self.begin_write("parking a command").await?;
-        let subject = step_back(&mut transaction, command_id, "park", &now, |query| {
-            query
-                .push_bind(CommandState::Parked.as_str())
-                .push(", parked_reason = ")
-                .push_bind(reason.to_owned())
-                .push(", parked_licence = ")
-                .push_bind(licence.map(str::to_owned));
-        })
+        let subject = step_back(
+            &mut transaction,
+            (command_id, fence),
+            "park",
+            &now,
+            |query| {
+                query
+                    .push_bind(CommandState::Parked.as_str())
+                    .push(", parked_reason = ")
+                    .push_bind(reason.to_owned())
+                    .push(", parked_licence = ")
+                    .push_bind(licence.map(str::to_owned));
+            },
+        )
         .await?;
         let detail = json!({ "state": CommandState::Parked, "reason": reason, "licence": licence });
         append_history(
@@ -150,34 +166,36 @@ impl SqliteStore {
         Ok(woken)
     }
 
-    /// Merges `key: value` into a running command's progress, durably, before the worker makes
-    /// a call it must not repeat.
+    /// Merges `key: value` into the progress of a command running under `fence`, durably,
+    /// before the worker makes a call it must not repeat.
     pub(crate) async fn record_progress(
         &self,
         command_id: &CommandId,
+        fence: FencingToken,
         key: &str,
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let fail = |source| classify("recording a command's progress", source);
         let mut transaction = self.begin_write("recording a command's progress").await?;
-        let record = load_in_state(
-            &mut transaction,
-            command_id,
-            CommandState::Running,
-            "record progress",
-        )
-        .await?;
+        let record = load_held(&mut transaction, command_id, fence, "record progress").await?;
         let mut progress: Progress = record.progress;
         progress.insert(key.to_owned(), value.clone());
         let now = time_text(now);
-        sqlx::query("UPDATE commands SET progress = $1, updated_at = $2 WHERE command_id = $3")
-            .bind(Value::Object(progress).to_string())
-            .bind(&now)
-            .bind(command_id.as_str())
-            .execute(&mut *transaction)
-            .await
-            .map_err(fail)?;
+        let changed = sqlx::query(
+            "UPDATE commands SET progress = $1, updated_at = $2 \
+             WHERE command_id = $3 AND state = $4 AND claim_token = $5",
+        )
+        .bind(Value::Object(progress).to_string())
+        .bind(&now)
+        .bind(command_id.as_str())
+        .bind(CommandState::Running.as_str())
+        .bind(token_value(fence))
+        .execute(&mut *transaction)
+        .await
+        .map_err(fail)?
+        .rows_affected();
+        claim_held(changed, command_id, fence)?;
         let mut detail = serde_json::Map::new();
         detail.insert(key.to_owned(), value);
         append_history(
@@ -194,28 +212,52 @@ impl SqliteStore {
     }
 }
 
-/// Moves a running command to the state `set` writes (it writes `state`'s value first, then
-/// any further `, column = value`), releasing its claim at `now` (stored text). Answers the
-/// command's subject.
+/// Moves a command running under the given claim to the state `set` writes (it writes
+/// `state`'s value first, then any further `, column = value`), releasing the claim at `now`
+/// (stored text). Answers the command's subject.
 async fn step_back(
     connection: &mut SqliteConnection,
-    command_id: &CommandId,
+    (command_id, fence): (&CommandId, FencingToken),
     action: &'static str,
     now: &str,
     set: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
 ) -> Result<SubjectKey, StoreError> {
-    let record = load_in_state(connection, command_id, CommandState::Running, action).await?;
+    let record = load_held(connection, command_id, fence, action).await?;
     let mut query = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
     set(&mut query);
     query
         .push(", claimed_by = NULL, claimed_until = NULL, updated_at = ")
         .push_bind(now.to_owned())
         .push(" WHERE command_id = ")
-        .push_bind(command_id.as_str().to_owned());
-    query
+        .push_bind(command_id.as_str().to_owned())
+        .push(" AND state = ")
+        .push_bind(CommandState::Running.as_str())
+        .push(" AND claim_token = ")
+        .push_bind(token_value(fence));
+    let changed = query
         .build()
         .execute(&mut *connection)
         .await
-        .map_err(|source| classify("moving a command back to waiting", source))?;
+        .map_err(|source| classify("moving a command back to waiting", source))?
+        .rows_affected();
+    claim_held(changed, command_id, fence)?;
     Ok(record.command.subject)
+}
+
+/// A fenced statement changed the command (`changed` rows), or the claim it was made under is
+/// no longer held. Callers check the claim first in the same transaction, so a miss here means
+/// a writer the transaction did not exclude.
+pub(super) fn claim_held(
+    changed: u64,
+    command_id: &CommandId,
+    fence: FencingToken,
+) -> Result<(), StoreError> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::ClaimLost {
+            command_id: command_id.clone(),
+            fence,
+        })
+    }
 }
