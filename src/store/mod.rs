@@ -35,6 +35,7 @@ mod event_id;
 mod group_commit;
 mod inbox;
 mod outbox;
+mod postgres;
 mod readiness;
 mod sqlite;
 mod stored_name;
@@ -60,6 +61,7 @@ pub use inbox::{
     UnknownName,
 };
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
+pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use sqlite::SqliteOptions;
 pub use subjects::{
@@ -70,6 +72,7 @@ pub use subjects::{
 use backend::Backend;
 use chrono::{DateTime, Utc};
 use group_commit::{Batch, BatchWriter, GroupCommit, Written};
+use postgres::PostgresStore;
 use sqlite::SqliteStore;
 
 use crate::clock::{Clock, SystemClock};
@@ -121,6 +124,22 @@ impl Store {
         clock: Arc<dyn Clock>,
     ) -> Result<Store, StoreError> {
         let backend = SqliteStore::open(path, &options).await?;
+        Ok(Store::start(
+            Arc::new(backend),
+            clock,
+            options.max_batch,
+            options.queue_depth,
+        ))
+    }
+
+    /// Opens the PostgreSQL store `options` name, bringing its schema up to date (one replica
+    /// migrates while the others wait), recording every time by `clock`. Must run inside a
+    /// tokio runtime (it starts the writer).
+    pub async fn open_postgres_with_clock(
+        options: PostgresOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store, StoreError> {
+        let backend = PostgresStore::open(&options).await?;
         Ok(Store::start(
             Arc::new(backend),
             clock,
