@@ -5,6 +5,7 @@
 //! forced by structure, not hoped for by timing.
 
 mod accepting;
+pub(crate) mod backing;
 mod claiming;
 mod clock;
 mod enqueueing;
@@ -56,11 +57,13 @@ pub(crate) async fn open(path: &Path) -> Store {
         .unwrap()
 }
 
-/// A store in a new temporary directory, which lives as long as the returned guard.
-pub(crate) async fn fresh_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    (dir, store)
+/// A store on a new, empty database of the running test's backing (SQLite unless the test is
+/// written [`on_both_stores!`](backing::on_both_stores)), which lives as long as the returned
+/// guard.
+pub(crate) async fn fresh_store() -> (backing::Scratch, Store) {
+    let scratch = backing::Scratch::new().await;
+    let store = scratch.open().await;
+    (scratch, store)
 }
 
 /// Rows in the inbox table, counted behind the store's back.
