@@ -14,6 +14,7 @@ mod listing;
 mod opening;
 mod outbox_relay;
 mod outcomes;
+mod replicas;
 pub(crate) mod samples;
 mod status_changes;
 mod superseding;
