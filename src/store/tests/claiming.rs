@@ -4,11 +4,11 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
-use super::backing::on_both_stores;
+use super::backing::{Scratch, on_both_stores};
+use super::fresh_store;
 use super::samples::{
     WORKER, at, claim_now, deprovision, enqueue_and_claim, finish_as, lease, provision,
 };
-use super::{fresh_store, open};
 use crate::domain::{CommandId, OutcomeKind, Refusal};
 use crate::store::{CommandState, HistoryKind};
 
@@ -189,55 +189,55 @@ on_both_stores! {
     }
 }
 
-#[tokio::test]
-async fn work_running_when_the_process_stopped_is_queued_again_with_its_progress() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("inbox.db");
-    let store = open(&path).await;
-    let claimed = enqueue_and_claim(&store, provision("partner-portal:1", at(0))).await;
-    let id = claimed.command.id.clone();
-    store
-        .record_progress(&id, claimed.fence, "user_id", json!("005000000000001AAA"))
-        .await
-        .unwrap();
-    store
-        .record_progress(&id, claimed.fence, "welcome_email", json!("intended"))
-        .await
-        .unwrap();
-    store.close().await;
-    drop(store);
+on_both_stores! {
+    async fn work_running_when_the_process_stopped_is_queued_again_with_its_progress() {
+        let dir = Scratch::new().await;
+        let store = dir.open().await;
+        let claimed = enqueue_and_claim(&store, provision("partner-portal:1", at(0))).await;
+        let id = claimed.command.id.clone();
+        store
+            .record_progress(&id, claimed.fence, "user_id", json!("005000000000001AAA"))
+            .await
+            .unwrap();
+        store
+            .record_progress(&id, claimed.fence, "welcome_email", json!("intended"))
+            .await
+            .unwrap();
+        store.close().await;
+        drop(store);
 
-    let restarted = open(&path).await;
-    assert!(claim_now(&restarted).await.is_empty(), "still claimed");
-    assert_eq!(
-        restarted.release_claims_of("another-worker").await.unwrap(),
-        0
-    );
-    assert_eq!(restarted.release_claims_of(WORKER).await.unwrap(), 1);
+        let restarted = dir.open().await;
+        assert!(claim_now(&restarted).await.is_empty(), "still claimed");
+        assert_eq!(
+            restarted.release_claims_of("another-worker").await.unwrap(),
+            0
+        );
+        assert_eq!(restarted.release_claims_of(WORKER).await.unwrap(), 1);
 
-    let again = claim_now(&restarted).await;
-    assert_eq!(ids(&again), [id]);
-    assert_eq!(again[0].attempts, 2);
-    assert_eq!(
-        again[0].progress.get("welcome_email"),
-        Some(&json!("intended"))
-    );
-    assert_eq!(
-        again[0].progress.get("user_id"),
-        Some(&json!("005000000000001AAA"))
-    );
-    let history = restarted
-        .get_subject(&claimed.command.subject)
-        .await
-        .unwrap()
-        .unwrap()
-        .history;
-    let progress: Vec<_> = history
-        .iter()
-        .filter(|entry| entry.kind == HistoryKind::Progress)
-        .map(|entry| entry.detail.clone())
-        .collect();
-    assert_eq!(progress.len(), 3, "{progress:?}");
-    assert_eq!(progress[1], json!({ "welcome_email": "intended" }));
-    assert_eq!(progress[2]["released"], "worker restarted");
+        let again = claim_now(&restarted).await;
+        assert_eq!(ids(&again), [id]);
+        assert_eq!(again[0].attempts, 2);
+        assert_eq!(
+            again[0].progress.get("welcome_email"),
+            Some(&json!("intended"))
+        );
+        assert_eq!(
+            again[0].progress.get("user_id"),
+            Some(&json!("005000000000001AAA"))
+        );
+        let history = restarted
+            .get_subject(&claimed.command.subject)
+            .await
+            .unwrap()
+            .unwrap()
+            .history;
+        let progress: Vec<_> = history
+            .iter()
+            .filter(|entry| entry.kind == HistoryKind::Progress)
+            .map(|entry| entry.detail.clone())
+            .collect();
+        assert_eq!(progress.len(), 3, "{progress:?}");
+        assert_eq!(progress[1], json!({ "welcome_email": "intended" }));
+        assert_eq!(progress[2]["released"], "worker restarted");
+    }
 }
