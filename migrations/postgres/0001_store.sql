@@ -99,6 +99,10 @@ CREATE TABLE subject_history (
 CREATE INDEX subject_history_by_subject ON subject_history (subject_key, id);
 
 CREATE TABLE outbox (
+    -- Commit order: rows are written under the engine lock, so this orders them as they were
+    -- committed, whichever replica wrote them. The ids are made from each replica's own clock,
+    -- which may disagree by more than the time between two outcomes of one subject.
+    seq          BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
     outbox_id    TEXT COLLATE "C" NOT NULL PRIMARY KEY,
     subject_key  TEXT COLLATE "C" NOT NULL,
     command_id   TEXT COLLATE "C" NOT NULL,
@@ -109,7 +113,9 @@ CREATE TABLE outbox (
     published_at TEXT COLLATE "C"
 );
 
-CREATE INDEX outbox_unpublished ON outbox (published_at, outbox_id);
+-- The relay's question: what is not published yet, in commit order.
+CREATE INDEX outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
+CREATE INDEX outbox_by_published_at ON outbox (published_at);
 
 CREATE TABLE store_heartbeat (
     id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),

@@ -1,6 +1,6 @@
-//! The SQLite store as a [`Backend`]: each operation is written beside its statements (the
+//! The PostgreSQL store as a [`Backend`]: each operation is written beside its statements (the
 //! inbox in `inbox.rs`, the queue's steps in `commands/`, …); this is the table of which is
-//! which. Every write takes the one writer connection (see [`PostgresStore::begin_write`]).
+//! which. Every engine write holds the engine lock (see [`PostgresStore::begin_write`]).
 
 use std::collections::BTreeMap;
 

@@ -1,9 +1,6 @@
-//! The inbox's statements for SQLite.
-//!
-//! Parameters are written `$1`, `$2`… (which SQLite accepts too) and the SQL sticks to what
-//! PostgreSQL also speaks (`ON CONFLICT … DO NOTHING`, keyset `>` on the id), so the PostgreSQL
-//! twin can reuse the statements as they are, but for one SQLite planner hint (the `+` in
-//! [`verdict_update`]), which PostgreSQL's statistics make unneeded.
+//! The inbox's statements for PostgreSQL: SQLite's (`store/sqlite/inbox.rs`), which were written
+//! in the SQL both speak, without SQLite's planner hint. A batch takes no engine lock (see the
+//! module comment of `postgres`).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -20,16 +17,10 @@ use crate::store::timestamp;
 
 const WRITING_BATCH: &str = "writing a batch of accepted events and verdicts";
 
-/// Rows per INSERT statement: each binds 11 parameters, and SQLite takes at most 32766.
+/// Rows per INSERT statement: each binds 11 parameters, and PostgreSQL takes at most 65535.
 const ROWS_PER_INSERT: usize = 256;
 
 /// One UPDATE giving each event in `verdicts` its status and reason, if it is still accepted.
-///
-/// The `+` before the status test keeps SQLite from driving the update through the status
-/// index: without statistics it guesses that few rows are `accepted` and walks all of them,
-/// looking each one up among the verdicts, which is quadratic once a backlog builds up (a
-/// page of 100 took a quarter of a second behind 30,000 accepted events). With the index out of
-/// the way, each verdict finds its row by primary key.
 pub(super) fn verdict_update<'a>(
     verdicts: &'a [Verdict],
     now: &'a str,
@@ -54,7 +45,7 @@ pub(super) fn verdict_update<'a>(
     query
 }
 
-/// Verdicts per UPDATE statement: three parameters each, well under SQLite's 32766.
+/// Verdicts per UPDATE statement: three parameters each, well under PostgreSQL's 65535.
 const VERDICTS_PER_UPDATE: usize = 1000;
 
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
@@ -110,7 +101,7 @@ async fn apply_verdicts(
 /// a receipt per event to `receipts`: its own, or the first delivery's. Runs inside the batch's
 /// transaction, so an earlier event of the same batch counts as known. One statement for many
 /// rows rather than one each: a statement is a round trip to the database's thread, and those
-/// round trips, not SQLite, were what limited a batch.
+/// round trips, not the database's work, limit a batch.
 async fn insert_or_find(
     connection: &mut PgConnection,
     events: &[NewEvent],

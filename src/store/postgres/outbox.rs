@@ -1,4 +1,5 @@
-//! The outbox's statements for SQLite.
+//! The outbox's statements for PostgreSQL: SQLite's, but for the relay's order, which is the
+//! order of commits (`seq`) rather than of ids.
 
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -64,7 +65,7 @@ impl OutboxSqlRow {
 }
 
 impl PostgresStore {
-    /// The oldest events not yet published.
+    /// The oldest events not yet published, in commit order (see the `seq` column).
     pub(crate) async fn outbox_unpublished(
         &self,
         limit: u32,
@@ -72,7 +73,7 @@ impl PostgresStore {
         let rows: Vec<OutboxSqlRow> = sqlx::query_as(
             "SELECT outbox_id, subject_key, command_id, event_type, payload, traceparent, \
              created_at, published_at FROM outbox WHERE published_at IS NULL \
-             ORDER BY outbox_id LIMIT $1",
+             ORDER BY seq LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -156,7 +157,7 @@ impl PostgresStore {
     }
 
     /// Deletes the rows matching `condition` (binding `older_than` as `$1`) a chunk per
-    /// statement, so the single writer is never held for long: outcomes keep being written
+    /// statement, so no transaction holds many rows locked for long: outcomes keep being written
     /// between chunks however many rows go.
     async fn prune_where(
         &self,

@@ -1,7 +1,7 @@
 //! The write check behind `/readyz`: one committed write, taken as every engine write is.
 //!
 //! The check commits an upsert of the one `store_heartbeat` row under the engine lock, so it
-//! goes through what a real write goes through: a pool connection, the advisory lock, the WAL
+//! goes through what a real write goes through: a pool connection, the advisory lock, the write-ahead log
 //! and the commit's flush. A standby or a database set read-only refuses it, as does a full
 //! disk. The row is rewritten in place, so nothing grows.
 

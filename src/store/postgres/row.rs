@@ -1,4 +1,4 @@
-//! An inbox row as SQLite hands it back, and its checked conversion into an [`InboxEvent`].
+//! An inbox row as PostgreSQL hands it back, and its checked conversion into an [`InboxEvent`].
 //!
 //! Columns are read as their stored primitives and parsed here, so a damaged value becomes a
 //! [`StoreError::Unreadable`] naming the event rather than a decode error without context.

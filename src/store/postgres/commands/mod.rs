@@ -1,9 +1,5 @@
-//! The command queue's statements for SQLite, one file per step of a command's life.
-//!
-//! As for the inbox, parameters are `$n` and the SQL sticks to what PostgreSQL also speaks
-//! (`RETURNING`, window functions, `ON CONFLICT … DO NOTHING`, partial unique indexes), so a
-//! PostgreSQL twin changes column types and locking (`FOR UPDATE SKIP LOCKED` in the claim), not
-//! the statements' shape.
+//! The command queue's statements for PostgreSQL, one file per step of a command's life: SQLite's
+//! statements (`store/sqlite/commands/`), each run under the engine lock.
 
 mod claim;
 mod enqueue;
@@ -37,7 +33,7 @@ fn state_list(states: &[CommandState]) -> String {
         .join(", ")
 }
 
-/// A `commands` row as SQLite hands it back.
+/// A `commands` row as PostgreSQL hands it back.
 #[derive(sqlx::FromRow)]
 struct CommandRow {
     command_id: String,

@@ -1,4 +1,4 @@
-//! The lifecycle records and their history, for SQLite.
+//! The lifecycle records and their history, for PostgreSQL.
 
 mod history;
 mod writes;
