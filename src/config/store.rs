@@ -182,3 +182,6 @@ fn url_problem(url: &str) -> Option<String> {
         Ok(_) => None,
     }
 }
+
+#[cfg(test)]
+mod tests;
