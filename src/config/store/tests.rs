@@ -115,3 +115,22 @@ fn unknown_keys_and_sslmodes_are_refused() {
         assert!(toml::from_str::<StoreConfig>(text).is_err(), "{text}");
     }
 }
+
+#[test]
+fn a_whole_config_takes_a_postgres_store_without_sqlite_keys_leaking_in() {
+    let settings = crate::config::Settings::from_toml(
+        "[salesforce]\norg = \"simulated\"\n[store]\nkind = \"postgres\"\n\
+         url = \"postgres://db/gh\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(settings.store, StoreConfig::Postgres(_)));
+    let sqlite = crate::config::Settings::from_toml(
+        "[salesforce]\norg = \"simulated\"\n[store]\npath = \"var/other.db\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(&sqlite.store, StoreConfig::Sqlite { path, .. } if path.ends_with("other.db")),
+        "{:?}",
+        sqlite.store
+    );
+}
