@@ -119,7 +119,12 @@ async fn insert_or_find(
          (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
           traceparent, status, attempts, replays, updated_at) ",
     );
-    query.push_values(events.iter().enumerate(), |mut row, (i, event)| {
+    // Rows go in (source, dedupe key) order: two replicas inserting overlapping keys then wait
+    // for each other's keys in one order, never in a cycle (a deadlock PostgreSQL would break by
+    // failing one batch). The sort is stable: of two deliveries of one key, the earlier wins.
+    let mut order: Vec<(usize, &NewEvent)> = events.iter().enumerate().collect();
+    order.sort_by(|(_, a), (_, b)| (&a.source, &a.dedupe_key).cmp(&(&b.source, &b.dedupe_key)));
+    query.push_values(order, |mut row, (i, event)| {
         row.push_bind(ids[i].as_str())
             .push_bind(event.source.as_str())
             .push_bind(event.dedupe_key.as_str())
