@@ -10,7 +10,7 @@
 //!   after a transaction that wrote outbox rows;
 //! - one `Backend` (`backend.rs`) behind it, as `Arc<dyn Backend>`: the operations a database must
 //!   implement, with the contract they keep (each write one transaction, times handed in, never
-//!   read from a clock). The SQLite backend lives in `sqlite/`; a PostgreSQL backend becomes
+//!   read from a clock). The SQLite backend lives in `sqlite/`, the PostgreSQL backend in
 //!   `postgres/` beside it, another implementation, with no change to any caller;
 //! - the group-commit writer (`group_commit`), which puts new events, and the intake's pages
 //!   of verdicts, from many callers into one transaction.

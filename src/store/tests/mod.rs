@@ -1,4 +1,6 @@
-//! The store as its callers see it, on real SQLite files in temporary directories.
+//! The store as its callers see it, on real SQLite files in temporary directories and, for the
+//! tests written [`on_both_stores!`](backing::on_both_stores), on PostgreSQL databases made for
+//! each test (`backing.rs`).
 //!
 //! Where a test needs events to pile up in front of the writer, it holds SQLite's write lock from
 //! a second connection and waits until the store reports them queued: the batching is then
