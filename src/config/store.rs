@@ -42,7 +42,7 @@ pub struct PostgresConfig {
     #[serde(default)]
     pub sslmode: SslMode,
     /// PEM file of the certificate authorities the server's certificate must chain to
-    /// (`verify-ca`, `verify-full`); the system's roots when absent.
+    /// (`verify-ca`, `verify-full`); the Mozilla root set built into the binary when absent.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     /// How many accepted events at most share one commit (group commit).

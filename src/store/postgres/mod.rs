@@ -45,7 +45,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The advisory lock key every engine write holds for its transaction ("gatehous" in ASCII, so
 /// it is unlikely to meet another application's key in a shared database).
-const ENGINE_LOCK: i64 = 0x6761_7465_686f_7573;
+pub(crate) const ENGINE_LOCK: i64 = 0x6761_7465_686f_7573;
 
 /// How to reach the database; built from `[store] kind = "postgres"`.
 #[derive(Debug, Clone)]

@@ -74,7 +74,12 @@ pub(crate) enum Scratch {
 impl Scratch {
     /// A new, empty place on the running test's backing.
     pub(crate) async fn new() -> Scratch {
-        match current() {
+        Scratch::new_on(current()).await
+    }
+
+    /// A new, empty place on `backing`.
+    pub(crate) async fn new_on(backing: Backing) -> Scratch {
+        match backing {
             Backing::Sqlite => Scratch::Dir(tempfile::tempdir().expect("a temporary directory")),
             Backing::Postgres => Scratch::Database(ScratchDatabase::create().await),
         }
@@ -127,7 +132,7 @@ impl Scratch {
 pub(crate) struct ScratchDatabase {
     server: String,
     name: String,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl ScratchDatabase {

@@ -10,6 +10,7 @@ mod accepting;
 pub(crate) mod backing;
 mod claiming;
 mod clock;
+mod connecting;
 mod enqueueing;
 mod fencing;
 mod listing;
