@@ -55,7 +55,7 @@ pg_dir="$(mktemp -d)"
 # The server runs as an unprivileged user when we are root: it must reach its directory.
 chmod 755 "$pg_dir"
 pg_start "$pg_dir/pg"
-echo "PostgreSQL on ${PG_URL%%@*}@…"
+echo "PostgreSQL on ${PG_URL#*@}"
 # Each store test makes a database of its own on this server and drops it afterwards.
 export GATEHOUSE_TEST_POSTGRES="$PG_URL"
 
