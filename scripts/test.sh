@@ -39,12 +39,25 @@ step "Kafka-compatible broker for the Kafka tests (tansu)"
 source scripts/tansu.sh
 tansu_install
 kafka_dir="$(mktemp -d)"
-trap 'tansu_stop; rm -rf "$kafka_dir"' EXIT
+pg_dir=""
+trap 'tansu_stop; rm -rf "$kafka_dir"; if [[ -n "$pg_dir" ]]; then pg_stop; rm -rf "$pg_dir"; fi' EXIT
 tansu_start "$kafka_dir"
 tansu_topic gatehouse.smoke 1
 echo "broker on $TANSU_ADDR"
 # The tests use this broker, and start their own from this binary when they restart one.
 export GATEHOUSE_TEST_KAFKA="$TANSU_ADDR" GATEHOUSE_TEST_TANSU="$TANSU"
+
+step "PostgreSQL server for the store's PostgreSQL variants"
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+pg_install
+pg_dir="$(mktemp -d)"
+# The server runs as an unprivileged user when we are root: it must reach its directory.
+chmod 755 "$pg_dir"
+pg_start "$pg_dir/pg"
+echo "PostgreSQL on ${PG_URL#*@}"
+# Each store test makes a database of its own on this server and drops it afterwards.
+export GATEHOUSE_TEST_POSTGRES="$PG_URL"
 
 step "tests"
 if command -v cargo-nextest >/dev/null 2>&1; then

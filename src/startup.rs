@@ -26,7 +26,7 @@ use crate::salesforce::{Connection, OrgFactsCache, connect};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
 use crate::server::{self, Readiness, Surfaces};
-use crate::store::{SqliteOptions, Store};
+use crate::store::{PostgresOptions, SqliteOptions, Store};
 use crate::telemetry::Metrics;
 
 /// Loads the settings as [`Settings::load`] does and compiles the mapping rules with them, so
@@ -201,6 +201,17 @@ async fn open_store(config: &StoreConfig, clock: Arc<dyn Clock>) -> anyhow::Resu
         )
         .await
         .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
+        StoreConfig::Postgres(postgres) => {
+            let mut options = PostgresOptions::new(postgres.url.resolve("store.url")?);
+            options.pool_size = postgres.pool_size;
+            options.statement_timeout = Duration::from_secs(postgres.statement_timeout_seconds);
+            options.sslmode = postgres.sslmode;
+            options.ca_file = postgres.ca_file.clone();
+            options.max_batch = postgres.max_batch;
+            Store::open_postgres_with_clock(options, clock)
+                .await
+                .context("opening the PostgreSQL store")?
+        }
     };
     Ok(store)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 
-use super::{Settings, StoreConfig};
+use super::Settings;
 
 /// One thing wrong with the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,12 +129,26 @@ impl Settings {
 #[derive(serde::Serialize, Default)]
 struct DefaultsOnly {
     service: super::ServiceConfig,
-    store: StoreConfig,
+    store: StoreKindDefault,
     log: super::LogConfig,
     mapping: super::MappingConfig,
     engine: super::EngineConfig,
     outbox: super::OutboxConfig,
     telemetry: super::TelemetryConfig,
+}
+
+/// The store's default is its kind alone: the defaults of the SQLite table (its `path`) merged
+/// under a `kind = "postgres"` table would be unknown keys there. Each kind's own keys default
+/// through serde.
+#[derive(serde::Serialize)]
+struct StoreKindDefault {
+    kind: &'static str,
+}
+
+impl Default for StoreKindDefault {
+    fn default() -> Self {
+        StoreKindDefault { kind: "sqlite" }
+    }
 }
 
 fn problem_of(e: figment::Error) -> Problem {

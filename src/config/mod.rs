@@ -33,7 +33,7 @@ pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, Salesf
 pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
 pub use source::{BodyFormat, Locator, SourceConfig};
-pub use store::StoreConfig;
+pub use store::{PostgresConfig, SslMode, StoreConfig};
 pub use telemetry::{OtlpProtocol, TelemetryConfig};
 pub use verification::{SecretEntry, VerificationConfig, VerificationConfigError};
 

@@ -112,14 +112,23 @@ impl Settings {
         }
     }
 
-    /// `[store]`: a group-commit batch in range.
+    /// `[store]`: a group-commit batch in range; for PostgreSQL, a URL that resolves and
+    /// connection settings that agree.
     fn check_store(&self, problems: &mut Problems) {
-        let StoreConfig::Sqlite { max_batch, .. } = &self.store;
-        if !(1..=10_000).contains(max_batch) {
-            problems.add(
-                "store.max_batch",
-                format!("{max_batch} is out of range; choose between 1 and 10000"),
-            );
+        match &self.store {
+            StoreConfig::Sqlite { max_batch, .. } => {
+                if !(1..=10_000).contains(max_batch) {
+                    problems.add(
+                        "store.max_batch",
+                        format!("{max_batch} is out of range; choose between 1 and 10000"),
+                    );
+                }
+            }
+            StoreConfig::Postgres(postgres) => {
+                for (key, message) in postgres.problems() {
+                    problems.add(key, message);
+                }
+            }
         }
     }
 

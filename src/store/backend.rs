@@ -2,8 +2,8 @@
 //!
 //! [`Store`](super::Store) checks what callers hand in, reads the injected clock, runs the group
 //! commit and wakes the outbox relay; everything that touches the database goes through
-//! [`Backend`]. The SQLite backend (`store/sqlite/`) is one implementation; a PostgreSQL backend
-//! is another beside it, and no caller of the store changes when it joins.
+//! [`Backend`]. The SQLite backend (`store/sqlite/`) is one implementation, the PostgreSQL backend
+//! (`store/postgres/`) another beside it; no caller of the store knows which it holds.
 //!
 //! # The contract every backend keeps
 //!
@@ -261,7 +261,7 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// as every other write. The row is rewritten in place, so nothing grows however often it
     /// runs. A refusal names its [`Blocker`](super::readiness::Blocker) from the database's own
     /// error codes (SQLite's `SQLITE_BUSY`, `SQLITE_READONLY`, `SQLITE_FULL`; PostgreSQL's
-    /// SQLSTATEs `55P03`, `25006`, `53100` would say the same). The caller bounds the wait; a
+    /// SQLSTATEs `55P03`, `25006`, `53100`). The caller bounds the wait; a
     /// backend must tolerate the future being dropped at any await (the transaction rolls back).
     async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused>;
 

@@ -70,6 +70,20 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
+    /// The PostgreSQL database could not be reached when the store opened. The URL is not
+    /// repeated: it may hold a password.
+    #[error("cannot connect to the PostgreSQL store")]
+    Connect {
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The PostgreSQL database's schema could not be brought up to date, e.g. it was written
+    /// by a newer Gatehouse.
+    #[error("cannot bring the schema of the PostgreSQL store up to date")]
+    MigrateDatabase {
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
     /// The event handed to `accept` cannot be stored faithfully; nothing was written.
     #[error("the event cannot be accepted: {0}")]
     InvalidEvent(&'static str),
@@ -169,6 +183,8 @@ impl StoreError {
             | StoreError::CreateDir { .. }
             | StoreError::Open { .. }
             | StoreError::Migrate { .. }
+            | StoreError::Connect { .. }
+            | StoreError::MigrateDatabase { .. }
             | StoreError::WriterLost => StoreErrorKind::Broken,
             StoreError::ClaimLost { .. } => StoreErrorKind::ClaimLost,
         }

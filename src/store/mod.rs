@@ -10,7 +10,7 @@
 //!   after a transaction that wrote outbox rows;
 //! - one `Backend` (`backend.rs`) behind it, as `Arc<dyn Backend>`: the operations a database must
 //!   implement, with the contract they keep (each write one transaction, times handed in, never
-//!   read from a clock). The SQLite backend lives in `sqlite/`; a PostgreSQL backend becomes
+//!   read from a clock). The SQLite backend lives in `sqlite/`, the PostgreSQL backend in
 //!   `postgres/` beside it, another implementation, with no change to any caller;
 //! - the group-commit writer (`group_commit`), which puts new events, and the intake's pages
 //!   of verdicts, from many callers into one transaction.
@@ -35,6 +35,7 @@ mod event_id;
 mod group_commit;
 mod inbox;
 mod outbox;
+mod postgres;
 mod readiness;
 mod sqlite;
 mod stored_name;
@@ -60,6 +61,7 @@ pub use inbox::{
     UnknownName,
 };
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
+pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use sqlite::SqliteOptions;
 pub use subjects::{
@@ -70,6 +72,7 @@ pub use subjects::{
 use backend::Backend;
 use chrono::{DateTime, Utc};
 use group_commit::{Batch, BatchWriter, GroupCommit, Written};
+use postgres::PostgresStore;
 use sqlite::SqliteStore;
 
 use crate::clock::{Clock, SystemClock};
@@ -121,6 +124,22 @@ impl Store {
         clock: Arc<dyn Clock>,
     ) -> Result<Store, StoreError> {
         let backend = SqliteStore::open(path, &options).await?;
+        Ok(Store::start(
+            Arc::new(backend),
+            clock,
+            options.max_batch,
+            options.queue_depth,
+        ))
+    }
+
+    /// Opens the PostgreSQL store `options` name, bringing its schema up to date (one replica
+    /// migrates while the others wait), recording every time by `clock`. Must run inside a
+    /// tokio runtime (it starts the writer).
+    pub async fn open_postgres_with_clock(
+        options: PostgresOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store, StoreError> {
+        let backend = PostgresStore::open(&options).await?;
         Ok(Store::start(
             Arc::new(backend),
             clock,

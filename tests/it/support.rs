@@ -10,6 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
 use std::sync::Arc;
 
+pub mod backing;
 pub mod builder;
 pub mod config;
 pub mod log;
@@ -31,6 +32,8 @@ pub struct TestApp {
     pub org_url: Option<String>,
     /// Holds the store's folder until the test ends (and across a restart on the same store).
     dir: Arc<tempfile::TempDir>,
+    /// The store's PostgreSQL database, when the test runs on PostgreSQL; dropped with the app.
+    _database: Option<Arc<backing::ScratchDatabase>>,
     pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
@@ -42,7 +45,12 @@ impl TestApp {
     }
 
     /// Runs a built application in the background.
-    fn running(app: Application, clock: ManualClock, dir: Arc<tempfile::TempDir>) -> TestApp {
+    fn running(
+        app: Application,
+        clock: ManualClock,
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<backing::ScratchDatabase>>,
+    ) -> TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let store = app.store();
         let shutdown = app.shutdown();
@@ -56,6 +64,7 @@ impl TestApp {
             shutdown,
             org_url,
             dir,
+            _database: database,
             server,
         }
     }

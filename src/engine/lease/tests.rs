@@ -4,17 +4,15 @@ use chrono::TimeDelta;
 
 use super::{ClaimHold, LeaseKeeper};
 use crate::clock::{Clock, ManualClock};
+use crate::store::tests::backing::{Scratch, on_both_stores};
 use crate::store::tests::samples::{WORKER, at, provision};
-use crate::store::{ClaimedCommand, CommandState, SqliteOptions, Store};
+use crate::store::{ClaimedCommand, CommandState, Store};
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
 
 /// A store on `clock` with one provision claimed for [`WORKER`] for [`LEASE`].
-async fn claimed(dir: &tempfile::TempDir, clock: &ManualClock) -> (Store, ClaimedCommand) {
-    let path = dir.path().join("lease.db");
-    let store = Store::open_sqlite_with_clock(&path, SqliteOptions::default(), clock.shared())
-        .await
-        .unwrap();
+async fn claimed(dir: &Scratch, clock: &ManualClock) -> (Store, ClaimedCommand) {
+    let store = dir.open_with_clock(clock.shared()).await;
     store
         .enqueue(None, vec![provision("partner-portal:1", at(0))])
         .await
@@ -51,62 +49,64 @@ async fn let_time_pass(clock: &ManualClock, steps: u32) {
     }
 }
 
-#[tokio::test]
-async fn a_running_claim_is_renewed_and_outlives_its_first_lease() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(at(0));
-    let (store, claimed) = claimed(&dir, &clock).await;
-    let (keeper, hold) = keeper_of(&store, &clock, &claimed);
-    let keeping = {
-        let hold = hold.clone();
-        tokio::spawn(async move { keeper.keep(&hold).await })
-    };
+on_both_stores! {
+    async fn a_running_claim_is_renewed_and_outlives_its_first_lease() {
+        let dir = Scratch::new().await;
+        let clock = ManualClock::new(at(0));
+        let (store, claimed) = claimed(&dir, &clock).await;
+        let (keeper, hold) = keeper_of(&store, &clock, &claimed);
+        let keeping = {
+            let hold = hold.clone();
+            tokio::spawn(async move { keeper.keep(&hold).await })
+        };
 
-    let_time_pass(&clock, 12).await;
+        let_time_pass(&clock, 12).await;
 
-    assert_eq!(store.release_expired_claims(clock.now()).await.unwrap(), 0);
-    let record = store
-        .get_command(&claimed.command.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(record.state, CommandState::Running);
-    assert!(record.claimed_until.unwrap() > at(0) + LEASE, "{record:#?}");
-    assert!(!hold.is_lost());
-    keeping.abort();
+        assert_eq!(store.release_expired_claims(clock.now()).await.unwrap(), 0);
+        let record = store
+            .get_command(&claimed.command.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.state, CommandState::Running);
+        assert!(record.claimed_until.unwrap() > at(0) + LEASE, "{record:#?}");
+        assert!(!hold.is_lost());
+        keeping.abort();
+    }
 }
 
-#[tokio::test]
-async fn a_renewal_that_finds_the_claim_taken_over_loses_the_hold() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(at(0));
-    let (store, claimed) = claimed(&dir, &clock).await;
-    let (keeper, hold) = keeper_of(&store, &clock, &claimed);
-    // Another worker, whose clock runs ahead, finds the claim expired and takes it over.
-    let ahead = at(0) + TimeDelta::hours(1);
-    assert_eq!(store.release_expired_claims(ahead).await.unwrap(), 1);
-    let taken = store
-        .claim_due(ahead, 1, "another-worker", TimeDelta::hours(2))
-        .await
-        .unwrap();
-    assert_eq!(taken.len(), 1);
+on_both_stores! {
+    async fn a_renewal_that_finds_the_claim_taken_over_loses_the_hold() {
+        let dir = Scratch::new().await;
+        let clock = ManualClock::new(at(0));
+        let (store, claimed) = claimed(&dir, &clock).await;
+        let (keeper, hold) = keeper_of(&store, &clock, &claimed);
+        // Another worker, whose clock runs ahead, finds the claim expired and takes it over.
+        let ahead = at(0) + TimeDelta::hours(1);
+        assert_eq!(store.release_expired_claims(ahead).await.unwrap(), 1);
+        let taken = store
+            .claim_due(ahead, 1, "another-worker", TimeDelta::hours(2))
+            .await
+            .unwrap();
+        assert_eq!(taken.len(), 1);
 
-    let keeping = {
-        let hold = hold.clone();
-        tokio::spawn(async move { keeper.keep(&hold).await })
-    };
-    let_time_pass(&clock, 3).await;
+        let keeping = {
+            let hold = hold.clone();
+            tokio::spawn(async move { keeper.keep(&hold).await })
+        };
+        let_time_pass(&clock, 3).await;
 
-    assert!(hold.is_lost());
-    assert!(hold.check().unwrap_err().is_claim_lost());
-    tokio::time::timeout(Duration::from_secs(5), keeping)
-        .await
-        .expect("the keeper stops once the claim is lost")
-        .unwrap();
-    let record = store
-        .get_command(&claimed.command.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(record.claimed_by.as_deref(), Some("another-worker"));
+        assert!(hold.is_lost());
+        assert!(hold.check().unwrap_err().is_claim_lost());
+        tokio::time::timeout(Duration::from_secs(5), keeping)
+            .await
+            .expect("the keeper stops once the claim is lost")
+            .unwrap();
+        let record = store
+            .get_command(&claimed.command.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.claimed_by.as_deref(), Some("another-worker"));
+    }
 }

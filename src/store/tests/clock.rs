@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Datelike, TimeDelta, TimeZone, Utc};
 
+use super::backing::{Scratch, on_both_stores};
 use super::samples::{WORKER, accepted_event, at, ended, lease, provision};
 use crate::clock::{Clock, ManualClock};
 use crate::domain::{OutcomeKind, Refusal};
-use crate::store::{InboxStatus, OutboxEvent, SqliteOptions, Store, SubjectUpdate};
+use crate::store::{InboxStatus, OutboxEvent, Store, SubjectUpdate};
 
 /// A clock far from the wall clock, at an instant with milliseconds, as the store keeps them.
 fn distant_clock() -> ManualClock {
@@ -15,14 +16,8 @@ fn distant_clock() -> ManualClock {
     )
 }
 
-async fn open_with(dir: &tempfile::TempDir, clock: &ManualClock) -> Store {
-    Store::open_sqlite_with_clock(
-        &dir.path().join("clock.db"),
-        SqliteOptions::default(),
-        clock.shared(),
-    )
-    .await
-    .unwrap()
+async fn open_with(dir: &Scratch, clock: &ManualClock) -> Store {
+    dir.open_with_clock(clock.shared()).await
 }
 
 /// Moves the clock on a minute and answers the new time.
@@ -31,177 +26,180 @@ fn tick(clock: &ManualClock) -> DateTime<Utc> {
     clock.now()
 }
 
-#[tokio::test]
-async fn inbox_changes_are_dated_by_the_stores_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = distant_clock();
-    let store = open_with(&dir, &clock).await;
+on_both_stores! {
+    async fn inbox_changes_are_dated_by_the_stores_clock() {
+        let dir = Scratch::new().await;
+        let clock = distant_clock();
+        let store = open_with(&dir, &clock).await;
 
-    let event = accepted_event(&store, "dated").await;
-    let stored = store.get(&event).await.unwrap().unwrap();
-    assert_eq!(stored.updated_at, clock.now());
-    let marked_at = tick(&clock);
-    store
-        .mark(&event, InboxStatus::Unmapped, Some("no rule".into()))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.get(&event).await.unwrap().unwrap().updated_at,
-        marked_at
-    );
-    let requeued_at = tick(&clock);
-    store.requeue(&event).await.unwrap();
-    let requeued = store.get(&event).await.unwrap().unwrap();
-    assert_eq!(requeued.replayed_at, Some(requeued_at));
-    assert_eq!(requeued.updated_at, requeued_at);
+        let event = accepted_event(&store, "dated").await;
+        let stored = store.get(&event).await.unwrap().unwrap();
+        assert_eq!(stored.updated_at, clock.now());
+        let marked_at = tick(&clock);
+        store
+            .mark(&event, InboxStatus::Unmapped, Some("no rule".into()))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get(&event).await.unwrap().unwrap().updated_at,
+            marked_at
+        );
+        let requeued_at = tick(&clock);
+        store.requeue(&event).await.unwrap();
+        let requeued = store.get(&event).await.unwrap().unwrap();
+        assert_eq!(requeued.replayed_at, Some(requeued_at));
+        assert_eq!(requeued.updated_at, requeued_at);
+    }
 }
 
-#[tokio::test]
-async fn commands_outcomes_publications_and_replays_are_dated_by_the_stores_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = distant_clock();
-    let store = open_with(&dir, &clock).await;
-    let event = accepted_event(&store, "dated").await;
+on_both_stores! {
+    async fn commands_outcomes_publications_and_replays_are_dated_by_the_stores_clock() {
+        let dir = Scratch::new().await;
+        let clock = distant_clock();
+        let store = open_with(&dir, &clock).await;
+        let event = accepted_event(&store, "dated").await;
 
-    let enqueued_at = tick(&clock);
-    let command = provision("partner-portal:dated", at(0));
-    let id = command.id.clone();
-    store.enqueue(Some(&event), vec![command]).await.unwrap();
-    let record = store.get_command(&id).await.unwrap().unwrap();
-    assert_eq!(
-        (record.created_at, record.updated_at),
-        (enqueued_at, enqueued_at)
-    );
-    assert_eq!(
-        record.due_at, enqueued_at,
-        "due from the store's now, not a later receipt"
-    );
-    assert_eq!(
-        store.get(&event).await.unwrap().unwrap().updated_at,
-        enqueued_at
-    );
+        let enqueued_at = tick(&clock);
+        let command = provision("partner-portal:dated", at(0));
+        let id = command.id.clone();
+        store.enqueue(Some(&event), vec![command]).await.unwrap();
+        let record = store.get_command(&id).await.unwrap().unwrap();
+        assert_eq!(
+            (record.created_at, record.updated_at),
+            (enqueued_at, enqueued_at)
+        );
+        assert_eq!(
+            record.due_at, enqueued_at,
+            "due from the store's now, not a later receipt"
+        );
+        assert_eq!(
+            store.get(&event).await.unwrap().unwrap().updated_at,
+            enqueued_at
+        );
 
-    let claimed_at = tick(&clock);
-    let claimed = store
-        .claim_due(claimed_at, 1, WORKER, lease())
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), 1);
-    let record = store.get_command(&id).await.unwrap().unwrap();
-    assert_eq!(record.updated_at, claimed_at);
-
-    let finished_at = tick(&clock);
-    let outcome = ended(OutcomeKind::DeadLettered);
-    let announcement = OutboxEvent::announcing(&claimed[0].command, &outcome);
-    let outbox_id = store
-        .finish(
-            &id,
-            claimed[0].fence,
-            outcome,
-            SubjectUpdate::default(),
-            announcement,
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        store.get_command(&id).await.unwrap().unwrap().updated_at,
-        finished_at
-    );
-    let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
-    assert_eq!(row.created_at, finished_at);
-    let published_at = tick(&clock);
-    store
-        .mark_published(std::slice::from_ref(&outbox_id))
-        .await
-        .unwrap();
-    let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
-    assert_eq!(row.published_at, Some(published_at));
-
-    let replayed_at = tick(&clock);
-    let replay = store.replay(&id, "ops:alice").await.unwrap();
-    let record = store.get_command(&replay).await.unwrap().unwrap();
-    assert_eq!(
-        (record.created_at, record.due_at),
-        (replayed_at, replayed_at)
-    );
-
-    let subject = store
-        .get_subject(&record.command.subject)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(subject.record.created_at, enqueued_at);
-    assert_eq!(subject.record.updated_at, finished_at);
-    let history: Vec<_> = subject.history.iter().map(|entry| entry.at).collect();
-    assert_eq!(history.first(), Some(&enqueued_at));
-    assert_eq!(history.last(), Some(&replayed_at));
-    assert!(history.iter().all(|at| at.year() == 2011), "{history:?}");
-}
-
-#[tokio::test]
-async fn steps_of_a_running_command_are_dated_by_the_stores_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = distant_clock();
-    let store = open_with(&dir, &clock).await;
-    let command = provision("partner-portal:steps", at(0));
-    let id = command.id.clone();
-    store.enqueue(None, vec![command]).await.unwrap();
-    let claim = |store: Store, now| async move {
-        let claimed = store.claim_due(now, 1, WORKER, lease()).await.unwrap();
+        let claimed_at = tick(&clock);
+        let claimed = store
+            .claim_due(claimed_at, 1, WORKER, lease())
+            .await
+            .unwrap();
         assert_eq!(claimed.len(), 1);
-        claimed[0].fence
-    };
-    let fence = claim(store.clone(), tick(&clock)).await;
+        let record = store.get_command(&id).await.unwrap().unwrap();
+        assert_eq!(record.updated_at, claimed_at);
 
-    let progress_at = tick(&clock);
-    store
-        .record_progress(&id, fence, "welcome_email", "intended".into())
-        .await
-        .unwrap();
-    assert_eq!(
-        store.get_command(&id).await.unwrap().unwrap().updated_at,
-        progress_at
-    );
+        let finished_at = tick(&clock);
+        let outcome = ended(OutcomeKind::DeadLettered);
+        let announcement = OutboxEvent::announcing(&claimed[0].command, &outcome);
+        let outbox_id = store
+            .finish(
+                &id,
+                claimed[0].fence,
+                outcome,
+                SubjectUpdate::default(),
+                announcement,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_command(&id).await.unwrap().unwrap().updated_at,
+            finished_at
+        );
+        let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
+        assert_eq!(row.created_at, finished_at);
+        let published_at = tick(&clock);
+        store
+            .mark_published(std::slice::from_ref(&outbox_id))
+            .await
+            .unwrap();
+        let row = store.outbox_event(&outbox_id).await.unwrap().unwrap();
+        assert_eq!(row.published_at, Some(published_at));
 
-    let retried_at = tick(&clock);
-    let error = Refusal {
-        code: "UNABLE_TO_LOCK_ROW".into(),
-        message: "unable to obtain exclusive access to this record".into(),
-        fields: Vec::new(),
-        status: Some(400),
-    };
-    store
-        .retry_later(&id, fence, retried_at, &error)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.get_command(&id).await.unwrap().unwrap().updated_at,
-        retried_at
-    );
+        let replayed_at = tick(&clock);
+        let replay = store.replay(&id, "ops:alice").await.unwrap();
+        let record = store.get_command(&replay).await.unwrap().unwrap();
+        assert_eq!(
+            (record.created_at, record.due_at),
+            (replayed_at, replayed_at)
+        );
 
-    let fence = claim(store.clone(), tick(&clock)).await;
-    let parked_at = tick(&clock);
-    store
-        .park(&id, fence, "no licence", Some("Partner Community"))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.get_command(&id).await.unwrap().unwrap().updated_at,
-        parked_at
-    );
-    let unparked_at = tick(&clock);
-    assert_eq!(store.unpark(None).await.unwrap(), 1);
-    let record = store.get_command(&id).await.unwrap().unwrap();
-    assert_eq!(
-        (record.due_at, record.updated_at),
-        (unparked_at, unparked_at)
-    );
+        let subject = store
+            .get_subject(&record.command.subject)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(subject.record.created_at, enqueued_at);
+        assert_eq!(subject.record.updated_at, finished_at);
+        let history: Vec<_> = subject.history.iter().map(|entry| entry.at).collect();
+        assert_eq!(history.first(), Some(&enqueued_at));
+        assert_eq!(history.last(), Some(&replayed_at));
+        assert!(history.iter().all(|at| at.year() == 2011), "{history:?}");
+    }
+}
 
-    claim(store.clone(), tick(&clock)).await;
-    let released_at = tick(&clock);
-    assert_eq!(store.release_claims_of(WORKER).await.unwrap(), 1);
-    assert_eq!(
-        store.get_command(&id).await.unwrap().unwrap().updated_at,
-        released_at
-    );
+on_both_stores! {
+    async fn steps_of_a_running_command_are_dated_by_the_stores_clock() {
+        let dir = Scratch::new().await;
+        let clock = distant_clock();
+        let store = open_with(&dir, &clock).await;
+        let command = provision("partner-portal:steps", at(0));
+        let id = command.id.clone();
+        store.enqueue(None, vec![command]).await.unwrap();
+        let claim = |store: Store, now| async move {
+            let claimed = store.claim_due(now, 1, WORKER, lease()).await.unwrap();
+            assert_eq!(claimed.len(), 1);
+            claimed[0].fence
+        };
+        let fence = claim(store.clone(), tick(&clock)).await;
+
+        let progress_at = tick(&clock);
+        store
+            .record_progress(&id, fence, "welcome_email", "intended".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_command(&id).await.unwrap().unwrap().updated_at,
+            progress_at
+        );
+
+        let retried_at = tick(&clock);
+        let error = Refusal {
+            code: "UNABLE_TO_LOCK_ROW".into(),
+            message: "unable to obtain exclusive access to this record".into(),
+            fields: Vec::new(),
+            status: Some(400),
+        };
+        store
+            .retry_later(&id, fence, retried_at, &error)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_command(&id).await.unwrap().unwrap().updated_at,
+            retried_at
+        );
+
+        let fence = claim(store.clone(), tick(&clock)).await;
+        let parked_at = tick(&clock);
+        store
+            .park(&id, fence, "no licence", Some("Partner Community"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_command(&id).await.unwrap().unwrap().updated_at,
+            parked_at
+        );
+        let unparked_at = tick(&clock);
+        assert_eq!(store.unpark(None).await.unwrap(), 1);
+        let record = store.get_command(&id).await.unwrap().unwrap();
+        assert_eq!(
+            (record.due_at, record.updated_at),
+            (unparked_at, unparked_at)
+        );
+
+        claim(store.clone(), tick(&clock)).await;
+        let released_at = tick(&clock);
+        assert_eq!(store.release_claims_of(WORKER).await.unwrap(), 1);
+        assert_eq!(
+            store.get_command(&id).await.unwrap().unwrap().updated_at,
+            released_at
+        );
+    }
 }

@@ -4,6 +4,8 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
+use super::backing::Scratch;
+use super::backing::on_both_stores;
 use super::fresh_store;
 use super::samples::{WORKER, at, ended, provision};
 use crate::domain::{OutcomeKind, Refusal};
@@ -12,7 +14,7 @@ use crate::store::{
 };
 
 /// A fresh store with one provision waiting, due now.
-async fn store_with_one_command() -> (tempfile::TempDir, Store) {
+async fn store_with_one_command() -> (Scratch, Store) {
     let (dir, store) = fresh_store().await;
     store
         .enqueue(None, vec![provision("partner-portal:1", at(0))])
@@ -77,91 +79,95 @@ fn assert_all_claim_lost(errors: &[StoreError]) {
     }
 }
 
-#[tokio::test]
-async fn each_claim_of_a_command_carries_a_larger_token() {
-    let (_dir, store) = store_with_one_command().await;
-    let now = Utc::now();
-    let first = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
-    let later = now + TimeDelta::minutes(2);
-    assert_eq!(store.release_expired_claims(later).await.unwrap(), 1);
-    let second = claimed_at(&store, later, "another-worker", TimeDelta::minutes(1)).await;
-    assert!(second.fence > first.fence, "{first:?} then {second:?}");
+on_both_stores! {
+    async fn each_claim_of_a_command_carries_a_larger_token() {
+        let (_dir, store) = store_with_one_command().await;
+        let now = Utc::now();
+        let first = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
+        let later = now + TimeDelta::minutes(2);
+        assert_eq!(store.release_expired_claims(later).await.unwrap(), 1);
+        let second = claimed_at(&store, later, "another-worker", TimeDelta::minutes(1)).await;
+        assert!(second.fence > first.fence, "{first:?} then {second:?}");
+    }
 }
 
-#[tokio::test]
-async fn a_renewed_claim_is_not_released_as_expired() {
-    let (_dir, store) = store_with_one_command().await;
-    let now = Utc::now();
-    let claimed = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
+on_both_stores! {
+    async fn a_renewed_claim_is_not_released_as_expired() {
+        let (_dir, store) = store_with_one_command().await;
+        let now = Utc::now();
+        let claimed = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
 
-    let until = store
-        .renew(&claimed.command.id, claimed.fence, TimeDelta::minutes(10))
-        .await
-        .unwrap();
-
-    assert!(until >= now + TimeDelta::minutes(9), "{until}");
-    let after_first_lease = now + TimeDelta::minutes(2);
-    assert_eq!(
-        store
-            .release_expired_claims(after_first_lease)
+        let until = store
+            .renew(&claimed.command.id, claimed.fence, TimeDelta::minutes(10))
             .await
-            .unwrap(),
-        0
-    );
-    let record = store
-        .get_command(&claimed.command.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(record.state, CommandState::Running);
-    assert_eq!(record.claimed_until, Some(until));
+            .unwrap();
+
+        assert!(until >= now + TimeDelta::minutes(9), "{until}");
+        let after_first_lease = now + TimeDelta::minutes(2);
+        assert_eq!(
+            store
+                .release_expired_claims(after_first_lease)
+                .await
+                .unwrap(),
+            0
+        );
+        let record = store
+            .get_command(&claimed.command.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.state, CommandState::Running);
+        assert_eq!(record.claimed_until, Some(until));
+    }
 }
 
-#[tokio::test]
-async fn every_write_under_a_claim_taken_over_is_refused_and_changes_nothing() {
-    let (_dir, store) = store_with_one_command().await;
-    let now = Utc::now();
-    let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
-    let later = now + TimeDelta::minutes(2);
-    store.release_expired_claims(later).await.unwrap();
-    let holder = claimed_at(&store, later, "another-worker", TimeDelta::minutes(10)).await;
-    let before = store
-        .get_command(&holder.command.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let subject = &holder.command.subject;
-    let history_before = store.get_subject(subject).await.unwrap().unwrap().history;
+on_both_stores! {
+    async fn every_write_under_a_claim_taken_over_is_refused_and_changes_nothing() {
+        let (_dir, store) = store_with_one_command().await;
+        let now = Utc::now();
+        let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
+        let later = now + TimeDelta::minutes(2);
+        store.release_expired_claims(later).await.unwrap();
+        let holder = claimed_at(&store, later, "another-worker", TimeDelta::minutes(10)).await;
+        let before = store
+            .get_command(&holder.command.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let subject = &holder.command.subject;
+        let history_before = store.get_subject(subject).await.unwrap().unwrap().history;
 
-    let errors = writes_under(&store, &stale).await;
+        let errors = writes_under(&store, &stale).await;
 
-    assert_all_claim_lost(&errors);
-    let after = store
-        .get_command(&holder.command.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(after, before, "the new holder's command is untouched");
-    assert_eq!(after.claimed_by.as_deref(), Some("another-worker"));
-    let history_after = store.get_subject(subject).await.unwrap().unwrap().history;
-    assert_eq!(history_after, history_before);
-    assert!(store.outbox_unpublished(10).await.unwrap().is_empty());
+        assert_all_claim_lost(&errors);
+        let after = store
+            .get_command(&holder.command.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after, before, "the new holder's command is untouched");
+        assert_eq!(after.claimed_by.as_deref(), Some("another-worker"));
+        let history_after = store.get_subject(subject).await.unwrap().unwrap().history;
+        assert_eq!(history_after, history_before);
+        assert!(store.outbox_unpublished(10).await.unwrap().is_empty());
+    }
 }
 
-#[tokio::test]
-async fn every_write_under_a_claim_released_on_expiry_is_refused() {
-    let (_dir, store) = store_with_one_command().await;
-    let now = Utc::now();
-    let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
-    store
-        .release_expired_claims(now + TimeDelta::minutes(2))
-        .await
-        .unwrap();
+on_both_stores! {
+    async fn every_write_under_a_claim_released_on_expiry_is_refused() {
+        let (_dir, store) = store_with_one_command().await;
+        let now = Utc::now();
+        let stale = claimed_at(&store, now, WORKER, TimeDelta::minutes(1)).await;
+        store
+            .release_expired_claims(now + TimeDelta::minutes(2))
+            .await
+            .unwrap();
 
-    let errors = writes_under(&store, &stale).await;
+        let errors = writes_under(&store, &stale).await;
 
-    assert_all_claim_lost(&errors);
-    let record = store.get_command(&stale.command.id).await.unwrap().unwrap();
-    assert_eq!(record.state, CommandState::Queued);
-    assert!(record.progress.is_empty());
+        assert_all_claim_lost(&errors);
+        let record = store.get_command(&stale.command.id).await.unwrap().unwrap();
+        assert_eq!(record.state, CommandState::Queued);
+        assert!(record.progress.is_empty());
+    }
 }

@@ -1,18 +1,23 @@
-//! The store as its callers see it, on real SQLite files in temporary directories.
+//! The store as its callers see it, on real SQLite files in temporary directories and, for the
+//! tests written [`on_both_stores!`](backing::on_both_stores), on PostgreSQL databases made for
+//! each test (`backing.rs`).
 //!
 //! Where a test needs events to pile up in front of the writer, it holds SQLite's write lock from
 //! a second connection and waits until the store reports them queued: the batching is then
 //! forced by structure, not hoped for by timing.
 
 mod accepting;
+pub(crate) mod backing;
 mod claiming;
 mod clock;
+mod connecting;
 mod enqueueing;
 mod fencing;
 mod listing;
 mod opening;
 mod outbox_relay;
 mod outcomes;
+mod replicas;
 pub(crate) mod samples;
 mod status_changes;
 mod superseding;
@@ -56,11 +61,13 @@ pub(crate) async fn open(path: &Path) -> Store {
         .unwrap()
 }
 
-/// A store in a new temporary directory, which lives as long as the returned guard.
-pub(crate) async fn fresh_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir.path().join("inbox.db")).await;
-    (dir, store)
+/// A store on a new, empty database of the running test's backing (SQLite unless the test is
+/// written [`on_both_stores!`](backing::on_both_stores)), which lives as long as the returned
+/// guard.
+pub(crate) async fn fresh_store() -> (backing::Scratch, Store) {
+    let scratch = backing::Scratch::new().await;
+    let store = scratch.open().await;
+    (scratch, store)
 }
 
 /// Rows in the inbox table, counted behind the store's back.

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::backing::on_both_stores;
 use super::{ForeignWriteLock, delivery, fresh_store, open};
 use crate::store::{Blocker, Check, SqliteOptions, Store, StoreError, StoreErrorKind};
 
@@ -86,23 +87,24 @@ async fn a_file_that_is_not_a_database_is_refused_with_its_path() {
     assert_eq!(error.kind(), StoreErrorKind::Broken);
 }
 
-#[tokio::test]
-async fn ping_answers_while_open_and_refuses_once_closed() {
-    let (_dir, store) = fresh_store().await;
-    store.ping().await.unwrap();
+on_both_stores! {
+    async fn ping_answers_while_open_and_refuses_once_closed() {
+        let (_dir, store) = fresh_store().await;
+        store.ping().await.unwrap();
 
-    let other_handle = store.clone();
-    store.close().await;
+        let other_handle = store.clone();
+        store.close().await;
 
-    let ping = other_handle.ping().await.unwrap_err();
-    assert!(ping.is_unavailable(), "{ping:?}");
-    let accept = other_handle
-        .accept(delivery("bamboohr", "d-1", b"{}"))
-        .await
-        .unwrap_err();
-    assert!(matches!(accept, StoreError::Closed), "{accept:?}");
-    // Closing twice is harmless.
-    other_handle.close().await;
+        let ping = other_handle.ping().await.unwrap_err();
+        assert!(ping.is_unavailable(), "{ping:?}");
+        let accept = other_handle
+            .accept(delivery("bamboohr", "d-1", b"{}"))
+            .await
+            .unwrap_err();
+        assert!(matches!(accept, StoreError::Closed), "{accept:?}");
+        // Closing twice is harmless.
+        other_handle.close().await;
+    }
 }
 
 #[tokio::test]
@@ -133,11 +135,12 @@ async fn readiness_gives_up_at_its_timeout_while_another_connection_holds_the_wr
     store.readiness(Duration::from_secs(5)).await.unwrap();
 }
 
-#[tokio::test]
-async fn readiness_refuses_once_closed() {
-    let (_dir, store) = fresh_store().await;
-    store.close().await;
+on_both_stores! {
+    async fn readiness_refuses_once_closed() {
+        let (_dir, store) = fresh_store().await;
+        store.close().await;
 
-    let refused = store.readiness(Duration::from_secs(5)).await.unwrap_err();
-    assert_eq!(refused.blocker, Blocker::Closed, "{refused:?}");
+        let refused = store.readiness(Duration::from_secs(5)).await.unwrap_err();
+        assert_eq!(refused.blocker, Blocker::Closed, "{refused:?}");
+    }
 }

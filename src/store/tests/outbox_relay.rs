@@ -2,6 +2,7 @@
 
 use chrono::{TimeDelta, Utc};
 
+use super::backing::on_both_stores;
 use super::samples::{at, enqueue_and_claim, finish_as, provision};
 use super::{fresh_store, open, table_rows};
 use crate::domain::OutcomeKind;
@@ -61,14 +62,15 @@ async fn the_relay_reads_unpublished_events_in_order_marks_them_and_prunes_only_
     assert_eq!(store.outbox_event(&sent[0]).await.unwrap(), None, "pruned");
 }
 
-#[tokio::test]
-async fn marking_nothing_published_changes_nothing() {
-    let (_dir, store) = fresh_store().await;
-    assert_eq!(store.mark_published(&[]).await.unwrap(), 0);
-    assert_eq!(
-        store.mark_published(&[OutboxId::generate()]).await.unwrap(),
-        0
-    );
+on_both_stores! {
+    async fn marking_nothing_published_changes_nothing() {
+        let (_dir, store) = fresh_store().await;
+        assert_eq!(store.mark_published(&[]).await.unwrap(), 0);
+        assert_eq!(
+            store.mark_published(&[OutboxId::generate()]).await.unwrap(),
+            0
+        );
+    }
 }
 
 /// Finishes a provision of `subject` and answers its announcement's row.
@@ -117,49 +119,52 @@ async fn pruning_everything_deletes_old_rows_published_or_not_and_keeps_newer_on
     assert_eq!(store.prune_outbox_all(cut_off).await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn pruning_refuses_a_cut_off_the_store_cannot_hold() {
-    let (_dir, store) = fresh_store().await;
-    let far = chrono::DateTime::<Utc>::MAX_UTC;
-    assert!(store.prune_outbox_all(far).await.is_err());
-    assert!(store.prune_outbox(far).await.is_err());
+on_both_stores! {
+    async fn pruning_refuses_a_cut_off_the_store_cannot_hold() {
+        let (_dir, store) = fresh_store().await;
+        let far = chrono::DateTime::<Utc>::MAX_UTC;
+        assert!(store.prune_outbox_all(far).await.is_err());
+        assert!(store.prune_outbox(far).await.is_err());
+    }
 }
 
-#[tokio::test]
-async fn finishing_a_command_wakes_the_waiting_relay() {
-    let (_dir, store) = fresh_store().await;
-    let waiting = tokio::spawn({
-        let store = store.clone();
-        async move { store.outbox_announced().await }
-    });
-    announce(&store, "partner-portal:1").await;
-    tokio::time::timeout(std::time::Duration::from_secs(60), waiting)
-        .await
-        .expect("the announcement woke the relay")
-        .unwrap();
+on_both_stores! {
+    async fn finishing_a_command_wakes_the_waiting_relay() {
+        let (_dir, store) = fresh_store().await;
+        let waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.outbox_announced().await }
+        });
+        announce(&store, "partner-portal:1").await;
+        tokio::time::timeout(std::time::Duration::from_secs(60), waiting)
+            .await
+            .expect("the announcement woke the relay")
+            .unwrap();
+    }
 }
 
-#[tokio::test]
-async fn superseding_a_waiting_command_wakes_the_relay() {
-    let (_dir, store) = fresh_store().await;
-    store
-        .enqueue(None, vec![provision("partner-portal:1", at(0))])
-        .await
-        .unwrap();
-    let waiting = tokio::spawn({
-        let store = store.clone();
-        async move { store.outbox_announced().await }
-    });
-    let enqueued = store
-        .enqueue(None, vec![provision("partner-portal:1", at(5))])
-        .await
-        .unwrap();
-    assert_eq!(enqueued[0].superseded.len(), 1, "{enqueued:?}");
-    tokio::time::timeout(std::time::Duration::from_secs(60), waiting)
-        .await
-        .expect("the superseded command's announcement woke the relay")
-        .unwrap();
-    assert_eq!(store.outbox_unpublished(10).await.unwrap().len(), 1);
+on_both_stores! {
+    async fn superseding_a_waiting_command_wakes_the_relay() {
+        let (_dir, store) = fresh_store().await;
+        store
+            .enqueue(None, vec![provision("partner-portal:1", at(0))])
+            .await
+            .unwrap();
+        let waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.outbox_announced().await }
+        });
+        let enqueued = store
+            .enqueue(None, vec![provision("partner-portal:1", at(5))])
+            .await
+            .unwrap();
+        assert_eq!(enqueued[0].superseded.len(), 1, "{enqueued:?}");
+        tokio::time::timeout(std::time::Duration::from_secs(60), waiting)
+            .await
+            .expect("the superseded command's announcement woke the relay")
+            .unwrap();
+        assert_eq!(store.outbox_unpublished(10).await.unwrap().len(), 1);
+    }
 }
 
 #[tokio::test]

@@ -1,34 +1,36 @@
 //! Dead letters: listed with Salesforce's reason, replayed once the cause is fixed, and never
 //! replayed twice.
 
+use crate::on_both_stores;
 use serde_json::{Value, json};
 
 use super::app::{AdminApp, OrgSession, spawn};
 
-#[tokio::test]
-async fn a_dead_letter_is_listed_with_its_reason_and_replayed_once_the_cause_is_fixed() {
-    let app = spawn().await;
-    // N-300 is no partner Account (and its owner holds no role): no partner user can live there.
-    app.sign_up("u-300", "N-300").await;
-    let commands = app.settled_commands("partner-portal:u-300").await;
-    let dead = &commands[0];
-    assert_eq!(dead["outcome"]["kind"], "dead_lettered", "{dead}");
-    let dead_id = dead["id"].as_str().unwrap().to_owned();
-    assert_listed_alone_with_its_reason(&app, dead).await;
+on_both_stores! {
+    async fn a_dead_letter_is_listed_with_its_reason_and_replayed_once_the_cause_is_fixed() {
+        let app = spawn().await;
+        // N-300 is no partner Account (and its owner holds no role): no partner user can live there.
+        app.sign_up("u-300", "N-300").await;
+        let commands = app.settled_commands("partner-portal:u-300").await;
+        let dead = &commands[0];
+        assert_eq!(dead["outcome"]["kind"], "dead_lettered", "{dead}");
+        let dead_id = dead["id"].as_str().unwrap().to_owned();
+        assert_listed_alone_with_its_reason(&app, dead).await;
 
-    fix_the_partner_account(&app.org_url).await;
-    let replay_id = replay_as_alice(&app, &dead_id).await;
+        fix_the_partner_account(&app.org_url).await;
+        let replay_id = replay_as_alice(&app, &dead_id).await;
 
-    let record = app.command_in_state(&replay_id, "done").await;
-    assert_eq!(record["outcome"]["kind"], "succeeded", "{record}");
-    assert_eq!(record["replay_of"], dead_id.as_str());
-    assert_eq!(
-        record["intent"], dead["intent"],
-        "the same intent ran again"
-    );
-    assert_provisioned_with_the_replay_on_the_history(&app, &dead_id).await;
-    assert_no_second_replay(&app, &dead_id, &replay_id).await;
-    app.stop().await;
+        let record = app.command_in_state(&replay_id, "done").await;
+        assert_eq!(record["outcome"]["kind"], "succeeded", "{record}");
+        assert_eq!(record["replay_of"], dead_id.as_str());
+        assert_eq!(
+            record["intent"], dead["intent"],
+            "the same intent ran again"
+        );
+        assert_provisioned_with_the_replay_on_the_history(&app, &dead_id).await;
+        assert_no_second_replay(&app, &dead_id, &replay_id).await;
+        app.stop().await;
+    }
 }
 
 /// The dead letter is the only one listed, with Salesforce's refusal code.

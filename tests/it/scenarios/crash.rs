@@ -7,6 +7,7 @@
 //! answer, as a death right after sending would. Either way the end must be the one of an
 //! uninterrupted run: one Contact, one User, the welcome email at most once.
 
+use crate::on_both_stores;
 use std::time::Duration;
 
 use gatehouse::domain::OutcomeKind;
@@ -166,88 +167,96 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
     signup.outcome.as_ref().unwrap().api_calls
 }
 
-#[tokio::test]
-async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_them_once() {
-    let (_org, s) = start("site-setting").await;
-    let s = kill_during(s, contact_and_user_write()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 3, "the rerun is a whole provision");
+on_both_stores! {
+    async fn killed_while_the_contact_and_user_are_being_written_the_restart_writes_them_once() {
+        let (_org, s) = start("site-setting").await;
+        let s = kill_during(s, contact_and_user_write()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(calls, 3, "the rerun is a whole provision");
+    }
 }
 
-#[tokio::test]
-async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_and_finishes() {
-    let (_org, s) = start("site-setting").await;
-    let s = lose_answer_of(s, contact_and_user_write()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(
-        calls, 2,
-        "a read finds Contact and User in place; the permission set is still owed"
-    );
-    let steps = s.last_outcome(&ada().subject()).await.steps;
-    assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
+on_both_stores! {
+    async fn when_the_answer_of_the_user_creation_is_lost_the_rerun_finds_the_user_and_finishes() {
+        let (_org, s) = start("site-setting").await;
+        let s = lose_answer_of(s, contact_and_user_write()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(
+            calls, 2,
+            "a read finds Contact and User in place; the permission set is still owed"
+        );
+        let steps = s.last_outcome(&ada().subject()).await.steps;
+        assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
+    }
 }
 
-#[tokio::test]
-async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
-    let (_org, s) = start("site-setting").await;
-    let s = kill_during(s, user_read_back()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(
-        calls, 2,
-        "a read, and the permission set the cut request carried"
-    );
+on_both_stores! {
+    async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
+        let (_org, s) = start("site-setting").await;
+        let s = kill_during(s, user_read_back()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(
+            calls, 2,
+            "a read, and the permission set the cut request carried"
+        );
+    }
 }
 
-#[tokio::test]
-async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_never_sent_twice() {
-    let (_org, s) = start("password-reset").await;
-    let s = kill_during(s, password_reset()).await;
-    // The intent was recorded before the call: after the kill nobody can tell whether it went
-    // out, so it is not asked again. The lifecycle record says so.
-    let calls = assert_converged(&s, 0).await;
-    assert_eq!(calls, 1);
-    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
+on_both_stores! {
+    async fn killed_right_before_the_password_reset_reaches_the_org_the_email_is_never_sent_twice() {
+        let (_org, s) = start("password-reset").await;
+        let s = kill_during(s, password_reset()).await;
+        // The intent was recorded before the call: after the kill nobody can tell whether it went
+        // out, so it is not asked again. The lifecycle record says so.
+        let calls = assert_converged(&s, 0).await;
+        assert_eq!(calls, 1);
+        assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
+    }
 }
 
-#[tokio::test]
-async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactly_once() {
-    let (_org, s) = start("password-reset").await;
-    let s = lose_answer_of(s, password_reset()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 1, "the rerun only reads");
-    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
+on_both_stores! {
+    async fn when_the_answer_of_the_password_reset_is_lost_the_email_goes_out_exactly_once() {
+        let (_org, s) = start("password-reset").await;
+        let s = lose_answer_of(s, password_reset()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(calls, 1, "the rerun only reads");
+        assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Intended));
+    }
 }
 
-#[tokio::test]
-async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
-    let (_org, s) = start("password-reset").await;
-    let s = kill_during(s, user_read_back()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
+on_both_stores! {
+    async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
+        let (_org, s) = start("password-reset").await;
+        let s = kill_during(s, user_read_back()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(calls, 3, "a read, the permission set, and the reset");
+        assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
+    }
 }
 
-#[tokio::test]
-async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_once() {
-    let (_org, s) = start("password-reset").await;
-    let s = lose_answer_of(s, contact_and_user_write()).await;
-    let calls = assert_converged(&s, 1).await;
-    assert_eq!(calls, 3, "a read, the permission set, and the reset");
-    assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
+on_both_stores! {
+    async fn when_the_user_creation_answer_is_lost_the_welcome_email_still_goes_out_once() {
+        let (_org, s) = start("password-reset").await;
+        let s = lose_answer_of(s, contact_and_user_write()).await;
+        let calls = assert_converged(&s, 1).await;
+        assert_eq!(calls, 3, "a read, the permission set, and the reset");
+        assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
+    }
 }
 
-#[tokio::test]
-async fn a_new_user_with_a_password_reset_welcome_takes_four_calls() {
-    let (_org, s) = start("password-reset").await;
-    let spent = s
-        .send_and_settle("partner-portal", &ada().signed_up(s.now(), json!({})))
-        .await;
-    let outcome = s.last_outcome(&ada().subject()).await;
-    assert_kind(&outcome, OutcomeKind::Succeeded);
-    assert!(
-        outcome.api_calls <= 4,
-        "one more than 3 for the reset: {outcome:#?}"
-    );
-    assert_eq!(spent, u64::from(outcome.api_calls));
-    assert_converged(&s, 1).await;
+on_both_stores! {
+    async fn a_new_user_with_a_password_reset_welcome_takes_four_calls() {
+        let (_org, s) = start("password-reset").await;
+        let spent = s
+            .send_and_settle("partner-portal", &ada().signed_up(s.now(), json!({})))
+            .await;
+        let outcome = s.last_outcome(&ada().subject()).await;
+        assert_kind(&outcome, OutcomeKind::Succeeded);
+        assert!(
+            outcome.api_calls <= 4,
+            "one more than 3 for the reset: {outcome:#?}"
+        );
+        assert_eq!(spent, u64::from(outcome.api_calls));
+        assert_converged(&s, 1).await;
+    }
 }

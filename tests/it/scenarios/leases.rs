@@ -5,6 +5,7 @@
 //! and not carried out (`stall`), so the run is stuck mid-call for as long as the test likes.
 //! Letting it go closes the connection: the run sees a call that brought no answer.
 
+use crate::on_both_stores;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -64,41 +65,42 @@ async fn assert_one_of_each(s: &Scenario) {
     assert_eq!(s.org.emails_about("welcome", user_id).await, 1);
 }
 
-#[tokio::test]
-async fn a_call_stalled_past_the_lease_keeps_its_claim_and_no_second_run_starts() {
-    let s = Scenario::start_with(Setup {
-        engine: "lease_seconds = 10",
-        ..Setup::default()
-    })
-    .await;
-    sign_up_ada_stalled(&s).await;
+on_both_stores! {
+    async fn a_call_stalled_past_the_lease_keeps_its_claim_and_no_second_run_starts() {
+        let s = Scenario::start_with(Setup {
+            engine: "lease_seconds = 10",
+            ..Setup::default()
+        })
+        .await;
+        sign_up_ada_stalled(&s).await;
 
-    // Three leases pass on the service's clock, in steps the renewal can follow (it looks at
-    // the clock four times a second and renews every third of the lease).
-    for _ in 0..(3 * LEASE_SECONDS / 2) {
-        s.advance(TimeDelta::seconds(2));
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Three leases pass on the service's clock, in steps the renewal can follow (it looks at
+        // the clock four times a second and renews every third of the lease).
+        for _ in 0..(3 * LEASE_SECONDS / 2) {
+            s.advance(TimeDelta::seconds(2));
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+
+        let held = signup(&s).await;
+        assert_eq!(held.state, CommandState::Running, "{held:#?}");
+        assert_eq!(held.attempts, 1, "no second run started: {held:#?}");
+        assert!(
+            held.claimed_until.expect("a claim") > s.now(),
+            "the claim was renewed: {held:#?}"
+        );
+        let history = s.history(&ada().subject()).await;
+        assert!(
+            !history.iter().any(|h| h.detail.get("released").is_some()),
+            "the claim was never released: {history:#?}"
+        );
+
+        release_the_stall(&s).await;
+        wait_for(&s.app.store, "the stalled run to wait for a retry", |all| {
+            all.iter().any(|c| c.state == CommandState::Retrying)
+        })
+        .await;
+        assert_one_of_each(&s).await;
     }
-
-    let held = signup(&s).await;
-    assert_eq!(held.state, CommandState::Running, "{held:#?}");
-    assert_eq!(held.attempts, 1, "no second run started: {held:#?}");
-    assert!(
-        held.claimed_until.expect("a claim") > s.now(),
-        "the claim was renewed: {held:#?}"
-    );
-    let history = s.history(&ada().subject()).await;
-    assert!(
-        !history.iter().any(|h| h.detail.get("released").is_some()),
-        "the claim was never released: {history:#?}"
-    );
-
-    release_the_stall(&s).await;
-    wait_for(&s.app.store, "the stalled run to wait for a retry", |all| {
-        all.iter().any(|c| c.state == CommandState::Retrying)
-    })
-    .await;
-    assert_one_of_each(&s).await;
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Licences run out: the next provision waits, parked, until a deactivation frees one.
 
+use crate::on_both_stores;
 use chrono::TimeDelta;
 use gatehouse::domain::OutcomeKind;
 use gatehouse::store::{CommandRecord, CommandState};
@@ -39,94 +40,96 @@ async fn sixth_parks(s: &Scenario) -> (Customer, CommandRecord) {
     (sixth, parked)
 }
 
-#[tokio::test]
-async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_freed() {
-    let s = Scenario::start().await;
-    let pool = s.org.licence("Customer Community").await;
-    assert_eq!(
-        (pool.used, pool.total),
-        (0, 5),
-        "the default org's small pool"
-    );
-    fill_the_pool(&s).await;
-    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+on_both_stores! {
+    async fn when_licences_run_out_the_next_provision_parks_and_resumes_once_one_is_freed() {
+        let s = Scenario::start().await;
+        let pool = s.org.licence("Customer Community").await;
+        assert_eq!(
+            (pool.used, pool.total),
+            (0, 5),
+            "the default org's small pool"
+        );
+        fill_the_pool(&s).await;
+        assert_eq!(s.org.licence("Customer Community").await.used, 5);
 
-    let (sixth, parked) = sixth_parks(&s).await;
-    assert_eq!(parked.parked_licence.as_deref(), Some("Customer Community"));
-    assert!(
-        parked
-            .parked_reason
-            .as_deref()
-            .is_some_and(|r| r.contains("License Limit Exceeded")),
-        "{parked:#?}"
-    );
-    assert_eq!(s.org.licence("Customer Community").await.used, 5);
-    let sixth_contacts = s.keyed_contacts(&sixth.subject()).await;
-    assert!(
-        sixth_contacts.len() <= 1,
-        "at most the Contact was made while the user waits"
-    );
-    if let Some(contact) = sixth_contacts.first() {
-        assert!(s.users_of(contact["Id"].as_str().unwrap()).await.is_empty());
+        let (sixth, parked) = sixth_parks(&s).await;
+        assert_eq!(parked.parked_licence.as_deref(), Some("Customer Community"));
+        assert!(
+            parked
+                .parked_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("License Limit Exceeded")),
+            "{parked:#?}"
+        );
+        assert_eq!(s.org.licence("Customer Community").await.used, 5);
+        let sixth_contacts = s.keyed_contacts(&sixth.subject()).await;
+        assert!(
+            sixth_contacts.len() <= 1,
+            "at most the Contact was made while the user waits"
+        );
+        if let Some(contact) = sixth_contacts.first() {
+            assert!(s.users_of(contact["Id"].as_str().unwrap()).await.is_empty());
+        }
+
+        // Customer 1 leaves: their licence goes to customer 6.
+        s.advance(TimeDelta::minutes(1));
+        let first = Customer::numbered(1);
+        s.send(
+            "customers",
+            &first.event("customer.closed", s.now(), json!({})),
+        )
+        .await;
+        // The deactivation resumes the parked command before its own outcome is written.
+        let commands = s.settle().await;
+        let resumed = commands
+            .iter()
+            .find(|c| c.command.id == parked.command.id)
+            .unwrap();
+        assert_eq!(
+            kind_of(resumed),
+            Some(OutcomeKind::Succeeded),
+            "{resumed:#?}"
+        );
+        assert!(resumed.outcome.as_ref().unwrap().api_calls <= 3);
+        s.settle().await;
+
+        let (_, leaver) = s.one_contact_one_user(&first.subject()).await;
+        assert_eq!(leaver["IsActive"], false);
+        let (_, newcomer) = s.one_contact_one_user(&sixth.subject()).await;
+        assert_eq!(newcomer["IsActive"], true);
+        assert_eq!(s.org.licence("Customer Community").await.used, 5);
     }
-
-    // Customer 1 leaves: their licence goes to customer 6.
-    s.advance(TimeDelta::minutes(1));
-    let first = Customer::numbered(1);
-    s.send(
-        "customers",
-        &first.event("customer.closed", s.now(), json!({})),
-    )
-    .await;
-    // The deactivation resumes the parked command before its own outcome is written.
-    let commands = s.settle().await;
-    let resumed = commands
-        .iter()
-        .find(|c| c.command.id == parked.command.id)
-        .unwrap();
-    assert_eq!(
-        kind_of(resumed),
-        Some(OutcomeKind::Succeeded),
-        "{resumed:#?}"
-    );
-    assert!(resumed.outcome.as_ref().unwrap().api_calls <= 3);
-    s.settle().await;
-
-    let (_, leaver) = s.one_contact_one_user(&first.subject()).await;
-    assert_eq!(leaver["IsActive"], false);
-    let (_, newcomer) = s.one_contact_one_user(&sixth.subject()).await;
-    assert_eq!(newcomer["IsActive"], true);
-    assert_eq!(s.org.licence("Customer Community").await.used, 5);
 }
 
-#[tokio::test]
-async fn a_licence_freed_outside_gatehouse_resumes_the_parked_command_at_the_next_check() {
-    let s = Scenario::start().await;
-    let first_user = fill_the_pool(&s).await;
-    let (_, parked) = sixth_parks(&s).await;
+on_both_stores! {
+    async fn a_licence_freed_outside_gatehouse_resumes_the_parked_command_at_the_next_check() {
+        let s = Scenario::start().await;
+        let first_user = fill_the_pool(&s).await;
+        let (_, parked) = sixth_parks(&s).await;
 
-    // An admin deactivates someone in Salesforce by hand: Gatehouse is not told.
-    s.org
-        .update("User", &first_user, json!({"IsActive": false}))
-        .await;
-    assert_eq!(s.org.licence("Customer Community").await.used, 4);
-    // The worker looks at the licence counts every licence_check_seconds (300 by default).
-    s.advance(TimeDelta::seconds(301));
-    let commands =
-        crate::support::settle::wait_for(&s.app.store, "the parked provision to end", |commands| {
-            commands
-                .iter()
-                .any(|c| c.command.id == parked.command.id && c.state == CommandState::Done)
-        })
-        .await;
-    let resumed = commands
-        .iter()
-        .find(|c| c.command.id == parked.command.id)
-        .unwrap();
-    assert_eq!(
-        kind_of(resumed),
-        Some(OutcomeKind::Succeeded),
-        "{resumed:#?}"
-    );
-    assert_eq!(s.org.licence("Customer Community").await.used, 5);
+        // An admin deactivates someone in Salesforce by hand: Gatehouse is not told.
+        s.org
+            .update("User", &first_user, json!({"IsActive": false}))
+            .await;
+        assert_eq!(s.org.licence("Customer Community").await.used, 4);
+        // The worker looks at the licence counts every licence_check_seconds (300 by default).
+        s.advance(TimeDelta::seconds(301));
+        let commands =
+            crate::support::settle::wait_for(&s.app.store, "the parked provision to end", |commands| {
+                commands
+                    .iter()
+                    .any(|c| c.command.id == parked.command.id && c.state == CommandState::Done)
+            })
+            .await;
+        let resumed = commands
+            .iter()
+            .find(|c| c.command.id == parked.command.id)
+            .unwrap();
+        assert_eq!(
+            kind_of(resumed),
+            Some(OutcomeKind::Succeeded),
+            "{resumed:#?}"
+        );
+        assert_eq!(s.org.licence("Customer Community").await.used, 5);
+    }
 }

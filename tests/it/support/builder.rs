@@ -14,6 +14,7 @@ use gatehouse::config::Settings;
 use gatehouse::startup::Application;
 
 use super::TestApp;
+use super::backing::ScratchDatabase;
 use super::config::portal_source;
 use super::served::{Served, ServedConfig};
 
@@ -43,6 +44,9 @@ pub struct TestAppBuilder {
     kafka: Option<String>,
     clock: Option<ManualClock>,
     store: Option<Arc<tempfile::TempDir>>,
+    /// The PostgreSQL database of `store`'s folder, held from [`TestAppBuilder::store_in`] on,
+    /// so a restart finds it after the first service stopped.
+    database: Option<Arc<ScratchDatabase>>,
     env: Vec<(String, String)>,
 }
 
@@ -60,6 +64,7 @@ impl Default for TestAppBuilder {
             kafka: None,
             clock: None,
             store: None,
+            database: None,
             env: Vec::new(),
         }
     }
@@ -144,6 +149,7 @@ impl TestAppBuilder {
     /// The store lives in `dir`, kept from an earlier service so a test can restart on the same
     /// store (default: a fresh folder).
     pub fn store_in(mut self, dir: Arc<tempfile::TempDir>) -> Self {
+        self.database = ScratchDatabase::for_folder(dir.path());
         self.store = Some(dir);
         self
     }
@@ -199,6 +205,26 @@ impl TestAppBuilder {
         )
     }
 
+    /// The config with the store the running test's backing names: the SQLite file at `file`
+    /// in `dir`, or the folder's PostgreSQL database (answered, to be held while it is used).
+    fn toml_with_backing(
+        &self,
+        dir: &tempfile::TempDir,
+        file: &str,
+    ) -> (String, Option<Arc<ScratchDatabase>>) {
+        match ScratchDatabase::for_folder(dir.path()) {
+            None => (self.toml_with_store(&dir.path().join(file)), None),
+            Some(database) => (
+                format!(
+                    "{}[store]\nkind = \"postgres\"\nurl = \"{}\"\nsslmode = \"disable\"\n",
+                    self.toml(),
+                    database.url
+                ),
+                Some(database),
+            ),
+        }
+    }
+
     /// Starts the service in this process on port 0, with a settable clock.
     pub async fn spawn(self) -> TestApp {
         let dir = self.store.clone().unwrap_or_else(fresh_folder);
@@ -206,9 +232,9 @@ impl TestAppBuilder {
             .clock
             .clone()
             .unwrap_or_else(|| ManualClock::new(now_in_seconds()));
+        let (store, database) = self.toml_with_backing(&dir, IN_PROCESS_STORE);
         let text = format!(
-            "{}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{}\n",
-            self.toml_with_store(&dir.path().join(IN_PROCESS_STORE)),
+            "{store}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{}\n",
             self.service
         );
         let settings =
@@ -216,22 +242,19 @@ impl TestAppBuilder {
         let app = Application::build(&settings, clock.shared())
             .await
             .expect("app builds");
-        TestApp::running(app, clock, dir)
+        TestApp::running(app, clock, dir, database)
     }
 
     /// Writes the config for the real `gatehouse serve` (JSON logs, to a file in the store's
     /// folder), to start it once or several times.
     pub fn served_config(self) -> ServedConfig {
         let dir = self.store.clone().unwrap_or_else(fresh_folder);
-        let mut text = format!(
-            "{}[log]\nformat = \"json\"\n{}\n",
-            self.toml_with_store(&dir.path().join("gatehouse.db")),
-            self.log
-        );
+        let (store, database) = self.toml_with_backing(&dir, "gatehouse.db");
+        let mut text = format!("{store}[log]\nformat = \"json\"\n{}\n", self.log);
         if !self.service.is_empty() {
             text.push_str(&format!("[service]\n{}\n", self.service));
         }
-        ServedConfig::write(dir, &text, self.env)
+        ServedConfig::write(dir, database, &text, self.env)
     }
 
     /// Starts the real `gatehouse serve` and waits until it listens.

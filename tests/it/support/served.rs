@@ -16,6 +16,8 @@ const POLL: Duration = Duration::from_millis(50);
 /// A config written for the binary, with its folder (store and log) and environment.
 pub struct ServedConfig {
     dir: Arc<tempfile::TempDir>,
+    /// The store's PostgreSQL database, when the test runs on PostgreSQL.
+    _database: Option<Arc<super::backing::ScratchDatabase>>,
     path: PathBuf,
     log: PathBuf,
     env: Vec<(String, String)>,
@@ -24,6 +26,7 @@ pub struct ServedConfig {
 impl ServedConfig {
     pub(super) fn write(
         dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<super::backing::ScratchDatabase>>,
         text: &str,
         env: Vec<(String, String)>,
     ) -> Self {
@@ -32,6 +35,7 @@ impl ServedConfig {
         let log = dir.path().join("serve.log");
         ServedConfig {
             dir,
+            _database: database,
             path,
             log,
             env,

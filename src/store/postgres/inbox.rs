@@ -1,0 +1,372 @@
+//! The inbox's statements for PostgreSQL: SQLite's (`store/sqlite/inbox.rs`), which were written
+//! in the SQL both speak, without SQLite's planner hint. A batch takes no engine lock (see the
+//! module comment of `postgres`).
+
+use std::collections::{BTreeMap, HashSet};
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
+use chrono::{DateTime, Utc};
+
+use super::{PostgresStore, classify, time_text};
+use crate::store::error::StoreError;
+use crate::store::group_commit::{Batch, Verdict, Written};
+use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
+use crate::store::timestamp;
+
+const WRITING_BATCH: &str = "writing a batch of accepted events and verdicts";
+
+/// Rows per INSERT statement: each binds 11 parameters, and PostgreSQL takes at most 65535.
+const ROWS_PER_INSERT: usize = 256;
+
+/// One UPDATE giving each event in `verdicts` its status and reason, if it is still accepted.
+pub(super) fn verdict_update<'a>(
+    verdicts: &'a [Verdict],
+    now: &'a str,
+) -> QueryBuilder<'a, Postgres> {
+    let mut query = QueryBuilder::<Postgres>::new("WITH verdict (event_id, status, reason) AS (");
+    query.push_values(verdicts, |mut row, (event_id, status, reason)| {
+        row.push_bind(event_id.as_str())
+            .push_bind(status.as_str())
+            .push_bind(reason.as_deref());
+    });
+    query
+        .push(
+            ") UPDATE inbox_events SET status = verdict.status, reason = verdict.reason, \
+             attempts = attempts + 1, updated_at = ",
+        )
+        .push_bind(now)
+        .push(
+            " FROM verdict WHERE inbox_events.event_id = verdict.event_id \
+             AND inbox_events.status = ",
+        )
+        .push_bind(InboxStatus::Accepted.as_str());
+    query
+}
+
+/// Verdicts per UPDATE statement: three parameters each, well under PostgreSQL's 65535.
+const VERDICTS_PER_UPDATE: usize = 1000;
+
+const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
+     WHERE source = $1 AND dedupe_key = $2";
+
+impl PostgresStore {
+    /// Writes the batch in one transaction, dated `now`.
+    pub(crate) async fn write_batch(
+        &self,
+        batch: Batch<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Written, StoreError> {
+        let fail = |source| classify(WRITING_BATCH, source);
+        // No engine lock: the unique index keeps a key to one row across replicas.
+        let mut transaction = self.pool.begin().await.map_err(fail)?;
+        let written_at = time_text(now);
+        let mut changed = Vec::with_capacity(batch.verdicts.len());
+        for verdicts in batch.verdicts {
+            changed.push(apply_verdicts(&mut transaction, verdicts, &written_at).await?);
+        }
+        let mut receipts = Vec::with_capacity(batch.events.len());
+        for rows in batch.events.chunks(ROWS_PER_INSERT) {
+            insert_or_find(&mut transaction, rows, &written_at, &mut receipts).await?;
+        }
+        // Dropping an uncommitted transaction rolls it back: an early return above leaves
+        // nothing of the batch behind.
+        transaction.commit().await.map_err(fail)?;
+        Ok(Written { receipts, changed })
+    }
+}
+
+/// Gives each event its verdict if it is still accepted; returns how many changed. One
+/// statement per chunk rather than one per event: each statement is a round trip to the
+/// database's thread, made while every other writer waits.
+async fn apply_verdicts(
+    connection: &mut PgConnection,
+    verdicts: &[Verdict],
+    now: &str,
+) -> Result<u64, StoreError> {
+    let mut changed = 0;
+    for chunk in verdicts.chunks(VERDICTS_PER_UPDATE) {
+        changed += verdict_update(chunk, now)
+            .build()
+            .execute(&mut *connection)
+            .await
+            .map_err(|source| classify(WRITING_BATCH, source))?
+            .rows_affected();
+    }
+    Ok(changed)
+}
+
+/// Inserts the events whose (source, dedupe key) is not known yet, in one statement, and adds
+/// a receipt per event to `receipts`: its own, or the first delivery's. Runs inside the batch's
+/// transaction, so an earlier event of the same batch counts as known. One statement for many
+/// rows rather than one each: a statement is a round trip to the database's thread, and those
+/// round trips, not the database's work, limit a batch.
+async fn insert_or_find(
+    connection: &mut PgConnection,
+    events: &[NewEvent],
+    written_at: &str,
+    receipts: &mut Vec<Receipt>,
+) -> Result<(), StoreError> {
+    let fail = |source| classify(WRITING_BATCH, source);
+    let ids: Vec<EventId> = events.iter().map(|_| EventId::generate()).collect();
+    let received: Vec<_> = events
+        .iter()
+        .map(|e| timestamp::to_millis(e.received_at))
+        .collect();
+    let mut query = QueryBuilder::<Postgres>::new(
+        "INSERT INTO inbox_events \
+         (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
+          traceparent, status, attempts, replays, updated_at) ",
+    );
+    // Rows go in (source, dedupe key) order: two replicas inserting overlapping keys then wait
+    // for each other's keys in one order, never in a cycle (a deadlock PostgreSQL would break by
+    // failing one batch). The sort is stable: of two deliveries of one key, the earlier wins.
+    let mut order: Vec<(usize, &NewEvent)> = events.iter().enumerate().collect();
+    order.sort_by(|(_, a), (_, b)| (&a.source, &a.dedupe_key).cmp(&(&b.source, &b.dedupe_key)));
+    query.push_values(order, |mut row, (i, event)| {
+        row.push_bind(ids[i].as_str())
+            .push_bind(event.source.as_str())
+            .push_bind(event.dedupe_key.as_str())
+            .push_bind(event.key_origin.as_str())
+            .push_bind(timestamp::to_text(received[i]))
+            .push_bind(event.source_time.map(timestamp::to_text))
+            .push_bind(event.content_type.as_str())
+            .push_bind(event.body.as_slice())
+            .push_bind(event.traceparent.as_deref())
+            .push_bind(InboxStatus::Accepted.as_str())
+            .push("0")
+            .push("0")
+            .push_bind(written_at);
+    });
+    query.push(" ON CONFLICT (source, dedupe_key) DO NOTHING");
+    let written = query
+        .build()
+        .execute(&mut *connection)
+        .await
+        .map_err(fail)?
+        .rows_affected();
+    // Usually every event is new, and the count says so. Only when some were not is it worth
+    // asking which, rather than having every new id sent back from the database's thread.
+    let inserted: Option<HashSet<String>> = if written == events.len() as u64 {
+        None
+    } else {
+        let mut which =
+            QueryBuilder::<Postgres>::new("SELECT event_id FROM inbox_events WHERE event_id IN (");
+        let mut list = which.separated(", ");
+        for id in &ids {
+            list.push_bind(id.as_str());
+        }
+        list.push_unseparated(")");
+        Some(
+            which
+                .build_query_scalar::<String>()
+                .fetch_all(&mut *connection)
+                .await
+                .map_err(fail)?
+                .into_iter()
+                .collect(),
+        )
+    };
+    for ((event, event_id), received_at) in events.iter().zip(ids).zip(received) {
+        if inserted
+            .as_ref()
+            .is_none_or(|inserted| inserted.contains(event_id.as_str()))
+        {
+            receipts.push(Receipt {
+                event_id,
+                status: InboxStatus::Accepted,
+                received_at,
+                duplicate: false,
+            });
+        } else {
+            receipts.push(first_delivery(connection, event).await?);
+        }
+    }
+    Ok(())
+}
+
+/// The receipt of the stored event with the same (source, dedupe key) as `event`.
+async fn first_delivery(
+    connection: &mut PgConnection,
+    event: &NewEvent,
+) -> Result<Receipt, StoreError> {
+    let (first_id, status, first_received_at): (String, String, String) =
+        sqlx::query_as(FIND_FIRST_DELIVERY)
+            .bind(&event.source)
+            .bind(&event.dedupe_key)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|source| classify(WRITING_BATCH, source))?;
+    let what = || format!("inbox event {first_id}");
+    Ok(Receipt {
+        event_id: EventId::parse(&first_id).map_err(|e| unreadable(what(), e))?,
+        status: status.parse().map_err(|e| unreadable(what(), e))?,
+        received_at: timestamp::from_text(&first_received_at).map_err(|e| unreadable(what(), e))?,
+        duplicate: true,
+    })
+}
+
+impl PostgresStore {
+    pub(crate) async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
+        let row: Option<InboxRow> = sqlx::query_as(&format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE event_id = $1"
+        ))
+        .bind(event_id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|source| classify("reading an inbox event", source))?;
+        row.map(InboxRow::into_event).transpose()
+    }
+
+    /// One page of events in id order. `statuses: None` means any status; an empty list matches
+    /// nothing.
+    pub(crate) async fn page(
+        &self,
+        statuses: Option<&[InboxStatus]>,
+        filter: &InboxFilter,
+    ) -> Result<Vec<InboxEvent>, StoreError> {
+        if statuses.is_some_and(<[InboxStatus]>::is_empty) || filter.capped_limit() == 0 {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE 1 = 1"
+        ));
+        if let Some(statuses) = statuses {
+            query.push(" AND status IN (");
+            push_status_list(&mut query, statuses);
+        }
+        if let Some(source) = &filter.source {
+            query.push(" AND source = ").push_bind(source.clone());
+        }
+        if let Some(after) = &filter.after {
+            query
+                .push(" AND event_id > ")
+                .push_bind(after.as_str().to_owned());
+        }
+        query
+            .push(" ORDER BY event_id LIMIT ")
+            .push_bind(i64::from(filter.capped_limit()));
+        let rows: Vec<InboxRow> = query
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|source| classify("listing inbox events", source))?;
+        rows.into_iter().map(InboxRow::into_event).collect()
+    }
+
+    /// Records a later stage's verdict on an `accepted` event.
+    pub(crate) async fn mark(
+        &self,
+        event_id: &EventId,
+        status: InboxStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if status == InboxStatus::Accepted {
+            return Err(self.refusal(event_id, status).await);
+        }
+        let changed = sqlx::query(
+            "UPDATE inbox_events SET status = $1, reason = $2, attempts = attempts + 1, \
+             updated_at = $3 WHERE event_id = $4 AND status = $5",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(time_text(now))
+        .bind(event_id.as_str())
+        .bind(InboxStatus::Accepted.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|source| classify("marking an inbox event", source))?
+        .rows_affected();
+        if changed == 0 {
+            return Err(self.refusal(event_id, status).await);
+        }
+        Ok(())
+    }
+
+    /// Puts a kept event back to `accepted`, counting the replay.
+    pub(crate) async fn requeue(
+        &self,
+        event_id: &EventId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = time_text(now);
+        let mut query = QueryBuilder::<Postgres>::new("UPDATE inbox_events SET status = ");
+        query
+            .push_bind(InboxStatus::Accepted.as_str())
+            .push(", reason = NULL, replays = replays + 1, replayed_at = ")
+            .push_bind(now.clone())
+            .push(", updated_at = ")
+            .push_bind(now)
+            .push(" WHERE event_id = ")
+            .push_bind(event_id.as_str().to_owned())
+            .push(" AND status IN (");
+        let replayable: Vec<InboxStatus> = InboxStatus::ALL
+            .into_iter()
+            .filter(|status| status.is_replayable())
+            .collect();
+        push_status_list(&mut query, &replayable);
+        let changed = query
+            .build()
+            .execute(&self.pool)
+            .await
+            .map_err(|source| classify("requeueing an inbox event", source))?
+            .rows_affected();
+        if changed == 0 {
+            return Err(self.refusal(event_id, InboxStatus::Accepted).await);
+        }
+        Ok(())
+    }
+
+    /// How many events are in each status; every status is present, zeros included.
+    pub(crate) async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM inbox_events GROUP BY status")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|source| classify("counting inbox events", source))?;
+        let mut counts: BTreeMap<InboxStatus, u64> = InboxStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect();
+        for (name, count) in rows {
+            let what = || format!("the count of inbox events with status {name:?}");
+            let status: InboxStatus = name.parse().map_err(|e| unreadable(what(), e))?;
+            let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;
+            counts.insert(status, count);
+        }
+        Ok(counts)
+    }
+
+    /// Explains why a status change touched no row: the event is unknown, or in another status.
+    async fn refusal(&self, event_id: &EventId, to: InboxStatus) -> StoreError {
+        // Read through the writer so the answer reflects the change that was just refused.
+        let current: Result<Option<(String,)>, sqlx::Error> =
+            sqlx::query_as("SELECT status FROM inbox_events WHERE event_id = $1")
+                .bind(event_id.as_str())
+                .fetch_optional(&self.pool)
+                .await;
+        match current {
+            Err(source) => classify("reading an inbox event's status", source),
+            Ok(None) => StoreError::UnknownEvent(event_id.clone()),
+            Ok(Some((name,))) => match name.parse() {
+                Ok(from) => StoreError::Refused {
+                    event_id: event_id.clone(),
+                    from,
+                    to,
+                },
+                Err(e) => unreadable(format!("inbox event {event_id}"), e),
+            },
+        }
+    }
+}
+
+/// Appends `$n, $m, …)` binding each status name; the caller wrote `… IN (`.
+fn push_status_list(query: &mut QueryBuilder<'_, Postgres>, statuses: &[InboxStatus]) {
+    let mut list = query.separated(", ");
+    for status in statuses {
+        list.push_bind(status.as_str());
+    }
+    list.push_unseparated(")");
+}

@@ -1,0 +1,117 @@
+//! How commands and outcomes change a subject's record.
+
+use sqlx::PgConnection;
+
+use crate::domain::{AccountRef, Command, Intent, SalesforceIds, SubjectKey};
+use crate::store::error::StoreError;
+use crate::store::postgres::{classify, time_text};
+use crate::store::subjects::{SubjectState, SubjectUpdate};
+
+/// Creates the subject's record in state `unknown` unless it exists; `now` is stored text.
+pub(in crate::store::postgres) async fn ensure_subject(
+    connection: &mut PgConnection,
+    subject: &SubjectKey,
+    source: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO subjects (subject_key, source, state, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject_key) DO NOTHING",
+    )
+    .bind(subject.as_str())
+    .bind(source)
+    .bind(SubjectState::Unknown.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *connection)
+    .await
+    .map_err(|source| classify("creating a subject", source))?;
+    Ok(())
+}
+
+/// Writes what an outcome found in the org; fields it did not find are left as they were.
+pub(in crate::store::postgres) async fn record_findings(
+    connection: &mut PgConnection,
+    subject: &SubjectKey,
+    ids: &SalesforceIds,
+    update: &SubjectUpdate,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE subjects SET account_id = COALESCE($1, account_id), \
+         contact_id = COALESCE($2, contact_id), user_id = COALESCE($3, user_id), \
+         username = COALESCE($4, username), nickname = COALESCE($5, nickname), \
+         licence = COALESCE($6, licence), state = COALESCE($7, state), \
+         welcome_email = COALESCE($8, welcome_email), \
+         pending_email = COALESCE($9, pending_email), updated_at = $10 \
+         WHERE subject_key = $11",
+    )
+    .bind(ids.account_id.as_deref())
+    .bind(ids.contact_id.as_deref())
+    .bind(ids.user_id.as_deref())
+    .bind(update.username.as_deref())
+    .bind(update.nickname.as_deref())
+    .bind(update.licence.as_deref())
+    .bind(update.state.map(SubjectState::as_str))
+    .bind(update.welcome_email.map(|email| email.as_str()))
+    .bind(update.pending_email.as_deref())
+    .bind(now)
+    .bind(subject.as_str())
+    .execute(&mut *connection)
+    .await
+    .map_err(|source| classify("recording an outcome on its subject", source))?;
+    Ok(())
+}
+
+/// Records that the command's intent now holds: its source time becomes the subject's last
+/// applied one (never moving backwards), and its reasons become the subject's.
+pub(in crate::store::postgres) async fn apply_intent(
+    connection: &mut PgConnection,
+    command: &Command,
+    now: &str,
+) -> Result<(), StoreError> {
+    let fail = |source| classify("recording an applied intent on its subject", source);
+    let source_time = time_text(command.origin.source_time);
+    sqlx::query(
+        "UPDATE subjects SET last_applied_source_time = CASE \
+         WHEN last_applied_source_time IS NULL OR last_applied_source_time < $1 THEN $2 \
+         ELSE last_applied_source_time END, updated_at = $3 WHERE subject_key = $4",
+    )
+    .bind(&source_time)
+    .bind(&source_time)
+    .bind(now)
+    .bind(command.subject.as_str())
+    .execute(&mut *connection)
+    .await
+    .map_err(fail)?;
+    // A provision is the whole desired state, so its reasons replace the old ones, absent ones
+    // included; it also ends any earlier deprovision's trigger.
+    let statement = match &command.intent {
+        Intent::Provision(provision) => sqlx::query(
+            "UPDATE subjects SET purpose = $1, sponsor = $2, account_ref = $3, end_at = $4, \
+             deactivation_trigger = NULL WHERE subject_key = $5",
+        )
+        .bind(provision.purpose.as_deref())
+        .bind(provision.sponsor.as_deref())
+        .bind(account_ref_text(&provision.account))
+        .bind(provision.end_at.map(time_text)),
+        Intent::Deprovision(deprovision) => {
+            sqlx::query("UPDATE subjects SET deactivation_trigger = $1 WHERE subject_key = $2")
+                .bind(deprovision.trigger.as_str())
+        }
+    };
+    statement
+        .bind(command.subject.as_str())
+        .execute(&mut *connection)
+        .await
+        .map_err(fail)?;
+    Ok(())
+}
+
+/// The Account as the record shows it: which kind of reference, and its value.
+fn account_ref_text(account: &AccountRef) -> String {
+    match account {
+        AccountRef::Key(key) => format!("key:{key}"),
+        AccountRef::Id(id) => format!("id:{id}"),
+    }
+}
