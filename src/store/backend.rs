@@ -3,7 +3,8 @@
 //! [`Store`](super::Store) checks what callers hand in, reads the injected clock, runs the group
 //! commit and wakes the outbox relay; everything that touches the database goes through
 //! [`Backend`]. The SQLite backend (`store/sqlite/`) is one implementation, the PostgreSQL backend
-//! (`store/postgres/`) another beside it; no caller of the store knows which it holds.
+//! (`store/postgres/`) another beside it, both compiling the statements of `store/sql/`; no
+//! caller of the store knows which it holds.
 //!
 //! # The contract every backend keeps
 //!

@@ -1,7 +1,7 @@
 //! The shared store: one PostgreSQL database that every replica connects to.
 //!
-//! The schema and the statements are SQLite's (`store/sqlite/`), with PostgreSQL's column
-//! types; times stay fixed-width text in the `C` collation, so comparing text compares times
+//! The schema and the statements are SQLite's (the statements are shared, in `store/sql/`),
+//! with PostgreSQL's column types; times stay fixed-width text in the `C` collation, so comparing text compares times
 //! exactly as on SQLite. What changes is how writers are kept apart, since several processes
 //! now write:
 //!
@@ -18,13 +18,14 @@
 //!   the same key on another replica and then finds its row, and verdicts are single `UPDATE …
 //!   WHERE status = 'accepted'` statements, which PostgreSQL re-checks on the row it locks.
 
-mod backend;
-mod commands;
-mod inbox;
-mod outbox;
 mod readiness;
-mod row;
-mod subjects;
+// The statements both stores share, compiled here for this driver (see `store/sql/mod.rs`).
+#[allow(
+    clippy::duplicate_mod,
+    reason = "each store compiles the shared statements"
+)]
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use std::time::Duration;
 
@@ -32,11 +33,27 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
-use sqlx::{Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::error::StoreError;
 use super::timestamp;
 use crate::config::SslMode;
+
+/// The driver's database, by the name the shared statements (`store/sql/`) use.
+type Db = Postgres;
+/// The driver's connection, by the name the shared statements use.
+type Connection = PgConnection;
+/// This store, by the name the shared statements use.
+type Store = PostgresStore;
+
+/// The inbox status column as a verdict's UPDATE tests it: plainly, as PostgreSQL's statistics
+/// keep its planner on the primary key.
+const VERDICT_STATUS: &str = "inbox_events.status";
+
+/// The relay's order: commit order, from the sequence every outbox row draws from under the
+/// engine lock. Ids come from each replica's own clock, which may disagree by more than the time
+/// between two outcomes of one subject.
+const OUTBOX_ORDER: &str = "seq";
 
 /// The schema, compiled into the binary. sqlx's migrator takes a session advisory lock on
 /// PostgreSQL before it reads or applies migrations, so when several replicas start at once one
@@ -152,6 +169,30 @@ impl PostgresStore {
             .await
             .map_err(|source| classify(action, source))?;
         Ok(transaction)
+    }
+
+    /// Starts an inbox batch's transaction, without the engine lock: the unique index keeps a
+    /// key to one row across replicas.
+    async fn begin_batch(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Starts a read-only transaction whose reads agree with each other: one snapshot, where
+    /// `READ COMMITTED` would give each statement its own.
+    async fn begin_snapshot(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+    }
+
+    /// The pool reads go to: the one pool.
+    fn readers(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The pool single-statement writes go to: the one pool.
+    fn writer(&self) -> &PgPool {
+        &self.pool
     }
 
     /// Closes every connection; waits for those in use to be returned first.

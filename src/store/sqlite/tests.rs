@@ -140,7 +140,7 @@ async fn verdicts_find_their_events_by_id_not_by_walking_the_accepted_ones() {
         None,
     );
     let chunk = [verdict];
-    let statement = inbox::verdict_update(&chunk, "2026-11-27T00:00:00.000Z");
+    let statement = sql::inbox::verdict_update(&chunk, "2026-11-27T00:00:00.000Z");
     let plan: Vec<(i64, i64, i64, String)> =
         sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", statement.sql()))
             .fetch_all(&inbox.writer)

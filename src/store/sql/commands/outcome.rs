@@ -1,20 +1,18 @@
 //! Ending a command: its outcome, its subject's record, its history row and its announcement,
 //! all in the caller's transaction, so none exists without the others.
 
+use super::super::Connection;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
+use super::super::outbox::insert_outbox;
+use super::super::subjects::{append_history, apply_intent, ensure_subject, record_findings};
+use super::super::{Store, classify, time_text};
 use super::{load_held, state_list, token_value};
 use crate::domain::{Command, CommandId, LicenceEffect, Outcome, OutcomeKind, SalesforceIds};
 use crate::store::commands::{CommandState, FencingToken};
 use crate::store::error::StoreError;
 use crate::store::outbox::{OutboxEvent, OutboxId};
-use crate::store::sqlite::outbox::insert_outbox;
-use crate::store::sqlite::subjects::{
-    append_history, apply_intent, ensure_subject, record_findings,
-};
-use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::{HistoryKind, SubjectUpdate};
 use crate::store::timestamp;
 
@@ -36,7 +34,7 @@ pub(super) struct Ending<'a> {
 
 /// Writes the ending; `now` is stored text. Returns the outbox id of the announcement.
 pub(super) async fn write_outcome(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     ending: Ending<'_>,
     now: &str,
 ) -> Result<OutboxId, StoreError> {
@@ -124,7 +122,7 @@ pub(super) async fn write_outcome(
 
 /// Ends a waiting command as `superseded` by a newer command of its subject.
 pub(super) async fn supersede(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     command: &Command,
     by: &CommandId,
     now: DateTime<Utc>,
@@ -161,7 +159,7 @@ pub(super) async fn supersede(
     Ok(())
 }
 
-impl SqliteStore {
+impl Store {
     /// Ends a command running under `fence` with its outcome, in one transaction.
     pub(crate) async fn finish(
         &self,

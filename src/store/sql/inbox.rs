@@ -1,18 +1,16 @@
-//! The inbox's statements for SQLite.
+//! The inbox's statements.
 //!
-//! Parameters are written `$1`, `$2`… (which SQLite accepts too) and the SQL sticks to what
-//! PostgreSQL also speaks (`ON CONFLICT … DO NOTHING`, keyset `>` on the id), so the PostgreSQL
-//! twin can reuse the statements as they are, but for one SQLite planner hint (the `+` in
-//! [`verdict_update`]), which PostgreSQL's statistics make unneeded.
+//! A batch goes in one transaction from [`Store::begin_batch`]: on SQLite the writer connection,
+//! on PostgreSQL any connection and no engine lock, since the unique index on (source, dedupe
+//! key) keeps a key to one row across replicas.
 
 use std::collections::{BTreeMap, HashSet};
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
-use chrono::{DateTime, Utc};
-
-use super::{SqliteStore, classify, time_text};
+use super::{Connection, Db, Store, VERDICT_STATUS, classify, time_text};
 use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Verdict, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
@@ -20,21 +18,18 @@ use crate::store::timestamp;
 
 const WRITING_BATCH: &str = "writing a batch of accepted events and verdicts";
 
-/// Rows per INSERT statement: each binds 11 parameters, and SQLite takes at most 32766.
+/// Rows per INSERT statement: each binds 11 parameters (SQLite takes at most 32766 in one
+/// statement, PostgreSQL 65535).
 const ROWS_PER_INSERT: usize = 256;
 
-/// One UPDATE giving each event in `verdicts` its status and reason, if it is still accepted.
-///
-/// The `+` before the status test keeps SQLite from driving the update through the status
-/// index: without statistics it guesses that few rows are `accepted` and walks all of them,
-/// looking each one up among the verdicts, which is quadratic once a backlog builds up (a
-/// page of 100 took a quarter of a second behind 30,000 accepted events). With the index out of
-/// the way, each verdict finds its row by primary key.
-pub(super) fn verdict_update<'a>(
+/// One UPDATE giving each event in `verdicts` its status and reason, if it is still accepted
+/// (the status column as [`VERDICT_STATUS`] names it, which on SQLite keeps the planner off the
+/// status index).
+pub(in super::super) fn verdict_update<'a>(
     verdicts: &'a [Verdict],
     now: &'a str,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new("WITH verdict (event_id, status, reason) AS (");
+) -> QueryBuilder<'a, Db> {
+    let mut query = QueryBuilder::<Db>::new("WITH verdict (event_id, status, reason) AS (");
     query.push_values(verdicts, |mut row, (event_id, status, reason)| {
         row.push_bind(event_id.as_str())
             .push_bind(status.as_str())
@@ -48,31 +43,29 @@ pub(super) fn verdict_update<'a>(
         .push_bind(now)
         .push(
             " FROM verdict WHERE inbox_events.event_id = verdict.event_id \
-             AND +inbox_events.status = ",
+             AND ",
         )
+        .push(VERDICT_STATUS)
+        .push(" = ")
         .push_bind(InboxStatus::Accepted.as_str());
     query
 }
 
-/// Verdicts per UPDATE statement: three parameters each, well under SQLite's 32766.
+/// Verdicts per UPDATE statement: three parameters each, well under either database's limit.
 const VERDICTS_PER_UPDATE: usize = 1000;
 
 const FIND_FIRST_DELIVERY: &str = "SELECT event_id, status, received_at FROM inbox_events \
      WHERE source = $1 AND dedupe_key = $2";
 
-impl SqliteStore {
-    /// Writes the batch in one transaction on the writer connection, dated `now`.
+impl Store {
+    /// Writes the batch in one transaction, dated `now`.
     pub(crate) async fn write_batch(
         &self,
         batch: Batch<'_>,
         now: DateTime<Utc>,
     ) -> Result<Written, StoreError> {
         let fail = |source| classify(WRITING_BATCH, source);
-        let mut transaction = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(fail)?;
+        let mut transaction = self.begin_batch().await.map_err(fail)?;
         let written_at = time_text(now);
         let mut changed = Vec::with_capacity(batch.verdicts.len());
         for verdicts in batch.verdicts {
@@ -93,7 +86,7 @@ impl SqliteStore {
 /// statement per chunk rather than one per event: each statement is a round trip to the
 /// database's thread, made while every other writer waits.
 async fn apply_verdicts(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     verdicts: &[Verdict],
     now: &str,
 ) -> Result<u64, StoreError> {
@@ -113,9 +106,9 @@ async fn apply_verdicts(
 /// a receipt per event to `receipts`: its own, or the first delivery's. Runs inside the batch's
 /// transaction, so an earlier event of the same batch counts as known. One statement for many
 /// rows rather than one each: a statement is a round trip to the database's thread, and those
-/// round trips, not SQLite, were what limited a batch.
+/// round trips, not the database's work, were what limited a batch.
 async fn insert_or_find(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     events: &[NewEvent],
     written_at: &str,
     receipts: &mut Vec<Receipt>,
@@ -126,12 +119,18 @@ async fn insert_or_find(
         .iter()
         .map(|e| timestamp::to_millis(e.received_at))
         .collect();
-    let mut query = QueryBuilder::<Sqlite>::new(
+    let mut query = QueryBuilder::<Db>::new(
         "INSERT INTO inbox_events \
          (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
           traceparent, status, attempts, replays, updated_at) ",
     );
-    query.push_values(events.iter().enumerate(), |mut row, (i, event)| {
+    // Rows go in (source, dedupe key) order: two PostgreSQL replicas inserting overlapping keys
+    // then wait for each other's keys in one order, never in a cycle (a deadlock the server
+    // would break by failing one batch). The sort is stable: of two deliveries of one key, the
+    // earlier wins.
+    let mut order: Vec<(usize, &NewEvent)> = events.iter().enumerate().collect();
+    order.sort_by(|(_, a), (_, b)| (&a.source, &a.dedupe_key).cmp(&(&b.source, &b.dedupe_key)));
+    query.push_values(order, |mut row, (i, event)| {
         row.push_bind(ids[i].as_str())
             .push_bind(event.source.as_str())
             .push_bind(event.dedupe_key.as_str())
@@ -159,7 +158,7 @@ async fn insert_or_find(
         None
     } else {
         let mut which =
-            QueryBuilder::<Sqlite>::new("SELECT event_id FROM inbox_events WHERE event_id IN (");
+            QueryBuilder::<Db>::new("SELECT event_id FROM inbox_events WHERE event_id IN (");
         let mut list = which.separated(", ");
         for id in &ids {
             list.push_bind(id.as_str());
@@ -195,7 +194,7 @@ async fn insert_or_find(
 
 /// The receipt of the stored event with the same (source, dedupe key) as `event`.
 async fn first_delivery(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     event: &NewEvent,
 ) -> Result<Receipt, StoreError> {
     let (first_id, status, first_received_at): (String, String, String) =
@@ -214,13 +213,13 @@ async fn first_delivery(
     })
 }
 
-impl SqliteStore {
+impl Store {
     pub(crate) async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
         let row: Option<InboxRow> = sqlx::query_as(&format!(
             "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE event_id = $1"
         ))
         .bind(event_id.as_str())
-        .fetch_optional(&self.readers)
+        .fetch_optional(self.readers())
         .await
         .map_err(|source| classify("reading an inbox event", source))?;
         row.map(InboxRow::into_event).transpose()
@@ -236,7 +235,7 @@ impl SqliteStore {
         if statuses.is_some_and(<[InboxStatus]>::is_empty) || filter.capped_limit() == 0 {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
+        let mut query = QueryBuilder::<Db>::new(format!(
             "SELECT {INBOX_COLUMNS} FROM inbox_events WHERE 1 = 1"
         ));
         if let Some(statuses) = statuses {
@@ -256,7 +255,7 @@ impl SqliteStore {
             .push_bind(i64::from(filter.capped_limit()));
         let rows: Vec<InboxRow> = query
             .build_query_as()
-            .fetch_all(&self.readers)
+            .fetch_all(self.readers())
             .await
             .map_err(|source| classify("listing inbox events", source))?;
         rows.into_iter().map(InboxRow::into_event).collect()
@@ -282,7 +281,7 @@ impl SqliteStore {
         .bind(time_text(now))
         .bind(event_id.as_str())
         .bind(InboxStatus::Accepted.as_str())
-        .execute(&self.writer)
+        .execute(self.writer())
         .await
         .map_err(|source| classify("marking an inbox event", source))?
         .rows_affected();
@@ -299,7 +298,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let now = time_text(now);
-        let mut query = QueryBuilder::<Sqlite>::new("UPDATE inbox_events SET status = ");
+        let mut query = QueryBuilder::<Db>::new("UPDATE inbox_events SET status = ");
         query
             .push_bind(InboxStatus::Accepted.as_str())
             .push(", reason = NULL, replays = replays + 1, replayed_at = ")
@@ -316,7 +315,7 @@ impl SqliteStore {
         push_status_list(&mut query, &replayable);
         let changed = query
             .build()
-            .execute(&self.writer)
+            .execute(self.writer())
             .await
             .map_err(|source| classify("requeueing an inbox event", source))?
             .rows_affected();
@@ -330,7 +329,7 @@ impl SqliteStore {
     pub(crate) async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, COUNT(*) FROM inbox_events GROUP BY status")
-                .fetch_all(&self.readers)
+                .fetch_all(self.readers())
                 .await
                 .map_err(|source| classify("counting inbox events", source))?;
         let mut counts: BTreeMap<InboxStatus, u64> = InboxStatus::ALL
@@ -352,7 +351,7 @@ impl SqliteStore {
         let current: Result<Option<(String,)>, sqlx::Error> =
             sqlx::query_as("SELECT status FROM inbox_events WHERE event_id = $1")
                 .bind(event_id.as_str())
-                .fetch_optional(&self.writer)
+                .fetch_optional(self.writer())
                 .await;
         match current {
             Err(source) => classify("reading an inbox event's status", source),
@@ -370,7 +369,7 @@ impl SqliteStore {
 }
 
 /// Appends `$n, $m, …)` binding each status name; the caller wrote `… IN (`.
-fn push_status_list(query: &mut QueryBuilder<'_, Sqlite>, statuses: &[InboxStatus]) {
+fn push_status_list(query: &mut QueryBuilder<'_, Db>, statuses: &[InboxStatus]) {
     let mut list = query.separated(", ");
     for status in statuses {
         list.push_bind(status.as_str());

@@ -1,5 +1,9 @@
-//! The command queue's statements for PostgreSQL, one file per step of a command's life: SQLite's
-//! statements (`store/sqlite/commands/`), each run under the engine lock.
+//! The command queue's statements for SQLite, one file per step of a command's life.
+//!
+//! As for the inbox, parameters are `$n` and the SQL sticks to what PostgreSQL also speaks
+//! (`RETURNING`, window functions, `ON CONFLICT … DO NOTHING`, partial unique indexes), so a
+//! PostgreSQL twin changes column types and locking (`FOR UPDATE SKIP LOCKED` in the claim), not
+//! the statements' shape.
 
 mod claim;
 mod enqueue;
@@ -8,7 +12,7 @@ mod reading;
 mod replay;
 mod waiting;
 
-use sqlx::PgConnection;
+use super::Connection;
 
 use super::classify;
 use super::row::{Cause, optional_time, unreadable};
@@ -33,7 +37,7 @@ fn state_list(states: &[CommandState]) -> String {
         .join(", ")
 }
 
-/// A `commands` row as PostgreSQL hands it back.
+/// A `commands` row as SQLite hands it back.
 #[derive(sqlx::FromRow)]
 struct CommandRow {
     command_id: String,
@@ -135,7 +139,7 @@ fn command_id(text: &str) -> Result<CommandId, Cause> {
 /// The command with this id, read on the given connection (inside a write transaction, so the
 /// caller acts on what it read).
 async fn load(
-    connection: &mut PgConnection,
+    connection: &mut Connection,
     command_id: &CommandId,
 ) -> Result<Option<CommandRecord>, StoreError> {
     let row: Option<CommandRow> = sqlx::query_as(&format!(
@@ -154,7 +158,7 @@ async fn load(
 /// holder, never claimed under this token) is [`StoreError::CommandRefused`], as any step out of
 /// order is.
 async fn load_held(
-    connection: &mut PgConnection,
+    connection: &mut Connection,
     command_id: &CommandId,
     fence: FencingToken,
     action: &'static str,

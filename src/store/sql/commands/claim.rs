@@ -10,19 +10,20 @@
 
 use std::sync::LazyLock;
 
+use super::super::Db;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
+use super::super::row::{optional_time, unreadable};
+use super::super::subjects::load_subject;
+use super::super::{Store, classify, time_text};
 use super::waiting::claim_held;
 use super::{COMMAND_COLUMNS, FencedRow, state_list, token_value};
 use crate::domain::CommandId;
 use crate::store::backend::ClaimRequest;
 use crate::store::commands::{Claim, ClaimedCommand, CommandState, FencingToken};
 use crate::store::error::StoreError;
-use crate::store::sqlite::row::{optional_time, unreadable};
-use crate::store::sqlite::subjects::load_subject;
-use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
@@ -57,7 +58,7 @@ static CLAIM_CANDIDATES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-impl SqliteStore {
+impl Store {
     /// Claims up to `limit` due commands for `worker` until `now + lease`, one claim per
     /// command.
     pub(crate) async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError> {
@@ -157,7 +158,7 @@ impl SqliteStore {
             "SELECT MIN(c.due_at) FROM commands c WHERE {}",
             *UNBLOCKED
         ))
-        .fetch_one(&self.readers)
+        .fetch_one(self.readers())
         .await
         .map_err(|source| classify("reading the next due time", source))?;
         optional_time(text).map_err(|source| unreadable("the next due time", source))
@@ -210,7 +211,7 @@ impl SqliteStore {
         let now = time_text(now);
         let detail = json!({ "state": CommandState::Queued, "released": why }).to_string();
         let mut transaction = self.begin_write("releasing claimed commands").await?;
-        let mut history = QueryBuilder::<Sqlite>::new(
+        let mut history = QueryBuilder::<Db>::new(
             "INSERT INTO subject_history (subject_key, at, kind, command_id, actor, detail) \
              SELECT subject_key, ",
         );
@@ -229,7 +230,7 @@ impl SqliteStore {
             .execute(&mut *transaction)
             .await
             .map_err(fail)?;
-        let mut release = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
+        let mut release = QueryBuilder::<Db>::new("UPDATE commands SET state = ");
         release
             .push_bind(CommandState::Queued.as_str())
             .push(", claimed_by = NULL, claimed_until = NULL, updated_at = ")

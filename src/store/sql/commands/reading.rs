@@ -2,16 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{QueryBuilder, Sqlite};
+use super::super::Db;
+use sqlx::QueryBuilder;
 
+use super::super::row::unreadable;
+use super::super::{Store, classify};
 use super::{COMMAND_COLUMNS, CommandRow};
 use crate::domain::{CommandId, OutcomeKind};
 use crate::store::commands::{CommandFilter, CommandRecord, CommandState};
 use crate::store::error::StoreError;
-use crate::store::sqlite::row::unreadable;
-use crate::store::sqlite::{SqliteStore, classify};
 
-impl SqliteStore {
+impl Store {
     pub(crate) async fn get_command(
         &self,
         command_id: &CommandId,
@@ -20,7 +21,7 @@ impl SqliteStore {
             "SELECT {COMMAND_COLUMNS} FROM commands WHERE command_id = $1"
         ))
         .bind(command_id.as_str())
-        .fetch_optional(&self.readers)
+        .fetch_optional(self.readers())
         .await
         .map_err(|source| classify("reading a command", source))?;
         row.map(CommandRow::into_record).transpose()
@@ -34,7 +35,7 @@ impl SqliteStore {
         if filter.capped_limit() == 0 {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
+        let mut query = QueryBuilder::<Db>::new(format!(
             "SELECT {COMMAND_COLUMNS} FROM commands WHERE 1 = 1"
         ));
         if let Some(state) = filter.state {
@@ -60,7 +61,7 @@ impl SqliteStore {
             .push_bind(i64::from(filter.capped_limit()));
         let rows: Vec<CommandRow> = query
             .build_query_as()
-            .fetch_all(&self.readers)
+            .fetch_all(self.readers())
             .await
             .map_err(|source| classify("listing commands", source))?;
         rows.into_iter().map(CommandRow::into_record).collect()
@@ -72,7 +73,7 @@ impl SqliteStore {
     ) -> Result<BTreeMap<CommandState, u64>, StoreError> {
         let rows: Vec<(String, i64)> =
             sqlx::query_as("SELECT state, COUNT(*) FROM commands GROUP BY state")
-                .fetch_all(&self.readers)
+                .fetch_all(self.readers())
                 .await
                 .map_err(|source| classify("counting commands", source))?;
         let mut counts: BTreeMap<CommandState, u64> =
@@ -90,7 +91,7 @@ impl SqliteStore {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT outcome_kind, COUNT(*) FROM commands WHERE outcome_kind IS NOT NULL GROUP BY outcome_kind",
         )
-        .fetch_all(&self.readers)
+        .fetch_all(self.readers())
         .await
         .map_err(|source| classify("counting outcomes", source))?;
         let mut counts: Vec<(OutcomeKind, u64)> = [

@@ -1,20 +1,21 @@
 //! A running command stepping back to wait (retry, park), waking up (unpark), and recording a
 //! checkpoint while it runs.
 
+use super::super::{Connection, Db};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
 
+use super::super::subjects::append_history;
+use super::super::{Store, classify, time_text};
 use super::{load_held, token_value};
 use crate::domain::{CommandId, Refusal, SubjectKey};
 use crate::store::commands::{CommandState, FencingToken, Progress};
 use crate::store::error::StoreError;
-use crate::store::sqlite::subjects::append_history;
-use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
-impl SqliteStore {
+impl Store {
     /// Gives a command running under `fence` back to the queue until `due_at`, keeping the
     /// error.
     pub(crate) async fn retry_later(
@@ -121,7 +122,7 @@ impl SqliteStore {
         let now = time_text(now);
         let parked = CommandState::Parked.as_str();
         let detail = json!({ "state": CommandState::Queued, "unparked": true }).to_string();
-        let narrow = |query: &mut QueryBuilder<'_, Sqlite>| {
+        let narrow = |query: &mut QueryBuilder<'_, Db>| {
             if let Some(licence) = licence {
                 query
                     .push(" AND parked_licence = ")
@@ -129,7 +130,7 @@ impl SqliteStore {
             }
         };
         let mut transaction = self.begin_write("unparking commands").await?;
-        let mut history = QueryBuilder::<Sqlite>::new(
+        let mut history = QueryBuilder::<Db>::new(
             "INSERT INTO subject_history (subject_key, at, kind, command_id, actor, detail) \
              SELECT subject_key, ",
         );
@@ -147,7 +148,7 @@ impl SqliteStore {
             .execute(&mut *transaction)
             .await
             .map_err(fail)?;
-        let mut wake = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
+        let mut wake = QueryBuilder::<Db>::new("UPDATE commands SET state = ");
         wake.push_bind(CommandState::Queued.as_str())
             .push(", due_at = ")
             .push_bind(now.clone())
@@ -216,14 +217,14 @@ impl SqliteStore {
 /// `state`'s value first, then any further `, column = value`), releasing the claim at `now`
 /// (stored text). Answers the command's subject.
 async fn step_back(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     (command_id, fence): (&CommandId, FencingToken),
     action: &'static str,
     now: &str,
-    set: impl FnOnce(&mut QueryBuilder<'_, Sqlite>),
+    set: impl FnOnce(&mut QueryBuilder<'_, Db>),
 ) -> Result<SubjectKey, StoreError> {
     let record = load_held(connection, command_id, fence, action).await?;
-    let mut query = QueryBuilder::<Sqlite>::new("UPDATE commands SET state = ");
+    let mut query = QueryBuilder::<Db>::new("UPDATE commands SET state = ");
     set(&mut query);
     query
         .push(", claimed_by = NULL, claimed_until = NULL, updated_at = ")

@@ -1,6 +1,7 @@
-//! The SQLite store as a [`Backend`]: each operation is written beside its statements (the
-//! inbox in `inbox.rs`, the queue's steps in `commands/`, …); this is the table of which is
-//! which. Every write takes the one writer connection (see [`SqliteStore::begin_write`]).
+//! The store as a [`Backend`]: each operation is written beside its statements (the inbox in
+//! `inbox.rs`, the queue's steps in `commands/`, …); this is the table of which is which.
+//! Every engine write starts with [`Store::begin_write`], which keeps writers apart the way
+//! its database needs.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::SqliteStore;
+use super::Store;
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 use crate::store::backend::{Backend, ClaimRequest};
 use crate::store::commands::{
@@ -23,17 +24,17 @@ use crate::store::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, Sub
 
 // Each method calls the inherent method of the same name, which Rust picks before the trait's.
 #[async_trait]
-impl Backend for SqliteStore {
+impl Backend for Store {
     async fn write_batch(
         &self,
         batch: Batch<'_>,
         now: DateTime<Utc>,
     ) -> Result<Written, StoreError> {
-        SqliteStore::write_batch(self, batch, now).await
+        Store::write_batch(self, batch, now).await
     }
 
     async fn get(&self, event_id: &EventId) -> Result<Option<InboxEvent>, StoreError> {
-        SqliteStore::get(self, event_id).await
+        Store::get(self, event_id).await
     }
 
     async fn page(
@@ -41,7 +42,7 @@ impl Backend for SqliteStore {
         statuses: Option<&[InboxStatus]>,
         filter: &InboxFilter,
     ) -> Result<Vec<InboxEvent>, StoreError> {
-        SqliteStore::page(self, statuses, filter).await
+        Store::page(self, statuses, filter).await
     }
 
     async fn mark(
@@ -51,15 +52,15 @@ impl Backend for SqliteStore {
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::mark(self, event_id, status, reason, now).await
+        Store::mark(self, event_id, status, reason, now).await
     }
 
     async fn requeue(&self, event_id: &EventId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        SqliteStore::requeue(self, event_id, now).await
+        Store::requeue(self, event_id, now).await
     }
 
     async fn count_by_status(&self) -> Result<BTreeMap<InboxStatus, u64>, StoreError> {
-        SqliteStore::count_by_status(self).await
+        Store::count_by_status(self).await
     }
 
     async fn enqueue(
@@ -68,11 +69,11 @@ impl Backend for SqliteStore {
         commands: Vec<NewCommand>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>, StoreError> {
-        SqliteStore::enqueue(self, event, commands, now).await
+        Store::enqueue(self, event, commands, now).await
     }
 
     async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError> {
-        SqliteStore::claim(self, request).await
+        Store::claim(self, request).await
     }
 
     async fn renew(
@@ -81,7 +82,7 @@ impl Backend for SqliteStore {
         fence: FencingToken,
         until: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::renew(self, command_id, fence, until).await
+        Store::renew(self, command_id, fence, until).await
     }
 
     async fn record_progress(
@@ -92,7 +93,7 @@ impl Backend for SqliteStore {
         value: Value,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::record_progress(self, command_id, fence, key, value, now).await
+        Store::record_progress(self, command_id, fence, key, value, now).await
     }
 
     async fn finish(
@@ -104,7 +105,7 @@ impl Backend for SqliteStore {
         announcement: &OutboxEvent,
         now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
-        SqliteStore::finish(self, command_id, fence, outcome, update, announcement, now).await
+        Store::finish(self, command_id, fence, outcome, update, announcement, now).await
     }
 
     async fn retry_later(
@@ -115,7 +116,7 @@ impl Backend for SqliteStore {
         error: &Refusal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::retry_later(self, command_id, fence, due_at, error, now).await
+        Store::retry_later(self, command_id, fence, due_at, error, now).await
     }
 
     async fn park(
@@ -126,19 +127,19 @@ impl Backend for SqliteStore {
         licence: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::park(self, command_id, fence, reason, licence, now).await
+        Store::park(self, command_id, fence, reason, licence, now).await
     }
 
     async fn unpark(&self, licence: Option<&str>, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        SqliteStore::unpark(self, licence, now).await
+        Store::unpark(self, licence, now).await
     }
 
     async fn release_expired_claims(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        SqliteStore::release_expired_claims(self, now).await
+        Store::release_expired_claims(self, now).await
     }
 
     async fn release_claims_of(&self, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        SqliteStore::release_claims_of(self, worker, now).await
+        Store::release_claims_of(self, worker, now).await
     }
 
     async fn replay(
@@ -147,62 +148,62 @@ impl Backend for SqliteStore {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<CommandId, StoreError> {
-        SqliteStore::replay(self, command_id, actor, now).await
+        Store::replay(self, command_id, actor, now).await
     }
 
     async fn get_command(
         &self,
         command_id: &CommandId,
     ) -> Result<Option<CommandRecord>, StoreError> {
-        SqliteStore::get_command(self, command_id).await
+        Store::get_command(self, command_id).await
     }
 
     async fn list_commands(
         &self,
         filter: &CommandFilter,
     ) -> Result<Vec<CommandRecord>, StoreError> {
-        SqliteStore::list_commands(self, filter).await
+        Store::list_commands(self, filter).await
     }
 
     async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        SqliteStore::next_due_at(self).await
+        Store::next_due_at(self).await
     }
 
     async fn count_commands_by_state(&self) -> Result<BTreeMap<CommandState, u64>, StoreError> {
-        SqliteStore::count_commands_by_state(self).await
+        Store::count_commands_by_state(self).await
     }
 
     async fn count_outcomes(&self) -> Result<Vec<(OutcomeKind, u64)>, StoreError> {
-        SqliteStore::count_outcomes(self).await
+        Store::count_outcomes(self).await
     }
 
     async fn get_subject(
         &self,
         subject: &SubjectKey,
     ) -> Result<Option<SubjectLifecycle>, StoreError> {
-        SqliteStore::get_subject(self, subject).await
+        Store::get_subject(self, subject).await
     }
 
     async fn list_subjects(
         &self,
         filter: &SubjectFilter,
     ) -> Result<Vec<SubjectRecord>, StoreError> {
-        SqliteStore::list_subjects(self, filter).await
+        Store::list_subjects(self, filter).await
     }
 
     async fn last_applied(
         &self,
         subject: &SubjectKey,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        SqliteStore::last_applied(self, subject).await
+        Store::last_applied(self, subject).await
     }
 
     async fn outbox_unpublished(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
-        SqliteStore::outbox_unpublished(self, limit).await
+        Store::outbox_unpublished(self, limit).await
     }
 
     async fn outbox_event(&self, id: &OutboxId) -> Result<Option<OutboxRow>, StoreError> {
-        SqliteStore::outbox_event(self, id).await
+        Store::outbox_event(self, id).await
     }
 
     async fn mark_published(
@@ -210,26 +211,26 @@ impl Backend for SqliteStore {
         ids: &[OutboxId],
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        SqliteStore::mark_published(self, ids, now).await
+        Store::mark_published(self, ids, now).await
     }
 
     async fn prune_outbox(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
-        SqliteStore::prune_outbox(self, older_than).await
+        Store::prune_outbox(self, older_than).await
     }
 
     async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError> {
-        SqliteStore::prune_outbox_all(self, older_than).await
+        Store::prune_outbox_all(self, older_than).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        SqliteStore::ping(self).await
+        Store::ping(self).await
     }
 
     async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused> {
-        SqliteStore::probe_write(self, now).await
+        Store::probe_write(self, now).await
     }
 
     async fn close(&self) {
-        SqliteStore::close(self).await
+        Store::close(self).await
     }
 }

@@ -1,25 +1,25 @@
 //! Enqueueing an event's commands: insert (or find) them, supersede what they replace, and mark
 //! the inbox event `mapped`, in one transaction.
 
+use super::super::Connection;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::SqliteConnection;
 
+use super::super::row::unreadable;
+use super::super::subjects::{append_history, ensure_subject};
+use super::super::{Store, classify, time_text};
 use super::outcome::supersede;
 use super::{COMMAND_COLUMNS, CommandRow, state_list};
 use crate::domain::{Command, CommandId, Intent};
 use crate::store::commands::{CommandState, Enqueued, NewCommand};
 use crate::store::error::StoreError;
 use crate::store::inbox::{EventId, InboxStatus};
-use crate::store::sqlite::row::unreadable;
-use crate::store::sqlite::subjects::{append_history, ensure_subject};
-use crate::store::sqlite::{SqliteStore, classify, time_text};
 use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
 const ENQUEUEING: &str = "enqueueing commands";
 
-impl SqliteStore {
+impl Store {
     /// Stores the commands (each already checked and cut to milliseconds) and, when they came
     /// from an inbox event, marks it `mapped`.
     pub(crate) async fn enqueue(
@@ -66,7 +66,7 @@ impl SqliteStore {
 /// a crash before its answer); an ignored or unmapped one is refused, as it must be requeued
 /// before it is mapped.
 async fn mark_mapped(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     event: &EventId,
     now: &str,
 ) -> Result<(), StoreError> {
@@ -110,7 +110,7 @@ async fn mark_mapped(
 
 /// The command already stored for this event's item, with its state.
 async fn find_event_item(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     event_id: &str,
     item_key: Option<&str>,
 ) -> Result<Option<(CommandId, CommandState)>, StoreError> {
@@ -138,7 +138,7 @@ async fn find_event_item(
 /// events arrived in. Commands with the same source time (one event's fan-out) never supersede
 /// each other.
 pub(super) async fn insert_command(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     new: NewCommand,
     replay_of: Option<&CommandId>,
     now: DateTime<Utc>,
@@ -197,7 +197,7 @@ struct Placement<'a> {
 /// Writes the command's row, its subject's record on first sight, and the history row that
 /// says it was enqueued.
 async fn write_command(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     command: &Command,
     placed: &Placement<'_>,
     now: DateTime<Utc>,
@@ -266,7 +266,7 @@ async fn write_command(
 /// renewal due now does cancel a scheduled contract end. Commands already due count as due
 /// now.
 async fn supersede_older(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     command: &Command,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -299,7 +299,7 @@ async fn supersede_older(
 /// The newest waiting command of the subject that is newer than `command` and takes effect no
 /// later, which supersedes it on arrival.
 async fn newer_waiting(
-    connection: &mut SqliteConnection,
+    connection: &mut Connection,
     command: &Command,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,

@@ -1,10 +1,9 @@
-//! The outbox's statements for PostgreSQL: SQLite's, but for the relay's order, which is the
-//! order of commits (`seq`) rather than of ids.
+//! The outbox's statements.
 
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::QueryBuilder;
 
 use super::row::{Cause, optional_time, unreadable};
-use super::{PostgresStore, classify, time_text};
+use super::{Connection, Db, OUTBOX_ORDER, Store, classify, time_text};
 use crate::domain::{CommandId, SubjectKey};
 use crate::store::error::StoreError;
 use crate::store::outbox::{OutboxEvent, OutboxId, OutboxRow};
@@ -13,7 +12,7 @@ use crate::store::timestamp;
 /// Adds the announcement of a command's outcome, inside the transaction that writes the
 /// outcome; `now` is stored text.
 pub(super) async fn insert_outbox(
-    connection: &mut PgConnection,
+    connection: &mut Connection,
     subject: &SubjectKey,
     command_id: &CommandId,
     event: &OutboxEvent,
@@ -64,19 +63,19 @@ impl OutboxSqlRow {
     }
 }
 
-impl PostgresStore {
-    /// The oldest events not yet published, in commit order (see the `seq` column).
+impl Store {
+    /// The oldest events not yet published, in the order [`OUTBOX_ORDER`] names.
     pub(crate) async fn outbox_unpublished(
         &self,
         limit: u32,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let rows: Vec<OutboxSqlRow> = sqlx::query_as(
+        let rows: Vec<OutboxSqlRow> = sqlx::query_as(&format!(
             "SELECT outbox_id, subject_key, command_id, event_type, payload, traceparent, \
              created_at, published_at FROM outbox WHERE published_at IS NULL \
-             ORDER BY seq LIMIT $1",
-        )
+             ORDER BY {OUTBOX_ORDER} LIMIT $1"
+        ))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(self.readers())
         .await
         .map_err(|source| classify("reading unpublished outbox events", source))?;
         rows.into_iter()
@@ -97,7 +96,7 @@ impl PostgresStore {
              created_at, published_at FROM outbox WHERE outbox_id = $1",
         )
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.readers())
         .await
         .map_err(|source| classify("reading an outbox event", source))?;
         row.map(|row| {
@@ -116,7 +115,7 @@ impl PostgresStore {
         if ids.is_empty() {
             return Ok(0);
         }
-        let mut query = QueryBuilder::<Postgres>::new("UPDATE outbox SET published_at = ");
+        let mut query = QueryBuilder::<Db>::new("UPDATE outbox SET published_at = ");
         query
             .push_bind(time_text(now))
             .push(" WHERE published_at IS NULL AND outbox_id IN (");
@@ -127,7 +126,7 @@ impl PostgresStore {
         list.push_unseparated(")");
         let changed = query
             .build()
-            .execute(&self.pool)
+            .execute(self.writer())
             .await
             .map_err(|source| classify("marking outbox events published", source))?
             .rows_affected();
@@ -157,7 +156,7 @@ impl PostgresStore {
     }
 
     /// Deletes the rows matching `condition` (binding `older_than` as `$1`) a chunk per
-    /// statement, so no transaction holds many rows locked for long: outcomes keep being written
+    /// statement, so no writer is held for long: outcomes keep being written
     /// between chunks however many rows go.
     async fn prune_where(
         &self,
@@ -174,7 +173,7 @@ impl PostgresStore {
         loop {
             let chunk = sqlx::query(&statement)
                 .bind(&cut_off)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await
                 .map_err(|source| classify(doing, source))?
                 .rows_affected();

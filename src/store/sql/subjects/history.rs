@@ -1,17 +1,17 @@
 //! Appending to and reading a subject's history.
 
-use sqlx::PgConnection;
+use super::super::Connection;
 
+use super::super::classify;
+use super::super::row::{Cause, unreadable};
 use crate::domain::{CommandId, SubjectKey};
 use crate::store::error::StoreError;
-use crate::store::postgres::classify;
-use crate::store::postgres::row::{Cause, unreadable};
 use crate::store::subjects::{HistoryEntry, HistoryKind};
 use crate::store::timestamp;
 
 /// Appends one row; `at` is stored text.
-pub(in crate::store::postgres) async fn append_history(
-    connection: &mut PgConnection,
+pub(in super::super) async fn append_history(
+    connection: &mut Connection,
     subject: &SubjectKey,
     at: &str,
     kind: HistoryKind,
@@ -66,7 +66,7 @@ impl HistoryRow {
 
 /// The subject's whole history, oldest first.
 pub(super) async fn load_history(
-    connection: &mut PgConnection,
+    connection: &mut Connection,
     subject: &SubjectKey,
 ) -> Result<Vec<HistoryEntry>, StoreError> {
     let rows: Vec<HistoryRow> = sqlx::query_as(

@@ -1,4 +1,4 @@
-//! The lifecycle records and their history, for PostgreSQL.
+//! The lifecycle records and their history.
 
 mod history;
 mod writes;
@@ -6,10 +6,11 @@ mod writes;
 pub(super) use history::append_history;
 pub(super) use writes::{apply_intent, ensure_subject, record_findings};
 
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use super::{Connection, Db};
+use sqlx::QueryBuilder;
 
 use super::row::{Cause, optional_time, unreadable};
-use super::{PostgresStore, classify};
+use super::{Store, classify};
 use crate::domain::SubjectKey;
 use crate::store::error::StoreError;
 use crate::store::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord};
@@ -76,7 +77,7 @@ impl SubjectRow {
 
 /// The subject's record, read on the given connection.
 pub(super) async fn load_subject(
-    connection: &mut PgConnection,
+    connection: &mut Connection,
     subject: &SubjectKey,
 ) -> Result<Option<SubjectRecord>, StoreError> {
     let row: Option<SubjectRow> = sqlx::query_as(&format!(
@@ -89,19 +90,14 @@ pub(super) async fn load_subject(
     row.map(SubjectRow::into_record).transpose()
 }
 
-impl PostgresStore {
+impl Store {
     /// The record and its history, read in one transaction so they agree with each other.
     pub(crate) async fn get_subject(
         &self,
         subject: &SubjectKey,
     ) -> Result<Option<SubjectLifecycle>, StoreError> {
         let fail = |source| classify("reading a subject", source);
-        // One snapshot for both reads: at READ COMMITTED each statement would see its own.
-        let mut snapshot = self
-            .pool
-            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .await
-            .map_err(fail)?;
+        let mut snapshot = self.begin_snapshot().await.map_err(fail)?;
         let Some(record) = load_subject(&mut snapshot, subject).await? else {
             return Ok(None);
         };
@@ -120,7 +116,7 @@ impl PostgresStore {
             "SELECT last_applied_source_time FROM subjects WHERE subject_key = $1",
         )
         .bind(subject.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.readers())
         .await
         .map_err(|source| classify("reading a subject's last applied time", source))?;
         optional_time(text.flatten())
@@ -135,7 +131,7 @@ impl PostgresStore {
         if filter.capped_limit() == 0 {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Postgres>::new(format!(
+        let mut query = QueryBuilder::<Db>::new(format!(
             "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE 1 = 1"
         ));
         if let Some(state) = filter.state {
@@ -151,7 +147,7 @@ impl PostgresStore {
             .push_bind(i64::from(filter.capped_limit()));
         let rows: Vec<SubjectRow> = query
             .build_query_as()
-            .fetch_all(&self.pool)
+            .fetch_all(self.readers())
             .await
             .map_err(|source| classify("listing subjects", source))?;
         rows.into_iter().map(SubjectRow::into_record).collect()

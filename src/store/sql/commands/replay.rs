@@ -3,20 +3,20 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::super::row::unreadable;
+use super::super::subjects::append_history;
+use super::super::{Store, classify, time_text};
 use super::enqueue::insert_command;
 use super::load;
 use crate::domain::{CommandId, OutcomeKind};
 use crate::store::commands::NewCommand;
 use crate::store::error::StoreError;
-use crate::store::postgres::row::unreadable;
-use crate::store::postgres::subjects::append_history;
-use crate::store::postgres::{PostgresStore, classify, time_text};
 use crate::store::subjects::HistoryKind;
 use crate::store::timestamp;
 
 const REPLAYING: &str = "replaying a command";
 
-impl PostgresStore {
+impl Store {
     /// Copies a dead-lettered command into a new queued one, due now, with the same intent,
     /// origin and item, and records who asked.
     pub(crate) async fn replay(

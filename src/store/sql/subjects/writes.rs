@@ -1,15 +1,15 @@
 //! How commands and outcomes change a subject's record.
 
-use sqlx::PgConnection;
+use super::super::Connection;
 
+use super::super::{classify, time_text};
 use crate::domain::{AccountRef, Command, Intent, SalesforceIds, SubjectKey};
 use crate::store::error::StoreError;
-use crate::store::postgres::{classify, time_text};
 use crate::store::subjects::{SubjectState, SubjectUpdate};
 
 /// Creates the subject's record in state `unknown` unless it exists; `now` is stored text.
-pub(in crate::store::postgres) async fn ensure_subject(
-    connection: &mut PgConnection,
+pub(in super::super) async fn ensure_subject(
+    connection: &mut Connection,
     subject: &SubjectKey,
     source: &str,
     now: &str,
@@ -30,8 +30,8 @@ pub(in crate::store::postgres) async fn ensure_subject(
 }
 
 /// Writes what an outcome found in the org; fields it did not find are left as they were.
-pub(in crate::store::postgres) async fn record_findings(
-    connection: &mut PgConnection,
+pub(in super::super) async fn record_findings(
+    connection: &mut Connection,
     subject: &SubjectKey,
     ids: &SalesforceIds,
     update: &SubjectUpdate,
@@ -65,8 +65,8 @@ pub(in crate::store::postgres) async fn record_findings(
 
 /// Records that the command's intent now holds: its source time becomes the subject's last
 /// applied one (never moving backwards), and its reasons become the subject's.
-pub(in crate::store::postgres) async fn apply_intent(
-    connection: &mut PgConnection,
+pub(in super::super) async fn apply_intent(
+    connection: &mut Connection,
     command: &Command,
     now: &str,
 ) -> Result<(), StoreError> {
