@@ -18,6 +18,7 @@ use crate::engine::intake::Intake;
 use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
+use crate::engine::roll_call::RollCall;
 use crate::engine::worker::Worker;
 use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
@@ -260,7 +261,8 @@ async fn read_org_shape(org: &SalesforceConfig, connection: &Connection) -> Arc<
     facts
 }
 
-/// Starts the intake (inbox → commands) and the worker (commands → org).
+/// Starts the intake (inbox → commands), the worker (commands → org) and the replica's roll
+/// call (its share of the org's concurrent calls).
 fn spawn_engine(
     settings: &Settings,
     org: &SalesforceConfig,
@@ -305,10 +307,18 @@ fn spawn_engine(
         licence_check: (engine.licence_check_seconds > 0)
             .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
     };
+    let roll_call = RollCall {
+        store: shared.store.clone(),
+        client: connection.client().clone(),
+        worker_id: engine.worker_id.clone(),
+        cap: org.api().max_concurrent_calls,
+        metrics: shared.metrics.clone(),
+    };
     let cancel = &shared.cancel;
     vec![
         tokio::spawn(intake.run(shared.intake_wake.clone(), cancel.clone())),
         tokio::spawn(worker.run(shared.worker_wake.clone(), cancel.clone(), shared.grace)),
+        tokio::spawn(roll_call.run(cancel.clone())),
     ]
 }
 
@@ -347,6 +357,7 @@ fn surfaces(
         connection.client().clone(),
         shared.clock.clone(),
         Duration::from_secs(settings.telemetry.licence_poll_seconds),
+        &settings.engine.worker_id,
     );
     let readiness = Readiness::new(
         shared.store.clone(),

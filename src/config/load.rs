@@ -78,11 +78,14 @@ impl Settings {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        // `GATEHOUSE_TEST_…` belongs to the test tooling (the broker the tests use), never to
-        // the service: no setting is named `test`, and refusing them would fail every run of a
-        // binary started from the test script.
+        // A setting is always a table's key, `GATEHOUSE_TABLE__KEY`: a name without `__` is
+        // not one — `GATEHOUSE_CONFIG` (the config file's path), or a secret a config names
+        // (`{ env = "GATEHOUSE_ADMIN_TOKEN" }`) — and refusing it would stop the service.
+        // `GATEHOUSE_TEST_…` belongs to the test tooling (the broker the tests use): no table
+        // is named `test`.
         let settings_only = |key: &figment::value::UncasedStr| {
-            !key.as_str().to_ascii_uppercase().starts_with(TEST_PREFIX)
+            let key = key.as_str().to_ascii_uppercase();
+            key.contains("__") && !key.starts_with(TEST_PREFIX)
         };
         figment = figment.merge(Env::prefixed(ENV_PREFIX).filter(settings_only).split("__"));
         Self::extract(figment, file, more)

@@ -205,6 +205,16 @@ impl SalesforceConfig {
                 ),
             ));
         }
+        if !(1..=1000).contains(&api.max_concurrent_calls) {
+            problems.push((
+                "salesforce.api.max_concurrent_calls",
+                format!(
+                    "{} is out of range; choose between 1 and 1000 (Salesforce runs at most 25 \
+                     long-running requests at once per production org)",
+                    api.max_concurrent_calls
+                ),
+            ));
+        }
         problems
     }
 }
@@ -245,6 +255,11 @@ pub struct ApiSettings {
     pub limits_poll_seconds: u64,
     /// The longest interval between those questions.
     pub limits_poll_max_seconds: u64,
+    /// Calls Gatehouse has in flight to the org at once, at most, counted over every replica
+    /// sharing the store (each takes an equal share). Salesforce runs at most 25 long-running
+    /// requests (20 s or more) at once per production org, 5 in Developer Edition and trial
+    /// orgs, shared with every other integration.
+    pub max_concurrent_calls: u32,
 }
 
 impl Default for ApiSettings {
@@ -257,6 +272,7 @@ impl Default for ApiSettings {
             request_timeout_seconds: 60,
             limits_poll_seconds: 60,
             limits_poll_max_seconds: 900,
+            max_concurrent_calls: 20,
         }
     }
 }

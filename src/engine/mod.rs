@@ -12,4 +12,5 @@ pub mod licences;
 pub mod plan;
 pub mod read;
 pub mod retry;
+pub mod roll_call;
 pub mod worker;

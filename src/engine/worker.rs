@@ -11,9 +11,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::executor::Executor;
 use super::lease::{ClaimHold, LeaseKeeper};
+use super::licences::FreedLicenceCheck;
 use crate::clock::Clock;
 use crate::report::chain;
-use crate::store::{ClaimedCommand, CommandState, Store};
+use crate::store::{ClaimedCommand, CommandState, Store, TaskTurn};
 
 /// Longest sleep between looks at the queue, so scheduled commands fire even if a wake-up is
 /// missed and claims of a crashed peer are taken back.
@@ -45,14 +46,15 @@ impl Worker {
             Err(e) => tracing::error!(error = %chain(&e), "could not release old claims"),
         }
         let mut running = JoinSet::new();
-        let mut next_licence_check = self.licence_check.map(|every| self.clock.now() + every);
+        let mut licence_check = self.licence_check.map(|every| {
+            FreedLicenceCheck::new(self.store.clone(), &self.worker_id, every, self.clock.now())
+        });
         loop {
-            if let (Some(every), Some(at)) = (self.licence_check, next_licence_check)
-                && self.clock.now() >= at
+            if let Some(check) = licence_check.as_mut()
+                && check.is_due(self.clock.now())
                 && !cancel.is_cancelled()
             {
-                next_licence_check = Some(self.clock.now() + every);
-                self.resume_on_freed_licences().await;
+                self.resume_on_freed_licences(check.turn()).await;
             }
             let free = self.concurrency.saturating_sub(running.len() as u32);
             if free > 0 && !cancel.is_cancelled() {
@@ -95,6 +97,9 @@ impl Worker {
                 running.abort_all();
             }
         }
+        if let Some(check) = licence_check {
+            check.give_up().await;
+        }
     }
 
     /// One claimed command's run, with its lease renewed beside it until the run ends.
@@ -130,8 +135,8 @@ impl Worker {
     }
 
     /// Resumes parked commands whose licence type has room again; asks the org only while
-    /// something is parked.
-    async fn resume_on_freed_licences(&self) {
+    /// something is parked, and only on the replica whose `turn` it is.
+    async fn resume_on_freed_licences(&self, turn: &mut TaskTurn) {
         let parked = match self.store.count_commands_by_state().await {
             Ok(counts) => counts.get(&CommandState::Parked).copied().unwrap_or(0),
             Err(e) => {
@@ -139,7 +144,7 @@ impl Worker {
                 return;
             }
         };
-        if parked == 0 {
+        if parked == 0 || !turn.is_mine().await {
             return;
         }
         match super::licences::with_room(self.executor.client()).await {

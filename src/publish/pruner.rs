@@ -14,11 +14,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, TaskTurn};
 
 /// How often the pruner looks, after a first look at start. Rows live for hours at least, so
 /// a few minutes late costs nothing, and each look is one statement per few thousand rows.
 pub const EVERY: Duration = Duration::from_secs(10 * 60);
+/// The name of the pruner's turn: one replica at a time prunes.
+pub const TURN: &str = "outbox-pruner";
 
 /// Which rows past the retention are deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +104,8 @@ impl Pruner {
         cancel: &CancellationToken,
     ) -> Option<JoinHandle<()>> {
         let pruner = Pruner::for_settings(settings, store.clone(), clock.clone())?;
-        Some(tokio::spawn(pruner.run(cancel.clone())))
+        let turn = TaskTurn::new(store.clone(), TURN, &settings.engine.worker_id, EVERY * 3);
+        Some(tokio::spawn(pruner.run(turn, cancel.clone())))
     }
 
     /// Which rows it deletes.
@@ -134,10 +137,14 @@ impl Pruner {
         Ok(pruned)
     }
 
-    /// Prunes at start and every [`EVERY`] until cancelled.
-    pub async fn run(self, cancel: CancellationToken) {
+    /// Prunes at start and every [`EVERY`] until cancelled, while `turn` is this replica's
+    /// (replicas sharing the store take turns; the holder keeps its turn by pruning, and
+    /// another replica takes over three periods after it stopped). Gives the turn up at the end.
+    pub async fn run(self, mut turn: TaskTurn, cancel: CancellationToken) {
         loop {
-            if let Err(e) = self.prune().await {
+            if turn.is_mine().await
+                && let Err(e) = self.prune().await
+            {
                 tracing::error!(error = %crate::report::chain(&e), "could not prune the outbox; trying again later");
             }
             tokio::select! {
@@ -145,6 +152,7 @@ impl Pruner {
                 _ = tokio::time::sleep(EVERY) => {}
             }
         }
+        turn.give_up().await;
     }
 }
 

@@ -44,5 +44,5 @@ pub use raw_text::MAX_RAW_TEXT;
 pub use transport::{
     ApiBudget, ApiUsage, ApiVersion, BudgetSnapshot, CallError, CallMeter, ClientOptions,
     DataPaths, Halt, Limit, OrgIdentity, OrgLimits, SalesforceClient, SalesforceError,
-    UNRECOGNISED_ANSWER, segment,
+    SlotSnapshot, UNRECOGNISED_ANSWER, segment,
 };

@@ -3,7 +3,9 @@
 //! The store's counts are cheap reads. The org's licence counts cost one API call each time, so
 //! they are asked at most once per `licence_poll_seconds`, in the background, and only while
 //! something scrapes: a scrape never waits for Salesforce, and an unwatched service spends
-//! nothing on them.
+//! nothing on them. Replicas sharing the store take turns at asking: only the replica holding
+//! the turn reports licence gauges (the others report none rather than a stale count), so
+//! dashboards read them with `max` over the replicas.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +15,7 @@ use parking_lot::Mutex;
 
 use crate::clock::Clock;
 use crate::salesforce::SalesforceClient;
-use crate::store::Store;
+use crate::store::{Store, TaskTurn};
 use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
 
 /// The licence query: every user licence of the org with its counts.
@@ -33,17 +35,27 @@ struct LicencePoll {
     every: Option<Duration>,
     last: Mutex<Option<Instant>>,
     running: Arc<AtomicBool>,
+    turn: Arc<tokio::sync::Mutex<TaskTurn>>,
 }
 
+/// The name of the licence gauges' turn: one replica at a time asks the org.
+pub const LICENCE_TURN: &str = "licence-gauges";
+
 impl Scrape {
-    /// `licence_poll` of zero never asks the org for licence counts.
+    /// `licence_poll` of zero never asks the org for licence counts; `worker_id` names this
+    /// replica when it takes its turn at asking.
     pub fn new(
         metrics: Metrics,
         store: Store,
         org: SalesforceClient,
         clock: Arc<dyn Clock>,
         licence_poll: Duration,
+        worker_id: &str,
     ) -> Scrape {
+        // The holder keeps its turn by asking; another replica takes over three periods after
+        // it stopped being scraped or stopped.
+        let lease = licence_poll.max(Duration::from_secs(1)) * 3;
+        let turn = TaskTurn::new(store.clone(), LICENCE_TURN, worker_id, lease);
         Scrape {
             metrics,
             store,
@@ -53,6 +65,7 @@ impl Scrape {
                 every: (!licence_poll.is_zero()).then_some(licence_poll),
                 last: Mutex::new(None),
                 running: Arc::new(AtomicBool::new(false)),
+                turn: Arc::new(tokio::sync::Mutex::new(turn)),
             },
         }
     }
@@ -131,6 +144,9 @@ impl Scrape {
             f.api_reserve.set(gauge_value(reserve));
         }
         f.api_gate_open.set(i64::from(budget.open));
+        let calls = self.org.concurrent_calls();
+        f.call_share.set(gauge_value(calls.share as u64));
+        f.calls_in_flight.set(gauge_value(calls.in_use as u64));
         self.poll_licences_if_due();
     }
 
@@ -151,8 +167,14 @@ impl Scrape {
         let org = self.org.clone();
         let metrics = self.metrics.clone();
         let running = self.licences.running.clone();
+        let turn = self.licences.turn.clone();
         tokio::spawn(async move {
-            poll_licences(&org, &metrics).await;
+            if turn.lock().await.is_mine().await {
+                poll_licences(&org, &metrics).await;
+            } else {
+                metrics.families.licences_used.clear();
+                metrics.families.licences_capacity.clear();
+            }
             running.store(false, Ordering::SeqCst);
         });
     }

@@ -252,6 +252,34 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// Deletes events created before `older_than`, published or not.
     async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
 
+    // Coordination of the replicas sharing the store.
+
+    /// Takes or renews `task`'s turn for `holder` until `until`; answers whether `holder`
+    /// holds it. Another holder's turn is taken only once it expired at `now`. One statement,
+    /// atomic across replicas.
+    async fn take_turn(
+        &self,
+        task: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives up `task`'s turn if `holder` holds it.
+    async fn give_up_turn(&self, task: &str, holder: &str) -> Result<u64, StoreError>;
+
+    /// Records `worker` alive until `until`; answers how many replicas are alive at `now`
+    /// (at least 1: `worker`).
+    async fn roll_call(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+
+    /// Takes `worker` off the roll, and every replica whose row expired before `now`.
+    async fn leave_roll(&self, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
     // The database itself.
 
     /// Proves the database answers a read.

@@ -41,6 +41,7 @@ mod sqlite;
 mod stored_name;
 mod subjects;
 mod timestamp;
+mod turns;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -68,6 +69,7 @@ pub use subjects::{
     HistoryEntry, HistoryKind, SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectState,
     SubjectUpdate, WelcomeEmailState,
 };
+pub use turns::TaskTurn;
 
 use backend::Backend;
 use chrono::{DateTime, Utc};

@@ -50,6 +50,9 @@ pub(crate) struct Families {
     pub api_limit: Gauge,
     pub api_reserve: Gauge,
     pub api_gate_open: Gauge,
+    pub call_share: Gauge,
+    pub calls_in_flight: Gauge,
+    pub replicas_alive: Gauge,
     pub licences_used: Family<LicenceLabels, Gauge>,
     pub licences_capacity: Family<LicenceLabels, Gauge>,
     pub commands_by_state: Family<StateLabels, Gauge>,
@@ -97,6 +100,9 @@ impl Metrics {
             api_limit: Gauge::default(),
             api_reserve: Gauge::default(),
             api_gate_open: Gauge::default(),
+            call_share: Gauge::default(),
+            calls_in_flight: Gauge::default(),
+            replicas_alive: Gauge::default(),
             licences_used: Family::default(),
             licences_capacity: Family::default(),
             commands_by_state: Family::default(),
@@ -205,6 +211,21 @@ impl Families {
             "gatehouse_salesforce_api_gate_open",
             "1 while calls may be made; 0 while they wait for the allowance (reserve reached or REQUEST_LIMIT_EXCEEDED)",
             self.api_gate_open.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_concurrent_calls_share",
+            "This replica's share of [salesforce.api] max_concurrent_calls: the org-wide cap divided among the replicas alive",
+            self.call_share.clone(),
+        );
+        registry.register(
+            "gatehouse_salesforce_calls_in_flight",
+            "Salesforce calls this replica has in flight now",
+            self.calls_in_flight.clone(),
+        );
+        registry.register(
+            "gatehouse_replicas_alive",
+            "Replicas sharing the store that answered the last roll call, this one included",
+            self.replicas_alive.clone(),
         );
         registry.register(
             "gatehouse_salesforce_licences_used",

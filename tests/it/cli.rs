@@ -124,6 +124,34 @@ fn environment_variables_override_the_file() {
 }
 
 #[test]
+fn variables_that_are_not_settings_leave_the_config_alone() {
+    // The config file's own variable, and a secret the config reads from the environment.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gatehouse.toml");
+    let config = std::fs::read_to_string("examples/quickstart.toml")
+        .unwrap()
+        .replace(
+            "token = \"quickstart-admin-token-do-not-deploy\"",
+            "token = { env = \"GATEHOUSE_ADMIN_TOKEN\" }",
+        );
+    assert!(config.contains("GATEHOUSE_ADMIN_TOKEN"));
+    std::fs::write(&path, config).unwrap();
+    let (code, out, err) = run(gatehouse()
+        .arg("check-config")
+        .env("GATEHOUSE_CONFIG", &path)
+        .env(
+            "GATEHOUSE_ADMIN_TOKEN",
+            "an-operators-token-long-enough-to-pass",
+        ));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("GATEHOUSE_ADMIN_TOKEN"), "{out}");
+    assert!(
+        !out.contains("an-operators-token"),
+        "secret printed:\n{out}"
+    );
+}
+
+#[test]
 fn check_config_on_a_missing_file_says_what_to_pass() {
     let (code, _, err) = run(gatehouse().args(["check-config", "--config", "no/such/file.toml"]));
     assert_eq!(code, 1);

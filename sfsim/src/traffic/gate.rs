@@ -13,7 +13,8 @@ use super::{FaultKind, Usage, data_path, data_template, stamp};
 use crate::error::ApiError;
 use crate::state::Sim;
 
-/// Runs after the session check, in this order: body size, the daily allowance (a refused
+/// Counts the request in flight until it is answered (see `concurrency`). Runs after the
+/// session check, in this order: body size, the daily allowance (a refused
 /// call is not counted), latency, scripted faults, random faults, then the handler. Every
 /// answer but a dropped connection carries `Sforce-Limit-Info`.
 pub async fn gate<B: MessageBody + 'static>(
@@ -24,6 +25,7 @@ pub async fn gate<B: MessageBody + 'static>(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let traffic = &sim.traffic;
+    let _in_flight = traffic.concurrency.enter();
     let now = sim.clock.now();
     if declared_length(&req).is_some_and(|length| length > traffic.max_body_bytes()) {
         let usage = traffic.usage.current(now);

@@ -4,6 +4,7 @@
 //! API (after the session check), [`observe`] around every API request for the log.
 
 mod clock;
+mod concurrency;
 mod drop;
 mod endpoint;
 mod faults;
@@ -21,6 +22,7 @@ use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use clock::SimClock;
+pub use concurrency::{Concurrency, InFlight};
 pub use drop::Dropped;
 pub use endpoint::{data_template, endpoint_name};
 pub use faults::{Draw, FaultKind, FaultSettings, FaultUpdate, Faults, MAX_DELAY_MS};
@@ -71,6 +73,8 @@ pub struct Traffic {
     pub faults: Faults,
     pub scripts: Scripts,
     pub log: RequestLog,
+    /// Data API requests in flight, and the peak.
+    pub concurrency: Concurrency,
     max_body_bytes: AtomicUsize,
 }
 
@@ -88,6 +92,7 @@ impl Traffic {
             faults: Faults::new(config.faults.clone()),
             scripts: Scripts::default(),
             log: RequestLog::new(config.log_bodies),
+            concurrency: Concurrency::default(),
             max_body_bytes: AtomicUsize::new(config.max_body_bytes),
         }
     }
@@ -99,6 +104,7 @@ impl Traffic {
         self.scripts.clear();
         self.log.clear();
         self.log.keep_bodies(config.log_bodies);
+        self.concurrency.reset();
         self.set_max_body_bytes(config.max_body_bytes);
     }
 

@@ -26,7 +26,7 @@ use tracing::Span;
 
 pub use protobuf::{PayloadError, outcome_event};
 pub use record::{OutcomeRecord, SPEC_VERSION, content_type};
-pub use run::spawn;
+pub use run::{TURN, TURN_LEASE, spawn};
 
 use crate::config::{KafkaConfig, OutcomeEncoding, SecretError};
 use crate::kafka as client;

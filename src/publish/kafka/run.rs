@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Pass, Relay, RelayError};
 use crate::config::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, TaskTurn};
 use crate::telemetry::Metrics;
 use crate::telemetry::events::OutcomePublishFailed;
 
@@ -21,6 +21,12 @@ pub const POLL: Duration = Duration::from_secs(1);
 /// [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The name of the relay's turn: one replica at a time publishes the outbox.
+pub const TURN: &str = "outbox-relay";
+/// How long a replica's turn at relaying lasts unless renewed: after a replica dies, another
+/// starts publishing within this. A replica that stops gives its turn up at once.
+pub const TURN_LEASE: Duration = Duration::from_secs(30);
 
 /// Starts the relay when `[kafka.outcomes]` is configured; `None` when it is not.
 pub fn spawn(
@@ -35,16 +41,24 @@ pub fn spawn(
     };
     let relay = Relay::new(kafka, store.clone(), metrics.clone())?;
     tracing::info!(topic = relay.topic(), "publishing outcome events");
-    Ok(Some(tokio::spawn(relay.run(cancel.clone(), grace))))
+    let turn = TaskTurn::new(store.clone(), TURN, &settings.engine.worker_id, TURN_LEASE);
+    Ok(Some(tokio::spawn(relay.run(turn, cancel.clone(), grace))))
 }
 
 impl Relay {
-    /// Publishes until cancelled. Then finishes the pass in flight and makes one last pass for
-    /// outcomes written meanwhile, together within `grace`; what is still unacknowledged is
-    /// published at the next start.
-    pub async fn run(self, cancel: CancellationToken, grace: Duration) {
+    /// Publishes until cancelled, while `turn` is this replica's (replicas sharing the store
+    /// take turns, so one publishes at a time). Then finishes the pass in flight and makes one
+    /// last pass for outcomes written meanwhile, together within `grace`, and gives the turn
+    /// up; what is still unacknowledged is published at the next start or by another replica.
+    pub async fn run(self, mut turn: TaskTurn, cancel: CancellationToken, grace: Duration) {
         let mut failures: u32 = 0;
         loop {
+            if !turn.is_mine().await {
+                tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    _ = tokio::time::sleep(turn.retry_every()) => continue,
+                }
+            }
             let pass = self.publish_pending();
             tokio::pin!(pass);
             let result = tokio::select! {
@@ -83,6 +97,7 @@ impl Relay {
                 _ = tokio::time::sleep(wait) => {}
             }
         }
+        turn.give_up().await;
         let Relay { producer, .. } = self;
         // Dropping a producer purges its queue and waits briefly for librdkafka's threads.
         let _ = tokio::task::spawn_blocking(move || drop(producer)).await;

@@ -1,4 +1,4 @@
-//! One call's way to the org: budget gate, token, one re-authentication on
+//! One call's way to the org: budget gate, a concurrent-call slot, token, one re-authentication on
 //! `INVALID_SESSION_ID`, usage header, call counting, and errors parsed where they arrive, each
 //! call in a span of its own and counted for `/metrics`.
 
@@ -24,11 +24,13 @@ use crate::telemetry::events::SalesforceCall;
 const LIMIT_INFO: &str = "sforce-limit-info";
 
 impl SalesforceClient {
-    /// Sends one call: waits at the budget gate, then [`Self::exchange`] — unless the view's
-    /// [`Halt`](super::Halt) was thrown, before or during the wait (which can be long).
+    /// Sends one call: waits at the budget gate and for a slot under the org-wide cap on
+    /// concurrent calls, then [`Self::exchange`] holding the slot — unless the view's
+    /// [`Halt`](super::Halt) was thrown, before or during the waits (which can be long).
     pub(crate) async fn send(&self, request: Request) -> Result<Answer, CallError> {
         self.check_halt()?;
         self.inner.budget.wait_for_room(|| self.probe_usage()).await;
+        let _slot = self.inner.slots.take().await;
         self.check_halt()?;
         self.exchange(&request, true).await
     }

@@ -13,6 +13,7 @@ use super::budget::{ApiBudget, BudgetSnapshot};
 use super::halt::Halt;
 use super::meter::CallMeter;
 use super::path::DataPaths;
+use super::slots::{CallSlots, SlotSnapshot};
 use crate::clock::Clock;
 use crate::config::salesforce::{ApiReserve, ApiSettings, DEFAULT_API_VERSION};
 use crate::salesforce::auth::{AuthError, Authenticator, Credentials, Session, TokenCache};
@@ -31,6 +32,9 @@ pub struct ClientOptions {
     pub limits_poll: Duration,
     /// Longest interval between them.
     pub limits_poll_max: Duration,
+    /// This replica's share of the org-wide cap on concurrent calls, until the engine sets it
+    /// from the replicas' roll call: the whole cap.
+    pub concurrent_calls: usize,
 }
 
 impl ClientOptions {
@@ -43,6 +47,7 @@ impl ClientOptions {
             reserve: api.reserve,
             limits_poll: Duration::from_secs(api.limits_poll_seconds),
             limits_poll_max: Duration::from_secs(api.limits_poll_max_seconds),
+            concurrent_calls: api.max_concurrent_calls as usize,
         }
     }
 }
@@ -68,6 +73,7 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     pub(super) tokens: TokenCache,
     pub(super) budget: ApiBudget,
+    pub(super) slots: CallSlots,
     pub(super) paths: DataPaths,
     pub(super) calls: AtomicU64,
     /// Where calls are counted for `/metrics`; set once by the application.
@@ -126,6 +132,7 @@ impl SalesforceClient {
                     options.limits_poll,
                     options.limits_poll_max,
                 ),
+                slots: CallSlots::new(options.concurrent_calls),
                 paths: DataPaths::new(&options.api_version),
                 calls: AtomicU64::new(0),
                 metrics: OnceLock::new(),
@@ -171,6 +178,16 @@ impl SalesforceClient {
     /// The org's API budget as last seen, for metrics.
     pub fn budget(&self) -> BudgetSnapshot {
         self.inner.budget.snapshot()
+    }
+
+    /// Sets this replica's share of the org-wide cap on concurrent calls (at least one).
+    pub fn share_concurrent_calls(&self, share: usize) {
+        self.inner.slots.set_share(share);
+    }
+
+    /// This replica's share of the concurrent-call cap and the calls in flight.
+    pub fn concurrent_calls(&self) -> SlotSnapshot {
+        self.inner.slots.snapshot()
     }
 
     /// Data API calls this client and all its views sent, budget polls included.

@@ -8,6 +8,7 @@
 //!   [`Disposition`](crate::salesforce::Disposition); `call_error`: everything a call can end
 //!   in other than an answer.
 //! - `budget`: the org's daily allowance and the reserve Gatehouse leaves to others;
+//!   `slots`: this replica's share of the org-wide cap on concurrent calls;
 //!   `limits`: the org's limits resource; `meter`: API calls spent per command; `halt`: a
 //!   switch that stops a run's further calls.
 //! - `path`: data API paths, with every piece that comes from data percent-encoded.
@@ -23,6 +24,7 @@ mod meter;
 mod path;
 mod request;
 mod salesforce_error;
+mod slots;
 mod versions;
 
 pub use budget::{ApiBudget, ApiUsage, BudgetSnapshot};
@@ -34,4 +36,5 @@ pub use meter::CallMeter;
 pub use path::{DataPaths, segment};
 pub(crate) use request::Request;
 pub use salesforce_error::{SalesforceError, UNRECOGNISED_ANSWER};
+pub use slots::SlotSnapshot;
 pub use versions::ApiVersion;

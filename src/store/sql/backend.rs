@@ -226,6 +226,33 @@ impl Backend for Store {
         Store::ping(self).await
     }
 
+    async fn take_turn(
+        &self,
+        task: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Store::take_turn(self, task, holder, now, until).await
+    }
+
+    async fn give_up_turn(&self, task: &str, holder: &str) -> Result<u64, StoreError> {
+        Store::give_up_turn(self, task, holder).await
+    }
+
+    async fn roll_call(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        Store::roll_call(self, worker, now, until).await
+    }
+
+    async fn leave_roll(&self, worker: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Store::leave_roll(self, worker, now).await
+    }
+
     async fn probe_write(&self, now: DateTime<Utc>) -> Result<(), WriteRefused> {
         Store::probe_write(self, now).await
     }

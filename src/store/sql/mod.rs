@@ -24,5 +24,6 @@ pub(super) mod inbox;
 mod outbox;
 mod row;
 mod subjects;
+mod turns;
 
 use super::{Connection, Db, OUTBOX_ORDER, Store, VERDICT_STATUS, classify, time_text};

@@ -21,6 +21,7 @@ mod replicas;
 pub(crate) mod samples;
 mod status_changes;
 mod superseding;
+mod turns;
 mod waiting;
 
 use std::path::Path;

@@ -1,12 +1,13 @@
 //! The relay's steps against a real broker: a crash between publish and mark publishes again
-//! with the same `ce_id`, and nothing is marked that the broker did not acknowledge.
+//! with the same `ce_id`, nothing is marked that the broker did not acknowledge, and relays on
+//! several replicas take turns.
 
 use std::time::Duration;
 
 use gatehouse::config::KafkaConfig;
 use gatehouse::config::OutcomeEncoding;
 use gatehouse::publish::kafka::{PublishError, Relay};
-use gatehouse::store::OutboxRow;
+use gatehouse::store::{OutboxRow, TaskTurn};
 use gatehouse::telemetry::Metrics;
 use tokio_util::sync::CancellationToken;
 
@@ -43,6 +44,16 @@ impl WithProtobuf for KafkaConfig {
 /// The service with no Kafka: outcomes stay in the outbox for the relay under test.
 async fn app_without_kafka() -> TestApp {
     scenario_app(&Setup::default()).spawn().await
+}
+
+/// `holder`'s turn at relaying, with a short lease so a waiting relay asks again soon.
+fn turn(app: &TestApp, holder: &str) -> TaskTurn {
+    TaskTurn::new(
+        app.store.clone(),
+        gatehouse::publish::kafka::TURN,
+        holder,
+        Duration::from_secs(3),
+    )
 }
 
 /// Ada's provisioned outcome, unpublished.
@@ -123,7 +134,11 @@ async fn nothing_is_marked_while_the_broker_is_down_and_everything_is_once_it_is
     let metrics = Metrics::new();
     let relay = Relay::new(&config, app.store.clone(), metrics.clone()).unwrap();
     let cancel = CancellationToken::new();
-    let running = tokio::spawn(relay.run(cancel.clone(), Duration::from_secs(5)));
+    let running = tokio::spawn(relay.run(
+        turn(&app, "replica-a"),
+        cancel.clone(),
+        Duration::from_secs(5),
+    ));
 
     wait_until("a failed publish is counted", || failures(&metrics) >= 1.0).await;
     let waiting = app.store.outbox_unpublished(10).await.unwrap();
@@ -275,4 +290,82 @@ async fn wait_until(what: &str, condition: impl Fn() -> bool) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Signs up partner `n` (`u-1n`) and waits for the engine.
+async fn sign_up_partner(app: &TestApp, n: usize) {
+    let person = Partner::new(
+        &format!("u-1{n}"),
+        "P-100",
+        "Pat",
+        &format!("Partner{n}"),
+        &format!("pat.partner{n}@partner.example"),
+    );
+    sign_up(
+        app,
+        &person,
+        &format!("msg_t{n}"),
+        chrono::TimeDelta::zero(),
+    )
+    .await;
+}
+
+/// Waits until the relays have marked every outcome published.
+async fn wait_all_published(app: &TestApp) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !app.store.outbox_unpublished(100).await.unwrap().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "outcomes never published"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn relays_on_two_replicas_take_turns_and_the_second_takes_over_when_the_first_stops() {
+    let brokers = broker::shared();
+    let topic = broker::unique_topic("outcomes.turns");
+    broker::create_topic(&brokers, &topic, 1).await;
+    let app = app_without_kafka().await;
+    let config = kafka(&brokers, &topic, "");
+    let start = |holder: &str, cancel: &CancellationToken| {
+        let relay = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
+        tokio::spawn(relay.run(turn(&app, holder), cancel.clone(), Duration::from_secs(5)))
+    };
+    // Replica A relays alone first, so the turn is A's; then B starts beside it.
+    let (stop_a, stop_b) = (CancellationToken::new(), CancellationToken::new());
+    let a = start("replica-a", &stop_a);
+    sign_up_partner(&app, 0).await;
+    wait_all_published(&app).await;
+    let b = start("replica-b", &stop_b);
+
+    // Both relays are woken by every outcome; only the turn's holder publishes.
+    for n in 1..6 {
+        sign_up_partner(&app, n).await;
+    }
+    wait_all_published(&app).await;
+
+    // A stops and gives its turn up: B publishes what comes next.
+    stop_a.cancel();
+    a.await.unwrap();
+    for n in 6..9 {
+        sign_up_partner(&app, n).await;
+    }
+    wait_all_published(&app).await;
+
+    // Every outcome once: one more than expected is waited for, briefly, to see duplicates.
+    let records = broker::read(&brokers, &topic, 10, Duration::from_secs(5)).await;
+    let mut ce_ids: Vec<String> = records
+        .iter()
+        .map(|r| broker::header(r, "ce_id").unwrap())
+        .collect();
+    ce_ids.sort();
+    let published = ce_ids.len();
+    ce_ids.dedup();
+    assert_eq!(ce_ids.len(), 9, "every outcome published");
+    assert_eq!(published, 9, "an outcome was published by both relays");
+    stop_b.cancel();
+    b.await.unwrap();
+    app.stop().await;
 }

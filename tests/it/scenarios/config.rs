@@ -24,6 +24,8 @@ pub struct Setup {
     pub salesforce: &'static str,
     /// Extra lines for the `[engine]` table, e.g. a short `lease_seconds`.
     pub engine: &'static str,
+    /// Extra lines for the `[salesforce.api]` table, e.g. `max_concurrent_calls`.
+    pub salesforce_api: &'static str,
 }
 
 /// The partner signup rule's permission sets: the portal's set, and one more an event may name.
@@ -38,6 +40,7 @@ impl Default for Setup {
             permission_sets: PORTAL_SETS,
             salesforce: DEFAULT_SITE,
             engine: "",
+            salesforce_api: "",
         }
     }
 }
@@ -56,7 +59,8 @@ pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
 /// for tests; the partner signup sends the setup's welcome email and permission sets.
 fn scenario_rules(setup: &Setup) -> String {
     format!(
-        "{FAST_RETRIES}{}\n{MAPPING_DEFAULTS}{}{}{}",
+        "{FAST_POLLS}{}\n{FAST_RETRIES}{}\n{MAPPING_DEFAULTS}{}{}{}",
+        setup.salesforce_api,
         setup.engine,
         partner_portal(setup.welcome, setup.permission_sets),
         customers(),
@@ -64,13 +68,16 @@ fn scenario_rules(setup: &Setup) -> String {
     )
 }
 
-/// Retries and allowance polls fast enough for tests, and the mapping's defaults.
-const FAST_RETRIES: &str = r#"
+/// Allowance polls fast enough for tests, before the setup's `[salesforce.api]` lines.
+const FAST_POLLS: &str = r#"
 # When the daily allowance is spent, ask the org again after a second, not a minute.
 [salesforce.api]
 limits_poll_seconds = 1
 limits_poll_max_seconds = 2
+"#;
 
+/// Retries fast enough for tests, before the setup's `[engine]` lines.
+const FAST_RETRIES: &str = r#"
 [engine]
 retry_base_seconds = 1
 retry_max_seconds = 8
