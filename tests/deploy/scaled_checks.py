@@ -37,6 +37,15 @@ def scaled_store():
     return tomllib.loads(k8s_config(SCALED)["data"]["gatehouse.toml"])["store"]
 
 
+def database_url_ref():
+    """The Secret and key the scaled overlay's database URL comes from."""
+    url = scaled_store()["url"]
+    expect(isinstance(url, dict) and set(url) == {"env"}, f"store.url is {url!r}, not {{ env = \"…\" }}")
+    refs = secret_env(SCALED)
+    expect(url["env"] in refs, f"{url['env']} is not filled from a Secret")
+    return refs[url["env"]]
+
+
 def autoscaler():
     return only(render(SCALED), "HorizontalPodAutoscaler", "gatehouse")
 
@@ -110,11 +119,8 @@ def the_connection_ceiling_fits_the_database(bin_dir):
 
 @check
 def the_database_url_comes_from_a_secret_whose_example_is_never_applied(bin_dir):
-    url = scaled_store()["url"]
-    expect(isinstance(url, dict) and set(url) == {"env"}, f"store.url is {url!r}, not {{ env = \"…\" }}")
-    refs = secret_env(SCALED)
-    expect(url["env"] in refs, f"{url['env']} is not filled from a Secret")
-    example = urlparse(example_value(SCALED, refs[url["env"]]))
+    ref = database_url_ref()
+    example = urlparse(example_value(SCALED, ref))
     expect(example.scheme in ("postgres", "postgresql") and example.hostname, f"the example URL is {example.scheme}://…")
     expect("REPLACE" in (example.password or ""), "the example's password does not say to replace it")
     rendered = {(d["kind"], d["metadata"]["name"]) for d in render(SCALED)}
@@ -128,7 +134,7 @@ def the_database_url_comes_from_a_secret_whose_example_is_never_applied(bin_dir)
 
 @check
 def the_scaled_overlay_may_reach_the_database(bin_dir):
-    ref = secret_env(SCALED)[scaled_store()["url"]["env"]]
+    ref = database_url_ref()
     port = urlparse(example_value(SCALED, ref)).port or 5432
     egress = {
         p["port"]
@@ -165,5 +171,5 @@ def the_store_copy_job_reads_the_embedded_store_into_the_scaled_database(bin_dir
     target = args[args.index("--to") + 1]
     expect(target.startswith("env:"), f"the database URL is on the command line: {target.split(':')[0]}:…")
     job_refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
-    scaled_ref = secret_env(SCALED)[scaled_store()["url"]["env"]]
+    scaled_ref = database_url_ref()
     expect(job_refs.get(target[len("env:"):]) == scaled_ref, f"{target} is not the scaled overlay's {scaled_ref}")
