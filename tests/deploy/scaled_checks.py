@@ -1,7 +1,8 @@
 """Checks of the scaled overlay: several replicas on the PostgreSQL store. Three replicas rolled
 one at a time, an autoscaler on CPU from three up, a disruption budget keeping one pod, no
 volume claim, the database URL from a Secret whose example is never applied, egress to the
-database, and the Job that copies the embedded store into it.
+database, the Job that copies the embedded store into it, and a Deployment that can replace
+the single-writer one in place.
 """
 
 import tomllib
@@ -15,6 +16,7 @@ from shared import (
     K8S,
     KUBERNETES_VERSION,
     SCALED,
+    SINGLE_WRITER,
     Failed,
     check,
     deployment,
@@ -173,3 +175,17 @@ def the_store_copy_job_reads_the_embedded_store_into_the_scaled_database(bin_dir
     job_refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
     scaled_ref = database_url_ref()
     expect(job_refs.get(target[len("env:"):]) == scaled_ref, f"{target} is not the scaled overlay's {scaled_ref}")
+
+
+@check
+def the_scaled_deployment_takes_the_single_writers_place(bin_dir):
+    # Moving up applies the scaled overlay over a running embedded or kafka one: a Deployment's
+    # selector cannot change, so it must be the same object with the same selector.
+    scaled = deployment(SCALED)
+    for overlay in SINGLE_WRITER:
+        before = deployment(overlay)
+        expect(before["metadata"]["namespace"] == scaled["metadata"]["namespace"], f"{overlay}: another namespace")
+        expect(
+            before["spec"]["selector"] == scaled["spec"]["selector"],
+            f"{overlay} selects {before['spec']['selector']}, scaled {scaled['spec']['selector']}: apply would be refused",
+        )
