@@ -6,6 +6,7 @@
 //! broker: mapping native inbox events needs no broker, but a service that consumes the topic
 //! would find one there.
 
+use crate::on_both_stores;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use gatehouse::domain::OutcomeKind;
 use gatehouse::native;
@@ -199,197 +200,203 @@ fn deprovision_json(id: &str, command_id: &str, at: DateTime<Utc>, mode: Value) 
     })
 }
 
-#[tokio::test]
-async fn a_json_provision_creates_the_user() {
-    let n = Native::start().await;
-    let event = n
-        .put_json_and_settle(&provision_json("1001", "c-1001", n.now()))
-        .await;
+on_both_stores! {
+    async fn a_json_provision_creates_the_user() {
+        let n = Native::start().await;
+        let event = n
+            .put_json_and_settle(&provision_json("1001", "c-1001", n.now()))
+            .await;
 
-    assert_eq!(n.event(&event).await.status, InboxStatus::Mapped);
-    n.last_ended("hr:1001", OutcomeKind::Succeeded).await;
-    let (contact, user) = n.contact_and_user("hr:1001").await;
-    assert_eq!(contact["LastName"], "Hopper");
-    assert_eq!(contact["Email"], "grace.1001@northwind.example");
-    assert_eq!(user["Username"], "grace.1001@northwind.example.acme");
-    assert_eq!(user["Alias"], "ghopper");
-    assert_eq!(user["CommunityNickname"], "grace.hopper.1001");
-    assert_eq!(user["TimeZoneSidKey"], "Europe/London");
-    assert_eq!(user["IsActive"], true);
-    let assigned = n
-        .org
-        .assignments_beyond_profile(user["Id"].as_str().unwrap())
-        .await;
-    assert_eq!(assigned.len(), 1, "{assigned:#?}");
-    n.stop().await;
+        assert_eq!(n.event(&event).await.status, InboxStatus::Mapped);
+        n.last_ended("hr:1001", OutcomeKind::Succeeded).await;
+        let (contact, user) = n.contact_and_user("hr:1001").await;
+        assert_eq!(contact["LastName"], "Hopper");
+        assert_eq!(contact["Email"], "grace.1001@northwind.example");
+        assert_eq!(user["Username"], "grace.1001@northwind.example.acme");
+        assert_eq!(user["Alias"], "ghopper");
+        assert_eq!(user["CommunityNickname"], "grace.hopper.1001");
+        assert_eq!(user["TimeZoneSidKey"], "Europe/London");
+        assert_eq!(user["IsActive"], true);
+        let assigned = n
+            .org
+            .assignments_beyond_profile(user["Id"].as_str().unwrap())
+            .await;
+        assert_eq!(assigned.len(), 1, "{assigned:#?}");
+        n.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn a_protobuf_provision_creates_the_user() {
-    let n = Native::start().await;
-    let command = v1::Command {
-        command_id: "c-2002".into(),
-        subject_key: "hr:2002".into(),
-        source_time: Some(timestamp(n.now())),
-        effective_at: None,
-        intent: Some(v1::command::Intent::Provision(v1::Provision {
-            account: Some(v1::provision::Account::AccountKey("P-100".into())),
-            contact: Some(v1::Contact {
-                first_name: "Alan".into(),
-                last_name: "Turing".into(),
-                email: "alan.turing@northwind.example".into(),
-            }),
-            user: Some(v1::User {
-                username: "alan.turing@northwind.example.acme".into(),
-                alias: "aturing".into(),
-                nickname: "alan.turing".into(),
-                locale: "en_GB".into(),
-                time_zone: "Europe/London".into(),
-                email_encoding: "UTF-8".into(),
-                language: "en_US".into(),
-                federation_id: "alan-2002".into(),
-            }),
-            profile: "Partner Community User".into(),
-            role: v1::PortalRoleLevel::Manager.into(),
-            ..Default::default()
-        })),
-    };
-    let receipt = n.put(None, command.encode_to_vec()).await;
-    n.settle().await;
+on_both_stores! {
+    async fn a_protobuf_provision_creates_the_user() {
+        let n = Native::start().await;
+        let command = v1::Command {
+            command_id: "c-2002".into(),
+            subject_key: "hr:2002".into(),
+            source_time: Some(timestamp(n.now())),
+            effective_at: None,
+            intent: Some(v1::command::Intent::Provision(v1::Provision {
+                account: Some(v1::provision::Account::AccountKey("P-100".into())),
+                contact: Some(v1::Contact {
+                    first_name: "Alan".into(),
+                    last_name: "Turing".into(),
+                    email: "alan.turing@northwind.example".into(),
+                }),
+                user: Some(v1::User {
+                    username: "alan.turing@northwind.example.acme".into(),
+                    alias: "aturing".into(),
+                    nickname: "alan.turing".into(),
+                    locale: "en_GB".into(),
+                    time_zone: "Europe/London".into(),
+                    email_encoding: "UTF-8".into(),
+                    language: "en_US".into(),
+                    federation_id: "alan-2002".into(),
+                }),
+                profile: "Partner Community User".into(),
+                role: v1::PortalRoleLevel::Manager.into(),
+                ..Default::default()
+            })),
+        };
+        let receipt = n.put(None, command.encode_to_vec()).await;
+        n.settle().await;
 
-    assert_eq!(n.event(&receipt.event_id).await.status, InboxStatus::Mapped);
-    n.last_ended("hr:2002", OutcomeKind::Succeeded).await;
-    let (contact, user) = n.contact_and_user("hr:2002").await;
-    assert_eq!(contact["FirstName"], "Alan");
-    assert_eq!(user["Username"], "alan.turing@northwind.example.acme");
-    assert_eq!(user["LocaleSidKey"], "en_GB");
-    assert_eq!(user["FederationIdentifier"], "alan-2002");
-    assert_eq!(user["IsActive"], true);
-    n.stop().await;
+        assert_eq!(n.event(&receipt.event_id).await.status, InboxStatus::Mapped);
+        n.last_ended("hr:2002", OutcomeKind::Succeeded).await;
+        let (contact, user) = n.contact_and_user("hr:2002").await;
+        assert_eq!(contact["FirstName"], "Alan");
+        assert_eq!(user["Username"], "alan.turing@northwind.example.acme");
+        assert_eq!(user["LocaleSidKey"], "en_GB");
+        assert_eq!(user["FederationIdentifier"], "alan-2002");
+        assert_eq!(user["IsActive"], true);
+        n.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn a_deprovision_naming_disable_disables_the_user() {
-    let n = Native::start().await;
-    let joined = n.now() - TimeDelta::hours(2);
-    n.put_json_and_settle(&provision_json("3003", "c-3003-in", joined))
-        .await;
-    let (_, user) = n.contact_and_user("hr:3003").await;
+on_both_stores! {
+    async fn a_deprovision_naming_disable_disables_the_user() {
+        let n = Native::start().await;
+        let joined = n.now() - TimeDelta::hours(2);
+        n.put_json_and_settle(&provision_json("3003", "c-3003-in", joined))
+            .await;
+        let (_, user) = n.contact_and_user("hr:3003").await;
 
-    n.put_json_and_settle(&deprovision_json(
-        "3003",
-        "c-3003-out",
-        joined + TimeDelta::hours(1),
-        json!("DEPROVISION_MODE_DISABLE"),
-    ))
-    .await;
-
-    n.last_ended("hr:3003", OutcomeKind::Succeeded).await;
-    let disabled = n
-        .org
-        .record("User", user["Id"].as_str().unwrap())
-        .await
-        .expect("the user is kept");
-    assert_eq!(disabled["IsPortalEnabled"], false);
-    assert_eq!(disabled["IsActive"], false);
-    n.stop().await;
-}
-
-#[tokio::test]
-async fn a_deprovision_without_a_mode_is_kept_unmapped_with_the_reason_and_changes_nothing() {
-    let n = Native::start().await;
-    let joined = n.now() - TimeDelta::hours(2);
-    n.put_json_and_settle(&provision_json("4004", "c-4004-in", joined))
-        .await;
-    let commands_before = commands_of(&n.app.store, "hr:4004").await.len();
-    let calls_before = n.org.api_calls().await;
-
-    let event = n
-        .put_json_and_settle(&deprovision_json(
-            "4004",
-            "c-4004-out",
+        n.put_json_and_settle(&deprovision_json(
+            "3003",
+            "c-3003-out",
             joined + TimeDelta::hours(1),
-            Value::Null,
+            json!("DEPROVISION_MODE_DISABLE"),
         ))
         .await;
 
-    let kept = n.event(&event).await;
-    assert_eq!(kept.status, InboxStatus::Unmapped);
-    let reason = kept.reason.expect("the reason is kept");
-    assert!(
-        reason.contains("deprovision.mode: required"),
-        "the reason names the field: {reason}"
-    );
-    assert!(
-        reason.contains("DEPROVISION_MODE_DEACTIVATE"),
-        "and says what to write: {reason}"
-    );
-    assert_eq!(
-        commands_of(&n.app.store, "hr:4004").await.len(),
-        commands_before,
-        "no command was made"
-    );
-    assert_eq!(
-        n.org.api_calls().await,
-        calls_before,
-        "the org was not asked"
-    );
-    let (contact, user) = n.contact_and_user("hr:4004").await;
-    assert_eq!(user["IsActive"], true);
-    assert_eq!(user["IsPortalEnabled"], true);
-    assert_eq!(contact["Gatehouse_Key__c"], "hr:4004");
-    n.stop().await;
+        n.last_ended("hr:3003", OutcomeKind::Succeeded).await;
+        let disabled = n
+            .org
+            .record("User", user["Id"].as_str().unwrap())
+            .await
+            .expect("the user is kept");
+        assert_eq!(disabled["IsPortalEnabled"], false);
+        assert_eq!(disabled["IsActive"], false);
+        n.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn an_older_command_after_a_newer_one_ends_skipped_stale() {
-    let n = Native::start().await;
-    let t0 = n.now() - TimeDelta::hours(3);
-    n.put_json_and_settle(&provision_json("5005", "c-5005-a", t0))
+on_both_stores! {
+    async fn a_deprovision_without_a_mode_is_kept_unmapped_with_the_reason_and_changes_nothing() {
+        let n = Native::start().await;
+        let joined = n.now() - TimeDelta::hours(2);
+        n.put_json_and_settle(&provision_json("4004", "c-4004-in", joined))
+            .await;
+        let commands_before = commands_of(&n.app.store, "hr:4004").await.len();
+        let calls_before = n.org.api_calls().await;
+
+        let event = n
+            .put_json_and_settle(&deprovision_json(
+                "4004",
+                "c-4004-out",
+                joined + TimeDelta::hours(1),
+                Value::Null,
+            ))
+            .await;
+
+        let kept = n.event(&event).await;
+        assert_eq!(kept.status, InboxStatus::Unmapped);
+        let reason = kept.reason.expect("the reason is kept");
+        assert!(
+            reason.contains("deprovision.mode: required"),
+            "the reason names the field: {reason}"
+        );
+        assert!(
+            reason.contains("DEPROVISION_MODE_DEACTIVATE"),
+            "and says what to write: {reason}"
+        );
+        assert_eq!(
+            commands_of(&n.app.store, "hr:4004").await.len(),
+            commands_before,
+            "no command was made"
+        );
+        assert_eq!(
+            n.org.api_calls().await,
+            calls_before,
+            "the org was not asked"
+        );
+        let (contact, user) = n.contact_and_user("hr:4004").await;
+        assert_eq!(user["IsActive"], true);
+        assert_eq!(user["IsPortalEnabled"], true);
+        assert_eq!(contact["Gatehouse_Key__c"], "hr:4004");
+        n.stop().await;
+    }
+}
+
+on_both_stores! {
+    async fn an_older_command_after_a_newer_one_ends_skipped_stale() {
+        let n = Native::start().await;
+        let t0 = n.now() - TimeDelta::hours(3);
+        n.put_json_and_settle(&provision_json("5005", "c-5005-a", t0))
+            .await;
+        n.put_json_and_settle(&deprovision_json(
+            "5005",
+            "c-5005-c",
+            t0 + TimeDelta::hours(2),
+            json!("DEPROVISION_MODE_DEACTIVATE"),
+        ))
         .await;
-    n.put_json_and_settle(&deprovision_json(
-        "5005",
-        "c-5005-c",
-        t0 + TimeDelta::hours(2),
-        json!("DEPROVISION_MODE_DEACTIVATE"),
-    ))
-    .await;
-    n.last_ended("hr:5005", OutcomeKind::Succeeded).await;
-    let calls = n.org.api_calls().await;
+        n.last_ended("hr:5005", OutcomeKind::Succeeded).await;
+        let calls = n.org.api_calls().await;
 
-    // A provision from between the two, delivered late.
-    n.put_json_and_settle(&provision_json(
-        "5005",
-        "c-5005-b",
-        t0 + TimeDelta::hours(1),
-    ))
-    .await;
+        // A provision from between the two, delivered late.
+        n.put_json_and_settle(&provision_json(
+            "5005",
+            "c-5005-b",
+            t0 + TimeDelta::hours(1),
+        ))
+        .await;
 
-    n.last_ended("hr:5005", OutcomeKind::SkippedStale).await;
-    assert_eq!(
-        n.org.api_calls().await,
-        calls,
-        "a stale command costs nothing"
-    );
-    let (_, user) = n.contact_and_user("hr:5005").await;
-    assert_eq!(user["IsActive"], false, "still shown out");
-    n.stop().await;
+        n.last_ended("hr:5005", OutcomeKind::SkippedStale).await;
+        assert_eq!(
+            n.org.api_calls().await,
+            calls,
+            "a stale command costs nothing"
+        );
+        let (_, user) = n.contact_and_user("hr:5005").await;
+        assert_eq!(user["IsActive"], false, "still shown out");
+        n.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn a_provision_with_an_end_schedules_its_deactivation() {
-    let n = Native::start().await;
-    let end = n.now() + TimeDelta::days(30);
-    let mut command = provision_json("6006", "c-6006", n.now());
-    command["provision"]["endAt"] = json!(rfc3339(end));
-    n.put_json_and_settle(&command).await;
+on_both_stores! {
+    async fn a_provision_with_an_end_schedules_its_deactivation() {
+        let n = Native::start().await;
+        let end = n.now() + TimeDelta::days(30);
+        let mut command = provision_json("6006", "c-6006", n.now());
+        command["provision"]["endAt"] = json!(rfc3339(end));
+        n.put_json_and_settle(&command).await;
 
-    let commands = commands_of(&n.app.store, "hr:6006").await;
-    assert_eq!(commands.len(), 2, "{:#?}", settle::summary(&commands));
-    assert_eq!(kind_of(&commands[0]), Some(OutcomeKind::Succeeded));
-    let scheduled = &commands[1];
-    assert_eq!(scheduled.command.intent.kind(), "deprovision");
-    assert_eq!(scheduled.due_at, end);
-    assert_eq!(kind_of(scheduled), None, "waits for its day");
-    n.stop().await;
+        let commands = commands_of(&n.app.store, "hr:6006").await;
+        assert_eq!(commands.len(), 2, "{:#?}", settle::summary(&commands));
+        assert_eq!(kind_of(&commands[0]), Some(OutcomeKind::Succeeded));
+        let scheduled = &commands[1];
+        assert_eq!(scheduled.command.intent.kind(), "deprovision");
+        assert_eq!(scheduled.due_at, end);
+        assert_eq!(kind_of(scheduled), None, "waits for its day");
+        n.stop().await;
+    }
 }

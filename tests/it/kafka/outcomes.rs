@@ -2,6 +2,7 @@
 //! outcome arrives as a CloudEvent in binary mode, keyed by subject, in the trace of the
 //! webhook, JSON or protobuf as configured.
 
+use crate::on_both_stores;
 use std::time::Duration;
 
 use chrono::SecondsFormat;
@@ -118,84 +119,86 @@ fn assert_cloudevent(record: &OwnedMessage, row: &OutboxRow, content_type: &str)
     );
 }
 
-#[tokio::test]
-async fn a_signed_signup_is_announced_on_the_outcome_topic_as_a_json_cloudevent() {
-    let brokers = broker::shared();
-    let topic = broker::unique_topic("outcomes.json");
-    broker::create_topic(&brokers, &topic, 3).await;
-    let app = app_publishing_to(&brokers, &topic, "json").await;
+on_both_stores! {
+    async fn a_signed_signup_is_announced_on_the_outcome_topic_as_a_json_cloudevent() {
+        let brokers = broker::shared();
+        let topic = broker::unique_topic("outcomes.json");
+        broker::create_topic(&brokers, &topic, 3).await;
+        let app = app_publishing_to(&brokers, &topic, "json").await;
 
-    sign_up_ada(&app).await;
+        sign_up_ada(&app).await;
 
-    let (record, row) = the_outcome(&app, &brokers, &topic).await;
-    assert_cloudevent(&record, &row, "application/json");
-    let value: serde_json::Value = serde_json::from_slice(record.payload().unwrap()).unwrap();
-    assert_eq!(value, row.payload, "the data is the outbox payload");
-    assert_eq!(value["subject"], "partner-portal:u-1");
-    assert_eq!(value["outcome"]["kind"], "succeeded");
-    let row = marked(&app, &row).await;
-    assert!(row.published_at.is_some());
+        let (record, row) = the_outcome(&app, &brokers, &topic).await;
+        assert_cloudevent(&record, &row, "application/json");
+        let value: serde_json::Value = serde_json::from_slice(record.payload().unwrap()).unwrap();
+        assert_eq!(value, row.payload, "the data is the outbox payload");
+        assert_eq!(value["subject"], "partner-portal:u-1");
+        assert_eq!(value["outcome"]["kind"], "succeeded");
+        let row = marked(&app, &row).await;
+        assert!(row.published_at.is_some());
 
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.lines().any(|l| l
-            == "gatehouse_outcomes_published_total{type=\"dev.gatehouse.user.provisioned\"} 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics
-            .lines()
-            .any(|l| l == "gatehouse_outbox_oldest_unpublished_age_seconds 0.0"),
-        "nothing waits: {metrics}"
-    );
-    app.stop().await;
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.lines().any(|l| l
+                == "gatehouse_outcomes_published_total{type=\"dev.gatehouse.user.provisioned\"} 1"),
+            "{metrics}"
+        );
+        assert!(
+            metrics
+                .lines()
+                .any(|l| l == "gatehouse_outbox_oldest_unpublished_age_seconds 0.0"),
+            "nothing waits: {metrics}"
+        );
+        app.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn with_protobuf_configured_the_outcome_decodes_as_a_gatehouse_outcome_event() {
-    let brokers = broker::shared();
-    let topic = broker::unique_topic("outcomes.protobuf");
-    broker::create_topic(&brokers, &topic, 1).await;
-    let app = app_publishing_to(&brokers, &topic, "protobuf").await;
+on_both_stores! {
+    async fn with_protobuf_configured_the_outcome_decodes_as_a_gatehouse_outcome_event() {
+        let brokers = broker::shared();
+        let topic = broker::unique_topic("outcomes.protobuf");
+        broker::create_topic(&brokers, &topic, 1).await;
+        let app = app_publishing_to(&brokers, &topic, "protobuf").await;
 
-    sign_up_ada(&app).await;
+        sign_up_ada(&app).await;
 
-    let (record, row) = the_outcome(&app, &brokers, &topic).await;
-    assert_cloudevent(&record, &row, "application/x-protobuf");
-    let event = v1::OutcomeEvent::decode(record.payload().unwrap()).expect("an OutcomeEvent");
-    assert_eq!(
-        event,
-        gatehouse::publish::kafka::outcome_event(&row.payload).unwrap(),
-        "the stored payload, converted"
-    );
-    assert_eq!(event.subject_key, "partner-portal:u-1");
-    assert_eq!(event.intent, "provision");
-    assert_eq!(event.source, "partner-portal");
-    assert_eq!(event.command_id, row.command_id.as_str());
-    let outcome = event.outcome.expect("the outcome");
-    assert_eq!(outcome.kind, "succeeded");
-    assert!(
-        outcome.steps.iter().any(|s| s == "user.created"),
-        "{outcome:?}"
-    );
-    let ids = outcome.salesforce.expect("Salesforce ids");
-    assert!(ids.user_id.starts_with("005"), "{ids:?}");
-    assert!(ids.contact_id.starts_with("003"), "{ids:?}");
-    assert_eq!(
-        outcome.licence_effect.expect("licence effect"),
-        v1::LicenceEffect {
-            effect: "consumed".into(),
-            licence: "Partner Community".into()
-        }
-    );
-    marked(&app, &row).await;
-    app.stop().await;
+        let (record, row) = the_outcome(&app, &brokers, &topic).await;
+        assert_cloudevent(&record, &row, "application/x-protobuf");
+        let event = v1::OutcomeEvent::decode(record.payload().unwrap()).expect("an OutcomeEvent");
+        assert_eq!(
+            event,
+            gatehouse::publish::kafka::outcome_event(&row.payload).unwrap(),
+            "the stored payload, converted"
+        );
+        assert_eq!(event.subject_key, "partner-portal:u-1");
+        assert_eq!(event.intent, "provision");
+        assert_eq!(event.source, "partner-portal");
+        assert_eq!(event.command_id, row.command_id.as_str());
+        let outcome = event.outcome.expect("the outcome");
+        assert_eq!(outcome.kind, "succeeded");
+        assert!(
+            outcome.steps.iter().any(|s| s == "user.created"),
+            "{outcome:?}"
+        );
+        let ids = outcome.salesforce.expect("Salesforce ids");
+        assert!(ids.user_id.starts_with("005"), "{ids:?}");
+        assert!(ids.contact_id.starts_with("003"), "{ids:?}");
+        assert_eq!(
+            outcome.licence_effect.expect("licence effect"),
+            v1::LicenceEffect {
+                effect: "consumed".into(),
+                licence: "Partner Community".into()
+            }
+        );
+        marked(&app, &row).await;
+        app.stop().await;
+    }
 }

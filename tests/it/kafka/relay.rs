@@ -2,6 +2,7 @@
 //! with the same `ce_id`, nothing is marked that the broker did not acknowledge, and relays on
 //! several replicas take turns.
 
+use crate::on_both_stores;
 use std::time::Duration;
 
 use gatehouse::config::KafkaConfig;
@@ -64,106 +65,108 @@ async fn one_unpublished(app: &TestApp) -> OutboxRow {
     rows.into_iter().next().unwrap()
 }
 
-#[tokio::test]
-async fn a_relay_killed_between_publish_and_mark_publishes_again_with_the_same_ce_id() {
-    let brokers = broker::shared();
-    let topic = broker::unique_topic("outcomes.crash");
-    broker::create_topic(&brokers, &topic, 1).await;
-    let app = app_without_kafka().await;
-    let row = one_unpublished(&app).await;
-    let config = kafka(&brokers, &topic, "");
+on_both_stores! {
+    async fn a_relay_killed_between_publish_and_mark_publishes_again_with_the_same_ce_id() {
+        let brokers = broker::shared();
+        let topic = broker::unique_topic("outcomes.crash");
+        broker::create_topic(&brokers, &topic, 1).await;
+        let app = app_without_kafka().await;
+        let row = one_unpublished(&app).await;
+        let config = kafka(&brokers, &topic, "");
 
-    let first = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
-    let rows = app.store.outbox_unpublished(10).await.unwrap();
-    let published = first.publish(&rows).await;
-    assert_eq!(published.acknowledged, vec![row.outbox_id.clone()]);
-    assert!(published.error.is_none(), "{:?}", published.error);
-    drop(first); // the process dies before marking
+        let first = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
+        let rows = app.store.outbox_unpublished(10).await.unwrap();
+        let published = first.publish(&rows).await;
+        assert_eq!(published.acknowledged, vec![row.outbox_id.clone()]);
+        assert!(published.error.is_none(), "{:?}", published.error);
+        drop(first); // the process dies before marking
 
-    let still = app
-        .store
-        .outbox_event(&row.outbox_id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(still.published_at, None, "not marked by the dead relay");
+        let still = app
+            .store
+            .outbox_event(&row.outbox_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(still.published_at, None, "not marked by the dead relay");
 
-    let second = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
-    let pass = second.publish_pending().await.unwrap();
-    assert_eq!((pass.read, pass.marked, pass.unacknowledged), (1, 1, 0));
+        let second = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
+        let pass = second.publish_pending().await.unwrap();
+        assert_eq!((pass.read, pass.marked, pass.unacknowledged), (1, 1, 0));
 
-    let records = broker::read(&brokers, &topic, 2, PATIENCE).await;
-    assert_eq!(records.len(), 2, "published twice");
-    for record in &records {
+        let records = broker::read(&brokers, &topic, 2, PATIENCE).await;
+        assert_eq!(records.len(), 2, "published twice");
+        for record in &records {
+            assert_eq!(
+                broker::header(record, "ce_id").as_deref(),
+                Some(row.outbox_id.as_str()),
+                "the same ce_id each time"
+            );
+        }
+        let marked = app
+            .store
+            .outbox_event(&row.outbox_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(marked.published_at.is_some());
         assert_eq!(
-            broker::header(record, "ce_id").as_deref(),
-            Some(row.outbox_id.as_str()),
-            "the same ce_id each time"
+            second.mark(&published).await.unwrap(),
+            0,
+            "marked once: the first publish's acknowledgement marks nothing more"
         );
+        assert_eq!(second.publish_pending().await.unwrap().read, 0);
+        app.stop().await;
     }
-    let marked = app
-        .store
-        .outbox_event(&row.outbox_id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(marked.published_at.is_some());
-    assert_eq!(
-        second.mark(&published).await.unwrap(),
-        0,
-        "marked once: the first publish's acknowledgement marks nothing more"
-    );
-    assert_eq!(second.publish_pending().await.unwrap().read, 0);
-    app.stop().await;
 }
 
-#[tokio::test]
-async fn nothing_is_marked_while_the_broker_is_down_and_everything_is_once_it_is_back() {
-    let mut private = PrivateBroker::start();
-    let topic = broker::unique_topic("outcomes.down");
-    broker::create_topic(&private.addr(), &topic, 1).await;
-    private.kill();
-    let app = app_without_kafka().await;
-    let row = one_unpublished(&app).await;
-    // librdkafka gives up on a record after this; the relay then backs off and tries again.
-    let config = kafka(
-        &private.addr(),
-        &topic,
-        "properties = { \"message.timeout.ms\" = \"2000\" }",
-    );
-    let metrics = Metrics::new();
-    let relay = Relay::new(&config, app.store.clone(), metrics.clone()).unwrap();
-    let cancel = CancellationToken::new();
-    let running = tokio::spawn(relay.run(
-        turn(&app, "replica-a"),
-        cancel.clone(),
-        Duration::from_secs(5),
-    ));
+on_both_stores! {
+    async fn nothing_is_marked_while_the_broker_is_down_and_everything_is_once_it_is_back() {
+        let mut private = PrivateBroker::start();
+        let topic = broker::unique_topic("outcomes.down");
+        broker::create_topic(&private.addr(), &topic, 1).await;
+        private.kill();
+        let app = app_without_kafka().await;
+        let row = one_unpublished(&app).await;
+        // librdkafka gives up on a record after this; the relay then backs off and tries again.
+        let config = kafka(
+            &private.addr(),
+            &topic,
+            "properties = { \"message.timeout.ms\" = \"2000\" }",
+        );
+        let metrics = Metrics::new();
+        let relay = Relay::new(&config, app.store.clone(), metrics.clone()).unwrap();
+        let cancel = CancellationToken::new();
+        let running = tokio::spawn(relay.run(
+            turn(&app, "replica-a"),
+            cancel.clone(),
+            Duration::from_secs(5),
+        ));
 
-    wait_until("a failed publish is counted", || failures(&metrics) >= 1.0).await;
-    let waiting = app.store.outbox_unpublished(10).await.unwrap();
-    assert_eq!(
-        waiting,
-        vec![row.clone()],
-        "nothing marked without an acknowledgement"
-    );
+        wait_until("a failed publish is counted", || failures(&metrics) >= 1.0).await;
+        let waiting = app.store.outbox_unpublished(10).await.unwrap();
+        assert_eq!(
+            waiting,
+            vec![row.clone()],
+            "nothing marked without an acknowledgement"
+        );
 
-    private.spawn();
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !app.store.outbox_unpublished(10).await.unwrap().is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "never published");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        private.spawn();
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !app.store.outbox_unpublished(10).await.unwrap().is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "never published");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let records = broker::read(&private.addr(), &topic, 1, PATIENCE).await;
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            broker::header(&records[0], "ce_id").as_deref(),
+            Some(row.outbox_id.as_str())
+        );
+
+        cancel.cancel();
+        running.await.unwrap();
+        app.stop().await;
     }
-    let records = broker::read(&private.addr(), &topic, 1, PATIENCE).await;
-    assert_eq!(records.len(), 1);
-    assert_eq!(
-        broker::header(&records[0], "ce_id").as_deref(),
-        Some(row.outbox_id.as_str())
-    );
-
-    cancel.cancel();
-    running.await.unwrap();
-    app.stop().await;
 }
 
 /// Sends `person`'s signup at the app clock's time plus `later`, and waits for the engine.
@@ -322,50 +325,51 @@ async fn wait_all_published(app: &TestApp) {
     }
 }
 
-#[tokio::test]
-async fn relays_on_two_replicas_take_turns_and_the_second_takes_over_when_the_first_stops() {
-    let brokers = broker::shared();
-    let topic = broker::unique_topic("outcomes.turns");
-    broker::create_topic(&brokers, &topic, 1).await;
-    let app = app_without_kafka().await;
-    let config = kafka(&brokers, &topic, "");
-    let start = |holder: &str, cancel: &CancellationToken| {
-        let relay = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
-        tokio::spawn(relay.run(turn(&app, holder), cancel.clone(), Duration::from_secs(5)))
-    };
-    // Replica A relays alone first, so the turn is A's; then B starts beside it.
-    let (stop_a, stop_b) = (CancellationToken::new(), CancellationToken::new());
-    let a = start("replica-a", &stop_a);
-    sign_up_partner(&app, 0).await;
-    wait_all_published(&app).await;
-    let b = start("replica-b", &stop_b);
+on_both_stores! {
+    async fn relays_on_two_replicas_take_turns_and_the_second_takes_over_when_the_first_stops() {
+        let brokers = broker::shared();
+        let topic = broker::unique_topic("outcomes.turns");
+        broker::create_topic(&brokers, &topic, 1).await;
+        let app = app_without_kafka().await;
+        let config = kafka(&brokers, &topic, "");
+        let start = |holder: &str, cancel: &CancellationToken| {
+            let relay = Relay::new(&config, app.store.clone(), Metrics::new()).unwrap();
+            tokio::spawn(relay.run(turn(&app, holder), cancel.clone(), Duration::from_secs(5)))
+        };
+        // Replica A relays alone first, so the turn is A's; then B starts beside it.
+        let (stop_a, stop_b) = (CancellationToken::new(), CancellationToken::new());
+        let a = start("replica-a", &stop_a);
+        sign_up_partner(&app, 0).await;
+        wait_all_published(&app).await;
+        let b = start("replica-b", &stop_b);
 
-    // Both relays are woken by every outcome; only the turn's holder publishes.
-    for n in 1..6 {
-        sign_up_partner(&app, n).await;
+        // Both relays are woken by every outcome; only the turn's holder publishes.
+        for n in 1..6 {
+            sign_up_partner(&app, n).await;
+        }
+        wait_all_published(&app).await;
+
+        // A stops and gives its turn up: B publishes what comes next.
+        stop_a.cancel();
+        a.await.unwrap();
+        for n in 6..9 {
+            sign_up_partner(&app, n).await;
+        }
+        wait_all_published(&app).await;
+
+        // Every outcome once: one more than expected is waited for, briefly, to see duplicates.
+        let records = broker::read(&brokers, &topic, 10, Duration::from_secs(5)).await;
+        let mut ce_ids: Vec<String> = records
+            .iter()
+            .map(|r| broker::header(r, "ce_id").unwrap())
+            .collect();
+        ce_ids.sort();
+        let published = ce_ids.len();
+        ce_ids.dedup();
+        assert_eq!(ce_ids.len(), 9, "every outcome published");
+        assert_eq!(published, 9, "an outcome was published by both relays");
+        stop_b.cancel();
+        b.await.unwrap();
+        app.stop().await;
     }
-    wait_all_published(&app).await;
-
-    // A stops and gives its turn up: B publishes what comes next.
-    stop_a.cancel();
-    a.await.unwrap();
-    for n in 6..9 {
-        sign_up_partner(&app, n).await;
-    }
-    wait_all_published(&app).await;
-
-    // Every outcome once: one more than expected is waited for, briefly, to see duplicates.
-    let records = broker::read(&brokers, &topic, 10, Duration::from_secs(5)).await;
-    let mut ce_ids: Vec<String> = records
-        .iter()
-        .map(|r| broker::header(r, "ce_id").unwrap())
-        .collect();
-    ce_ids.sort();
-    let published = ce_ids.len();
-    ce_ids.dedup();
-    assert_eq!(ce_ids.len(), 9, "every outcome published");
-    assert_eq!(published, 9, "an outcome was published by both relays");
-    stop_b.cancel();
-    b.await.unwrap();
-    app.stop().await;
 }
