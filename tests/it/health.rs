@@ -138,3 +138,91 @@ async fn readyz_is_503_while_the_store_cannot_take_writes_and_200_once_it_can() 
     assert_eq!(ready["status"], "ready", "{ready}");
     app.stop().await;
 }
+
+/// The key of the PostgreSQL store's engine lock ("gatehous" in ASCII, as `docs/engine.md`
+/// says), taken here by another session as a stuck replica or an operator's query might hold it.
+const ENGINE_LOCK: i64 = 0x6761_7465_686f_7573;
+
+/// Asks `/readyz` until it names `reason` (the pool may first meet the connections the test
+/// closed, which it reports as `unavailable`).
+async fn readyz_reason(app: &TestApp, reason: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let (answer, _) = readyz_until(app, 503).await;
+        if answer["reason"] == reason {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/readyz never named {reason}");
+}
+
+/// Ends every other session on the app's database, so its pool reconnects under the database's
+/// current defaults.
+async fn reconnect_everyone(admin: &mut sqlx::PgConnection) {
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .execute(admin)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn on_postgresql_readyz_names_a_held_engine_lock_and_a_read_only_database() {
+    use sqlx::Connection;
+    if crate::support::backing::postgres_url().is_none() {
+        return;
+    }
+    crate::support::backing::on(crate::support::backing::Backing::Postgres, async {
+        let app = TestApp::builder()
+            .service("readiness_timeout_ms = 300")
+            .spawn()
+            .await;
+        readyz_until(&app, 200).await;
+        let url = app.database_url().expect("the app runs on PostgreSQL");
+        let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+
+        // Another session holds the engine lock: no write can commit within the timeout.
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(ENGINE_LOCK)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let refused = readyz_reason(&app, "timed_out").await;
+        assert_eq!(refused["store"], "unwritable", "{refused}");
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(ENGINE_LOCK)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        readyz_until(&app, 200).await;
+
+        // The database turned read-only, as a standby or an operator's switch makes it.
+        let database: String = sqlx::query_scalar("SELECT current_database()")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        let read_only = |on: bool| {
+            format!("ALTER DATABASE {database} SET default_transaction_read_only = {on}")
+        };
+        sqlx::query(&read_only(true))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        reconnect_everyone(&mut admin).await;
+        let refused = readyz_reason(&app, "read_only").await;
+        assert_eq!(refused["store"], "unwritable", "{refused}");
+
+        sqlx::query(&read_only(false))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        reconnect_everyone(&mut admin).await;
+        let (ready, _) = readyz_until(&app, 200).await;
+        assert_eq!(ready["store"], "ok", "{ready}");
+        admin.close().await.unwrap();
+        app.stop().await;
+    })
+    .await
+}

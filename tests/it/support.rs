@@ -116,6 +116,11 @@ impl TestApp {
         self.dir.clone()
     }
 
+    /// The URL of the store's PostgreSQL database; `None` on SQLite.
+    pub fn database_url(&self) -> Option<String> {
+        self._database.as_ref().map(|database| database.url.clone())
+    }
+
     pub fn clock_now(&self) -> DateTime<Utc> {
         use gatehouse::clock::Clock;
         self.clock.now()
