@@ -82,3 +82,60 @@ on_both_stores! {
         assert_eq!(scratch.table_rows("inbox_events").await, 1);
     }
 }
+
+/// On PostgreSQL, a subject's outcomes are offered to the relay in the order they were
+/// committed, not in the order of their ids: a replica whose clock is behind writes a later
+/// outcome with an earlier id. PostgreSQL only: the SQLite store is one host's, whose replicas
+/// (processes on one file) share its clock, and reads by id.
+#[tokio::test]
+async fn on_postgresql_outcomes_are_relayed_in_commit_order_whatever_the_replicas_clocks() {
+    use sqlx::Connection;
+
+    use super::backing::{Backing, postgres_url};
+    use super::samples::{enqueue_and_claim, finish_as};
+    use crate::domain::OutcomeKind;
+
+    if postgres_url().is_none() {
+        return;
+    }
+    let scratch = Scratch::new_on(Backing::Postgres).await;
+    let Scratch::Database(database) = &scratch else {
+        unreachable!("made on PostgreSQL")
+    };
+    let store = scratch.open().await;
+    let subject = "partner-portal:ordered";
+    let first = enqueue_and_claim(&store, provision(subject, at(0))).await;
+    finish_as(&store, &first, OutcomeKind::Succeeded).await;
+    let written = store.outbox_unpublished(10).await.unwrap().remove(0);
+
+    // The subject's next outcome, committed by a replica whose clock is an hour behind.
+    let an_hour_ago = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let timestamp = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        an_hour_ago.timestamp() as u64,
+        an_hour_ago.timestamp_subsec_nanos(),
+    );
+    let behind = format!("out_{}", uuid::Uuid::new_v7(timestamp).hyphenated());
+    assert!(behind.as_str() < written.outbox_id.as_str());
+    let mut connection = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (outbox_id, subject_key, command_id, event_type, payload, created_at) \
+         SELECT $1, subject_key, $4, event_type, payload, $2 FROM outbox WHERE outbox_id = $3",
+    )
+    .bind(&behind)
+    .bind(crate::store::timestamp::to_text(an_hour_ago))
+    .bind(written.outbox_id.as_str())
+    .bind(crate::domain::CommandId::generate().as_str())
+    .execute(&mut connection)
+    .await
+    .unwrap();
+
+    let offered: Vec<String> = store
+        .outbox_unpublished(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.outbox_id.as_str().to_owned())
+        .collect();
+    assert_eq!(offered, [written.outbox_id.as_str(), behind.as_str()]);
+}
