@@ -100,6 +100,14 @@ async fn burst_with_a_kill() {
     checks::one_outcome_each(&cluster.store, &inbox, &commands).await;
     checks::taken_over(&cluster.store, &held, &commands).await;
     checks::published_once_each(&cluster.store, &records, &commands).await;
+    eprintln!(
+        "{victim} was killed running {} command(s); the portal redelivered {} time(s); {} \
+         outcome record(s) for {} command(s)",
+        held.len(),
+        portal.redelivered.load(std::sync::atomic::Ordering::SeqCst),
+        records.len(),
+        commands.len()
+    );
     cluster.stop().await;
 }
 
