@@ -32,7 +32,7 @@ pub async fn held_by(store: &Store, worker: &str) -> Vec<CommandId> {
 }
 
 /// Waits until the portal has had `answered` deliveries answered and replica `worker` is
-/// running at least `running` commands: the moment to kill it.
+/// running at least two commands: the moment to kill it.
 pub async fn until_busy(store: &Store, portal: &Portal, answered: usize, worker: &str) {
     const RUNNING: usize = 2;
     let deadline = Instant::now() + PATIENCE;
