@@ -12,6 +12,7 @@ mod mapping;
 mod native;
 mod outbox;
 mod permission_set;
+mod replicas;
 mod salesforce;
 mod scenarios;
 mod schemes;

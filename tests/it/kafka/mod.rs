@@ -5,7 +5,7 @@ pub mod broker;
 mod consume;
 mod crash;
 mod dead_letter;
-mod inbound;
+pub mod inbound;
 mod order;
 mod outcomes;
 mod pki;

@@ -45,7 +45,8 @@ pub struct TestAppBuilder {
     clock: Option<ManualClock>,
     store: Option<Arc<tempfile::TempDir>>,
     /// The PostgreSQL database of `store`'s folder, held from [`TestAppBuilder::store_in`] on,
-    /// so a restart finds it after the first service stopped.
+    /// so a restart finds it after the first service stopped; or the database several services
+    /// share ([`TestAppBuilder::database`]).
     database: Option<Arc<ScratchDatabase>>,
     env: Vec<(String, String)>,
 }
@@ -154,6 +155,14 @@ impl TestAppBuilder {
         self
     }
 
+    /// The store is `database`, which other services share: each keeps its config and log in a
+    /// folder of its own, and all of them keep their data in this one database, as replicas do.
+    /// Call after [`TestAppBuilder::store_in`], which names a folder's own database.
+    pub fn database(mut self, database: Arc<ScratchDatabase>) -> Self {
+        self.database = Some(database);
+        self
+    }
+
     /// An environment variable for a served binary.
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.env.push((name.to_owned(), value.to_owned()));
@@ -206,13 +215,18 @@ impl TestAppBuilder {
     }
 
     /// The config with the store the running test's backing names: the SQLite file at `file`
-    /// in `dir`, or the folder's PostgreSQL database (answered, to be held while it is used).
+    /// in `dir`, or the PostgreSQL database given to [`TestAppBuilder::database`] or else the
+    /// folder's own (answered, to be held while it is used).
     fn toml_with_backing(
         &self,
         dir: &tempfile::TempDir,
         file: &str,
     ) -> (String, Option<Arc<ScratchDatabase>>) {
-        match ScratchDatabase::for_folder(dir.path()) {
+        let database = self
+            .database
+            .clone()
+            .or_else(|| ScratchDatabase::for_folder(dir.path()));
+        match database {
             None => (self.toml_with_store(&dir.path().join(file)), None),
             Some(database) => (
                 format!(
