@@ -9,9 +9,11 @@ use crate::on_both_stores;
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use gatehouse::clock::SystemClock;
 use gatehouse::domain::OutcomeKind;
-use gatehouse::store::{CommandRecord, CommandState, SqliteOptions, Store};
+use gatehouse::store::{CommandRecord, CommandState, PostgresOptions, SqliteOptions, Store};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 use super::{Scenario, Setup, ada, assert_kind};
 use crate::support::log::Log;
@@ -103,59 +105,72 @@ on_both_stores! {
     }
 }
 
-#[tokio::test]
-async fn a_claim_taken_over_refuses_every_later_write_of_its_first_run() {
-    let log = Log::default();
-    let _capture = tracing::subscriber::set_default(log.subscriber());
-    let s = Scenario::start().await;
-    sign_up_ada_stalled(&s).await;
-    let first = signup(&s).await;
+on_both_stores! {
+    async fn a_claim_taken_over_refuses_every_later_write_of_its_first_run() {
+        let log = Log::default();
+        let _capture = tracing::subscriber::set_default(log.subscriber());
+        let s = Scenario::start().await;
+        sign_up_ada_stalled(&s).await;
+        let first = signup(&s).await;
 
-    // A second worker, on the same store, finds the claim expired by its own clock and takes
-    // the command over, while the first run is still inside its call.
-    let path = s.app.store_dir().path().join("test.db");
-    let second = Store::open_sqlite(&path, SqliteOptions::default())
-        .await
-        .expect("a second handle on the service's store");
-    let later = s.now() + TimeDelta::minutes(10);
-    assert_eq!(second.release_expired_claims(later).await.unwrap(), 1);
-    let taken = second
-        .claim_due(later, 10, "second-worker", TimeDelta::hours(1))
-        .await
-        .unwrap();
-    assert_eq!(taken.len(), 1);
+        // A second worker, on the same store, finds the claim expired by its own clock and takes
+        // the command over, while the first run is still inside its call.
+        let second = second_handle(&s).await;
+        let later = s.now() + TimeDelta::minutes(10);
+        assert_eq!(second.release_expired_claims(later).await.unwrap(), 1);
+        let taken = second
+            .claim_due(later, 10, "second-worker", TimeDelta::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(taken.len(), 1);
 
-    // The first run's call comes back without an answer; it would retry, but its claim is
-    // no longer the command's.
-    release_the_stall(&s).await;
-    for _ in 0..3000 {
-        if log.text().contains("claim was lost") {
-            break;
+        // The first run's call comes back without an answer; it would retry, but its claim is
+        // no longer the command's.
+        release_the_stall(&s).await;
+        for _ in 0..3000 {
+            if log.text().contains("claim was lost") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        let text = log.text();
+        let line = text
+            .lines()
+            .find(|l| l.contains("claim was lost"))
+            .unwrap_or_else(|| panic!("the first run never stopped for its lost claim:\n{text}"));
+        assert!(line.contains("no longer held under claim"), "{line}");
+
+        let now = signup(&s).await;
+        assert_eq!(now.state, CommandState::Running, "{now:#?}");
+        assert_eq!(now.claimed_by.as_deref(), Some("second-worker"));
+        assert_eq!(now.last_error, None, "the first run's retry was refused");
+        assert_eq!(now.progress, first.progress, "{now:#?}");
+        let history = s.history(&ada().subject()).await;
+        assert!(
+            !history
+                .iter()
+                .any(|h| h.detail.get("state") == Some(&json!("retrying"))),
+            "{history:#?}"
+        );
+
+        // The second worker gives the command back unfinished; the service runs it to the end.
+        assert_eq!(second.release_claims_of("second-worker").await.unwrap(), 1);
+        second.close().await;
+        assert_one_of_each(&s).await;
     }
-    let text = log.text();
-    let line = text
-        .lines()
-        .find(|l| l.contains("claim was lost"))
-        .unwrap_or_else(|| panic!("the first run never stopped for its lost claim:\n{text}"));
-    assert!(line.contains("no longer held under claim"), "{line}");
+}
 
-    let now = signup(&s).await;
-    assert_eq!(now.state, CommandState::Running, "{now:#?}");
-    assert_eq!(now.claimed_by.as_deref(), Some("second-worker"));
-    assert_eq!(now.last_error, None, "the first run's retry was refused");
-    assert_eq!(now.progress, first.progress, "{now:#?}");
-    let history = s.history(&ada().subject()).await;
-    assert!(
-        !history
-            .iter()
-            .any(|h| h.detail.get("state") == Some(&json!("retrying"))),
-        "{history:#?}"
-    );
-
-    // The second worker gives the command back unfinished; the service runs it to the end.
-    assert_eq!(second.release_claims_of("second-worker").await.unwrap(), 1);
-    second.close().await;
-    assert_one_of_each(&s).await;
+/// A second handle on the service's store, as a second worker (another replica) holds one.
+async fn second_handle(s: &Scenario) -> Store {
+    let handle = match s.app.database_url() {
+        Some(url) => {
+            let options = PostgresOptions::new(secrecy::SecretString::from(url));
+            Store::open_postgres_with_clock(options, Arc::new(SystemClock)).await
+        }
+        None => {
+            let path = s.app.store_dir().path().join("test.db");
+            Store::open_sqlite(&path, SqliteOptions::default()).await
+        }
+    };
+    handle.expect("a second handle on the service's store")
 }
