@@ -2,6 +2,7 @@
 //! offsets it never committed. Either way every record is provisioned, and no Salesforce effect
 //! happens twice.
 
+use crate::on_both_stores;
 use gatehouse::store::{SqliteOptions, Store};
 use sfsim::{SimConfig, SimServer};
 
@@ -16,34 +17,35 @@ use crate::support::served::ServedConfig;
 use crate::support::sim_org::SimOrg;
 use crate::support::{Org, settle};
 
-#[tokio::test]
-async fn a_broker_killed_and_restarted_mid_run_loses_nothing_and_repeats_no_effect() {
-    let mut private = PrivateBroker::start();
-    let topics = Topics::create(&private.addr(), 2).await;
-    let gatehouse = Inbound::start(&topics, Org::Simulated, "commit_interval_ms = 100").await;
-    let people = partners("kb", 12);
-    let (early, late) = people.split_at(6);
-    let producer = broker::producer(&topics.brokers);
-    produce_signups(&producer, &topics.input, early).await;
+on_both_stores! {
+    async fn a_broker_killed_and_restarted_mid_run_loses_nothing_and_repeats_no_effect() {
+        let mut private = PrivateBroker::start();
+        let topics = Topics::create(&private.addr(), 2).await;
+        let gatehouse = Inbound::start(&topics, Org::Simulated, "commit_interval_ms = 100").await;
+        let people = partners("kb", 12);
+        let (early, late) = people.split_at(6);
+        let producer = broker::producer(&topics.brokers);
+        produce_signups(&producer, &topics.input, early).await;
 
-    // Mid-run: the consumer has taken records in, and the broker dies under it.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
-    while crate::support::stored_events(&gatehouse.app.store)
-        .await
-        .is_empty()
-    {
-        assert!(tokio::time::Instant::now() < deadline, "nothing consumed");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // Mid-run: the consumer has taken records in, and the broker dies under it.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+        while crate::support::stored_events(&gatehouse.app.store)
+            .await
+            .is_empty()
+        {
+            assert!(tokio::time::Instant::now() < deadline, "nothing consumed");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        private.restart();
+        produce_signups(&producer, &topics.input, late).await;
+
+        gatehouse.provisioned(&people).await;
+        gatehouse.inbox(people.len()).await;
+        let commands = settle::settled(&gatehouse.app.store, gatehouse.app.clock_now()).await;
+        assert_eq!(commands.len(), people.len(), "one command per person");
+        assert_each_provisioned_once(&gatehouse.org, &people).await;
+        gatehouse.app.stop().await;
     }
-    private.restart();
-    produce_signups(&producer, &topics.input, late).await;
-
-    gatehouse.provisioned(&people).await;
-    gatehouse.inbox(people.len()).await;
-    let commands = settle::settled(&gatehouse.app.store, gatehouse.app.clock_now()).await;
-    assert_eq!(commands.len(), people.len(), "one command per person");
-    assert_each_provisioned_once(&gatehouse.org, &people).await;
-    gatehouse.app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
