@@ -103,6 +103,19 @@ impl StoreConfig {
 }
 
 impl PostgresConfig {
+    /// The table with this URL and every other setting at its default, as a config naming only
+    /// `kind` and `url` reads.
+    pub fn new(url: SecretRef) -> Self {
+        PostgresConfig {
+            url,
+            pool_size: default_pool_size(),
+            statement_timeout_seconds: default_statement_timeout_seconds(),
+            sslmode: SslMode::default(),
+            ca_file: None,
+            max_batch: default_max_batch(),
+        }
+    }
+
     /// What is wrong with the table, as (key, message) pairs: a URL that does not resolve or
     /// is not a PostgreSQL URL, sizes out of range, a CA file that is missing or that the
     /// chosen `sslmode` would never read.
