@@ -15,6 +15,7 @@ mod permission_set;
 mod salesforce;
 mod scenarios;
 mod schemes;
+mod store_copy;
 mod support;
 mod telemetry;
 mod webhooks;
