@@ -129,9 +129,15 @@ pub enum CopyError {
          new database for it (CREATE DATABASE …), or drop this one if its data is not needed"
     )]
     TargetNotEmpty { tables: String },
-    #[error("the copy failed while writing {what} to PostgreSQL; it was rolled back")]
+    #[error("cannot write the rows of {table} to PostgreSQL; the copy was rolled back")]
     Write {
-        what: &'static str,
+        table: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("the copy into PostgreSQL failed while {action}; it was rolled back")]
+    Target {
+        action: &'static str,
         #[source]
         source: sqlx::Error,
     },
@@ -139,8 +145,8 @@ pub enum CopyError {
 
 /// Copies the SQLite store at `from` into the empty PostgreSQL database `to` names (its schema
 /// made first, as a replica makes it), `page_size` rows at a time, telling `progress` after each
-/// page. Nothing is written to PostgreSQL unless every table was copied, and nothing is ever
-/// written to the SQLite file.
+/// page. Nothing is written to PostgreSQL unless every table was copied; the SQLite store is
+/// only read.
 pub async fn copy_sqlite_to_postgres(
     from: &Path,
     to: &PostgresOptions,

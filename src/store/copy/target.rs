@@ -30,8 +30,8 @@ impl Target {
         let mut transaction = store
             .begin_copy()
             .await
-            .map_err(|source| CopyError::Write {
-                what: "beginning the copy's transaction",
+            .map_err(|source| CopyError::Target {
+                action: "beginning the copy's transaction",
                 source,
             })?;
         let names: Vec<&str> = TABLES.iter().map(|table| table.name).collect();
@@ -41,8 +41,8 @@ impl Target {
         ))
         .execute(&mut *transaction)
         .await
-        .map_err(|source| CopyError::Write {
-            what: "locking the tables against writers",
+        .map_err(|source| CopyError::Target {
+            action: "locking the tables against writers",
             source,
         })?;
         let mut filled = Vec::new();
@@ -51,8 +51,8 @@ impl Target {
                 sqlx::query_scalar(&format!("SELECT EXISTS (SELECT 1 FROM {})", table.name))
                     .fetch_one(&mut *transaction)
                     .await
-                    .map_err(|source| CopyError::Write {
-                        what: "checking the database is empty",
+                    .map_err(|source| CopyError::Target {
+                        action: "checking the database is empty",
                         source,
                     })?;
             if any {
@@ -111,7 +111,7 @@ impl Target {
             .execute(&mut *self.transaction)
             .await
             .map_err(|source| CopyError::Write {
-                what: table.name,
+                table: table.name,
                 source,
             })?;
         Ok(())
@@ -132,8 +132,8 @@ impl Target {
         .bind(column)
         .execute(&mut *self.transaction)
         .await
-        .map_err(|source| CopyError::Write {
-            what: "setting the identity sequences",
+        .map_err(|source| CopyError::Target {
+            action: "setting the identity sequences",
             source,
         })?;
         Ok(())
@@ -145,8 +145,8 @@ impl Target {
             .transaction
             .commit()
             .await
-            .map_err(|source| CopyError::Write {
-                what: "committing the copy",
+            .map_err(|source| CopyError::Target {
+                action: "committing the copy",
                 source,
             });
         self.store.close().await;

@@ -273,7 +273,13 @@ async fn a_copy_that_fails_half_way_leaves_the_database_empty() {
     }
     let failed = copy(&path, &options_of(&target), 500).await.unwrap_err();
     assert!(
-        matches!(failed, CopyError::Write { what: "outbox", .. }),
+        matches!(
+            failed,
+            CopyError::Write {
+                table: "outbox",
+                ..
+            }
+        ),
         "{failed:?}"
     );
     for table in TABLES {
