@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 
-use super::{Settings, StoreConfig};
+use super::Settings;
 
 /// One thing wrong with the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,13 +64,27 @@ impl Settings {
     ) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(DefaultsOnly::default()));
         if let Some(path) = file {
-            must_exist(
-                path,
-                "pass --config with the path of a TOML file (examples/quickstart.toml is a start)",
-            )?;
+            if !path.is_file() {
+                return Err(ConfigError {
+                    file: Some(path.to_owned()),
+                    problems: vec![Problem {
+                        key: String::new(),
+                        message: format!(
+                            "cannot read {}: no such file; pass --config with the path of a TOML file (examples/quickstart.toml is a start)",
+                            path.display()
+                        ),
+                    }],
+                });
+            }
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(environment());
+        // `GATEHOUSE_TEST_…` belongs to the test tooling (the broker the tests use), never to
+        // the service: no setting is named `test`, and refusing them would fail every run of a
+        // binary started from the test script.
+        let settings_only = |key: &figment::value::UncasedStr| {
+            !key.as_str().to_ascii_uppercase().starts_with(TEST_PREFIX)
+        };
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).filter(settings_only).split("__"));
         Self::extract(figment, file, more)
     }
 
@@ -111,67 +125,6 @@ impl Settings {
     }
 }
 
-impl StoreConfig {
-    /// The `[store]` table of the config file at `path`, with its `GATEHOUSE_STORE__…`
-    /// overrides, checked on its own: for the tools that reach the store without running the
-    /// service (`gatehouse store copy`), so the rest of the file need not be complete, nor its
-    /// other secrets at hand. A file without a `[store]` table names the default SQLite store.
-    pub fn load(path: &Path) -> Result<StoreConfig, ConfigError> {
-        must_exist(
-            path,
-            "name the config file of the service that runs on the store",
-        )?;
-        let figment = Figment::from(Serialized::defaults(DefaultsOnly::default()))
-            .merge(Toml::file_exact(path))
-            .merge(environment());
-        let failed = |problems| ConfigError {
-            file: Some(path.to_owned()),
-            problems,
-        };
-        let store: StoreConfig = figment
-            .extract_inner("store")
-            .map_err(|e| failed(e.into_iter().map(problem_of).collect()))?;
-        let problems: Vec<Problem> = match &store {
-            StoreConfig::Sqlite { .. } => Vec::new(),
-            StoreConfig::Postgres(postgres) => postgres
-                .problems()
-                .into_iter()
-                .map(|(key, message)| Problem { key, message })
-                .collect(),
-        };
-        if problems.is_empty() {
-            Ok(store)
-        } else {
-            Err(failed(problems))
-        }
-    }
-}
-
-/// Refuses a config path that names no file, with `hint`: what to pass instead.
-fn must_exist(path: &Path, hint: &str) -> Result<(), ConfigError> {
-    if path.is_file() {
-        return Ok(());
-    }
-    Err(ConfigError {
-        file: Some(path.to_owned()),
-        problems: vec![Problem {
-            key: String::new(),
-            message: format!("cannot read {}: no such file; {hint}", path.display()),
-        }],
-    })
-}
-
-/// The `GATEHOUSE_…` overrides of the environment.
-fn environment() -> Env {
-    // `GATEHOUSE_TEST_…` belongs to the test tooling (the broker the tests use), never to
-    // the service: no setting is named `test`, and refusing them would fail every run of a
-    // binary started from the test script.
-    let settings_only = |key: &figment::value::UncasedStr| {
-        !key.as_str().to_ascii_uppercase().starts_with(TEST_PREFIX)
-    };
-    Env::prefixed(ENV_PREFIX).filter(settings_only).split("__")
-}
-
 /// Defaults as a serialisable value, so figment knows every key exists before the file merges.
 #[derive(serde::Serialize, Default)]
 struct DefaultsOnly {
@@ -198,7 +151,7 @@ impl Default for StoreKindDefault {
     }
 }
 
-fn problem_of(e: figment::Error) -> Problem {
+pub(super) fn problem_of(e: figment::Error) -> Problem {
     let key = e.path.join(".");
     let origin = e
         .metadata

@@ -23,9 +23,9 @@ line: --to names where it is kept, in the forms the config's secrets take:
                       GATEHOUSE_STORE__… variables override it as they do for serve)
 
 Examples:
-  export DATABASE_URL='postgres://gatehouse:…@db.internal:5432/gatehouse'
+  export STORE_DATABASE_URL='postgres://gatehouse:…@db.internal:5432/gatehouse'
   gatehouse store copy --from sqlite:var/gatehouse.db \\
-    --to env:DATABASE_URL --sslmode require
+    --to env:STORE_DATABASE_URL --sslmode require
 
   gatehouse store copy --from sqlite:/data/gatehouse.db --to config:gatehouse-postgres.toml
 

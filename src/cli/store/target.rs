@@ -26,7 +26,7 @@ pub enum TargetError {
     FromForm,
     #[error(
         "--to does not take the database URL itself: it would carry the password into the shell \
-         history and the process list. Keep it in {TO_FORMS}, e.g. --to env:DATABASE_URL"
+         history and the process list. Keep it in {TO_FORMS}, e.g. --to env:STORE_DATABASE_URL"
     )]
     LiteralUrl,
     #[error("--to takes {TO_FORMS}")]

@@ -27,8 +27,8 @@ fn from_takes_a_sqlite_path_only() {
 #[test]
 fn to_takes_the_three_secret_forms() {
     assert_eq!(
-        target::target("env:DATABASE_URL").unwrap(),
-        Target::Env("DATABASE_URL".into())
+        target::target("env:STORE_DATABASE_URL").unwrap(),
+        Target::Env("STORE_DATABASE_URL".into())
     );
     assert_eq!(
         target::target("file:/run/secrets/db-url").unwrap(),

@@ -29,6 +29,14 @@ const NOT_COPIED: &[(&str, &str)] = &[
     ),
     ("_sqlx_migrations", "each store's own schema history"),
     ("sqlite_sequence", "SQLite's own bookkeeping"),
+    (
+        "task_turns",
+        "which replica runs each periodic task: taken afresh by the replicas",
+    ),
+    (
+        "replicas",
+        "the replicas alive, each registering itself as it runs",
+    ),
 ];
 
 /// A database no test reaches: for refusals decided before the copy connects.
@@ -85,10 +93,20 @@ async fn the_copy_names_every_table_and_column_of_the_sqlite_store() {
         .chain(NOT_COPIED.iter().map(|(name, _)| *name))
         .map(str::to_owned)
         .collect();
-    assert_eq!(
-        stored, named,
-        "a table is neither copied nor said not to be"
+    // Every table of the store is either copied or named as not copied; a name among those not
+    // copied may belong to a later schema.
+    let unnamed: Vec<&String> = stored.difference(&named).collect();
+    assert!(
+        unnamed.is_empty(),
+        "neither copied nor said not to be: {unnamed:?}"
     );
+    for table in TABLES {
+        assert!(
+            stored.contains(table.name),
+            "{} is in the store",
+            table.name
+        );
+    }
     for table in TABLES {
         let mut stored: Vec<(String, String)> =
             sqlx::query_as("SELECT name, type FROM pragma_table_info($1)")
