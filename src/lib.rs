@@ -2,7 +2,7 @@
 //! again, driven by signed webhooks and Kafka events. docs/architecture.md shows an event's way
 //! through these modules and the layers they keep (each imports only from those below it):
 //!
-//! - `cli` — the command line: `serve`, `check-config`, `doctor`, `mapping`, `demo` and the operators' commands.
+//! - `cli` — the command line: `serve`, `check-config`, `doctor`, `mapping`, `demo`, `store copy` and the operators' commands.
 //! - `startup` — builds every part from the settings and runs them until told to stop.
 //! - `server` — the HTTP server's own routes (`/healthz`, `/readyz`, `/metrics`) mounting the others.
 //! - `ingress` — how events enter: signed webhooks over HTTP and records from Kafka, into the inbox.
@@ -12,7 +12,7 @@
 //! - `engine` — intake, worker and executor: from accepted events to a converged org.
 //! - `mapping` — rules that turn a source's event into provision and deprovision intents.
 //! - `native` — native commands (JSON and protobuf) decoded straight into intents.
-//! - `store` — the durable inbox, command queue, lifecycle records and outbox.
+//! - `store` — the durable inbox, command queue, lifecycle records and outbox; the copy from SQLite to PostgreSQL.
 //! - `salesforce` — the Salesforce REST client: auth, calls and their errors, composites, queries.
 //! - `kafka` — librdkafka settings the consumer and the relay share.
 //! - `telemetry` — logs with personal data masked, metrics, traces.

@@ -203,13 +203,7 @@ async fn open_store(config: &StoreConfig, clock: Arc<dyn Clock>) -> anyhow::Resu
         .await
         .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
         StoreConfig::Postgres(postgres) => {
-            let mut options = PostgresOptions::new(postgres.url.resolve("store.url")?);
-            options.pool_size = postgres.pool_size;
-            options.statement_timeout = Duration::from_secs(postgres.statement_timeout_seconds);
-            options.sslmode = postgres.sslmode;
-            options.ca_file = postgres.ca_file.clone();
-            options.max_batch = postgres.max_batch;
-            Store::open_postgres_with_clock(options, clock)
+            Store::open_postgres_with_clock(PostgresOptions::from_config(postgres)?, clock)
                 .await
                 .context("opening the PostgreSQL store")?
         }

@@ -1,5 +1,5 @@
-//! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, and the operators'
-//! commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
+//! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, `store`, and the
+//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
 //! that talk to a running Gatehouse over its admin API.
 
 mod check_config;
@@ -8,6 +8,7 @@ mod doctor;
 mod healthcheck;
 mod mapping;
 mod serve;
+mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse doctor --config FILE                        check the org before the first event\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n\nDocs: README.md and docs/ in the source tree."
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse doctor --config FILE                        check the org before the first event\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n  gatehouse store copy --from sqlite:F --to env:VAR     move the store to PostgreSQL (several replicas)\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n\nDocs: README.md and docs/ in the source tree."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -74,6 +75,9 @@ pub enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Work on a store without running the service: copy a SQLite store into PostgreSQL.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// Look at the people Gatehouse admits: lifecycle records with their history.
     Subject(crate::admin::client::SubjectCommand),
     /// Look at commands: what was asked for whom, and how it ended.
@@ -117,6 +121,7 @@ impl Cli {
             Command::Doctor { config, json } => doctor::run(&config.config, json),
             Command::Mapping(command) => command.run(),
             Command::Demo { keep } => demo::run(keep),
+            Command::Store(command) => command.run(),
             Command::Subject(command) => command.run(),
             Command::CommandRecord(command) => command.run(),
             Command::DeadLetters(command) => command.run(),

@@ -154,7 +154,7 @@ impl Default for StoreKindDefault {
     }
 }
 
-fn problem_of(e: figment::Error) -> Problem {
+pub(super) fn problem_of(e: figment::Error) -> Problem {
     let key = e.path.join(".");
     let origin = e
         .metadata

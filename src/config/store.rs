@@ -1,10 +1,13 @@
 //! Where accepted events and everything derived from them are kept.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use super::SecretRef;
+use super::load::{ENV_PREFIX, problem_of};
+use super::{ConfigError, Problem, SecretRef};
 
 /// `[store]`: the durable store. SQLite (embedded, one replica) is the default; PostgreSQL lets
 /// several replicas share one database.
@@ -93,6 +96,48 @@ impl Default for StoreConfig {
 }
 
 impl StoreConfig {
+    /// The `[store]` table of the config file at `path`, with its `GATEHOUSE_STORE__…`
+    /// overrides, checked on its own: for the tools that reach the store without running the
+    /// service (`gatehouse store copy`), so the rest of the file need not be complete, nor its
+    /// other secrets at hand. A file without a `[store]` table names the default SQLite store.
+    pub fn load(path: &Path) -> Result<StoreConfig, ConfigError> {
+        let failed = |problems| ConfigError {
+            file: Some(path.to_owned()),
+            problems,
+        };
+        if !path.is_file() {
+            return Err(failed(vec![Problem {
+                key: String::new(),
+                message: format!(
+                    "cannot read {}: no such file; name the config file of the service that \
+                     runs on the store",
+                    path.display()
+                ),
+            }]));
+        }
+        let store_only = |key: &figment::value::UncasedStr| {
+            key.as_str().to_ascii_uppercase().starts_with("STORE__")
+        };
+        let store: StoreConfig = Figment::from(Serialized::default("store.kind", "sqlite"))
+            .merge(Toml::file_exact(path))
+            .merge(Env::prefixed(ENV_PREFIX).filter(store_only).split("__"))
+            .extract_inner("store")
+            .map_err(|e| failed(e.into_iter().map(problem_of).collect()))?;
+        let problems: Vec<Problem> = match &store {
+            StoreConfig::Sqlite { .. } => Vec::new(),
+            StoreConfig::Postgres(postgres) => postgres
+                .problems()
+                .into_iter()
+                .map(|(key, message)| Problem { key, message })
+                .collect(),
+        };
+        if problems.is_empty() {
+            Ok(store)
+        } else {
+            Err(failed(problems))
+        }
+    }
+
     /// How many accepted events at most share one commit, whichever the database.
     pub fn max_batch(&self) -> usize {
         match self {
@@ -103,6 +148,19 @@ impl StoreConfig {
 }
 
 impl PostgresConfig {
+    /// The table with this URL and every other setting at its default, as a config naming only
+    /// `kind` and `url` reads.
+    pub fn new(url: SecretRef) -> Self {
+        PostgresConfig {
+            url,
+            pool_size: default_pool_size(),
+            statement_timeout_seconds: default_statement_timeout_seconds(),
+            sslmode: SslMode::default(),
+            ca_file: None,
+            max_batch: default_max_batch(),
+        }
+    }
+
     /// What is wrong with the table, as (key, message) pairs: a URL that does not resolve or
     /// is not a PostgreSQL URL, sizes out of range, a CA file that is missing or that the
     /// chosen `sslmode` would never read.

@@ -23,13 +23,17 @@
 //! [`StoreError::ClaimLost`] once another claim took the command, on every backend (the
 //! contract is in `backend.rs`).
 //!
+//! Beside the facade, `copy` moves a whole SQLite store into an empty PostgreSQL database
+//! (`gatehouse store copy`), reading and writing the two backends' tables directly.
+//!
 //! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
 //! `subjects`, `outbox`, `timestamp`) below `error`, then `readiness`, `commands`,
-//! `group_commit`, `backend`, the backends, and this facade on top.
+//! `group_commit`, `backend`, the backends, and this facade and `copy` on top.
 
 mod backend;
 mod command_state;
 mod commands;
+pub mod copy;
 mod error;
 mod event_id;
 mod group_commit;

@@ -16,6 +16,7 @@ mod replicas;
 mod salesforce;
 mod scenarios;
 mod schemes;
+mod store_copy;
 mod support;
 mod telemetry;
 mod webhooks;

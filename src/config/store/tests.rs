@@ -134,3 +134,50 @@ fn a_whole_config_takes_a_postgres_store_without_sqlite_keys_leaking_in() {
         sqlite.store
     );
 }
+
+#[test]
+fn the_store_table_loads_alone_from_a_whole_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gatehouse.toml");
+    // No [salesforce] and a source whose secret is unset: the service would refuse this file,
+    // but the store's table is all a store tool reads.
+    std::fs::write(
+        &path,
+        "[store]\nkind = \"postgres\"\nurl = \"postgres://gh:pw@db.internal/gh\"\n\
+         sslmode = \"require\"\n\
+         [sources.hr.verification]\nscheme = \"hmac\"\npreset = \"bamboohr\"\n\
+         secrets = [{ secret = { env = \"GATEHOUSE_TEST_UNSET_SECRET_VAR\" } }]\n",
+    )
+    .unwrap();
+    match StoreConfig::load(&path).unwrap() {
+        StoreConfig::Postgres(postgres) => assert_eq!(postgres.sslmode, SslMode::Require),
+        other => panic!("not a PostgreSQL store: {other:?}"),
+    }
+}
+
+#[test]
+fn the_store_table_loaded_alone_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gatehouse.toml");
+    std::fs::write(
+        &path,
+        "[store]\nkind = \"postgres\"\nurl = \"mysql://db.internal/gh\"\npool_size = 0\n",
+    )
+    .unwrap();
+    let error = StoreConfig::load(&path).unwrap_err();
+    let keys: Vec<&str> = error.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["store.url", "store.pool_size"], "{error}");
+    let missing = StoreConfig::load(&dir.path().join("absent.toml")).unwrap_err();
+    assert!(missing.to_string().contains("no such file"), "{missing}");
+}
+
+#[test]
+fn a_config_without_a_store_table_names_the_default_sqlite_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gatehouse.toml");
+    std::fs::write(&path, "[service]\nlisten = \"127.0.0.1:8080\"\n").unwrap();
+    assert!(matches!(
+        StoreConfig::load(&path).unwrap(),
+        StoreConfig::Sqlite { .. }
+    ));
+}

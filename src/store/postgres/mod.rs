@@ -37,7 +37,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::error::StoreError;
 use super::timestamp;
-use crate::config::SslMode;
+use crate::config::{PostgresConfig, SecretError, SslMode};
 
 /// The driver's database, by the name the shared statements (`store/sql/`) use.
 type Db = Postgres;
@@ -95,6 +95,17 @@ impl PostgresOptions {
             max_batch: 256,
             queue_depth: 4096,
         }
+    }
+
+    /// Options from `[store] kind = "postgres"`, its URL read from where the config names it.
+    pub fn from_config(config: &PostgresConfig) -> Result<Self, SecretError> {
+        let mut options = PostgresOptions::new(config.url.resolve("store.url")?);
+        options.pool_size = config.pool_size;
+        options.statement_timeout = Duration::from_secs(config.statement_timeout_seconds);
+        options.sslmode = config.sslmode;
+        options.ca_file = config.ca_file.clone();
+        options.max_batch = config.max_batch;
+        Ok(options)
     }
 
     /// The connection settings sqlx takes: the URL's, then the options' on top.
@@ -169,6 +180,14 @@ impl PostgresStore {
             .await
             .map_err(|source| classify(action, source))?;
         Ok(transaction)
+    }
+
+    /// Starts the transaction `gatehouse store copy` fills the tables in (`store/copy`), which
+    /// locks them itself.
+    pub(in crate::store) async fn begin_copy(
+        &self,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
     }
 
     /// Starts an inbox batch's transaction, without the engine lock: the unique index keeps a

@@ -52,7 +52,7 @@ const VERDICT_STATUS: &str = "+inbox_events.status";
 const OUTBOX_ORDER: &str = "outbox_id";
 
 /// The schema, compiled into the binary so a fresh file is usable without extra files on disk.
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(in crate::store) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// Tuning for the SQLite store; the defaults suit a single service on one disk.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,7 +24,9 @@ pub struct ServedConfig {
 }
 
 impl ServedConfig {
-    pub(super) fn write(
+    /// Writes `text` as the config in `dir` (beside the log), for a test that writes its own
+    /// config rather than a builder's.
+    pub fn write(
         dir: Arc<tempfile::TempDir>,
         database: Option<Arc<super::backing::ScratchDatabase>>,
         text: &str,
