@@ -59,18 +59,12 @@ impl Quickstart {
         let body = body.to_string();
         let ts = Utc::now().timestamp();
         let signature = standard_signature(&self.secret(source), id, ts, body.as_bytes());
-        self.client
-            .post(format!("{}/v1/webhooks/{source}", self.served.base))
-            .header("content-type", "application/json")
-            .header("webhook-id", id)
-            .header("webhook-timestamp", ts.to_string())
-            .header("webhook-signature", signature)
-            .body(body)
-            .send()
-            .await
-            .expect("delivered")
-            .status()
-            .as_u16()
+        let headers = [
+            ("webhook-id", id.to_owned()),
+            ("webhook-timestamp", ts.to_string()),
+            ("webhook-signature", signature),
+        ];
+        self.post(source, &headers, body).await
     }
 
     /// A BambooHR delivery; answers the status.
@@ -78,11 +72,23 @@ impl Quickstart {
         let body = body.to_string();
         let ts = Utc::now().timestamp().to_string();
         let signature = hmac256_hex(&self.secret("bamboohr"), &[body.as_bytes(), ts.as_bytes()]);
-        self.client
-            .post(format!("{}/v1/webhooks/bamboohr", self.served.base))
-            .header("content-type", "application/json")
-            .header("X-BambooHR-Signature", signature)
-            .header("X-BambooHR-Timestamp", ts)
+        let headers = [
+            ("X-BambooHR-Signature", signature),
+            ("X-BambooHR-Timestamp", ts),
+        ];
+        self.post("bamboohr", &headers, body).await
+    }
+
+    /// Posts a JSON `body` to `source`'s webhook with `headers`; answers the status.
+    async fn post(&self, source: &str, headers: &[(&str, String)], body: String) -> u16 {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/webhooks/{source}", self.served.base))
+            .header("content-type", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request
             .body(body)
             .send()
             .await
