@@ -108,6 +108,7 @@ fn problems_name_the_key_to_fix() {
             connect_timeout_seconds = 0
             limits_poll_seconds = 100
             limits_poll_max_seconds = 10
+            max_concurrent_calls = 0
             "#,
     )
     .unwrap();
@@ -132,7 +133,8 @@ fn problems_name_the_key_to_fix() {
         [
             "salesforce.account_key_field",
             "salesforce.api.connect_timeout_seconds",
-            "salesforce.api.limits_poll_max_seconds"
+            "salesforce.api.limits_poll_max_seconds",
+            "salesforce.api.max_concurrent_calls"
         ]
     );
 }
