@@ -14,6 +14,7 @@
 //! signups, prepared before timing starts, are sent to the replicas in turn; a phase ends when
 //! the store shows a finished command for each. The removals follow as a second phase.
 
+mod config;
 #[path = "../ingest_load/load.rs"]
 mod load;
 mod replicas;

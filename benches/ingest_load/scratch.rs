@@ -20,7 +20,8 @@ pub fn server_url() -> Option<String> {
         _ => {
             println!(
                 "PostgreSQL targets skipped: {URL_VAR} is not set (source scripts/postgres.sh, \
-                 start a server with pg_start and export {URL_VAR}=$PG_URL)"
+                 start a durable server with `PG_FSYNC=on pg_start DIR` and export \
+                 {URL_VAR}=$PG_URL)"
             );
             None
         }
