@@ -13,11 +13,15 @@
 #                         sets PG_BIN
 #   pg_start DIR          makes a cluster in DIR and starts it on a free loopback port, with a
 #                         database and a password-protected role both named `gatehouse`; sets
-#                         PG_URL (postgres://gatehouse:…@127.0.0.1:PORT/gatehouse) and PG_DATA
+#                         PG_URL (postgres://gatehouse:…@127.0.0.1:PORT/gatehouse) and PG_DATA.
+#                         Commits are not synced to disk (fsync=off), which tests do not need;
+#                         PG_FSYNC=on before pg_start keeps PostgreSQL's durable default, as the
+#                         benchmarks do (BENCHMARKS.md)
 #   pg_stop               stops the server pg_start started (fast shutdown)
 
 PG_ROLE="${PG_ROLE:-gatehouse}"
 PG_PASSWORD="${PG_PASSWORD:-gatehouse-test-only}"
+PG_FSYNC="${PG_FSYNC:-off}"
 
 pg_install() {
   PG_BIN="$(pg_find_bin)"
@@ -81,7 +85,7 @@ pg_start() {
   }
   # Loopback TCP only; the Unix socket in the cluster's own directory, not /var/run.
   pg_as_owner "$PG_BIN/pg_ctl" --pgdata="$PG_DATA" --log="$dir/server.log" --wait \
-    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off" \
+    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=$PG_FSYNC" \
     start >/dev/null || {
     echo "postgres did not start on 127.0.0.1:$port; its log ($dir/server.log):" >&2
     tail -n 40 "$dir/server.log" >&2

@@ -1,16 +1,23 @@
-//! Load generator for webhook ingest: Gatehouse's verify + durable insert, side by side with a
-//! bare actix-web endpoint and with bare endpoints that only do the SQLite insert, in one run.
+//! Load generator for webhook ingest: Gatehouse's verify + durable insert, on SQLite and on
+//! PostgreSQL, side by side with a bare actix-web endpoint and with bare endpoints that only do
+//! the store's insert, in one run.
 //!
 //! ```sh
 //! cargo bench --bench ingest_load                      # defaults: 20000 requests, 64 connections
 //! cargo bench --bench ingest_load -- --requests 50000 --connections 128 --rate 2000 --seconds 5
+//! GATEHOUSE_BENCH_POSTGRES=postgres://… cargo bench --bench ingest_load -- --targets grouped,gatehouse,pg-grouped,postgres
 //! ```
+//!
+//! The PostgreSQL targets each get a database of their own on the server
+//! `GATEHOUSE_BENCH_POSTGRES` names (its role needs `CREATEDB`), dropped at the end; without the
+//! variable they are skipped, saying so.
 //!
 //! Every request is uniquely signed before timing starts, so the generator measures the server,
 //! not the signing. Results are ratios against the bare endpoint measured in the same run: the
 //! machine is shared and absolute numbers drift.
 
 mod load;
+mod scratch;
 mod targets;
 
 use std::time::Duration;
@@ -32,12 +39,14 @@ struct Args {
     /// Length of the open-loop latency run.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Which targets to load, by short name: bare, one-sync, grouped, gatehouse. The bare
-    /// endpoint always runs first, as the baseline the others are compared with.
+    /// Which targets to load, by short name: bare, one-sync, grouped, gatehouse, pg-grouped,
+    /// postgres. The bare endpoint always runs first, as the baseline the others are compared
+    /// with; the PostgreSQL ones (pg-grouped, postgres) run when GATEHOUSE_BENCH_POSTGRES names
+    /// a server.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "bare,one-sync,grouped,gatehouse"
+        default_value = "bare,one-sync,grouped,gatehouse,pg-grouped,postgres"
     )]
     targets: Vec<String>,
     /// Accepted for compatibility with `cargo bench`, which passes it.

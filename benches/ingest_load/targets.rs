@@ -1,4 +1,5 @@
-//! The servers under load: a bare endpoint, bare SQLite inserts, and Gatehouse's ingest.
+//! The servers under load: a bare endpoint, bare SQLite and PostgreSQL inserts, and Gatehouse's
+//! ingest on either store.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -11,11 +12,12 @@ use base64::engine::general_purpose::STANDARD;
 use gatehouse::clock::SystemClock;
 use gatehouse::config::Settings;
 use gatehouse::startup::{Application, Shutdown};
-use gatehouse::store::{KeyOrigin, NewEvent, SqliteOptions, Store};
+use gatehouse::store::{KeyOrigin, NewEvent, PostgresOptions, SqliteOptions, Store};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::load::{Method, Prepared};
+use crate::scratch::{self, Scratch};
 
 const SECRET: &str = "whsec_bG9hZC1nZW5lcmF0b3Itc2VjcmV0LWZvci1iZW5jaA==";
 
@@ -33,6 +35,8 @@ pub struct Target {
     /// The inbox the target writes to, for its commit counters.
     store: Option<Store>,
     stop: Stop,
+    /// The PostgreSQL database the target writes to, dropped once it stopped.
+    database: Option<Scratch>,
 }
 
 enum Stop {
@@ -92,6 +96,9 @@ impl Target {
                 let _ = task.await;
             }
         }
+        if let Some(database) = self.database {
+            database.drop_database().await;
+        }
     }
 }
 
@@ -108,9 +115,17 @@ fn sign(id: &str, ts: i64, body: &[u8]) -> String {
 }
 
 /// Short names of the targets, in the order they run.
-const NAMES: [&str; 4] = ["bare", "one-sync", "grouped", "gatehouse"];
+const NAMES: [&str; 6] = [
+    "bare",
+    "one-sync",
+    "grouped",
+    "gatehouse",
+    "pg-grouped",
+    "postgres",
+];
 
-/// Starts the bare endpoint and each target `wanted` names, each on its own loopback port.
+/// Starts the bare endpoint and each target `wanted` names, each on its own loopback port. The
+/// PostgreSQL targets are left out, saying so, when no server is named.
 pub async fn start(dir: &Path, wanted: &[String]) -> anyhow::Result<Vec<Target>> {
     if let Some(unknown) = wanted.iter().find(|w| !NAMES.contains(&w.as_str())) {
         anyhow::bail!(
@@ -119,7 +134,7 @@ pub async fn start(dir: &Path, wanted: &[String]) -> anyhow::Result<Vec<Target>>
         );
     }
     let wants = |name: &str| wanted.iter().any(|w| w == name);
-    let mut targets = vec![bare("bare actix-web endpoint (no work)", None)?];
+    let mut targets = vec![bare("bare actix-web endpoint (no work)", None, None)?];
     if wants("one-sync") {
         let one_sync = Store::open_sqlite(
             &dir.join("one-sync.db"),
@@ -132,6 +147,7 @@ pub async fn start(dir: &Path, wanted: &[String]) -> anyhow::Result<Vec<Target>>
         targets.push(bare(
             "bare endpoint + SQLite insert, one sync per event",
             Some(one_sync),
+            None,
         )?);
     }
     if wants("grouped") {
@@ -139,15 +155,50 @@ pub async fn start(dir: &Path, wanted: &[String]) -> anyhow::Result<Vec<Target>>
         targets.push(bare(
             "bare endpoint + SQLite insert, group commit",
             Some(grouped),
+            None,
         )?);
     }
     if wants("gatehouse") {
-        targets.push(gatehouse(dir).await?);
+        let store = format!(
+            "kind = \"sqlite\"\npath = \"{}\"",
+            dir.join("gatehouse.db").display()
+        );
+        let name = "gatehouse ingest on SQLite (verify + group-committed insert)";
+        targets.push(gatehouse(name, &store, None).await?);
+    }
+    if (wants("pg-grouped") || wants("postgres"))
+        && let Some(server) = scratch::server_url()
+    {
+        println!("PostgreSQL: {}", scratch::durability(&server).await?);
+        if wants("pg-grouped") {
+            let database = Scratch::create(&server).await?;
+            let mut options = PostgresOptions::new(database.url.clone().into());
+            options.sslmode = gatehouse::config::SslMode::Disable;
+            let store = Store::open_postgres_with_clock(options, Arc::new(SystemClock)).await?;
+            targets.push(bare(
+                "bare endpoint + PostgreSQL insert, group commit",
+                Some(store),
+                Some(database),
+            )?);
+        }
+        if wants("postgres") {
+            let database = Scratch::create(&server).await?;
+            let store = format!(
+                "kind = \"postgres\"\nurl = \"{}\"\nsslmode = \"disable\"",
+                database.url
+            );
+            let name = "gatehouse ingest on PostgreSQL (verify + group-committed insert)";
+            targets.push(gatehouse(name, &store, Some(database)).await?);
+        }
     }
     Ok(targets)
 }
 
-fn bare(name: &'static str, store: Option<Store>) -> anyhow::Result<Target> {
+fn bare(
+    name: &'static str,
+    store: Option<Store>,
+    database: Option<Scratch>,
+) -> anyhow::Result<Target> {
     let data = web::Data::new(store.clone());
     let server = HttpServer::new(move || {
         App::new()
@@ -167,6 +218,7 @@ fn bare(name: &'static str, store: Option<Store>) -> anyhow::Result<Target> {
         signing: Signing::None,
         store: store.clone(),
         stop: Stop::Bare(handle, store),
+        database,
     })
 }
 
@@ -204,15 +256,20 @@ async fn bare_handler(
     }
 }
 
-async fn gatehouse(dir: &Path) -> anyhow::Result<Target> {
+/// The real service with a Standard Webhooks source `bench`, on the store `store` (the lines of
+/// its `[store]` table) describes.
+async fn gatehouse(
+    name: &'static str,
+    store: &str,
+    database: Option<Scratch>,
+) -> anyhow::Result<Target> {
     let config = format!(
         r#"
 [service]
 listen = "127.0.0.1:0"
 workers = 2
 [store]
-kind = "sqlite"
-path = "{}"
+{store}
 [log]
 level = "warn"
 [salesforce]
@@ -220,8 +277,7 @@ org = "simulated"
 [sources.bench.verification]
 scheme = "standard-webhooks"
 secrets = [{{ secret = "{SECRET}" }}]
-"#,
-        dir.join("gatehouse.db").display()
+"#
     );
     let settings = Settings::from_toml(&config)?;
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;
@@ -230,10 +286,11 @@ secrets = [{{ secret = "{SECRET}" }}]
     let store = app.store();
     let task = tokio::spawn(app.run_until_stopped());
     Ok(Target {
-        name: "gatehouse ingest (verify + group-committed insert)",
+        name,
         url,
         signing: Signing::StandardWebhooks,
         store: Some(store),
         stop: Stop::Gatehouse(shutdown, task),
+        database,
     })
 }

@@ -1,6 +1,7 @@
 //! Reaching a PostgreSQL server as `[store] kind = "postgres"` configures it: TLS as `sslmode`
-//! says, failures that never print the URL, and a statement timeout that turns a wait on the
-//! engine lock into "unavailable". These run on PostgreSQL only; SQLite has no connection.
+//! says, failures that never print the URL, a statement timeout that turns a wait on the engine
+//! lock into "unavailable", and batches that go on after the server ended their connection.
+//! These run on PostgreSQL only; SQLite has no connection.
 
 use std::time::{Duration, Instant};
 
@@ -98,4 +99,50 @@ async fn a_write_waiting_past_the_statement_timeout_is_unavailable() {
             .len(),
         1
     );
+}
+
+#[tokio::test]
+async fn batches_go_on_after_the_server_ended_their_connection() {
+    let Some((_scratch, url)) = scratch_database().await else {
+        return;
+    };
+    let store = open(PostgresOptions::new(SecretString::from(url.clone())))
+        .await
+        .unwrap();
+    store
+        .accept(super::delivery("partner-portal", "before", b"{}"))
+        .await
+        .unwrap();
+    // Every other session of the database ends, as on a server restart or a failover: the
+    // connection the group commit keeps for its batches among them.
+    let mut other = PgConnection::connect(&url).await.unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut other)
+    .await
+    .unwrap();
+    assert!(ended.iter().any(|ended| *ended), "no session was ended");
+
+    // The batch that meets the dead connection may fail, as one to resend, never as a broken
+    // store; the next one writes on a new connection.
+    let mut written = 1;
+    match store
+        .accept(super::delivery("partner-portal", "meets-it", b"{}"))
+        .await
+    {
+        Ok(_) => written += 1,
+        Err(error) => assert!(error.is_unavailable(), "{error:?}"),
+    }
+    store
+        .accept(super::delivery("partner-portal", "after", b"{}"))
+        .await
+        .unwrap();
+    written += 1;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox_events")
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(rows, written);
 }

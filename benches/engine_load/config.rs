@@ -1,0 +1,106 @@
+//! What each replica is started with: the partner portal's source, signed with one secret, and
+//! the quick start's rules; the org as a remote org; and the simulated org's fixture.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use gatehouse::config::Settings;
+use hmac::{Hmac, Mac};
+use sfsim::FixtureSource;
+use sha2::Sha256;
+
+const SECRET: &str = "whsec_bG9hZC1nZW5lcmF0b3Itc2VjcmV0LWZvci1iZW5jaA==";
+
+/// The partner portal's source and the quick start's rules: a signup provisions a Partner
+/// Community User on the partner's Account (Contact, User, role, welcome email), a removal
+/// deactivates the user.
+const RULES: &str = r#"
+[mapping.defaults]
+locale = "en_US"
+time_zone = "GMT"
+email_encoding = "UTF-8"
+language = "en_US"
+
+[sources.partner-portal]
+event_time = { json_pointer = "/occurred_at" }
+
+[[sources.partner-portal.rules]]
+name = "partner signup"
+when = "type == 'partner.user.signed_up'"
+subject = "partner-portal:{{ data.user.id }}"
+occurred_at = "{{ occurred_at }}"
+
+[sources.partner-portal.rules.provision]
+account = { key = "{{ data.partner_id }}" }
+contact = { first_name = "{{ data.user.first_name }}", last_name = "{{ data.user.last_name }}", email = "{{ data.user.email }}" }
+username = "{{ contact.email }}.bench"
+profile = "Partner Community User"
+role = "user"
+welcome_email = "site-setting"
+
+[[sources.partner-portal.rules]]
+name = "partner user removed"
+when = "type == 'partner.user.removed'"
+subject = "partner-portal:{{ data.user.id }}"
+occurred_at = "{{ occurred_at }}"
+deprovision = { mode = "deactivate", trigger = "removed from the partner portal" }
+"#;
+
+/// Replica `n`'s settings: the store, the org as a remote org, its own worker id.
+pub fn settings(
+    store: &str,
+    login_url: &str,
+    n: usize,
+    concurrency: u32,
+) -> anyhow::Result<Settings> {
+    let config = format!(
+        r#"
+[service]
+listen = "127.0.0.1:0"
+workers = 1
+drain_delay_seconds = 0
+[store]
+{store}
+[log]
+level = "warn"
+[salesforce]
+org = "remote"
+login_url = "{login_url}"
+[salesforce.auth]
+flow = "client-credentials"
+client_id = "gatehouse-dev"
+client_secret = "gatehouse-dev-secret"
+[engine]
+worker_id = "bench-{n}"
+concurrency = {concurrency}
+[sources.partner-portal.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{SECRET}" }}]
+{RULES}
+"#
+    );
+    Ok(Settings::from_toml(&config)?)
+}
+
+/// The default simulated org with room for every user the run creates.
+pub fn roomy_fixture() -> anyhow::Result<FixtureSource> {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sfsim/fixtures"));
+    let default = std::fs::read_to_string(dir.join("default.toml"))?;
+    Ok(FixtureSource::Toml {
+        text: default.replace("total = 50", "total = 1000000"),
+        base_dir: dir.to_owned(),
+    })
+}
+
+/// The Standard Webhooks signature of a delivery: `v1,` and the HMAC-SHA256 of
+/// `{id}.{timestamp}.{body}`, keyed with the source's secret.
+pub fn sign(id: &str, ts: i64, body: &[u8]) -> String {
+    let key = STANDARD
+        .decode(SECRET.trim_start_matches("whsec_"))
+        .unwrap_or_default();
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else {
+        return String::new();
+    };
+    mac.update(format!("{id}.{ts}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+}
