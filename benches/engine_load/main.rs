@@ -15,6 +15,8 @@
 //! the store shows a finished command for each. The removals follow as a second phase.
 
 mod config;
+#[path = "../common/cpu.rs"]
+mod cpu;
 #[path = "../ingest_load/load.rs"]
 mod load;
 mod replicas;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::cpu::process_cpu_seconds;
 use anyhow::Context;
 use gatehouse::clock::SystemClock;
 use gatehouse::startup::{Application, Shutdown};
@@ -277,23 +278,4 @@ async fn outcomes(store: &Store) -> anyhow::Result<BTreeMap<&'static str, u64>> 
         .into_iter()
         .map(|(kind, n)| (kind.as_str(), n))
         .collect())
-}
-
-/// CPU time used so far by this process, all threads: user plus system, from `/proc/self/stat`
-/// (Linux; zero elsewhere), in clock ticks of 1/100 s.
-fn process_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let Some((_, rest)) = stat.rsplit_once(')') else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (ticks(11) + ticks(12)) as f64 / 100.0
 }

@@ -12,6 +12,8 @@
 //! producing. Results are ratios against the bare consumer of the same run: the machine is
 //! shared and absolute numbers drift.
 
+#[path = "../common/cpu.rs"]
+mod cpu;
 mod latency;
 mod throughput;
 mod topic;

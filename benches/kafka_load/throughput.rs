@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::cpu::process_cpu_seconds;
 use gatehouse::clock::SystemClock;
 use gatehouse::config::Settings;
 use gatehouse::startup::Application;
@@ -32,27 +33,6 @@ impl Run {
     pub fn cpu_per_event_us(&self) -> f64 {
         self.cpu_seconds * 1e6 / self.events.max(1) as f64
     }
-}
-
-/// CPU time used so far by this process, all threads: user plus system, from `/proc/self/stat`
-/// (Linux; zero elsewhere), in clock ticks of 1/100 s.
-fn process_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let Some((_, rest)) = stat.rsplit_once(')') else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after ')'.
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 /// A bare consumer in a fresh group, reading `events` records and doing nothing with them.
