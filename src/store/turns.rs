@@ -112,7 +112,8 @@ impl TaskTurn {
             Ok(held) => held,
             Err(e) => {
                 tracing::warn!(task = self.task, error = %crate::report::chain(&e), "could not take or renew a periodic task's turn; not running it until the store answers");
-                false
+                self.confirmed = None;
+                return false;
             }
         };
         match (self.confirmed.is_some(), held) {
