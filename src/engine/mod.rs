@@ -1,10 +1,11 @@
 //! The engine: from accepted events to converged Salesforce state.
 //!
 //! `read` observes the org, `plan` decides (pure), `apply` writes, `executor` runs one command
-//! to its outcome, `retry` says when to try again, `lease` keeps a running command's claim
+//! to its outcome, `batch` runs the commands due together sharing requests, `retry` says when to try again, `lease` keeps a running command's claim
 //! and tells the run when it is lost.
 
 pub mod apply;
+pub mod batch;
 pub mod executor;
 pub mod intake;
 pub mod lease;

@@ -26,9 +26,10 @@ use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
 use self::decision::{Decision, decide};
+pub(in crate::engine) use self::outcome::Done;
 use self::outcome::{Draft, converged};
-use self::provision::Provisioning;
-use self::target::Target;
+pub(in crate::engine) use self::provision::Provisioning;
+pub(in crate::engine) use self::target::Target;
 use super::apply::ApplyError;
 use super::lease::ClaimHold;
 use super::plan::ProvisionPolicy;

@@ -9,7 +9,7 @@ use crate::store::{SubjectState, SubjectUpdate};
 use chrono::{DateTime, Utc};
 
 /// The result of the Salesforce part of a command.
-pub(super) enum Done {
+pub(in crate::engine) enum Done {
     Changed(Applied),
     Unchanged {
         ids: SalesforceIds,

@@ -21,7 +21,7 @@ use crate::store::{ClaimedCommand, SubjectState};
 
 /// What provisions share across commands: the policy, the org's shape, and the profiles
 /// already read.
-pub(super) struct Provisioning {
+pub(in crate::engine) struct Provisioning {
     pub policy: ProvisionPolicy,
     /// Read once (at start-up, or by the first provision when that failed).
     pub facts: Arc<OrgFactsCache>,

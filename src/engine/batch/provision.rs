@@ -1,0 +1,11 @@
+//! New users and changes in bulk.
+
+use super::{BatchContext, Member, Settled};
+
+/// Settles each member's provision, in the order given.
+pub(in crate::engine) async fn converge(
+    _cx: &BatchContext<'_>,
+    members: &[&Member],
+) -> Vec<Settled> {
+    members.iter().map(|_| Settled::Alone).collect()
+}
