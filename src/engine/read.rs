@@ -49,7 +49,7 @@ pub enum ReadFor<'a> {
     Deprovision { freezing: bool },
 }
 
-const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
+pub(in crate::engine) const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
 
 /// Reads the subject's records; one API call, two when more than five queries are needed.
 pub async fn observe(
@@ -219,7 +219,10 @@ fn deprovision_queries(
     queries
 }
 
-fn assemble(
+/// One subject's rows, by the reference of the query they answer (`contacts`, `users`,
+/// `logins`, `profile`, `assignments`), made into what the plan compares: the same assembly for a
+/// read of one subject and for each subject of a batch's read.
+pub(in crate::engine) fn assemble(
     rows: Vec<(&'static str, Vec<Record>)>,
     keys: &KeyFields,
     cached_profile: Option<ObservedProfile>,

@@ -23,7 +23,9 @@ use super::welcome::welcome;
 use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::engine::plan::{ProvisionWrites, UserWrite};
 
+pub(in crate::engine) use candidates::Candidates;
 pub use candidates::MAX_CANDIDATES;
+pub(in crate::engine) use first_write::{change_steps, contact_step};
 
 /// Applies the writes of a provision plan.
 pub async fn apply_provision(

@@ -6,7 +6,7 @@ use super::checkpoint::{Checkpoint, EarlierWelcome};
 use super::context::ProvisionContext;
 use super::error::ApplyError;
 use crate::domain::{LicenceEffect, SalesforceIds, WelcomeEmail};
-use crate::salesforce::CallError;
+use crate::salesforce::{CallError, SiteFacts};
 use crate::store::WelcomeEmailState;
 
 /// Finishes a creation that an earlier attempt of the command began but did not see through
@@ -52,7 +52,7 @@ pub(super) async fn welcome(
     }
     match cx.welcome {
         WelcomeEmail::None => Ok(Some(WelcomeEmailState::NotWanted)),
-        WelcomeEmail::SiteSetting => Ok(Some(left_to_site(cx, steps))),
+        WelcomeEmail::SiteSetting => Ok(Some(left_to_site(cx.facts.site.as_ref(), steps))),
         WelcomeEmail::PasswordReset => match cx.earlier().welcome() {
             EarlierWelcome::Sent => {
                 steps.push("welcome_email.sent".to_owned());
@@ -73,8 +73,11 @@ pub(super) async fn welcome(
 /// when it is active and its "Send welcome email" setting is on (Help: "Troubleshooting Steps
 /// If Site Members Don't Receive Welcome Emails"). The org's email deliverability and verified
 /// sending domains cannot be read through the API: docs/mapping.md lists them to check by hand.
-fn left_to_site(cx: &ProvisionContext<'_>, steps: &mut Vec<String>) -> WelcomeEmailState {
-    let (state, step) = match &cx.facts.site {
+pub(in crate::engine) fn left_to_site(
+    site: Option<&SiteFacts>,
+    steps: &mut Vec<String>,
+) -> WelcomeEmailState {
+    let (state, step) = match site {
         None => (
             WelcomeEmailState::SiteUnchecked,
             "welcome_email.by_site_unchecked:no_site_configured",

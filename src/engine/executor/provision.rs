@@ -26,7 +26,7 @@ pub(in crate::engine) struct Provisioning {
     /// Read once (at start-up, or by the first provision when that failed).
     pub facts: Arc<OrgFactsCache>,
     /// Profiles by name: they change rarely, and knowing one saves a query per command.
-    profiles: Mutex<HashMap<String, ObservedProfile>>,
+    pub(in crate::engine) profiles: Mutex<HashMap<String, ObservedProfile>>,
 }
 
 impl Provisioning {

@@ -171,11 +171,33 @@ impl CompositeRequest {
         )
     }
 
+    /// Resets a user's password (`DELETE /sobjects/User/{id}/password`), which makes Salesforce
+    /// email them a reset link. The composite takes every sObject resource but sObject Blob
+    /// Get ("Send Multiple Requests Using Composite", REST API Developer Guide), and this one is
+    /// an sObject resource ("sObject User Password"); not a query for the five-query rule.
+    pub fn reset_password(&mut self, reference_id: &str, user_id: &str) -> &mut Self {
+        let url = DataPaths::unversioned().password(user_id);
+        self.push(reference_id, "DELETE", url, None, Kind::Record)
+    }
+
     /// A SOQL query; counts against the five. References to earlier subrequests may appear
     /// in it (`WHERE ContactId = '@{contact.id}'`); values go in through `soql::quote`.
     pub fn query(&mut self, reference_id: &str, soql: &str) -> &mut Self {
         let url = format!("/query?q={}", utf8_percent_encode(soql, QUERY_VALUE));
         self.push(reference_id, "GET", url, None, Kind::Query)
+    }
+
+    /// Bytes of a query subrequest's URL below the version's base (`/query?q=…`), percent-encoded
+    /// as [`CompositeRequest::query`] sends it: Salesforce refuses a GET whose URI is longer
+    /// than 16,384 bytes.
+    pub fn query_url_bytes(soql: &str) -> usize {
+        "/query?q=".len() + Self::encoded_bytes(soql)
+    }
+
+    /// Bytes of `text` percent-encoded as a query's `q` is; additive, so a list's length is the
+    /// sum of its parts'.
+    pub fn encoded_bytes(text: &str) -> usize {
+        utf8_percent_encode(text, QUERY_VALUE).map(str::len).sum()
     }
 
     fn push(

@@ -81,7 +81,7 @@ pub(super) async fn create_user(
 
 /// The usernames and nicknames to try, derived from the plan's first ones, and how far the
 /// collisions have moved along each.
-struct Candidates {
+pub(in crate::engine) struct Candidates {
     usernames: Vec<String>,
     nicknames: Vec<String>,
     username: usize,
@@ -89,7 +89,7 @@ struct Candidates {
 }
 
 impl Candidates {
-    fn for_user(fields: &Map<String, Value>) -> Candidates {
+    pub(in crate::engine) fn for_user(fields: &Map<String, Value>) -> Candidates {
         let first = |name| fields.get(name).and_then(Value::as_str).unwrap_or_default();
         let (first_name, first_nick) = (first("Username"), first("CommunityNickname"));
         Candidates {
@@ -101,7 +101,7 @@ impl Candidates {
     }
 
     /// The pair to try now; a refusal once either list is used up.
-    fn current(&self) -> Result<(&str, &str), ApplyError> {
+    pub(in crate::engine) fn current(&self) -> Result<(&str, &str), ApplyError> {
         match (
             self.usernames.get(self.username),
             self.nicknames.get(self.nickname),
@@ -118,11 +118,11 @@ impl Candidates {
         }
     }
 
-    fn username_taken(&mut self) {
+    pub(in crate::engine) fn username_taken(&mut self) {
         self.username += 1;
     }
 
-    fn nickname_taken(&mut self) {
+    pub(in crate::engine) fn nickname_taken(&mut self) {
         self.nickname += 1;
     }
 }

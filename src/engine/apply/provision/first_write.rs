@@ -101,7 +101,7 @@ pub(super) async fn send(
 }
 
 /// The steps of an existing user's changes, an unfreeze and a role.
-fn change_steps(writes: &ProvisionWrites, reactivated: bool) -> Vec<String> {
+pub(in crate::engine) fn change_steps(writes: &ProvisionWrites, reactivated: bool) -> Vec<String> {
     let mut steps = Vec::new();
     if let UserWrite::Update { fields, .. } = &writes.user {
         steps.push(
@@ -149,7 +149,7 @@ pub(super) fn contact_answer(
     Ok(id)
 }
 
-fn contact_step(write: &ContactWrite, status: u16) -> &'static str {
+pub(in crate::engine) fn contact_step(write: &ContactWrite, status: u16) -> &'static str {
     match write {
         ContactWrite::Upsert { .. } if status == 201 => "contact.created",
         ContactWrite::Upsert { .. } => "contact.updated",

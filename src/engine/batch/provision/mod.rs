@@ -1,0 +1,176 @@
+//! New users and changes in bulk.
+//!
+//! The group is read in one composite of `IN` queries (more when the keys do not fit one URI,
+//! [`read`]), each person planned as a single run plans (`plan_provision`), and the writes go
+//! in sObject Collections, step by step for the whole group, each step skipping those an
+//! earlier one ended:
+//!
+//! 1. Contacts: upserted by the key field, or updated and adopted by id ([`contacts`]);
+//! 2. existing users' changes and unfreezes ([`changes`]);
+//! 3. new users, with their checkpoints and username candidates ([`users`]);
+//! 4. permission sets, portal roles above the lowest, the read-back of new users ([`after`]);
+//! 5. the welcome email ([`welcome`]).
+//!
+//! What the batch leaves to a run of its own ([`Settled::Alone`]): a command an earlier
+//! attempt began (its checkpoints say what is owed, and a single run knows how to finish it),
+//! a stale command (a single run ends it without a call), a user the Contact has already that
+//! the read did not show, and everyone when the org's shape cannot be read.
+
+mod after;
+mod changes;
+mod contacts;
+mod person;
+mod progress;
+mod queries;
+mod read;
+mod split;
+mod users;
+mod welcome;
+
+use self::person::{Person, shared};
+use self::read::{ReadSetup, Wanted, observe_all};
+use super::{BatchContext, Member, Settled};
+use crate::domain::{Intent, Provision, SalesforceIds};
+use crate::engine::apply::ApplyError;
+use crate::engine::executor::Done;
+use crate::engine::plan::{Observed, ProvisionPlan, plan_provision};
+use crate::store::SubjectState;
+
+/// Settles each member's provision, in the order given.
+pub(in crate::engine) async fn converge(
+    cx: &BatchContext<'_>,
+    members: &[&Member],
+) -> Vec<Settled> {
+    let mut settled: Vec<Option<Settled>> = members.iter().map(|_| None).collect();
+    let Ok(facts) = cx.provisioning.facts.get(cx.client).await else {
+        // A single run tells the failure for what it is (a site the org lacks, a call).
+        return members.iter().map(|_| Settled::Alone).collect();
+    };
+    let taken: Vec<(usize, &Provision)> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some((i, ours(m)?)))
+        .collect();
+    let wanted: Vec<Wanted<'_>> = taken
+        .iter()
+        .map(|(i, intent)| Wanted {
+            subject: members[*i].claimed.command.subject.as_str(),
+            intent,
+            read_login: members[*i].claimed.subject.state == SubjectState::Frozen,
+        })
+        .collect();
+    let observed = if wanted.is_empty() {
+        Ok(Vec::new())
+    } else {
+        let profiles = cx.provisioning.profiles.lock().clone();
+        let setup = ReadSetup {
+            keys: cx.keys,
+            adopt_by_email: cx.provisioning.policy.adopt_by_email,
+            partner_accounts: facts.partner_accounts,
+            profiles: &profiles,
+            limits: cx.limits,
+        };
+        observe_all(cx.client, &setup, &wanted).await
+    };
+    let observed = match observed {
+        Ok(observed) => observed,
+        Err(error) => {
+            for (i, _) in &taken {
+                settled[*i] = Some(Settled::Failed(shared(&error)));
+            }
+            return finished(settled);
+        }
+    };
+    let mut people = Vec::new();
+    for ((i, intent), observed) in taken.into_iter().zip(observed) {
+        if let Some(profile) = &observed.profile {
+            let mut cache = cx.provisioning.profiles.lock();
+            cache.insert(intent.profile.clone(), profile.clone());
+        }
+        match plan(cx, i, members[i], intent, observed) {
+            Planned::Settled(end) => settled[i] = Some(end),
+            Planned::Writes(person) => people.push(*person),
+        }
+    }
+    contacts::write(cx, &mut people).await;
+    changes::write(cx, &mut people).await;
+    users::create(cx, &mut people).await;
+    after::finish(cx, facts, &mut people).await;
+    welcome::send(cx, facts, &mut people).await;
+    for person in people {
+        let i = person.index;
+        settled[i] = Some(person.settle());
+    }
+    finished(settled)
+}
+
+fn finished(settled: Vec<Option<Settled>>) -> Vec<Settled> {
+    settled
+        .into_iter()
+        .map(|s| s.unwrap_or(Settled::Alone))
+        .collect()
+}
+
+/// The member's provision, when the batch takes it: not stale, and with no earlier attempt
+/// whose checkpoints a single run knows how to finish.
+fn ours(member: &Member) -> Option<&Provision> {
+    let command = &member.claimed.command;
+    let Intent::Provision(intent) = &command.intent else {
+        return None;
+    };
+    let stale = member
+        .claimed
+        .subject
+        .last_applied_source_time
+        .is_some_and(|last| command.origin.source_time < last);
+    (!stale && member.claimed.progress.is_empty()).then_some(&**intent)
+}
+
+enum Planned<'a> {
+    Settled(Settled),
+    Writes(Box<Person<'a>>),
+}
+
+/// A member's plan: refused, as desired already, or writes to make.
+fn plan<'a>(
+    cx: &BatchContext<'_>,
+    index: usize,
+    member: &'a Member,
+    intent: &'a Provision,
+    observed: Observed,
+) -> Planned<'a> {
+    let subject = member.claimed.command.subject.as_str();
+    let writes = match plan_provision(intent, subject, &observed, &cx.provisioning.policy) {
+        ProvisionPlan::Refuse(refusal) => {
+            return Planned::Settled(Settled::Failed(ApplyError::Refused(refusal)));
+        }
+        ProvisionPlan::NoChange => return Planned::Settled(unchanged(&observed)),
+        ProvisionPlan::Write(writes) => writes,
+    };
+    let Some(profile) = observed.profile.clone() else {
+        return Planned::Settled(Settled::Failed(ApplyError::refused(
+            "PROFILE_NOT_FOUND",
+            format!("no profile named '{}'", intent.profile),
+        )));
+    };
+    Planned::Writes(Box::new(Person::new(
+        index, member, intent, observed, *writes, profile,
+    )))
+}
+
+/// The org already matches (and no earlier attempt left anything owed: those run alone).
+fn unchanged(observed: &Observed) -> Settled {
+    Settled::Done(Done::Unchanged {
+        ids: SalesforceIds {
+            account_id: observed.account.as_ref().map(|a| a.id.clone()),
+            contact_id: observed.keyed_contact.as_ref().map(|c| c.id.clone()),
+            user_id: observed.user.as_ref().map(|u| u.id.clone()),
+        },
+        licence: observed.profile.as_ref().map(|p| p.licence.clone()),
+        why: "the org already matches",
+        names: observed
+            .user
+            .as_ref()
+            .map(|u| (u.username.clone(), u.nickname.clone())),
+    })
+}
