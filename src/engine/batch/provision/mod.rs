@@ -174,3 +174,6 @@ fn unchanged(observed: &Observed) -> Settled {
             .map(|u| (u.username.clone(), u.nickname.clone())),
     })
 }
+
+#[cfg(test)]
+mod tests;
