@@ -70,7 +70,11 @@ impl Default for Person<'_> {
 
 impl Person<'_> {
     pub fn command(&self) -> NewCommand {
-        let nickname: String = self.key.chars().filter(char::is_ascii_alphanumeric).collect();
+        let nickname: String = self
+            .key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
         NewCommand {
             id: CommandId::generate(),
             subject: key(self.key),
@@ -118,7 +122,9 @@ impl Bench {
             api: Default::default(),
             preflight: Default::default(),
         };
-        let org = connect(&config, clock.clone()).await.expect("the simulated org starts");
+        let org = connect(&config, clock.clone())
+            .await
+            .expect("the simulated org starts");
         let scratch = Scratch::new().await;
         let store = scratch.open().await;
         let mut provisioning = Provisioning::new(ProvisionPolicy {
