@@ -162,3 +162,50 @@ on_both_stores! {
         assert_eq!(calls, 11, "calls spent: {calls}; {by_key:#?}");
     }
 }
+
+on_both_stores! {
+    async fn partner_users_refused_for_the_lock_go_again_in_halves() {
+        let bench = Bench::start().await;
+        let commands: Vec<_> = (1..=4)
+            .map(|n| {
+                let key = format!("pp:locked-{n}");
+                let email = format!("locked{n}@northwind.example");
+                Person {
+                    key: &key,
+                    email: &email,
+                    username: &format!("{email}.portal"),
+                    welcome: WelcomeEmail::SiteSetting,
+                    ..Person::default()
+                }
+                .command()
+            })
+            .collect();
+        let members = bench.claim(commands).await;
+        // The org's group-membership lock is held elsewhere for the first collection of users.
+        bench
+            .script(serde_json::json!({
+                "method": "POST", "path": "/composite/sobjects",
+                "errorCode": "UNABLE_TO_LOCK_ROW", "status": 400,
+                "message": "unable to obtain exclusive access to this record"
+            }))
+            .await;
+        let before = bench.api_calls().await;
+
+        let settled = bench.converge(&members).await;
+
+        for s in &settled {
+            assert_eq!(
+                told(s),
+                "changed contact.created user.created user.verified welcome_email.by_site"
+            );
+        }
+        for m in &members {
+            let key = m.claimed.command.subject.as_str();
+            let contacts = bench.records_where("Contact", "Gatehouse_Key__c", key).await;
+            let contact = contacts[0]["Id"].as_str().unwrap_or_default();
+            assert_eq!(bench.records_where("User", "ContactId", contact).await.len(), 1);
+        }
+        // The read, the Contacts, the refused collection, its two halves, the read-back.
+        assert_eq!(bench.api_calls().await - before, 6);
+    }
+}
