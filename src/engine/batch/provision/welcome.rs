@@ -101,8 +101,8 @@ fn shape_refused(error: &SalesforceError) -> bool {
 
 async fn sent(cx: &BatchContext<'_>, person: &mut Person<'_>) {
     let i = [0];
-    let mut one = std::slice::from_mut(person);
-    if record_all(cx, &mut one, &i, |_| Checkpoint::WelcomeSent)
+    let one = std::slice::from_mut(person);
+    if record_all(cx, one, &i, |_| Checkpoint::WelcomeSent)
         .await
         .is_empty()
     {
@@ -116,7 +116,7 @@ async fn sent(cx: &BatchContext<'_>, person: &mut Person<'_>) {
 /// Salesforce answered the reset with an error: it did not happen, and a rerun may ask again.
 async fn not_sent(cx: &BatchContext<'_>, person: &mut Person<'_>, error: CallError) {
     let i = [0];
-    let mut one = std::slice::from_mut(person);
-    record_all(cx, &mut one, &i, |_| Checkpoint::WelcomeNotSent).await;
+    let one = std::slice::from_mut(person);
+    record_all(cx, one, &i, |_| Checkpoint::WelcomeNotSent).await;
     one[0].fail(ApplyError::Call(error));
 }
