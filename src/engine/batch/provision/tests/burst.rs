@@ -1,6 +1,6 @@
 //! A burst that mixes every case the batch meets, settled each on its own.
 
-use super::{Bench, Person, applied, told};
+use super::{Bench, Person, applied, partner_licences, told};
 use crate::domain::username::username_candidates;
 use crate::domain::{LicenceEffect, WelcomeEmail};
 use crate::store::tests::backing::on_both_stores;
@@ -126,7 +126,17 @@ on_both_stores! {
         let full = customers.iter().filter(|t| **t == "failed LICENSE_LIMIT_EXCEEDED").count();
         assert_eq!((done, full), (5, 1), "{customers:#?}");
         assert!(of("pp:refused").starts_with("failed "), "{by_key:#?}");
-        assert_ne!(of("pp:refused"), "failed LICENSE_LIMIT_EXCEEDED");
+        // The org's refusal of that one record is for good: a dead letter, not a retry.
+        let refused = members
+            .iter()
+            .position(|m| m.claimed.command.subject.as_str() == "pp:refused")
+            .expect("refused");
+        match &settled[refused] {
+            crate::engine::batch::Settled::Failed(e) => {
+                assert_eq!(e.disposition(), crate::salesforce::Disposition::Permanent, "{}", e.code());
+            }
+            other => panic!("{}", told(other)),
+        }
 
         // The org holds one Contact and at most one User per person, under the usernames told.
         for m in &members {
@@ -206,6 +216,38 @@ on_both_stores! {
             assert_eq!(bench.records_where("User", "ContactId", contact).await.len(), 1);
         }
         // The read, the Contacts, the refused collection, its two halves, the read-back.
+        assert_eq!(bench.api_calls().await - before, 6);
+    }
+}
+
+on_both_stores! {
+    async fn two_hundred_new_partners_take_six_calls() {
+        let bench = Bench::start_with(Some(partner_licences(500))).await;
+        let commands: Vec<_> = (0..200)
+            .map(|n| {
+                let key = format!("pp:bulk-{n:03}");
+                let email = format!("bulk{n:03}@northwind.example");
+                Person {
+                    key: &key,
+                    email: &email,
+                    username: &format!("{email}.portal"),
+                    sets: &["Partner_Deal_Registration"],
+                    welcome: WelcomeEmail::SiteSetting,
+                    ..Person::default()
+                }
+                .command()
+            })
+            .collect();
+        let members = bench.claim(commands).await;
+        assert_eq!(members.len(), 200);
+        let before = bench.api_calls().await;
+
+        let settled = bench.converge(&members).await;
+
+        let expected = "changed contact.created user.created permission_set.assigned:Partner_Deal_Registration user.verified welcome_email.by_site";
+        assert!(settled.iter().all(|s| told(s) == expected), "{}", told(&settled[0]));
+        assert_eq!(bench.records("User").await.iter().filter(|u| u["ContactId"].is_string()).count(), 201);
+        // The read, the Contacts, the Users, the sets' lookup, their assignment, the read-back.
         assert_eq!(bench.api_calls().await - before, 6);
     }
 }

@@ -2,6 +2,7 @@
 //! part ends as, what the org holds afterwards, and the calls it took (the org's own count).
 
 mod burst;
+mod changes;
 mod crash;
 
 use std::sync::Arc;
@@ -113,6 +114,11 @@ impl Person<'_> {
 
 impl Bench {
     pub async fn start() -> Bench {
+        Bench::start_with(None).await
+    }
+
+    /// On the org a fixture describes (the default org's when `None`).
+    pub async fn start_with(fixture: Option<String>) -> Bench {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = SalesforceConfig::Simulated {
             fixture: None,
@@ -125,6 +131,17 @@ impl Bench {
         let org = connect(&config, clock.clone())
             .await
             .expect("the simulated org starts");
+        let http = reqwest::Client::new();
+        if let Some(toml) = fixture {
+            let base = &org.simulated().expect("simulated").base_url;
+            let answer = http
+                .post(format!("{base}/__sim/fixture"))
+                .body(toml)
+                .send()
+                .await
+                .expect("the fixture endpoint answers");
+            assert!(answer.status().is_success(), "fixture: {}", answer.status());
+        }
         let scratch = Scratch::new().await;
         let store = scratch.open().await;
         let mut provisioning = Provisioning::new(ProvisionPolicy {
@@ -145,7 +162,7 @@ impl Bench {
             },
             clock,
             limits: BatchLimits::default(),
-            http: reqwest::Client::new(),
+            http,
         }
     }
 
@@ -243,6 +260,18 @@ impl Bench {
         self.control(reqwest::Method::POST, "/faults/script", Some(scripts))
             .await;
     }
+}
+
+/// The default org with `n` Partner Community licences.
+pub(super) fn partner_licences(n: u32) -> String {
+    let fixture = include_str!("../../../../../sfsim/fixtures/default.toml");
+    let pool = "user_type = \"PowerPartner\"\ntotal = 50";
+    assert!(fixture.contains(pool), "the default org's partner pool");
+    // The certificate's path is relative to the fixture's file, which a posted fixture has
+    // not: Gatehouse authenticates with the client secret here.
+    fixture
+        .replace(pool, &format!("user_type = \"PowerPartner\"\ntotal = {n}"))
+        .replace("certificate_pem = \"keys/gatehouse-dev.crt\"\n", "")
 }
 
 /// A settled part, told in a line: what a test compares.

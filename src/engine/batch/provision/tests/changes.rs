@@ -1,0 +1,101 @@
+//! Existing people in a batch: a Contact adopted by email, a deactivated user made active
+//! again — each as a single run would write it, in the batch's collections.
+
+use serde_json::{Map, json};
+
+use super::{Bench, Person, applied, told};
+use crate::config::salesforce::DEFAULT_KEY_FIELD;
+use crate::domain::{LicenceEffect, WelcomeEmail};
+use crate::engine::plan::ProvisionPolicy;
+use crate::salesforce::{NewRecord, RecordChange};
+use crate::store::tests::backing::on_both_stores;
+
+fn fields(value: serde_json::Value) -> Map<String, serde_json::Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+on_both_stores! {
+    async fn a_contact_is_adopted_in_its_account_and_a_user_reactivated() {
+        let mut bench = Bench::start().await;
+        bench.provisioning.policy = ProvisionPolicy {
+            adopt_by_email: true,
+            contact_key_field: DEFAULT_KEY_FIELD.into(),
+        };
+        let client = bench.org.client();
+        // Two Contacts with one email and no key: one in the person's Account, one elsewhere.
+        let account = |key: &str| {
+            let key = key.to_owned();
+            async move {
+                let soql = format!("SELECT Id FROM Account WHERE {DEFAULT_KEY_FIELD} = '{key}'");
+                let found = client.query(&soql).await.expect("account");
+                found.records[0].id().expect("id").to_owned()
+            }
+        };
+        let (p100, c200) = (account("P-100").await, account("C-200").await);
+        let contact = |account: &str| NewRecord {
+            sobject: "Contact".into(),
+            fields: fields(json!({"LastName": "Adoptee", "FirstName": "Test", "Email": "adopt@northwind.example", "AccountId": account})),
+        };
+        let made = client
+            .collections_create(false, &[contact(&c200), contact(&p100)])
+            .await
+            .expect("contacts");
+        let (elsewhere, adoptable) = (made[0].id.clone().unwrap(), made[1].id.clone().unwrap());
+        // Robin's user, deactivated by hand.
+        let robin = bench.records_where("User", "Username", "robin.existing@contoso.example.sfsim").await;
+        let robin_id = robin[0]["Id"].as_str().unwrap().to_owned();
+        client
+            .collections_update(false, &[RecordChange {
+                sobject: "User".into(),
+                id: robin_id.clone(),
+                fields: fields(json!({"IsActive": false})),
+            }])
+            .await
+            .expect("deactivated");
+
+        let adopt = Person {
+            key: "pp:adopt",
+            email: "adopt@northwind.example",
+            last_name: "Adoptee",
+            username: "adopt@northwind.example.portal",
+            welcome: WelcomeEmail::SiteSetting,
+            ..Person::default()
+        };
+        let robin = Person {
+            key: "K-201",
+            account: "C-200",
+            profile: "Customer Community Plus User",
+            email: "robin.existing@contoso.example",
+            last_name: "Existing",
+            username: "robin.existing@contoso.example.sfsim",
+            welcome: WelcomeEmail::SiteSetting,
+            ..Person::default()
+        };
+        let members = bench.claim(vec![adopt.command(), robin.command()]).await;
+        let settled = bench.converge(&members).await;
+
+        let told: Vec<String> = settled.iter().map(told).collect();
+        assert_eq!(
+            told[0],
+            "changed contact.adopted user.created user.verified welcome_email.by_site"
+        );
+        assert_eq!(told[1], "changed contact.updated user.reactivated");
+        let keyed = bench.records_where("Contact", DEFAULT_KEY_FIELD, "pp:adopt").await;
+        assert_eq!(keyed.len(), 1);
+        assert!(crate::engine::plan::same_id(keyed[0]["Id"].as_str().unwrap(), &adoptable));
+        let by_id = |records: Vec<serde_json::Value>, id: &str| {
+            records
+                .into_iter()
+                .find(|r| r["Id"].as_str().is_some_and(|r| crate::engine::plan::same_id(r, id)))
+                .expect("the record")
+        };
+        let other = by_id(bench.records("Contact").await, &elsewhere);
+        assert!(other[DEFAULT_KEY_FIELD].is_null(), "{other}");
+        let user = by_id(bench.records("User").await, &robin_id);
+        assert_eq!(user["IsActive"], true);
+        assert_eq!(
+            applied(&settled[1]).licence_effect,
+            LicenceEffect::Consumed { licence: "Customer Community Plus".into() }
+        );
+    }
+}
