@@ -149,11 +149,12 @@ struct Sent {
 }
 
 impl Round<'_, '_> {
-    async fn send(mut self, people: &mut [Person<'_>], chunk: &[usize]) -> Sent {
-        let mut sent = Sent {
-            locked: Vec::new(),
-            lock_error: None,
-        };
+    /// Those of `chunk` still held, their `user_creating` recorded, as records to create.
+    async fn prepare(
+        &mut self,
+        people: &mut [Person<'_>],
+        chunk: &[usize],
+    ) -> (Vec<usize>, Vec<NewRecord>) {
         let held = still_held(people, chunk);
         let first: Vec<usize> = held
             .iter()
@@ -178,6 +179,15 @@ impl Round<'_, '_> {
                 Err(exhausted) => people[i].fail(exhausted),
             }
         }
+        (going, records)
+    }
+
+    async fn send(mut self, people: &mut [Person<'_>], chunk: &[usize]) -> Sent {
+        let mut sent = Sent {
+            locked: Vec::new(),
+            lock_error: None,
+        };
+        let (going, records) = self.prepare(people, chunk).await;
         if records.is_empty() {
             return sent;
         }
@@ -195,12 +205,18 @@ impl Round<'_, '_> {
                 return sent;
             }
         };
+        let mut made = Vec::new();
         for ((i, record), result) in going.into_iter().zip(records).zip(results) {
             match (result.success, result.id, result.errors.into_iter().next()) {
                 (true, Some(id), _) => {
-                    let username = text(&record.fields, "Username");
-                    let nickname = text(&record.fields, "CommunityNickname");
-                    created(self.cx, &mut people[i], id, username, nickname).await;
+                    let person = &mut people[i];
+                    person.user_id = Some(id);
+                    person.created = Some((
+                        text(&record.fields, "Username"),
+                        text(&record.fields, "CommunityNickname"),
+                    ));
+                    person.steps.push("user.created".to_owned());
+                    made.push(i);
                 }
                 (_, _, Some(e)) if e.code == "DUPLICATE_USERNAME" => {
                     self.taken(i, Candidates::username_taken)
@@ -224,6 +240,10 @@ impl Round<'_, '_> {
                 )),
             }
         }
+        record_all(self.cx, people, &made, |p| {
+            Checkpoint::UserCreated(p.user_id.as_deref().unwrap_or_default())
+        })
+        .await;
         sent
     }
 
@@ -262,29 +282,4 @@ fn text(fields: &Map<String, Value>, name: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
-}
-
-/// A user Salesforce made: the checkpoint with its id, then the person's record of it.
-async fn created(
-    cx: &BatchContext<'_>,
-    person: &mut Person<'_>,
-    id: String,
-    username: String,
-    nickname: String,
-) {
-    person.user_id = Some(id.clone());
-    person.created = Some((username, nickname));
-    person.steps.push("user.created".to_owned());
-    let written = cx
-        .store
-        .record_progress(
-            &person.member.claimed.command.id,
-            person.member.hold.fence(),
-            Checkpoint::UserCreated(&id).key(),
-            Checkpoint::UserCreated(&id).value(),
-        )
-        .await;
-    if let Err(e) = written {
-        person.fail(ApplyError::Store(e));
-    }
 }

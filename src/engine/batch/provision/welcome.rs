@@ -59,17 +59,20 @@ pub(super) async fn send(cx: &BatchContext<'_>, facts: &OrgFacts, people: &mut [
                 continue;
             }
         };
+        let (mut done, mut refused) = (Vec::new(), Vec::new());
         for (n, &i) in chunk.iter().enumerate() {
             match response
                 .get(&format!("reset{n}"))
                 .map(|a| (a.is_success(), a.error()))
             {
-                Some((true, _)) => sent(cx, &mut people[i]).await,
+                Some((true, _)) => done.push(i),
                 Some((false, Some(e))) if shape_refused(&e) => one_by_one.push(i),
-                Some((false, Some(e))) => not_sent(cx, &mut people[i], CallError::Refused(e)).await,
+                Some((false, Some(e))) => refused.push((i, e)),
                 _ => one_by_one.push(i),
             }
         }
+        sent(cx, people, &done).await;
+        not_sent(cx, people, refused).await;
     }
     if !one_by_one.is_empty() {
         tracing::info!(
@@ -82,8 +85,8 @@ pub(super) async fn send(cx: &BatchContext<'_>, facts: &OrgFacts, people: &mut [
             continue;
         };
         match cx.client.reset_password(&user).await {
-            Ok(()) => sent(cx, &mut people[i]).await,
-            Err(error @ CallError::Refused(_)) => not_sent(cx, &mut people[i], error).await,
+            Ok(()) => sent(cx, people, &[i]).await,
+            Err(CallError::Refused(e)) => not_sent(cx, people, vec![(i, e)]).await,
             Err(error) => people[i].fail(error.into()),
         }
     }
@@ -99,24 +102,24 @@ fn shape_refused(error: &SalesforceError) -> bool {
         )
 }
 
-async fn sent(cx: &BatchContext<'_>, person: &mut Person<'_>) {
-    let i = [0];
-    let one = std::slice::from_mut(person);
-    if record_all(cx, one, &i, |_| Checkpoint::WelcomeSent)
-        .await
-        .is_empty()
-    {
-        return;
+/// Salesforce answered these resets: the emails went out.
+async fn sent(cx: &BatchContext<'_>, people: &mut [Person<'_>], which: &[usize]) {
+    for i in record_all(cx, people, which, |_| Checkpoint::WelcomeSent).await {
+        people[i].steps.push("welcome_email.sent".to_owned());
+        people[i].welcome = Some(WelcomeEmailState::Sent);
     }
-    let person = &mut one[0];
-    person.steps.push("welcome_email.sent".to_owned());
-    person.welcome = Some(WelcomeEmailState::Sent);
 }
 
-/// Salesforce answered the reset with an error: it did not happen, and a rerun may ask again.
-async fn not_sent(cx: &BatchContext<'_>, person: &mut Person<'_>, error: CallError) {
-    let i = [0];
-    let one = std::slice::from_mut(person);
-    record_all(cx, one, &i, |_| Checkpoint::WelcomeNotSent).await;
-    one[0].fail(ApplyError::Call(error));
+/// Salesforce answered these resets with an error: they did not happen, and a rerun may ask
+/// again.
+async fn not_sent(
+    cx: &BatchContext<'_>,
+    people: &mut [Person<'_>],
+    refused: Vec<(usize, SalesforceError)>,
+) {
+    let which: Vec<usize> = refused.iter().map(|(i, _)| *i).collect();
+    record_all(cx, people, &which, |_| Checkpoint::WelcomeNotSent).await;
+    for (i, error) in refused {
+        people[i].fail(ApplyError::Call(CallError::Refused(error)));
+    }
 }
