@@ -5,7 +5,7 @@ use serde_json::{Map, json};
 
 use super::{Bench, Person, applied, told};
 use crate::config::salesforce::DEFAULT_KEY_FIELD;
-use crate::domain::{LicenceEffect, WelcomeEmail};
+use crate::domain::{LicenceEffect, PortalRoleLevel, WelcomeEmail};
 use crate::engine::plan::ProvisionPolicy;
 use crate::salesforce::{NewRecord, RecordChange};
 use crate::store::tests::backing::on_both_stores;
@@ -97,5 +97,55 @@ on_both_stores! {
             applied(&settled[1]).licence_effect,
             LicenceEffect::Consumed { licence: "Customer Community Plus".into() }
         );
+    }
+}
+
+on_both_stores! {
+    async fn new_partners_take_the_level_their_rule_names() {
+        let bench = Bench::start().await;
+        let commands: Vec<_> = [("pp:manager", PortalRoleLevel::Manager), ("pp:worker", PortalRoleLevel::User)]
+            .iter()
+            .map(|(key, level)| {
+                let email = format!("{}@northwind.example", &key[3..]);
+                Person {
+                    key,
+                    email: &email,
+                    username: &format!("{email}.portal"),
+                    welcome: WelcomeEmail::SiteSetting,
+                    role: Some(*level),
+                    ..Person::default()
+                }
+                .command()
+            })
+            .collect();
+        let members = bench.claim(commands).await;
+
+        let settled = bench.converge(&members).await;
+
+        assert_eq!(
+            told(&settled[0]),
+            "changed contact.created user.created user.role_set:manager user.verified welcome_email.by_site"
+        );
+        assert_eq!(
+            told(&settled[1]),
+            "changed contact.created user.created user.verified welcome_email.by_site"
+        );
+        let roles = bench.records("UserRole").await;
+        let users = bench.records("User").await;
+        let same = crate::engine::plan::same_id;
+        let portal_role = |user_id: &str| -> Option<String> {
+            let user = users
+                .iter()
+                .find(|u| u["Id"].as_str().is_some_and(|id| same(id, user_id)))?;
+            let role = user["UserRoleId"].as_str()?;
+            let role = roles
+                .iter()
+                .find(|r| r["Id"].as_str().is_some_and(|id| same(id, role)))?;
+            role["PortalRole"].as_str().map(str::to_owned)
+        };
+        let manager = applied(&settled[0]).ids.user_id.clone().expect("user");
+        let worker = applied(&settled[1]).ids.user_id.clone().expect("user");
+        assert_eq!(portal_role(&manager).as_deref(), Some("Manager"));
+        assert_eq!(portal_role(&worker).as_deref(), Some("Worker"));
     }
 }

@@ -14,7 +14,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::SalesforceConfig;
 use crate::config::salesforce::DEFAULT_KEY_FIELD;
 use crate::domain::{
-    AccountRef, CommandId, ContactFields, Intent, Provision, UserFields, WelcomeEmail,
+    AccountRef, CommandId, ContactFields, Intent, PortalRoleLevel, Provision, UserFields,
+    WelcomeEmail,
 };
 use crate::engine::batch::{BatchContext, BatchLimits, Member, Settled};
 use crate::engine::executor::{Done, Provisioning};
@@ -51,6 +52,7 @@ pub(super) struct Person<'a> {
     pub time_zone: &'a str,
     pub sets: &'a [&'a str],
     pub welcome: WelcomeEmail,
+    pub role: Option<PortalRoleLevel>,
 }
 
 impl Default for Person<'_> {
@@ -65,6 +67,7 @@ impl Default for Person<'_> {
             time_zone: "Europe/London",
             sets: &[],
             welcome: WelcomeEmail::PasswordReset,
+            role: None,
         }
     }
 }
@@ -98,7 +101,7 @@ impl Person<'_> {
                     federation_id: None,
                 },
                 profile: self.profile.into(),
-                role: None,
+                role: self.role,
                 permission_sets: self.sets.iter().map(|s| (*s).to_owned()).collect(),
                 welcome_email: self.welcome,
                 purpose: None,
