@@ -33,7 +33,7 @@ use super::{BatchContext, Member, Settled};
 use crate::domain::{Intent, Provision, SalesforceIds};
 use crate::engine::apply::ApplyError;
 use crate::engine::executor::Done;
-use crate::engine::plan::{Observed, ProvisionPlan, plan_provision};
+use crate::engine::plan::{ContactWrite, Observed, ProvisionPlan, plan_provision};
 use crate::store::SubjectState;
 
 /// Settles each member's provision, in the order given.
@@ -92,6 +92,7 @@ pub(in crate::engine) async fn converge(
             Planned::Writes(person) => people.push(*person),
         }
     }
+    one_adoption_per_contact(&mut people);
     contacts::write(cx, &mut people).await;
     changes::write(cx, &mut people).await;
     users::create(cx, &mut people).await;
@@ -102,6 +103,21 @@ pub(in crate::engine) async fn converge(
         settled[i] = Some(person.settle());
     }
     finished(settled)
+}
+
+/// Two people may both find one Contact to adopt (the same email in the same Account). One at
+/// a time, the first adopts it and the second then finds it keyed and makes a Contact of its
+/// own; in one batch both would write their key on it. The first adopts it here; the others
+/// run alone afterwards, and see it as a single run would.
+fn one_adoption_per_contact(people: &mut [Person<'_>]) {
+    let mut adopted = std::collections::HashSet::new();
+    for person in people.iter_mut() {
+        if let ContactWrite::Adopt { id, .. } = &person.writes.contact
+            && !adopted.insert(id.get(..15).unwrap_or(id).to_owned())
+        {
+            person.alone();
+        }
+    }
 }
 
 fn finished(settled: Vec<Option<Settled>>) -> Vec<Settled> {

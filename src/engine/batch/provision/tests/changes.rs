@@ -71,7 +71,16 @@ on_both_stores! {
             welcome: WelcomeEmail::SiteSetting,
             ..Person::default()
         };
-        let members = bench.claim(vec![adopt.command(), robin.command()]).await;
+        // A second person with the same email: one at a time, they would find the Contact
+        // keyed by the first and make their own; so they are left to run alone.
+        let second = Person {
+            key: "pp:adopt-2",
+            username: "adopt2@northwind.example.portal",
+            ..adopt
+        };
+        let members = bench
+            .claim(vec![adopt.command(), robin.command(), second.command()])
+            .await;
         let settled = bench.converge(&members).await;
 
         let told: Vec<String> = settled.iter().map(told).collect();
@@ -80,6 +89,7 @@ on_both_stores! {
             "changed contact.adopted user.created user.verified welcome_email.by_site"
         );
         assert_eq!(told[1], "changed contact.updated user.reactivated");
+        assert_eq!(told[2], "alone");
         let keyed = bench.records_where("Contact", DEFAULT_KEY_FIELD, "pp:adopt").await;
         assert_eq!(keyed.len(), 1);
         assert!(crate::engine::plan::same_id(keyed[0]["Id"].as_str().unwrap(), &adoptable));
