@@ -5,7 +5,8 @@ use serde_json::{Map, json};
 
 use super::{Bench, Person, applied, told};
 use crate::config::salesforce::DEFAULT_KEY_FIELD;
-use crate::domain::{LicenceEffect, PortalRoleLevel, WelcomeEmail};
+use crate::domain::{LicenceEffect, OutcomeKind, PortalRoleLevel, WelcomeEmail};
+use crate::engine::executor::RunEnd;
 use crate::engine::plan::ProvisionPolicy;
 use crate::salesforce::{NewRecord, RecordChange};
 use crate::store::tests::backing::on_both_stores;
@@ -157,5 +158,42 @@ on_both_stores! {
         let worker = applied(&settled[1]).ids.user_id.clone().expect("user");
         assert_eq!(portal_role(&manager).as_deref(), Some("Manager"));
         assert_eq!(portal_role(&worker).as_deref(), Some("Worker"));
+    }
+}
+
+on_both_stores! {
+    async fn a_freeze_gatehouse_made_is_lifted_in_a_login_collection() {
+        let bench = Bench::start().await;
+        let ten_minutes_ago = chrono::Utc::now() - chrono::TimeDelta::minutes(10);
+        let freeze = crate::store::tests::samples::deprovision("K-201", ten_minutes_ago);
+        let members = bench.claim(vec![freeze]).await;
+        for m in members {
+            let end = bench.executor().run(m.claimed, &m.hold).await.expect("run");
+            assert_eq!(end, RunEnd::Finished(OutcomeKind::Succeeded));
+        }
+        let frozen = |logins: Vec<serde_json::Value>| {
+            logins.iter().filter(|l| l["IsFrozen"] == true).count()
+        };
+        assert_eq!(frozen(bench.records("UserLogin").await), 1);
+        let robin = Person {
+            key: "K-201",
+            account: "C-200",
+            profile: "Customer Community Plus User",
+            email: "robin.existing@contoso.example",
+            last_name: "Existing",
+            username: "robin.existing@contoso.example.sfsim",
+            welcome: WelcomeEmail::SiteSetting,
+            ..Person::default()
+        };
+        let members = bench.claim(vec![robin.command()]).await;
+        assert_eq!(members[0].claimed.subject.state, crate::store::SubjectState::Frozen);
+        let before = bench.api_calls().await;
+
+        let settled = bench.converge(&members).await;
+
+        assert_eq!(told(&settled[0]), "changed contact.updated user.updated user.unfrozen");
+        assert_eq!(frozen(bench.records("UserLogin").await), 0);
+        // The read (the login with it), the Contact, the user, the login.
+        assert_eq!(bench.api_calls().await - before, 4);
     }
 }

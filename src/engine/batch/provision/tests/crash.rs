@@ -7,8 +7,7 @@ use serde_json::json;
 
 use super::{Bench, Person, told};
 use crate::domain::OutcomeKind;
-use crate::engine::executor::{Executor, RunEnd};
-use crate::engine::retry::RetryPolicy;
+use crate::engine::executor::RunEnd;
 use crate::store::tests::backing::on_both_stores;
 use crate::store::tests::samples::WORKER;
 
@@ -54,15 +53,7 @@ async fn crash_and_restart(bench: &Bench) {
         assert!(!m.claimed.progress.is_empty(), "{:?}", m.claimed.progress);
         assert_eq!(told(s), "alone");
     }
-    let executor = Executor::new(
-        bench.org.client().clone(),
-        bench.store.clone(),
-        bench.clock.clone(),
-        bench.keys.clone(),
-        bench.provisioning.policy.clone(),
-        RetryPolicy::default(),
-    )
-    .with_org_facts(bench.provisioning.facts.clone());
+    let executor = bench.executor();
     for member in members {
         let end = executor
             .run(member.claimed, &member.hold)
@@ -114,5 +105,26 @@ on_both_stores! {
         // The permission sets' collection, the one after the users', is lost with the process.
         bench.script(json!({"method": "POST", "path": "/composite/sobjects", "kind": "drop", "skip": 1})).await;
         crash_and_restart(&bench).await;
+    }
+}
+
+on_both_stores! {
+    async fn a_read_the_org_cannot_answer_fails_each_person_for_a_retry() {
+        let bench = Bench::start().await;
+        let members = bench.claim(people()).await;
+        bench
+            .script(json!({"method": "POST", "path": "/composite", "errorCode": "SERVER_UNAVAILABLE"}))
+            .await;
+
+        let settled = bench.converge(&members).await;
+
+        for s in &settled {
+            let crate::engine::batch::Settled::Failed(error) = s else {
+                panic!("{}", told(s));
+            };
+            assert_eq!(error.code(), "SERVER_UNAVAILABLE");
+            assert_eq!(error.disposition(), crate::salesforce::Disposition::Transient);
+        }
+        assert!(bench.records_where("Contact", "Gatehouse_Key__c", "pp:crash-1").await.is_empty());
     }
 }

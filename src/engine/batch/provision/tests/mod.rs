@@ -191,6 +191,19 @@ impl Bench {
             .collect()
     }
 
+    /// The one-at-a-time executor on the same org and store.
+    pub fn executor(&self) -> crate::engine::executor::Executor {
+        crate::engine::executor::Executor::new(
+            self.org.client().clone(),
+            self.store.clone(),
+            self.clock.clone(),
+            self.keys.clone(),
+            self.provisioning.policy.clone(),
+            crate::engine::retry::RetryPolicy::default(),
+        )
+        .with_org_facts(self.provisioning.facts.clone())
+    }
+
     pub async fn converge(&self, members: &[Member]) -> Vec<Settled> {
         let cx = BatchContext {
             client: self.org.client(),
