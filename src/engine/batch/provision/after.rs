@@ -2,10 +2,11 @@
 //! every new user — in that order, as a single run does it (a set may be what makes the user a
 //! member of the site, so every set is assigned before the read-back).
 //!
-//! One composite looks up the sets by name and the Accounts' portal roles; the assignments go
-//! in a collection of their own (`PermissionSetAssignment`), the role changes in a User
-//! update collection, and one composite reads the new users back (`IN` over their ids) with
-//! their site memberships.
+//! The sets were looked up by name with the group's read; one composite looks up the Accounts'
+//! portal roles (made with an Account's first such user, so read only now). The assignments go
+//! in a collection of their own (`PermissionSetAssignment`), the role changes in a User update
+//! collection, and one composite reads the new users back (`IN` over their ids) with their site
+//! memberships.
 
 use serde_json::{Map, json};
 
@@ -21,80 +22,59 @@ use crate::salesforce::soql::quote;
 use crate::salesforce::{NewRecord, OrgFacts, Record, RecordChange};
 
 /// The permission sets, roles and read-back of the open people.
-pub(super) async fn finish(cx: &BatchContext<'_>, facts: &OrgFacts, people: &mut [Person<'_>]) {
-    let looked_up = match look_up(cx, people).await {
+pub(super) async fn finish(
+    cx: &BatchContext<'_>,
+    facts: &OrgFacts,
+    sets: &[Record],
+    people: &mut [Person<'_>],
+) {
+    assign(cx, people, sets).await;
+    let found = match look_up_roles(cx, people).await {
         Ok(found) => found,
         Err(error) => {
-            for p in people.iter_mut().filter(|p| wants_lookup(p)) {
+            for p in people.iter_mut().filter(|p| wants_role(p)) {
                 p.fail(shared(&error));
             }
             return;
         }
     };
-    assign(cx, people, &looked_up.sets).await;
-    roles(cx, people, &looked_up.roles).await;
+    roles(cx, people, &found).await;
     verify(cx, facts, people).await;
 }
 
-fn wants_lookup(p: &Person<'_>) -> bool {
-    p.is_open() && p.user_id.is_some() && (!p.writes.assign.is_empty() || p.writes.role.is_some())
+fn wants_role(p: &Person<'_>) -> bool {
+    p.is_open() && p.user_id.is_some() && p.writes.role.is_some()
 }
 
-struct LookedUp {
-    sets: Vec<Record>,
-    roles: Vec<Record>,
-}
-
-/// The permission sets the open people are to get, by name, and their Accounts' portal roles.
-async fn look_up(
+/// The portal roles of the Accounts whose roles the open people are to take.
+async fn look_up_roles(
     cx: &BatchContext<'_>,
     people: &[Person<'_>],
-) -> Result<LookedUp, crate::salesforce::CallError> {
-    let mut names: Vec<&str> = Vec::new();
-    let mut accounts: Vec<&str> = Vec::new();
-    for p in people.iter().filter(|p| wants_lookup(p)) {
-        names.extend(p.writes.assign.iter().map(String::as_str));
-        if let Some(role) = &p.writes.role {
-            accounts.push(&role.account_id);
-        }
+) -> Result<Vec<Record>, crate::salesforce::CallError> {
+    let mut accounts: Vec<&str> = people
+        .iter()
+        .filter(|p| wants_role(p))
+        .filter_map(|p| Some(p.writes.role.as_ref()?.account_id.as_str()))
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    if accounts.is_empty() {
+        return Ok(Vec::new());
     }
-    for list in [&mut names, &mut accounts] {
-        list.sort_unstable();
-        list.dedup();
-    }
-    let base = cx.client.paths().base().len();
-    let (bytes, most) = (cx.limits.uri_bytes, cx.limits.records);
-    let sets = InQuery {
-        head: "SELECT Id, Name FROM PermissionSet WHERE Name IN ",
-        tail: "",
-    };
     let roles = InQuery {
         head: "SELECT Id, PortalAccountId, PortalType, PortalRole FROM UserRole WHERE PortalAccountId IN ",
         tail: "",
     };
-    let set_queries = if names.is_empty() {
-        Vec::new()
-    } else {
-        split_in(&sets, &names, base, bytes, most)
-    };
-    let role_queries = if accounts.is_empty() {
-        Vec::new()
-    } else {
-        split_in(&roles, &accounts, base, bytes, most)
-    };
-    let all: Vec<String> = set_queries.iter().chain(&role_queries).cloned().collect();
-    if all.is_empty() {
-        return Ok(LookedUp {
-            sets: Vec::new(),
-            roles: Vec::new(),
-        });
-    }
-    let mut answers = queries::run(cx.client, cx.limits, &all).await?.into_iter();
-    let sets = answers.by_ref().take(set_queries.len()).flatten().collect();
-    Ok(LookedUp {
-        sets,
-        roles: answers.flatten().collect(),
-    })
+    let base = cx.client.paths().base().len();
+    let soql = split_in(
+        &roles,
+        &accounts,
+        base,
+        cx.limits.uri_bytes,
+        cx.limits.records,
+    );
+    let answers = queries::run(cx.client, cx.limits, &soql).await?;
+    Ok(answers.into_iter().flatten().collect())
 }
 
 /// Each open person's missing permission sets, in collections of their own.

@@ -59,8 +59,11 @@ pub(in crate::engine) async fn converge(
             read_login: members[*i].claimed.subject.state == SubjectState::Frozen,
         })
         .collect();
-    let observed = if wanted.is_empty() {
-        Ok(Vec::new())
+    let read = if wanted.is_empty() {
+        Ok(read::Read {
+            observed: Vec::new(),
+            permission_sets: Vec::new(),
+        })
     } else {
         let profiles = cx.provisioning.profiles.lock().clone();
         let setup = ReadSetup {
@@ -72,8 +75,8 @@ pub(in crate::engine) async fn converge(
         };
         observe_all(cx.client, &setup, &wanted).await
     };
-    let observed = match observed {
-        Ok(observed) => observed,
+    let read = match read {
+        Ok(read) => read,
         Err(error) => {
             for (i, _) in &taken {
                 settled[*i] = Some(Settled::Failed(shared(&error)));
@@ -82,7 +85,7 @@ pub(in crate::engine) async fn converge(
         }
     };
     let mut people = Vec::new();
-    for ((i, intent), observed) in taken.into_iter().zip(observed) {
+    for ((i, intent), observed) in taken.into_iter().zip(read.observed) {
         if let Some(profile) = &observed.profile {
             let mut cache = cx.provisioning.profiles.lock();
             cache.insert(intent.profile.clone(), profile.clone());
@@ -96,7 +99,7 @@ pub(in crate::engine) async fn converge(
     contacts::write(cx, &mut people).await;
     changes::write(cx, &mut people).await;
     users::create(cx, &mut people).await;
-    after::finish(cx, facts, &mut people).await;
+    after::finish(cx, facts, &read.permission_sets, &mut people).await;
     welcome::send(cx, facts, &mut people).await;
     for person in people {
         let i = person.index;

@@ -51,6 +51,8 @@ enum Family {
     Profiles,
     Assignments,
     AdoptableAssignments,
+    /// The permission sets the group's rules name, by name: what their assignments will need.
+    PermissionSets,
 }
 
 /// Lowercase, for matching rows to people as SOQL's `=` does (text compares without case).
@@ -61,7 +63,19 @@ fn fold(text: &str) -> String {
 /// The queries of the read, each with the family its rows belong to.
 fn queries(setup: &ReadSetup<'_>, wanted: &[Wanted<'_>], base: usize) -> Vec<(Family, String)> {
     let mut out = Vec::new();
-    for (family, head, mut values) in families(setup, wanted) {
+    let mut families = families(setup, wanted);
+    // Looked up now, in the read's composite when it has room, rather than in a request of
+    // their own before the assignments.
+    let sets = wanted
+        .iter()
+        .flat_map(|w| w.intent.permission_sets.iter().map(String::as_str))
+        .collect();
+    families.push((
+        Family::PermissionSets,
+        "SELECT Id, Name FROM PermissionSet WHERE Name IN ".to_owned(),
+        sets,
+    ));
+    for (family, head, mut values) in families {
         values.sort_unstable();
         values.dedup();
         if values.is_empty() {
@@ -165,13 +179,20 @@ fn families<'w>(
     families
 }
 
-/// Reads every person's records: one composite per five queries. Each [`Observed`] is in the
-/// order of `wanted`.
+/// What the group's read found.
+pub(super) struct Read {
+    /// Each person's, in the order of `wanted`.
+    pub observed: Vec<Observed>,
+    /// The permission sets the group's rules name that the org has (`Id`, `Name`).
+    pub permission_sets: Vec<Record>,
+}
+
+/// Reads every person's records: one composite per five queries.
 pub(super) async fn observe_all(
     client: &SalesforceClient,
     setup: &ReadSetup<'_>,
     wanted: &[Wanted<'_>],
-) -> Result<Vec<Observed>, CallError> {
+) -> Result<Read, CallError> {
     let base = client.paths().base().len();
     let queries = queries(setup, wanted, base);
     let soql: Vec<String> = queries.iter().map(|(_, q)| q.clone()).collect();
@@ -180,7 +201,11 @@ pub(super) async fn observe_all(
     for ((family, _), records) in queries.iter().zip(answers) {
         rows.entry(*family).or_default().extend(records);
     }
-    Ok(deal(setup, wanted, &Rows::index(setup.keys, rows)))
+    let permission_sets = rows.remove(&Family::PermissionSets).unwrap_or_default();
+    Ok(Read {
+        observed: deal(setup, wanted, &Rows::index(setup.keys, rows)),
+        permission_sets,
+    })
 }
 
 /// The read's rows, indexed the ways people are matched to them.

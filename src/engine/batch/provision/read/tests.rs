@@ -248,5 +248,6 @@ fn the_group_is_read_in_in_lists_asking_each_value_once() {
     // A known profile is not asked for; without adoption, no email is.
     assert!(of(Family::Profiles).is_empty());
     assert!(of(Family::Adoptable).is_empty());
-    assert_eq!(soql.len(), 5, "{soql:#?}");
+    assert!(of(Family::PermissionSets)[0].ends_with("WHERE Name IN ('S1')"));
+    assert_eq!(soql.len(), 6, "{soql:#?}");
 }
