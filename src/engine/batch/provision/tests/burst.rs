@@ -258,3 +258,22 @@ on_both_stores! {
         assert_eq!(linked.iter().filter(|u| u["ContactId"].is_string()).count(), 401);
     }
 }
+
+on_both_stores! {
+    async fn a_lone_provision_is_left_to_a_run_of_its_own() {
+        let bench = Bench::start().await;
+        let lone = Person {
+            key: "pp:lone",
+            email: "lone@northwind.example",
+            username: "lone@northwind.example.portal",
+            ..Person::default()
+        };
+        let members = bench.claim(vec![lone.command()]).await;
+        let before = bench.api_calls().await;
+
+        let settled = bench.converge(&members).await;
+
+        assert_eq!(told(&settled[0]), "alone");
+        assert_eq!(bench.api_calls().await - before, 0);
+    }
+}

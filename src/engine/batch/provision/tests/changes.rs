@@ -185,7 +185,14 @@ on_both_stores! {
             welcome: WelcomeEmail::SiteSetting,
             ..Person::default()
         };
-        let members = bench.claim(vec![robin.command()]).await;
+        let newcomer = Person {
+            key: "pp:newcomer",
+            email: "newcomer@northwind.example",
+            username: "newcomer@northwind.example.portal",
+            welcome: WelcomeEmail::SiteSetting,
+            ..Person::default()
+        };
+        let members = bench.claim(vec![robin.command(), newcomer.command()]).await;
         assert_eq!(members[0].claimed.subject.state, crate::store::SubjectState::Frozen);
         let before = bench.api_calls().await;
 
@@ -193,7 +200,12 @@ on_both_stores! {
 
         assert_eq!(told(&settled[0]), "changed contact.updated user.updated user.unfrozen");
         assert_eq!(frozen(bench.records("UserLogin").await), 0);
-        // The read (the login with it), the Contact, the user, the login.
-        assert_eq!(bench.api_calls().await - before, 4);
+        assert_eq!(
+            told(&settled[1]),
+            "changed contact.created user.created user.verified welcome_email.by_site"
+        );
+        // The read (the login with it), the new Contact, Robin's Contact, his user, his login,
+        // the new user, its read-back.
+        assert_eq!(bench.api_calls().await - before, 7);
     }
 }
