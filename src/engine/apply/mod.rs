@@ -19,5 +19,5 @@ pub use checkpoint::{Checkpoint, Earlier};
 pub use context::ProvisionContext;
 pub use deprovision::{apply_deprovision, deprovision_known_user};
 pub use error::{AfterCreation, ApplyError, STORE_UNAVAILABLE};
-pub use provision::{MAX_CANDIDATES, apply_provision};
+pub use provision::{MAX_CANDIDATES, NewPerson, apply_new_person, apply_provision};
 pub use welcome::finish_earlier_creation;

@@ -16,12 +16,15 @@ mod candidates;
 mod first_write;
 mod read_back;
 
+use self::candidates::Creation;
 use super::applied::Applied;
+use super::checkpoint::Checkpoint;
 use super::context::ProvisionContext;
 use super::error::{AfterCreation, ApplyError};
 use super::welcome::welcome;
 use crate::domain::{LicenceEffect, Refusal, SalesforceIds};
 use crate::engine::plan::{ProvisionWrites, UserWrite};
+use crate::salesforce::{CallError, CompositeResponse, SalesforceError};
 
 pub use candidates::MAX_CANDIDATES;
 
@@ -31,26 +34,89 @@ pub async fn apply_provision(
     writes: ProvisionWrites,
 ) -> Result<Applied, ApplyError> {
     let mut steps = Vec::new();
-    let first = first_write::request(cx, &writes);
-    let written = match &writes.user {
+    match write(cx, &writes, &mut steps).await? {
+        Creation::Made { written, checks } => settle(cx, writes, written, checks, steps).await,
+        Creation::Refused(e) => Err(CallError::Refused(e).into()),
+    }
+}
+
+/// What writing a new person without a read first came to.
+pub enum NewPerson {
+    Applied(Applied),
+    /// The org refused the Contact or the user (the Contact already has a user, an Account not
+    /// eligible, no free licence…): no user was made, and the progress says so; a read tells
+    /// what to do next.
+    NotCreated(SalesforceError),
+}
+
+/// Applies the writes of a new person planned without a read (see `plan::plan_new_person`):
+/// one request when nothing collides. A refusal of the Contact or the user is handed back
+/// rather than ended on, for the caller to read the org and carry on.
+pub async fn apply_new_person(
+    cx: &ProvisionContext<'_>,
+    writes: ProvisionWrites,
+) -> Result<NewPerson, ApplyError> {
+    let mut steps = Vec::new();
+    match write(cx, &writes, &mut steps).await? {
+        Creation::Made { written, checks } => Ok(NewPerson::Applied(
+            settle(cx, writes, written, checks, steps).await?,
+        )),
+        Creation::Refused(e) => {
+            // The org answered: no user was made. A rerun must not take a user it then finds
+            // on the Contact (made by someone else) for this command's own.
+            cx.record(Checkpoint::UserNotCreated).await?;
+            Ok(NewPerson::NotCreated(e))
+        }
+    }
+}
+
+/// The first write, with the user's creation (and what rides along) when the plan makes one.
+async fn write(
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+    steps: &mut Vec<String>,
+) -> Result<Creation, ApplyError> {
+    let first = first_write::request(cx, writes);
+    Ok(match &writes.user {
         // Checkpoints `UserCreating` before the first write, `UserCreated` after its answer.
         UserWrite::Create { fields } => {
-            candidates::create_user(cx, &writes, first, fields, &mut steps).await?
+            let ride = read_back::rides_along(writes);
+            candidates::create_user(cx, writes, first, fields, ride, steps).await?
         }
-        _ => first_write::send(cx, &writes, first, &mut steps).await?,
-    };
+        _ => Creation::Made {
+            written: first_write::send(cx, writes, first, steps).await?,
+            checks: None,
+        },
+    })
+}
+
+/// After the first write: the permission sets and read-back (unless they rode along), the
+/// welcome email, and what the provision did.
+async fn settle(
+    cx: &ProvisionContext<'_>,
+    writes: ProvisionWrites,
+    written: Written,
+    checks: Option<CompositeResponse>,
+    mut steps: Vec<String>,
+) -> Result<Applied, ApplyError> {
     let (user_id, contact_id) = written.ids()?;
     let ids = read_back::NewIds {
         user: &user_id,
         contact: &contact_id,
     };
     let created = written.created.is_some();
-    match read_back::assign_and_verify(cx, &writes, &ids, created, &mut steps).await {
+    let checked = match &checks {
+        Some(response) => read_back::check_creation(cx, &writes, response, &ids, &mut steps),
+        None => read_back::assign_and_verify(cx, &writes, &ids, created, &mut steps)
+            .await
+            .map(|()| None),
+    };
+    let account_id = match checked {
         Err(ApplyError::Refused(refusal)) if created => {
             return Err(refused_after_creation(cx, refusal, &written, &ids, steps));
         }
         result => result?,
-    }
+    };
     let created_earlier = written.created.is_none() && cx.earlier().created_user();
     if created_earlier {
         steps.push("user.created".to_owned());
@@ -67,7 +133,7 @@ pub async fn apply_provision(
     };
     Ok(Applied {
         ids: SalesforceIds {
-            account_id: None,
+            account_id,
             contact_id: Some(contact_id),
             user_id: Some(user_id),
         },

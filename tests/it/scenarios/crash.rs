@@ -50,15 +50,10 @@ async fn until_caught(s: &Scenario) {
     panic!("the service never made the call the script waits for");
 }
 
-/// The second composite of a provision: it writes the Contact and the User.
+/// The second composite of a provision: it writes the Contact and the User, assigns the
+/// permission set and reads the new User back.
 fn contact_and_user_write() -> Value {
     json!({"method": "POST", "path": "/composite", "skip": 1})
-}
-
-/// The third composite of a provision: it reads the new User back (and adds the permission
-/// set).
-fn user_read_back() -> Value {
-    json!({"method": "POST", "path": "/composite", "skip": 2})
 }
 
 /// The call that has the org send a password-reset email.
@@ -172,7 +167,7 @@ on_both_stores! {
         let (_org, s) = start("site-setting").await;
         let s = kill_during(s, contact_and_user_write()).await;
         let calls = assert_converged(&s, 1).await;
-        assert_eq!(calls, 3, "the rerun is a whole provision");
+        assert_eq!(calls, 2, "the rerun is a whole provision");
     }
 }
 
@@ -182,23 +177,11 @@ on_both_stores! {
         let s = lose_answer_of(s, contact_and_user_write()).await;
         let calls = assert_converged(&s, 1).await;
         assert_eq!(
-            calls, 2,
-            "a read finds Contact and User in place; the permission set is still owed"
+            calls, 1,
+            "a read finds Contact, User and permission set in place"
         );
         let steps = s.last_outcome(&ada().subject()).await.steps;
         assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
-    }
-}
-
-on_both_stores! {
-    async fn killed_while_the_new_user_is_read_back_the_restart_does_not_create_another() {
-        let (_org, s) = start("site-setting").await;
-        let s = kill_during(s, user_read_back()).await;
-        let calls = assert_converged(&s, 1).await;
-        assert_eq!(
-            calls, 2,
-            "a read, and the permission set the cut request carried"
-        );
     }
 }
 
@@ -227,9 +210,9 @@ on_both_stores! {
 on_both_stores! {
     async fn killed_before_the_welcome_email_was_asked_for_the_restart_sends_it_once() {
         let (_org, s) = start("password-reset").await;
-        let s = kill_during(s, user_read_back()).await;
+        let s = kill_during(s, contact_and_user_write()).await;
         let calls = assert_converged(&s, 1).await;
-        assert_eq!(calls, 3, "a read, the permission set, and the reset");
+        assert_eq!(calls, 3, "a read, the creation, and the reset");
         assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
     }
 }
@@ -239,13 +222,13 @@ on_both_stores! {
         let (_org, s) = start("password-reset").await;
         let s = lose_answer_of(s, contact_and_user_write()).await;
         let calls = assert_converged(&s, 1).await;
-        assert_eq!(calls, 3, "a read, the permission set, and the reset");
+        assert_eq!(calls, 2, "a read, and the reset");
         assert_eq!(welcome_email(&s).await, Some(WelcomeEmailState::Sent));
     }
 }
 
 on_both_stores! {
-    async fn a_new_user_with_a_password_reset_welcome_takes_four_calls() {
+    async fn a_new_user_with_a_password_reset_welcome_takes_three_calls() {
         let (_org, s) = start("password-reset").await;
         let spent = s
             .send_and_settle("partner-portal", &ada().signed_up(s.now(), json!({})))
@@ -253,8 +236,8 @@ on_both_stores! {
         let outcome = s.last_outcome(&ada().subject()).await;
         assert_kind(&outcome, OutcomeKind::Succeeded);
         assert!(
-            outcome.api_calls <= 4,
-            "one more than 3 for the reset: {outcome:#?}"
+            outcome.api_calls <= 3,
+            "one more than 2 for the reset: {outcome:#?}"
         );
         assert_eq!(spent, u64::from(outcome.api_calls));
         assert_converged(&s, 1).await;
