@@ -19,7 +19,6 @@ use crate::salesforce::SalesforceClient;
 use crate::store::{Store, TaskTurn};
 use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
 
-
 /// Everything a scrape reads, shared by the `/metrics` handler.
 pub struct Scrape {
     metrics: Metrics,
@@ -204,7 +203,9 @@ async fn poll_licences(org: &SalesforceClient, metrics: &Metrics, counts: &Licen
             licence: licence.name,
         };
         f.licences_used.get_or_create(&labels).set(licence.used);
-        f.licences_capacity.get_or_create(&labels).set(licence.total);
+        f.licences_capacity
+            .get_or_create(&labels)
+            .set(licence.total);
     }
 }
 

@@ -20,6 +20,11 @@ use crate::support::settle::{kind_of, wait_for};
 
 /// An org of its own, and the service on it; `welcome` is the signup rule's welcome mode.
 async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
+    start_with(welcome, "").await
+}
+
+/// The same, with extra `[engine]` lines.
+async fn start_with(welcome: &'static str, engine: &'static str) -> (SimHandle, Scenario) {
     let org = SimServer::start(SimConfig::default())
         .await
         .expect("the org starts");
@@ -28,6 +33,7 @@ async fn start(welcome: &'static str) -> (SimHandle, Scenario) {
         welcome,
         // Stopping cuts running commands off at once, as a kill would.
         service: "shutdown_timeout_seconds = 0",
+        engine,
         ..Setup::default()
     })
     .await;
@@ -114,6 +120,11 @@ async fn welcome_email(s: &Scenario) -> Option<WelcomeEmailState> {
 
 /// The end every cut must reach; returns the rerun's outcome API calls.
 async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
+    assert_converged_after(s, welcome_emails, 0).await
+}
+
+/// The same, with `others` partner users signed up before Ada.
+async fn assert_converged_after(s: &Scenario, welcome_emails: usize, others: i64) -> u32 {
     let subject = ada().subject();
     let commands = s.settle().await;
     let signup = commands
@@ -147,7 +158,7 @@ async fn assert_converged(s: &Scenario, welcome_emails: usize) -> u32 {
         "{:#?}",
         s.org.emails().await
     );
-    assert_eq!(s.org.licence("Partner Community").await.used, 1);
+    assert_eq!(s.org.licence("Partner Community").await.used, 1 + others);
     let record = s.subject(&subject).await;
     assert_eq!(record.state, SubjectState::Provisioned);
     assert_eq!(
@@ -241,5 +252,45 @@ on_both_stores! {
         );
         assert_eq!(spent, u64::from(outcome.api_calls));
         assert_converged(&s, 1).await;
+    }
+}
+
+/// An org of its own with adoption by email off, and Grace signed up first: the profile and
+/// the licence counts are known, so Ada is written in one call.
+async fn start_warm() -> (SimHandle, Scenario) {
+    let (org, s) = start_with("site-setting", super::lone_user::ADOPTION_OFF).await;
+    let grace = super::Partner::new(
+        "u-0",
+        "P-100",
+        "Grace",
+        "Hopper",
+        "grace.hopper@partner.example",
+    );
+    s.sign_up(&grace).await;
+    (org, s)
+}
+
+/// The one composite that writes a new person without a read.
+fn one_call_write() -> Value {
+    json!({"method": "POST", "path": "/composite"})
+}
+
+on_both_stores! {
+    async fn killed_during_the_one_call_write_the_restart_writes_the_person_once() {
+        let (_org, s) = start_warm().await;
+        let s = kill_during(s, one_call_write()).await;
+        let calls = assert_converged_after(&s, 1, 1).await;
+        assert_eq!(calls, 2, "the restarted process knows nothing yet: it reads, then writes");
+    }
+}
+
+on_both_stores! {
+    async fn when_the_answer_of_the_one_call_write_is_lost_the_rerun_finds_the_user_and_finishes() {
+        let (_org, s) = start_warm().await;
+        let s = lose_answer_of(s, one_call_write()).await;
+        let calls = assert_converged_after(&s, 1, 1).await;
+        assert_eq!(calls, 1, "a read finds Contact, User and permission set in place");
+        let steps = s.last_outcome(&ada().subject()).await.steps;
+        assert!(steps.iter().any(|s| s == "user.created"), "{steps:?}");
     }
 }

@@ -77,7 +77,11 @@ pub(super) fn rides_along(writes: &ProvisionWrites) -> bool {
 
 /// Adds the permission sets and the read-back to the request that creates the user (under
 /// reference `user`), after the creation.
-pub(super) fn ride_along(request: &mut CompositeRequest, cx: &ProvisionContext<'_>, writes: &ProvisionWrites) {
+pub(super) fn ride_along(
+    request: &mut CompositeRequest,
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+) {
     let user = RecordRef::from(Reference::id_of("user"));
     assign(request, &writes.assign, &user);
     read_back(request, writes.role.as_ref(), &user, cx.facts.site.as_ref());
