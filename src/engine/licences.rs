@@ -197,3 +197,6 @@ impl FreedLicenceCheck {
         self.turn.give_up().await;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -169,6 +169,12 @@ impl Provisioning {
         facts: &OrgFacts,
     ) -> Result<Observed, ApplyError> {
         let cached = self.profiles.lock().get(&intent.profile).cloned();
+        // Counts past trusting, or none free by them for this profile: read them along, so the
+        // next new person may go in one call again once licences are free.
+        let read_licences = self.licences.stale()
+            || cached
+                .as_ref()
+                .is_some_and(|p| !self.licences.has_room(&p.licence));
         let observed = observe(
             target.client,
             &claimed.command.subject,
@@ -181,7 +187,7 @@ impl Provisioning {
                 // is, and only then is the login read (it needs Manage Users).
                 read_login: claimed.subject.state == SubjectState::Frozen,
                 partner_accounts: facts.partner_accounts,
-                read_licences: self.licences.stale(),
+                read_licences,
             },
         )
         .await?;

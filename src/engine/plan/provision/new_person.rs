@@ -59,3 +59,6 @@ pub fn plan_new_person(
         role: None,
     })
 }
+
+#[cfg(test)]
+mod tests;
