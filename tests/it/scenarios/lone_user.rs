@@ -303,3 +303,26 @@ on_both_stores! {
         assert_eq!(parked.state, CommandState::Parked, "{parked:#?}");
     }
 }
+
+on_both_stores! {
+    async fn a_welcome_by_password_reset_is_one_more_call_and_one_email() {
+        let s = Scenario::start_with(Setup {
+            engine: ADOPTION_OFF,
+            welcome: "password-reset",
+            ..Setup::default()
+        })
+        .await;
+        s.org.settings(json!({"site_sends_welcome_email": false})).await;
+        s.sign_up(&partner(1)).await;
+        let grace = partner(2);
+
+        let calls = s.sign_up(&grace).await;
+
+        let outcome = s.last_outcome(&grace.subject()).await;
+        assert_kind(&outcome, OutcomeKind::Succeeded);
+        assert_eq!(calls, 2, "the one-call write, then the reset: {outcome:#?}");
+        assert!(outcome.steps.iter().any(|s| s == "welcome_email.sent"), "{outcome:#?}");
+        let (_, user) = s.one_contact_one_user(&grace.subject()).await;
+        assert_eq!(s.org.emails_about("password_reset", &text(&user, "Id")).await, 1);
+    }
+}
