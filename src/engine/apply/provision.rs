@@ -1,11 +1,17 @@
 //! Applying a provision, in named steps whose order — and the checkpoints recorded before the
-//! calls that must not be repeated blindly — read from [`apply_provision`]:
+//! calls that must not be repeated blindly — read from [`apply_provision`] (`write`, then
+//! `settle`):
 //!
 //! 1. the first write: the Contact, an existing user's changes, an unfreeze, a role;
 //! 2. for a new user, username candidates: the creation rides in the first write and collisions
 //!    retry only the user, with the next candidates;
-//! 3. permission sets and, for a new user, the read-back that checks it;
+//! 3. permission sets and, for a new user, the read-back that checks it — in the creation's
+//!    own request when their queries fit, so that a new user is one write;
 //! 4. the welcome email, at most once.
+//!
+//! [`apply_new_person`] runs the same steps for a new person planned without a read, but hands
+//! a refusal of the Contact or the user back to its caller (who reads the org next) instead of
+//! ending on it.
 //!
 //! The Contact (a non-setup object) and the User (a setup object) go in one composite with
 //! `allOrNone: false`: Salesforce refuses them in one all-or-none transaction
