@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::{SalesforceConfig, Settings, StoreConfig};
 use crate::engine::executor::Executor;
 use crate::engine::intake::Intake;
+use crate::engine::licences::LicenceCounts;
 use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
@@ -91,6 +92,7 @@ impl Application {
             worker_wake: Arc::new(Notify::new()),
             cancel: CancellationToken::new(),
             grace: Duration::from_secs(settings.service.shutdown_timeout_seconds),
+            licences: LicenceCounts::default(),
         };
         connection.client().report_to(&shared.metrics);
         crate::doctor::at_start(settings, org, &connection).await?;
@@ -174,6 +176,9 @@ struct Shared {
     cancel: CancellationToken,
     /// How long a stopping task may take to finish what it holds.
     grace: Duration,
+    /// The org's free licences per type: provisions write new users by them, the licence
+    /// gauges and the freed-licence check refresh them.
+    licences: LicenceCounts,
 }
 
 impl Shared {
@@ -287,6 +292,7 @@ fn spawn_engine(
             },
         )
         .with_org_facts(facts)
+        .with_licence_counts(shared.licences.clone())
         .with_metrics(shared.metrics.clone()),
     );
     let intake = Intake::new(shared.store.clone(), rules, shared.worker_wake.clone())
@@ -352,7 +358,8 @@ fn surfaces(
         shared.clock.clone(),
         Duration::from_secs(settings.telemetry.licence_poll_seconds),
         &settings.engine.worker_id,
-    );
+    )
+    .with_licence_counts(shared.licences.clone());
     let readiness = Readiness::new(
         shared.store.clone(),
         lifecycle.clone(),

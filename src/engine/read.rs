@@ -8,6 +8,9 @@
 //! (no profile known yet, permission sets to compare) in one call. Should a read ever need more
 //! than five queries, it is split in two.
 //!
+//! While the licence counts are stale, a provision's read brings them along (`UserLicense`),
+//! again only when the query fits in the first request.
+//!
 //! When the rule asks for a portal role above the lowest, the Account's portal roles come too,
 //! through a reference to the Account's answer — but only when the query fits in the first
 //! request: it never adds a call (the write that sets the role finds a missing level anyway).
@@ -16,6 +19,7 @@ mod account;
 
 use self::account::{ROLES, account_of, request_account, roles_of, with_account_roles};
 use crate::domain::{AccountRef, Provision, SubjectKey};
+use crate::engine::licences::{LICENCE_QUERY, LicenceCount};
 use crate::engine::plan::{Observed, ObservedContact, ObservedProfile, ObservedUser};
 use crate::salesforce::soql::quote;
 use crate::salesforce::{CallError, CompositeRequest, MAX_QUERIES, Record, SalesforceClient};
@@ -39,6 +43,8 @@ pub enum ReadFor<'a> {
         /// froze the person, so the provision may lift that freeze (see [`ReadFor::Deprovision`]).
         read_login: bool,
         partner_accounts: bool,
+        /// Whether to read the licence counts too, when the query fits in the first request.
+        read_licences: bool,
     },
     /// The user, for a deprovision; its login too when `freezing`.
     ///
@@ -48,6 +54,9 @@ pub enum ReadFor<'a> {
     /// config can freeze. So only a freeze, or a provision undoing Gatehouse's own freeze, reads it.
     Deprovision { freezing: bool },
 }
+
+/// The reference of the licence counts' query.
+const LICENCES: &str = "licences";
 
 pub(in crate::engine) const USER_FIELDS: &str = "Id, Username, IsActive, ContactId, ProfileId, Profile.Name, Profile.UserLicense.Name, FirstName, LastName, Email, CommunityNickname, UserRoleId, UserRole.PortalRole";
 
@@ -65,17 +74,21 @@ pub async fn observe(
             cached_profile,
             read_login,
             partner_accounts,
+            read_licences,
         } => (
-            with_account_roles(
-                provision_queries(
-                    subject,
-                    keys,
+            with_licences(
+                with_account_roles(
+                    provision_queries(
+                        subject,
+                        keys,
+                        intent,
+                        *adopt_by_email,
+                        cached_profile.is_none(),
+                        *read_login,
+                    ),
                     intent,
-                    *adopt_by_email,
-                    cached_profile.is_none(),
-                    *read_login,
                 ),
-                intent,
+                *read_licences,
             ),
             Some(&intent.account),
             cached_profile.clone(),
@@ -198,6 +211,17 @@ fn provision_queries(
     queries
 }
 
+/// Adds the licence counts' query when asked and it fits in the first request.
+fn with_licences(
+    mut queries: Vec<(&'static str, String)>,
+    read_licences: bool,
+) -> Vec<(&'static str, String)> {
+    if read_licences && queries.len() < MAX_QUERIES {
+        queries.push((LICENCES, LICENCE_QUERY.to_owned()));
+    }
+    queries
+}
+
 /// The queries of a deprovision's read: the keyed Contact's user, and its login when freezing.
 fn deprovision_queries(
     subject: &SubjectKey,
@@ -247,6 +271,7 @@ pub(in crate::engine) fn assemble(
             "logins" => logins = records,
             "profile" => observed.profile = records.first().and_then(profile),
             "assignments" => assignments = records,
+            LICENCES => observed.licences = Some(LicenceCount::from_records(&records)),
             _ => {}
         }
     }

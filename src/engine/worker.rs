@@ -147,7 +147,9 @@ impl Worker {
         if parked == 0 || !turn.is_mine().await {
             return;
         }
-        match super::licences::with_room(self.executor.client()).await {
+        match super::licences::with_room(self.executor.client(), self.executor.licence_counts())
+            .await
+        {
             Ok(licences) => {
                 for licence in licences {
                     match self.store.unpark(Some(&licence)).await {

@@ -14,12 +14,10 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 use crate::clock::Clock;
+use crate::engine::licences::{LicenceCounts, read_counts};
 use crate::salesforce::SalesforceClient;
 use crate::store::{Store, TaskTurn};
 use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
-
-/// The licence query: every user licence of the org with its counts.
-const LICENCE_QUERY: &str = "SELECT Name, TotalLicenses, UsedLicenses FROM UserLicense";
 
 /// Everything a scrape reads, shared by the `/metrics` handler.
 pub struct Scrape {
@@ -36,6 +34,8 @@ struct LicencePoll {
     last: Mutex<Option<Instant>>,
     running: Arc<AtomicBool>,
     turn: Arc<tokio::sync::Mutex<TaskTurn>>,
+    /// The counts provisions write new users by, refreshed by each reading.
+    counts: LicenceCounts,
 }
 
 /// The name of the licence gauges' turn: one replica at a time asks the org.
@@ -66,8 +66,15 @@ impl Scrape {
                 last: Mutex::new(None),
                 running: Arc::new(AtomicBool::new(false)),
                 turn: Arc::new(tokio::sync::Mutex::new(turn)),
+                counts: LicenceCounts::default(),
             },
         }
+    }
+
+    /// Shares each reading of the licence counts with the provisions that write by them.
+    pub fn with_licence_counts(mut self, counts: LicenceCounts) -> Scrape {
+        self.licences.counts = counts;
+        self
     }
 
     /// Brings the gauges up to date and encodes every metric.
@@ -168,9 +175,10 @@ impl Scrape {
         let metrics = self.metrics.clone();
         let running = self.licences.running.clone();
         let turn = self.licences.turn.clone();
+        let counts = self.licences.counts.clone();
         tokio::spawn(async move {
             if turn.lock().await.is_mine().await {
-                poll_licences(&org, &metrics).await;
+                poll_licences(&org, &metrics, &counts).await;
             } else {
                 metrics.families.licences_used.clear();
                 metrics.families.licences_capacity.clear();
@@ -181,35 +189,24 @@ impl Scrape {
 }
 
 /// Asks the org for its licence counts (one API call) and sets the gauges.
-async fn poll_licences(org: &SalesforceClient, metrics: &Metrics) {
-    let result = match org.query(LICENCE_QUERY).await {
-        Ok(result) => result,
+async fn poll_licences(org: &SalesforceClient, metrics: &Metrics, counts: &LicenceCounts) {
+    let read = match read_counts(org, counts).await {
+        Ok(read) => read,
         Err(e) => {
             tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the org's licence counts");
             return;
         }
     };
     let f = &metrics.families;
-    for record in &result.records {
-        let Some(name) = record.get("Name").and_then(|v| v.as_str()) else {
-            continue;
-        };
+    for licence in read {
         let labels = LicenceLabels {
-            licence: name.to_owned(),
+            licence: licence.name,
         };
-        if let Some(used) = whole(record.get("UsedLicenses")) {
-            f.licences_used.get_or_create(&labels).set(used);
-        }
-        if let Some(total) = whole(record.get("TotalLicenses")) {
-            f.licences_capacity.get_or_create(&labels).set(total);
-        }
+        f.licences_used.get_or_create(&labels).set(licence.used);
+        f.licences_capacity
+            .get_or_create(&labels)
+            .set(licence.total);
     }
-}
-
-/// A count as Salesforce writes it: `5` or, from some endpoints, `5.0`.
-fn whole(value: Option<&serde_json::Value>) -> Option<i64> {
-    let value = value?;
-    value.as_i64().or_else(|| value.as_f64().map(|f| f as i64))
 }
 
 fn gauge_value(n: u64) -> i64 {

@@ -93,6 +93,7 @@ async fn plan_one(
                 // planned, as the engine would plan none without one.
                 read_login: false,
                 partner_accounts: read.partner_accounts,
+                read_licences: false,
             };
             let observed = observe(client, subject, keys, what)
                 .await

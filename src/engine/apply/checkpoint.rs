@@ -21,6 +21,10 @@ pub enum Checkpoint<'a> {
     UserCreating,
     /// Salesforce answered with the new user's id.
     UserCreated(&'a str),
+    /// Salesforce refused the user's creation (the Contact already had a user, no free
+    /// licence…): no user was made, so a rerun takes no user it finds for this command's own.
+    /// Recorded under [`Checkpoint::UserCreating`]'s key, which it undoes.
+    UserNotCreated,
     /// Before the password reset that sends the welcome email: a rerun does not ask again,
     /// since the email may have gone out (at most once wins over at least once).
     WelcomeIntended,
@@ -34,7 +38,7 @@ impl Checkpoint<'_> {
     /// The progress key it is recorded under.
     pub fn key(&self) -> &'static str {
         match self {
-            Checkpoint::UserCreating => USER_CREATING,
+            Checkpoint::UserCreating | Checkpoint::UserNotCreated => USER_CREATING,
             Checkpoint::UserCreated(_) => USER_CREATED,
             Checkpoint::WelcomeIntended | Checkpoint::WelcomeNotSent => WELCOME,
             Checkpoint::WelcomeSent => WELCOME_SENT,
@@ -46,6 +50,7 @@ impl Checkpoint<'_> {
         match self {
             Checkpoint::UserCreating | Checkpoint::WelcomeSent => json!(true),
             Checkpoint::UserCreated(id) => json!(id),
+            Checkpoint::UserNotCreated => json!(false),
             Checkpoint::WelcomeIntended => json!(INTENDED),
             Checkpoint::WelcomeNotSent => json!(NOT_SENT),
         }
@@ -67,9 +72,10 @@ pub enum EarlierWelcome {
 }
 
 impl<'a> Earlier<'a> {
-    /// Whether an earlier attempt created (or was creating) the user.
+    /// Whether an earlier attempt created (or was creating) the user; one the org refused
+    /// ([`Checkpoint::UserNotCreated`]) did not.
     pub fn created_user(&self) -> bool {
-        self.0.contains_key(USER_CREATED) || self.0.contains_key(USER_CREATING)
+        self.0.contains_key(USER_CREATED) || self.0.get(USER_CREATING) == Some(&json!(true))
     }
 
     /// The welcome email as earlier attempts left it.

@@ -7,11 +7,16 @@ use super::error::ApplyError;
 use super::fields::fields;
 use crate::engine::plan::RoleWrite;
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CompositeRequest, CompositeResponse, Reference};
+use crate::salesforce::{CompositeRequest, CompositeResponse, RecordRef, Reference};
 
 /// Looks up the Account's portal role of the level and moves the user to it, in the same
-/// request (the user update refers to the query's answer).
-pub(super) fn move_to_role(request: &mut CompositeRequest, role: &RoleWrite, user_id: &str) {
+/// request (the user update refers to the query's answer). The user is named by id, or by a
+/// reference to its creation in the same request.
+pub(super) fn move_to_role(
+    request: &mut CompositeRequest,
+    role: &RoleWrite,
+    user: impl Into<RecordRef>,
+) {
     request.query(
         "role",
         &format!(
@@ -24,7 +29,7 @@ pub(super) fn move_to_role(request: &mut CompositeRequest, role: &RoleWrite, use
     request.update(
         "role_user",
         "User",
-        user_id,
+        user,
         fields(json!({"UserRoleId": Reference::new("role", "records[0].Id").as_str()})),
     );
 }

@@ -32,6 +32,7 @@ pub(in crate::engine) use self::provision::Provisioning;
 pub(in crate::engine) use self::target::Target;
 use super::apply::ApplyError;
 use super::lease::ClaimHold;
+use super::licences::LicenceCounts;
 use super::plan::ProvisionPolicy;
 use super::read::KeyFields;
 use super::retry::RetryPolicy;
@@ -92,6 +93,18 @@ impl Executor {
     pub fn with_org_facts(mut self, facts: Arc<OrgFactsCache>) -> Executor {
         self.provisioning.facts = facts;
         self
+    }
+
+    /// The org's free licences per type, shared with the licence gauges and the freed-licence
+    /// check, which refresh them.
+    pub fn with_licence_counts(mut self, counts: LicenceCounts) -> Executor {
+        self.provisioning.licences = counts;
+        self
+    }
+
+    /// The licence counts provisions write new users by.
+    pub fn licence_counts(&self) -> &LicenceCounts {
+        &self.provisioning.licences
     }
 
     /// Counts this executor's commands into the application's registry.

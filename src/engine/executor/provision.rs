@@ -1,5 +1,9 @@
 //! The Salesforce part of a provision: read the subject, plan, and apply the difference — or
 //! finish what an earlier attempt of the command began.
+//!
+//! A person the lifecycle record has never known is first written without a read, in one
+//! request, when that is safe ([`Provisioning::new_person`]); a refusal of that request sends
+//! the run on to the read, as for everyone else.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,12 +12,15 @@ use parking_lot::Mutex;
 
 use super::outcome::Done;
 use super::target::Target;
-use crate::domain::{Provision, SalesforceIds};
+use crate::domain::{LicenceEffect, Provision, SalesforceIds};
 use crate::engine::apply::{
-    ApplyError, ProvisionContext, apply_provision, finish_earlier_creation,
+    ApplyError, NewPerson, ProvisionContext, apply_new_person, apply_provision,
+    finish_earlier_creation,
 };
+use crate::engine::licences::LicenceCounts;
 use crate::engine::plan::{
-    Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_provision,
+    Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_new_person,
+    plan_provision,
 };
 use crate::engine::read::{ReadFor, observe};
 use crate::salesforce::{DescribeError, OrgFacts, OrgFactsCache};
@@ -27,7 +34,12 @@ pub(in crate::engine) struct Provisioning {
     pub facts: Arc<OrgFactsCache>,
     /// Profiles by name: they change rarely, and knowing one saves a query per command.
     pub(in crate::engine) profiles: Mutex<HashMap<String, ObservedProfile>>,
+    /// The org's free licences per type, shared with whoever else reads them.
+    pub licences: LicenceCounts,
 }
+
+/// Salesforce's refusal of a user for want of a licence of its type.
+const LICENSE_LIMIT_EXCEEDED: &str = "LICENSE_LIMIT_EXCEEDED";
 
 impl Provisioning {
     pub fn new(policy: ProvisionPolicy) -> Provisioning {
@@ -35,6 +47,7 @@ impl Provisioning {
             policy,
             facts: Arc::new(OrgFactsCache::new(None)),
             profiles: Mutex::new(HashMap::new()),
+            licences: LicenceCounts::default(),
         }
     }
 
@@ -52,6 +65,10 @@ impl Provisioning {
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
         let facts = self.facts.get(target.client).await.map_err(facts_error)?;
+        if let Some(done) = self.new_person(target, claimed, intent, facts).await? {
+            self.count_taken(&done);
+            return Ok(done);
+        }
         let observed = self.read(target, claimed, intent, facts).await?;
         let plan = plan_provision(
             intent,
@@ -70,19 +87,15 @@ impl Provisioning {
                 format!("no profile named '{}'", intent.profile),
             ));
         };
-        let cx = ProvisionContext {
-            client: target.client,
-            store: target.store,
-            command: &claimed.command.id,
-            fence: target.hold.fence(),
-            subject: &claimed.command.subject,
-            keys: target.keys,
-            profile,
-            welcome: intent.welcome_email,
-            facts,
-            progress: &claimed.progress,
+        let cx = context(target, claimed, intent, profile, facts);
+        let mut done = match apply(&cx, &observed, writes).await {
+            Err(e) if e.code() == LICENSE_LIMIT_EXCEEDED => {
+                self.licences.exhausted(&profile.licence);
+                return Err(e);
+            }
+            result => result?,
         };
-        let mut done = apply(&cx, &observed, writes).await?;
+        self.count_taken(&done);
         // A user found rather than created (or created by an earlier attempt) still gets its
         // names onto the lifecycle record.
         if let (Done::Changed(applied), Some(user)) = (&mut done, &observed.user)
@@ -94,6 +107,59 @@ impl Provisioning {
         Ok(done)
     }
 
+    /// Writes a new person without reading the org first — the Contact upserted by its key, the
+    /// user created on it, its permission sets and the read-back that checks it, in one
+    /// request — when that is safe: adoption by email is off (nothing to look for), the
+    /// lifecycle record knows neither a Contact nor a user for the person and no earlier attempt
+    /// recorded progress, the profile is known from an earlier read, its licence type shows
+    /// room, and the plan fits one request. `None` when the read must come first, or when the
+    /// org refused the Contact or the user (the Contact already has a user, an Account not
+    /// eligible, no free licence): the read then tells what to do, the refusal costing one call.
+    async fn new_person(
+        &self,
+        target: &Target<'_>,
+        claimed: &ClaimedCommand,
+        intent: &Provision,
+        facts: &OrgFacts,
+    ) -> Result<Option<Done>, ApplyError> {
+        let known = claimed.subject.contact_id.is_some() || claimed.subject.user_id.is_some();
+        if self.policy.adopt_by_email || known || !claimed.progress.is_empty() {
+            return Ok(None);
+        }
+        let Some(profile) = self.profiles.lock().get(&intent.profile).cloned() else {
+            return Ok(None);
+        };
+        if !self.licences.has_room(&profile.licence) {
+            return Ok(None);
+        }
+        let Some(writes) = plan_new_person(intent, &profile, &target.keys.account) else {
+            return Ok(None);
+        };
+        let cx = context(target, claimed, intent, &profile, facts);
+        match apply_new_person(&cx, writes).await? {
+            NewPerson::Applied(applied) => Ok(Some(Done::Changed(applied))),
+            NewPerson::NotCreated(refusal) => {
+                if refusal.code == LICENSE_LIMIT_EXCEEDED {
+                    self.licences.exhausted(&profile.licence);
+                }
+                tracing::info!(
+                    code = refusal.code,
+                    "the org refused the new person written without a read: reading it first"
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// Counts a licence taken by a user created (or made active again) now.
+    fn count_taken(&self, done: &Done) {
+        if let Done::Changed(applied) = done
+            && let LicenceEffect::Consumed { licence } = &applied.licence_effect
+        {
+            self.licences.take(licence);
+        }
+    }
+
     /// Reads what the org has for the subject, remembering the profile for later commands.
     async fn read(
         &self,
@@ -103,6 +169,12 @@ impl Provisioning {
         facts: &OrgFacts,
     ) -> Result<Observed, ApplyError> {
         let cached = self.profiles.lock().get(&intent.profile).cloned();
+        // Counts past trusting, or none free by them for this profile: read them along, so the
+        // next new person may go in one call again once licences are free.
+        let read_licences = self.licences.stale()
+            || cached
+                .as_ref()
+                .is_some_and(|p| !self.licences.has_room(&p.licence));
         let observed = observe(
             target.client,
             &claimed.command.subject,
@@ -115,15 +187,41 @@ impl Provisioning {
                 // is, and only then is the login read (it needs Manage Users).
                 read_login: claimed.subject.state == SubjectState::Frozen,
                 partner_accounts: facts.partner_accounts,
+                read_licences,
             },
         )
         .await?;
+        if let Some(counts) = &observed.licences {
+            self.licences.refresh(counts);
+        }
         if let Some(profile) = &observed.profile {
             self.profiles
                 .lock()
                 .insert(intent.profile.clone(), profile.clone());
         }
         Ok(observed)
+    }
+}
+
+/// What applying a provision needs besides the plan.
+fn context<'a>(
+    target: &Target<'a>,
+    claimed: &'a ClaimedCommand,
+    intent: &Provision,
+    profile: &'a ObservedProfile,
+    facts: &'a OrgFacts,
+) -> ProvisionContext<'a> {
+    ProvisionContext {
+        client: target.client,
+        store: target.store,
+        command: &claimed.command.id,
+        fence: target.hold.fence(),
+        subject: &claimed.command.subject,
+        keys: target.keys,
+        profile,
+        welcome: intent.welcome_email,
+        facts,
+        progress: &claimed.progress,
     }
 }
 

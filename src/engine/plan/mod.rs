@@ -13,5 +13,5 @@ pub use observed::{
 };
 pub use provision::{
     ContactWrite, ProvisionPlan, ProvisionPolicy, ProvisionWrites, RoleWrite, UserWrite,
-    plan_provision, same_id,
+    plan_new_person, plan_provision, same_id,
 };

@@ -111,4 +111,7 @@ pub struct Observed {
     /// The org has no partner licence, so no `Account.IsPartner`: every Account is a customer
     /// Account.
     pub customer_only_org: bool,
+    /// The org's licence counts, when the read brought them along (see `engine::licences`).
+    #[serde(skip)]
+    pub licences: Option<Vec<crate::engine::licences::LicenceCount>>,
 }

@@ -6,11 +6,13 @@
 //! another Account, and never changes a username or nickname once chosen.
 
 mod contact;
+mod new_person;
 mod user;
 
 use serde_json::{Map, Value};
 
 use self::contact::plan_contact;
+pub use self::new_person::plan_new_person;
 use self::user::{check_level, plan_role, plan_user};
 use super::observed::{Observed, ObservedAccount, ObservedProfile};
 use crate::domain::{PortalRoleLevel, Provision, Refusal};

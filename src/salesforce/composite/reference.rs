@@ -58,6 +58,14 @@ impl From<Reference> for RecordRef {
 }
 
 impl RecordRef {
+    /// The id, or the reference's text: for a field value in a body or a value in a query.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordRef::Id(id) => id,
+            RecordRef::Reference(r) => r.as_str(),
+        }
+    }
+
     /// The piece of a subrequest URL that names the record.
     pub(crate) fn in_path(&self) -> String {
         match self {

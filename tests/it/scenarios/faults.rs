@@ -60,10 +60,10 @@ on_both_stores! {
         assert_kind(&outcome, OutcomeKind::Succeeded);
         assert_eq!(s.org.token_requests().await, tokens + 1);
         assert_eq!(
-            outcome.api_calls, 4,
-            "3 calls and the refused one: {outcome:#?}"
+            outcome.api_calls, 3,
+            "2 calls and the refused one: {outcome:#?}"
         );
-        assert_eq!(spent, 4);
+        assert_eq!(spent, 3);
         s.one_contact_one_user(&ada.subject()).await;
     }
 }

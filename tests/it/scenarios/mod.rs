@@ -11,6 +11,7 @@ mod email_change;
 mod faults;
 mod leases;
 mod licences;
+mod lone_user;
 mod offboarding;
 mod ordering;
 mod people;

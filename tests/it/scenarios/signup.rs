@@ -34,7 +34,7 @@ fn text(record: &Value, field: &str) -> String {
 }
 
 on_both_stores! {
-    async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_three_calls() {
+    async fn a_partner_signup_makes_one_contact_and_one_active_partner_user_in_two_calls() {
         let s = Scenario::start().await;
         let ada = ada();
         let licence_before = s.org.licence("Partner Community").await;
@@ -44,8 +44,8 @@ on_both_stores! {
         let outcome = s.last_outcome(&ada.subject()).await;
         assert_kind(&outcome, OutcomeKind::Succeeded);
         assert!(
-            outcome.api_calls <= 3,
-            "a new user in at most 3 calls: {outcome:#?}"
+            outcome.api_calls <= 2,
+            "a new user in at most 2 calls (the read, then one write): {outcome:#?}"
         );
         assert_eq!(
             spent,

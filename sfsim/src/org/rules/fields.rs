@@ -30,6 +30,7 @@ pub(crate) fn validate(
     body: &Map<String, Value>,
     mode: Mode,
 ) -> Result<Change, ApiError> {
+    let body = &parents::resolve(org, def, body)?;
     let given: Vec<(&FieldDef, &Value)> = body
         .iter()
         .filter(|(key, _)| key.as_str() != "attributes")
@@ -248,6 +249,8 @@ pub(crate) fn looks_like_email(value: &str) -> bool {
         && labels.last().is_some_and(|tld| tld.len() >= 2);
     local_ok && domain_ok
 }
+
+mod parents;
 
 #[cfg(test)]
 mod tests;

@@ -326,3 +326,39 @@ fn deliverability_decides_which_emails_leave_the_org() {
         assert_eq!(count(EmailKind::PasswordReset), resets, "{level:?}");
     }
 }
+
+#[test]
+fn a_contact_names_its_account_by_the_accounts_external_id() {
+    let mut org = Org::default_org();
+    let account = id_where(&org, "Account", "Gatehouse_Key__c", "P-100");
+    let upserted = org
+        .upsert(
+            "Contact",
+            "Gatehouse_Key__c",
+            "portal:nested-1",
+            &body(json!({
+                "LastName": "Nested", "Email": "nested@example.com",
+                "Account": {"Gatehouse_Key__c": "P-100"},
+            })),
+            false,
+        )
+        .expect("upsert");
+    let crate::org::UpsertOutcome::Created(contact) = upserted else {
+        panic!("created: {upserted:?}");
+    };
+    assert_eq!(org.text_of(&contact, "AccountId"), Some(account));
+
+    let missing = org
+        .create(
+            "Contact",
+            &body(json!({"LastName": "Nobody", "Account": {"Gatehouse_Key__c": "NO-SUCH"}})),
+        )
+        .expect_err("no Account has the key");
+    assert_eq!(missing.code(), "INVALID_FIELD");
+    assert!(
+        missing
+            .to_string()
+            .contains("Foreign key external ID: NO-SUCH"),
+        "{missing}"
+    );
+}

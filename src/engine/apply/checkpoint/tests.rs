@@ -19,6 +19,9 @@ fn checkpoints_read_back_as_what_earlier_attempts_did() {
     assert!(Earlier(&creating).created_user());
     let created = recorded(&[Checkpoint::UserCreated("005000000000001AAA")]);
     assert!(Earlier(&created).created_user());
+    // The org refused the creation: the user found later is not this command's.
+    let refused = recorded(&[Checkpoint::UserCreating, Checkpoint::UserNotCreated]);
+    assert!(!Earlier(&refused).created_user());
 }
 
 #[test]

@@ -1,30 +1,48 @@
 //! Creating the user: username and nickname candidates tried in turn until Salesforce takes one
 //! pair. The creation rides in the first write; a collision (`DUPLICATE_USERNAME`,
-//! `DUPLICATE_COMM_NICKNAME`) retries only the user, in a request of its own, since the
-//! Contact exists by then.
+//! `DUPLICATE_COMM_NICKNAME`) retries only the user (with what rides along), in a request of
+//! its own, since the Contact exists by then.
 
 use serde_json::{Map, Value, json};
 
 use super::Written;
 use super::first_write::{FirstRequest, contact_answer};
+use super::read_back;
 use crate::domain::username::{nickname_candidates, username_candidates};
 use crate::engine::apply::checkpoint::Checkpoint;
 use crate::engine::apply::context::ProvisionContext;
 use crate::engine::apply::error::ApplyError;
 use crate::engine::plan::ProvisionWrites;
-use crate::salesforce::{CallError, CompositeRequest, RecordRef};
+use crate::salesforce::{
+    CallError, CompositeRequest, CompositeResponse, RecordRef, SalesforceError,
+};
 
 /// How many usernames (and nicknames) are tried before a provision is refused.
 pub const MAX_CANDIDATES: usize = 5;
 
-/// Creates the user with the first free candidates, sending the first request with it.
+/// What the creation came to.
+pub(super) enum Creation {
+    /// The user exists now; `checks` holds the answer that also carried its permission sets and
+    /// read-back, when they rode along.
+    Made {
+        written: Written,
+        checks: Option<CompositeResponse>,
+    },
+    /// The org refused the Contact or the user for a reason other than a taken name: no user
+    /// was made.
+    Refused(SalesforceError),
+}
+
+/// Creates the user with the first free candidates, sending the first request with it; the
+/// permission sets and read-back ride along when `ride` (see `read_back::rides_along`).
 pub(super) async fn create_user(
     cx: &ProvisionContext<'_>,
     writes: &ProvisionWrites,
     first: FirstRequest,
     fields: &Map<String, Value>,
+    ride: bool,
     steps: &mut Vec<String>,
-) -> Result<Written, ApplyError> {
+) -> Result<Creation, ApplyError> {
     // Recorded before the call: should the process die before the answer is read, the rerun
     // knows the user it then finds is the one this command made, and still sends its welcome
     // email.
@@ -44,11 +62,17 @@ pub(super) async fn create_user(
         user_fields.insert("CommunityNickname".into(), json!(nickname));
         user_fields.insert("ContactId".into(), contact);
         request.create("user", "User", user_fields);
+        if ride {
+            read_back::ride_along(&mut request, cx, writes);
+        }
         let response = cx.client.composite(&request).await?;
-        if let Some(answer) = response.get("contact")
-            && let Some(id) = contact_answer(&writes.contact, answer, steps)?
-        {
-            contact_id = Some(id);
+        if let Some(answer) = response.get("contact") {
+            if let Some(e) = answer.error() {
+                return Ok(Creation::Refused(e));
+            }
+            if let Some(id) = contact_answer(&writes.contact, answer, steps)? {
+                contact_id = Some(id);
+            }
         }
         if let Some(e) = response.get("login").and_then(|s| s.error()) {
             return Err(CallError::Refused(e).into());
@@ -64,16 +88,18 @@ pub(super) async fn create_user(
                 let id = user.id().map_err(CallError::Refused)?;
                 cx.record(Checkpoint::UserCreated(&id)).await?;
                 steps.push("user.created".to_owned());
-                return Ok(Written {
+                let written = Written {
                     contact_id,
                     user_id: Some(id),
                     created: Some((username.to_owned(), nickname.to_owned())),
                     reactivated: first.reactivated,
-                });
+                };
+                let checks = ride.then_some(response);
+                return Ok(Creation::Made { written, checks });
             }
             Some(e) if e.code == "DUPLICATE_USERNAME" => candidates.username_taken(),
             Some(e) if e.code == "DUPLICATE_COMM_NICKNAME" => candidates.nickname_taken(),
-            Some(e) => return Err(CallError::Refused(e).into()),
+            Some(e) => return Ok(Creation::Refused(e)),
         }
         request = CompositeRequest::new(false);
     }

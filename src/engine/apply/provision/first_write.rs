@@ -62,7 +62,7 @@ pub(super) fn request(cx: &ProvisionContext<'_>, writes: &ProvisionWrites) -> Fi
     }
     // A new user's role is set with its read-back, once the user exists.
     if let (Some(role), Some(id)) = (&writes.role, &user_id) {
-        move_to_role(&mut request, role, id);
+        move_to_role(&mut request, role, id.as_str());
     }
     FirstRequest {
         request,

@@ -1,8 +1,13 @@
-//! Permission sets and, for a new user, the read-back that checks what was created: one
-//! request in the usual case. The read-back rides with the last permission sets, after every
-//! assignment: a set may be what makes the user a member of the site. A new user's portal role
-//! above the lowest goes with the read-back, which checks it too; its lookup is one more query
-//! in that request, so it carries one permission set less.
+//! Permission sets and, for a new user, the read-back that checks what was created. The
+//! read-back comes after every assignment: a set may be what makes the user a member of the
+//! site. A new user's portal role above the lowest goes with the read-back, which checks it
+//! too.
+//!
+//! Where their queries fit in the five a composite allows (a lookup per set, the role's, the
+//! site membership), all of it rides in the request that creates the user, naming the user by
+//! a reference to its creation ([`rides_along`], [`ride_along`], [`check_creation`]): a new
+//! user is then one write. Otherwise the sets go in requests of their own after the creation,
+//! the read-back with the last of them ([`assign_and_verify`]).
 
 use serde_json::json;
 
@@ -12,7 +17,9 @@ use crate::engine::apply::fields::fields;
 use crate::engine::apply::role::{move_to_role, role_found};
 use crate::engine::plan::{ProvisionWrites, RoleWrite, same_id};
 use crate::salesforce::soql::quote;
-use crate::salesforce::{CallError, CompositeRequest, CompositeResponse, Reference, SiteFacts};
+use crate::salesforce::{
+    CallError, CompositeRequest, CompositeResponse, MAX_QUERIES, RecordRef, Reference, SiteFacts,
+};
 
 /// The refusal of a permission set the org does not have.
 const PERMISSION_SET_NOT_FOUND: &str = "PERMISSION_SET_NOT_FOUND";
@@ -38,12 +45,13 @@ pub(super) async fn assign_and_verify(
     let new_role = writes.role.as_ref().filter(|_| verify);
     let chunks = requests(&writes.assign, verify, new_role.is_some());
     let last = chunks.len().saturating_sub(1);
+    let user = RecordRef::Id(ids.user.to_owned());
     for (n, chunk) in chunks.iter().enumerate() {
         let mut request = CompositeRequest::new(false);
-        assign(&mut request, chunk, ids.user);
+        assign(&mut request, chunk, &user);
         let check = verify && n == last;
         if check {
-            read_back(&mut request, new_role, ids.user, cx.facts.site.as_ref());
+            read_back(&mut request, new_role, &user, cx.facts.site.as_ref());
         }
         let response = cx.client.composite(&request).await?;
         assigned(&response, chunk, steps)?;
@@ -58,6 +66,48 @@ pub(super) async fn assign_and_verify(
         }
     }
     Ok(())
+}
+
+/// Whether a new user's permission sets and read-back fit in the request that creates it: one
+/// query per set, one for the role's lookup, one for the site membership, within the five a
+/// composite allows (the subrequests, at most twelve, stay well within 25).
+pub(super) fn rides_along(writes: &ProvisionWrites) -> bool {
+    writes.assign.len() + usize::from(writes.role.is_some()) < MAX_QUERIES
+}
+
+/// Adds the permission sets and the read-back to the request that creates the user (under
+/// reference `user`), after the creation.
+pub(super) fn ride_along(
+    request: &mut CompositeRequest,
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+) {
+    let user = RecordRef::from(Reference::id_of("user"));
+    assign(request, &writes.assign, &user);
+    read_back(request, writes.role.as_ref(), &user, cx.facts.site.as_ref());
+}
+
+/// Checks what rode along with a creation the org answered: each set assigned, the role, and
+/// the new user as read back. Returns the user's Account, as the org linked it.
+pub(super) fn check_creation(
+    cx: &ProvisionContext<'_>,
+    writes: &ProvisionWrites,
+    response: &CompositeResponse,
+    ids: &NewIds<'_>,
+    steps: &mut Vec<String>,
+) -> Result<Option<String>, ApplyError> {
+    assigned(response, &writes.assign, steps)?;
+    if let Some(role) = &writes.role {
+        role_found(response, role)?;
+        role_answer(response)?;
+        steps.push(format!("user.role_set:{}", role.level.name()));
+    }
+    verified(cx, response, ids)?;
+    steps.push("user.verified".to_owned());
+    Ok(response
+        .get("check")
+        .and_then(|c| c.record().ok())
+        .and_then(|r| r.text("AccountId").map(str::to_owned)))
 }
 
 /// The permission sets of each request; the last also carries the read-back (so it is sent
@@ -117,7 +167,7 @@ fn assigned(
 }
 
 /// Each set looked up by name and assigned through a reference to the lookup's answer.
-fn assign(request: &mut CompositeRequest, sets: &[String], user_id: &str) {
+fn assign(request: &mut CompositeRequest, sets: &[String], user: &RecordRef) {
     for (i, set) in sets.iter().enumerate() {
         let q = format!("set{i}");
         request.query(
@@ -128,7 +178,7 @@ fn assign(request: &mut CompositeRequest, sets: &[String], user_id: &str) {
             &format!("assign{i}"),
             "PermissionSetAssignment",
             fields(json!({
-                "AssigneeId": user_id,
+                "AssigneeId": user.as_str(),
                 "PermissionSetId": Reference::new(&q, "records[0].Id").as_str(),
             })),
         );
@@ -140,17 +190,17 @@ fn assign(request: &mut CompositeRequest, sets: &[String], user_id: &str) {
 fn read_back(
     request: &mut CompositeRequest,
     role: Option<&RoleWrite>,
-    user_id: &str,
+    user: &RecordRef,
     site: Option<&SiteFacts>,
 ) {
     if let Some(role) = role {
-        move_to_role(request, role, user_id);
+        move_to_role(request, role, user.clone());
     }
     request.get(
         "check",
         "User",
-        user_id,
-        &["Id", "IsActive", "ProfileId", "ContactId"],
+        user.clone(),
+        &["Id", "IsActive", "ProfileId", "ContactId", "AccountId"],
     );
     let of_site = site
         .map(|s| format!(" AND NetworkId = {}", quote(&s.network_id)))
@@ -159,7 +209,7 @@ fn read_back(
         "member",
         &format!(
             "SELECT Id FROM NetworkMember WHERE MemberId = {}{of_site}",
-            quote(user_id)
+            quote(user.as_str())
         ),
     );
 }

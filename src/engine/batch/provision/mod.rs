@@ -31,7 +31,7 @@ mod welcome;
 use self::person::{Person, shared};
 use self::read::{ReadSetup, Wanted, observe_all};
 use super::{BatchContext, Member, Settled};
-use crate::domain::{Intent, Provision, SalesforceIds};
+use crate::domain::{Intent, LicenceEffect, Provision, SalesforceIds};
 use crate::engine::apply::ApplyError;
 use crate::engine::executor::Done;
 use crate::engine::plan::{ContactWrite, Observed, ProvisionPlan, plan_provision};
@@ -108,8 +108,10 @@ pub(in crate::engine) async fn converge(
     after::finish(cx, facts, &read.permission_sets, &mut people).await;
     welcome::send(cx, facts, &mut people).await;
     for person in people {
-        let i = person.index;
-        settled[i] = Some(person.settle());
+        let (i, licence) = (person.index, person.profile.licence.clone());
+        let end = person.settle();
+        count_licences(cx, &licence, &end);
+        settled[i] = Some(end);
     }
     finished(settled)
 }
@@ -126,6 +128,22 @@ fn one_adoption_per_contact(people: &mut [Person<'_>]) {
         {
             person.alone();
         }
+    }
+}
+
+/// Keeps the shared licence counts as a single run keeps them: a licence taken by each user
+/// created or made active again, none left of a type the org refused a user for want of.
+fn count_licences(cx: &BatchContext<'_>, licence: &str, end: &Settled) {
+    match end {
+        Settled::Done(Done::Changed(applied)) => {
+            if let LicenceEffect::Consumed { licence } = &applied.licence_effect {
+                cx.provisioning.licences.take(licence);
+            }
+        }
+        Settled::Failed(error) if error.code() == "LICENSE_LIMIT_EXCEEDED" => {
+            cx.provisioning.licences.exhausted(licence);
+        }
+        _ => {}
     }
 }
 

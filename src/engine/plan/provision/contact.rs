@@ -88,7 +88,7 @@ pub(super) fn plan_contact(
 }
 
 /// The Contact fields the intent sets.
-fn contact_fields(intent: &Provision) -> Map<String, Value> {
+pub(super) fn contact_fields(intent: &Provision) -> Map<String, Value> {
     let mut fields = Map::new();
     if let Some(first) = &intent.contact.first_name {
         fields.insert("FirstName".into(), json!(first));

@@ -155,7 +155,7 @@ pub(super) fn check_level(
     ))
 }
 
-fn new_user_fields(intent: &Provision, profile_id: &str) -> Map<String, Value> {
+pub(super) fn new_user_fields(intent: &Provision, profile_id: &str) -> Map<String, Value> {
     let u = &intent.user;
     let mut fields = Map::new();
     fields.insert("Username".into(), json!(u.username));

@@ -29,3 +29,29 @@ fn a_read_back_without_sets_is_a_request_of_its_own_and_no_sets_without_one_is_n
     assert!(requests(&[], false, false).is_empty());
     assert_eq!(sizes(&requests(&sets(5), false, false)), [1, 4]);
 }
+
+#[test]
+fn a_new_users_sets_and_read_back_ride_with_its_creation_while_their_queries_fit() {
+    use crate::domain::PortalRoleLevel;
+    use crate::engine::plan::{ContactWrite, UserWrite};
+    let writes = |n: usize, role: bool| ProvisionWrites {
+        contact: ContactWrite::Keep { id: "003".into() },
+        user: UserWrite::Create {
+            fields: serde_json::Map::new(),
+        },
+        unfreeze: None,
+        assign: sets(n),
+        send_welcome: false,
+        email_change: None,
+        role: role.then(|| RoleWrite {
+            account_id: "001".into(),
+            portal_type: "Partner",
+            level: PortalRoleLevel::Manager,
+        }),
+    };
+    // A query per set, one for the role, one for the site membership: five at most.
+    assert!(rides_along(&writes(4, false)));
+    assert!(!rides_along(&writes(5, false)));
+    assert!(rides_along(&writes(3, true)));
+    assert!(!rides_along(&writes(4, true)));
+}
