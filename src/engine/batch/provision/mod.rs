@@ -11,8 +11,8 @@
 //! 4. permission sets, portal roles above the lowest, the read-back of new users ([`after`]);
 //! 5. the welcome email ([`welcome`]).
 //!
-//! What the batch leaves to a run of its own ([`Settled::Alone`]): a lone provision (three
-//! calls alone, four or more in the batch's shapes), a command an earlier
+//! What the batch leaves to a run of its own ([`Settled::Alone`]): a lone provision (one to
+//! three calls alone, four or more in the batch's shapes), a command an earlier
 //! attempt began (its checkpoints say what is owed, and a single run knows how to finish it),
 //! a stale command (a single run ends it without a call), a user the Contact has already that
 //! the read did not show, and everyone when the org's shape cannot be read.
@@ -52,8 +52,9 @@ pub(in crate::engine) async fn converge(
         .enumerate()
         .filter_map(|(i, m)| Some((i, ours(m)?)))
         .collect();
-    // A lone person costs fewer calls alone: a single run's first write carries the Contact and
-    // the User in one composite, where the batch's shapes take a request each.
+    // A lone person costs fewer calls alone: a single run writes the Contact, the User, its
+    // permission sets and read-back in one composite, where the batch's shapes take a request
+    // each.
     if taken.len() < 2 {
         return finished(settled);
     }
