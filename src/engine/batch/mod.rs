@@ -9,18 +9,16 @@
 //! group runner does not cover goes on alone, through the one-at-a-time executor, under the
 //! same claim.
 
-#![expect(
-    dead_code,
-    reason = "the worker's batch path is what calls the group runners"
-)]
-
 pub mod deprovision;
 pub mod limits;
 pub mod provision;
+mod run;
 
 use std::sync::Arc;
 
 pub use self::limits::BatchLimits;
+pub use self::run::Batch;
+pub(in crate::engine) use self::run::{keep_claims, log_end};
 use super::apply::ApplyError;
 use super::executor::{Done, Provisioning};
 use super::lease::ClaimHold;
