@@ -69,6 +69,10 @@ impl Shape {
 /// for the group are the batch's, not one person's), the store that keeps checkpoints, the key
 /// fields records are found by, the provisions' policy and caches, and the limits of each
 /// request.
+#[allow(
+    dead_code,
+    reason = "the store, clock and provisioning are the provision group runner's"
+)]
 pub(in crate::engine) struct BatchContext<'a> {
     pub client: &'a SalesforceClient,
     pub store: &'a Store,
