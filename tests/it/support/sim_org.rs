@@ -147,6 +147,32 @@ impl SimOrg {
         total - tokens
     }
 
+    /// Data calls the org has answered so far whose endpoint (`PATCH /composite/sobjects`,
+    /// `POST /composite`, …) starts with `endpoint`.
+    pub async fn calls_to(&self, endpoint: &str) -> u64 {
+        let calls = self
+            .control(reqwest::Method::GET, "/calls", Value::Null)
+            .await;
+        calls["by_endpoint"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| name.starts_with(endpoint))
+            .filter_map(|(_, n)| n.as_u64())
+            .sum()
+    }
+
+    /// Arms a validation rule refusing every update of record `id` (sfsim's
+    /// `/__sim/faults/records`).
+    pub async fn refuse_updates_of(&self, id: &str) {
+        self.control(
+            reqwest::Method::POST,
+            "/faults/records",
+            json!({"id": id}),
+        )
+        .await;
+    }
+
     /// Token requests the org has answered so far.
     pub async fn token_requests(&self) -> u64 {
         let calls = self
