@@ -39,7 +39,6 @@ mod write;
 
 pub use clock::{Clock, format_datetime};
 pub use collation::CollationDice;
-pub use validation::{RecordRefusal, VALIDATION_FAILED};
 pub use connected_app::ConnectedApp;
 pub use cursors::{QueryCursors, QueryPage};
 pub use emails::{EmailKind, SentEmail};
@@ -48,6 +47,7 @@ pub use read::{record_json, record_url};
 pub use settings::{Deliverability, OrgSettings};
 pub use site::Site;
 pub use transaction::Savepoint;
+pub use validation::{RecordRefusal, VALIDATION_FAILED};
 pub use write::UpsertOutcome;
 
 use emails::Outbox;

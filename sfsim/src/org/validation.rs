@@ -26,7 +26,11 @@ pub const VALIDATION_FAILED: &str = "FIELD_CUSTOM_VALIDATION_EXCEPTION";
 pub struct RecordRefusal {
     /// The record (15 or 18 characters).
     pub id: String,
-    #[serde(rename = "errorCode", alias = "error_code", default = "validation_failed")]
+    #[serde(
+        rename = "errorCode",
+        alias = "error_code",
+        default = "validation_failed"
+    )]
     pub error_code: String,
     #[serde(default = "default_message")]
     pub message: String,
@@ -48,7 +52,8 @@ fn default_message() -> String {
 impl Org {
     /// Arms a rule refusing updates of one record.
     pub fn refuse_updates(&mut self, mut refusal: RecordRefusal) -> Result<(), String> {
-        refusal.id = ids::to18(&refusal.id).ok_or_else(|| format!("{:?} is not an id", refusal.id))?;
+        refusal.id =
+            ids::to18(&refusal.id).ok_or_else(|| format!("{:?} is not an id", refusal.id))?;
         self.record_refusals.push(refusal);
         Ok(())
     }

@@ -113,12 +113,22 @@ async fn end(
     let end = match settled {
         Some(Settled::Done(done)) => {
             executor
-                .run_part(claimed, &hold, Part::Settled(Ok(done)), Some(record))
+                .run_part(
+                    claimed,
+                    &hold,
+                    Part::Settled(Box::new(Ok(done))),
+                    Some(record),
+                )
                 .await
         }
         Some(Settled::Failed(error)) => {
             executor
-                .run_part(claimed, &hold, Part::Settled(Err(error)), Some(record))
+                .run_part(
+                    claimed,
+                    &hold,
+                    Part::Settled(Box::new(Err(error))),
+                    Some(record),
+                )
                 .await
         }
         Some(Settled::Alone) | None => {

@@ -205,7 +205,7 @@ impl Executor {
         }
         let result = match part {
             Part::Own => self.converge(claimed, hold, &meter).await,
-            Part::Settled(result) => result,
+            Part::Settled(result) => *result,
         };
         // A run that lost its claim records nothing of what it saw or did: the command's new
         // holder reads the org afresh and converges.

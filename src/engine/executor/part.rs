@@ -14,7 +14,7 @@ pub(in crate::engine) enum Part {
     /// By this run: read, plan, apply.
     Own,
     /// Already, by a batch that shared its requests with other commands.
-    Settled(Result<Done, ApplyError>),
+    Settled(Box<Result<Done, ApplyError>>),
 }
 
 /// What an ending counts: the calls the command caused alone, and the batch it ran in.

@@ -32,7 +32,10 @@ pub fn org_with_people(people: usize, inactive: &[usize]) -> String {
             people + 50
         ),
     );
-    assert_ne!(fixture, default, "the Partner Community licence is in the default org");
+    assert_ne!(
+        fixture, default,
+        "the Partner Community licence is in the default org"
+    );
     for n in 0..people {
         let active = !inactive.contains(&n);
         fixture.push_str(&format!(
@@ -116,7 +119,9 @@ fn outcome(command: &CommandRecord) -> &Outcome {
 
 /// The user of person `b-N`.
 async fn user_of(s: &Scenario, n: usize) -> Value {
-    let (_, user) = s.one_contact_one_user(&format!("partner-portal:b-{n}")).await;
+    let (_, user) = s
+        .one_contact_one_user(&format!("partner-portal:b-{n}"))
+        .await;
     user
 }
 

@@ -165,12 +165,8 @@ impl SimOrg {
     /// Arms a validation rule refusing every update of record `id` (sfsim's
     /// `/__sim/faults/records`).
     pub async fn refuse_updates_of(&self, id: &str) {
-        self.control(
-            reqwest::Method::POST,
-            "/faults/records",
-            json!({"id": id}),
-        )
-        .await;
+        self.control(reqwest::Method::POST, "/faults/records", json!({"id": id}))
+            .await;
     }
 
     /// Token requests the org has answered so far.

@@ -64,8 +64,11 @@ async fn kill_during(s: Scenario, call: Value) -> Scenario {
     let mut script = call;
     script["kind"] = json!("stall");
     s.org.script(script).await;
-    s.send("contracts", &contract("contract.ended", s.now(), &people(0..PEOPLE)))
-        .await;
+    s.send(
+        "contracts",
+        &contract("contract.ended", s.now(), &people(0..PEOPLE)),
+    )
+    .await;
     until_caught(&s).await;
     let s = s.restart().await;
     s.org
@@ -90,7 +93,9 @@ async fn assert_converged(s: &Scenario, used_before: i64) {
             "{:#?}",
             summary(&all)
         );
-        let (_, user) = s.one_contact_one_user(&format!("partner-portal:{id}")).await;
+        let (_, user) = s
+            .one_contact_one_user(&format!("partner-portal:{id}"))
+            .await;
         assert_eq!(user["IsActive"], false, "{id}");
     }
     let used = s.org.licence("Partner Community").await.used;
