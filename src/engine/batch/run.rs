@@ -9,8 +9,8 @@ use futures::future::join_all;
 use tokio::sync::Semaphore;
 
 use super::{BatchLimits, Member, Settled, Shape, deprovision, provision};
-use crate::domain::BatchRecord;
-use crate::engine::executor::{Executor, Part, RunEnd, stale_since};
+use crate::domain::{BatchRecord, LicenceEffect};
+use crate::engine::executor::{Done, Executor, Part, RunEnd, stale_since};
 use crate::engine::lease::{ClaimHold, LeaseKeeper};
 use crate::report::chain;
 use crate::salesforce::CallMeter;
@@ -71,9 +71,11 @@ impl Batch {
             api_calls = record.api_calls,
             "batch settled"
         );
+        // What follows from the outcomes is written before them, as for a command run alone.
+        let resumed = resume_parked(executor, &settled).await;
         let endings = self.members.into_iter().map(|member| {
             let part = settled.remove(member.claimed.command.id.as_str());
-            end(executor, member, part, &record, permits)
+            end(executor, member, part, &record, permits, resumed)
         });
         futures::stream::iter(endings)
             .buffer_unordered(ENDINGS_AT_ONCE)
@@ -108,39 +110,61 @@ async fn end(
     settled: Option<Settled>,
     record: &BatchRecord,
     permits: &Semaphore,
+    resumed: bool,
 ) {
     let Member { claimed, hold } = member;
-    let end = match settled {
-        Some(Settled::Done(done)) => {
-            executor
-                .run_part(
-                    claimed,
-                    &hold,
-                    Part::Settled(Box::new(Ok(done))),
-                    Some(record),
-                )
-                .await
-        }
-        Some(Settled::Failed(error)) => {
-            executor
-                .run_part(
-                    claimed,
-                    &hold,
-                    Part::Settled(Box::new(Err(error))),
-                    Some(record),
-                )
-                .await
-        }
+    let result = match settled {
+        Some(Settled::Done(done)) => Ok(done),
+        Some(Settled::Failed(error)) => Err(error),
         Some(Settled::Alone) | None => {
             let Ok(_permit) = permits.acquire().await else {
                 return;
             };
-            executor
+            let end = executor
                 .run_part(claimed, &hold, Part::Own, Some(record))
-                .await
+                .await;
+            return log_end(end);
         }
     };
-    log_end(end);
+    let part = Part::Settled {
+        result: Box::new(result),
+        resumed,
+    };
+    log_end(executor.run_part(claimed, &hold, part, Some(record)).await);
+}
+
+/// Resumes the commands parked for each licence the batch's members freed: once a licence,
+/// where each member run alone would do it once for itself (a write each). `false` when the
+/// store refused one: each member then does it itself as it ends.
+async fn resume_parked(executor: &Executor, settled: &HashMap<String, Settled>) -> bool {
+    let mut freed: Vec<&str> = settled
+        .values()
+        .filter_map(|s| match s {
+            Settled::Done(Done::Changed(applied)) => match &applied.licence_effect {
+                LicenceEffect::Freed { licence } => Some(licence.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    freed.sort_unstable();
+    freed.dedup();
+    for licence in freed {
+        match executor.store().unpark(Some(licence)).await {
+            Ok(0) => {}
+            Ok(resumed) => {
+                tracing::info!(licence, resumed, "a freed licence resumed parked commands")
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = %chain(&e),
+                    "could not resume parked commands for the batch; each member does as it ends"
+                );
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Logs a run's end the way the worker logs every run.

@@ -91,6 +91,11 @@ impl Executor {
         &self.client
     }
 
+    /// The store, for what a batch writes once for all its members.
+    pub(in crate::engine) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// What a batch's group runner works with: this executor's store, clock, key fields and
     /// provisioning, and `client` (metered for the batch).
     pub(in crate::engine) fn batch_context<'a>(
@@ -203,15 +208,15 @@ impl Executor {
                 .await?;
             return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
         }
-        let result = match part {
-            Part::Own => self.converge(claimed, hold, &meter).await,
-            Part::Settled(result) => *result,
+        let (result, resumed) = match part {
+            Part::Own => (self.converge(claimed, hold, &meter).await, false),
+            Part::Settled { result, resumed } => (*result, resumed),
         };
         // A run that lost its claim records nothing of what it saw or did: the command's new
         // holder reads the org afresh and converges.
         hold.check()?;
         match result {
-            Ok(done) => self.succeed(command, hold, done, &tally).await,
+            Ok(done) => self.succeed(command, hold, done, &tally, resumed).await,
             Err(ApplyError::Store(e)) if e.is_claim_lost() => {
                 hold.lose();
                 Err(e)
@@ -247,6 +252,7 @@ impl Executor {
         hold: &ClaimHold,
         done: outcome::Done,
         tally: &Tally<'_>,
+        resumed: bool,
     ) -> Result<RunEnd, StoreError> {
         hold.check()?;
         let converged = converged(&command.intent, done);
@@ -255,7 +261,7 @@ impl Executor {
         // dies in between runs the command again, which finds the org done (no change) and
         // repeats these steps harmlessly — where the other order could lose them for good
         // (a frozen user never deactivated, a parked provision never resumed).
-        if let Some(licence) = converged.freed {
+        if let Some(licence) = converged.freed.filter(|_| !resumed) {
             let resumed = self.store.unpark(Some(&licence)).await?;
             if resumed > 0 {
                 tracing::info!(licence, resumed, "a freed licence resumed parked commands");

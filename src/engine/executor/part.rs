@@ -13,8 +13,13 @@ use crate::store::ClaimedCommand;
 pub(in crate::engine) enum Part {
     /// By this run: read, plan, apply.
     Own,
-    /// Already, by a batch that shared its requests with other commands.
-    Settled(Box<Result<Done, ApplyError>>),
+    /// Already, by a batch that shared its requests with other commands. `resumed`: the batch
+    /// has already resumed the commands parked for any licence this one freed (once for all
+    /// its members, before any of their outcomes), so the ending does not do it again.
+    Settled {
+        result: Box<Result<Done, ApplyError>>,
+        resumed: bool,
+    },
 }
 
 /// What an ending counts: the calls the command caused alone, and the batch it ran in.

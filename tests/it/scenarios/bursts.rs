@@ -8,7 +8,7 @@ mod crash;
 use crate::on_both_stores;
 use chrono::{DateTime, TimeDelta, Utc};
 use gatehouse::domain::{LicenceEffect, Outcome, OutcomeKind};
-use gatehouse::store::{CommandRecord, SubjectState};
+use gatehouse::store::{CommandRecord, CommandState, SubjectState};
 use serde_json::{Value, json};
 
 use super::{Partner, Scenario, Setup, assert_kind, freed, kept, rfc3339};
@@ -71,13 +71,18 @@ pub fn people(range: std::ops::Range<usize>) -> Vec<String> {
 /// A scenario whose org holds `count` people (see [`org_with_people`]), taking fan-out events
 /// of that size, with `engine` lines added to `[engine]`.
 pub async fn start_with_people(count: usize, inactive: &[usize], engine: &'static str) -> Scenario {
+    start_on(&org_with_people(count, inactive), engine).await
+}
+
+/// A scenario on the org `fixture` describes, taking large fan-out events.
+async fn start_on(fixture: &str, engine: &'static str) -> Scenario {
     let s = Scenario::start_with(Setup {
         service: "max_body_bytes = 1048576",
         engine,
         ..Setup::default()
     })
     .await;
-    s.org.load_fixture(&org_with_people(count, inactive)).await;
+    s.org.load_fixture(fixture).await;
     // The fixture revoked the service's token: one lone deprovision of someone unknown renews
     // it, so the calls counted below are the burst's alone.
     s.send_and_settle(
@@ -307,5 +312,30 @@ on_both_stores! {
         for n in 0..12 {
             assert_eq!(user_of(&s, n).await["IsActive"], false, "b-{n}");
         }
+    }
+}
+
+on_both_stores! {
+    async fn a_burst_that_frees_licences_resumes_the_provision_parked_for_one() {
+        // Ten people hold every Partner Community licence; Ada's signup waits for one.
+        let fixture = org_with_people(10, &[]).replace("total = 60", "total = 10");
+        let s = start_on(&fixture, "").await;
+        let ada = known(99);
+        s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({})))
+            .await;
+        let parked = s.commands(&ada.subject()).await.pop().unwrap();
+        assert_eq!(parked.state, CommandState::Parked, "{parked:#?}");
+
+        s.advance(TimeDelta::minutes(1));
+        s.send_and_settle("contracts", &contract("contract.ended", s.now(), &people(0..10)))
+            .await;
+
+        let commands = last_commands(&s, &people(0..10)).await;
+        assert!(commands.iter().all(|c| outcome(c).batch.is_some()), "{:#?}", summary(&commands));
+        let signup = s.last_outcome(&ada.subject()).await;
+        assert_kind(&signup, OutcomeKind::Succeeded);
+        let (_, user) = s.one_contact_one_user(&ada.subject()).await;
+        assert_eq!(user["IsActive"], true);
+        assert_eq!(s.org.licence("Partner Community").await.used, 1);
     }
 }
