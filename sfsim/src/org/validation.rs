@@ -95,3 +95,6 @@ impl Org {
         Err(refuse(&rule.error_code, rule.message, &fields))
     }
 }
+
+#[cfg(test)]
+mod tests;
