@@ -1,12 +1,13 @@
 //! Reading a group's users (and logins) with `IN` queries, a few to a composite.
 //!
-//! Each query is a GET whose SOQL travels in the URI, and Salesforce takes at most 16,384
-//! percent-encoded bytes of URI for a GET ("Request URI too long", REST API Developer Guide,
-//! Composite: "the URI of a GET subrequest is limited to 16,384 bytes"); an `IN` list that would
-//! not fit is split across queries. A query answers at most one page (2,000 rows by default,
-//! fewer when Salesforce shrinks it), and a composite never follows `nextRecordsUrl`, so an
-//! `IN` list also keeps to [`MOST_VALUES`]; a page cut short (`done: false`) leaves the values it
-//! did not answer unread, and their members run alone.
+//! Each query is a GET whose SOQL travels in the URI. Salesforce takes at most 16,384 bytes of
+//! URI and headers together in a REST call, and answers a longer URI `414 URI Too Long`; a
+//! query answers at most 2,000 rows, fewer when the rows are wide ("Maximum number of rows
+//! returned by SOQL queries over the REST API", Salesforce Help, article 000386264,
+//! <https://help.salesforce.com/s/articleView?id=000386264&type=1>). So an `IN` list that would
+//! not fit is split across queries, and keeps to [`MOST_VALUES`] values so that its answer fits
+//! one page: a composite never follows `nextRecordsUrl`. A page cut short anyway (`done: false`)
+//! leaves the values it did not answer unread, and their members run alone.
 
 use std::collections::{HashMap, HashSet};
 
