@@ -135,6 +135,7 @@ pub(super) async fn supersede(
         api_calls: 0,
         refusal: None,
         finished_at: timestamp::to_millis(now),
+        batch: None,
     };
     let mut announcement = OutboxEvent::announcing(command, &outcome);
     if let Some(fields) = announcement.payload.as_object_mut() {
