@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use super::super::Db;
+use super::super::{Connection, Db};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::QueryBuilder;
@@ -135,18 +135,7 @@ impl Store {
         }
         let fail = |source| classify("renewing a claim", source);
         let mut transaction = self.begin_write("renewing a claim").await?;
-        let changed = sqlx::query(
-            "UPDATE commands SET claimed_until = $1 \
-             WHERE command_id = $2 AND state = $3 AND claim_token = $4",
-        )
-        .bind(time_text(until))
-        .bind(command_id.as_str())
-        .bind(CommandState::Running.as_str())
-        .bind(token_value(fence))
-        .execute(&mut *transaction)
-        .await
-        .map_err(fail)?
-        .rows_affected();
+        let changed = renew_in(&mut transaction, command_id, fence, &time_text(until)).await?;
         claim_held(changed, command_id, fence)?;
         transaction.commit().await.map_err(fail)
     }
@@ -248,4 +237,26 @@ impl Store {
         transaction.commit().await.map_err(fail)?;
         Ok(released)
     }
+}
+
+/// Extends the claim of `command_id` to `until` (stored text) if it is still running under
+/// `fence`; answers how many rows changed (1, or 0 when the claim is not held).
+pub(super) async fn renew_in(
+    connection: &mut Connection,
+    command_id: &CommandId,
+    fence: FencingToken,
+    until: &str,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE commands SET claimed_until = $1 \
+         WHERE command_id = $2 AND state = $3 AND claim_token = $4",
+    )
+    .bind(until)
+    .bind(command_id.as_str())
+    .bind(CommandState::Running.as_str())
+    .bind(token_value(fence))
+    .execute(&mut *connection)
+    .await
+    .map_err(|source| classify("renewing a claim", source))?
+    .rows_affected())
 }

@@ -5,6 +5,7 @@
 //! PostgreSQL twin changes column types and locking (`FOR UPDATE SKIP LOCKED` in the claim), not
 //! the statements' shape.
 
+mod batch;
 mod claim;
 mod enqueue;
 mod outcome;
