@@ -25,9 +25,11 @@
 //! - **Fenced claims.** Every claim raises the command's claim token and answers it as the
 //!   [`FencingToken`] of the [`Claim`]. Every write made under a claim — [`Backend::renew`],
 //!   [`Backend::record_progress`], [`Backend::finish`], [`Backend::retry_later`],
-//!   [`Backend::park`] — names the token and changes the command only while it is still
-//!   `running` under that very token (`… WHERE command_id = ? AND state = 'running' AND
-//!   claim_token = ?`), in the same transaction as the rest of its writes. A write whose token
+//!   [`Backend::park`], and each item of [`Backend::renew_many`],
+//!   [`Backend::record_progress_many`] and [`Backend::end_many`] — names the token and changes
+//!   the command only while it is still `running` under that very token (`… WHERE command_id =
+//!   ? AND state = 'running' AND claim_token = ?`), in the same transaction as the rest of its
+//!   writes. A write whose token
 //!   is no longer the command's (released on expiry, or claimed again since) writes nothing
 //!   and answers [`StoreError::ClaimLost`], never `Unavailable`: the run that made it has been
 //!   replaced and must stop. [`Backend::release_expired_claims`] releases only claims whose
