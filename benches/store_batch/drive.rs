@@ -84,7 +84,10 @@ pub async fn measure(target: &Target, mode: Mode, commands: usize) -> anyhow::Re
     let dir = tempfile::tempdir()?;
     let (store, scratch) = open(target, dir.path()).await?;
     for chunk in (0..commands).collect::<Vec<_>>().chunks(500) {
-        let new = chunk.iter().map(|n| provision(*n)).collect::<anyhow::Result<_>>()?;
+        let new = chunk
+            .iter()
+            .map(|n| provision(*n))
+            .collect::<anyhow::Result<_>>()?;
         store.enqueue(None, new).await.context("enqueueing")?;
     }
     let cpu = process_cpu_seconds();
