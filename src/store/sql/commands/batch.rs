@@ -7,16 +7,18 @@
 //! must land; a failure then is the database's (or a writer the transaction did not exclude),
 //! and it rolls the whole batch back.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::super::{Connection, Store, classify, time_text};
+use sqlx::QueryBuilder;
+
+use super::super::{Connection, Db, Store, classify, time_text};
 use super::claim::renew_in;
 use super::enqueue::enqueue_in;
-use super::load_held;
 use super::outcome::write_finish;
 use super::waiting::{unpark_in, write_park, write_progress, write_retry};
+use super::{COMMAND_COLUMNS, FencedRow, judge_held, load_held};
 use crate::domain::CommandId;
 use crate::store::commands::{
     CommandRecord, EndedMany, Ending, FencingToken, ProgressWrite, is_items_own,
@@ -28,6 +30,8 @@ use crate::store::timestamp;
 const RECORDING: &str = "recording a batch's progress";
 const RENEWING: &str = "renewing a batch's claims";
 const ENDING: &str = "ending a batch's commands";
+/// Commands read by one statement; far below both databases' limits on parameters.
+const PREFETCH_CHUNK: usize = 500;
 
 impl Store {
     /// Each checkpoint as `record_progress` writes it, fenced on its own token, in one
@@ -40,21 +44,18 @@ impl Store {
         let now = time_text(now);
         let mut transaction = self.begin_write(RECORDING).await?;
         let mut answers = Vec::with_capacity(items.len());
+        let mut prefetched =
+            prefetch(&mut transaction, items.iter().map(|item| &item.command_id)).await?;
         for item in items {
-            let held = match held(
-                &mut transaction,
-                &item.command_id,
-                item.fence,
-                "record progress",
-            )
-            .await?
-            {
-                Ok(held) => held,
-                Err(refused) => {
-                    answers.push(Err(refused));
-                    continue;
-                }
-            };
+            let claim = (&item.command_id, item.fence);
+            let held =
+                match held(&mut transaction, &mut prefetched, claim, "record progress").await? {
+                    Ok(held) => held,
+                    Err(refused) => {
+                        answers.push(Err(refused));
+                        continue;
+                    }
+                };
             write_progress(
                 &mut transaction,
                 held,
@@ -110,20 +111,16 @@ impl Store {
         let mut transaction = self.begin_write(ENDING).await?;
         let mut answers = Vec::with_capacity(endings.len());
         let mut freed = BTreeSet::new();
+        let mut prefetched =
+            prefetch(&mut transaction, endings.iter().map(Ending::command_id)).await?;
         for ending in endings {
             let action = match &ending {
                 Ending::Finish(_) => "finish",
                 Ending::Retry { .. } => "retry",
                 Ending::Park { .. } => "park",
             };
-            let held = match held(
-                &mut transaction,
-                ending.command_id(),
-                ending.fence(),
-                action,
-            )
-            .await?
-            {
+            let claim = (ending.command_id(), ending.fence());
+            let held = match held(&mut transaction, &mut prefetched, claim, action).await? {
                 Ok(held) => held,
                 Err(refused) => {
                     answers.push(Err(refused));
@@ -150,15 +147,55 @@ impl Store {
     }
 }
 
+/// The batch's commands with the tokens of their current claims, read in this transaction a
+/// few statements at a time rather than one per item, by command id.
+type Prefetched = HashMap<String, (CommandRecord, FencingToken)>;
+
+/// Reads the commands `ids` with their tokens, [`PREFETCH_CHUNK`] per statement.
+async fn prefetch<'a>(
+    connection: &mut Connection,
+    ids: impl Iterator<Item = &'a CommandId>,
+) -> Result<Prefetched, StoreError> {
+    let ids: Vec<&CommandId> = ids.collect();
+    let mut prefetched = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(PREFETCH_CHUNK) {
+        let mut query = QueryBuilder::<Db>::new(format!(
+            "SELECT {COMMAND_COLUMNS}, claim_token FROM commands WHERE command_id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(id.as_str().to_owned());
+        }
+        query.push(")");
+        let rows: Vec<FencedRow> = query
+            .build_query_as()
+            .fetch_all(&mut *connection)
+            .await
+            .map_err(|source| classify("reading a batch's commands", source))?;
+        for row in rows {
+            let (record, token) = row.into_parts()?;
+            prefetched.insert(record.command.id.as_str().to_owned(), (record, token));
+        }
+    }
+    Ok(prefetched)
+}
+
 /// The command as read in this transaction, when it is running under `fence`; otherwise, as the
 /// inner error, why this item's step is refused. The outer error is the store's own.
+///
+/// The first item of a command is judged on what [`prefetch`] read; a later item of the same
+/// command (its first item changed it since), or of a command not read, reads it again.
 async fn held(
     connection: &mut Connection,
-    command_id: &CommandId,
-    fence: FencingToken,
+    prefetched: &mut Prefetched,
+    (command_id, fence): (&CommandId, FencingToken),
     action: &'static str,
 ) -> Result<Result<CommandRecord, StoreError>, StoreError> {
-    match load_held(connection, command_id, fence, action).await {
+    let judged = match prefetched.remove(command_id.as_str()) {
+        Some((record, token)) => judge_held(record, token, fence, action),
+        None => load_held(connection, command_id, fence, action).await,
+    };
+    match judged {
         Ok(held) => Ok(Ok(held)),
         Err(refused) if is_items_own(&refused) => Ok(Err(refused)),
         Err(failed) => Err(failed),
