@@ -1,16 +1,16 @@
 //! A batch's writes in one transaction each: its checkpoints, its renewals, its endings.
 //!
 //! Each item runs the statements its one-command twin runs (`waiting.rs`, `outcome.rs`,
-//! `claim.rs`), inside the batch's one transaction. An item is first read as held under its
-//! own token (`load_held`): one that is not is answered in its own slot and writes nothing,
-//! and the others go on. Once an item is known held, every write of it is fenced again and
-//! must land; a failure then is the database's (or a writer the transaction did not exclude),
-//! and it rolls the whole batch back.
+//! `claim.rs`), inside the batch's one transaction. An item is first judged held under its
+//! own token, by the rule one command's write is judged by (`judge_held`, on the batch's
+//! commands read a few hundred per statement): one that is not held is answered in its own
+//! slot and writes nothing, and the others go on. Once an item is known held, every write of it
+//! is fenced again and must land; a failure then is the database's (or a writer the
+//! transaction did not exclude), and it rolls the whole batch back.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-
 use sqlx::QueryBuilder;
 
 use super::super::{Connection, Db, Store, classify, time_text};
