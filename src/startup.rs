@@ -20,7 +20,7 @@ use crate::engine::plan::ProvisionPolicy;
 use crate::engine::read::KeyFields;
 use crate::engine::retry::RetryPolicy;
 use crate::engine::roll_call::RollCall;
-use crate::engine::worker::Worker;
+use crate::engine::worker::{Batching, Worker};
 use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
@@ -306,6 +306,7 @@ fn spawn_engine(
         lease: chrono::TimeDelta::seconds(engine.lease_seconds as i64),
         licence_check: (engine.licence_check_seconds > 0)
             .then(|| chrono::TimeDelta::seconds(engine.licence_check_seconds as i64)),
+        batching: Batching::from_config(&engine.batch),
     };
     let roll_call = RollCall {
         store: shared.store.clone(),

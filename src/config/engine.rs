@@ -2,7 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `[engine]`: concurrency, retries and the Contact adoption policy.
+mod batch;
+
+pub use self::batch::BatchConfig;
+
+/// `[engine]`: concurrency, retries, the Contact adoption policy and batching.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EngineConfig {
@@ -23,6 +27,8 @@ pub struct EngineConfig {
     /// While commands are parked for want of a licence, how often to ask the org (one API
     /// call) whether a licence was freed outside Gatehouse; 0 turns it off.
     pub licence_check_seconds: u64,
+    /// `[engine.batch]`: due commands of one kind sharing requests.
+    pub batch: BatchConfig,
 }
 
 impl Default for EngineConfig {
@@ -36,6 +42,7 @@ impl Default for EngineConfig {
             worker_id: "gatehouse".to_owned(),
             lease_seconds: 300,
             licence_check_seconds: 300,
+            batch: BatchConfig::default(),
         }
     }
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use engine::EngineConfig;
+pub use engine::{BatchConfig, EngineConfig};
 pub use kafka::{
     KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
 };

@@ -107,6 +107,9 @@ impl Settings {
                 "must be at least 10: a command's Salesforce calls must fit in its lease",
             );
         }
+        for (key, message) in engine.batch.problems() {
+            problems.add(key, message);
+        }
         if engine.worker_id.trim().is_empty() {
             problems.add("engine.worker_id", "must not be empty");
         }

@@ -19,6 +19,6 @@ pub use intent::{
     AccountRef, ContactFields, Deprovision, DeprovisionMode, Intent, PortalRoleLevel, Provision,
     UserFields, WelcomeEmail,
 };
-pub use outcome::{LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds};
+pub use outcome::{BatchRecord, LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds};
 pub use subject::{SubjectKey, SubjectKeyError};
 pub use validate::Violation;

@@ -85,4 +85,19 @@ pub struct Outcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<Refusal>,
     pub finished_at: DateTime<Utc>,
+    /// The batch the command ran in, when it shared requests with others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchRecord>,
+}
+
+/// The batch a command ran in: the commands claimed together whose requests were shared.
+/// `api_calls` are the calls made for the batch as a whole; each command's own `api_calls` count
+/// only the calls it caused alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    pub id: String,
+    /// Commands in the batch.
+    pub size: u32,
+    /// Salesforce API calls made for the batch as a whole.
+    pub api_calls: u32,
 }

@@ -131,5 +131,74 @@ impl LeaseKeeper {
     }
 }
 
+impl LeaseKeeper {
+    /// Renews the claims of every hold of a batch together, in one store transaction every
+    /// third of the lease, until every hold is lost; returns then. A hold whose claim the
+    /// store no longer finds under its token is marked lost alone, and the others are kept; a
+    /// renewal the store refuses, or does not answer within patience, loses them all, as
+    /// [`LeaseKeeper::keep`] loses its one. Meant to run beside the batch and be dropped when
+    /// the batch ends.
+    pub async fn keep_all(&self, holds: &[ClaimHold]) {
+        let every = self.lease / 3;
+        let patience = every.to_std().unwrap_or(LOOK_EVERY).max(LOOK_EVERY);
+        let mut renewed_at = self.clock.now();
+        loop {
+            tokio::time::sleep(LOOK_EVERY).await;
+            let held: Vec<&ClaimHold> = holds.iter().filter(|hold| !hold.is_lost()).collect();
+            if held.is_empty() {
+                return;
+            }
+            let now = self.clock.now();
+            if now - renewed_at < every {
+                continue;
+            }
+            let claims: Vec<(CommandId, FencingToken)> = held
+                .iter()
+                .map(|hold| (hold.command_id.clone(), hold.fence))
+                .collect();
+            let renewal = self.store.renew_many(&claims, self.lease);
+            match tokio::time::timeout(patience, renewal).await {
+                Ok(Ok(renewed)) => {
+                    renewed_at = now;
+                    lose_named(&held, &renewed.lost);
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(
+                        error = %chain(&e),
+                        claims = held.len(),
+                        "the batch's claims could not be renewed; its runs stop before their next call"
+                    );
+                    held.iter().for_each(|hold| hold.lose());
+                    return;
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        claims = held.len(),
+                        waited_ms = patience.as_millis() as u64,
+                        "the store did not answer the renewal of the batch's claims; its runs stop before their next call"
+                    );
+                    held.iter().for_each(|hold| hold.lose());
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Marks lost the holds on the commands a renewal found no longer held.
+fn lose_named(held: &[&ClaimHold], lost: &[CommandId]) {
+    if lost.is_empty() {
+        return;
+    }
+    for hold in held.iter().filter(|hold| lost.contains(&hold.command_id)) {
+        tracing::warn!(
+            command_id = hold.command_id.as_str(),
+            fence = hold.fence.value(),
+            "the command's claim was lost; the run stops before its next call"
+        );
+        hold.lose();
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,18 +1,28 @@
-//! The worker: claims due commands — one at a time per person, up to the concurrency limit —
-//! and runs them, sleeping until the next one is due or new work arrives.
+//! The worker: claims due commands — one at a time per person — and runs them, sleeping until
+//! the next one is due or new work arrives.
+//!
+//! Alone, each claimed command is one run, and at most `concurrency` run at once. Batching, one
+//! claim takes every due command (up to `max_commands`), and those of one [`Shape`] run as one
+//! [`Batch`] when there are at least `min_size` of them; the rest run alone. Either way
+//! `concurrency` bounds the requests sent to the org at once: every run and every batch takes a
+//! permit of one semaphore for each request it has in flight (a batch sends its own requests
+//! one after another under one permit; its members that run alone take a permit each).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use tokio::sync::Notify;
-use tokio::task::JoinSet;
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use super::batch::{Batch, BatchLimits, Member, Shape, keep_claims, log_end};
 use super::executor::Executor;
 use super::lease::{ClaimHold, LeaseKeeper};
 use super::licences::FreedLicenceCheck;
 use crate::clock::Clock;
+use crate::config::BatchConfig;
 use crate::report::chain;
 use crate::store::{ClaimedCommand, CommandState, Store, TaskTurn};
 
@@ -30,6 +40,29 @@ pub struct Worker {
     pub lease: TimeDelta,
     /// How often to ask the org for freed licences while commands are parked; `None`: never.
     pub licence_check: Option<TimeDelta>,
+    /// How due commands share requests; `None`: each runs alone.
+    pub batching: Option<Batching>,
+}
+
+/// How the worker batches.
+#[derive(Debug, Clone, Copy)]
+pub struct Batching {
+    /// Most commands claimed and not yet ended at once.
+    pub max_commands: u32,
+    /// A group smaller than this runs one command at a time.
+    pub min_size: usize,
+    pub limits: BatchLimits,
+}
+
+impl Batching {
+    /// The configured batching; `None` when switched off.
+    pub fn from_config(config: &BatchConfig) -> Option<Batching> {
+        config.enabled.then(|| Batching {
+            max_commands: config.max_commands,
+            min_size: config.min_size as usize,
+            limits: BatchLimits::from(config),
+        })
+    }
 }
 
 impl Worker {
@@ -45,7 +78,10 @@ impl Worker {
             ),
             Err(e) => tracing::error!(error = %chain(&e), "could not release old claims"),
         }
-        let mut running = JoinSet::new();
+        let permits = Arc::new(Semaphore::new(self.concurrency as usize));
+        // Each task's count of commands, to know how many are claimed and not yet ended.
+        let mut running: JoinSet<()> = JoinSet::new();
+        let mut sizes: HashMap<Id, u32> = HashMap::new();
         let mut licence_check = self.licence_check.map(|every| {
             FreedLicenceCheck::new(self.store.clone(), &self.worker_id, every, self.clock.now())
         });
@@ -56,20 +92,27 @@ impl Worker {
             {
                 self.resume_on_freed_licences(check.turn()).await;
             }
-            let free = self.concurrency.saturating_sub(running.len() as u32);
-            if free > 0 && !cancel.is_cancelled() {
+            let room = self.room(running.len(), sizes.values().sum());
+            if room > 0 && !cancel.is_cancelled() {
                 let now = self.clock.now();
                 if let Err(e) = self.store.release_expired_claims(now).await {
                     tracing::error!(error = %chain(&e), "could not release expired claims");
                 }
                 match self
                     .store
-                    .claim_due(now, free, &self.worker_id, self.lease)
+                    .claim_due(now, room, &self.worker_id, self.lease)
                     .await
                 {
                     Ok(claimed) => {
-                        for command in claimed {
-                            running.spawn(self.start(command));
+                        let (batches, alone) = self.group(claimed);
+                        for batch in batches {
+                            let size = batch.members.len() as u32;
+                            let task = running.spawn(self.start_batch(batch, permits.clone()));
+                            sizes.insert(task.id(), size);
+                        }
+                        for command in alone {
+                            let task = running.spawn(self.start(command, permits.clone()));
+                            sizes.insert(task.id(), 1);
                         }
                     }
                     Err(e) => tracing::error!(error = %chain(&e), "could not claim commands"),
@@ -78,7 +121,13 @@ impl Worker {
             let idle = self.idle_time().await;
             tokio::select! {
                 _ = cancel.cancelled() => break,
-                Some(_) = running.join_next(), if !running.is_empty() => {}
+                Some(ended) = running.join_next_with_id(), if !running.is_empty() => {
+                    let id = match ended {
+                        Ok((id, ())) => id,
+                        Err(e) => e.id(),
+                    };
+                    sizes.remove(&id);
+                }
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(idle) => {}
             }
@@ -102,17 +151,74 @@ impl Worker {
         }
     }
 
-    /// One claimed command's run, with its lease renewed beside it until the run ends.
-    fn start(&self, command: ClaimedCommand) -> impl Future<Output = ()> + Send + 'static {
-        let executor = self.executor.clone();
-        let keeper = LeaseKeeper {
+    /// How many commands to claim now, given the tasks running and the commands they hold.
+    fn room(&self, tasks: usize, commands: u32) -> u32 {
+        let tasks = tasks as u32;
+        match &self.batching {
+            None => self.concurrency.saturating_sub(tasks),
+            Some(_) if tasks >= self.concurrency => 0,
+            Some(batching) => batching.max_commands.saturating_sub(commands),
+        }
+    }
+
+    /// Sorts claimed commands into batches (a shape's group of at least `min_size`) and those
+    /// that run alone.
+    fn group(&self, claimed: Vec<ClaimedCommand>) -> (Vec<Batch>, Vec<ClaimedCommand>) {
+        let Some(batching) = &self.batching else {
+            return (Vec::new(), claimed);
+        };
+        let mut groups: Vec<(Shape, Vec<ClaimedCommand>)> = Vec::new();
+        for command in claimed {
+            let shape = Shape::of(&command);
+            match groups.iter_mut().find(|(s, _)| *s == shape) {
+                Some((_, group)) => group.push(command),
+                None => groups.push((shape, vec![command])),
+            }
+        }
+        let mut batches = Vec::new();
+        let mut alone = Vec::new();
+        for (shape, group) in groups {
+            if group.len() >= batching.min_size.max(2) {
+                let members = group
+                    .into_iter()
+                    .map(|claimed| Member {
+                        hold: ClaimHold::new(claimed.command.id.clone(), claimed.fence),
+                        claimed,
+                    })
+                    .collect();
+                batches.push(Batch { shape, members });
+            } else {
+                alone.extend(group);
+            }
+        }
+        (batches, alone)
+    }
+
+    fn keeper(&self) -> LeaseKeeper {
+        LeaseKeeper {
             store: self.store.clone(),
             clock: self.clock.clone(),
             lease: self.lease,
-        };
+        }
+    }
+
+    /// One claimed command's run, with its lease renewed beside it until the run ends; its
+    /// requests wait for a permit.
+    fn start(
+        &self,
+        command: ClaimedCommand,
+        permits: Arc<Semaphore>,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let executor = self.executor.clone();
+        let keeper = self.keeper();
         async move {
             let hold = ClaimHold::new(command.command.id.clone(), command.fence);
-            let run = executor.run(command, &hold);
+            let run = async {
+                let Ok(_permit) = permits.acquire().await else {
+                    return Ok(None);
+                };
+                executor.run(command, &hold).await.map(Some)
+            };
             tokio::pin!(run);
             let end = tokio::select! {
                 end = &mut run => end,
@@ -120,16 +226,27 @@ impl Worker {
                 // next call or write.
                 () = keeper.keep(&hold) => run.await,
             };
-            match end {
-                Ok(_) => {}
-                Err(e) if e.is_claim_lost() => tracing::warn!(
-                    error = %chain(&e),
-                    "the command's claim was lost; its new holder carries it on"
-                ),
-                Err(e) => tracing::error!(
-                    error = %chain(&e),
-                    "command could not be recorded; it runs again when its claim expires"
-                ),
+            if let Some(end) = end.transpose() {
+                log_end(end);
+            }
+        }
+    }
+
+    /// One batch's run, with every member's lease renewed beside it until the batch ends.
+    fn start_batch(
+        &self,
+        batch: Batch,
+        permits: Arc<Semaphore>,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let executor = self.executor.clone();
+        let keeper = self.keeper();
+        let limits = self.batching.map(|b| b.limits).unwrap_or_default();
+        async move {
+            let holds = batch.members.iter().map(|m| m.hold.clone()).collect();
+            tokio::select! {
+                () = batch.run(&executor, &limits, &permits) => {}
+                // Never ends while any claim is held; a lost claim leaves its member out.
+                () = keep_claims(&keeper, holds) => {}
             }
         }
     }

@@ -25,9 +25,11 @@
 //! - **Fenced claims.** Every claim raises the command's claim token and answers it as the
 //!   [`FencingToken`] of the [`Claim`]. Every write made under a claim — [`Backend::renew`],
 //!   [`Backend::record_progress`], [`Backend::finish`], [`Backend::retry_later`],
-//!   [`Backend::park`] — names the token and changes the command only while it is still
-//!   `running` under that very token (`… WHERE command_id = ? AND state = 'running' AND
-//!   claim_token = ?`), in the same transaction as the rest of its writes. A write whose token
+//!   [`Backend::park`], and each item of [`Backend::renew_many`],
+//!   [`Backend::record_progress_many`] and [`Backend::end_many`] — names the token and changes
+//!   the command only while it is still `running` under that very token (`… WHERE command_id =
+//!   ? AND state = 'running' AND claim_token = ?`), in the same transaction as the rest of its
+//!   writes. A write whose token
 //!   is no longer the command's (released on expiry, or claimed again since) writes nothing
 //!   and answers [`StoreError::ClaimLost`], never `Unavailable`: the run that made it has been
 //!   replaced and must stop. [`Backend::release_expired_claims`] releases only claims whose
@@ -44,7 +46,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 use super::commands::{
-    Claim, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken, NewCommand,
+    Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
+    NewCommand, ProgressWrite,
 };
 use super::error::StoreError;
 use super::group_commit::{Batch, Written};
@@ -180,6 +183,36 @@ pub(crate) trait Backend: Send + Sync + 'static {
         licence: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
+    /// Extends, in one transaction, each claim still held under its token to end at `until`;
+    /// answers the commands whose claim was not (nothing was written for them).
+    async fn renew_many(
+        &self,
+        claims: &[(CommandId, FencingToken)],
+        until: DateTime<Utc>,
+    ) -> Result<Vec<CommandId>, StoreError>;
+
+    /// [`Backend::record_progress`] for each item, in one transaction, each fenced on its own
+    /// token: an item whose claim is not held writes nothing and is answered in its slot
+    /// ([`StoreError::ClaimLost`], or why the step is refused); a failure of the database is
+    /// the outer error and writes nothing.
+    async fn record_progress_many(
+        &self,
+        items: &[ProgressWrite],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError>;
+
+    /// [`Backend::finish`], [`Backend::retry_later`] or [`Backend::park`] for each ending, in
+    /// one transaction, each fenced on its own token and answered in its slot as
+    /// [`Backend::record_progress_many`] answers; with, for the finishes whose claim is held,
+    /// their follow-up commands enqueued before the endings and the commands parked on the
+    /// licences they freed queued after them. The endings are checked and cut to the
+    /// millisecond.
+    async fn end_many(
+        &self,
+        endings: Vec<Ending>,
+        now: DateTime<Utc>,
+    ) -> Result<EndedMany, StoreError>;
 
     /// Queues, due `now`, the commands parked on `licence` (all when `None`); answers how many.
     async fn unpark(&self, licence: Option<&str>, now: DateTime<Utc>) -> Result<u64, StoreError>;

@@ -56,8 +56,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use commands::{
-    Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken,
-    NewCommand, Progress,
+    Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
+    FencingToken, Finish, NewCommand, Progress, ProgressWrite, RenewedMany,
 };
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};

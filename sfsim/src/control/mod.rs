@@ -53,6 +53,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(traffic::clear_scripts)),
         )
         .service(
+            web::resource("/faults/records")
+                .route(web::get().to(org::record_refusals))
+                .route(web::post().to(org::add_record_refusals))
+                .route(web::delete().to(org::clear_record_refusals)),
+        )
+        .service(
             web::resource("/faults/script/{id}").route(web::delete().to(traffic::remove_script)),
         )
         .service(

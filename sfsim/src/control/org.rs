@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
 use super::refusal::{ControlRefusal, read_body, read_json};
-use crate::org::{Org, OrgSettings};
+use crate::org::{Org, OrgSettings, RecordRefusal};
 use crate::report::chain;
 use crate::state::Sim;
 
@@ -98,4 +98,42 @@ pub async fn patch_settings(
     let shown = serde_json::to_value(org.settings())
         .map_err(|e| ControlRefusal::BadRequest(format!("settings cannot be shown: {e}")))?;
     Ok(HttpResponse::Ok().json(shown))
+}
+
+/// `POST /__sim/faults/records`: one rule or an array, each refusing updates of one record
+/// (`{"id", "errorCode"?, "message"?, "fields"?, "remaining"?}`); all armed or none.
+pub async fn add_record_refusals(
+    sim: web::Data<Sim>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ControlRefusal> {
+    let body: Value = read_json(payload).await?;
+    let rules = match body {
+        Value::Array(rules) => rules,
+        one => vec![one],
+    };
+    let rules: Vec<RecordRefusal> = rules
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()
+        .map_err(|e| ControlRefusal::BadRequest(format!("invalid record refusal: {e}")))?;
+    let mut org = sim.org.lock();
+    let mut armed = org.clone_refusals_for_rollback();
+    for rule in rules {
+        if let Err(e) = org.refuse_updates(rule) {
+            org.restore_refusals(std::mem::take(&mut armed));
+            return Err(ControlRefusal::BadRequest(e));
+        }
+    }
+    Ok(HttpResponse::Ok().json(org.record_refusals()))
+}
+
+/// `GET /__sim/faults/records`: the armed rules with what remains of each.
+pub async fn record_refusals(sim: web::Data<Sim>) -> HttpResponse {
+    HttpResponse::Ok().json(sim.org.lock().record_refusals())
+}
+
+/// `DELETE /__sim/faults/records`: clears every rule.
+pub async fn clear_record_refusals(sim: web::Data<Sim>) -> HttpResponse {
+    sim.org.lock().clear_record_refusals();
+    HttpResponse::NoContent().finish()
 }

@@ -34,6 +34,7 @@ mod settings;
 mod site;
 mod store;
 mod transaction;
+mod validation;
 mod write;
 
 pub use clock::{Clock, format_datetime};
@@ -46,6 +47,7 @@ pub use read::{record_json, record_url};
 pub use settings::{Deliverability, OrgSettings};
 pub use site::Site;
 pub use transaction::Savepoint;
+pub use validation::{RecordRefusal, VALIDATION_FAILED};
 pub use write::UpsertOutcome;
 
 use emails::Outbox;
@@ -80,6 +82,8 @@ pub struct Org {
     nicknames: u64,
     /// The draws that order collated composite subrequests, from the simulator's seed.
     collation: CollationDice,
+    /// Validation rules aimed at single records (`validation.rs`).
+    record_refusals: Vec<RecordRefusal>,
 }
 
 impl Org {
@@ -104,6 +108,7 @@ impl Org {
             txn: None,
             nicknames: 0,
             collation: CollationDice::default(),
+            record_refusals: Vec::new(),
         }
     }
 

@@ -70,6 +70,7 @@ impl Org {
         }
         transaction::note_write(self, &def.name)?;
         let mut change = fields::validate(self, &def, &body, Mode::Update)?;
+        self.validate_update(&id)?;
         uniqueness::check(self, &def, &change, Some(&id))?;
         rules::before_update(self, &def.name, &id, &mut change)?;
         self.apply(&def, &id, change);

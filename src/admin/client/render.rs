@@ -209,25 +209,40 @@ pub fn command(record: &Value) {
         ));
     }
     if let Some(outcome) = record.get("outcome").filter(|o| !o.is_null()) {
-        lines.push(("outcome", outcome_line(outcome)));
-        lines.push(("finished", text(outcome, "/finished_at")));
-        lines.push(("api calls", text(outcome, "/api_calls")));
-        let effect = match optional(outcome, "/licence_effect/licence") {
-            Some(licence) => format!("{} {licence}", text(outcome, "/licence_effect/effect")),
-            None => text(outcome, "/licence_effect/effect"),
-        };
-        lines.push(("licence", effect));
-        for (label, pointer) in [
-            ("account id", "/salesforce/account_id"),
-            ("contact id", "/salesforce/contact_id"),
-            ("user id", "/salesforce/user_id"),
-        ] {
-            if let Some(id) = optional(outcome, pointer) {
-                lines.push((label, id));
-            }
-        }
+        outcome_lines(outcome, &mut lines);
     }
     labelled(&lines);
+}
+
+/// The lines of `command show` that tell a command's outcome.
+fn outcome_lines(outcome: &Value, lines: &mut Vec<(&'static str, String)>) {
+    lines.push(("outcome", outcome_line(outcome)));
+    lines.push(("finished", text(outcome, "/finished_at")));
+    lines.push(("api calls", text(outcome, "/api_calls")));
+    if let Some(batch) = optional(outcome, "/batch/id") {
+        lines.push((
+            "batch",
+            format!(
+                "{batch} ({} commands, {} calls for them all)",
+                text(outcome, "/batch/size"),
+                text(outcome, "/batch/api_calls")
+            ),
+        ));
+    }
+    let effect = match optional(outcome, "/licence_effect/licence") {
+        Some(licence) => format!("{} {licence}", text(outcome, "/licence_effect/effect")),
+        None => text(outcome, "/licence_effect/effect"),
+    };
+    lines.push(("licence", effect));
+    for (label, pointer) in [
+        ("account id", "/salesforce/account_id"),
+        ("contact id", "/salesforce/contact_id"),
+        ("user id", "/salesforce/user_id"),
+    ] {
+        if let Some(id) = optional(outcome, pointer) {
+            lines.push((label, id));
+        }
+    }
 }
 
 /// `command list` and `dead-letters list`.

@@ -28,3 +28,15 @@ impl Default for BatchLimits {
         }
     }
 }
+
+impl From<&crate::config::BatchConfig> for BatchLimits {
+    /// The configured sizes; the URI limit is Salesforce's own.
+    fn from(config: &crate::config::BatchConfig) -> Self {
+        BatchLimits {
+            records: config.records_per_collection,
+            subrequests: config.subrequests_per_composite,
+            queries: config.queries_per_composite,
+            uri_bytes: MAX_URI_BYTES,
+        }
+    }
+}

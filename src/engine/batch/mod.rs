@@ -9,18 +9,16 @@
 //! group runner does not cover goes on alone, through the one-at-a-time executor, under the
 //! same claim.
 
-#![expect(
-    dead_code,
-    reason = "the worker's batch path is what calls the group runners"
-)]
-
 pub mod deprovision;
 pub mod limits;
 pub mod provision;
+mod run;
 
 use std::sync::Arc;
 
 pub use self::limits::BatchLimits;
+pub use self::run::Batch;
+pub(in crate::engine) use self::run::{keep_claims, log_end};
 use super::apply::ApplyError;
 use super::executor::{Done, Provisioning};
 use super::lease::ClaimHold;
@@ -71,6 +69,10 @@ impl Shape {
 /// for the group are the batch's, not one person's), the store that keeps checkpoints, the key
 /// fields records are found by, the provisions' policy and caches, and the limits of each
 /// request.
+#[allow(
+    dead_code,
+    reason = "the store, clock and provisioning are the provision group runner's"
+)]
 pub(in crate::engine) struct BatchContext<'a> {
     pub client: &'a SalesforceClient,
     pub store: &'a Store,

@@ -17,6 +17,7 @@ mod decision;
 mod deprovision;
 mod follow_up;
 mod outcome;
+mod part;
 mod provision;
 mod target;
 
@@ -28,16 +29,19 @@ use tracing::Instrument;
 use self::decision::{Decision, decide};
 pub(in crate::engine) use self::outcome::Done;
 use self::outcome::{Draft, converged};
+use self::part::Tally;
+pub(in crate::engine) use self::part::{Part, stale_since};
 pub(in crate::engine) use self::provision::Provisioning;
 pub(in crate::engine) use self::target::Target;
 use super::apply::ApplyError;
+use super::batch::{BatchContext, BatchLimits};
 use super::lease::ClaimHold;
 use super::licences::LicenceCounts;
 use super::plan::ProvisionPolicy;
 use super::read::KeyFields;
 use super::retry::RetryPolicy;
 use crate::clock::Clock;
-use crate::domain::{Command, Intent, Origin, OutcomeKind};
+use crate::domain::{BatchRecord, Command, Intent, Origin, OutcomeKind};
 use crate::report::chain;
 use crate::salesforce::{CallMeter, OrgFactsCache, SalesforceClient};
 use crate::store::{ClaimedCommand, EventId, OutboxEvent, Store, StoreError, SubjectUpdate};
@@ -88,6 +92,28 @@ impl Executor {
         &self.client
     }
 
+    /// The store, for what a batch writes once for all its members.
+    pub(in crate::engine) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// What a batch's group runner works with: this executor's store, clock, key fields and
+    /// provisioning, and `client` (metered for the batch).
+    pub(in crate::engine) fn batch_context<'a>(
+        &'a self,
+        client: &'a SalesforceClient,
+        limits: &'a BatchLimits,
+    ) -> BatchContext<'a> {
+        BatchContext {
+            client,
+            store: &self.store,
+            clock: &self.clock,
+            keys: &self.keys,
+            provisioning: &self.provisioning,
+            limits,
+        }
+    }
+
     /// The org's shape (does `Account.IsPartner` exist, the configured site), shared with
     /// whoever read it at start-up.
     pub fn with_org_facts(mut self, facts: Arc<OrgFactsCache>) -> Executor {
@@ -116,14 +142,27 @@ impl Executor {
     /// Takes a claimed command to its next state, under `hold`. Store errors are returned: the
     /// claim then expires and the command runs again, which converges. A run whose claim was
     /// lost ends with [`StoreError::ClaimLost`], having written nothing since.
-    ///
-    /// The run is one `command` span (command id, subject, trace id), a child of the span that
-    /// accepted the event (see [`context`]); every log line and Salesforce call of the run is
-    /// inside it.
     pub async fn run(
         &self,
         claimed: ClaimedCommand,
         hold: &ClaimHold,
+    ) -> Result<RunEnd, StoreError> {
+        self.run_part(claimed, hold, Part::Own, None).await
+    }
+
+    /// Takes a claimed command to its next state, its Salesforce part done here (`Part::Own`)
+    /// or already settled by a batch (`Part::Settled`); either way it ends as a single run
+    /// ends, its outcome carrying `batch` when it ran in one.
+    ///
+    /// The run is one `command` span (command id, subject, trace id), a child of the span that
+    /// accepted the event (see [`context`]); every log line and Salesforce call of the run is
+    /// inside it.
+    pub(in crate::engine) async fn run_part(
+        &self,
+        claimed: ClaimedCommand,
+        hold: &ClaimHold,
+        part: Part,
+        batch: Option<&BatchRecord>,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let span = tracing::info_span!(
@@ -133,6 +172,7 @@ impl Executor {
             subject = command.subject.as_str(),
             intent = command.intent.kind(),
             attempt = claimed.attempts,
+            batch = batch.map(|b| b.id.as_str()),
             trace_id = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
@@ -140,7 +180,7 @@ impl Executor {
         let intent = command.intent.kind();
         let started = std::time::Instant::now();
         let end = self
-            .run_in_span(&claimed, hold)
+            .run_in_span(&claimed, hold, part, batch)
             .instrument(span.clone())
             .await;
         let result = match &end {
@@ -165,40 +205,56 @@ impl Executor {
         &self,
         claimed: &ClaimedCommand,
         hold: &ClaimHold,
+        part: Part,
+        batch: Option<&BatchRecord>,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         let meter = CallMeter::new();
-        if let Some(last) = claimed.subject.last_applied_source_time
-            && command.origin.source_time < last
-        {
+        let tally = Tally {
+            meter: &meter,
+            batch,
+        };
+        if let Some(last) = stale_since(claimed) {
             let why = format!("stale: an event from {last} was already applied");
             let stale = Draft::nothing(OutcomeKind::SkippedStale, vec![why], None);
-            self.finish(command, hold, stale, SubjectUpdate::default(), &meter)
+            self.finish(command, hold, stale, SubjectUpdate::default(), &tally)
                 .await?;
             return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
         }
+        let (result, resumed) = match part {
+            Part::Own => (self.converge(claimed, hold, &meter).await, false),
+            Part::Settled { result, resumed } => (*result, resumed),
+        };
+        // A run that lost its claim records nothing of what it saw or did: the command's new
+        // holder reads the org afresh and converges.
+        hold.check()?;
+        match result {
+            Ok(done) => self.succeed(command, hold, done, &tally, resumed).await,
+            Err(ApplyError::Store(e)) if e.is_claim_lost() => {
+                hold.lose();
+                Err(e)
+            }
+            Err(error) => self.failed(claimed, hold, &error, &tally).await,
+        }
+    }
 
-        let client = self.client.metered(&meter).halted_by(hold.halt());
+    /// The Salesforce part of one command run alone: read, plan, apply.
+    async fn converge(
+        &self,
+        claimed: &ClaimedCommand,
+        hold: &ClaimHold,
+        meter: &CallMeter,
+    ) -> Result<Done, ApplyError> {
+        let client = self.client.metered(meter).halted_by(hold.halt());
         let target = Target {
             client: &client,
             store: &self.store,
             hold,
             keys: &self.keys,
         };
-        let result = match &command.intent {
+        match &claimed.command.intent {
             Intent::Provision(p) => self.provisioning.converge(&target, claimed, p).await,
             Intent::Deprovision(d) => deprovision::converge(&target, claimed, d).await,
-        };
-        // A run that lost its claim records nothing of what it saw or did: the command's new
-        // holder reads the org afresh and converges.
-        hold.check()?;
-        match result {
-            Ok(done) => self.succeed(command, hold, done, &meter).await,
-            Err(ApplyError::Store(e)) if e.is_claim_lost() => {
-                hold.lose();
-                Err(e)
-            }
-            Err(error) => self.failed(claimed, hold, &error, &meter).await,
         }
     }
 
@@ -208,7 +264,8 @@ impl Executor {
         command: &Command,
         hold: &ClaimHold,
         done: outcome::Done,
-        meter: &CallMeter,
+        tally: &Tally<'_>,
+        resumed: bool,
     ) -> Result<RunEnd, StoreError> {
         hold.check()?;
         let converged = converged(&command.intent, done);
@@ -217,7 +274,7 @@ impl Executor {
         // dies in between runs the command again, which finds the org done (no change) and
         // repeats these steps harmlessly — where the other order could lose them for good
         // (a frozen user never deactivated, a parked provision never resumed).
-        if let Some(licence) = converged.freed {
+        if let Some(licence) = converged.freed.filter(|_| !resumed) {
             let resumed = self.store.unpark(Some(&licence)).await?;
             if resumed > 0 {
                 tracing::info!(licence, resumed, "a freed licence resumed parked commands");
@@ -227,7 +284,7 @@ impl Executor {
             let event = (command.origin.event_id.as_deref()).and_then(|id| EventId::parse(id).ok());
             self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
         }
-        self.finish(command, hold, converged.outcome, converged.update, meter)
+        self.finish(command, hold, converged.outcome, converged.update, tally)
             .await?;
         Ok(RunEnd::Finished(kind))
     }
@@ -238,7 +295,7 @@ impl Executor {
         claimed: &ClaimedCommand,
         hold: &ClaimHold,
         error: &ApplyError,
-        meter: &CallMeter,
+        tally: &Tally<'_>,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
         match decide(error, &command.id, claimed.attempts, &self.retry) {
@@ -249,7 +306,7 @@ impl Executor {
                     "refused for good: dead-lettered"
                 );
                 let (outcome, update) = outcome::dead_lettered(refusal, error.applied());
-                self.finish(command, hold, outcome, update, meter).await?;
+                self.finish(command, hold, outcome, update, tally).await?;
                 Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
             }
             Decision::Park(refusal) => {
@@ -298,9 +355,9 @@ impl Executor {
         hold: &ClaimHold,
         draft: Draft,
         update: SubjectUpdate,
-        meter: &CallMeter,
+        tally: &Tally<'_>,
     ) -> Result<(), StoreError> {
-        let outcome = draft.finished(meter.calls(), self.clock.now());
+        let outcome = draft.finished(tally.meter.calls(), self.clock.now(), tally.batch.cloned());
         let finished = CommandFinished {
             intent: command.intent.kind(),
             outcome: outcome.kind.as_str(),

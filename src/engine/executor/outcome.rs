@@ -2,7 +2,8 @@
 //! both read off what the Salesforce part did. Pure: no store, no org.
 
 use crate::domain::{
-    DeprovisionMode, Intent, LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds,
+    BatchRecord, DeprovisionMode, Intent, LicenceEffect, Outcome, OutcomeKind, Refusal,
+    SalesforceIds,
 };
 use crate::engine::apply::Applied;
 use crate::store::{SubjectState, SubjectUpdate};
@@ -46,8 +47,13 @@ impl Draft {
         Draft::nothing(OutcomeKind::DeadLettered, vec![], Some(refusal))
     }
 
-    /// The outcome, with the calls the run spent and the time it ended.
-    pub fn finished(self, api_calls: u32, finished_at: DateTime<Utc>) -> Outcome {
+    /// The outcome, with the calls the run spent, the time it ended and the batch it ran in.
+    pub fn finished(
+        self,
+        api_calls: u32,
+        finished_at: DateTime<Utc>,
+        batch: Option<BatchRecord>,
+    ) -> Outcome {
         Outcome {
             kind: self.kind,
             salesforce: self.salesforce,
@@ -56,6 +62,7 @@ impl Draft {
             api_calls,
             refusal: self.refusal,
             finished_at,
+            batch,
         }
     }
 }

@@ -4,8 +4,9 @@ use chrono::TimeDelta;
 
 use super::{ClaimHold, LeaseKeeper};
 use crate::clock::{Clock, ManualClock};
+use crate::domain::OutcomeKind;
 use crate::store::tests::backing::{Scratch, on_both_stores};
-use crate::store::tests::samples::{WORKER, at, provision};
+use crate::store::tests::samples::{WORKER, at, finish_as, provision};
 use crate::store::{ClaimedCommand, CommandState, Store};
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -108,5 +109,84 @@ on_both_stores! {
             .unwrap()
             .unwrap();
         assert_eq!(record.claimed_by.as_deref(), Some("another-worker"));
+    }
+}
+
+/// A store on `clock` with `count` provisions of different people claimed for [`WORKER`] for
+/// [`LEASE`], and a hold on each.
+async fn claimed_batch(
+    dir: &Scratch,
+    clock: &ManualClock,
+    count: usize,
+) -> (Store, Vec<ClaimedCommand>, Vec<ClaimHold>) {
+    let store = dir.open_with_clock(clock.shared()).await;
+    let commands = (0..count)
+        .map(|n| provision(&format!("partner-portal:{n}"), at(0)))
+        .collect();
+    store.enqueue(None, commands).await.unwrap();
+    let claimed = store
+        .claim_due(clock.now(), 100, WORKER, LEASE)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), count);
+    let holds = claimed
+        .iter()
+        .map(|claimed| ClaimHold::new(claimed.command.id.clone(), claimed.fence))
+        .collect();
+    (store, claimed, holds)
+}
+
+fn keeper(store: &Store, clock: &ManualClock) -> LeaseKeeper {
+    LeaseKeeper {
+        store: store.clone(),
+        clock: clock.shared(),
+        lease: LEASE,
+    }
+}
+
+on_both_stores! {
+    async fn a_batch_keeps_its_claims_and_loses_only_the_one_no_longer_held() {
+        let dir = Scratch::new().await;
+        let clock = ManualClock::new(at(0));
+        let (store, claimed, holds) = claimed_batch(&dir, &clock, 3).await;
+        // The second command is no longer running under its claim: it ended.
+        finish_as(&store, &claimed[1], OutcomeKind::NoChange).await;
+        let keeping = {
+            let (keeper, holds) = (keeper(&store, &clock), holds.clone());
+            tokio::spawn(async move { keeper.keep_all(&holds).await })
+        };
+
+        let_time_pass(&clock, 12).await;
+
+        assert!(holds[1].is_lost(), "the ended command's hold is lost");
+        assert!(!holds[0].is_lost() && !holds[2].is_lost());
+        assert_eq!(store.release_expired_claims(clock.now()).await.unwrap(), 0);
+        for kept in [&claimed[0], &claimed[2]] {
+            let record = store.get_command(&kept.command.id).await.unwrap().unwrap();
+            assert_eq!(record.state, CommandState::Running);
+            assert!(record.claimed_until.unwrap() > at(0) + LEASE, "{record:#?}");
+        }
+        keeping.abort();
+    }
+}
+
+on_both_stores! {
+    async fn a_batch_whose_renewal_the_store_refuses_loses_every_claim() {
+        let dir = Scratch::new().await;
+        let clock = ManualClock::new(at(0));
+        let (store, _claimed, holds) = claimed_batch(&dir, &clock, 3).await;
+        let keeping = {
+            let (keeper, holds) = (keeper(&store, &clock), holds.clone());
+            tokio::spawn(async move { keeper.keep_all(&holds).await })
+        };
+        store.close().await;
+
+        let_time_pass(&clock, 3).await;
+
+        assert!(holds.iter().all(ClaimHold::is_lost), "{holds:?}");
+        tokio::time::timeout(Duration::from_secs(5), keeping)
+            .await
+            .expect("the keeper stops once every claim is lost")
+            .unwrap();
     }
 }

@@ -74,6 +74,11 @@ pub fn outcome_event(payload: &Value) -> Result<v1::OutcomeEvent, PayloadError> 
                 status: refusal.status.map(u32::from).unwrap_or_default(),
             }),
             finished_at: Some(timestamp(outcome.finished_at)),
+            batch: outcome.batch.map(|batch| v1::Batch {
+                id: batch.id,
+                size: batch.size,
+                api_calls: batch.api_calls,
+            }),
         }),
         superseded_by: announced.superseded_by.unwrap_or_default(),
     })

@@ -5,6 +5,7 @@
 //! [`CommandState`], is handed to a worker in a [`Claim`] as a [`ClaimedCommand`], and ends with one
 //! [`Outcome`]. Its whole life reads back as a [`CommandRecord`].
 
+mod batch;
 mod claim;
 mod queue;
 mod reading;
@@ -13,6 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use super::command_state::CommandState;
+pub(crate) use batch::is_items_own;
+pub use batch::{EndedMany, Ending, Finish, ProgressWrite, RenewedMany};
 pub use claim::{Claim, ClaimedCommand, FencingToken};
 
 use super::error::StoreError;

@@ -13,7 +13,8 @@ use super::Store;
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 use crate::store::backend::{Backend, ClaimRequest};
 use crate::store::commands::{
-    Claim, CommandFilter, CommandRecord, CommandState, Enqueued, FencingToken, NewCommand,
+    Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
+    NewCommand, ProgressWrite,
 };
 use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Written};
@@ -128,6 +129,30 @@ impl Backend for Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         Store::park(self, command_id, fence, reason, licence, now).await
+    }
+
+    async fn renew_many(
+        &self,
+        claims: &[(CommandId, FencingToken)],
+        until: DateTime<Utc>,
+    ) -> Result<Vec<CommandId>, StoreError> {
+        Store::renew_many(self, claims, until).await
+    }
+
+    async fn record_progress_many(
+        &self,
+        items: &[ProgressWrite],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        Store::record_progress_many(self, items, now).await
+    }
+
+    async fn end_many(
+        &self,
+        endings: Vec<Ending>,
+        now: DateTime<Utc>,
+    ) -> Result<EndedMany, StoreError> {
+        Store::end_many(self, endings, now).await
     }
 
     async fn unpark(&self, licence: Option<&str>, now: DateTime<Utc>) -> Result<u64, StoreError> {

@@ -120,6 +120,25 @@ impl Scratch {
         }
     }
 
+    /// Runs one statement behind the store's back, e.g. a trigger that makes a later write
+    /// fail.
+    pub(crate) async fn execute(&self, statement: &str) {
+        match self {
+            Scratch::Dir(dir) => {
+                super::execute_behind(&dir.path().join("inbox.db"), statement).await
+            }
+            Scratch::Database(database) => {
+                let mut connection = PgConnection::connect(&database.url)
+                    .await
+                    .expect("the test database answers");
+                sqlx::raw_sql(statement)
+                    .execute(&mut connection)
+                    .await
+                    .expect("the statement runs");
+            }
+        }
+    }
+
     /// Opens a store on this place, dated by the system clock.
     pub(crate) async fn open(&self) -> Store {
         self.open_with_clock(Arc::new(crate::clock::SystemClock))

@@ -241,3 +241,31 @@ on_both_stores! {
         assert_eq!(progress[2]["released"], "worker restarted");
     }
 }
+
+on_both_stores! {
+    async fn a_claim_larger_than_one_statement_takes_claims_every_command_in_source_order() {
+        let (_dir, store) = fresh_store().await;
+        // More than the 500 commands one claiming statement takes, enqueued newest first.
+        let commands: Vec<_> = (0..1_100)
+            .rev()
+            .map(|n| provision(&format!("partner-portal:{n}"), at(n)))
+            .collect();
+        let mut expected = ids_of(&commands);
+        expected.reverse();
+        store.enqueue(None, commands).await.unwrap();
+
+        let claimed = store.claim_due(Utc::now(), 2_000, WORKER, lease()).await.unwrap();
+
+        assert_eq!(ids(&claimed), expected);
+        for claim in &claimed {
+            assert_eq!(claim.attempts, 1);
+            assert_eq!(claim.subject.subject_key, claim.command.subject);
+        }
+        let running = store.count_commands_by_state().await.unwrap();
+        assert_eq!(running[&CommandState::Running], 1_100);
+    }
+}
+
+fn ids_of(commands: &[crate::store::NewCommand]) -> Vec<CommandId> {
+    commands.iter().map(|command| command.id.clone()).collect()
+}

@@ -8,9 +8,11 @@
 
 mod accepting;
 pub(crate) mod backing;
+mod batching;
 mod claiming;
 mod clock;
 mod connecting;
+mod ending_batches;
 mod enqueueing;
 mod fencing;
 mod listing;

@@ -103,6 +103,7 @@ pub(crate) fn ended(kind: OutcomeKind) -> Outcome {
         api_calls: 3,
         refusal: None,
         finished_at: Utc::now(),
+        batch: None,
     }
 }
 

@@ -105,3 +105,55 @@ on_both_stores! {
         org.stop().await;
     }
 }
+
+on_both_stores! {
+    /// Batching claims a whole burst at once; the worker's `[engine] concurrency` (four in the
+    /// scenarios, below the org-wide cap of 20) still bounds the requests in flight, across the
+    /// batch and the members that run alone inside it.
+    async fn a_batched_burst_keeps_to_the_engines_concurrency() {
+        let org = SimServer::start(SimConfig {
+            latency: Duration::from_millis(30),
+            ..SimConfig::default()
+        })
+        .await
+        .expect("the org starts");
+        let s = Scenario::start_with(Setup {
+            org: Org::Remote(org.login_url.clone()),
+            ..Setup::default()
+        })
+        .await;
+        org.sim.traffic.concurrency.reset();
+
+        let people = 40;
+        let signups = (0..people).map(|n| {
+            let person = Partner::new(
+                &format!("u-{n}"),
+                "P-100",
+                "Pat",
+                &format!("Partner{n}"),
+                &format!("pat.partner{n}@partner.example"),
+            );
+            let body = person.signed_up(s.now(), json!({}));
+            let s = &s;
+            async move { s.send("partner-portal", &body).await }
+        });
+        for answer in futures::future::join_all(signups).await {
+            assert_eq!(answer.status, 202, "{:?}", answer.body);
+        }
+        let commands = wait_for(&s.app.store, "every signup to end", |commands| {
+            commands.len() == people && commands.iter().all(|c| c.outcome.is_some())
+        })
+        .await;
+
+        let batched = commands
+            .iter()
+            .filter(|c| c.outcome.as_ref().is_some_and(|o| o.batch.is_some()))
+            .count();
+        assert!(batched > 0, "the burst was claimed in batches");
+        let peak = org.sim.traffic.concurrency.peak();
+        assert!(peak <= 4, "{peak} calls were in flight at once; concurrency is 4");
+        assert!(peak >= 2, "the burst never ran calls side by side (peak {peak})");
+        s.app.stop().await;
+        org.stop().await;
+    }
+}

@@ -189,7 +189,8 @@ deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
     )
 }
 
-/// The contract system: a contract's end deactivates each of its people.
+/// The contract system: a contract's end deactivates each of its people; its suspension
+/// freezes them.
 fn contracts() -> String {
     format!(
         r#"
@@ -207,6 +208,15 @@ item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
 subject = "partner-portal:{{{{ item }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "deactivate", trigger = "contract {{{{ contract_id }}}} ended", effective = "{{{{ ended_at }}}}" }}
+
+[[sources.contracts.rules]]
+name = "contract suspended"
+when = "type == 'contract.suspended'"
+for_each = "people"
+item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
+subject = "partner-portal:{{{{ item }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "freeze", trigger = "contract {{{{ contract_id }}}} suspended" }}
 "#
     )
 }

@@ -247,8 +247,14 @@ impl TestAppBuilder {
             .clone()
             .unwrap_or_else(|| ManualClock::new(now_in_seconds()));
         let (store, database) = self.toml_with_backing(&dir, IN_PROCESS_STORE);
+        // A test that sets its own body limit (a large fan-out event) keeps it.
+        let body_limit = if self.service.contains("max_body_bytes") {
+            ""
+        } else {
+            "max_body_bytes = 4096\n"
+        };
         let text = format!(
-            "{store}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\nmax_body_bytes = 4096\n{}\n",
+            "{store}[service]\nlisten = \"127.0.0.1:0\"\nworkers = 2\n{body_limit}{}\n",
             self.service
         );
         let settings =

@@ -28,7 +28,12 @@ impl SimOrg {
     pub fn at(url: &str) -> SimOrg {
         SimOrg {
             url: url.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            // No connection is kept between calls: the org closes idle ones after its keep-alive,
+            // and a test that waits longer (a large burst) would meet a reset on reuse.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("an HTTP client"),
         }
     }
 
@@ -145,6 +150,28 @@ impl SimOrg {
         let total = calls["total"].as_u64().expect("total");
         let tokens = calls["by_endpoint"][TOKEN_ENDPOINT].as_u64().unwrap_or(0);
         total - tokens
+    }
+
+    /// Data calls the org has answered so far whose endpoint (`PATCH /composite/sobjects`,
+    /// `POST /composite`, …) starts with `endpoint`.
+    pub async fn calls_to(&self, endpoint: &str) -> u64 {
+        let calls = self
+            .control(reqwest::Method::GET, "/calls", Value::Null)
+            .await;
+        calls["by_endpoint"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| name.starts_with(endpoint))
+            .filter_map(|(_, n)| n.as_u64())
+            .sum()
+    }
+
+    /// Arms a validation rule refusing every update of record `id` (sfsim's
+    /// `/__sim/faults/records`).
+    pub async fn refuse_updates_of(&self, id: &str) {
+        self.control(reqwest::Method::POST, "/faults/records", json!({"id": id}))
+            .await;
     }
 
     /// Token requests the org has answered so far.

@@ -4,8 +4,8 @@ use serde_json::json;
 use super::*;
 use crate::domain::Command;
 use crate::domain::{
-    CommandId, Deprovision, DeprovisionMode, Intent, Origin, OutcomeKind, Refusal, SalesforceIds,
-    SubjectKey,
+    BatchRecord, CommandId, Deprovision, DeprovisionMode, Intent, Origin, OutcomeKind, Refusal,
+    SalesforceIds, SubjectKey,
 };
 use crate::store::OutboxEvent;
 use crate::store::tests::samples::provision_intent;
@@ -49,6 +49,11 @@ fn a_provisioned_outcome_carries_every_field_across() {
         api_calls: 3,
         refusal: None,
         finished_at: time(5, 125),
+        batch: Some(BatchRecord {
+            id: "bat_1".into(),
+            size: 450,
+            api_calls: 4,
+        }),
     };
     let payload = OutboxEvent::announcing(&command, &outcome).payload;
 
@@ -84,6 +89,11 @@ fn a_provisioned_outcome_carries_every_field_across() {
                     seconds: time(5, 0).timestamp(),
                     nanos: 125_000_000,
                 }),
+                batch: Some(v1::Batch {
+                    id: "bat_1".into(),
+                    size: 450,
+                    api_calls: 4,
+                }),
             }),
             superseded_by: String::new(),
         }
@@ -112,6 +122,7 @@ fn a_dead_lettered_deprovision_carries_its_mode_and_refusal() {
             status: Some(400),
         }),
         finished_at: time(9, 0),
+        batch: None,
     };
     let payload = OutboxEvent::announcing(&command, &outcome).payload;
 

@@ -8,19 +8,20 @@
 //! hold back a command that is due today. Parked commands hold nothing back: they wait for a
 //! licence, perhaps for days, and a newer event supersedes them anyway.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::super::Db;
+use super::super::{Connection, Db};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::QueryBuilder;
 
 use super::super::row::{optional_time, unreadable};
-use super::super::subjects::load_subject;
+use super::super::subjects::load_subjects;
 use super::super::{Store, classify, time_text};
 use super::waiting::claim_held;
 use super::{COMMAND_COLUMNS, FencedRow, state_list, token_value};
-use crate::domain::CommandId;
+use crate::domain::{CommandId, SubjectKey};
 use crate::store::backend::ClaimRequest;
 use crate::store::commands::{Claim, ClaimedCommand, CommandState, FencingToken};
 use crate::store::error::StoreError;
@@ -58,6 +59,11 @@ static CLAIM_CANDIDATES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Commands claimed by one statement: a big claim is a few statements, not two per command,
+/// and the parameters stay far below both databases' limits (SQLite's 32,766, PostgreSQL's
+/// 65,535).
+const CLAIM_CHUNK: usize = 500;
+
 impl Store {
     /// Claims up to `limit` due commands for `worker` until `now + lease`, one claim per
     /// command.
@@ -84,39 +90,9 @@ impl Store {
             .await
             .map_err(fail)?;
         let mut claimed = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row: FencedRow = sqlx::query_as(&format!(
-                "UPDATE commands SET state = $1, claimed_by = $2, claimed_until = $3, \
-                 attempts = attempts + 1, claim_token = claim_token + 1, updated_at = $4 \
-                 WHERE command_id = $5 RETURNING {COMMAND_COLUMNS}, claim_token"
-            ))
-            .bind(CommandState::Running.as_str())
-            .bind(worker)
-            .bind(time_text(claimed_until))
-            .bind(time_text(now))
-            .bind(&id)
-            .fetch_one(&mut *transaction)
-            .await
-            .map_err(fail)?;
-            let (record, fence) = row.into_parts()?;
-            let subject = load_subject(&mut transaction, &record.command.subject)
-                .await?
-                .ok_or_else(|| {
-                    unreadable(
-                        format!("command {id}"),
-                        "its subject has no lifecycle record",
-                    )
-                })?;
-            claimed.push(Claim::new(
-                fence,
-                vec![ClaimedCommand {
-                    command: record.command,
-                    attempts: record.attempts,
-                    progress: record.progress,
-                    subject,
-                    fence,
-                }],
-            ));
+        for chunk in ids.chunks(CLAIM_CHUNK) {
+            let held = (worker, claimed_until, now);
+            claimed.extend(claim_chunk(&mut transaction, chunk, held).await?);
         }
         transaction.commit().await.map_err(fail)?;
         Ok(claimed)
@@ -135,18 +111,7 @@ impl Store {
         }
         let fail = |source| classify("renewing a claim", source);
         let mut transaction = self.begin_write("renewing a claim").await?;
-        let changed = sqlx::query(
-            "UPDATE commands SET claimed_until = $1 \
-             WHERE command_id = $2 AND state = $3 AND claim_token = $4",
-        )
-        .bind(time_text(until))
-        .bind(command_id.as_str())
-        .bind(CommandState::Running.as_str())
-        .bind(token_value(fence))
-        .execute(&mut *transaction)
-        .await
-        .map_err(fail)?
-        .rows_affected();
+        let changed = renew_in(&mut transaction, command_id, fence, &time_text(until)).await?;
         claim_held(changed, command_id, fence)?;
         transaction.commit().await.map_err(fail)
     }
@@ -248,4 +213,86 @@ impl Store {
         transaction.commit().await.map_err(fail)?;
         Ok(released)
     }
+}
+
+/// Extends the claim of `command_id` to `until` (stored text) if it is still running under
+/// `fence`; answers how many rows changed (1, or 0 when the claim is not held).
+pub(super) async fn renew_in(
+    connection: &mut Connection,
+    command_id: &CommandId,
+    fence: FencingToken,
+    until: &str,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE commands SET claimed_until = $1 \
+         WHERE command_id = $2 AND state = $3 AND claim_token = $4",
+    )
+    .bind(until)
+    .bind(command_id.as_str())
+    .bind(CommandState::Running.as_str())
+    .bind(token_value(fence))
+    .execute(&mut *connection)
+    .await
+    .map_err(|source| classify("renewing a claim", source))?
+    .rows_affected())
+}
+
+/// Claims the commands `ids` (due and unblocked, read in this transaction) for `worker` until
+/// `until` at `now`: one statement raises their tokens and attempts, one reads their subjects'
+/// records. Answers a claim per command, in the order of `ids`.
+async fn claim_chunk(
+    connection: &mut Connection,
+    ids: &[String],
+    (worker, until, now): (&str, DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Claim>, StoreError> {
+    let fail = |source| classify("claiming due commands", source);
+    let mut update = QueryBuilder::<Db>::new("UPDATE commands SET state = ");
+    update
+        .push_bind(CommandState::Running.as_str())
+        .push(", claimed_by = ")
+        .push_bind(worker.to_owned())
+        .push(", claimed_until = ")
+        .push_bind(time_text(until))
+        .push(", attempts = attempts + 1, claim_token = claim_token + 1, updated_at = ")
+        .push_bind(time_text(now))
+        .push(" WHERE command_id IN (");
+    let mut list = update.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    update.push(format!(") RETURNING {COMMAND_COLUMNS}, claim_token"));
+    let rows: Vec<FencedRow> = update
+        .build_query_as()
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(fail)?;
+    let mut records = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let (record, fence) = row.into_parts()?;
+        records.insert(record.command.id.as_str().to_owned(), (record, fence));
+    }
+    let keys: Vec<&SubjectKey> = records.values().map(|(r, _)| &r.command.subject).collect();
+    let mut subjects = load_subjects(connection, &keys).await?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let unreadable_claim = |why| unreadable(format!("command {id}"), why);
+        let (record, fence) = records
+            .remove(id)
+            .ok_or_else(|| unreadable_claim("it vanished while it was claimed"))?;
+        // A claim takes at most one command of a subject, so each record is taken once.
+        let subject = subjects
+            .remove(record.command.subject.as_str())
+            .ok_or_else(|| unreadable_claim("its subject has no lifecycle record"))?;
+        claimed.push(Claim::new(
+            fence,
+            vec![ClaimedCommand {
+                command: record.command,
+                attempts: record.attempts,
+                progress: record.progress,
+                subject,
+                fence,
+            }],
+        ));
+    }
+    Ok(claimed)
 }

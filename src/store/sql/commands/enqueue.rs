@@ -33,25 +33,7 @@ impl Store {
         if let Some(event) = event {
             mark_mapped(&mut transaction, event, &time_text(now)).await?;
         }
-        let mut answers = Vec::with_capacity(commands.len());
-        for command in commands {
-            let known = match &command.origin.event_id {
-                Some(event_id) => {
-                    find_event_item(&mut transaction, event_id, command.item_key.as_deref()).await?
-                }
-                None => None,
-            };
-            answers.push(match known {
-                Some((command_id, state)) => Enqueued {
-                    command_id,
-                    item_key: command.item_key,
-                    duplicate: true,
-                    state,
-                    superseded: Vec::new(),
-                },
-                None => insert_command(&mut transaction, command, None, now).await?,
-            });
-        }
+        let answers = enqueue_in(&mut transaction, commands, now).await?;
         // Dropping an uncommitted transaction rolls it back: an early return above leaves
         // neither commands nor the inbox verdict behind.
         transaction
@@ -60,6 +42,35 @@ impl Store {
             .map_err(|source| classify(ENQUEUEING, source))?;
         Ok(answers)
     }
+}
+
+/// Stores each command not stored yet for its (event, item key), with the supersede rule
+/// applied; answers one [`Enqueued`] per command, in order.
+pub(super) async fn enqueue_in(
+    connection: &mut Connection,
+    commands: Vec<NewCommand>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Enqueued>, StoreError> {
+    let mut answers = Vec::with_capacity(commands.len());
+    for command in commands {
+        let known = match &command.origin.event_id {
+            Some(event_id) => {
+                find_event_item(connection, event_id, command.item_key.as_deref()).await?
+            }
+            None => None,
+        };
+        answers.push(match known {
+            Some((command_id, state)) => Enqueued {
+                command_id,
+                item_key: command.item_key,
+                duplicate: true,
+                state,
+                superseded: Vec::new(),
+            },
+            None => insert_command(connection, command, None, now).await?,
+        });
+    }
+    Ok(answers)
 }
 
 /// Marks the event `mapped`. An event already mapped stays so (the mapping ran again, e.g. after

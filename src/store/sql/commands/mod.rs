@@ -5,6 +5,7 @@
 //! PostgreSQL twin changes column types and locking (`FOR UPDATE SKIP LOCKED` in the claim), not
 //! the statements' shape.
 
+mod batch;
 mod claim;
 mod enqueue;
 mod outcome;
@@ -173,6 +174,18 @@ async fn load_held(
     let Some((record, token)) = row.map(FencedRow::into_parts).transpose()? else {
         return Err(StoreError::UnknownCommand(command_id.clone()));
     };
+    judge_held(record, token, fence, action)
+}
+
+/// The command read with the token of its current claim, if it is still running under
+/// `fence`; otherwise why a step made under that claim cannot be taken (see [`load_held`]).
+fn judge_held(
+    record: CommandRecord,
+    token: FencingToken,
+    fence: FencingToken,
+    action: &'static str,
+) -> Result<CommandRecord, StoreError> {
+    let command_id = &record.command.id;
     match record.state {
         CommandState::Running if token == fence => Ok(record),
         state if token > fence || (token == fence && state == CommandState::Queued) => {

@@ -10,14 +10,14 @@ use super::super::subjects::{append_history, apply_intent, ensure_subject, recor
 use super::super::{Store, classify, time_text};
 use super::{load_held, state_list, token_value};
 use crate::domain::{Command, CommandId, LicenceEffect, Outcome, OutcomeKind, SalesforceIds};
-use crate::store::commands::{CommandState, FencingToken};
+use crate::store::commands::{CommandRecord, CommandState, FencingToken};
 use crate::store::error::StoreError;
 use crate::store::outbox::{OutboxEvent, OutboxId};
 use crate::store::subjects::{HistoryKind, SubjectUpdate};
 use crate::store::timestamp;
 
 /// One command's ending, as handed to [`write_outcome`].
-pub(super) struct Ending<'a> {
+pub(super) struct OutcomeWrite<'a> {
     pub(super) command: &'a Command,
     /// The states the command may be in; anything else refuses the ending.
     pub(super) from: &'a [CommandState],
@@ -35,7 +35,7 @@ pub(super) struct Ending<'a> {
 /// Writes the ending; `now` is stored text. Returns the outbox id of the announcement.
 pub(super) async fn write_outcome(
     connection: &mut Connection,
-    ending: Ending<'_>,
+    ending: OutcomeWrite<'_>,
     now: &str,
 ) -> Result<OutboxId, StoreError> {
     let fail = |source| classify("writing a command's outcome", source);
@@ -135,6 +135,7 @@ pub(super) async fn supersede(
         api_calls: 0,
         refusal: None,
         finished_at: timestamp::to_millis(now),
+        batch: None,
     };
     let mut announcement = OutboxEvent::announcing(command, &outcome);
     if let Some(fields) = announcement.payload.as_object_mut() {
@@ -144,7 +145,7 @@ pub(super) async fn supersede(
     note.insert("superseded_by".into(), Value::from(by.as_str()));
     write_outcome(
         connection,
-        Ending {
+        OutcomeWrite {
             command,
             from: &CommandState::WAITING,
             fence: None,
@@ -171,18 +172,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OutboxId, StoreError> {
         let mut transaction = self.begin_write("finishing a command").await?;
-        let record = load_held(&mut transaction, command_id, fence, "finish").await?;
-        let outbox_id = write_outcome(
+        let held = load_held(&mut transaction, command_id, fence, "finish").await?;
+        let outbox_id = write_finish(
             &mut transaction,
-            Ending {
-                command: &record.command,
-                from: &[CommandState::Running],
-                fence: Some(fence),
-                outcome,
-                update,
-                announcement,
-                note: serde_json::Map::new(),
-            },
+            &held,
+            fence,
+            (outcome, update, announcement),
             &time_text(now),
         )
         .await?;
@@ -192,4 +187,29 @@ impl Store {
             .map_err(|source| classify("finishing a command", source))?;
         Ok(outbox_id)
     }
+}
+
+/// Ends `held`, read in this transaction as running under `fence`, with its outcome, subject
+/// update and announcement; `now` is stored text. Returns the announcement's outbox id.
+pub(super) async fn write_finish(
+    connection: &mut Connection,
+    held: &CommandRecord,
+    fence: FencingToken,
+    (outcome, update, announcement): (&Outcome, &SubjectUpdate, &OutboxEvent),
+    now: &str,
+) -> Result<OutboxId, StoreError> {
+    write_outcome(
+        connection,
+        OutcomeWrite {
+            command: &held.command,
+            from: &[CommandState::Running],
+            fence: Some(fence),
+            outcome,
+            update,
+            announcement,
+            note: serde_json::Map::new(),
+        },
+        now,
+    )
+    .await
 }

@@ -6,6 +6,8 @@ mod writes;
 pub(super) use history::append_history;
 pub(super) use writes::{apply_intent, ensure_subject, record_findings};
 
+use std::collections::HashMap;
+
 use super::{Connection, Db};
 use sqlx::QueryBuilder;
 
@@ -88,6 +90,36 @@ pub(super) async fn load_subject(
     .await
     .map_err(|source| classify("reading a subject", source))?;
     row.map(SubjectRow::into_record).transpose()
+}
+
+/// The records of `subjects`, read on the given connection, by subject key; unknown subjects
+/// are missing from the answer.
+pub(super) async fn load_subjects(
+    connection: &mut Connection,
+    subjects: &[&SubjectKey],
+) -> Result<HashMap<String, SubjectRecord>, StoreError> {
+    let mut records = HashMap::with_capacity(subjects.len());
+    if subjects.is_empty() {
+        return Ok(records);
+    }
+    let mut query = QueryBuilder::<Db>::new(format!(
+        "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE subject_key IN ("
+    ));
+    let mut list = query.separated(", ");
+    for subject in subjects {
+        list.push_bind(subject.as_str().to_owned());
+    }
+    query.push(")");
+    let rows: Vec<SubjectRow> = query
+        .build_query_as()
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|source| classify("reading subjects", source))?;
+    for row in rows {
+        let record = row.into_record()?;
+        records.insert(record.subject_key.as_str().to_owned(), record);
+    }
+    Ok(records)
 }
 
 impl Store {
