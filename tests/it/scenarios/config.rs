@@ -210,6 +210,21 @@ occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "deactivate", trigger = "contract {{{{ contract_id }}}} ended", effective = "{{{{ ended_at }}}}" }}
 
 [[sources.contracts.rules]]
+name = "reseller onboarded"
+when = "type == 'reseller.onboarded'"
+for_each = "members"
+item_id = "{{{{ contract_id }}}}:{{{{ item.id }}}}"
+subject = "partner-portal:{{{{ item.id }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+
+[sources.contracts.rules.provision]
+account = {{ key = "{{{{ partner_id }}}}" }}
+contact = {{ first_name = "{{{{ item.first_name }}}}", last_name = "{{{{ item.last_name }}}}", email = "{{{{ item.email }}}}" }}
+username = "{{{{ contact.email }}}}.acme"
+profile = "Partner Community User"
+welcome_email = "site-setting"
+
+[[sources.contracts.rules]]
 name = "contract suspended"
 when = "type == 'contract.suspended'"
 for_each = "people"

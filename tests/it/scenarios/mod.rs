@@ -17,6 +17,7 @@ mod offboarding;
 mod ordering;
 mod people;
 mod permission_sets;
+mod provision_bursts;
 mod refusals;
 mod roles;
 mod shapes;
