@@ -224,6 +224,7 @@ fn outcome(claimed: &ClaimedCommand) -> (Outcome, OutboxEvent) {
         api_calls: 1,
         refusal: None,
         finished_at: Utc::now(),
+        batch: None,
     };
     let announcement = OutboxEvent::announcing(&claimed.command, &outcome);
     (outcome, announcement)

@@ -9,6 +9,7 @@
 //! (docs/engine.md, "Leases, renewal and fencing").
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -32,6 +33,8 @@ pub struct ClaimHold {
     fence: FencingToken,
     /// Thrown when the claim is lost; the run's Salesforce client obeys it.
     halt: Halt,
+    /// Set once the run's ending is written: a keeper of several claims stops renewing it.
+    ended: Arc<AtomicBool>,
 }
 
 impl ClaimHold {
@@ -41,6 +44,7 @@ impl ClaimHold {
             command_id,
             fence,
             halt: Halt::new(),
+            ended: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -57,6 +61,17 @@ impl ClaimHold {
     /// Records that the claim is lost: the run makes no further call and no further write.
     pub fn lose(&self) {
         self.halt.throw();
+    }
+
+    /// Records that the run's ending was written (or could not be): the claim needs no more
+    /// renewal.
+    pub fn end(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the run's ending was written.
+    pub fn is_ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst)
     }
 
     /// Whether the claim was lost.
@@ -144,7 +159,10 @@ impl LeaseKeeper {
         let mut renewed_at = self.clock.now();
         loop {
             tokio::time::sleep(LOOK_EVERY).await;
-            let held: Vec<&ClaimHold> = holds.iter().filter(|hold| !hold.is_lost()).collect();
+            let held: Vec<&ClaimHold> = holds
+                .iter()
+                .filter(|hold| !hold.is_lost() && !hold.is_ended())
+                .collect();
             if held.is_empty() {
                 return;
             }

@@ -3,22 +3,28 @@
 //! follow-ups — with the batch's record on its outcome.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use futures::StreamExt;
-use futures::future::join_all;
 use tokio::sync::Semaphore;
 
 use super::{BatchLimits, Member, Settled, Shape, deprovision, provision};
-use crate::domain::{BatchRecord, LicenceEffect};
-use crate::engine::executor::{Done, Executor, Part, RunEnd, stale_since};
+use crate::domain::BatchRecord;
+use crate::engine::apply::ApplyError;
+use crate::engine::executor::{
+    Done, Executor, Prepared, RunEnd, Tally, command_span, log_resumed, stale_since,
+};
 use crate::engine::lease::{ClaimHold, LeaseKeeper};
 use crate::report::chain;
 use crate::salesforce::CallMeter;
 use crate::store::StoreError;
 
-/// Endings written at once: enough for the store to commit several together, few enough that
-/// a burst of thousands holds no thousands of pending writes.
-const ENDINGS_AT_ONCE: usize = 32;
+/// Endings written in one transaction: a few transactions for a burst of thousands, none
+/// holding the writer for long.
+const ENDINGS_PER_TRANSACTION: usize = 500;
+
+/// Members left to run alone that run at once (each still waits for a request permit).
+const ALONE_AT_ONCE: usize = 32;
 
 /// A group of claimed commands of one shape, run together.
 pub struct Batch {
@@ -71,14 +77,21 @@ impl Batch {
             api_calls = record.api_calls,
             "batch settled"
         );
-        // What follows from the outcomes is written before them, as for a command run alone.
-        let resumed = resume_parked(executor, &settled).await;
-        let endings = self.members.into_iter().map(|member| {
-            let part = settled.remove(member.claimed.command.id.as_str());
-            end(executor, member, part, &record, permits, resumed)
-        });
-        futures::stream::iter(endings)
-            .buffer_unordered(ENDINGS_AT_ONCE)
+        let mut settled_members = Vec::new();
+        let mut alone = Vec::new();
+        for member in self.members {
+            match settled.remove(member.claimed.command.id.as_str()) {
+                Some(Settled::Done(done)) => settled_members.push((member, Ok(done))),
+                Some(Settled::Failed(error)) => settled_members.push((member, Err(error))),
+                Some(Settled::Alone) | None => alone.push(member),
+            }
+        }
+        write_endings(executor, settled_members, &record).await;
+        let runs = alone
+            .into_iter()
+            .map(|member| run_alone(executor, member, &record, permits));
+        futures::stream::iter(runs)
+            .buffer_unordered(ALONE_AT_ONCE)
             .collect::<Vec<()>>()
             .await;
     }
@@ -102,69 +115,101 @@ fn pair(group: &[&Member], settled: Vec<Settled>) -> HashMap<String, Settled> {
         .collect()
 }
 
-/// Ends one member: a settled part is recorded; an unsettled one (stale, or not covered by the
-/// runner) runs alone under a permit.
-async fn end(
+/// Ends the settled members: each ending decided as a command run alone decides it, then
+/// written with the others in a few transactions (`Store::end_many`), each fenced on its own
+/// claim — what the outcomes cause (follow-ups, parked commands resumed for a freed licence)
+/// in the same transactions.
+async fn write_endings(
     executor: &Executor,
-    member: Member,
-    settled: Option<Settled>,
+    members: Vec<(Member, Result<Done, ApplyError>)>,
     record: &BatchRecord,
-    permits: &Semaphore,
-    resumed: bool,
 ) {
-    let Member { claimed, hold } = member;
-    let result = match settled {
-        Some(Settled::Done(done)) => Ok(done),
-        Some(Settled::Failed(error)) => Err(error),
-        Some(Settled::Alone) | None => {
-            let Ok(_permit) = permits.acquire().await else {
-                return;
-            };
-            let end = executor
-                .run_part(claimed, &hold, Part::Own, Some(record))
-                .await;
-            return log_end(end);
-        }
+    let started = Instant::now();
+    // The calls the group made are the batch's; a settled member caused none alone.
+    let own = CallMeter::new();
+    let tally = Tally {
+        meter: &own,
+        batch: Some(record),
     };
-    let part = Part::Settled {
-        result: Box::new(result),
-        resumed,
-    };
-    log_end(executor.run_part(claimed, &hold, part, Some(record)).await);
-}
-
-/// Resumes the commands parked for each licence the batch's members freed: once a licence,
-/// where each member run alone would do it once for itself (a write each). `false` when the
-/// store refused one: each member then does it itself as it ends.
-async fn resume_parked(executor: &Executor, settled: &HashMap<String, Settled>) -> bool {
-    let mut freed: Vec<&str> = settled
-        .values()
-        .filter_map(|s| match s {
-            Settled::Done(Done::Changed(applied)) => match &applied.licence_effect {
-                LicenceEffect::Freed { licence } => Some(licence.as_str()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    freed.sort_unstable();
-    freed.dedup();
-    for licence in freed {
-        match executor.store().unpark(Some(licence)).await {
-            Ok(0) => {}
-            Ok(resumed) => {
-                tracing::info!(licence, resumed, "a freed licence resumed parked commands")
-            }
-            Err(e) => {
-                tracing::warn!(
-                    error = %chain(&e),
-                    "could not resume parked commands for the batch; each member does as it ends"
-                );
-                return false;
-            }
+    let mut prepared = Vec::with_capacity(members.len());
+    for (member, result) in members {
+        let span = command_span(&member.claimed, Some(record));
+        let decided =
+            span.in_scope(|| executor.prepare(&member.claimed, &member.hold, result, &tally));
+        match decided {
+            Ok(ending) => prepared.push((member, span, ending)),
+            Err(e) => noted(executor, &member, &span, Err(e), started),
         }
     }
-    true
+    while !prepared.is_empty() {
+        let rest = prepared.split_off(prepared.len().min(ENDINGS_PER_TRANSACTION));
+        let chunk = std::mem::replace(&mut prepared, rest);
+        write_chunk(executor, chunk, started).await;
+    }
+}
+
+/// Writes one transaction's worth of endings and notes each member's end.
+async fn write_chunk(
+    executor: &Executor,
+    chunk: Vec<(Member, tracing::Span, Prepared)>,
+    started: Instant,
+) {
+    let mut parts = Vec::with_capacity(chunk.len());
+    let mut endings = Vec::with_capacity(chunk.len());
+    for (member, span, prepared) in chunk {
+        let (ending, end, finished) = prepared.into_parts();
+        endings.push(ending);
+        parts.push((member, span, end, finished));
+    }
+    let answers: Vec<Result<(), StoreError>> = match executor.store().end_many(endings).await {
+        Ok(ended) => {
+            log_resumed(ended.resumed);
+            ended.endings.into_iter().map(|a| a.map(|_| ())).collect()
+        }
+        // Nothing of the chunk was written: each command runs again once its claim expires.
+        Err(e) => {
+            tracing::error!(
+                error = %chain(&e),
+                commands = parts.len(),
+                "the batch's outcomes could not be recorded; they run again when their claims expire"
+            );
+            parts.iter().map(|_| Err(StoreError::WriterLost)).collect()
+        }
+    };
+    for ((member, span, end, finished), answer) in parts.into_iter().zip(answers) {
+        let end = answer.map(|()| executor.recorded(end, finished));
+        noted(executor, &member, &span, end, started);
+    }
+}
+
+/// Notes a settled member's end: counted, its claim no longer kept, a failure logged.
+fn noted(
+    executor: &Executor,
+    member: &Member,
+    span: &tracing::Span,
+    end: Result<RunEnd, StoreError>,
+    started: Instant,
+) {
+    if let Err(e) = &end
+        && e.is_claim_lost()
+    {
+        member.hold.lose();
+    }
+    member.hold.end();
+    executor.ran(&member.claimed, span, &end, started.elapsed());
+    span.in_scope(|| log_end(end));
+}
+
+/// Runs a member alone, under a permit of its own: a stale command, or one the group runner
+/// did not cover. It starts as every run does, by reading the org.
+async fn run_alone(executor: &Executor, member: Member, record: &BatchRecord, permits: &Semaphore) {
+    let Member { claimed, hold } = member;
+    let Ok(_permit) = permits.acquire().await else {
+        return;
+    };
+    let end = executor.run_alone(claimed, &hold, Some(record)).await;
+    hold.end();
+    log_end(end);
 }
 
 /// Logs a run's end the way the worker logs every run.
@@ -182,9 +227,9 @@ pub(in crate::engine) fn log_end(end: Result<RunEnd, StoreError>) {
     }
 }
 
-/// Renews every member's claim until each is lost; never returns otherwise. Meant to run
-/// beside the batch and be dropped when it ends. One keeper per member for now.
+/// Renews every member's claim, together, until each has ended or is lost; never returns.
+/// Meant to run beside the batch and be dropped when it ends.
 pub(in crate::engine) async fn keep_claims(keeper: &LeaseKeeper, holds: Vec<ClaimHold>) {
-    join_all(holds.iter().map(|hold| keeper.keep(hold))).await;
+    keeper.keep_all(&holds).await;
     std::future::pending::<()>().await;
 }

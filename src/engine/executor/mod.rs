@@ -15,6 +15,7 @@
 
 mod decision;
 mod deprovision;
+mod ending;
 mod follow_up;
 mod outcome;
 mod part;
@@ -26,11 +27,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
-use self::decision::{Decision, decide};
+pub(in crate::engine) use self::ending::{Prepared, log_resumed};
 pub(in crate::engine) use self::outcome::Done;
-use self::outcome::{Draft, converged};
-use self::part::Tally;
-pub(in crate::engine) use self::part::{Part, stale_since};
+pub(in crate::engine) use self::part::{Tally, stale_since};
 pub(in crate::engine) use self::provision::Provisioning;
 pub(in crate::engine) use self::target::Target;
 use super::apply::ApplyError;
@@ -41,11 +40,10 @@ use super::plan::ProvisionPolicy;
 use super::read::KeyFields;
 use super::retry::RetryPolicy;
 use crate::clock::Clock;
-use crate::domain::{BatchRecord, Command, Intent, Origin, OutcomeKind};
-use crate::report::chain;
+use crate::domain::{BatchRecord, Intent, Origin, OutcomeKind};
 use crate::salesforce::{CallMeter, OrgFactsCache, SalesforceClient};
-use crate::store::{ClaimedCommand, EventId, OutboxEvent, Store, StoreError, SubjectUpdate};
-use crate::telemetry::events::{CommandFinished, CommandRan};
+use crate::store::{ClaimedCommand, Store, StoreError};
+use crate::telemetry::events::CommandRan;
 use crate::telemetry::{Metrics, context};
 
 /// How a run ended, for the worker's logs and tests.
@@ -147,43 +145,41 @@ impl Executor {
         claimed: ClaimedCommand,
         hold: &ClaimHold,
     ) -> Result<RunEnd, StoreError> {
-        self.run_part(claimed, hold, Part::Own, None).await
+        self.run_alone(claimed, hold, None).await
     }
 
-    /// Takes a claimed command to its next state, its Salesforce part done here (`Part::Own`)
-    /// or already settled by a batch (`Part::Settled`); either way it ends as a single run
-    /// ends, its outcome carrying `batch` when it ran in one.
+    /// Takes a claimed command to its next state, its Salesforce part done here; `batch` names
+    /// the batch it was claimed in, when a batch left it to run alone (its outcome then
+    /// carries the batch's record).
     ///
     /// The run is one `command` span (command id, subject, trace id), a child of the span that
     /// accepted the event (see [`context`]); every log line and Salesforce call of the run is
     /// inside it.
-    pub(in crate::engine) async fn run_part(
+    pub(in crate::engine) async fn run_alone(
         &self,
         claimed: ClaimedCommand,
         hold: &ClaimHold,
-        part: Part,
         batch: Option<&BatchRecord>,
     ) -> Result<RunEnd, StoreError> {
-        let command = &claimed.command;
-        let span = tracing::info_span!(
-            "command",
-            otel.name = %format!("command {}", command.intent.kind()),
-            command_id = command.id.as_str(),
-            subject = command.subject.as_str(),
-            intent = command.intent.kind(),
-            attempt = claimed.attempts,
-            batch = batch.map(|b| b.id.as_str()),
-            trace_id = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
-        context::continue_trace(&span, command.origin.traceparent.as_deref());
-        let intent = command.intent.kind();
+        let span = command_span(&claimed, batch);
         let started = std::time::Instant::now();
         let end = self
-            .run_in_span(&claimed, hold, part, batch)
+            .run_in_span(&claimed, hold, batch)
             .instrument(span.clone())
             .await;
-        let result = match &end {
+        self.ran(&claimed, &span, &end, started.elapsed());
+        end
+    }
+
+    /// Counts and notes how a run ended.
+    pub(in crate::engine) fn ran(
+        &self,
+        claimed: &ClaimedCommand,
+        span: &tracing::Span,
+        end: &Result<RunEnd, StoreError>,
+        elapsed: std::time::Duration,
+    ) {
+        let result = match end {
             Ok(RunEnd::Finished(kind)) => kind.as_str(),
             Ok(RunEnd::Retrying { .. }) => "retrying",
             Ok(RunEnd::Parked { .. }) => "parked",
@@ -192,12 +188,11 @@ impl Executor {
         };
         span.record("outcome", result);
         CommandRan {
-            intent,
+            intent: claimed.command.intent.kind(),
             result,
-            elapsed: started.elapsed(),
+            elapsed,
         }
         .emit(&self.metrics);
-        end
     }
 
     /// The flow of one run: stale or not, the Salesforce part, then its ending recorded.
@@ -205,7 +200,6 @@ impl Executor {
         &self,
         claimed: &ClaimedCommand,
         hold: &ClaimHold,
-        part: Part,
         batch: Option<&BatchRecord>,
     ) -> Result<RunEnd, StoreError> {
         let command = &claimed.command;
@@ -216,26 +210,15 @@ impl Executor {
         };
         if let Some(last) = stale_since(claimed) {
             let why = format!("stale: an event from {last} was already applied");
-            let stale = Draft::nothing(OutcomeKind::SkippedStale, vec![why], None);
-            self.finish(command, hold, stale, SubjectUpdate::default(), &tally)
-                .await?;
-            return Ok(RunEnd::Finished(OutcomeKind::SkippedStale));
+            hold.check()?;
+            return self.write(self.stale(command, hold, why, &tally)).await;
         }
-        let (result, resumed) = match part {
-            Part::Own => (self.converge(claimed, hold, &meter).await, false),
-            Part::Settled { result, resumed } => (*result, resumed),
-        };
+        let result = self.converge(claimed, hold, &meter).await;
         // A run that lost its claim records nothing of what it saw or did: the command's new
         // holder reads the org afresh and converges.
         hold.check()?;
-        match result {
-            Ok(done) => self.succeed(command, hold, done, &tally, resumed).await,
-            Err(ApplyError::Store(e)) if e.is_claim_lost() => {
-                hold.lose();
-                Err(e)
-            }
-            Err(error) => self.failed(claimed, hold, &error, &tally).await,
-        }
+        let prepared = self.prepare(claimed, hold, result, &tally)?;
+        self.write(prepared).await
     }
 
     /// The Salesforce part of one command run alone: read, plan, apply.
@@ -257,124 +240,28 @@ impl Executor {
             Intent::Deprovision(d) => deprovision::converge(&target, claimed, d).await,
         }
     }
+}
 
-    /// Records the outcome of a command that brought the org to its desired state.
-    async fn succeed(
-        &self,
-        command: &Command,
-        hold: &ClaimHold,
-        done: outcome::Done,
-        tally: &Tally<'_>,
-        resumed: bool,
-    ) -> Result<RunEnd, StoreError> {
-        hold.check()?;
-        let converged = converged(&command.intent, done);
-        let kind = converged.outcome.kind;
-        // What follows from this outcome is written before the outcome itself: a process that
-        // dies in between runs the command again, which finds the org done (no change) and
-        // repeats these steps harmlessly — where the other order could lose them for good
-        // (a frozen user never deactivated, a parked provision never resumed).
-        if let Some(licence) = converged.freed.filter(|_| !resumed) {
-            let resumed = self.store.unpark(Some(&licence)).await?;
-            if resumed > 0 {
-                tracing::info!(licence, resumed, "a freed licence resumed parked commands");
-            }
-        }
-        if let Some(follow_up) = follow_up::after_grace(command, self.clock.now()) {
-            let event = (command.origin.event_id.as_deref()).and_then(|id| EventId::parse(id).ok());
-            self.store.enqueue(event.as_ref(), vec![follow_up]).await?;
-        }
-        self.finish(command, hold, converged.outcome, converged.update, tally)
-            .await?;
-        Ok(RunEnd::Finished(kind))
-    }
-
-    /// Carries out what the failure's disposition decides: dead-letter, park or retry.
-    async fn failed(
-        &self,
-        claimed: &ClaimedCommand,
-        hold: &ClaimHold,
-        error: &ApplyError,
-        tally: &Tally<'_>,
-    ) -> Result<RunEnd, StoreError> {
-        let command = &claimed.command;
-        match decide(error, &command.id, claimed.attempts, &self.retry) {
-            Decision::DeadLetter(refusal) => {
-                tracing::warn!(
-                    code = refusal.code,
-                    error = %chain(error),
-                    "refused for good: dead-lettered"
-                );
-                let (outcome, update) = outcome::dead_lettered(refusal, error.applied());
-                self.finish(command, hold, outcome, update, tally).await?;
-                Ok(RunEnd::Finished(OutcomeKind::DeadLettered))
-            }
-            Decision::Park(refusal) => {
-                let licence = match &command.intent {
-                    Intent::Provision(p) => self.provisioning.licence_of(&p.profile),
-                    Intent::Deprovision(_) => None,
-                };
-                tracing::warn!(
-                    licence = licence.as_deref().unwrap_or("unknown"),
-                    error = %chain(error),
-                    "no free licence: command parked"
-                );
-                hold.check()?;
-                self.store
-                    .park(
-                        &command.id,
-                        hold.fence(),
-                        &refusal.message,
-                        licence.as_deref(),
-                    )
-                    .await?;
-                Ok(RunEnd::Parked { licence })
-            }
-            Decision::Retry { delay, error: kept } => {
-                let due_at = self.clock.now()
-                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
-                tracing::warn!(
-                    code = kept.code,
-                    error = %chain(error),
-                    delay_ms = delay.as_millis() as u64,
-                    "transient failure: will retry"
-                );
-                hold.check()?;
-                self.store
-                    .retry_later(&command.id, hold.fence(), due_at, &kept)
-                    .await?;
-                Ok(RunEnd::Retrying { due_at })
-            }
-        }
-    }
-
-    /// Ends the command with its outcome, announced in the outbox in the same transaction.
-    async fn finish(
-        &self,
-        command: &Command,
-        hold: &ClaimHold,
-        draft: Draft,
-        update: SubjectUpdate,
-        tally: &Tally<'_>,
-    ) -> Result<(), StoreError> {
-        let outcome = draft.finished(tally.meter.calls(), self.clock.now(), tally.batch.cloned());
-        let finished = CommandFinished {
-            intent: command.intent.kind(),
-            outcome: outcome.kind.as_str(),
-            api_calls: outcome.api_calls,
-            steps: outcome.steps.clone(),
-            code: outcome.refusal.as_ref().map(|r| r.code.clone()),
-        };
-        let mut announcement = OutboxEvent::announcing(command, &outcome);
-        announcement.traceparent = command.origin.traceparent.clone();
-        hold.check()?;
-        self.store
-            .finish(&command.id, hold.fence(), outcome, update, announcement)
-            .await?;
-        // Only a recorded outcome is counted and logged as one.
-        finished.emit(&self.metrics);
-        Ok(())
-    }
+/// One run's span: the command, its subject, attempt and batch, continuing the trace of the
+/// event it came from.
+pub(in crate::engine) fn command_span(
+    claimed: &ClaimedCommand,
+    batch: Option<&BatchRecord>,
+) -> tracing::Span {
+    let command = &claimed.command;
+    let span = tracing::info_span!(
+        "command",
+        otel.name = %format!("command {}", command.intent.kind()),
+        command_id = command.id.as_str(),
+        subject = command.subject.as_str(),
+        intent = command.intent.kind(),
+        attempt = claimed.attempts,
+        batch = batch.map(|b| b.id.as_str()),
+        trace_id = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    context::continue_trace(&span, command.origin.traceparent.as_deref());
+    span
 }
 
 /// A manual command's origin: an operator, now.
