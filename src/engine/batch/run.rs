@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use futures::StreamExt;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 use super::{BatchLimits, Member, Settled, Shape, deprovision, provision};
 use crate::domain::BatchRecord;
@@ -59,9 +60,16 @@ impl Batch {
             };
             let client = executor.client().metered(&meter);
             let cx = executor.batch_context(&client, limits);
+            // The group's calls are the batch's, logged in a span of its own (no command's).
+            let span = tracing::info_span!(
+                "batch",
+                batch = record_id.as_str(),
+                shape = ?self.shape,
+                size,
+            );
             let settled = match self.shape {
-                Shape::Provision => provision::converge(&cx, &group).await,
-                Shape::Deprovision => deprovision::converge(&cx, &group).await,
+                Shape::Provision => provision::converge(&cx, &group).instrument(span).await,
+                Shape::Deprovision => deprovision::converge(&cx, &group).instrument(span).await,
             };
             pair(&group, settled)
         };
@@ -177,7 +185,8 @@ async fn write_chunk(
         }
     };
     for ((member, span, end, finished), answer) in parts.into_iter().zip(answers) {
-        let end = answer.map(|()| executor.recorded(end, finished));
+        // Counted and logged inside the command's span, as a single run's outcome is.
+        let end = answer.map(|()| span.in_scope(|| executor.recorded(end, finished)));
         noted(executor, &member, &span, end, started);
     }
 }
