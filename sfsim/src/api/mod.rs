@@ -24,6 +24,7 @@ mod guard;
 mod password;
 mod query;
 mod sobjects;
+pub mod uri;
 pub mod version;
 
 pub use version::versions;

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::state::Sim;
 
 /// Counts the request in flight until it is answered (see `concurrency`). Runs after the
-/// session check, in this order: body size, the daily allowance (a refused
+/// session check, in this order: URI length (`api::uri`), body size, the daily allowance (a refused
 /// call is not counted), latency, scripted faults, random faults, then the handler. Every
 /// answer but a dropped connection carries `Sforce-Limit-Info`.
 pub async fn gate<B: MessageBody + 'static>(
@@ -27,6 +27,12 @@ pub async fn gate<B: MessageBody + 'static>(
     let traffic = &sim.traffic;
     let _in_flight = traffic.concurrency.enter();
     let now = sim.clock.now();
+    // A URI too long for Salesforce is refused before the allowance counts the call.
+    let target = req.uri().path_and_query().map_or("", |pq| pq.as_str());
+    if let Err(refusal) = crate::api::uri::check(req.method(), target) {
+        let usage = traffic.usage.current(now);
+        return Ok(answer(req, refusal, &usage));
+    }
     if declared_length(&req).is_some_and(|length| length > traffic.max_body_bytes()) {
         let usage = traffic.usage.current(now);
         return Ok(answer(req, body_too_large(), &usage));

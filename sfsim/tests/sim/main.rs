@@ -22,4 +22,5 @@ mod routing;
 mod sobjects;
 mod support;
 mod tls;
+mod uri_limit;
 mod users;
