@@ -11,6 +11,7 @@ mod cut_calls;
 mod describe;
 mod faults;
 mod fields;
+mod group_lock;
 mod identity;
 mod inputs;
 mod limits;
