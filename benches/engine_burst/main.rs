@@ -128,10 +128,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Which of a target's results a row shows.
+type Pick = fn(&Variant) -> &Measured;
+
 fn print_table(results: &[Variant], peer: Option<&peer::PeerFigures>, args: &Args) {
     // Batching off is the baseline when measured; otherwise the naive peer, for the
     // onboarding only (it admits people, nothing else).
-    let baseline = |pick: fn(&Variant) -> &Measured, onboarding: bool| {
+    let baseline = |pick: Pick, onboarding: bool| {
         results
             .iter()
             .find(|v| v.name == "batching off")
@@ -142,7 +145,7 @@ fn print_table(results: &[Variant], peer: Option<&peer::PeerFigures>, args: &Arg
         "\n| scenario | target | people | s | people/s | calls/person | p50 s | peak RSS MiB | people/s vs baseline |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-    let scenarios: [(&str, fn(&Variant) -> &Measured); 3] = [
+    let scenarios: [(&str, Pick); 3] = [
         ("onboarding burst", |v| &v.burst),
         ("contract end", |v| &v.contract),
         ("lone signups", |v| &v.lone),

@@ -96,14 +96,35 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
     };
     let keys: Vec<String> = (0..people).map(|n| format!("B{n:05}")).collect();
     let mut phases = Vec::new();
+    let contact_ids = contact_phases(&api, &keys, &account, connections, &mut phases).await;
+    user_phases(
+        &api,
+        &keys,
+        &contact_ids,
+        &profile,
+        connections,
+        &mut phases,
+    )
+    .await;
+    sim.stop().await;
+    Ok(phases)
+}
 
+/// Contacts created, upserted and queried back; returns their ids.
+async fn contact_phases(
+    api: &Api,
+    keys: &[String],
+    account: &str,
+    connections: usize,
+    phases: &mut Vec<Phase>,
+) -> Vec<String> {
     let contacts: Vec<Value> = keys
         .iter()
         .map(|k| json!({"attributes": {"type": "Contact"}, "LastName": format!("Person {k}"), "AccountId": account, "Email": format!("{k}@burst.example"), "Gatehouse_Key__c": k}))
         .collect();
     phases.push(
         collections(
-            &api,
+            api,
             "create Contacts (collections of 200)",
             reqwest::Method::POST,
             "/composite/sobjects",
@@ -119,7 +140,7 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
         .collect();
     phases.push(
         collections(
-            &api,
+            api,
             "upsert Contacts by external id",
             reqwest::Method::PATCH,
             "/composite/sobjects/Contact/Gatehouse_Key__c",
@@ -139,7 +160,7 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
         })
         .collect();
     let (phase, answers) = reads(
-        &api,
+        api,
         "query Contacts, IN over 1,000 keys",
         &queries,
         connections,
@@ -151,21 +172,34 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
         .flat_map(|a| a["records"].as_array().cloned().unwrap_or_default())
         .filter_map(|r| r["Id"].as_str().map(str::to_owned))
         .collect();
-    if contact_ids.len() != people {
+    if contact_ids.len() != keys.len() {
         eprintln!(
-            "the queries found {} of {people} Contacts",
-            contact_ids.len()
+            "the queries found {} of {} Contacts",
+            contact_ids.len(),
+            keys.len()
         );
     }
 
+    contact_ids
+}
+
+/// Partner users created on the Contacts, queried back and deactivated.
+async fn user_phases(
+    api: &Api,
+    keys: &[String],
+    contact_ids: &[String],
+    profile: &str,
+    connections: usize,
+    phases: &mut Vec<Phase>,
+) {
     let users: Vec<Value> = contact_ids
         .iter()
-        .zip(&keys)
+        .zip(keys)
         .map(|(contact, k)| json!({"attributes": {"type": "User"}, "Username": format!("{k}@burst.example.sfsim"), "LastName": format!("Person {k}"), "Email": format!("{k}@burst.example"), "Alias": k, "TimeZoneSidKey": "Europe/London", "LocaleSidKey": "en_GB", "EmailEncodingKey": "UTF-8", "LanguageLocaleKey": "en_US", "ProfileId": profile, "ContactId": contact}))
         .collect();
     phases.push(
         collections(
-            &api,
+            api,
             "create partner Users (one collection at a time)",
             reqwest::Method::POST,
             "/composite/sobjects",
@@ -187,7 +221,7 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
         })
         .collect();
     let (phase, answers) = reads(
-        &api,
+        api,
         "query Users, IN over 500 Contact ids",
         &queries,
         connections,
@@ -203,15 +237,16 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
                 .map(|id| json!({"attributes": {"type": "User"}, "Id": id, "IsActive": false}))
         })
         .collect();
-    if deactivations.len() != people {
+    if deactivations.len() != keys.len() {
         eprintln!(
-            "the queries found {} of {people} Users",
-            deactivations.len()
+            "the queries found {} of {} Users",
+            deactivations.len(),
+            keys.len()
         );
     }
     phases.push(
         collections(
-            &api,
+            api,
             "deactivate Users (collections of 200)",
             reqwest::Method::PATCH,
             "/composite/sobjects",
@@ -220,8 +255,6 @@ pub async fn run(people: usize, connections: usize) -> anyhow::Result<Vec<Phase>
         )
         .await,
     );
-    sim.stop().await;
-    Ok(phases)
 }
 
 /// `…/query?q=<select> IN ('a','b',…)`, percent-encoded.
