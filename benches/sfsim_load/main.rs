@@ -8,10 +8,19 @@
 //! benches/sfsim_wrk.sh                                 # the same two servers, loaded by wrk
 //! ```
 //!
+//! With `--collections` it measures instead the shapes a burst sends — sObject Collections of
+//! 200 records and `IN` queries — against an org that grows to `--people` Contacts and Users
+//! (see `collections.rs`):
+//!
+//! ```sh
+//! cargo bench --bench sfsim_load -- --collections --people 10000 --connections 4
+//! ```
+//!
 //! With `--serve` it only starts the two servers, prints their URLs (and sfsim's token), and
 //! serves until its standard input closes, so that a load generator in another process (wrk,
 //! in `benches/sfsim_wrk.sh`) can load them without sharing this process's threads.
 
+mod collections;
 #[path = "../ingest_load/load.rs"]
 mod load;
 
@@ -26,6 +35,12 @@ struct Args {
     requests: usize,
     #[arg(long, default_value_t = 64)]
     connections: usize,
+    /// Measure collections and `IN` queries instead of simple reads.
+    #[arg(long)]
+    collections: bool,
+    /// People in the `--collections` run.
+    #[arg(long, default_value_t = 10_000)]
+    people: usize,
     /// Only serve: print `bare URL` and `sfsim URL TOKEN`, serve until stdin closes.
     #[arg(long)]
     serve: bool,
@@ -53,6 +68,11 @@ async fn bare(_: web::Path<String>) -> HttpResponse {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    if args.collections {
+        let phases = collections::run(args.people, args.connections).await?;
+        collections::print(&phases, args.people, args.connections);
+        return Ok(());
+    }
     let sim = sfsim::SimServer::start(sfsim::SimConfig {
         daily_limit: Some(u64::MAX / 2),
         ..sfsim::SimConfig::default()

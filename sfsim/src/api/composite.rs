@@ -156,6 +156,9 @@ fn answer(
         Some(value) => CallBody::Json(value),
         None => CallBody::Raw(actix_web::web::Bytes::new()),
     };
+    if let Err(refusal) = super::uri::check(&sub.method, url) {
+        return Reply::error(&refusal);
+    }
     let headers = sub.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     match Call::from_url(sub.method.clone(), url, body).map(|call| call.with_headers(headers)) {
         Ok(call)

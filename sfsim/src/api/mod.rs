@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::state::Sim;
+use crate::traffic::DeferredLatency;
 
 mod body;
 mod collection_retrieve;
@@ -20,10 +21,12 @@ mod collections;
 mod composite;
 mod describe;
 mod dispatch;
+mod group_lock;
 mod guard;
 mod password;
 mod query;
 mod sobjects;
+pub mod uri;
 pub mod version;
 
 pub use version::versions;
@@ -195,13 +198,20 @@ impl Reply {
     }
 }
 
-/// Every data route: build the call, answer it under the org's lock.
+/// Every data route: build the call, answer it under the org's lock. A collection create's
+/// latency was left to this handler (`traffic::DeferredLatency`): it is taken here, after the
+/// group-membership lock when the create needs it, and never under the org's lock.
 async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
     let url = match req.uri().query() {
         Some(q) => format!("{}?{q}", req.path()),
         None => req.path().to_owned(),
     };
-    let reply = match Call::from_url(req.method().clone(), &url, CallBody::Raw(bytes)) {
+    let latency = req
+        .extensions()
+        .get::<DeferredLatency>()
+        .map(|d| d.0)
+        .unwrap_or_default();
+    let call = match Call::from_url(req.method().clone(), &url, CallBody::Raw(bytes)) {
         Ok(call) => {
             let headers = req
                 .headers()
@@ -209,12 +219,32 @@ async fn handle(req: HttpRequest, bytes: web::Bytes, sim: web::Data<Sim>) -> Htt
                 .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
             let mut call = call.with_headers(headers);
             call.caller = req.extensions().get::<Session>().map(|s| s.user_id.clone());
-            let mut org = sim.org.lock();
-            dispatch::dispatch(&mut org, &call)
+            call
         }
-        Err(error) => Reply::error(&error),
+        Err(error) => return Reply::error(&error).into_response(),
     };
+    let role_based = group_lock::creates_role_based_users(&sim.org.lock(), &call);
+    let hold = if role_based {
+        match sim.traffic.group_lock.try_hold() {
+            Some(hold) => Some(hold),
+            None => {
+                sleep(latency).await;
+                return group_lock::refused(&call).into_response();
+            }
+        }
+    } else {
+        None
+    };
+    sleep(latency).await;
+    let reply = dispatch::dispatch(&mut sim.org.lock(), &call);
+    drop(hold);
     reply.into_response()
+}
+
+async fn sleep(latency: std::time::Duration) {
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
 }
 
 #[cfg(test)]

@@ -59,6 +59,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(org::clear_record_refusals)),
         )
         .service(
+            web::resource("/faults/group-lock")
+                .route(web::get().to(traffic::group_lock))
+                .route(web::put().to(traffic::force_group_lock)),
+        )
+        .service(
             web::resource("/faults/script/{id}").route(web::delete().to(traffic::remove_script)),
         )
         .service(

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::refusal::{ControlRefusal, read_json};
 use crate::state::Sim;
-use crate::traffic::{FaultUpdate, LOG_CAPACITY, ScriptRequest};
+use crate::traffic::{FaultUpdate, LOG_CAPACITY, MAX_COUNT, ScriptRequest};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,4 +186,32 @@ fn limits_view(sim: &Sim, usage: crate::traffic::Usage) -> Value {
         "remaining": usage.remaining,
         "max_body_bytes": sim.traffic.max_body_bytes(),
     })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupLockForce {
+    /// Role-based collection creates to refuse, from the next one on.
+    count: u32,
+}
+
+/// `GET /__sim/faults/group-lock`: `{"held","forced_remaining","refused"}`.
+pub async fn group_lock(sim: web::Data<Sim>) -> HttpResponse {
+    HttpResponse::Ok().json(sim.traffic.group_lock.view())
+}
+
+/// `PUT /__sim/faults/group-lock` `{"count": N}`: the next N collection creates of role-based
+/// users answer `UNABLE_TO_LOCK_ROW` for every record, as if another held the lock.
+pub async fn force_group_lock(
+    sim: web::Data<Sim>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ControlRefusal> {
+    let force: GroupLockForce = read_json(payload).await?;
+    if force.count > MAX_COUNT {
+        return Err(ControlRefusal::BadRequest(format!(
+            "count must be at most {MAX_COUNT}"
+        )));
+    }
+    sim.traffic.group_lock.force(force.count);
+    Ok(HttpResponse::Ok().json(sim.traffic.group_lock.view()))
 }

@@ -2,6 +2,8 @@
 //! whether frozen or not; deactivating (or disabling) frees it. `UsedLicenses` is kept current
 //! on every user change so that queries read the truth.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -44,29 +46,6 @@ pub(crate) fn of_user(org: &Org, user_id: &str) -> Option<String> {
     org.text_of(&profile, "UserLicenseId")
 }
 
-/// Counts active users per licence and writes `UsedLicenses`.
-pub(crate) fn recount(org: &mut Org) {
-    let holders: Vec<String> = org
-        .store
-        .of_type("User")
-        .filter(|u| u.flag("IsActive"))
-        .filter_map(|u| of_user(org, &u.id))
-        .collect();
-    let licence_ids: Vec<String> = org
-        .store
-        .of_type("UserLicense")
-        .map(|r| r.id.clone())
-        .collect();
-    for id in licence_ids {
-        let used = holders.iter().filter(|h| **h == id).count();
-        if let Some(record) = org.store.get_mut(&id) {
-            record
-                .fields
-                .insert("UsedLicenses".into(), Value::from(used as i64));
-        }
-    }
-}
-
 /// One more active user fits on the licence, or `LICENSE_LIMIT_EXCEEDED`.
 pub(crate) fn ensure_room(org: &Org, licence_id: &str) -> Result<(), ApiError> {
     let Some(licence) = org.store.get(licence_id) else {
@@ -91,4 +70,68 @@ pub(crate) fn ensure_room(org: &Org, licence_id: &str) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// Which licence each active user holds, and how many each licence has: kept by
+/// [`recount_user`] so that a user write recounts in constant time, not by reading every user.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Holders {
+    by_user: HashMap<String, String>,
+    counts: HashMap<String, i64>,
+}
+
+/// Brings `UsedLicenses` up to date after a write of user `user_id`. The first call counts
+/// every user (the fixture's included); later ones move only this user's licence.
+pub(crate) fn recount_user(org: &mut Org, user_id: &str) {
+    let Some(mut holders) = org.licence_holders.take() else {
+        recount(org);
+        return;
+    };
+    let active = org.store.get(user_id).is_some_and(|u| u.flag("IsActive"));
+    let now = if active { of_user(org, user_id) } else { None };
+    let before = match &now {
+        Some(licence) => holders.by_user.insert(user_id.to_owned(), licence.clone()),
+        None => holders.by_user.remove(user_id),
+    };
+    if before != now {
+        for (licence, step) in [(before, -1), (now, 1)] {
+            if let Some(licence) = licence {
+                let count = holders.counts.entry(licence.clone()).or_default();
+                *count += step;
+                let used = *count;
+                write_used(org, &licence, used);
+            }
+        }
+    }
+    org.licence_holders = Some(holders);
+}
+
+/// Counts active users per licence, writes `UsedLicenses` and keeps the holders for
+/// [`recount_user`].
+fn recount(org: &mut Org) {
+    let mut holders = Holders::default();
+    for user in org.store.of_type("User").filter(|u| u.flag("IsActive")) {
+        if let Some(licence) = of_user(org, &user.id) {
+            *holders.counts.entry(licence.clone()).or_default() += 1;
+            holders.by_user.insert(user.id.clone(), licence);
+        }
+    }
+    let licence_ids: Vec<String> = org
+        .store
+        .of_type("UserLicense")
+        .map(|r| r.id.clone())
+        .collect();
+    for id in licence_ids {
+        let used = holders.counts.get(&id).copied().unwrap_or(0);
+        write_used(org, &id, used);
+    }
+    org.licence_holders = Some(holders);
+}
+
+fn write_used(org: &mut Org, licence_id: &str, used: i64) {
+    if let Some(mut record) = org.store.get_mut(licence_id) {
+        record
+            .fields
+            .insert("UsedLicenses".into(), Value::from(used));
+    }
 }

@@ -9,18 +9,13 @@ use crate::record::Record;
 impl Org {
     /// The user with this username (case-insensitive), active or not.
     pub fn user_by_username(&self, username: &str) -> Option<&Record> {
-        self.store.of_type("User").find(|u| {
-            u.text("Username")
-                .is_some_and(|n| n.eq_ignore_ascii_case(username))
-        })
+        self.store.find("User", "Username", &json!(username)).next()
     }
 
     /// The `UserLogin` record of a user.
     pub fn user_login_of(&self, user_id: &str) -> Option<&Record> {
         let id = ids::to18(user_id)?;
-        self.store
-            .of_type("UserLogin")
-            .find(|l| l.text("UserId") == Some(id.as_str()))
+        self.store.find("UserLogin", "UserId", &json!(id)).next()
     }
 
     /// Whether the user may log in: active, and neither frozen nor password-locked.
@@ -35,7 +30,7 @@ impl Org {
     /// Stamps `LastLoginDate` with the org's clock (the token endpoint calls it on success).
     pub fn record_login(&mut self, user_id: &str) {
         let now = format_datetime(self.now());
-        if let Some(user) = self.store.get_mut(user_id) {
+        if let Some(mut user) = self.store.get_mut(user_id) {
             user.fields.insert("LastLoginDate".into(), json!(now));
         }
     }

@@ -84,6 +84,8 @@ pub struct Org {
     collation: CollationDice,
     /// Validation rules aimed at single records (`validation.rs`).
     record_refusals: Vec<RecordRefusal>,
+    /// Active users per licence, counted once and then kept (see `licences`).
+    licence_holders: Option<licences::Holders>,
 }
 
 impl Org {
@@ -109,6 +111,7 @@ impl Org {
             nicknames: 0,
             collation: CollationDice::default(),
             record_refusals: Vec::new(),
+            licence_holders: None,
         }
     }
 

@@ -70,7 +70,7 @@ pub(crate) fn ensure(org: &mut Org, account_id: &str, kind: PortalKind) -> Strin
     let worker = make_levels(org, account_id, kind);
     // Every user of the Account moves from the shared role to the Account's own lowest one.
     for user in others {
-        if let Some(record) = org.store.get_mut(&user) {
+        if let Some(mut record) = org.store.get_mut(&user) {
             record.fields.insert("UserRoleId".into(), json!(worker));
         }
     }
@@ -124,7 +124,7 @@ fn person_account_role(org: &mut Org, account_id: &str, kind: PortalKind) -> Str
     let name = format!("{alias} {} Person Account", kind.word());
     let parent = owner_role(org, account_id);
     let id = insert_role(org, &name, parent.as_deref(), kind, (None, PERSON_ACCOUNT));
-    if let (Some(record), Some(owner)) = (org.store.get_mut(&id), owner) {
+    if let (Some(mut record), Some(owner)) = (org.store.get_mut(&id), owner) {
         record
             .fields
             .insert("PortalAccountOwnerId".into(), json!(owner));
@@ -160,12 +160,8 @@ fn owner_role(org: &Org, account_id: &str) -> Option<String> {
 /// Active users of this kind on the Account (those already stored).
 fn active_users(org: &Org, account_id: &str, kind: PortalKind) -> Vec<String> {
     org.store
-        .of_type("User")
-        .filter(|u| {
-            u.text("AccountId") == Some(account_id)
-                && u.text("UserType") == Some(kind.user_type())
-                && u.flag("IsActive")
-        })
+        .find("User", "AccountId", &json!(account_id))
+        .filter(|u| u.text("UserType") == Some(kind.user_type()) && u.flag("IsActive"))
         .map(|u| u.id.clone())
         .collect()
 }

@@ -26,7 +26,7 @@ impl Org {
         let sends = self.settings.site_sends_welcome_email;
         let networks: Vec<String> = self.sites.iter().map(|s| s.network_id.clone()).collect();
         for network_id in networks {
-            if let Some(network) = self.store.get_mut(&network_id) {
+            if let Some(mut network) = self.store.get_mut(&network_id) {
                 network
                     .fields
                     .insert("OptionsSendWelcomeEmail".into(), json!(sends));
@@ -73,8 +73,8 @@ pub(crate) fn join_by_permission_set(org: &mut Org, user_id: &str, permission_se
 fn join(org: &mut Org, user_id: &str, network_id: &str) {
     let already = org
         .store
-        .of_type("NetworkMember")
-        .any(|m| m.text("MemberId") == Some(user_id) && m.text("NetworkId") == Some(network_id));
+        .find("NetworkMember", "MemberId", &json!(user_id))
+        .any(|m| m.text("NetworkId") == Some(network_id));
     if already {
         return;
     }

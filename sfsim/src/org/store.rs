@@ -1,11 +1,18 @@
-//! The org's records: per object type in creation order, with an index by id.
+//! The org's records: per object type in creation order, with an index by id and indexes by
+//! the fields the org's rules look records up by (see `index`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
 use crate::ids;
 use crate::record::Record;
+
+mod index;
+
+use index::Indexes;
+pub use index::same_value;
 
 /// All records of the org. Object names are the schema's spelling (`Contact`); ids are the
 /// 18-character form.
@@ -14,6 +21,38 @@ pub struct RecordStore {
     /// Ids per object type, oldest first: the order queries without `ORDER BY` return.
     order: BTreeMap<String, Vec<String>>,
     records: HashMap<String, Record>,
+    /// Creation sequence of each record, so that indexed look-ups answer oldest first too.
+    sequence: HashMap<String, u64>,
+    next_sequence: u64,
+    indexes: Indexes,
+}
+
+/// A record borrowed for changing in place: its indexed fields are indexed again when the
+/// borrow ends, so no caller can leave an index behind the record.
+pub struct RecordMut<'a> {
+    record: &'a mut Record,
+    indexes: &'a mut Indexes,
+    before: Vec<(String, Option<String>)>,
+}
+
+impl Deref for RecordMut<'_> {
+    type Target = Record;
+    fn deref(&self) -> &Record {
+        self.record
+    }
+}
+
+impl DerefMut for RecordMut<'_> {
+    fn deref_mut(&mut self) -> &mut Record {
+        self.record
+    }
+}
+
+impl Drop for RecordMut<'_> {
+    fn drop(&mut self) {
+        self.indexes
+            .reindex(self.record, std::mem::take(&mut self.before));
+    }
 }
 
 impl RecordStore {
@@ -23,6 +62,9 @@ impl RecordStore {
             .entry(record.object.clone())
             .or_default()
             .push(record.id.clone());
+        self.sequence.insert(record.id.clone(), self.next_sequence);
+        self.next_sequence += 1;
+        self.indexes.add(&record);
         self.records.insert(record.id.clone(), record);
     }
 
@@ -32,10 +74,16 @@ impl RecordStore {
         self.records.get(&id18)
     }
 
-    /// One record by id, for changing it in place.
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Record> {
+    /// One record by id, for changing it in place (indexes follow when the borrow ends).
+    pub fn get_mut(&mut self, id: &str) -> Option<RecordMut<'_>> {
         let id18 = ids::to18(id)?;
-        self.records.get_mut(&id18)
+        let record = self.records.get_mut(&id18)?;
+        let before = self.indexes.keys_of(record);
+        Some(RecordMut {
+            record,
+            indexes: &mut self.indexes,
+            before,
+        })
     }
 
     /// Removes a record, returning it.
@@ -45,6 +93,8 @@ impl RecordStore {
         if let Some(order) = self.order.get_mut(&record.object) {
             order.retain(|i| i != &id18);
         }
+        self.sequence.remove(&id18);
+        self.indexes.drop_record(&record);
         Some(record)
     }
 
@@ -67,24 +117,40 @@ impl RecordStore {
         })
     }
 
+    /// Indexes `field` of `object` (schema spellings) from now on, if it is not yet.
+    pub fn ensure_index(&mut self, object: &str, field: &str) {
+        if self.indexes.has(object, field) {
+            return;
+        }
+        let records = self.of_type(object).cloned().collect::<Vec<_>>();
+        self.indexes.build(object, field, records.iter());
+    }
+
     /// Records of one type whose field equals `value` (strings compared case-insensitively,
-    /// as Salesforce compares ids, usernames and external ids).
+    /// as Salesforce compares ids, usernames and external ids), oldest first. An indexed field
+    /// is looked up; any other is scanned.
     pub fn find<'a>(
         &'a self,
         object: &str,
-        field: &'a str,
-        value: &'a Value,
-    ) -> impl Iterator<Item = &'a Record> + 'a {
-        self.of_type(object)
-            .filter(move |r| r.get(field).is_some_and(|v| same_value(v, value)))
-    }
-}
-
-/// Field equality the way Salesforce matches keys: text ignores case, the rest must be equal.
-pub fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::String(x), Value::String(y)) => x.eq_ignore_ascii_case(y),
-        _ => a == b,
+        field: &str,
+        value: &Value,
+    ) -> std::vec::IntoIter<&'a Record> {
+        let Some(ids) = self.indexes.lookup(object, field, value) else {
+            return self
+                .of_type(object)
+                .filter(|r| r.get(field).is_some_and(|v| same_value(v, value)))
+                .collect::<Vec<_>>()
+                .into_iter();
+        };
+        let mut found: Vec<&Record> = ids
+            .iter()
+            .filter_map(|id| self.records.get(id))
+            .filter(|r| r.get(field).is_some_and(|v| same_value(v, value)))
+            .collect();
+        if found.len() > 1 {
+            found.sort_by_key(|r| self.sequence.get(&r.id).copied().unwrap_or(u64::MAX));
+        }
+        found.into_iter()
     }
 }
 
@@ -99,3 +165,6 @@ impl Record {
         self.get(name).and_then(Value::as_bool).unwrap_or(false)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -29,6 +29,7 @@ impl Org {
             return Err(entity_cannot("inserted", &def.label));
         }
         transaction::note_write(self, &def.name)?;
+        self.index_keys(&def);
         let mut change = fields::validate(self, &def, body, Mode::Create)?;
         uniqueness::check(self, &def, &change, None)?;
         rules::before_create(self, &def.name, &mut change)?;
@@ -69,6 +70,7 @@ impl Org {
             }
         }
         transaction::note_write(self, &def.name)?;
+        self.index_keys(&def);
         let mut change = fields::validate(self, &def, &body, Mode::Update)?;
         self.validate_update(&id)?;
         uniqueness::check(self, &def, &change, Some(&id))?;
@@ -91,8 +93,7 @@ impl Org {
         if def.name == "Account" {
             let contacts: Vec<String> = self
                 .store
-                .of_type("Contact")
-                .filter(|c| c.text("AccountId") == Some(id.as_str()))
+                .find("Contact", "AccountId", &Value::String(id.clone()))
                 .map(|c| c.id.clone())
                 .collect();
             for contact in contacts {
@@ -112,6 +113,9 @@ impl Org {
         body: &Map<String, Value>,
         update_only: bool,
     ) -> Result<UpsertOutcome, ApiError> {
+        if let Some(def) = self.schema.object(object).cloned() {
+            self.index_keys(&def);
+        }
         let matches = self.find_by_external_id(object, field, value)?;
         let field_name = self
             .schema
@@ -134,6 +138,14 @@ impl Org {
                     .map(|()| UpsertOutcome::Updated(id))
             }
             many => Ok(UpsertOutcome::Multiple(many.to_vec())),
+        }
+    }
+
+    /// Indexes the object's unique and external id fields, which writes and upserts look
+    /// records up by (built once, then kept current by the store).
+    fn index_keys(&mut self, def: &ObjectDef) {
+        for field in def.fields.iter().filter(|f| f.unique || f.external_id) {
+            self.store.ensure_index(&def.name, &field.name);
         }
     }
 
@@ -163,7 +175,7 @@ impl Org {
     /// Merges a checked change into a record and stamps the modification time.
     fn apply(&mut self, def: &ObjectDef, id: &str, change: Change) {
         let now = Value::String(format_datetime(self.now()));
-        let Some(record) = self.store.get_mut(id) else {
+        let Some(mut record) = self.store.get_mut(id) else {
             return;
         };
         for (name, value) in change {

@@ -8,7 +8,7 @@ use super::ast::{Comparison, Condition, FieldPath, Literal, LiteralValue, Operat
 use super::error::{filter_type, invalid_id, invalid_operator};
 use super::literal::LikePattern;
 use super::resolve::{FieldRef, Resolver};
-use super::typed::{Operand, Typed};
+use super::typed::{InKeys, Operand, Typed};
 use crate::error::ApiError;
 use crate::schema::FieldType;
 
@@ -30,6 +30,9 @@ pub enum Test {
     In {
         values: Vec<Operand>,
         negated: bool,
+        /// The values as a set, when they are all text or all ids: an `IN` over 1,000 keys
+        /// is then one look-up per record, not 1,000 comparisons.
+        keys: Option<InKeys>,
     },
     Like(LikePattern),
 }
@@ -75,10 +78,14 @@ fn check_comparison(
     };
     let test = match comparison.operator {
         Operator::Like => Test::Like(checker.pattern(comparison.values.first())?),
-        Operator::In | Operator::NotIn => Test::In {
-            values: operands()?,
-            negated: comparison.operator == Operator::NotIn,
-        },
+        Operator::In | Operator::NotIn => {
+            let values = operands()?;
+            Test::In {
+                keys: InKeys::of(&values),
+                values,
+                negated: comparison.operator == Operator::NotIn,
+            }
+        }
         operator => {
             let operand = operands()?
                 .into_iter()

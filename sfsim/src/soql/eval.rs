@@ -64,7 +64,17 @@ fn passes(value: &Typed, test: &Test) -> bool {
             Typed::Text(text) => pattern.matches(text),
             _ => false,
         },
-        Test::In { values, negated } => values.iter().any(|v| equals(value, v)) != *negated,
+        Test::In {
+            values,
+            negated,
+            keys,
+        } => {
+            let found = keys
+                .as_ref()
+                .and_then(|keys| keys.contains(value))
+                .unwrap_or_else(|| values.iter().any(|v| equals(value, v)));
+            found != *negated
+        }
         Test::Compare(operator, operand) => {
             let ordering = compare(value, operand);
             match operator {

@@ -2,6 +2,7 @@
 //! that type rather than JSON's.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -74,6 +75,48 @@ impl Typed {
             | FieldType::Textarea
             | FieldType::Phone
             | FieldType::Url => Typed::Text(text),
+        }
+    }
+}
+
+/// The values of an `IN` list as a set of the keys [`order`] compares by: lower-cased text, or
+/// the first 15 characters of ids.
+#[derive(Debug, Clone)]
+pub enum InKeys {
+    Text(HashSet<String>),
+    Id(HashSet<String>),
+}
+
+impl InKeys {
+    /// The set, when every value is text, or every value an id; `None` otherwise (a null in
+    /// the list, dates, numbers), and the list is compared value by value.
+    pub fn of(values: &[Operand]) -> Option<InKeys> {
+        let text: Option<HashSet<String>> = values
+            .iter()
+            .map(|v| match v {
+                Operand::Value(Typed::Text(t)) => Some(t.to_lowercase()),
+                _ => None,
+            })
+            .collect();
+        if let Some(text) = text {
+            return Some(InKeys::Text(text));
+        }
+        let ids: Option<HashSet<String>> = values
+            .iter()
+            .map(|v| match v {
+                Operand::Value(Typed::Id(id)) => Some(id_key(id).to_owned()),
+                _ => None,
+            })
+            .collect();
+        ids.map(InKeys::Id)
+    }
+
+    /// Whether `value` is in the set; `None` when the value is not of the set's kind.
+    pub fn contains(&self, value: &Typed) -> Option<bool> {
+        match (self, value) {
+            (InKeys::Text(keys), Typed::Text(t)) => Some(keys.contains(&t.to_lowercase())),
+            (InKeys::Id(keys), Typed::Id(id)) => Some(keys.contains(id_key(id))),
+            _ => None,
         }
     }
 }

@@ -4,7 +4,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use serde_json::json;
 
 use super::drop::{dropped, dropped_after};
@@ -14,9 +14,10 @@ use crate::error::ApiError;
 use crate::state::Sim;
 
 /// Counts the request in flight until it is answered (see `concurrency`). Runs after the
-/// session check, in this order: body size, the daily allowance (a refused
-/// call is not counted), latency, scripted faults, random faults, then the handler. Every
-/// answer but a dropped connection carries `Sforce-Limit-Info`.
+/// session check, in this order: URI length (`api::uri`), body size, the daily allowance (a
+/// refused call is not counted), latency (a collection create's is left to its handler, see
+/// [`DeferredLatency`]), scripted faults, random faults, then the handler. Every answer but a
+/// dropped connection carries `Sforce-Limit-Info`.
 pub async fn gate<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -27,6 +28,12 @@ pub async fn gate<B: MessageBody + 'static>(
     let traffic = &sim.traffic;
     let _in_flight = traffic.concurrency.enter();
     let now = sim.clock.now();
+    // A URI too long for Salesforce is refused before the allowance counts the call.
+    let target = req.uri().path_and_query().map_or("", |pq| pq.as_str());
+    if let Err(refusal) = crate::api::uri::check(req.method(), target) {
+        let usage = traffic.usage.current(now);
+        return Ok(answer(req, refusal, &usage));
+    }
     if declared_length(&req).is_some_and(|length| length > traffic.max_body_bytes()) {
         let usage = traffic.usage.current(now);
         return Ok(answer(req, body_too_large(), &usage));
@@ -35,7 +42,9 @@ pub async fn gate<B: MessageBody + 'static>(
         return Ok(answer(req, limit_exceeded(), &usage));
     }
     let draw = traffic.faults.draw();
-    if !draw.delay.is_zero() {
+    if defers_latency(&req) {
+        req.extensions_mut().insert(DeferredLatency(draw.delay));
+    } else if !draw.delay.is_zero() {
         tokio::time::sleep(draw.delay).await;
     }
     let injected = {
@@ -74,6 +83,18 @@ pub async fn gate<B: MessageBody + 'static>(
             Ok(res)
         }
     }
+}
+
+/// The latency of a collection create, left for its handler to take: a create of role-based
+/// users holds the group-membership lock for its whole duration, so the handler takes the
+/// lock first and then the time (see `traffic::group_lock`).
+#[derive(Debug, Clone, Copy)]
+pub struct DeferredLatency(pub std::time::Duration);
+
+/// `POST …/composite/sobjects`: the collection create.
+fn defers_latency(req: &ServiceRequest) -> bool {
+    req.method() == actix_web::http::Method::POST
+        && data_path(req.path()).is_some_and(|p| p.trim_end_matches('/') == "/composite/sobjects")
 }
 
 /// Scripted faults on `/services/oauth2/*`: no allowance, no random faults (Salesforce does not

@@ -9,6 +9,7 @@ mod drop;
 mod endpoint;
 mod faults;
 mod gate;
+mod group_lock;
 mod limits;
 mod log;
 mod observe;
@@ -26,10 +27,13 @@ pub use concurrency::{Concurrency, InFlight};
 pub use drop::Dropped;
 pub use endpoint::{data_template, endpoint_name};
 pub use faults::{Draw, FaultKind, FaultSettings, FaultUpdate, Faults, MAX_DELAY_MS};
-pub use gate::{gate, oauth_gate};
+pub use gate::{DeferredLatency, gate, oauth_gate};
+pub use group_lock::{GroupHold, GroupLock, GroupLockView};
 pub use log::{CallCounts, LOG_CAPACITY, LoggedRequest, MAX_LOGGED_CHARS, RequestLog};
 pub use observe::observe;
-pub use script::{Call, Injected, MAX_COUNT, Script, ScriptKind, ScriptRequest, Scripts};
+pub use script::{
+    Call, Injected, MAX_COUNT, Script, ScriptKind, ScriptRequest, Scripts, default_message,
+};
 pub use usage::{ApiUsage, DEFAULT_DAILY_LIMIT, Usage};
 
 /// The header Salesforce puts on every data response.
@@ -75,6 +79,8 @@ pub struct Traffic {
     pub log: RequestLog,
     /// Data API requests in flight, and the peak.
     pub concurrency: Concurrency,
+    /// The group-membership lock role-based user creates take.
+    pub group_lock: GroupLock,
     max_body_bytes: AtomicUsize,
 }
 
@@ -93,6 +99,7 @@ impl Traffic {
             scripts: Scripts::default(),
             log: RequestLog::new(config.log_bodies),
             concurrency: Concurrency::default(),
+            group_lock: GroupLock::default(),
             max_body_bytes: AtomicUsize::new(config.max_body_bytes),
         }
     }
@@ -105,6 +112,7 @@ impl Traffic {
         self.log.clear();
         self.log.keep_bodies(config.log_bodies);
         self.concurrency.reset();
+        self.group_lock.reset();
         self.set_max_body_bytes(config.max_body_bytes);
     }
 

@@ -11,10 +11,14 @@ use crate::error::ApiError;
 pub(crate) fn before_create(org: &mut Org, change: &mut Change) -> Result<(), ApiError> {
     let assignee = text(change, "AssigneeId").unwrap_or_default();
     let permission_set = text(change, "PermissionSetId").unwrap_or_default();
-    let duplicate = org.store.of_type("PermissionSetAssignment").any(|a| {
-        a.text("AssigneeId") == Some(assignee.as_str())
-            && a.text("PermissionSetId") == Some(permission_set.as_str())
-    });
+    let duplicate = org
+        .store
+        .find(
+            "PermissionSetAssignment",
+            "AssigneeId",
+            &serde_json::json!(assignee),
+        )
+        .any(|a| a.text("PermissionSetId") == Some(permission_set.as_str()));
     if duplicate {
         return Err(refuse(
             "DUPLICATE_VALUE",

@@ -55,8 +55,7 @@ pub(crate) fn before_delete(org: &Org, object: &str, id: &str) -> Result<(), Api
         "Contact" => vec![id.to_owned()],
         _ => org
             .store
-            .of_type("Contact")
-            .filter(|c| c.text("AccountId") == Some(id))
+            .find("Contact", "AccountId", &serde_json::json!(id))
             .map(|c| c.id.clone())
             .collect(),
     };

@@ -90,11 +90,11 @@ pub(crate) fn follow_user_change(org: &mut Org, id: &str) {
     let kind = UserKind::of(&org.text_of(id, "UserType").unwrap_or_default());
     if kind.is_customer()
         && let Some(account) = org.text_of(id, "AccountId")
-        && let Some(record) = org.store.get_mut(&account)
+        && let Some(mut record) = org.store.get_mut(&account)
     {
         record.fields.insert("IsCustomerPortal".into(), json!(true));
     }
-    licences::recount(org);
+    licences::recount_user(org, id);
     site::join_by_profile(org, id);
     follow_profile_set(org, id);
 }
@@ -117,17 +117,17 @@ fn follow_profile_set(org: &mut Org, user_id: &str) {
         return;
     };
     let held = org
-        .records_of("PermissionSetAssignment")
+        .store
+        .find("PermissionSetAssignment", "AssigneeId", &json!(user_id))
         .find(|a| {
-            a.get("AssigneeId").and_then(Value::as_str) == Some(user_id)
-                && owned.iter().any(|(s, _)| {
-                    a.get("PermissionSetId").and_then(Value::as_str) == Some(s.as_str())
-                })
+            owned
+                .iter()
+                .any(|(s, _)| a.get("PermissionSetId").and_then(Value::as_str) == Some(s.as_str()))
         })
         .map(|a| a.id.clone());
     match held {
         Some(assignment) => {
-            if let Some(record) = org.store.get_mut(&assignment) {
+            if let Some(mut record) = org.store.get_mut(&assignment) {
                 record.fields.insert("PermissionSetId".into(), json!(set));
             }
         }
@@ -143,8 +143,8 @@ fn follow_profile_set(org: &mut Org, user_id: &str) {
 /// The user linked to a Contact, if any (active or not: a deactivated user still holds it).
 pub(crate) fn linked_user(org: &Org, contact_id: &str) -> Option<String> {
     org.store
-        .of_type("User")
-        .find(|u| u.text("ContactId") == Some(contact_id))
+        .find("User", "ContactId", &json!(contact_id))
+        .next()
         .map(|u| u.id.clone())
 }
 

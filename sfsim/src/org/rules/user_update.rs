@@ -278,7 +278,7 @@ impl Org {
         let Some(new_email) = self.pending_emails.remove(&id) else {
             return false;
         };
-        if let Some(user) = self.store.get_mut(&id) {
+        if let Some(mut user) = self.store.get_mut(&id) {
             user.fields.insert("Email".into(), json!(new_email));
         }
         true
@@ -290,7 +290,7 @@ impl Org {
         let Some(id) = ids::to18(user_id) else {
             return false;
         };
-        let Some(user) = self.store.get_mut(&id) else {
+        let Some(mut user) = self.store.get_mut(&id) else {
             return false;
         };
         user.fields

@@ -1,0 +1,121 @@
+//! What the measured Gatehouse runs with: the partner portal's source signed with one secret,
+//! rules for a lone signup, a partner onboarded (a fan-out of new people) and a contract end
+//! (a fan-out of ids); the org as a remote org; and the simulated org's fixture.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use sfsim::FixtureSource;
+use sha2::Sha256;
+
+const SECRET: &str = "whsec_YnVyc3QtYmVuY2htYXJrLXNlY3JldC1mb3ItZ2F0ZWhvdXNl";
+
+/// Username suffix of every person the run admits.
+pub const USERNAME_SUFFIX: &str = ".burst";
+
+const RULES: &str = r#"
+[mapping.defaults]
+locale = "en_US"
+time_zone = "GMT"
+email_encoding = "UTF-8"
+language = "en_US"
+
+[sources.partner-portal]
+event_time = { json_pointer = "/occurred_at" }
+
+[[sources.partner-portal.rules]]
+name = "partner signup"
+when = "type == 'partner.user.signed_up'"
+subject = "partner-portal:{{ data.user.id }}"
+occurred_at = "{{ occurred_at }}"
+
+[sources.partner-portal.rules.provision]
+account = { key = "{{ data.partner_id }}" }
+contact = { first_name = "{{ data.user.first_name }}", last_name = "{{ data.user.last_name }}", email = "{{ data.user.email }}" }
+username = "{{ contact.email }}.burst"
+profile = "Partner Community User"
+role = "user"
+welcome_email = "site-setting"
+
+[[sources.partner-portal.rules]]
+name = "partner onboarded"
+when = "type == 'partner.onboarded'"
+for_each = "people"
+item_id = "{{ batch }}:{{ item.id }}"
+subject = "partner-portal:{{ item.id }}"
+occurred_at = "{{ occurred_at }}"
+
+[sources.partner-portal.rules.provision]
+account = { key = "{{ partner_id }}" }
+contact = { first_name = "{{ item.first_name }}", last_name = "{{ item.last_name }}", email = "{{ item.email }}" }
+username = "{{ contact.email }}.burst"
+profile = "Partner Community User"
+role = "user"
+welcome_email = "site-setting"
+
+[[sources.partner-portal.rules]]
+name = "contract ended"
+when = "type == 'contract.ended'"
+for_each = "people"
+item_id = "{{ contract_id }}:{{ item }}"
+subject = "partner-portal:{{ item }}"
+occurred_at = "{{ occurred_at }}"
+deprovision = { mode = "deactivate", trigger = "contract {{ contract_id }} ended" }
+"#;
+
+/// The config of one measured Gatehouse: the SQLite store at `db`, listening on `port`, the
+/// org at `login_url`, and `overlay` (TOML tables) appended last.
+pub fn gatehouse_config(db: &str, port: u16, login_url: &str, overlay: &str) -> String {
+    format!(
+        r#"
+[service]
+listen = "127.0.0.1:{port}"
+drain_delay_seconds = 0
+max_body_bytes = 16777216
+[store]
+kind = "sqlite"
+path = "{db}"
+[log]
+level = "warn"
+[salesforce]
+org = "remote"
+login_url = "{login_url}"
+[salesforce.auth]
+flow = "client-credentials"
+client_id = "gatehouse-dev"
+client_secret = "gatehouse-dev-secret"
+[engine]
+worker_id = "burst"
+concurrency = 8
+[sources.partner-portal.verification]
+scheme = "standard-webhooks"
+secrets = [{{ secret = "{SECRET}" }}]
+{RULES}
+{overlay}
+"#
+    )
+}
+
+/// The default simulated org with room for every user the run creates.
+pub fn roomy_fixture() -> anyhow::Result<FixtureSource> {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sfsim/fixtures"));
+    let default = std::fs::read_to_string(dir.join("default.toml"))?;
+    Ok(FixtureSource::Toml {
+        text: default.replace("total = 50", "total = 1000000"),
+        base_dir: dir.to_owned(),
+    })
+}
+
+/// The Standard Webhooks signature of a delivery: `v1,` and the HMAC-SHA256 of
+/// `{id}.{timestamp}.{body}`, keyed with the source's secret.
+pub fn sign(id: &str, ts: i64, body: &[u8]) -> String {
+    let key = STANDARD
+        .decode(SECRET.trim_start_matches("whsec_"))
+        .unwrap_or_default();
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else {
+        return String::new();
+    };
+    mac.update(format!("{id}.{ts}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+}
