@@ -143,15 +143,29 @@ pub async fn lone(
     })
 }
 
+/// How often a long wait reports its progress.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
 async fn wait(
     target: &Target,
     started: Instant,
     done: impl Fn((usize, usize)) -> bool,
 ) -> anyhow::Result<()> {
+    let mut told = Instant::now();
     loop {
         let users = target.users();
         if done(users) {
             return Ok(());
+        }
+        // A long wait says how far it got, so a slow run is seen to move.
+        if told.elapsed() >= PROGRESS_EVERY {
+            told = Instant::now();
+            eprintln!(
+                "  … {:.0} s: {} active, {} inactive",
+                started.elapsed().as_secs_f64(),
+                users.0,
+                users.1
+            );
         }
         if started.elapsed() > PATIENCE {
             bail!("not converged after {PATIENCE:?}: (active, inactive) users {users:?}");
