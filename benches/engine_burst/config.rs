@@ -2,12 +2,6 @@
 //! rules for a lone signup, a partner onboarded (a fan-out of new people) and a contract end
 //! (a fan-out of ids); the org as a remote org; and the simulated org's fixture.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
-use sfsim::FixtureSource;
-use sha2::Sha256;
-
 const SECRET: &str = "whsec_YnVyc3QtYmVuY2htYXJrLXNlY3JldC1mb3ItZ2F0ZWhvdXNl";
 
 /// Username suffix of every person the run admits.
@@ -96,26 +90,7 @@ secrets = [{{ secret = "{SECRET}" }}]
     )
 }
 
-/// The default simulated org with room for every user the run creates.
-pub fn roomy_fixture() -> anyhow::Result<FixtureSource> {
-    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sfsim/fixtures"));
-    let default = std::fs::read_to_string(dir.join("default.toml"))?;
-    Ok(FixtureSource::Toml {
-        text: default.replace("total = 50", "total = 1000000"),
-        base_dir: dir.to_owned(),
-    })
-}
-
-/// The Standard Webhooks signature of a delivery: `v1,` and the HMAC-SHA256 of
-/// `{id}.{timestamp}.{body}`, keyed with the source's secret.
+/// The Standard Webhooks signature of a delivery to the partner portal's source.
 pub fn sign(id: &str, ts: i64, body: &[u8]) -> String {
-    let key = STANDARD
-        .decode(SECRET.trim_start_matches("whsec_"))
-        .unwrap_or_default();
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else {
-        return String::new();
-    };
-    mac.update(format!("{id}.{ts}.").as_bytes());
-    mac.update(body);
-    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+    crate::org::sign(SECRET, id, ts, body)
 }

@@ -19,6 +19,8 @@
 //! `[engine.batch] enabled = true` and `false`.
 
 mod config;
+#[path = "../common/org.rs"]
+mod org;
 mod peer;
 mod scenarios;
 mod target;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 use sfsim::{SimConfig, SimServer};
 
-use crate::config::roomy_fixture;
+use crate::org::roomy_fixture;
 
 #[derive(Debug, Deserialize)]
 pub struct PeerFigures {

@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use sfsim::traffic::FaultUpdate;
 use sfsim::{SimConfig, SimHandle, SimServer};
 
-use crate::config::{USERNAME_SUFFIX, gatehouse_config, roomy_fixture};
+use crate::config::{USERNAME_SUFFIX, gatehouse_config};
+use crate::org::roomy_fixture;
 
 /// How long Gatehouse may take to answer `/readyz`.
 const START_PATIENCE: Duration = Duration::from_secs(60);

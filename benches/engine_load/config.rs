@@ -1,12 +1,7 @@
 //! What each replica is started with: the partner portal's source, signed with one secret, and
 //! the quick start's rules; the org as a remote org; and the simulated org's fixture.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use gatehouse::config::Settings;
-use hmac::{Hmac, Mac};
-use sfsim::FixtureSource;
-use sha2::Sha256;
 
 const SECRET: &str = "whsec_bG9hZC1nZW5lcmF0b3Itc2VjcmV0LWZvci1iZW5jaA==";
 
@@ -81,26 +76,7 @@ secrets = [{{ secret = "{SECRET}" }}]
     Ok(Settings::from_toml(&config)?)
 }
 
-/// The default simulated org with room for every user the run creates.
-pub fn roomy_fixture() -> anyhow::Result<FixtureSource> {
-    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/sfsim/fixtures"));
-    let default = std::fs::read_to_string(dir.join("default.toml"))?;
-    Ok(FixtureSource::Toml {
-        text: default.replace("total = 50", "total = 1000000"),
-        base_dir: dir.to_owned(),
-    })
-}
-
-/// The Standard Webhooks signature of a delivery: `v1,` and the HMAC-SHA256 of
-/// `{id}.{timestamp}.{body}`, keyed with the source's secret.
+/// The Standard Webhooks signature of a delivery to the partner portal's source.
 pub fn sign(id: &str, ts: i64, body: &[u8]) -> String {
-    let key = STANDARD
-        .decode(SECRET.trim_start_matches("whsec_"))
-        .unwrap_or_default();
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key) else {
-        return String::new();
-    };
-    mac.update(format!("{id}.{ts}.").as_bytes());
-    mac.update(body);
-    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+    crate::org::sign(SECRET, id, ts, body)
 }

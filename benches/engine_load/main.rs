@@ -19,6 +19,8 @@ mod config;
 mod cpu;
 #[path = "../ingest_load/load.rs"]
 mod load;
+#[path = "../common/org.rs"]
+mod org;
 mod replicas;
 #[path = "../ingest_load/scratch.rs"]
 mod scratch;

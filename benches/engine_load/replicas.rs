@@ -12,8 +12,9 @@ use gatehouse::startup::{Application, Shutdown};
 use gatehouse::store::{CommandState, Store};
 use sfsim::{SimConfig, SimHandle, SimServer};
 
-use crate::config::{roomy_fixture, settings, sign};
+use crate::config::{settings, sign};
 use crate::load::{self, Method, Prepared};
+use crate::org::roomy_fixture;
 use crate::scratch::Scratch;
 
 /// The longest a phase may take before the run gives up on it.
