@@ -44,6 +44,10 @@ impl Settings {
             problems.secret(e);
         }
         self.check_admin(&mut problems);
+        let sources = self.sources.keys().map(String::as_str).collect();
+        for (key, message) in self.guard.problems(&sources) {
+            problems.add(key, message);
+        }
         for (name, source) in &self.sources {
             self.check_source(name, source, &mut problems);
         }

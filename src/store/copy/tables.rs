@@ -135,6 +135,8 @@ pub(super) const TABLES: &[Table] = &[
             text("created_at"),
             text("updated_at"),
             integer("claim_token"),
+            text("held_reason"),
+            text("held_source"),
         ],
         key: "seq",
         identity: Some("seq"),
@@ -197,6 +199,26 @@ pub(super) const TABLES: &[Table] = &[
         key: "outbox_id",
         identity: None,
         numbered: Some("seq"),
+    },
+    Table {
+        name: "guard_deprovisions",
+        columns: &[text("command_id"), text("source"), text("counted_at")],
+        key: "command_id",
+        identity: None,
+        numbered: None,
+    },
+    Table {
+        name: "guard_trips",
+        columns: &[
+            text("scope"),
+            text("tripped_at"),
+            text("cleared_at"),
+            integer("trips"),
+            text("reason"),
+        ],
+        key: "scope",
+        identity: None,
+        numbered: None,
     },
 ];
 
