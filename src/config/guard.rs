@@ -97,7 +97,10 @@ impl GuardConfig {
                 ),
             ));
         }
-        let limits = [("guard.overall", &self.overall), ("guard.per_source", &self.per_source)];
+        let limits = [
+            ("guard.overall", &self.overall),
+            ("guard.per_source", &self.per_source),
+        ];
         let named = self.sources.iter().map(|(name, limit)| (name, limit));
         for (key, limit) in limits {
             limit_problems(key, limit, &mut problems);

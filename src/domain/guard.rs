@@ -182,7 +182,12 @@ pub struct Decision {
 
 /// Decides the call's guarded deprovisions; `people` is how many distinct people the call's
 /// commands are for (its fan-out).
-pub fn decide(policy: &Policy, census: &Census, candidates: &[Candidate], people: usize) -> Decision {
+pub fn decide(
+    policy: &Policy,
+    census: &Census,
+    candidates: &[Candidate],
+    people: usize,
+) -> Decision {
     let mut verdicts: Vec<Option<Hold>> = candidates
         .iter()
         .map(|candidate| {
@@ -215,12 +220,26 @@ pub fn decide(policy: &Policy, census: &Census, candidates: &[Candidate], people
     let hold = match blocked {
         Some(scope) => Some(Hold::Tripped { scope }),
         None => {
-            trips.extend(passed(policy, Scope::Overall, policy.overall, census.overall, adding));
+            trips.extend(passed(
+                policy,
+                Scope::Overall,
+                policy.overall,
+                census.overall,
+                adding,
+            ));
             for (source, count) in &per_source {
                 let scope = Scope::Source((*source).to_owned());
-                trips.extend(passed(policy, scope, policy.limit_of(source), tally(source), *count));
+                trips.extend(passed(
+                    policy,
+                    scope,
+                    policy.limit_of(source),
+                    tally(source),
+                    *count,
+                ));
             }
-            trips.first().map(|trip| Hold::Passed { trip: trip.clone() })
+            trips
+                .first()
+                .map(|trip| Hold::Passed { trip: trip.clone() })
         }
     };
     if let Some(hold) = hold {

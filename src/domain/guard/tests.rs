@@ -43,7 +43,11 @@ fn deprovisions_within_the_thresholds_are_admitted() {
 #[test]
 fn the_deprovision_that_passes_the_count_trips_and_is_held() {
     let admitted = decide(&policy(), &census(49, 10_000), &deprovisions("hr", 1), 1);
-    assert_eq!(admitted.verdicts, [None], "the 50th is still within 'more than 50'");
+    assert_eq!(
+        admitted.verdicts,
+        [None],
+        "the 50th is still within 'more than 50'"
+    );
     let held = decide(&policy(), &census(50, 10_000), &deprovisions("hr", 1), 1);
     assert_eq!(held.trips.len(), 1);
     let trip = &held.trips[0];
@@ -56,7 +60,12 @@ fn the_deprovision_that_passes_the_count_trips_and_is_held() {
 fn a_fan_out_that_alone_passes_a_threshold_is_held_whole() {
     let decision = decide(&policy(), &census(0, 10_000), &deprovisions("hr", 200), 200);
     assert_eq!(decision.verdicts.len(), 200);
-    assert!(decision.verdicts.iter().all(|v| matches!(v, Some(Hold::Passed { .. }))));
+    assert!(
+        decision
+            .verdicts
+            .iter()
+            .all(|v| matches!(v, Some(Hold::Passed { .. })))
+    );
     assert_eq!(decision.trips[0].deprovisions, 200);
 }
 
@@ -65,7 +74,10 @@ fn a_share_of_the_people_managed_trips_once_past_the_floor() {
     // 5 % of 200 people is 10: the 11th trips, but only past the floor of 10.
     let decision = decide(&policy(), &census(10, 200), &deprovisions("hr", 1), 1);
     let trip = &decision.trips[0];
-    assert_eq!((trip.deprovisions, trip.allowed, trip.managed), (11, 10, 200));
+    assert_eq!(
+        (trip.deprovisions, trip.allowed, trip.managed),
+        (11, 10, 200)
+    );
     // 5 % of 20 people is 1, but two departures are below the floor: admitted.
     let small = decide(&policy(), &census(1, 20), &deprovisions("hr", 1), 1);
     assert_eq!(small.verdicts, [None]);
@@ -81,19 +93,32 @@ fn a_source_with_a_threshold_of_its_own_trips_alone() {
             percent: None,
         },
     );
-    let decision = decide(&policy, &census(0, 10_000), &deprovisions("contracts", 6), 6);
+    let decision = decide(
+        &policy,
+        &census(0, 10_000),
+        &deprovisions("contracts", 6),
+        6,
+    );
     assert_eq!(decision.trips.len(), 1);
     assert_eq!(decision.trips[0].scope, Scope::Source("contracts".into()));
     let other = decide(&policy, &census(0, 10_000), &deprovisions("hr", 6), 6);
-    assert!(other.trips.is_empty(), "the per-source default sets no limit");
+    assert!(
+        other.trips.is_empty(),
+        "the per-source default sets no limit"
+    );
 }
 
 #[test]
 fn a_tripped_scope_holds_further_deprovisions_without_tripping_again() {
     let mut tripped = census(0, 10_000);
-    tripped
-        .sources
-        .insert("hr".into(), Tally { recent: 0, managed: 100, tripped: true });
+    tripped.sources.insert(
+        "hr".into(),
+        Tally {
+            recent: 0,
+            managed: 100,
+            tripped: true,
+        },
+    );
     let decision = decide(&policy(), &tripped, &deprovisions("hr", 1), 1);
     assert!(decision.trips.is_empty());
     assert_eq!(
@@ -107,7 +132,12 @@ fn a_tripped_scope_holds_further_deprovisions_without_tripping_again() {
     let mut overall = census(0, 10_000);
     overall.overall.tripped = true;
     let all = decide(&policy(), &overall, &deprovisions("crm", 1), 1);
-    assert_eq!(all.verdicts, [Some(Hold::Tripped { scope: Scope::Overall })]);
+    assert_eq!(
+        all.verdicts,
+        [Some(Hold::Tripped {
+            scope: Scope::Overall
+        })]
+    );
 }
 
 #[test]
@@ -116,7 +146,10 @@ fn a_disable_is_held_in_a_fan_out_of_more_than_one_person_only() {
         source: "hr".into(),
         disable: true,
     }];
-    assert_eq!(decide(&policy(), &census(0, 100), &disable, 1).verdicts, [None]);
+    assert_eq!(
+        decide(&policy(), &census(0, 100), &disable, 1).verdicts,
+        [None]
+    );
     let two = vec![disable[0].clone(), disable[0].clone()];
     let decision = decide(&policy(), &census(0, 100), &two, 2);
     assert!(
@@ -131,7 +164,10 @@ fn a_disable_is_held_in_a_fan_out_of_more_than_one_person_only() {
 #[test]
 fn reasons_say_what_passed_and_what_to_do() {
     let decision = decide(&policy(), &census(50, 10_000), &deprovisions("hr", 1), 1);
-    let reason = decision.verdicts[0].as_ref().unwrap().reason(TimeDelta::minutes(10));
+    let reason = decision.verdicts[0]
+        .as_ref()
+        .unwrap()
+        .reason(TimeDelta::minutes(10));
     assert_eq!(
         reason,
         "every source together passed the mass-deprovision threshold: 51 deprovisions within \
@@ -140,7 +176,11 @@ fn reasons_say_what_passed_and_what_to_do() {
     let tripped = Hold::Tripped {
         scope: Scope::Source("hr".into()),
     };
-    assert!(tripped.reason(TimeDelta::minutes(10)).contains("until an operator approves"));
+    assert!(
+        tripped
+            .reason(TimeDelta::minutes(10))
+            .contains("until an operator approves")
+    );
     assert_eq!(Scope::from_key(Scope::Overall.key()), Scope::Overall);
     assert_eq!(Scope::from_key("hr"), Scope::Source("hr".into()));
 }

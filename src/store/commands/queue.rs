@@ -77,7 +77,10 @@ impl Store {
                 deprovisions = trip.deprovisions,
                 allowed = trip.allowed,
                 managed = trip.managed,
-                held = enqueued.iter().filter(|e| e.state == CommandState::Held).count(),
+                held = enqueued
+                    .iter()
+                    .filter(|e| e.state == CommandState::Held)
+                    .count(),
                 "mass-deprovision guard tripped: deprovisions are held until an operator \
                  approves or rejects them (gatehouse held list)"
             );

@@ -38,7 +38,10 @@ impl Store {
         }
         let answers = match guard {
             Some(policy) => guarded(&mut transaction, policy, commands, now).await?,
-            None => (enqueue_in(&mut transaction, commands, now).await?, Vec::new()),
+            None => (
+                enqueue_in(&mut transaction, commands, now).await?,
+                Vec::new(),
+            ),
         };
         // Dropping an uncommitted transaction rolls it back: an early return above leaves
         // neither commands nor the inbox verdict behind.
@@ -57,7 +60,10 @@ pub(super) async fn enqueue_in(
     commands: Vec<NewCommand>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Enqueued>, StoreError> {
-    let placed = commands.into_iter().map(|command| (command, None)).collect();
+    let placed = commands
+        .into_iter()
+        .map(|command| (command, None))
+        .collect();
     enqueue_placed(connection, placed, now).await
 }
 

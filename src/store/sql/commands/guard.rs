@@ -34,7 +34,10 @@ pub(super) async fn guarded(
 ) -> Result<(Vec<Enqueued>, Vec<Trip>), StoreError> {
     let guarded = candidates(connection, policy, &commands, now).await?;
     if guarded.is_empty() {
-        let placed = commands.into_iter().map(|command| (command, None)).collect();
+        let placed = commands
+            .into_iter()
+            .map(|command| (command, None))
+            .collect();
         return Ok((enqueue_placed(connection, placed, now).await?, Vec::new()));
     }
     let people = commands

@@ -129,7 +129,9 @@ async fn select_held(
                 .push(")");
         }
         HeldSelection::Event(event) => {
-            query.push(" AND origin_event_id = ").push_bind(event.clone());
+            query
+                .push(" AND origin_event_id = ")
+                .push_bind(event.clone());
         }
     }
     query.push(" ORDER BY seq");

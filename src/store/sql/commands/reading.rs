@@ -108,10 +108,8 @@ impl Store {
         .fetch_all(self.readers())
         .await
         .map_err(|source| classify("counting outcomes", source))?;
-        let mut counts: Vec<(OutcomeKind, u64)> = OUTCOME_KINDS
-            .into_iter()
-        .map(|kind| (kind, 0))
-        .collect();
+        let mut counts: Vec<(OutcomeKind, u64)> =
+            OUTCOME_KINDS.into_iter().map(|kind| (kind, 0)).collect();
         for (name, count) in rows {
             let what = || format!("the count of commands with outcome {name:?}");
             let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;
