@@ -168,17 +168,18 @@ async fn tally(
 ) -> Result<Tally, StoreError> {
     let (tripped, cleared) = trips.get(scope.key()).cloned().unwrap_or_default();
     let mut tripped = tripped.is_some();
-    let mut since = match cleared {
-        Some(cleared) if cleared.as_str() > window_start => cleared,
-        _ => window_start.to_owned(),
-    };
+    let mut cleared = cleared.filter(|cleared| cleared.as_str() > window_start);
     if tripped && clear_if_empty(connection, &scope, now).await? {
         tripped = false;
-        since = time_text(now);
+        cleared = Some(time_text(now));
     }
     let source = match &scope {
         Scope::Overall => None,
         Scope::Source(source) => Some(source.as_str()),
+    };
+    let since = Since {
+        window_start,
+        cleared: cleared.as_deref(),
     };
     let (recent, managed) = counts(connection, source, &since).await?;
     Ok(Tally {
@@ -188,22 +189,33 @@ async fn tally(
     })
 }
 
-/// Deprovisions counted since `since` and people managed, of one source or of all.
+/// Where a scope's window starts: after its start, and not before the scope last cleared
+/// (deprovisions admitted at the very moment it cleared count).
+struct Since<'a> {
+    window_start: &'a str,
+    cleared: Option<&'a str>,
+}
+
+/// Deprovisions counted within the window and people managed, of one source or of all.
 async fn counts(
     connection: &mut Connection,
     source: Option<&str>,
-    since: &str,
+    since: &Since<'_>,
 ) -> Result<(u64, u64), StoreError> {
+    let cleared = since.cleared.unwrap_or(since.window_start);
     let fail = |source| classify(GUARDING, source);
     let provisioned = SubjectState::Provisioned.as_str();
     let (recent, managed): (i64, i64) = match source {
         None => {
-            let recent =
-                sqlx::query_scalar("SELECT COUNT(*) FROM guard_deprovisions WHERE counted_at > $1")
-                    .bind(since)
-                    .fetch_one(&mut *connection)
-                    .await
-                    .map_err(fail)?;
+            let recent = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM guard_deprovisions WHERE counted_at > $1 \
+                 AND counted_at >= $2",
+            )
+            .bind(since.window_start)
+            .bind(cleared)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(fail)?;
             let managed = sqlx::query_scalar("SELECT COUNT(*) FROM subjects WHERE state = $1")
                 .bind(provisioned)
                 .fetch_one(&mut *connection)
@@ -213,10 +225,12 @@ async fn counts(
         }
         Some(source) => {
             let recent = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM guard_deprovisions WHERE source = $1 AND counted_at > $2",
+                "SELECT COUNT(*) FROM guard_deprovisions WHERE source = $1 AND counted_at > $2 \
+                 AND counted_at >= $3",
             )
             .bind(source)
-            .bind(since)
+            .bind(since.window_start)
+            .bind(cleared)
             .fetch_one(&mut *connection)
             .await
             .map_err(fail)?;
