@@ -101,11 +101,10 @@ impl GuardConfig {
             ("guard.overall", &self.overall),
             ("guard.per_source", &self.per_source),
         ];
-        let named = self.sources.iter().map(|(name, limit)| (name, limit));
         for (key, limit) in limits {
             limit_problems(key, limit, &mut problems);
         }
-        for (name, limit) in named {
+        for (name, limit) in &self.sources {
             let key = format!("guard.sources.{name}");
             if !sources.contains(name.as_str()) {
                 let known: Vec<&str> = sources.iter().copied().collect();

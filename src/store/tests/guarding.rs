@@ -74,7 +74,7 @@ on_both_stores! {
             .approve_held(&HeldSelection::Subject(fourth_subject), "alice")
             .await
             .unwrap();
-        assert_eq!(released.commands, [fourth_id.clone()]);
+        assert_eq!(released.commands, std::slice::from_ref(&fourth_id));
         assert!(released.cleared.is_empty(), "hr:5 is still held");
         assert_eq!(state(&store, &fourth_id).await, CommandState::Queued);
         let rejected = store

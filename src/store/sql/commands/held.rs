@@ -22,6 +22,9 @@ use crate::store::timestamp;
 
 const RELEASING: &str = "releasing held commands";
 
+/// A `guard_trips` row: scope, tripped at, cleared at, trips, reason.
+type TripRow = (String, Option<String>, Option<String>, i64, Option<String>);
+
 impl Store {
     /// Approves or rejects the selected held commands for `actor`.
     pub(crate) async fn release_held(
@@ -60,14 +63,13 @@ impl Store {
     /// Every scope that has tripped, with what it holds now.
     pub(crate) async fn guard_scopes(&self) -> Result<Vec<GuardScope>, StoreError> {
         let fail = |source| classify("reading the guard's scopes", source);
-        let rows: Vec<(String, Option<String>, Option<String>, i64, Option<String>)> =
-            sqlx::query_as(
-                "SELECT scope, tripped_at, cleared_at, trips, reason FROM guard_trips \
+        let rows: Vec<TripRow> = sqlx::query_as(
+            "SELECT scope, tripped_at, cleared_at, trips, reason FROM guard_trips \
                  ORDER BY scope",
-            )
-            .fetch_all(self.readers())
-            .await
-            .map_err(fail)?;
+        )
+        .fetch_all(self.readers())
+        .await
+        .map_err(fail)?;
         let held = CommandState::Held.as_str();
         let mut scopes = Vec::with_capacity(rows.len());
         for (scope, tripped_at, cleared_at, trips, reason) in rows {
