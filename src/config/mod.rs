@@ -8,6 +8,7 @@ pub mod engine;
 pub mod kafka;
 mod load;
 pub mod mapping;
+pub mod roster;
 pub mod rule;
 pub mod salesforce;
 pub mod secret;
@@ -28,6 +29,7 @@ pub use kafka::{
 };
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
+pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
