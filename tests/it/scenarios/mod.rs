@@ -20,6 +20,7 @@ mod permission_sets;
 mod provision_bursts;
 mod refusals;
 mod roles;
+mod roster_files;
 mod rosters;
 mod shapes;
 mod signup;

@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use super::{Partner, Scenario, Setup, assert_kind, scenario_app};
 use crate::on_both_stores;
 
-const TOKEN: &str = "roster-admin-token-5d2c8b1e9f";
+pub const TOKEN: &str = "roster-admin-token-5d2c8b1e9f";
 
 /// The portal's roster: a grace of an hour, at most half of its people removed at once, and a
 /// rule that provisions a person from the roster's fields.
-const ROSTER: &str = r#"
+pub const ROSTER: &str = r#"
 [sources.partner-portal.roster]
 grace = "1h"
 max_removal_share = 0.5
@@ -43,7 +43,7 @@ async fn start() -> Scenario {
     Scenario::on(app, setup, Default::default())
 }
 
-fn partner(n: u32) -> Partner {
+pub fn partner(n: u32) -> Partner {
     Partner::new(
         &format!("u-{n}"),
         "P-100",
@@ -54,7 +54,7 @@ fn partner(n: u32) -> Partner {
 }
 
 /// Three partners signed up by event.
-async fn three_signed_up(s: &Scenario) -> Vec<Partner> {
+pub async fn three_signed_up(s: &Scenario) -> Vec<Partner> {
     let people: Vec<Partner> = (1..=3).map(partner).collect();
     for person in &people {
         s.sign_up(person).await;
@@ -104,7 +104,7 @@ fn leaving(report: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn user_is_active(s: &Scenario, person: &Partner) -> bool {
+pub async fn user_is_active(s: &Scenario, person: &Partner) -> bool {
     let (_, user) = s.one_contact_one_user(&person.subject()).await;
     user["IsActive"] == true
 }
