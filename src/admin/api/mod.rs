@@ -1,8 +1,8 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`): look at lifecycle
-//! records, commands and events, replay what was refused, resume what waits for a licence,
-//! approve or reject what the mass-deprovision guard holds, and provision or show someone out
-//! by hand.
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
+//! `/v1/sources/{source}/roster`): look at lifecycle records, commands and events, replay what
+//! was refused, resume what waits for a licence, approve or reject what the mass-deprovision
+//! guard holds, and provision or show someone out by hand.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -20,6 +20,7 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod roster;
 mod subjects;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
 use crate::config::AdminConfig;
+use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
 /// What the admin routes share (`web::Data<Admin>`).
@@ -45,6 +47,8 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// The sources' rosters; `None` answers every roster route with how to turn them on.
+    pub rosters: Option<Arc<Rosters>>,
 }
 
 impl Admin {
@@ -73,7 +77,14 @@ impl Admin {
             token,
             intake,
             worker,
+            rosters: None,
         })
+    }
+
+    /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
+    pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
+        self.rosters = Some(rosters);
+        self
     }
 }
 
@@ -94,5 +105,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(held::status)
         .service(inbox::list)
         .service(inbox::show)
-        .service(inbox::replay);
+        .service(inbox::replay)
+        .service(roster::upload)
+        .service(roster::latest)
+        .service(roster::show_run);
 }

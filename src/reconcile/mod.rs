@@ -1,0 +1,9 @@
+//! Reconciliation: periodic comparisons of what Gatehouse believes with what the org and the
+//! sources say, acted on through the ordinary queue (`store.enqueue`), so every change they make
+//! is a command like any other: it waits its turn, passes the mass-deprovision guard and lands in
+//! the lifecycle records.
+//!
+//! - `roster/`: a source's full list of its current people (uploaded, or read from a file on a
+//!   schedule) against who has access from that source.
+
+pub mod roster;
