@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::super::row::unreadable;
 use super::super::subjects::{append_history, ensure_subject};
 use super::super::{Store, classify, time_text};
-use super::guard::guarded;
+use super::guard::{HeldBy, guarded};
 use super::outcome::supersede;
 use super::{COMMAND_COLUMNS, CommandRow, state_list};
 use crate::domain::guard::{Policy, Trip};
@@ -230,13 +230,6 @@ struct Placement<'a> {
     state: CommandState,
     due_at: DateTime<Utc>,
     held: Option<&'a HeldBy>,
-}
-
-/// Why the guard holds a new command, and the source it counts for.
-#[derive(Debug, Clone)]
-pub(super) struct HeldBy {
-    pub(super) reason: String,
-    pub(super) source: String,
 }
 
 /// Writes the command's row, its subject's record on first sight, and the history row that

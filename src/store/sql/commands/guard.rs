@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::outbox::insert_outbox;
 use super::super::{Connection, classify, time_text};
-use super::enqueue::{HeldBy, enqueue_placed, find_event_item};
+use super::enqueue::{enqueue_placed, find_event_item};
 use crate::domain::guard::{Candidate, Census, Decision, Policy, Scope, Tally, Trip, decide};
 use crate::domain::{DeprovisionMode, Intent};
 use crate::store::commands::{CommandState, Enqueued, NewCommand};
@@ -24,6 +24,13 @@ const GUARDING: &str = "applying the mass-deprovision guard";
 
 /// The origin source of manual commands, which the guard never holds.
 pub(crate) const OPERATOR_SOURCE: &str = "operator";
+
+/// Why the guard holds a new command, and the source it counts for.
+#[derive(Debug, Clone)]
+pub(super) struct HeldBy {
+    pub(super) reason: String,
+    pub(super) source: String,
+}
 
 /// Enqueues the commands under the guard; answers them and the trips the call caused.
 pub(super) async fn guarded(
