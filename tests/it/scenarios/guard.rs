@@ -3,6 +3,7 @@
 //! approves (the org's users are deactivated) or rejects it (they stay active); an operator's
 //! own deprovisions, provisions and newer events pass as before.
 
+mod cli;
 mod release;
 
 use std::collections::BTreeMap;
