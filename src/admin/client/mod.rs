@@ -137,10 +137,11 @@ enum CommandAction {
         after_help = "Examples:\n  gatehouse command list --subject partner-portal:u-1\n  gatehouse command list --state parked"
     )]
     List {
-        /// Only commands in this state: queued, scheduled, running, retrying, parked, done.
+        /// Only commands in this state: queued, scheduled, running, retrying, parked, held, done.
         #[arg(long)]
         state: Option<String>,
-        /// Only commands that ended so: succeeded, no_change, skipped_stale, superseded, dead_lettered.
+        /// Only commands that ended so: succeeded, no_change, skipped_stale, superseded, dead_lettered,
+        /// rejected.
         #[arg(long)]
         outcome: Option<String>,
         /// Only this subject's commands.
