@@ -37,6 +37,7 @@ pub mod native;
 pub mod problem;
 pub mod proto;
 pub mod publish;
+pub mod reconcile;
 pub mod report;
 pub mod salesforce;
 pub mod server;

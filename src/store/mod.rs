@@ -41,6 +41,7 @@ mod inbox;
 mod outbox;
 mod postgres;
 mod readiness;
+mod reconcile;
 mod sqlite;
 mod stored_name;
 mod subjects;

@@ -18,6 +18,7 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod reconcile;
 mod subjects;
 
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
+    pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
 }
 
 impl Admin {
@@ -71,7 +74,15 @@ impl Admin {
             token,
             intake,
             worker,
+            reconciler: None,
         })
+    }
+
+    /// Lets `/v1/reconcile` run reconciliations with this reconciler.
+    #[must_use]
+    pub fn with_reconciler(mut self, reconciler: Arc<crate::reconcile::org::Reconciler>) -> Admin {
+        self.reconciler = Some(reconciler);
+        self
     }
 }
 
@@ -88,5 +99,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(parked::resume)
         .service(inbox::list)
         .service(inbox::show)
-        .service(inbox::replay);
+        .service(inbox::replay)
+        .service(reconcile::run)
+        .service(reconcile::last);
 }

@@ -198,6 +198,18 @@ pub(super) const TABLES: &[Table] = &[
         identity: None,
         numbered: Some("seq"),
     },
+    Table {
+        name: "reconcile_reports",
+        columns: &[
+            text("run_id"),
+            text("started_at"),
+            text("finished_at"),
+            text("report"),
+        ],
+        key: "run_id",
+        identity: None,
+        numbered: None,
+    },
 ];
 
 /// One value of a row, as read from SQLite and written to PostgreSQL.
