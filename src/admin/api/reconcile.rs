@@ -13,6 +13,8 @@ use crate::problem::Problem;
 pub struct RunQuery {
     #[serde(default)]
     apply: bool,
+    /// Records per query batch asked of Salesforce (200 to 2,000).
+    batch_size: Option<u16>,
 }
 
 /// Runs a reconciliation and answers its report.
@@ -35,15 +37,18 @@ pub async fn run(
         apply = query.apply,
         "operator started a reconciliation"
     );
-    let report = reconciler.run(query.apply, None).await.map_err(|e| {
-        tracing::warn!(error = %crate::report::chain(&e), "a reconciliation failed");
-        Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "reconcile_failed",
-            "Reconciliation failed",
-            format!("{}; nothing was enqueued", crate::report::chain(&e)),
-        )
-    })?;
+    let report = reconciler
+        .run(query.apply, query.batch_size, None)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %crate::report::chain(&e), "a reconciliation failed");
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "reconcile_failed",
+                "Reconciliation failed",
+                format!("{}; nothing was enqueued", crate::report::chain(&e)),
+            )
+        })?;
     if query.apply {
         admin.worker.notify_one();
     }

@@ -80,11 +80,13 @@ pub struct Reconciler {
 }
 
 impl Reconciler {
-    /// One run. `apply` enqueues the repairs the policies ask for; `progress` hears of each
-    /// query batch (records read, total).
+    /// One run. `apply` enqueues the repairs the policies ask for; `batch_size` overrides the
+    /// configured one (200 to 2,000); `progress` hears of each query batch (records read,
+    /// total).
     pub async fn run(
         &self,
         apply: bool,
+        batch_size: Option<u16>,
         progress: Option<&(dyn Fn(usize, u64) + Send + Sync)>,
     ) -> Result<Report, ReconcileError> {
         let started_at = self.clock.now();
@@ -96,8 +98,11 @@ impl Reconciler {
             .map_err(ReconcileError::Store)?
             .into_iter()
             .collect();
+        let batch_size = batch_size
+            .unwrap_or(self.config.batch_size)
+            .clamp(200, 2000);
         let paging = Paging {
-            batch_size: Some(self.config.batch_size),
+            batch_size: Some(batch_size),
             on_batch: progress,
         };
         let view = org_view::read(&self.client, &self.contact_key_field, &paging)
@@ -131,7 +136,7 @@ impl Reconciler {
             started_at,
             finished_at: self.clock.now(),
             applied: apply,
-            batch_size: self.config.batch_size,
+            batch_size,
             org_users: view.users.len(),
             api_calls: view.calls + lookup_calls,
             records: records.len(),

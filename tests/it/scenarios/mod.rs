@@ -18,6 +18,7 @@ mod ordering;
 mod people;
 mod permission_sets;
 mod provision_bursts;
+mod reconcile;
 mod refusals;
 mod roles;
 mod shapes;
@@ -67,7 +68,7 @@ impl Scenario {
     }
 
     /// The scenario around a started service: its org, as the setup reaches it.
-    fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
+    pub(super) fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
         let url = match &setup.org {
             Org::Simulated => app.simulated_org().to_owned(),
             Org::Remote(url) => url.clone(),
