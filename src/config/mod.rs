@@ -9,6 +9,7 @@ pub mod kafka;
 mod load;
 pub mod mapping;
 pub mod reconcile;
+pub mod roster;
 pub mod rule;
 pub mod salesforce;
 pub mod secret;
@@ -30,6 +31,7 @@ pub use kafka::{
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
+pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};

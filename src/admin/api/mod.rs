@@ -1,5 +1,5 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`): look at lifecycle records, commands and
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/sources/{source}/roster`): look at lifecycle records, commands and
 //! events, replay what was refused, resume what waits for a licence, and provision or show
 //! someone out by hand.
 //!
@@ -19,6 +19,7 @@ mod page;
 mod parked;
 mod query;
 mod reconcile;
+mod roster;
 mod subjects;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
 use crate::config::AdminConfig;
+use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
 /// What the admin routes share (`web::Data<Admin>`).
@@ -46,6 +48,8 @@ pub struct Admin {
     pub worker: Arc<Notify>,
     /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
     pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
+    /// The sources' rosters; `None` answers every roster route with how to turn them on.
+    pub rosters: Option<Arc<Rosters>>,
 }
 
 impl Admin {
@@ -75,6 +79,7 @@ impl Admin {
             intake,
             worker,
             reconciler: None,
+            rosters: None,
         })
     }
 
@@ -82,6 +87,12 @@ impl Admin {
     #[must_use]
     pub fn with_reconciler(mut self, reconciler: Arc<crate::reconcile::org::Reconciler>) -> Admin {
         self.reconciler = Some(reconciler);
+        self
+    }
+
+    /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
+    pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
+        self.rosters = Some(rosters);
         self
     }
 }
@@ -101,5 +112,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::show)
         .service(inbox::replay)
         .service(reconcile::run)
-        .service(reconcile::last);
+        .service(reconcile::last)
+        .service(roster::upload)
+        .service(roster::latest)
+        .service(roster::show_run);
 }

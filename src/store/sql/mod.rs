@@ -23,6 +23,7 @@ mod commands;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;
+mod rosters;
 mod row;
 mod subjects;
 mod turns;

@@ -11,6 +11,7 @@ fn record(key: &str, user: &str, state: SubjectState) -> SubjectRecord {
     SubjectRecord {
         subject_key: SubjectKey::parse(key).expect("key"),
         source: "hr".into(),
+        access_source: None,
         purpose: None,
         sponsor: None,
         account_ref: None,
