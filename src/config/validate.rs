@@ -48,6 +48,10 @@ impl Settings {
         for (key, message) in self.guard.problems(&sources) {
             problems.add(key, message);
         }
+        for problem in self.reconcile.problems() {
+            let (key, message) = problem.split_once(": ").unwrap_or(("reconcile", &problem));
+            problems.add(key.to_owned(), message.to_owned());
+        }
         for (name, source) in &self.sources {
             self.check_source(name, source, &mut problems);
         }
