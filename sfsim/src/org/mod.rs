@@ -198,6 +198,12 @@ impl Org {
         }
     }
 
+    /// Indexes `field` of `object` (canonical spellings) from now on, as Salesforce indexes
+    /// the fields a query filters by, so that queries look records up rather than scan them.
+    pub(crate) fn index(&mut self, object: &str, field: &str) {
+        self.store.ensure_index(object, field);
+    }
+
     /// Adds an Experience Cloud site (fixtures).
     pub(crate) fn add_site(&mut self, site: Site) {
         self.sites.push(site);
@@ -281,6 +287,10 @@ impl DataSource for Org {
 
     fn record(&self, id: &str) -> Option<&Record> {
         self.store.get(id)
+    }
+
+    fn candidates(&self, object: &str, field: &str, keys: &[&str]) -> Option<Vec<&Record>> {
+        self.store.candidates(object, field, keys)
     }
 }
 
