@@ -33,6 +33,7 @@ mod rules;
 mod settings;
 mod site;
 mod store;
+mod subrequests;
 mod transaction;
 mod validation;
 mod write;
@@ -46,6 +47,7 @@ pub use licences::LicenceUsage;
 pub use read::{record_json, record_url};
 pub use settings::{Deliverability, OrgSettings};
 pub use site::Site;
+pub use subrequests::{SubrequestRefusal, SubrequestRefusals};
 pub use transaction::Savepoint;
 pub use validation::{RecordRefusal, VALIDATION_FAILED};
 pub use write::UpsertOutcome;
@@ -84,6 +86,8 @@ pub struct Org {
     collation: CollationDice,
     /// Validation rules aimed at single records (`validation.rs`).
     record_refusals: Vec<RecordRefusal>,
+    /// Composite subrequests refused (`subrequests.rs`).
+    subrequest_refusals: SubrequestRefusals,
     /// Active users per licence, counted once and then kept (see `licences`).
     licence_holders: Option<licences::Holders>,
 }
@@ -111,6 +115,7 @@ impl Org {
             nicknames: 0,
             collation: CollationDice::default(),
             record_refusals: Vec::new(),
+            subrequest_refusals: SubrequestRefusals::default(),
             licence_holders: None,
         }
     }
@@ -202,6 +207,11 @@ impl Org {
     /// the fields a query filters by, so that queries look records up rather than scan them.
     pub(crate) fn index(&mut self, object: &str, field: &str) {
         self.store.ensure_index(object, field);
+    }
+
+    /// The composite subrequests the org is told to refuse.
+    pub fn subrequest_refusals(&mut self) -> &mut SubrequestRefusals {
+        &mut self.subrequest_refusals
     }
 
     /// Adds an Experience Cloud site (fixtures).

@@ -7,8 +7,8 @@ use crate::on_both_stores;
 use gatehouse::domain::{LicenceEffect, OutcomeKind};
 use serde_json::{Value, json};
 
-use super::assert_kind;
 use super::bursts::start_with_people;
+use super::{Scenario, Setup, assert_kind};
 
 fn member(id: &str, last_name: &str) -> Value {
     let n = id.trim_start_matches(|c: char| !c.is_ascii_digit());
@@ -76,5 +76,51 @@ on_both_stores! {
         // are two queries more than five); the new Contacts; b-2's Contact; b-1's and b-2's
         // users; the new users; their read-back.
         assert_eq!(calls, 7);
+    }
+}
+
+on_both_stores! {
+    async fn a_reset_the_org_refuses_inside_the_composite_is_sent_alone_and_its_email_goes_out_once() {
+        let s = Scenario::start_with(Setup {
+            welcome: "password-reset",
+            service: "max_body_bytes = 1048576",
+            ..Setup::default()
+        })
+        .await;
+        s.org.settings(json!({"site_sends_welcome_email": false})).await;
+        // The second reset of the batch's composite is refused as a subrequest, once.
+        s.org
+            .control(
+                reqwest::Method::POST,
+                "/faults/subrequests",
+                json!({"resource": "password", "method": "DELETE", "count": 1}),
+            )
+            .await;
+        let new: Vec<String> = (0..4).map(|n| format!("r-{n}")).collect();
+        let members: Vec<Value> = new.iter().map(|id| member(id, &format!("Reset {id}"))).collect();
+        let event = json!({
+            "type": "reseller.onboarded", "contract_id": "R-10", "partner_id": "P-100",
+            "occurred_at": s.now().to_rfc3339(), "members": members,
+        });
+        let alone_before = s.org.calls_to("DELETE /sobjects/{type}/{id}/password").await;
+
+        s.send_and_settle("contracts", &event).await;
+
+        let mut batch = None;
+        for id in &new {
+            let subject = format!("partner-portal:{id}");
+            let outcome = s.last_outcome(&subject).await;
+            assert_kind(&outcome, OutcomeKind::Succeeded);
+            let record = outcome.batch.clone().unwrap_or_else(|| panic!("{id}: {outcome:#?}"));
+            assert_eq!(*batch.get_or_insert(record.id.clone()), record.id, "one batch");
+            assert!(outcome.steps.iter().any(|s| s == "welcome_email.sent"), "{id}: {outcome:#?}");
+            let (_, user) = s.one_contact_one_user(&subject).await;
+            let user_id = user["Id"].as_str().unwrap_or_default();
+            assert_eq!(s.org.emails_about("password_reset", user_id).await, 1, "{id}");
+        }
+        let refusals = s.org.control(reqwest::Method::GET, "/faults/subrequests", Value::Null).await;
+        assert_eq!(refusals, json!([]), "the refusal was met");
+        let alone = s.org.calls_to("DELETE /sobjects/{type}/{id}/password").await - alone_before;
+        assert_eq!(alone, 1, "one reset sent alone, the others inside the composite");
     }
 }
