@@ -222,6 +222,7 @@ account = {{ key = "{{{{ partner_id }}}}" }}
 contact = {{ first_name = "{{{{ item.first_name }}}}", last_name = "{{{{ item.last_name }}}}", email = "{{{{ item.email }}}}" }}
 username = "{{{{ contact.email }}}}.acme"
 profile = "Partner Community User"
+role = "{{{{ item.role | default('') }}}}"
 welcome_email = "{welcome}"
 
 [[sources.contracts.rules]]
