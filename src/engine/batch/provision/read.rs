@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use self::accounts::{above_lowest, account_of};
+use self::accounts::{above_lowest, account_of, role_families};
 use super::split::{InQuery, split_in};
 use crate::domain::{AccountRef, Provision};
 use crate::engine::batch::BatchLimits;
@@ -138,21 +138,10 @@ fn families<'w>(
     };
     let by_key = |w: &Wanted<'_>| matches!(w.intent.account, AccountRef::Key(_));
     let by_id = |w: &Wanted<'_>| matches!(w.intent.account, AccountRef::Id(_));
-    let roles = "SELECT Id, PortalType, PortalRole, PortalAccountId FROM UserRole WHERE";
     let unknown = |w: &Wanted<'_>| !setup.profiles.contains_key(&w.intent.profile);
     let mut families = vec![
         (Family::AccountsByKey, format!("{accounts} {ak} IN "), pick(&by_key, &account_key)),
         (Family::AccountsById, format!("{accounts} Id IN "), pick(&by_id, &account_id)),
-        (
-            Family::RolesByKey,
-            format!("{roles} PortalAccount.{ak} IN "),
-            pick(&|w| by_key(w) && above_lowest(w.intent), &account_key),
-        ),
-        (
-            Family::RolesById,
-            format!("{roles} PortalAccountId IN "),
-            pick(&|w| by_id(w) && above_lowest(w.intent), &account_id),
-        ),
         (Family::Contacts, format!("{contacts} {ck} IN "), pick(&all, &subject)),
         (Family::Users, format!("{users} Contact.{ck} IN "), pick(&all, &subject)),
         (
@@ -171,6 +160,7 @@ fn families<'w>(
             pick(&with_sets, &subject),
         ),
     ];
+    families.extend(role_families(setup, wanted));
     if setup.adopt_by_email {
         families.extend([
             (

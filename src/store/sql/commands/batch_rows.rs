@@ -59,7 +59,7 @@ pub(super) async fn renew_rows(
         lost.extend(
             chunk
                 .iter()
-                .filter(|(id, _)| !renewed.contains(&id.as_str().to_owned()))
+                .filter(|(id, _)| !renewed.contains(id.as_str()))
                 .map(|(id, _)| id.clone()),
         );
     }

@@ -1,7 +1,7 @@
 //! The group's Accounts as the rows have them, and whose people their portal roles are read
 //! for.
 
-use super::ReadSetup;
+use super::{Family, ReadSetup, Wanted};
 use crate::domain::{AccountRef, PortalRoleLevel, Provision};
 use crate::engine::plan::{ObservedAccount, same_id};
 use crate::salesforce::Record;
@@ -44,4 +44,33 @@ pub(super) fn account_of(
             .parent("Owner")
             .is_some_and(|o| o.text("UserRoleId").is_some()),
     })
+}
+
+/// The portal roles of the Accounts (by key, by id) whose people a rule puts above the lowest
+/// level.
+pub(super) fn role_families<'w>(
+    setup: &ReadSetup<'_>,
+    wanted: &'w [Wanted<'w>],
+) -> [(Family, String, Vec<&'w str>); 2] {
+    let roles = "SELECT Id, PortalType, PortalRole, PortalAccountId FROM UserRole WHERE";
+    let ak = &setup.keys.account;
+    let (mut keys, mut ids) = (Vec::new(), Vec::new());
+    for w in wanted.iter().filter(|w| above_lowest(w.intent)) {
+        match &w.intent.account {
+            AccountRef::Key(k) => keys.push(k.as_str()),
+            AccountRef::Id(id) => ids.push(id.as_str()),
+        }
+    }
+    [
+        (
+            Family::RolesByKey,
+            format!("{roles} PortalAccount.{ak} IN "),
+            keys,
+        ),
+        (
+            Family::RolesById,
+            format!("{roles} PortalAccountId IN "),
+            ids,
+        ),
+    ]
 }
