@@ -8,6 +8,8 @@ pub mod engine;
 pub mod kafka;
 mod load;
 pub mod mapping;
+pub mod reconcile;
+pub mod roster;
 pub mod rule;
 pub mod salesforce;
 pub mod secret;
@@ -28,6 +30,8 @@ pub use kafka::{
 };
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
+pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
+pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
@@ -69,6 +73,9 @@ pub struct Settings {
     /// Senders of events, by name. The name is the last segment of the webhook URL.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceConfig>,
+    /// Comparing the org with the lifecycle records.
+    #[serde(default)]
+    pub reconcile: ReconcileConfig,
 }
 
 /// `[admin]`: the operators' HTTP endpoints.

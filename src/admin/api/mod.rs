@@ -1,5 +1,5 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`): look at lifecycle records, commands and
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/sources/{source}/roster`): look at lifecycle records, commands and
 //! events, replay what was refused, resume what waits for a licence, and provision or show
 //! someone out by hand.
 //!
@@ -18,6 +18,8 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod reconcile;
+mod roster;
 mod subjects;
 
 use std::sync::Arc;
@@ -30,6 +32,7 @@ pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
 use crate::config::AdminConfig;
+use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
 /// What the admin routes share (`web::Data<Admin>`).
@@ -43,6 +46,10 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
+    pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
+    /// The sources' rosters; `None` answers every roster route with how to turn them on.
+    pub rosters: Option<Arc<Rosters>>,
 }
 
 impl Admin {
@@ -71,7 +78,22 @@ impl Admin {
             token,
             intake,
             worker,
+            reconciler: None,
+            rosters: None,
         })
+    }
+
+    /// Lets `/v1/reconcile` run reconciliations with this reconciler.
+    #[must_use]
+    pub fn with_reconciler(mut self, reconciler: Arc<crate::reconcile::org::Reconciler>) -> Admin {
+        self.reconciler = Some(reconciler);
+        self
+    }
+
+    /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
+    pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
+        self.rosters = Some(rosters);
+        self
     }
 }
 
@@ -88,5 +110,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(parked::resume)
         .service(inbox::list)
         .service(inbox::show)
-        .service(inbox::replay);
+        .service(inbox::replay)
+        .service(reconcile::run)
+        .service(reconcile::last)
+        .service(roster::upload)
+        .service(roster::latest)
+        .service(roster::show_run);
 }
