@@ -14,7 +14,7 @@ pub const DEFAULT_SITE: &str = r#"site = "Gatehouse Partners""#;
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub org: Org,
-    /// `welcome_email` of the partner signup rule.
+    /// `welcome_email` of the partner signup and reseller onboarding rules.
     pub welcome: &'static str,
     /// Extra lines for the `[service]` table.
     pub service: &'static str,
@@ -68,7 +68,7 @@ fn scenario_rules(setup: &Setup) -> String {
         setup.guard,
         partner_portal(setup.welcome, setup.permission_sets),
         customers(),
-        contracts()
+        contracts(setup.welcome)
     )
 }
 
@@ -194,8 +194,9 @@ deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
 }
 
 /// The contract system: a contract's end deactivates each of its people; its suspension
-/// freezes them; its termination disables them.
-fn contracts() -> String {
+/// freezes them; its termination disables them; a reseller's onboarding admits its members with
+/// the `welcome` email.
+fn contracts(welcome: &str) -> String {
     format!(
         r#"
 [sources.contracts]
@@ -226,7 +227,8 @@ account = {{ key = "{{{{ partner_id }}}}" }}
 contact = {{ first_name = "{{{{ item.first_name }}}}", last_name = "{{{{ item.last_name }}}}", email = "{{{{ item.email }}}}" }}
 username = "{{{{ contact.email }}}}.acme"
 profile = "Partner Community User"
-welcome_email = "site-setting"
+role = "{{{{ item.role | default('') }}}}"
+welcome_email = "{welcome}"
 
 [[sources.contracts.rules]]
 name = "contract suspended"

@@ -6,6 +6,7 @@
 //! the statements' shape.
 
 mod batch;
+mod batch_rows;
 mod claim;
 mod enqueue;
 mod guard;
