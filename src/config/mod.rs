@@ -6,6 +6,7 @@
 
 pub mod engine;
 pub mod kafka;
+pub mod licences;
 mod load;
 pub mod mapping;
 pub mod rule;
@@ -26,6 +27,7 @@ pub use engine::{BatchConfig, EngineConfig};
 pub use kafka::{
     KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
 };
+pub use licences::{LicencesConfig, ReclaimAction};
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
@@ -63,6 +65,9 @@ pub struct Settings {
     /// Traces and the metrics that cost API calls.
     #[serde(default)]
     pub telemetry: TelemetryConfig,
+    /// Licence hygiene: reclaiming the licences of people who no longer log in.
+    #[serde(default)]
+    pub licences: LicencesConfig,
     /// Org-wide settings of the mapping rules.
     #[serde(default)]
     pub mapping: MappingConfig,
