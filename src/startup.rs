@@ -24,6 +24,7 @@ use crate::engine::worker::{Batching, Worker};
 use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
+use crate::reconcile::licences::LicenceDesk;
 use crate::salesforce::{Connection, OrgFactsCache, connect};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
@@ -351,7 +352,13 @@ fn surfaces(
         shared.clock.clone(),
         shared.intake_wake.clone(),
         shared.worker_wake.clone(),
-    )?;
+    )?
+    .with_licences(LicenceDesk {
+        client: connection.client().clone(),
+        store: shared.store.clone(),
+        clock: shared.clock.clone(),
+        config: settings.licences.clone(),
+    });
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

@@ -1,5 +1,5 @@
 //! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, `store`, and the
-//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
+//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`, `licences`)
 //! that talk to a running Gatehouse over its admin API.
 
 mod check_config;
@@ -93,6 +93,8 @@ pub enum Command {
     Parked(crate::admin::client::ParkedCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(crate::admin::client::InboxCommand),
+    /// The licence report, and the reclaim of licences held by people who no longer log in.
+    Licences(crate::admin::client::LicencesCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
@@ -129,6 +131,7 @@ impl Cli {
             Command::Deprovision(args) => args.run(),
             Command::Parked(command) => command.run(),
             Command::Inbox(command) => command.run(),
+            Command::Licences(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }

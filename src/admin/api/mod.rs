@@ -1,7 +1,7 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`): look at lifecycle records, commands and
-//! events, replay what was refused, resume what waits for a licence, and provision or show
-//! someone out by hand.
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/licences`): look at lifecycle records,
+//! commands and events, replay what was refused, resume what waits for a licence, provision or
+//! show someone out by hand, and read the licence report or reclaim idle licences.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -13,6 +13,7 @@ mod auth;
 mod commands;
 mod failure;
 mod inbox;
+mod licences;
 mod manual;
 mod manual_body;
 mod page;
@@ -30,6 +31,7 @@ pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
 use crate::config::AdminConfig;
+use crate::reconcile::licences::LicenceDesk;
 use crate::store::Store;
 
 /// What the admin routes share (`web::Data<Admin>`).
@@ -43,6 +45,8 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// The licence report and reclaim (`/v1/licences`); `None` until an org is wired in.
+    pub licences: Option<LicenceDesk>,
 }
 
 impl Admin {
@@ -71,7 +75,14 @@ impl Admin {
             token,
             intake,
             worker,
+            licences: None,
         })
+    }
+
+    /// Wires the org in, for the licence report and reclaim.
+    pub fn with_licences(mut self, desk: LicenceDesk) -> Admin {
+        self.licences = Some(desk);
+        self
     }
 }
 
@@ -88,5 +99,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(parked::resume)
         .service(inbox::list)
         .service(inbox::show)
-        .service(inbox::replay);
+        .service(inbox::replay)
+        .service(licences::report)
+        .service(licences::reclaim);
 }

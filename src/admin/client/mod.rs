@@ -6,6 +6,7 @@
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod licences;
 mod remote;
 mod render;
 mod table;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+pub use licences::LicencesCommand;
 use remote::{Failure, Gatehouse};
 
 /// Where the running Gatehouse is and who asks; given before or after the action.

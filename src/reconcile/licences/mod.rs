@@ -8,6 +8,7 @@
 //! deprovision (`deactivate` or `freeze`) enqueued through [`Store::enqueue`] with source and
 //! actor `reclaim`, so the mass-deprovision guard and the executor treat it as any other.
 
+mod csv;
 mod org;
 mod plan;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use csv::to_csv;
 pub use org::{OrgLicence, OrgLicences, OrgUser};
 pub use plan::{
     Inactive, LicenceKind, LicenceLine, LicenceReport, PersonLine, ReclaimPlan, plan_reclaim,
@@ -119,7 +121,7 @@ impl LicenceDesk {
                     id: CommandId::generate(),
                     subject,
                     intent: Intent::Deprovision(Deprovision {
-                        mode: mode.clone(),
+                        mode,
                         trigger: trigger.clone(),
                     }),
                     origin: Origin {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::org::{OrgLicences, OrgUser, id15};
 use crate::config::{LicencesConfig, ReclaimAction};
@@ -12,7 +12,7 @@ use crate::store::{SubjectRecord, SubjectState};
 
 /// Whether a licence type is held by a named user while active (member-based) or consumed per
 /// login day from a monthly pool (login-based: Customer and Partner Community Login).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LicenceKind {
     MemberBased,
@@ -68,7 +68,7 @@ pub struct ReclaimPlan {
 }
 
 /// One licence type in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceLine {
     pub licence: String,
     pub kind: LicenceKind,
@@ -83,7 +83,7 @@ pub struct LicenceLine {
 }
 
 /// One managed person holding a licence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonLine {
     pub subject: String,
     pub state: SubjectState,
@@ -99,7 +99,7 @@ pub struct PersonLine {
 }
 
 /// The licence report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LicenceReport {
     pub reclaim_after_days: u32,
     pub cutoff: DateTime<Utc>,

@@ -18,6 +18,7 @@ mod ordering;
 mod people;
 mod permission_sets;
 mod provision_bursts;
+mod reclaim;
 mod refusals;
 mod roles;
 mod shapes;
