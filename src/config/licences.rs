@@ -31,9 +31,6 @@ pub struct LicencesConfig {
     pub exempt_permission_sets: Vec<String>,
     /// Subject-key prefixes (`partner-portal:vip-`) never reclaimed.
     pub exempt_subject_prefixes: Vec<String>,
-    /// Run the reclaim by itself every this many hours (applying it); 0, the default, never:
-    /// run `gatehouse licences reclaim` by hand.
-    pub reclaim_every_hours: u32,
 }
 
 impl Default for LicencesConfig {
@@ -44,7 +41,6 @@ impl Default for LicencesConfig {
             exempt_profiles: Vec::new(),
             exempt_permission_sets: Vec::new(),
             exempt_subject_prefixes: Vec::new(),
-            reclaim_every_hours: 0,
         }
     }
 }
