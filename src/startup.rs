@@ -25,6 +25,7 @@ use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
 use crate::reconcile::licences::LicenceDesk;
+use crate::reconcile::roster::{self, Rosters};
 use crate::salesforce::{Connection, OrgFactsCache, connect};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
@@ -98,10 +99,27 @@ impl Application {
         connection.client().report_to(&shared.metrics);
         crate::doctor::at_start(settings, org, &connection).await?;
         let facts = read_org_shape(org, &connection).await;
+        let rosters = Arc::new(Rosters::new(
+            settings,
+            shared.store.clone(),
+            shared.clock.clone(),
+            rules.clone(),
+            shared.worker_wake.clone(),
+        ));
         let mut tasks = spawn_engine(settings, org, &connection, rules, &shared, facts);
         tasks.extend(spawn_publishing(settings, &shared)?);
+        let worker_id = &settings.engine.worker_id;
+        tasks.extend(roster::spawn(
+            rosters.clone(),
+            worker_id,
+            shared.cancel.clone(),
+        ));
         let lifecycle = Arc::new(Lifecycle::default());
         let surfaces = surfaces(settings, &connection, &lifecycle, &shared)?;
+        let surfaces = Surfaces {
+            admin: surfaces.admin.with_rosters(rosters),
+            ..surfaces
+        };
         let (port, server) = server::bind(&settings.service, surfaces)?;
         tracing::info!(port, "listening");
         // Last, so nothing after it can fail and leave the consumer running alone.

@@ -9,6 +9,7 @@ pub mod kafka;
 pub mod licences;
 mod load;
 pub mod mapping;
+pub mod roster;
 pub mod rule;
 pub mod salesforce;
 pub mod secret;
@@ -30,6 +31,7 @@ pub use kafka::{
 pub use licences::{LicencesConfig, ReclaimAction};
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
+pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};

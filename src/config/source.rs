@@ -32,6 +32,10 @@ pub struct SourceConfig {
     /// How this sender's events become commands, tried in order: the first that matches wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<super::RuleConfig>,
+    /// `[sources.NAME.roster]`: the source's full list of current people, uploaded or read
+    /// from a file, against which its people's access is checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<super::RosterConfig>,
 }
 
 /// The body format a source sends.

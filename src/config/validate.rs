@@ -224,6 +224,11 @@ impl Settings {
             ),
             None => {}
         }
+        if let Some(roster) = &source.roster {
+            for (key, message) in roster.problems(&format!("{key}.roster")) {
+                problems.add(key, message);
+            }
+        }
     }
 }
 

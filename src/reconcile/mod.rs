@@ -1,8 +1,12 @@
-//! Periodic comparisons of the org, the store and the sources, which act through the ordinary
-//! queue: commands enqueued with an actor of their own (`reclaim`), so the guard and the
-//! executor treat them as any other.
+//! Reconciliation: periodic comparisons of what Gatehouse believes with what the org and the
+//! sources say, acted on through the ordinary queue (`store.enqueue`), so every change they make
+//! is a command like any other: it waits its turn, passes the mass-deprovision guard and lands in
+//! the lifecycle records.
 //!
-//! - `licences`: licence hygiene — the reclaim of licences held by people who no longer log
-//!   in, and the licence report.
+//! - `roster/`: a source's full list of its current people (uploaded, or read from a file on a
+//!   schedule) against who has access from that source.
+//! - `licences/`: licence hygiene — the reclaim of licences held by people who no longer log
+//!   in (commands with actor `reclaim`), and the licence report.
 
 pub mod licences;
+pub mod roster;

@@ -54,6 +54,7 @@ use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
+use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 
@@ -284,6 +285,41 @@ pub(crate) trait Backend: Send + Sync + 'static {
 
     /// Deletes events created before `older_than`, published or not.
     async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // Rosters.
+
+    /// Every provisioned subject with the source that gave the access.
+    async fn subjects_with_access(&self) -> Result<Vec<WithAccess>, StoreError>;
+
+    /// The absences recorded for `source`.
+    async fn roster_absences(&self, source: &str) -> Result<Vec<Absence>, StoreError>;
+
+    /// The run's row, the absences it starts (a recorded one keeps its first time) and the ones
+    /// it ends, in one transaction.
+    async fn record_roster_run(&self, write: &RosterRunWrite) -> Result<(), StoreError>;
+
+    /// Absences due by `now` with nothing enqueued yet, of `source` or every source.
+    async fn due_absences(
+        &self,
+        source: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Absence>, StoreError>;
+
+    /// Records the deprovision enqueued for an absence.
+    async fn mark_absence_acted(
+        &self,
+        subject: &SubjectKey,
+        command_id: &CommandId,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes the absence of `subject` from `source`.
+    async fn clear_absence(&self, subject: &SubjectKey, source: &str) -> Result<(), StoreError>;
+
+    /// One roster run by id.
+    async fn roster_run(&self, run_id: &str) -> Result<Option<RosterRun>, StoreError>;
+
+    /// The newest `limit` runs of `source`, newest first.
+    async fn roster_runs(&self, source: &str, limit: u32) -> Result<Vec<RosterRun>, StoreError>;
 
     // Coordination of the replicas sharing the store.
 

@@ -28,7 +28,8 @@
 //!
 //! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
 //! `subjects`, `outbox`, `timestamp`) below `error`, then `readiness`, `commands`,
-//! `group_commit`, `backend`, the backends, and this facade and `copy` on top.
+//! `group_commit`, `backend`, the backends, and this facade and `copy` on top. `rosters` holds
+//! the rosters' vocabulary and their operations on the facade.
 
 mod backend;
 mod command_state;
@@ -41,6 +42,7 @@ mod inbox;
 mod outbox;
 mod postgres;
 mod readiness;
+mod rosters;
 mod sqlite;
 mod stored_name;
 mod subjects;
@@ -68,6 +70,7 @@ pub use inbox::{
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
+pub use rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 pub use sqlite::SqliteOptions;
 pub use subjects::{
     HistoryEntry, HistoryKind, SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectState,

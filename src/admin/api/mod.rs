@@ -1,7 +1,8 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/licences`): look at lifecycle records,
-//! commands and events, replay what was refused, resume what waits for a licence, provision or
-//! show someone out by hand, and read the licence report or reclaim idle licences.
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/sources/{source}/roster`,
+//! `/v1/licences`): look at lifecycle records, commands and events, replay what was refused,
+//! resume what waits for a licence, provision or show someone out by hand, take rosters, and
+//! read the licence report or reclaim idle licences.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -19,6 +20,7 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod roster;
 mod subjects;
 
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub use auth::{AdminToken, Operator};
 use crate::clock::Clock;
 use crate::config::AdminConfig;
 use crate::reconcile::licences::LicenceDesk;
+use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
 /// What the admin routes share (`web::Data<Admin>`).
@@ -47,6 +50,8 @@ pub struct Admin {
     pub worker: Arc<Notify>,
     /// The licence report and reclaim (`/v1/licences`); `None` until an org is wired in.
     pub licences: Option<LicenceDesk>,
+    /// The sources' rosters; `None` answers every roster route with how to turn them on.
+    pub rosters: Option<Arc<Rosters>>,
 }
 
 impl Admin {
@@ -76,12 +81,19 @@ impl Admin {
             intake,
             worker,
             licences: None,
+            rosters: None,
         })
     }
 
     /// Wires the org in, for the licence report and reclaim.
     pub fn with_licences(mut self, desk: LicenceDesk) -> Admin {
         self.licences = Some(desk);
+        self
+    }
+
+    /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
+    pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
+        self.rosters = Some(rosters);
         self
     }
 }
@@ -101,5 +113,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::show)
         .service(inbox::replay)
         .service(licences::report)
-        .service(licences::reclaim);
+        .service(licences::reclaim)
+        .service(roster::upload)
+        .service(roster::latest)
+        .service(roster::show_run);
 }

@@ -1,5 +1,5 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `inbox` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `inbox`, `roster` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
@@ -9,6 +9,7 @@ mod actions;
 mod licences;
 mod remote;
 mod render;
+mod roster;
 mod table;
 
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
 pub use licences::LicencesCommand;
+pub use roster::RosterCommand;
+
 use remote::{Failure, Gatehouse};
 
 /// Where the running Gatehouse is and who asks; given before or after the action.

@@ -41,7 +41,12 @@ impl fmt::Display for Failure {
 
 /// Problems whose 404 means the thing asked about does not exist (rather than "this is not a
 /// Gatehouse admin API").
-const NOT_FOUND_REASONS: [&str; 3] = ["unknown_subject", "unknown_command", "unknown_event"];
+const NOT_FOUND_REASONS: [&str; 4] = [
+    "unknown_subject",
+    "unknown_command",
+    "unknown_event",
+    "unknown_roster_run",
+];
 
 /// A running Gatehouse, reached over its admin API.
 pub struct Gatehouse {
@@ -93,7 +98,20 @@ impl Gatehouse {
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
     ) -> Result<Value, Failure> {
+        let body = body.map(|body| (body, "application/json"));
         self.send(Method::POST, segments, query, body).await
+    }
+
+    /// `PUT` a body of the given media type.
+    pub async fn put(
+        &self,
+        segments: &[&str],
+        query: &[(&str, String)],
+        body: Vec<u8>,
+        media_type: &'static str,
+    ) -> Result<Value, Failure> {
+        self.send(Method::PUT, segments, query, Some((body, media_type)))
+            .await
     }
 
     async fn send(
@@ -101,7 +119,7 @@ impl Gatehouse {
         method: Method,
         segments: &[&str],
         query: &[(&str, String)],
-        body: Option<Vec<u8>>,
+        body: Option<(Vec<u8>, &'static str)>,
     ) -> Result<Value, Failure> {
         let mut url = self.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
@@ -115,10 +133,8 @@ impl Gatehouse {
         if let Some(actor) = &self.actor {
             request = request.header("x-gatehouse-actor", actor);
         }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
+        if let Some((body, media_type)) = body {
+            request = request.header("content-type", media_type).body(body);
         }
         let response = request.send().await.map_err(|e| {
             Failure::Refused(format!(

@@ -21,6 +21,7 @@ use crate::store::group_commit::{Batch, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use crate::store::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use crate::store::readiness::WriteRefused;
+use crate::store::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use crate::store::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 
 // Each method calls the inherent method of the same name, which Rust picks before the trait's.
@@ -249,6 +250,46 @@ impl Backend for Store {
 
     async fn ping(&self) -> Result<(), StoreError> {
         Store::ping(self).await
+    }
+
+    async fn subjects_with_access(&self) -> Result<Vec<WithAccess>, StoreError> {
+        Store::subjects_with_access(self).await
+    }
+
+    async fn roster_absences(&self, source: &str) -> Result<Vec<Absence>, StoreError> {
+        Store::roster_absences(self, source).await
+    }
+
+    async fn record_roster_run(&self, write: &RosterRunWrite) -> Result<(), StoreError> {
+        Store::record_roster_run(self, write).await
+    }
+
+    async fn due_absences(
+        &self,
+        source: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Absence>, StoreError> {
+        Store::due_absences(self, source, now).await
+    }
+
+    async fn mark_absence_acted(
+        &self,
+        subject: &SubjectKey,
+        command_id: &CommandId,
+    ) -> Result<(), StoreError> {
+        Store::mark_absence_acted(self, subject, command_id).await
+    }
+
+    async fn clear_absence(&self, subject: &SubjectKey, source: &str) -> Result<(), StoreError> {
+        Store::clear_absence(self, subject, source).await
+    }
+
+    async fn roster_run(&self, run_id: &str) -> Result<Option<RosterRun>, StoreError> {
+        Store::roster_run(self, run_id).await
+    }
+
+    async fn roster_runs(&self, source: &str, limit: u32) -> Result<Vec<RosterRun>, StoreError> {
+        Store::roster_runs(self, source, limit).await
     }
 
     async fn take_turn(

@@ -22,6 +22,7 @@ mod backend;
 mod commands;
 pub(super) mod inbox;
 mod outbox;
+mod rosters;
 mod row;
 mod subjects;
 mod turns;

@@ -24,6 +24,9 @@ pub struct SubjectRecord {
     pub subject_key: SubjectKey,
     /// The source whose event first named the subject.
     pub source: String,
+    /// The source whose provision last applied (`operator` for a manual one): the source whose
+    /// roster answers for the person's access. `None` until a provision applied.
+    pub access_source: Option<String>,
     /// Why the person has access.
     pub purpose: Option<String>,
     /// Who vouches for them.
@@ -62,6 +65,7 @@ impl fmt::Debug for SubjectRecord {
         f.debug_struct("SubjectRecord")
             .field("subject_key", &self.subject_key)
             .field("source", &self.source)
+            .field("access_source", &self.access_source)
             .field("purpose", &self.purpose)
             .field("sponsor", &self.sponsor)
             .field("account_ref", &self.account_ref)

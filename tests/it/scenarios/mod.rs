@@ -21,6 +21,8 @@ mod provision_bursts;
 mod reclaim;
 mod refusals;
 mod roles;
+mod roster_files;
+mod rosters;
 mod shapes;
 mod signup;
 mod store_failure;
@@ -68,7 +70,7 @@ impl Scenario {
     }
 
     /// The scenario around a started service: its org, as the setup reaches it.
-    fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
+    pub fn on(app: TestApp, setup: Setup, deliveries: Arc<AtomicU32>) -> Scenario {
         let url = match &setup.org {
             Org::Simulated => app.simulated_org().to_owned(),
             Org::Remote(url) => url.clone(),

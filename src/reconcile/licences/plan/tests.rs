@@ -25,6 +25,7 @@ fn subject(key: &str, user_id: &str, state: SubjectState) -> SubjectRecord {
     SubjectRecord {
         subject_key: SubjectKey::parse(key).unwrap(),
         source: "hr".into(),
+        access_source: Some("hr".into()),
         purpose: Some("contractor".into()),
         sponsor: Some("s@example.com".into()),
         account_ref: Some("key:A-1".into()),

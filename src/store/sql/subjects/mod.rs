@@ -21,7 +21,7 @@ use crate::store::timestamp;
 /// Every column [`SubjectRow`] reads, in its order.
 const SUBJECT_COLUMNS: &str = "subject_key, source, purpose, sponsor, account_ref, account_id, \
      contact_id, user_id, username, nickname, licence, state, deactivation_trigger, end_at, \
-     welcome_email, pending_email, last_applied_source_time, created_at, updated_at";
+     welcome_email, pending_email, last_applied_source_time, created_at, updated_at, access_source";
 
 #[derive(sqlx::FromRow)]
 struct SubjectRow {
@@ -44,6 +44,7 @@ struct SubjectRow {
     last_applied_source_time: Option<String>,
     created_at: String,
     updated_at: String,
+    access_source: Option<String>,
 }
 
 impl SubjectRow {
@@ -73,6 +74,7 @@ impl SubjectRow {
             last_applied_source_time: optional_time(self.last_applied_source_time)?,
             created_at: timestamp::from_text(&self.created_at)?,
             updated_at: timestamp::from_text(&self.updated_at)?,
+            access_source: self.access_source,
         })
     }
 }

@@ -85,16 +85,18 @@ pub(in super::super) async fn apply_intent(
     .await
     .map_err(fail)?;
     // A provision is the whole desired state, so its reasons replace the old ones, absent ones
-    // included; it also ends any earlier deprovision's trigger.
+    // included; it also ends any earlier deprovision's trigger, and its source becomes the one
+    // whose roster answers for the person.
     let statement = match &command.intent {
         Intent::Provision(provision) => sqlx::query(
             "UPDATE subjects SET purpose = $1, sponsor = $2, account_ref = $3, end_at = $4, \
-             deactivation_trigger = NULL WHERE subject_key = $5",
+             access_source = $5, deactivation_trigger = NULL WHERE subject_key = $6",
         )
         .bind(provision.purpose.as_deref())
         .bind(provision.sponsor.as_deref())
         .bind(account_ref_text(&provision.account))
-        .bind(provision.end_at.map(time_text)),
+        .bind(provision.end_at.map(time_text))
+        .bind(command.origin.source.as_str()),
         Intent::Deprovision(deprovision) => {
             sqlx::query("UPDATE subjects SET deactivation_trigger = $1 WHERE subject_key = $2")
                 .bind(deprovision.trigger.as_str())
