@@ -376,7 +376,20 @@ fn surfaces(
         store: shared.store.clone(),
         clock: shared.clock.clone(),
         config: settings.licences.clone(),
-    });
+    })
+    .with_reconciler(Arc::new(crate::reconcile::org::Reconciler {
+        store: shared.store.clone(),
+        client: connection.client().clone(),
+        clock: shared.clock.clone(),
+        config: settings.reconcile.clone(),
+        contact_key_field: settings
+            .salesforce
+            .as_ref()
+            .map_or(crate::config::salesforce::DEFAULT_KEY_FIELD, |s| {
+                s.contact_key_field()
+            })
+            .to_owned(),
+    }));
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

@@ -48,7 +48,7 @@ impl Org {
         at: Option<DateTime<Utc>>,
     ) -> Result<(String, DateTime<Utc>), String> {
         let id = self
-            .user_id_of(user)
+            .login_user_id(user)
             .ok_or_else(|| format!("no user {user:?} (give a User id or a username)"))?;
         let now = self.now();
         match at {
@@ -81,7 +81,7 @@ impl Org {
     }
 
     /// A user's id from its id (15 or 18 characters) or its username.
-    fn user_id_of(&self, user: &str) -> Option<String> {
+    fn login_user_id(&self, user: &str) -> Option<String> {
         if let Some(id) = ids::to18(user)
             && self.store.get(&id).is_some_and(|r| r.object == "User")
         {

@@ -20,6 +20,7 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod reconcile;
 mod roster;
 mod subjects;
 
@@ -50,6 +51,8 @@ pub struct Admin {
     pub worker: Arc<Notify>,
     /// The licence report and reclaim (`/v1/licences`); `None` until an org is wired in.
     pub licences: Option<LicenceDesk>,
+    /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
+    pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
     /// The sources' rosters; `None` answers every roster route with how to turn them on.
     pub rosters: Option<Arc<Rosters>>,
 }
@@ -81,6 +84,7 @@ impl Admin {
             intake,
             worker,
             licences: None,
+            reconciler: None,
             rosters: None,
         })
     }
@@ -88,6 +92,13 @@ impl Admin {
     /// Wires the org in, for the licence report and reclaim.
     pub fn with_licences(mut self, desk: LicenceDesk) -> Admin {
         self.licences = Some(desk);
+        self
+    }
+
+    /// Lets `/v1/reconcile` run reconciliations with this reconciler.
+    #[must_use]
+    pub fn with_reconciler(mut self, reconciler: Arc<crate::reconcile::org::Reconciler>) -> Admin {
+        self.reconciler = Some(reconciler);
         self
     }
 
@@ -114,6 +125,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::replay)
         .service(licences::report)
         .service(licences::reclaim)
+        .service(reconcile::run)
+        .service(reconcile::last)
         .service(roster::upload)
         .service(roster::latest)
         .service(roster::show_run);
