@@ -9,7 +9,7 @@
 //! - `publish` — outcomes going out: the outbox relayed to Kafka, and outbox pruning.
 //! - `admin` — the operators' surface: the admin HTTP API and the command line's client of it.
 //! - `doctor` — the org's preflight: read-only checks of a configured org, each with its fix.
-//! - `reconcile` — comparisons with the org and the sources (rosters), acted on through the queue.
+//! - `reconcile` — comparisons with the org and the sources (rosters, licence hygiene), acted on through the queue.
 //! - `engine` — intake, worker and executor: from accepted events to a converged org.
 //! - `mapping` — rules that turn a source's event into provision and deprovision intents.
 //! - `native` — native commands (JSON and protobuf) decoded straight into intents.

@@ -24,6 +24,7 @@ use crate::engine::worker::{Batching, Worker};
 use crate::ingress::http::Ingress;
 use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
+use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::{self, Rosters};
 use crate::salesforce::{Connection, OrgFactsCache, connect};
 use crate::server::lifecycle::Lifecycle;
@@ -374,6 +375,12 @@ fn surfaces(
         shared.intake_wake.clone(),
         shared.worker_wake.clone(),
     )?
+    .with_licences(LicenceDesk {
+        client: connection.client().clone(),
+        store: shared.store.clone(),
+        clock: shared.clock.clone(),
+        config: settings.licences.clone(),
+    })
     .with_reconciler(Arc::new(crate::reconcile::org::Reconciler {
         store: shared.store.clone(),
         client: connection.client().clone(),

@@ -1,5 +1,6 @@
 //! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, `store`, and the
-//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `held`, `inbox`)
+//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `held`, `inbox`,
+//! `licences`, `roster`)
 //! that talk to a running Gatehouse over its admin API.
 
 mod check_config;
@@ -95,6 +96,8 @@ pub enum Command {
     Held(crate::admin::client::HeldCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(crate::admin::client::InboxCommand),
+    /// The licence report, and the reclaim of licences held by people who no longer log in.
+    Licences(crate::admin::client::LicencesCommand),
     Roster(crate::admin::client::RosterCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
@@ -133,6 +136,7 @@ impl Cli {
             Command::Parked(command) => command.run(),
             Command::Held(command) => command.run(),
             Command::Inbox(command) => command.run(),
+            Command::Licences(command) => command.run(),
             Command::Roster(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }

@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod guard;
 pub mod kafka;
+pub mod licences;
 mod load;
 pub mod mapping;
 pub mod reconcile;
@@ -30,6 +31,7 @@ pub use guard::{GuardConfig, LimitConfig};
 pub use kafka::{
     KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
 };
+pub use licences::{LicencesConfig, ReclaimAction};
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
@@ -72,6 +74,9 @@ pub struct Settings {
     /// Traces and the metrics that cost API calls.
     #[serde(default)]
     pub telemetry: TelemetryConfig,
+    /// Licence hygiene: reclaiming the licences of people who no longer log in.
+    #[serde(default)]
+    pub licences: LicencesConfig,
     /// Org-wide settings of the mapping rules.
     #[serde(default)]
     pub mapping: MappingConfig,

@@ -38,6 +38,9 @@ impl Settings {
         for (key, message) in self.telemetry.problems() {
             problems.add(key, message);
         }
+        for (key, message) in self.licences.problems() {
+            problems.add(key, message);
+        }
         if let Some(key) = &self.log.mask_key
             && let Err(e) = key.resolve("log.mask_key")
         {

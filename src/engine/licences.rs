@@ -98,6 +98,16 @@ impl LicenceCounts {
             .is_some_and(|f| f.count > 0 && f.read_at.elapsed() < TRUSTED_FOR)
     }
 
+    /// The free licences of the type at a reading still trusted ([`TRUSTED_FOR`]), minus those
+    /// taken since; `None` when the type was never read or its reading is past trusting.
+    pub fn free(&self, licence: &str) -> Option<i64> {
+        self.free
+            .lock()
+            .get(licence)
+            .filter(|f| f.read_at.elapsed() < TRUSTED_FOR)
+            .map(|f| f.count)
+    }
+
     /// Whether no trusted reading is at hand, so a read should bring the counts along.
     pub fn stale(&self) -> bool {
         let free = self.free.lock();

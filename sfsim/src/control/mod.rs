@@ -3,6 +3,7 @@
 //! No authentication and no Salesforce shapes: this is the test's side door into the org.
 //! JSON in and out; a request that does not fit gets `400 {"error","message"}` saying why.
 
+mod logins;
 mod org;
 mod refusal;
 mod session;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/reset").route(web::post().to(org::reset)))
         .service(web::resource("/state").route(web::get().to(org::state)))
+        .service(web::resource("/logins").route(web::post().to(logins::log_in)))
         .service(web::resource("/emails").route(web::get().to(org::emails)))
         .service(
             web::resource("/settings")

@@ -306,3 +306,147 @@ async fn control_paths_and_methods_it_does_not_have_get_json_errors() {
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(wrong_method.body["error"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn logins_stamp_last_login_date_one_at_a_time_or_many_at_once() {
+    let org = support::start().await;
+    org.control(
+        Method::PUT,
+        "/clock",
+        Some(json!({"now": "2030-01-01T00:00:00Z"})),
+    )
+    .await;
+    let client = org.client().await;
+    let last_login = |username: &'static str| {
+        let client = client.clone();
+        async move {
+            let soql = format!("SELECT LastLoginDate FROM User WHERE Username = '{username}'");
+            let answer = client.get(&format!("/query?q={}", urlencode(&soql))).await;
+            answer.body["records"][0]["LastLoginDate"].clone()
+        }
+    };
+    assert_eq!(
+        last_login("owner.norole@gatehouse.sfsim").await,
+        Value::Null
+    );
+
+    // One login now, by username.
+    let one = org
+        .control(
+            Method::POST,
+            "/logins",
+            Some(json!({"user": "owner.norole@gatehouse.sfsim"})),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{:?}", one.body);
+    assert_eq!(one.body, json!({"logged_in": 1}));
+    assert_eq!(
+        last_login("owner.norole@gatehouse.sfsim").await,
+        "2030-01-01T00:00:00.000+0000"
+    );
+
+    // Many at a past time: an earlier login never moves the date back.
+    let many = org
+        .control(
+            Method::POST,
+            "/logins",
+            Some(
+                json!({"users": ["owner.norole@gatehouse.sfsim", "admin@gatehouse.sfsim"],
+                        "at": "2029-06-30T12:00:00Z"}),
+            ),
+        )
+        .await;
+    assert_eq!(many.body, json!({"logged_in": 2}));
+    assert_eq!(
+        last_login("owner.norole@gatehouse.sfsim").await,
+        "2030-01-01T00:00:00.000+0000"
+    );
+    assert_eq!(
+        last_login("admin@gatehouse.sfsim").await,
+        "2029-06-30T12:00:00.000+0000"
+    );
+    let filtered = client
+        .get(&format!(
+            "/query?q={}",
+            urlencode("SELECT Username FROM User WHERE LastLoginDate < 2029-12-01T00:00:00Z")
+        ))
+        .await;
+    assert_eq!(filtered.body["totalSize"], 1, "{:?}", filtered.body);
+    assert_eq!(
+        filtered.body["records"][0]["Username"],
+        "admin@gatehouse.sfsim"
+    );
+
+    // All or none: one bad login in an array records nothing.
+    for bad in [
+        json!([{"user": "owner.partner@gatehouse.sfsim"}, {"user": "nobody@example.com"}]),
+        json!({"user": "owner.partner@gatehouse.sfsim", "at": "2031-01-01T00:00:00Z"}),
+        json!({"user": "owner.partner@gatehouse.sfsim", "when": "now"}),
+    ] {
+        let answer = org
+            .control(Method::POST, "/logins", Some(bad.clone()))
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(
+        last_login("owner.partner@gatehouse.sfsim").await,
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn a_user_who_cannot_log_in_has_no_login_now_but_may_have_one_in_the_past() {
+    let org = support::start().await;
+    org.pin_clock().await;
+    let user = org.user_id("owner.partner@gatehouse.sfsim");
+    org.client()
+        .await
+        .patch(
+            &format!("/sobjects/User/{user}"),
+            json!({"IsActive": false}),
+        )
+        .await;
+    let now = org
+        .control(Method::POST, "/logins", Some(json!({"user": user})))
+        .await;
+    assert_eq!(now.status, StatusCode::BAD_REQUEST);
+    assert!(
+        now.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cannot log in now")),
+        "{:?}",
+        now.body
+    );
+    let past = org
+        .control(
+            Method::POST,
+            "/logins",
+            Some(json!({"user": user, "at": "2020-01-01T00:00:00Z"})),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::OK, "{:?}", past.body);
+}
+
+#[test]
+fn a_fixture_user_can_carry_a_last_login() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let fixture = std::fs::read_to_string(dir.join("default.toml"))
+        .unwrap()
+        .replace(
+            "username = \"owner.norole@gatehouse.sfsim\"",
+            "username = \"owner.norole@gatehouse.sfsim\"\nlast_login = \"2025-03-04T05:06:07Z\"",
+        );
+    let org = sfsim::org::Org::from_fixture_toml(&fixture, &dir).unwrap();
+    let user = org
+        .user_by_username("owner.norole@gatehouse.sfsim")
+        .unwrap();
+    assert_eq!(user.fields["LastLoginDate"], "2025-03-04T05:06:07.000+0000");
+    let other = org
+        .user_by_username("owner.partner@gatehouse.sfsim")
+        .unwrap();
+    assert!(other.fields.get("LastLoginDate").is_none_or(Value::is_null));
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

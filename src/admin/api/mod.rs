@@ -1,8 +1,9 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
 //! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
-//! `/v1/sources/{source}/roster`): look at lifecycle records, commands and events, replay what
-//! was refused, resume what waits for a licence, approve or reject what the mass-deprovision
-//! guard holds, and provision or show someone out by hand.
+//! `/v1/sources/{source}/roster`, `/v1/licences`): look at lifecycle records, commands and
+//! events, replay what was refused, resume what waits for a licence, approve or reject what the
+//! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
+//! the licence report or reclaim idle licences.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -15,6 +16,7 @@ mod commands;
 mod failure;
 mod held;
 mod inbox;
+mod licences;
 mod manual;
 mod manual_body;
 mod page;
@@ -34,6 +36,7 @@ pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
 use crate::config::AdminConfig;
+use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
@@ -48,6 +51,8 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// The licence report and reclaim (`/v1/licences`); `None` until an org is wired in.
+    pub licences: Option<LicenceDesk>,
     /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
     pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
     /// The sources' rosters; `None` answers every roster route with how to turn them on.
@@ -80,9 +85,16 @@ impl Admin {
             token,
             intake,
             worker,
+            licences: None,
             reconciler: None,
             rosters: None,
         })
+    }
+
+    /// Wires the org in, for the licence report and reclaim.
+    pub fn with_licences(mut self, desk: LicenceDesk) -> Admin {
+        self.licences = Some(desk);
+        self
     }
 
     /// Lets `/v1/reconcile` run reconciliations with this reconciler.
@@ -117,6 +129,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::list)
         .service(inbox::show)
         .service(inbox::replay)
+        .service(licences::report)
+        .service(licences::reclaim)
         .service(reconcile::run)
         .service(reconcile::last)
         .service(roster::upload)

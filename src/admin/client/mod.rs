@@ -7,6 +7,7 @@
 
 mod actions;
 mod held;
+mod licences;
 mod remote;
 mod render;
 mod roster;
@@ -19,6 +20,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
 pub use held::HeldCommand;
+pub use licences::LicencesCommand;
 pub use roster::RosterCommand;
 
 use remote::{Failure, Gatehouse};

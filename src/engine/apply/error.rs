@@ -10,6 +10,10 @@ use crate::store::StoreError;
 /// the checkpoint guards, and is retried like a Salesforce call that brought no answer.
 pub const STORE_UNAVAILABLE: &str = "STORE_UNAVAILABLE";
 
+/// The code of a refusal for want of a licence: Salesforce's, and Gatehouse's own when the
+/// read before a new user shows none free.
+pub const LICENSE_LIMIT_EXCEEDED: &str = "LICENSE_LIMIT_EXCEEDED";
+
 /// Why applying stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -41,6 +45,18 @@ pub struct AfterCreation {
 }
 
 impl ApplyError {
+    /// No licence of the type is free by the counts just read: the command parks before any
+    /// write, as it would on the org's own refusal of the user. The message starts as
+    /// Salesforce's does.
+    pub fn no_licence(licence: &str) -> ApplyError {
+        ApplyError::refused(
+            LICENSE_LIMIT_EXCEEDED,
+            format!(
+                "License Limit Exceeded - {licence}: none free by the org's counts, nothing written"
+            ),
+        )
+    }
+
     /// Gatehouse's own refusal with this code.
     pub fn refused(code: &str, message: impl Into<String>) -> ApplyError {
         ApplyError::Refused(Refusal {
@@ -65,6 +81,11 @@ impl ApplyError {
     pub fn disposition(&self) -> Disposition {
         match self {
             ApplyError::Call(error) => error.disposition(),
+            // Gatehouse's own finding that no licence is free (before any write) waits for one,
+            // as the org's refusal does.
+            ApplyError::Refused(refusal) if refusal.code == LICENSE_LIMIT_EXCEEDED => {
+                Disposition::LicenceExhausted
+            }
             ApplyError::Refused(_) | ApplyError::RefusedAfterCreation(_) => Disposition::Permanent,
             ApplyError::Store(_) => Disposition::Transient,
         }

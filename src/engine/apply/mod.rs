@@ -18,7 +18,7 @@ pub use applied::Applied;
 pub use checkpoint::{Checkpoint, Earlier};
 pub use context::ProvisionContext;
 pub use deprovision::{apply_deprovision, deprovision_known_user};
-pub use error::{AfterCreation, ApplyError, STORE_UNAVAILABLE};
+pub use error::{AfterCreation, ApplyError, LICENSE_LIMIT_EXCEEDED, STORE_UNAVAILABLE};
 pub(in crate::engine) use provision::{Candidates, change_steps, contact_step};
 pub use provision::{MAX_CANDIDATES, NewPerson, apply_new_person, apply_provision};
 pub use welcome::finish_earlier_creation;

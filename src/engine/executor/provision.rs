@@ -14,8 +14,8 @@ use super::outcome::Done;
 use super::target::Target;
 use crate::domain::{LicenceEffect, Provision, SalesforceIds};
 use crate::engine::apply::{
-    ApplyError, NewPerson, ProvisionContext, apply_new_person, apply_provision,
-    finish_earlier_creation,
+    ApplyError, LICENSE_LIMIT_EXCEEDED, NewPerson, ProvisionContext, apply_new_person,
+    apply_provision, finish_earlier_creation,
 };
 use crate::engine::licences::LicenceCounts;
 use crate::engine::plan::{
@@ -37,9 +37,6 @@ pub(in crate::engine) struct Provisioning {
     /// The org's free licences per type, shared with whoever else reads them.
     pub licences: LicenceCounts,
 }
-
-/// Salesforce's refusal of a user for want of a licence of its type.
-const LICENSE_LIMIT_EXCEEDED: &str = "LICENSE_LIMIT_EXCEEDED";
 
 impl Provisioning {
     pub fn new(policy: ProvisionPolicy) -> Provisioning {
@@ -87,6 +84,13 @@ impl Provisioning {
                 format!("no profile named '{}'", intent.profile),
             ));
         };
+        // The counts came with the read (or are trusted from a reading moments ago): a licence
+        // type with none free parks the command before its Contact is written.
+        if writes.as_ref().is_some_and(|w| w.takes_licence())
+            && self.licences.free(&profile.licence).is_some_and(|n| n <= 0)
+        {
+            return Err(ApplyError::no_licence(&profile.licence));
+        }
         let cx = context(target, claimed, intent, profile, facts);
         let mut done = match apply(&cx, &observed, writes).await {
             Err(e) if e.code() == LICENSE_LIMIT_EXCEEDED => {
@@ -169,9 +173,12 @@ impl Provisioning {
         facts: &OrgFacts,
     ) -> Result<Observed, ApplyError> {
         let cached = self.profiles.lock().get(&intent.profile).cloned();
-        // Counts past trusting, or none free by them for this profile: read them along, so the
-        // next new person may go in one call again once licences are free.
+        // Counts past trusting, none free by them for this profile, or a person who may need
+        // a licence now (no active user known): read them along, so that a full licence type
+        // parks the command before any write, and the next new person may go in one call
+        // again once licences are free. The query rides in the read's first request.
         let read_licences = self.licences.stale()
+            || claimed.subject.state != SubjectState::Provisioned
             || cached
                 .as_ref()
                 .is_some_and(|p| !self.licences.has_room(&p.licence));

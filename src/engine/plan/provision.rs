@@ -102,6 +102,18 @@ pub struct ProvisionWrites {
     pub role: Option<RoleWrite>,
 }
 
+impl ProvisionWrites {
+    /// Whether the writes take a licence: a new user, or an inactive one made active again
+    /// (a member-based licence is held while the user is active).
+    pub fn takes_licence(&self) -> bool {
+        match &self.user {
+            UserWrite::Create { .. } => true,
+            UserWrite::Update { fields, .. } => fields.get("IsActive") == Some(&Value::Bool(true)),
+            UserWrite::Keep { .. } => false,
+        }
+    }
+}
+
 /// The decision.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProvisionPlan {

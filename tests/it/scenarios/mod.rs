@@ -19,6 +19,7 @@ mod ordering;
 mod people;
 mod permission_sets;
 mod provision_bursts;
+mod reclaim;
 mod reconcile;
 mod refusals;
 mod roles;

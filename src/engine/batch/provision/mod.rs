@@ -28,6 +28,8 @@ mod split;
 mod users;
 mod welcome;
 
+use std::collections::HashMap;
+
 use self::person::{Person, shared};
 use self::read::{ReadSetup, Wanted, observe_all};
 use super::{BatchContext, Member, Settled};
@@ -70,6 +72,7 @@ pub(in crate::engine) async fn converge(
         Ok(read::Read {
             observed: Vec::new(),
             permission_sets: Vec::new(),
+            licences: None,
         })
     } else {
         let profiles = cx.provisioning.profiles.lock().clone();
@@ -79,6 +82,7 @@ pub(in crate::engine) async fn converge(
             partner_accounts: facts.partner_accounts,
             profiles: &profiles,
             limits: cx.limits,
+            licences_needed: cx.provisioning.licences.stale() && may_take_licence(members, &taken),
         };
         observe_all(cx.client, &setup, &wanted).await
     };
@@ -91,7 +95,11 @@ pub(in crate::engine) async fn converge(
             return finished(settled);
         }
     };
+    if let Some(counts) = &read.licences {
+        cx.provisioning.licences.refresh(counts);
+    }
     let mut people = Vec::new();
+    let mut free = HashMap::new();
     for ((i, intent), observed) in taken.into_iter().zip(read.observed) {
         if let Some(profile) = &observed.profile {
             let mut cache = cx.provisioning.profiles.lock();
@@ -99,7 +107,10 @@ pub(in crate::engine) async fn converge(
         }
         match plan(cx, i, members[i], intent, observed) {
             Planned::Settled(end) => settled[i] = Some(end),
-            Planned::Writes(person) => people.push(*person),
+            Planned::Writes(person) => match licence_left(cx, &mut free, &person) {
+                Ok(()) => people.push(*person),
+                Err(parked) => settled[i] = Some(Settled::Failed(parked)),
+            },
         }
     }
     one_adoption_per_contact(&mut people);
@@ -130,6 +141,39 @@ fn one_adoption_per_contact(people: &mut [Person<'_>]) {
             person.alone();
         }
     }
+}
+
+/// Whether someone in the group may take a licence: no active or frozen user known (a frozen
+/// user holds one). Only then do counts past trusting take a request of their own.
+fn may_take_licence(members: &[&Member], taken: &[(usize, &Provision)]) -> bool {
+    taken.iter().any(|(i, _)| {
+        let state = members[*i].claimed.subject.state;
+        state != SubjectState::Provisioned && state != SubjectState::Frozen
+    })
+}
+
+/// Takes a licence for the person from the counts at hand, in the group's order; with none
+/// left of the type, the person parks before any write (a type never counted lets the org
+/// decide).
+fn licence_left(
+    cx: &BatchContext<'_>,
+    free: &mut HashMap<String, i64>,
+    person: &Person<'_>,
+) -> Result<(), ApplyError> {
+    if !person.writes.takes_licence() {
+        return Ok(());
+    }
+    let licence = &person.profile.licence;
+    let Some(left) = free
+        .entry(licence.clone())
+        .or_insert_with(|| cx.provisioning.licences.free(licence).unwrap_or(i64::MAX))
+        .checked_sub(1)
+        .filter(|left| *left >= 0)
+    else {
+        return Err(ApplyError::no_licence(licence));
+    };
+    free.insert(licence.clone(), left);
+    Ok(())
 }
 
 /// Keeps the shared licence counts as a single run keeps them: a licence taken by each user

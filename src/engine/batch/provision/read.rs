@@ -17,6 +17,7 @@ use self::accounts::{above_lowest, account_of, role_families};
 use super::split::{InQuery, split_in};
 use crate::domain::{AccountRef, Provision};
 use crate::engine::batch::BatchLimits;
+use crate::engine::licences::{LICENCE_QUERY, LicenceCount};
 use crate::engine::plan::{Observed, ObservedProfile, ObservedRole, same_id};
 use crate::engine::read::{KeyFields, USER_FIELDS, assemble};
 use crate::salesforce::{CallError, Record, SalesforceClient};
@@ -38,6 +39,9 @@ pub(super) struct ReadSetup<'a> {
     /// Profiles already read, by name: not asked again.
     pub profiles: &'a HashMap<String, ObservedProfile>,
     pub limits: &'a BatchLimits,
+    /// Read the licence counts (`UserLicense`) even when they take a request of their own:
+    /// the counts at hand are past trusting. Otherwise they come only where they fit.
+    pub licences_needed: bool,
 }
 
 /// Which of a single read's queries a batch query stands for.
@@ -58,6 +62,8 @@ enum Family {
     /// The portal roles of the Accounts whose people take a level above the lowest.
     RolesByKey,
     RolesById,
+    /// The org's licence counts: a full licence type parks its new users before any write.
+    Licences,
 }
 
 /// Lowercase, for matching rows to people as SOQL's `=` does (text compares without case).
@@ -94,6 +100,12 @@ fn queries(setup: &ReadSetup<'_>, wanted: &[Wanted<'_>], base: usize) -> Vec<(Fa
         for soql in split_in(&query, &values, base, setup.limits.uri_bytes, most) {
             out.push((family, soql));
         }
+    }
+    // The counts ride in the last composite when it has room; a request of their own only
+    // when those at hand are past trusting.
+    let per_request = setup.limits.queries.min(setup.limits.subrequests).max(1);
+    if setup.licences_needed || !out.len().is_multiple_of(per_request) {
+        out.push((Family::Licences, LICENCE_QUERY.to_owned()));
     }
     out
 }
@@ -191,6 +203,8 @@ pub(super) struct Read {
     pub observed: Vec<Observed>,
     /// The permission sets the group's rules name that the org has (`Id`, `Name`).
     pub permission_sets: Vec<Record>,
+    /// The org's licence counts, when the read brought them.
+    pub licences: Option<Vec<LicenceCount>>,
 }
 
 /// Reads every person's records: one composite per five queries.
@@ -208,9 +222,13 @@ pub(super) async fn observe_all(
         rows.entry(*family).or_default().extend(records);
     }
     let permission_sets = rows.remove(&Family::PermissionSets).unwrap_or_default();
+    let licences = rows
+        .remove(&Family::Licences)
+        .map(|records| LicenceCount::from_records(&records));
     Ok(Read {
         observed: deal(setup, wanted, &Rows::index(setup.keys, rows)),
         permission_sets,
+        licences,
     })
 }
 

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::{Family, ReadSetup, Rows, Wanted, deal, queries};
 use crate::domain::{AccountRef, ContactFields, PortalRoleLevel, Provision, UserFields};
 use crate::engine::batch::BatchLimits;
+use crate::engine::licences::LICENCE_QUERY;
 use crate::engine::plan::ObservedProfile;
 use crate::engine::read::KeyFields;
 use crate::salesforce::Record;
@@ -64,6 +65,7 @@ fn setup<'a>(
         partner_accounts: true,
         profiles,
         limits,
+        licences_needed: false,
     }
 }
 
@@ -249,5 +251,39 @@ fn the_group_is_read_in_in_lists_asking_each_value_once() {
     assert!(of(Family::Profiles).is_empty());
     assert!(of(Family::Adoptable).is_empty());
     assert!(of(Family::PermissionSets)[0].ends_with("WHERE Name IN ('S1')"));
-    assert_eq!(soql.len(), 6, "{soql:#?}");
+    // The second composite has room: the licence counts ride in it.
+    assert_eq!(of(Family::Licences), [LICENCE_QUERY]);
+    assert_eq!(soql.len(), 7, "{soql:#?}");
+}
+
+#[test]
+fn the_licence_counts_ride_where_they_fit_and_take_a_request_only_when_needed() {
+    let (keys, limits) = (keys(), BatchLimits::default());
+    let profiles = HashMap::new();
+    let one = intent("A-1", "one@x", &[]);
+    // Accounts, Contacts, Users, Profiles: four queries, room for the counts.
+    let wanted = [Wanted {
+        subject: "K-1",
+        intent: &one,
+        read_login: false,
+    }];
+    let fits = queries(&setup(&keys, &profiles, &limits, false), &wanted, 20);
+    assert_eq!(fits.len(), 5, "{fits:#?}");
+    assert_eq!(fits[4].0, Family::Licences);
+    // With the login too, five queries fill the composite: the counts are left out ...
+    let frozen = [Wanted {
+        subject: "K-1",
+        intent: &one,
+        read_login: true,
+    }];
+    let full = queries(&setup(&keys, &profiles, &limits, false), &frozen, 20);
+    assert!(
+        full.iter().all(|(f, _)| *f != Family::Licences),
+        "{full:#?}"
+    );
+    // ... unless the counts at hand are past trusting.
+    let mut needed = setup(&keys, &profiles, &limits, false);
+    needed.licences_needed = true;
+    let stale = queries(&needed, &frozen, 20);
+    assert_eq!(stale.last().map(|(f, _)| *f), Some(Family::Licences));
 }
