@@ -8,6 +8,7 @@ pub mod engine;
 pub mod kafka;
 mod load;
 pub mod mapping;
+pub mod outcomes;
 pub mod roster;
 pub mod rule;
 pub mod salesforce;
@@ -29,6 +30,7 @@ pub use kafka::{
 };
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
+pub use outcomes::{OutcomeWebhooksConfig, ResolvedSubscriber, WebhookSubscriberConfig};
 pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
@@ -58,6 +60,9 @@ pub struct Settings {
     /// How long outcome events are kept.
     #[serde(default)]
     pub outbox: OutboxConfig,
+    /// Outcome events delivered by signed webhooks.
+    #[serde(default)]
+    pub outcomes: OutcomeWebhooksConfig,
     #[serde(default)]
     pub admin: AdminConfig,
     #[serde(default)]

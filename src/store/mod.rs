@@ -48,6 +48,7 @@ mod stored_name;
 mod subjects;
 mod timestamp;
 mod turns;
+mod webhooks;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -77,6 +78,10 @@ pub use subjects::{
     SubjectUpdate, WelcomeEmailState,
 };
 pub use turns::TaskTurn;
+pub use webhooks::{
+    Attempt, DeliveryFilter, DeliveryState, NewDelivery, PendingDelivery, SubscriberState,
+    SubscriberStatus, WebhookDelivery,
+};
 
 use backend::Backend;
 use chrono::{DateTime, Utc};
@@ -102,6 +107,8 @@ struct Shared {
     /// Signalled after a transaction that wrote outbox rows, so the relay publishes them at
     /// once instead of at its next poll.
     announced: tokio::sync::Notify,
+    /// Counts the same commits, for the webhook relay's subscribers, each watching it.
+    announcements: tokio::sync::watch::Sender<u64>,
 }
 
 /// The group commit's writer: the backend, dating each batch when it is written.
@@ -174,6 +181,7 @@ impl Store {
                 clock,
                 intake: GroupCommit::start(writer, max_batch, queue_depth),
                 announced: tokio::sync::Notify::new(),
+                announcements: tokio::sync::watch::Sender::new(0),
             }),
         }
     }

@@ -97,3 +97,14 @@ pub(crate) struct PartitionLabels {
 pub(crate) struct VersionLabels {
     pub version: String,
 }
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct SubscriberLabels {
+    pub subscriber: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct DeliveryLabels {
+    pub subscriber: String,
+    pub result: String,
+}
