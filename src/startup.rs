@@ -368,7 +368,8 @@ fn surfaces(
         shared.clock.clone(),
         shared.intake_wake.clone(),
         shared.worker_wake.clone(),
-    )?;
+    )?
+    .with_webhooks(&settings.outcomes);
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

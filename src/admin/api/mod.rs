@@ -20,6 +20,7 @@ mod parked;
 mod query;
 mod roster;
 mod subjects;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ use tokio::sync::Notify;
 pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
-use crate::config::AdminConfig;
+use crate::config::{AdminConfig, OutcomeWebhooksConfig};
 use crate::reconcile::roster::Rosters;
 use crate::store::Store;
 
@@ -47,6 +48,8 @@ pub struct Admin {
     pub worker: Arc<Notify>,
     /// The sources' rosters; `None` answers every roster route with how to turn them on.
     pub rosters: Option<Arc<Rosters>>,
+    /// The outcome webhook subscribers, as configured.
+    pub webhooks: OutcomeWebhooksConfig,
 }
 
 impl Admin {
@@ -76,12 +79,19 @@ impl Admin {
             intake,
             worker,
             rosters: None,
+            webhooks: OutcomeWebhooksConfig::default(),
         })
     }
 
     /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
     pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
         self.rosters = Some(rosters);
+        self
+    }
+
+    /// Lists and replays the deliveries of these `[[outcomes.webhooks]]` subscribers.
+    pub fn with_webhooks(mut self, webhooks: &OutcomeWebhooksConfig) -> Admin {
+        self.webhooks = webhooks.clone();
         self
     }
 }
@@ -102,5 +112,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::replay)
         .service(roster::upload)
         .service(roster::latest)
-        .service(roster::show_run);
+        .service(roster::show_run)
+        .service(webhooks::list)
+        .service(webhooks::deliveries)
+        .service(webhooks::replay)
+        .service(webhooks::enable);
 }

@@ -9,7 +9,7 @@
 mod backend;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub(crate) use backend::WebhookBackend;
 
@@ -19,7 +19,7 @@ use super::outbox::{OutboxId, OutboxRow};
 use crate::domain::SubjectKey;
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
     /// To be sent at its `next_attempt_at`, once the subject's earlier deliveries are done.

@@ -345,3 +345,67 @@ on_both_stores! {
         app.stop().await;
     }
 }
+
+const TOKEN: &str = "outcome-webhooks-admin-token";
+
+async fn admin(app: &TestApp, method: reqwest::Method, path: &str) -> (u16, serde_json::Value) {
+    let answer = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or_default())
+}
+
+on_both_stores! {
+    async fn an_operator_lists_enables_a_disabled_subscriber_and_replays_a_delivery() {
+        use reqwest::Method;
+        let (url, receiver, _server) = receiver::start();
+        receiver.script(&[Reply::Status(410)]);
+        let app = scenario_app(&Setup::default())
+            .config(&subscriber("portal", &url, ""))
+            .admin_token(TOKEN)
+            .store_in(dir())
+            .spawn()
+            .await;
+        send(&app, &partner(1), "partner.user.signed_up", 0).await;
+        receiver.wait_for("the first attempt", |r| !r.is_empty()).await;
+        let mut listed = serde_json::Value::Null;
+        for _ in 0..200 {
+            listed = admin(&app, Method::GET, "/v1/outcome-webhooks").await.1;
+            if listed["items"][0]["state"] == "disabled" { break; }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(listed["items"][0]["name"], "portal");
+        assert_eq!(listed["items"][0]["state"], "disabled");
+        assert_eq!(listed["items"][0]["reason"], "answered 410 Gone");
+
+        let (status, unknown) = admin(&app, Method::POST, "/v1/outcome-webhooks/nobody/enable").await;
+        assert_eq!(status, 404);
+        assert!(unknown["detail"].as_str().unwrap().contains("configured: portal"), "{unknown}");
+        let (status, _) = admin(&app, Method::POST, "/v1/outcome-webhooks/portal/enable").await;
+        assert_eq!(status, 200);
+        let got = receiver.wait_for("the delivery once enabled", |r| r.len() == 2).await;
+        assert_eq!(got[1].status, 200);
+
+        let delivered = deliveries_when(&app, "delivered", |d| d.first().is_some_and(|d| d.state == DeliveryState::Delivered)).await;
+        let id = delivered[0].outbox_id.as_str().to_owned();
+        let (status, page) = admin(&app, Method::GET, "/v1/outcome-webhooks/deliveries?state=delivered&subscriber=portal").await;
+        assert_eq!(status, 200);
+        assert_eq!(page["items"][0]["outbox_id"], id.as_str());
+        let (status, bad) = admin(&app, Method::GET, "/v1/outcome-webhooks/deliveries?state=lost").await;
+        assert_eq!(status, 400);
+        assert!(bad["detail"].as_str().unwrap().contains("'pending', 'delivered', 'failed', 'filtered'"), "{bad}");
+
+        let (status, replayed) = admin(&app, Method::POST, &format!("/v1/outcome-webhooks/portal/deliveries/{id}/replay")).await;
+        assert_eq!(status, 200, "{replayed}");
+        assert_eq!(replayed["state"], "pending");
+        let got = receiver.wait_for("the replay", |r| r.len() == 3).await;
+        assert_eq!(got[2].id, id, "a replay keeps the webhook-id");
+        assert!(got[2].verified);
+        app.stop().await;
+    }
+}
