@@ -369,6 +369,19 @@ fn surfaces(
         shared.intake_wake.clone(),
         shared.worker_wake.clone(),
     )?
+    .with_reconciler(Arc::new(crate::reconcile::org::Reconciler {
+        store: shared.store.clone(),
+        client: connection.client().clone(),
+        clock: shared.clock.clone(),
+        config: settings.reconcile.clone(),
+        contact_key_field: settings
+            .salesforce
+            .as_ref()
+            .map_or(crate::config::salesforce::DEFAULT_KEY_FIELD, |s| {
+                s.contact_key_field()
+            })
+            .to_owned(),
+    }))
     .with_webhooks(&settings.outcomes);
     let scrape = Scrape::new(
         shared.metrics.clone(),

@@ -9,6 +9,7 @@ pub mod kafka;
 mod load;
 pub mod mapping;
 pub mod outcomes;
+pub mod reconcile;
 pub mod roster;
 pub mod rule;
 pub mod salesforce;
@@ -31,6 +32,7 @@ pub use kafka::{
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use outcomes::{OutcomeWebhooksConfig, ResolvedSubscriber, WebhookSubscriberConfig};
+pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
 pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
@@ -76,6 +78,9 @@ pub struct Settings {
     /// Senders of events, by name. The name is the last segment of the webhook URL.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceConfig>,
+    /// Comparing the org with the lifecycle records.
+    #[serde(default)]
+    pub reconcile: ReconcileConfig,
 }
 
 /// `[admin]`: the operators' HTTP endpoints.

@@ -45,6 +45,10 @@ impl Settings {
         }
         self.check_admin(&mut problems);
         self.check_outcome_webhooks(&mut problems);
+        for problem in self.reconcile.problems() {
+            let (key, message) = problem.split_once(": ").unwrap_or(("reconcile", &problem));
+            problems.add(key.to_owned(), message.to_owned());
+        }
         for (name, source) in &self.sources {
             self.check_source(name, source, &mut problems);
         }

@@ -5,5 +5,10 @@
 //!
 //! - `roster/`: a source's full list of its current people (uploaded, or read from a file on a
 //!   schedule) against who has access from that source.
+//! - `org_view`: every external user of the org and their Contacts, read in query batches.
+//! - `org/`: reconciliation with the org — drift between the lifecycle records and the org,
+//!   classified, reported per person with the evidence, and repaired by policy.
 
+pub mod org;
+pub mod org_view;
 pub mod roster;

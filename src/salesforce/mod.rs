@@ -39,7 +39,7 @@ pub use composite::{
 pub use connect::{ConnectError, Connection, connect};
 pub use describe::{DescribeError, OrgFacts, OrgFactsCache, SiteFacts};
 pub use disposition::Disposition;
-pub use query::{Lookup, QueryResult, Record, Upserted, soql};
+pub use query::{Lookup, Paging, QueryResult, Record, Upserted, soql};
 pub use raw_text::MAX_RAW_TEXT;
 pub use transport::{
     ApiBudget, ApiUsage, ApiVersion, BudgetSnapshot, CallError, CallMeter, ClientOptions,

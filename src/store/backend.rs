@@ -57,7 +57,7 @@ use super::readiness::WriteRefused;
 use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use super::webhooks::WebhookBackend;
-use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
+use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
 
 /// What a worker asks for when it claims: up to `limit` commands due at `now`, held for
 /// `worker` until `now + lease`.
@@ -323,6 +323,23 @@ pub(crate) trait Backend: WebhookBackend + Send + Sync + 'static {
     async fn roster_runs(&self, source: &str, limit: u32) -> Result<Vec<RosterRun>, StoreError>;
 
     // Coordination of the replicas sharing the store.
+
+    // Reconciliation with the org.
+
+    /// Keeps a reconciliation run's report.
+    async fn save_reconcile_report(
+        &self,
+        run_id: &str,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+        report: &Value,
+    ) -> Result<(), StoreError>;
+
+    /// The report of the run that started last.
+    async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError>;
+
+    /// Each subject's last applied provision, in subject order.
+    async fn last_provisions(&self) -> Result<Vec<(String, Provision)>, StoreError>;
 
     /// Takes or renews `task`'s turn for `holder` until `until`; answers whether `holder`
     /// holds it. Another holder's turn is taken only once it expired at `now`. One statement,

@@ -42,6 +42,7 @@ mod inbox;
 mod outbox;
 mod postgres;
 mod readiness;
+mod reconcile;
 mod rosters;
 mod sqlite;
 mod stored_name;

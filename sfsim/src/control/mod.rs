@@ -7,6 +7,7 @@ mod org;
 mod refusal;
 mod session;
 mod traffic;
+mod users;
 
 use actix_web::web;
 
@@ -26,6 +27,12 @@ pub async fn unknown(
 /// method a path does not take answers 405 rather than 404.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/fixture").route(web::post().to(org::load_fixture)))
+        .service(web::resource("/users").route(web::post().to(users::create)))
+        .service(
+            web::resource("/users/{user}")
+                .route(web::get().to(users::show))
+                .route(web::patch().to(users::change)),
+        )
         .service(web::resource("/reset").route(web::post().to(org::reset)))
         .service(web::resource("/state").route(web::get().to(org::state)))
         .service(web::resource("/emails").route(web::get().to(org::emails)))

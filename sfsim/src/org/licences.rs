@@ -135,3 +135,20 @@ fn write_used(org: &mut Org, licence_id: &str, used: i64) {
             .insert("UsedLicenses".into(), Value::from(used));
     }
 }
+
+impl Org {
+    /// Adds `by` to a licence's `TotalLicenses` (fixtures: a population brings its own seats).
+    pub(crate) fn grow_licence(&mut self, licence_id: &str, by: i64) {
+        if let Some(mut record) = self.store.get_mut(licence_id) {
+            let total = record
+                .fields
+                .get("TotalLicenses")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            record.fields.insert(
+                "TotalLicenses".into(),
+                Value::from(total.saturating_add(by)),
+            );
+        }
+    }
+}

@@ -17,6 +17,7 @@ use crate::record::Record;
 use crate::schema::{ObjectDef, Schema};
 use crate::soql::DataSource;
 
+mod by_hand;
 mod clock;
 mod collation;
 mod connected_app;
@@ -37,6 +38,7 @@ mod transaction;
 mod validation;
 mod write;
 
+pub use by_hand::{HandChange, HandMadeUser};
 pub use clock::{Clock, format_datetime};
 pub use collation::CollationDice;
 pub use connected_app::ConnectedApp;

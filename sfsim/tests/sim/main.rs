@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod by_hand;
 mod collation;
 mod collection_retrieve;
 mod collections;

@@ -18,6 +18,7 @@ mod manual_body;
 mod page;
 mod parked;
 mod query;
+mod reconcile;
 mod roster;
 mod subjects;
 mod webhooks;
@@ -46,6 +47,8 @@ pub struct Admin {
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
     /// the worker's next idle look.
     pub worker: Arc<Notify>,
+    /// Runs reconciliations with the org (`/v1/reconcile`); `None` without an org.
+    pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
     /// The sources' rosters; `None` answers every roster route with how to turn them on.
     pub rosters: Option<Arc<Rosters>>,
     /// The outcome webhook subscribers, as configured.
@@ -78,9 +81,17 @@ impl Admin {
             token,
             intake,
             worker,
+            reconciler: None,
             rosters: None,
             webhooks: OutcomeWebhooksConfig::default(),
         })
+    }
+
+    /// Lets `/v1/reconcile` run reconciliations with this reconciler.
+    #[must_use]
+    pub fn with_reconciler(mut self, reconciler: Arc<crate::reconcile::org::Reconciler>) -> Admin {
+        self.reconciler = Some(reconciler);
+        self
     }
 
     /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
@@ -110,6 +121,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::list)
         .service(inbox::show)
         .service(inbox::replay)
+        .service(reconcile::run)
+        .service(reconcile::last)
         .service(roster::upload)
         .service(roster::latest)
         .service(roster::show_run)

@@ -14,4 +14,4 @@ pub mod soql;
 
 pub(crate) use record::ids_of_choices;
 pub use record::{Lookup, Record, Upserted};
-pub use run::QueryResult;
+pub use run::{Paging, QueryResult};

@@ -24,18 +24,54 @@ pub struct QueryResult {
     /// What Salesforce counted: the number of rows, or the count of a `SELECT COUNT()`.
     pub total_size: u64,
     pub records: Vec<Record>,
+    /// Batches read: the API calls the query cost.
+    pub batches: u64,
+}
+
+/// How a long query is read: the batch size asked for (`Sforce-Query-Options: batchSize=`,
+/// 200 to 2,000; Salesforce treats it as a hint and may answer other sizes) and who hears of
+/// each batch as it arrives.
+#[derive(Default)]
+pub struct Paging<'a> {
+    pub batch_size: Option<u16>,
+    /// Called after each batch with the records read so far and the result's total.
+    pub on_batch: Option<&'a (dyn Fn(usize, u64) + Send + Sync)>,
 }
 
 impl SalesforceClient {
     /// Runs `soql` and reads every batch: one API call per batch. Put values in with
     /// [`super::soql::quote`], never by hand.
     pub async fn query(&self, soql: &str) -> Result<QueryResult, CallError> {
+        self.query_paged(soql, &Paging::default()).await
+    }
+
+    /// Runs `soql` as [`SalesforceClient::query`] does, asking for batches of
+    /// `paging.batch_size` and telling `paging.on_batch` of each.
+    pub async fn query_paged(
+        &self,
+        soql: &str,
+        paging: &Paging<'_>,
+    ) -> Result<QueryResult, CallError> {
+        let options = paging
+            .batch_size
+            .map(|size| format!("batchSize={}", size.clamp(200, 2000)));
+        let with_options = |request: Request| match &options {
+            Some(value) => request.header("Sforce-Query-Options", value.clone()),
+            None => request,
+        };
         let first = Request::new(Method::GET, self.paths().query()).query("q", soql);
-        let mut batch: Batch = self.send(first).await?.json()?;
+        let mut batch: Batch = self.send(with_options(first)).await?.json()?;
         let mut result = QueryResult {
             total_size: batch.total_size,
             records: std::mem::take(&mut batch.records),
+            batches: 1,
         };
+        let tell = |result: &QueryResult| {
+            if let Some(on_batch) = paging.on_batch {
+                on_batch(result.records.len(), result.total_size);
+            }
+        };
+        tell(&result);
         while !batch.done {
             let Some(next) = batch.next_records_url.take() else {
                 return Err(CallError::Unreadable {
@@ -51,8 +87,13 @@ impl SalesforceClient {
                     detail: "nextRecordsUrl is not a data API path".into(),
                 });
             }
-            batch = self.send(Request::new(Method::GET, next)).await?.json()?;
+            batch = self
+                .send(with_options(Request::new(Method::GET, next)))
+                .await?
+                .json()?;
             result.records.append(&mut batch.records);
+            result.batches += 1;
+            tell(&result);
         }
         Ok(result)
     }

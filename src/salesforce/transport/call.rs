@@ -153,6 +153,9 @@ impl SalesforceClient {
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }

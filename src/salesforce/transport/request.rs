@@ -13,6 +13,8 @@ pub(crate) struct Request {
     /// Path on the instance, starting with `/services/`; pieces from data already encoded.
     pub path: String,
     pub query: Vec<(&'static str, String)>,
+    /// Headers beside authorization and content negotiation (`Sforce-Query-Options`).
+    pub headers: Vec<(&'static str, String)>,
     pub body: Option<Value>,
 }
 
@@ -22,12 +24,18 @@ impl Request {
             method,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: None,
         }
     }
 
     pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.query.push((name, value.into()));
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 

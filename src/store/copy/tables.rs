@@ -216,6 +216,18 @@ pub(super) const TABLES: &[Table] = &[
         numbered: None,
     },
     Table {
+        name: "reconcile_reports",
+        columns: &[
+            text("run_id"),
+            text("started_at"),
+            text("finished_at"),
+            text("report"),
+        ],
+        key: "run_id",
+        identity: None,
+        numbered: None,
+    },
+    Table {
         name: "roster_absences",
         columns: &[
             text("subject_key"),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::Store;
-use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
+use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
 use crate::store::backend::{Backend, ClaimRequest};
 use crate::store::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
@@ -290,6 +290,24 @@ impl Backend for Store {
 
     async fn roster_runs(&self, source: &str, limit: u32) -> Result<Vec<RosterRun>, StoreError> {
         Store::roster_runs(self, source, limit).await
+    }
+
+    async fn save_reconcile_report(
+        &self,
+        run_id: &str,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+        report: &Value,
+    ) -> Result<(), StoreError> {
+        Store::save_reconcile_report(self, run_id, started_at, finished_at, report).await
+    }
+
+    async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError> {
+        Store::last_reconcile_report(self).await
+    }
+
+    async fn last_provisions(&self) -> Result<Vec<(String, Provision)>, StoreError> {
+        Store::last_provisions(self).await
     }
 
     async fn take_turn(

@@ -22,6 +22,7 @@ mod backend;
 mod commands;
 pub(super) mod inbox;
 mod outbox;
+mod reconcile;
 mod rosters;
 mod row;
 mod subjects;

@@ -18,6 +18,7 @@ mod ordering;
 mod people;
 mod permission_sets;
 mod provision_bursts;
+mod reconcile;
 mod refusals;
 mod roles;
 mod roster_files;
