@@ -61,7 +61,8 @@ use std::time::Duration;
 
 pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
-    FencingToken, Finish, NewCommand, Progress, ProgressWrite, RenewedMany,
+    FencingToken, Finish, GuardScope, HeldSelection, NewCommand, Progress, ProgressWrite, Release,
+    Released, RenewedMany,
 };
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};
@@ -69,7 +70,7 @@ pub use inbox::{
     EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
     UnknownName,
 };
-pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
+pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow, Tripped};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
@@ -110,6 +111,8 @@ struct Shared {
     announced: tokio::sync::Notify,
     /// Counts the same commits, for the webhook relay's subscribers, each watching it.
     announcements: tokio::sync::watch::Sender<u64>,
+    /// The mass-deprovision guard every enqueue goes through, when it is on.
+    guard: std::sync::RwLock<Option<Arc<crate::domain::guard::Policy>>>,
 }
 
 /// The group commit's writer: the backend, dating each batch when it is written.
@@ -183,6 +186,7 @@ impl Store {
                 intake: GroupCommit::start(writer, max_batch, queue_depth),
                 announced: tokio::sync::Notify::new(),
                 announcements: tokio::sync::watch::Sender::new(0),
+                guard: std::sync::RwLock::new(None),
             }),
         }
     }
