@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interoperability checks with other ecosystems' libraries, run against the real binaries:
 # - webhooks signed by the official Standard Webhooks Python library must verify against
-#   `gatehouse serve --config examples/quickstart.toml`;
+#   `gatehouse serve --config examples/quickstart.toml`, and the outcome webhooks that serve
+#   delivers to an `[[outcomes.webhooks]]` subscriber must verify with the same library;
 # - the mainstream Salesforce clients simple-salesforce (Python) and jsforce (Node) must work
 #   unchanged against `sfsim --tls`, with a token from sfsim's own token endpoint;
 # - outcome events must read as valid CloudEvents (Kafka binding, binary mode) with the
@@ -132,10 +133,25 @@ without_gatehouse_settings=("${env_args[@]}")
 env_without SFSIM_
 without_sfsim_settings=("${env_args[@]}")
 
-say "Standard Webhooks (Python) -> gatehouse serve"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+say "Standard Webhooks (Python) -> gatehouse serve -> Standard Webhooks (Python)"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+receiver_port=$(free_port)
+receiver_secret="whsec_$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+"$venv/bin/python" tests/interop/standard_webhooks_receiver.py "$receiver_port" "$receiver_secret" \
+  "$work/received.jsonl" &
+pids+=("$!")
+# The quick start as a partner-facing deployment extends it: one outcome webhook subscriber.
+webhooks_config="$work/quickstart-webhooks.toml"
+cat examples/quickstart.toml - >"$webhooks_config" <<TOML
+
+[[outcomes.webhooks]]
+name = "interop"
+url = "http://127.0.0.1:$receiver_port/hooks"
+secret = "$receiver_secret"
+TOML
+port=$(free_port)
 env "${without_gatehouse_settings[@]}" GATEHOUSE_STORE__PATH="$work/interop.db" GATEHOUSE_LOG__FORMAT=json \
-  "$gatehouse_bin" serve --config examples/quickstart.toml --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+  "$gatehouse_bin" serve --config "$webhooks_config" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
 gatehouse_pid=$!
 pids+=("$gatehouse_pid")
 for _ in $(seq 1 200); do
@@ -149,6 +165,8 @@ for _ in $(seq 1 200); do
 done
 "$venv/bin/python" tests/interop/standard_webhooks_sender.py "http://127.0.0.1:$port" examples/quickstart.toml \
   || failed+=("standard-webhooks")
+"$venv/bin/python" tests/interop/check_outcome_webhooks.py "http://127.0.0.1:$port" \
+  quickstart-admin-token-do-not-deploy "$work/received.jsonl" || failed+=("outcome-webhooks")
 stop "$gatehouse_pid" "$work/serve.log" "gatehouse serve" || failed+=("gatehouse shutdown")
 
 say "CloudEvents SDK + confluent-kafka (Python) <- gatehouse serve with [kafka.outcomes] on $kafka_brokers"

@@ -346,19 +346,18 @@ fn spawn_engine(
     ]
 }
 
-/// Starts what sends outcomes out: the Kafka relay (with `[kafka.outcomes]`) and outbox pruning.
+/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning.
 fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<JoinHandle<()>>> {
-    let Shared {
-        store,
-        clock,
-        metrics,
-        cancel,
-        grace,
-        ..
-    } = shared;
-    let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, *grace)?;
+    let (store, clock, metrics, cancel) = (
+        &shared.store,
+        &shared.clock,
+        &shared.metrics,
+        &shared.cancel,
+    );
+    let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, shared.grace)?;
     let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
-    Ok(relay.into_iter().chain(pruner).collect())
+    let hooks = crate::publish::webhook::spawn(settings, store, clock, metrics, cancel)?;
+    Ok(relay.into_iter().chain(pruner).chain(hooks).collect())
 }
 
 /// The state of every surface the HTTP server mounts: webhooks, admin, metrics, readiness.
@@ -393,7 +392,8 @@ fn surfaces(
                 s.contact_key_field()
             })
             .to_owned(),
-    }));
+    }))
+    .with_webhooks(&settings.outcomes);
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

@@ -137,6 +137,13 @@ fn default_batch() -> u32 {
     500
 }
 
+/// Whether a librdkafka property holds a secret: a password, a secret, or a private key
+/// written inline (`ssl.key.pem`, `ssl.keystore.password`, `sasl.oauthbearer.client.secret`, …).
+pub fn is_secret_like(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("password") || key.contains("secret") || key == "ssl.key.pem"
+}
+
 /// librdkafka properties Gatehouse sets itself: writing them would break a guarantee.
 const OWNED_PROPERTIES: &[&str] = &[
     "bootstrap.servers",
@@ -193,6 +200,14 @@ impl KafkaConfig {
                     "is set by Gatehouse itself; use kafka.brokers / kafka.group_id / kafka.client_id, or remove it".to_owned(),
                 ));
             }
+        }
+        for key in self.properties.keys().filter(|key| is_secret_like(key)) {
+            problems.push((
+                format!("kafka.properties.{key}"),
+                format!(
+                    "looks like a secret, and properties are shown as written (check-config prints them); move it to kafka.secret_properties, e.g. secret_properties = {{ \"{key}\" = {{ env = \"KAFKA_SECRET\" }} }}"
+                ),
+            ));
         }
         for (key, secret) in &self.secret_properties {
             let path = format!("kafka.secret_properties.{key}");

@@ -10,6 +10,7 @@ pub mod kafka;
 pub mod licences;
 mod load;
 pub mod mapping;
+pub mod outcomes;
 pub mod reconcile;
 pub mod roster;
 pub mod rule;
@@ -34,6 +35,7 @@ pub use kafka::{
 pub use licences::{LicencesConfig, ReclaimAction};
 pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
+pub use outcomes::{OutcomeWebhooksConfig, ResolvedSubscriber, WebhookSubscriberConfig};
 pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
 pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
@@ -67,6 +69,9 @@ pub struct Settings {
     /// How long outcome events are kept.
     #[serde(default)]
     pub outbox: OutboxConfig,
+    /// Outcome events delivered by signed webhooks.
+    #[serde(default)]
+    pub outcomes: OutcomeWebhooksConfig,
     #[serde(default)]
     pub admin: AdminConfig,
     #[serde(default)]

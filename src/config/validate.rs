@@ -47,6 +47,7 @@ impl Settings {
             problems.secret(e);
         }
         self.check_admin(&mut problems);
+        self.check_outcome_webhooks(&mut problems);
         let sources = self.sources.keys().map(String::as_str).collect();
         for (key, message) in self.guard.problems(&sources) {
             problems.add(key, message);
@@ -59,6 +60,24 @@ impl Settings {
             self.check_source(name, source, &mut problems);
         }
         problems.0
+    }
+
+    /// `[[outcomes.webhooks]]`, and an `[outbox]` retention that outlasts their retries: an
+    /// event pruned while a subscriber still retries it would be lost.
+    fn check_outcome_webhooks(&self, problems: &mut Problems) {
+        for (key, message) in self.outcomes.problems() {
+            problems.add(key, message);
+        }
+        let retry = self.outcomes.longest_retry_hours();
+        let retention = self.outbox.retention_hours;
+        if retention != 0 && retention < retry {
+            problems.add(
+                "outbox.retention_hours",
+                format!(
+                    "{retention} is shorter than the webhook retry window ({retry} hours, outcomes.webhooks retry_hours); keep events at least as long as they are retried"
+                ),
+            );
+        }
     }
 
     /// Whether a mapped Kafka topic is bound to the source: then it may go without a webhook

@@ -6,5 +6,6 @@
 
 pub mod kafka;
 mod pruner;
+pub mod webhook;
 
 pub use pruner::{PruneScope, Pruner};

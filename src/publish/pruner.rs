@@ -2,8 +2,10 @@
 //!
 //! With an outcome topic, only rows the broker acknowledged may go: an unpublished row is an
 //! outcome nobody has heard of yet, however old. Without one nothing will ever publish a row,
-//! so every row past the retention goes, published or not. `[outbox] retention_hours = 0`
-//! keeps every row forever.
+//! so every row past the retention goes, published or not. With `[[outcomes.webhooks]]`, a row
+//! goes only once every subscriber that is not disabled is done with it (delivered, failed or
+//! filtered), and its deliveries go with it. `[outbox] retention_hours = 0` keeps every row
+//! forever.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +48,8 @@ pub struct Pruner {
     clock: Arc<dyn Clock>,
     retention: TimeDelta,
     scope: PruneScope,
+    /// The webhook subscribers configured; empty without any.
+    subscribers: Vec<String>,
 }
 
 impl Pruner {
@@ -61,7 +65,14 @@ impl Pruner {
             clock,
             retention,
             scope,
+            subscribers: Vec::new(),
         }
+    }
+
+    /// Keeps rows until every one of these webhook subscribers (unless disabled) is done.
+    pub fn with_subscribers(mut self, subscribers: Vec<String>) -> Pruner {
+        self.subscribers = subscribers;
+        self
     }
 
     /// The pruner `[outbox]` and `[kafka.outcomes]` call for: `None` when the retention is 0
@@ -80,12 +91,11 @@ impl Pruner {
             .ok()
             .and_then(TimeDelta::try_hours)
             .unwrap_or(TimeDelta::MAX);
-        Some(Pruner::new(
-            store,
-            clock,
-            retention,
-            Self::scope_for(settings),
-        ))
+        let subscribers = settings.outcomes.webhooks.iter();
+        Some(
+            Pruner::new(store, clock, retention, Self::scope_for(settings))
+                .with_subscribers(subscribers.map(|s| s.name.clone()).collect()),
+        )
     }
 
     /// What may be pruned under these settings.
@@ -122,9 +132,17 @@ impl Pruner {
             // Before any row could have been written.
             return Ok(0);
         }
-        let pruned = match self.scope {
-            PruneScope::Published => self.store.prune_outbox(cut_off).await?,
-            PruneScope::Everything => self.store.prune_outbox_all(cut_off).await?,
+        let pruned = if self.subscribers.is_empty() {
+            match self.scope {
+                PruneScope::Published => self.store.prune_outbox(cut_off).await?,
+                PruneScope::Everything => self.store.prune_outbox_all(cut_off).await?,
+            }
+        } else {
+            let published_only = self.scope == PruneScope::Published;
+            let active = self.active_subscribers().await?;
+            self.store
+                .prune_outbox_delivered(cut_off, published_only, &active)
+                .await?
         };
         if pruned > 0 {
             tracing::info!(
@@ -135,6 +153,24 @@ impl Pruner {
             );
         }
         Ok(pruned)
+    }
+
+    /// The configured subscribers that are not disabled: a disabled one holds nothing back.
+    async fn active_subscribers(&self) -> Result<Vec<String>, StoreError> {
+        let disabled: Vec<String> = self
+            .store
+            .webhook_subscribers()
+            .await?
+            .into_iter()
+            .filter(|s| s.state == crate::store::SubscriberState::Disabled)
+            .map(|s| s.subscriber)
+            .collect();
+        Ok(self
+            .subscribers
+            .iter()
+            .filter(|name| !disabled.contains(name))
+            .cloned()
+            .collect())
     }
 
     /// Prunes at start and every [`EVERY`] until cancelled, while `turn` is this replica's

@@ -56,6 +56,7 @@ use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
 use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
+use super::webhooks::WebhookBackend;
 use crate::domain::guard::{Policy, Trip};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
 
@@ -72,7 +73,7 @@ pub(crate) struct ClaimRequest<'a> {
 /// A database that holds the inbox, the command queue, the subjects' records and the outbox.
 /// See the module documentation for what every operation promises.
 #[async_trait]
-pub(crate) trait Backend: Send + Sync + 'static {
+pub(crate) trait Backend: WebhookBackend + Send + Sync + 'static {
     // The inbox.
 
     /// Writes a group commit's batch in one transaction: new events (a known (source, dedupe

@@ -49,6 +49,7 @@ mod stored_name;
 mod subjects;
 mod timestamp;
 mod turns;
+mod webhooks;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -79,6 +80,10 @@ pub use subjects::{
     SubjectUpdate, WelcomeEmailState,
 };
 pub use turns::TaskTurn;
+pub use webhooks::{
+    Attempt, DeliveryFilter, DeliveryState, NewDelivery, PendingDelivery, SubscriberState,
+    SubscriberStatus, WebhookDelivery,
+};
 
 use backend::Backend;
 use chrono::{DateTime, Utc};
@@ -104,6 +109,8 @@ struct Shared {
     /// Signalled after a transaction that wrote outbox rows, so the relay publishes them at
     /// once instead of at its next poll.
     announced: tokio::sync::Notify,
+    /// Counts the same commits, for the webhook relay's subscribers, each watching it.
+    announcements: tokio::sync::watch::Sender<u64>,
     /// The mass-deprovision guard every enqueue goes through, when it is on.
     guard: std::sync::RwLock<Option<Arc<crate::domain::guard::Policy>>>,
 }
@@ -178,6 +185,7 @@ impl Store {
                 clock,
                 intake: GroupCommit::start(writer, max_batch, queue_depth),
                 announced: tokio::sync::Notify::new(),
+                announcements: tokio::sync::watch::Sender::new(0),
                 guard: std::sync::RwLock::new(None),
             }),
         }

@@ -269,3 +269,71 @@ impl OutcomePublishFailed<'_> {
         );
     }
 }
+
+/// An attempt at delivering an outcome event to a webhook subscriber, and how it ended:
+/// `delivered`, `retrying`, `failed` (given up) or `gone` (410; the subscriber is disabled).
+pub struct WebhookAttempted<'a> {
+    pub subscriber: &'a str,
+    /// The event's id (`webhook-id`).
+    pub event_id: &'a str,
+    pub result: &'static str,
+    /// The answer's status, when one came.
+    pub status: Option<u16>,
+    /// Why it failed: the status, a timeout, a refused connection. Never a body or a secret.
+    pub error: Option<&'a str>,
+    pub retry_in: Option<chrono::TimeDelta>,
+}
+
+impl WebhookAttempted<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        metrics
+            .families
+            .webhook_deliveries
+            .get_or_create(&super::metrics::DeliveryLabels {
+                subscriber: self.subscriber.to_owned(),
+                result: self.result.to_owned(),
+            })
+            .inc();
+        let retry_in_s = self.retry_in.map(|wait| wait.num_seconds());
+        match self.result {
+            "delivered" => tracing::debug!(
+                subscriber = self.subscriber,
+                event_id = self.event_id,
+                status = self.status,
+                "outcome webhook delivered"
+            ),
+            _ => tracing::warn!(
+                subscriber = self.subscriber,
+                event_id = self.event_id,
+                result = self.result,
+                status = self.status,
+                error = self.error,
+                retry_in_s,
+                "outcome webhook not delivered"
+            ),
+        }
+    }
+}
+
+/// A webhook subscriber's state as the metrics show it: failing (a delivery was given up) and
+/// disabled (it answered 410).
+pub struct WebhookSubscriberState<'a> {
+    pub subscriber: &'a str,
+    pub failing: bool,
+    pub disabled: bool,
+}
+
+impl WebhookSubscriberState<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        let labels = super::metrics::SubscriberLabels {
+            subscriber: self.subscriber.to_owned(),
+        };
+        let f = &metrics.families;
+        f.webhook_subscriber_failing
+            .get_or_create(&labels)
+            .set(i64::from(self.failing));
+        f.webhook_subscriber_disabled
+            .get_or_create(&labels)
+            .set(i64::from(self.disabled));
+    }
+}

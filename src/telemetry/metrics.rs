@@ -25,6 +25,7 @@ pub(crate) use labels::{
     OutcomeLabels, OutcomeOnlyLabels, PartitionLabels, RejectedLabels, RunLabels, ScopeLabels,
     SourceLabels, StateLabels, StatusLabels, TopicLabels, TypeLabels, VersionLabels,
 };
+pub(crate) use labels::{DeliveryLabels, SubscriberLabels};
 
 type Seconds = Family<RunLabels, Histogram, fn() -> Histogram>;
 type CallSeconds = Family<EndpointLabels, Histogram, fn() -> Histogram>;
@@ -67,6 +68,9 @@ pub(crate) struct Families {
     pub kafka_records_dead_lettered: Family<DeadLetterLabels, Counter>,
     pub kafka_consumer_lag: Family<PartitionLabels, Gauge>,
     pub kafka_partition_pauses: Family<TopicLabels, Counter>,
+    pub webhook_deliveries: Family<DeliveryLabels, Counter>,
+    pub webhook_subscriber_failing: Family<SubscriberLabels, Gauge>,
+    pub webhook_subscriber_disabled: Family<SubscriberLabels, Gauge>,
 }
 
 fn command_histogram() -> Histogram {
@@ -119,6 +123,9 @@ impl Metrics {
             kafka_records_dead_lettered: Family::default(),
             kafka_consumer_lag: Family::default(),
             kafka_partition_pauses: Family::default(),
+            webhook_deliveries: Family::default(),
+            webhook_subscriber_failing: Family::default(),
+            webhook_subscriber_disabled: Family::default(),
             registry: Registry::default(),
         };
         families.register_intake(&mut registry);
@@ -288,6 +295,21 @@ impl Families {
             "gatehouse_outcome_publish_failures",
             "Outcome events the broker did not acknowledge; each is published again after a backoff",
             self.outcome_publish_failures.clone(),
+        );
+        registry.register(
+            "gatehouse_webhook_deliveries",
+            "Outcome webhook attempts by subscriber and result: delivered, retrying (sent again after a backoff), failed (given up at the end of the retry window), gone (410: the subscriber is disabled)",
+            self.webhook_deliveries.clone(),
+        );
+        registry.register(
+            "gatehouse_webhook_subscriber_failing",
+            "1 while an outcome webhook subscriber has a delivery given up and none delivered since",
+            self.webhook_subscriber_failing.clone(),
+        );
+        registry.register(
+            "gatehouse_webhook_subscriber_disabled",
+            "1 while an outcome webhook subscriber is disabled (it answered 410 Gone) until an operator enables it",
+            self.webhook_subscriber_disabled.clone(),
         );
     }
 

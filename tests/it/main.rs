@@ -11,6 +11,7 @@ mod kafka;
 mod mapping;
 mod native;
 mod outbox;
+mod outcome_webhooks;
 mod permission_set;
 mod replicas;
 mod salesforce;

@@ -25,6 +25,7 @@ mod query;
 mod reconcile;
 mod roster;
 mod subjects;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ use tokio::sync::Notify;
 pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
-use crate::config::AdminConfig;
+use crate::config::{AdminConfig, OutcomeWebhooksConfig};
 use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::Rosters;
 use crate::store::Store;
@@ -57,6 +58,8 @@ pub struct Admin {
     pub reconciler: Option<Arc<crate::reconcile::org::Reconciler>>,
     /// The sources' rosters; `None` answers every roster route with how to turn them on.
     pub rosters: Option<Arc<Rosters>>,
+    /// The outcome webhook subscribers, as configured.
+    pub webhooks: OutcomeWebhooksConfig,
 }
 
 impl Admin {
@@ -88,6 +91,7 @@ impl Admin {
             licences: None,
             reconciler: None,
             rosters: None,
+            webhooks: OutcomeWebhooksConfig::default(),
         })
     }
 
@@ -107,6 +111,12 @@ impl Admin {
     /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
     pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
         self.rosters = Some(rosters);
+        self
+    }
+
+    /// Lists and replays the deliveries of these `[[outcomes.webhooks]]` subscribers.
+    pub fn with_webhooks(mut self, webhooks: &OutcomeWebhooksConfig) -> Admin {
+        self.webhooks = webhooks.clone();
         self
     }
 }
@@ -135,5 +145,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reconcile::last)
         .service(roster::upload)
         .service(roster::latest)
-        .service(roster::show_run);
+        .service(roster::show_run)
+        .service(webhooks::list)
+        .service(webhooks::deliveries)
+        .service(webhooks::replay)
+        .service(webhooks::enable);
 }

@@ -1,5 +1,5 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `held`, `inbox`, `roster` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `held`, `inbox`, `roster`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
@@ -12,6 +12,7 @@ mod remote;
 mod render;
 mod roster;
 mod table;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ use secrecy::SecretString;
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
 pub use roster::RosterCommand;
+pub use webhooks::WebhooksCommand;
 
 use remote::{Failure, Gatehouse};
 

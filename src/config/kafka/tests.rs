@@ -28,3 +28,49 @@ fn a_hold_back_limit_out_of_range_is_named_with_the_range() {
         assert!(problems[0].contains("between 64"), "{}", problems[0]);
     }
 }
+
+#[test]
+fn a_secret_in_the_plain_properties_is_refused_with_where_to_move_it() {
+    let kafka: KafkaConfig = toml::from_str(
+        "brokers = \"localhost:9092\"\n\
+         properties = { \"sasl.username\" = \"gatehouse\", \"sasl.password\" = \"hunter2\", \
+         \"ssl.key.password\" = \"x\", \"sasl.oauthbearer.client.secret\" = \"y\" }",
+    )
+    .expect("parses");
+    let problems: Vec<(String, String)> = kafka
+        .problems(&BTreeMap::new())
+        .into_iter()
+        .filter(|(_, message)| message.contains("looks like a secret"))
+        .collect();
+    let keys: Vec<&str> = problems.iter().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "kafka.properties.sasl.oauthbearer.client.secret",
+            "kafka.properties.sasl.password",
+            "kafka.properties.ssl.key.password",
+        ]
+    );
+    assert!(
+        problems[1].1.contains("kafka.secret_properties"),
+        "{}",
+        problems[1].1
+    );
+    assert!(!problems.iter().any(|(_, m)| m.contains("hunter2")));
+}
+
+#[test]
+fn a_secret_in_secret_properties_is_accepted() {
+    let kafka: KafkaConfig = toml::from_str(
+        "brokers = \"localhost:9092\"\n\
+         secret_properties = { \"sasl.password\" = \"hunter2\" }",
+    )
+    .expect("parses");
+    let problems = kafka.problems(&BTreeMap::new());
+    assert!(
+        !problems
+            .iter()
+            .any(|(_, m)| m.contains("looks like a secret")),
+        "{problems:?}"
+    );
+}

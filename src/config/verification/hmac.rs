@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::VerificationConfigError::{self, MissingSetting, UnusedSetting};
 use super::presets::{self, KNOWN_PRESETS, Preset};
-use super::secrets::{ResolvedSecret, SecretEntry, resolve_secrets};
+use super::secrets::{ResolvedSecret, SecretEntry, resolve_hmac_secrets};
 use super::signing::{MacAlgorithm, SignatureEncoding, SignedPayload};
 use super::{header_name, tolerance};
 
@@ -113,7 +113,7 @@ impl HmacConfig {
         let id_header = self.id_header(signed_payload, &key)?;
         let timestamp = self.timestamp(signed_payload, preset, &key)?;
         Ok(ResolvedHmac {
-            secrets: resolve_secrets(&self.secrets, prefix)?,
+            secrets: resolve_hmac_secrets(&self.secrets, prefix)?,
             algorithm,
             signature_header,
             signature_prefix,

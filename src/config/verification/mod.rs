@@ -97,6 +97,11 @@ pub enum VerificationConfigError {
          copy the secret again without spaces or line breaks"
     )]
     SecretNotBase64 { key: String },
+    #[error(
+        "{key}: the secret is {bytes} bytes; an HMAC secret needs at least 16 (ask the sender \
+         for a longer one, or make one with openssl rand -hex 32)"
+    )]
+    SecretTooShort { key: String, bytes: usize },
     #[error("{key}: unknown preset '{name}'; known presets: {known}")]
     UnknownPreset {
         key: String,

@@ -44,6 +44,31 @@ pub struct ResolvedSecret {
     pub material: SecretSlice<u8>,
 }
 
+/// The shortest HMAC key a source may sign with, in bytes.
+pub const MIN_HMAC_BYTES: usize = 16;
+
+/// Refuses key material shorter than [`MIN_HMAC_BYTES`].
+pub(super) fn long_enough(bytes: Vec<u8>, key: &str) -> Result<Vec<u8>, VerificationConfigError> {
+    if bytes.len() < MIN_HMAC_BYTES {
+        return Err(VerificationConfigError::SecretTooShort {
+            key: key.to_owned(),
+            bytes: bytes.len(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Reads every entry, in config order, as its text's bytes, each at least [`MIN_HMAC_BYTES`]
+/// long: the HMAC schemes' secrets.
+pub fn resolve_hmac_secrets(
+    entries: &[SecretEntry],
+    key_prefix: &str,
+) -> Result<Vec<ResolvedSecret>, VerificationConfigError> {
+    resolve_secrets_with(entries, key_prefix, |secret, key| {
+        long_enough(secret.expose_secret().as_bytes().to_vec(), key)
+    })
+}
+
 /// Reads every entry, in config order, as its text's bytes. At least one entry is required.
 pub fn resolve_secrets(
     entries: &[SecretEntry],

@@ -56,7 +56,7 @@ fn decode_secret(secret: &SecretString, key: &str) -> Result<Vec<u8>, Verificati
         });
     };
     match STANDARD.decode(encoded) {
-        Ok(bytes) if !bytes.is_empty() => Ok(bytes),
+        Ok(bytes) if !bytes.is_empty() => super::secrets::long_enough(bytes, key),
         _ => Err(VerificationConfigError::SecretNotBase64 {
             key: key.to_owned(),
         }),

@@ -112,7 +112,7 @@ impl Authenticator {
         let status = answer.status().as_u16();
         let body = answer.bytes().await.map_err(unreachable)?;
         if status == 200 {
-            return Self::session_of(&body, generation);
+            return self.session_of(&body, generation);
         }
         match serde_json::from_slice::<OAuthRefusal>(&body) {
             Ok(refusal) if status < 500 => Err(AuthError::Refused {
@@ -127,21 +127,34 @@ impl Authenticator {
         }
     }
 
-    /// Reads a `200` answer: a grant whose `instance_url` is where data calls will go.
-    fn session_of(body: &[u8], generation: u64) -> Result<Session, AuthError> {
+    /// Reads a `200` answer: a grant whose `instance_url` is where data calls will go, with
+    /// the access token. That is `https`, unless the login URL is this machine's (a simulated
+    /// org on loopback): a plain `http` instance would carry the token in the clear.
+    fn session_of(&self, body: &[u8], generation: u64) -> Result<Session, AuthError> {
         const STATUS: u16 = 200;
         let grant: Grant = serde_json::from_slice(body).map_err(|cause| AuthError::NotAGrant {
             status: STATUS,
             cause,
         })?;
-        let instance_url = url::Url::parse(&grant.instance_url)
+        let local_login = url::Url::parse(&self.login_url)
+            .is_ok_and(|login| crate::config::outcomes::is_loopback(&login));
+        let parsed = url::Url::parse(&grant.instance_url)
             .ok()
             .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
-            .map(|_| grant.instance_url.trim_end_matches('/').to_owned())
             .ok_or_else(|| AuthError::Unexpected {
                 status: STATUS,
                 detail: "the grant's instance_url is not a URL".to_owned(),
             })?;
+        if parsed.scheme() == "http" && !local_login {
+            return Err(AuthError::Unexpected {
+                status: STATUS,
+                detail: format!(
+                    "the grant's instance_url {} is plain http; the access token would travel in the clear, so it is not used (http is accepted only from a login URL on this machine)",
+                    parsed.origin().ascii_serialization()
+                ),
+            });
+        }
+        let instance_url = grant.instance_url.trim_end_matches('/').to_owned();
         Ok(Session {
             access_token: SecretString::from(grant.access_token),
             instance_url,

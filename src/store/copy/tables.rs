@@ -263,6 +263,39 @@ pub(super) const TABLES: &[Table] = &[
         identity: None,
         numbered: None,
     },
+    Table {
+        name: "webhook_deliveries",
+        columns: &[
+            integer("seq"),
+            text("subscriber"),
+            text("outbox_id"),
+            text("subject_key"),
+            text("state"),
+            integer("attempts"),
+            text("created_at"),
+            text("next_attempt_at"),
+            text("retry_until"),
+            text("last_attempt_at"),
+            integer("last_status"),
+            text("last_error"),
+            text("delivered_at"),
+        ],
+        key: "seq",
+        identity: Some("seq"),
+        numbered: None,
+    },
+    Table {
+        name: "webhook_subscribers",
+        columns: &[
+            text("subscriber"),
+            text("state"),
+            text("reason"),
+            text("changed_at"),
+        ],
+        key: "subscriber",
+        identity: None,
+        numbered: None,
+    },
 ];
 
 /// One value of a row, as read from SQLite and written to PostgreSQL.

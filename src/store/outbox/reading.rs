@@ -53,5 +53,12 @@ impl Store {
     /// Wakes the relay: a transaction that wrote outbox rows committed.
     pub(crate) fn announced(&self) {
         self.shared.announced.notify_one();
+        self.shared.announcements.send_modify(|count| *count += 1);
+    }
+
+    /// A watch that changes whenever outcomes are announced: each webhook subscriber's relay
+    /// holds one, and wakes at once rather than at its next poll.
+    pub fn outbox_announcements(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.announcements.subscribe()
     }
 }

@@ -27,5 +27,6 @@ mod rosters;
 mod row;
 mod subjects;
 mod turns;
+mod webhooks;
 
 use super::{Connection, Db, OUTBOX_ORDER, Store, VERDICT_STATUS, classify, time_text};

@@ -37,8 +37,8 @@ pub(super) async fn insert_outbox(
 }
 
 #[derive(sqlx::FromRow)]
-struct OutboxSqlRow {
-    outbox_id: String,
+pub(super) struct OutboxSqlRow {
+    pub(super) outbox_id: String,
     subject_key: String,
     command_id: String,
     event_type: String,
@@ -49,7 +49,7 @@ struct OutboxSqlRow {
 }
 
 impl OutboxSqlRow {
-    fn parse(self) -> Result<OutboxRow, Cause> {
+    pub(super) fn parse(self) -> Result<OutboxRow, Cause> {
         Ok(OutboxRow {
             outbox_id: OutboxId::parse(&self.outbox_id)?,
             subject_key: SubjectKey::parse(&self.subject_key)?,

@@ -12,8 +12,9 @@ fn the_verifier_reports_its_scheme() {
     let v = fixtures::verifier("scheme = \"okta\"\nsecrets = [{ secret = \"s\" }]");
     assert_eq!(v.scheme(), "okta");
     assert!(v.takes_okta_challenge());
-    let v =
-        fixtures::verifier("scheme = \"hmac\"\npreset = \"deel\"\nsecrets = [{ secret = \"s\" }]");
+    let v = fixtures::verifier(
+        "scheme = \"hmac\"\npreset = \"deel\"\nsecrets = [{ secret = \"a-sixteen-byte-secret\" }]",
+    );
     assert_eq!(v.scheme(), "hmac");
     assert!(!v.takes_okta_challenge());
 }

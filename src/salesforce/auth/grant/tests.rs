@@ -147,3 +147,40 @@ fn debug_never_shows_secrets() {
     };
     assert!(!format!("{session:?}").contains("token-value"));
 }
+
+fn authenticator(login_url: &str) -> Authenticator {
+    let credentials = Credentials::jwt_bearer("app", "user", &dev_key()).unwrap();
+    Authenticator::new(
+        reqwest::Client::new(),
+        login_url,
+        credentials,
+        ManualClock::at_unix_seconds(0).shared(),
+    )
+}
+
+fn grant(instance_url: &str) -> Vec<u8> {
+    serde_json::json!({"access_token": "00Dx!token", "instance_url": instance_url, "id": "x"})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn a_plain_http_instance_url_is_refused_unless_the_login_url_is_loopback() {
+    let remote = authenticator("https://login.salesforce.com");
+    let refused = remote
+        .session_of(&grant("http://acme.my.salesforce.com"), 1)
+        .unwrap_err();
+    let message = crate::report::chain(&refused).to_string();
+    assert!(message.contains("is plain http"), "{message}");
+    assert!(!message.contains("00Dx!token"), "{message}");
+    let https = remote
+        .session_of(&grant("https://acme.my.salesforce.com/"), 1)
+        .unwrap();
+    assert_eq!(https.instance_url, "https://acme.my.salesforce.com");
+
+    let local = authenticator("http://127.0.0.1:8443");
+    let session = local
+        .session_of(&grant("http://127.0.0.1:8443"), 1)
+        .unwrap();
+    assert_eq!(session.instance_url, "http://127.0.0.1:8443");
+}

@@ -251,27 +251,32 @@ async fn apply_intents(
         .push(" FROM v WHERE subject_key = v.skey");
     execute(&mut times, connection, what).await?;
     // A provision is the whole desired state, so its reasons replace the old ones, absent ones
-    // included; it also ends any earlier deprovision's trigger.
+    // included; it also ends any earlier deprovision's trigger, and its source becomes the one
+    // whose roster answers for the person.
     let provisions: Vec<_> = applied
         .iter()
         .filter_map(|held| match &held.command.intent {
-            Intent::Provision(p) => Some((held.command.subject.as_str(), p)),
+            Intent::Provision(p) => Some((held, p)),
             Intent::Deprovision(_) => None,
         })
         .collect();
     if !provisions.is_empty() {
         let mut reasons =
-            QueryBuilder::<Db>::new("WITH v (skey, purpose, sponsor, account_ref, end_at) AS (");
-        reasons.push_values(&provisions, |mut row, (subject, provision)| {
-            row.push_bind((*subject).to_owned())
+            QueryBuilder::<Db>::new(
+            "WITH v (skey, purpose, sponsor, account_ref, end_at, access_source) AS (",
+        );
+        reasons.push_values(&provisions, |mut row, (held, provision)| {
+            row.push_bind(held.command.subject.as_str().to_owned())
                 .push_bind(provision.purpose.clone())
                 .push_bind(provision.sponsor.clone())
                 .push_bind(account_ref_text(&provision.account))
-                .push_bind(provision.end_at.map(time_text));
+                .push_bind(provision.end_at.map(time_text))
+                .push_bind(held.command.origin.source.clone());
         });
         reasons.push(
             ") UPDATE subjects SET purpose = v.purpose, sponsor = v.sponsor, \
-             account_ref = v.account_ref, end_at = v.end_at, deactivation_trigger = NULL \
+             account_ref = v.account_ref, end_at = v.end_at, access_source = v.access_source, \
+             deactivation_trigger = NULL \
              FROM v WHERE subject_key = v.skey",
         );
         execute(&mut reasons, connection, what).await?;

@@ -11,9 +11,9 @@ use crate::ingress::http::verify::{Rejection, UnverifiedWebhook, Verifier};
 /// 2026-01-01T00:00:00Z.
 const TS: i64 = 1_767_225_600;
 
-/// `{id}.{ts}.{body}` = `evt_42.1767225600.{"ok":true}` under "generic-secret", HMAC-SHA256 in
+/// `{id}.{ts}.{body}` = `evt_42.1767225600.{"ok":true}` under "generic-secret-key", HMAC-SHA256 in
 /// base64, computed with python3's hmac module.
-const PYTHON_ID_TS_BODY: &str = "eOpHQz5HU/RF4tkINmLNumeKYE+t7hxLNpzlJquNTt0=";
+const PYTHON_ID_TS_BODY: &str = "WutFc7wU+5JFhBBfZSg08i75aUMmC0sos+klXBMwTSc=";
 
 fn id_ts_body(secrets: &str) -> Verifier {
     verifier(&format!(
@@ -43,7 +43,7 @@ fn genuine() -> UnverifiedWebhook {
 
 #[test]
 fn id_timestamp_body_verifies_and_reports_id_and_time() {
-    let v = id_ts_body(r#"[{ secret = "generic-secret", label = "k1" }]"#);
+    let v = id_ts_body(r#"[{ secret = "generic-secret-key", label = "k1" }]"#);
     let verified = v.verify(genuine(), at(TS)).unwrap();
     assert_eq!(verified.message_id(), Some("evt_42"));
     assert_eq!(verified.signed_at(), Some(at(TS)));
@@ -53,7 +53,7 @@ fn id_timestamp_body_verifies_and_reports_id_and_time() {
 
 #[test]
 fn changing_id_or_timestamp_breaks_the_signature() {
-    let v = id_ts_body(r#"[{ secret = "generic-secret" }]"#);
+    let v = id_ts_body(r#"[{ secret = "generic-secret-key" }]"#);
     let sig = format!("v1={PYTHON_ID_TS_BODY}");
     for req in [
         delivery("evt_43", "1767225600", &sig),
@@ -68,7 +68,7 @@ fn changing_id_or_timestamp_breaks_the_signature() {
 
 #[test]
 fn configured_tolerance_applies_both_ways() {
-    let v = id_ts_body(r#"[{ secret = "generic-secret" }]"#);
+    let v = id_ts_body(r#"[{ secret = "generic-secret-key" }]"#);
     assert!(v.verify(genuine(), at(TS + 60)).is_ok());
     assert!(v.verify(genuine(), at(TS - 60)).is_ok());
     assert_eq!(
@@ -84,8 +84,8 @@ fn configured_tolerance_applies_both_ways() {
 #[test]
 fn rotation_accepts_either_secret_until_the_old_one_expires() {
     let v = id_ts_body(
-        r#"[{ secret = "new-secret", label = "new" },
-            { secret = "generic-secret", label = "old", expires_at = "2026-01-01T00:00:30Z" }]"#,
+        r#"[{ secret = "new-secret-key-value", label = "new" },
+            { secret = "generic-secret-key", label = "old", expires_at = "2026-01-01T00:00:30Z" }]"#,
     );
     assert_eq!(
         v.verify(genuine(), at(TS + 29))
@@ -102,7 +102,7 @@ fn rotation_accepts_either_secret_until_the_old_one_expires() {
 
 #[test]
 fn unusable_signature_headers_are_refused_without_panic() {
-    let v = id_ts_body(r#"[{ secret = "generic-secret" }]"#);
+    let v = id_ts_body(r#"[{ secret = "generic-secret-key" }]"#);
     let huge = format!("v1={}", "A".repeat(100_000));
     let cases: [(&[u8], &str); 6] = [
         (PYTHON_ID_TS_BODY.as_bytes(), "malformed_header"), // prefix missing
@@ -124,7 +124,7 @@ fn unusable_signature_headers_are_refused_without_panic() {
 
 #[test]
 fn the_prefix_is_matched_without_regard_to_case() {
-    let v = id_ts_body(r#"[{ secret = "generic-secret" }]"#);
+    let v = id_ts_body(r#"[{ secret = "generic-secret-key" }]"#);
     let req = delivery("evt_42", "1767225600", &format!("V1={PYTHON_ID_TS_BODY}"));
     assert!(v.verify(req, at(TS)).is_ok());
 }
@@ -132,10 +132,11 @@ fn the_prefix_is_matched_without_regard_to_case() {
 #[test]
 fn an_empty_body_is_verified_like_any_other() {
     let v = verifier(
-        "scheme = \"hmac\"\nalgorithm = \"sha256\"\nencoding = \"hex\"\nsignature_header = \"x-sig\"\nsecrets = [{ secret = \"key\" }]",
+        "scheme = \"hmac\"\nalgorithm = \"sha256\"\nencoding = \"hex\"\nsignature_header = \"x-sig\"\nsecrets = [{ secret = \"sixteen-byte-key\" }]",
     );
-    // HMAC-SHA256(key="key", "") from `printf '' | openssl dgst -sha256 -hmac key`.
-    let empty = "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0";
+    // HMAC-SHA256(key="sixteen-byte-key", "") from
+    // `printf '' | openssl dgst -sha256 -hmac sixteen-byte-key`.
+    let empty = "c8c6eb2b524d32dc842ea285f8057ca0814743377260b7038d8c3603c64c9391";
     assert!(
         v.verify(UnverifiedWebhook::new(Method::POST, ""), at(0))
             .is_err()
@@ -226,9 +227,25 @@ fn a_bad_header_name_is_refused() {
 fn overriding_a_presets_payload_drops_its_timestamp_header() {
     // BambooHR's preset brings a timestamp header; signing the body alone no longer needs it.
     let v = verifier(
-        "scheme = \"hmac\"\npreset = \"bamboohr\"\nsigned_payload = \"body\"\nsecrets = [{ secret = \"key\" }]",
+        "scheme = \"hmac\"\npreset = \"bamboohr\"\nsigned_payload = \"body\"\nsecrets = [{ secret = \"sixteen-byte-key\" }]",
     );
-    let empty = "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0";
+    let empty = "c8c6eb2b524d32dc842ea285f8057ca0814743377260b7038d8c3603c64c9391";
     let req = UnverifiedWebhook::new(Method::POST, "").with_header("x-bamboohr-signature", empty);
     assert!(v.verify(req, at(0)).is_ok());
+}
+
+#[test]
+fn a_secret_shorter_than_sixteen_bytes_is_refused_naming_it() {
+    let err = build_error(
+        "scheme = \"hmac\"\npreset = \"deel\"\nsecrets = [{ secret = \"fifteen-bytes!!\" }]",
+    );
+    assert!(
+        err.starts_with("sources.test.verification.secrets[0].secret: the secret is 15 bytes"),
+        "{err}"
+    );
+    // A Standard Webhooks key of 15 bytes, base64 after whsec_.
+    let err = build_error(
+        "scheme = \"standard-webhooks\"\nsecrets = [{ secret = \"whsec_ZmlmdGVlbi1ieXRlcyEh\" }]",
+    );
+    assert!(err.contains("the secret is 15 bytes"), "{err}");
 }
