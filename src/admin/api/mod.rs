@@ -111,6 +111,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::list)
         .service(inbox::show)
         .service(inbox::replay)
+        .service(reconcile::adopt)
         .service(reconcile::run)
         .service(reconcile::last)
         .service(roster::upload)

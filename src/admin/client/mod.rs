@@ -1,11 +1,12 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `inbox`, `roster` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `inbox`, `roster`, `reconcile` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod reconcile;
 mod remote;
 mod render;
 mod roster;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+pub use reconcile::ReconcileCommand;
 pub use roster::RosterCommand;
 
 use remote::{Failure, Gatehouse};

@@ -19,6 +19,7 @@ mod people;
 mod permission_sets;
 mod provision_bursts;
 mod reconcile;
+mod reconcile_ops;
 mod refusals;
 mod roles;
 mod roster_files;
