@@ -51,6 +51,35 @@ impl Reconciler {
         key: Option<&str>,
         actor: &str,
     ) -> Result<Adopted, AdoptError> {
+        let adoption = self.adoption(user_id, key, actor).await?;
+        self.store
+            .adopt_subject(&adoption)
+            .await
+            .map_err(AdoptError::Store)?;
+        tracing::info!(
+            subject = adoption.subject.as_str(),
+            user_id = adoption.user_id,
+            actor,
+            "an external user was adopted"
+        );
+        Ok(Adopted {
+            subject_key: adoption.subject.as_str().to_owned(),
+            user_id: adoption.user_id,
+            contact_id: adoption.contact_id,
+            account_id: adoption.account_id,
+            state: adoption.state,
+            actor: adoption.actor,
+            at: adoption.at,
+        })
+    }
+
+    /// What the org says of the user, as the adoption to record.
+    async fn adoption(
+        &self,
+        user_id: &str,
+        key: Option<&str>,
+        actor: &str,
+    ) -> Result<Adoption, AdoptError> {
         let field = &self.contact_key_field;
         let found = self
             .client
@@ -96,7 +125,7 @@ impl Reconciler {
             (true, false) => SubjectState::Frozen,
             (true, true) => SubjectState::Provisioned,
         };
-        let adoption = Adoption {
+        Ok(Adoption {
             subject,
             user_id,
             contact_id,
@@ -110,25 +139,6 @@ impl Reconciler {
             state,
             actor: actor.to_owned(),
             at: self.clock.now(),
-        };
-        self.store
-            .adopt_subject(&adoption)
-            .await
-            .map_err(AdoptError::Store)?;
-        tracing::info!(
-            subject = adoption.subject.as_str(),
-            user_id = adoption.user_id,
-            actor,
-            "an external user was adopted"
-        );
-        Ok(Adopted {
-            subject_key: adoption.subject.as_str().to_owned(),
-            user_id: adoption.user_id,
-            contact_id: adoption.contact_id,
-            account_id: adoption.account_id,
-            state: adoption.state,
-            actor: adoption.actor,
-            at: adoption.at,
         })
     }
 }
