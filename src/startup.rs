@@ -83,6 +83,10 @@ impl Application {
     /// the listener (`listen` port 0 picks one); the Kafka consumer starts last.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let store = open_store(&settings.store, clock.clone()).await?;
+        store.set_guard(settings.guard.policy());
+        if !settings.guard.enabled {
+            tracing::warn!("the mass-deprovision guard is off ([guard] enabled = false)");
+        }
         let rules = MappingRules::build(settings).context("compiling the mapping rules")?;
         let (org, connection) = connect_org(settings, clock.clone()).await?;
         let shared = Shared {

@@ -64,6 +64,9 @@ login_url = "{login_url}"
 flow = "client-credentials"
 client_id = "gatehouse-dev"
 client_secret = "gatehouse-dev-secret"
+# The removals phase deprovisions hundreds at once: the mass-deprovision guard would hold them.
+[guard]
+enabled = false
 [engine]
 worker_id = "bench-{n}"
 concurrency = {concurrency}

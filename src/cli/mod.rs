@@ -1,5 +1,5 @@
 //! The command line: `gatehouse serve`, `check-config`, `doctor`, `mapping`, `demo`, `store`, and the
-//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `inbox`)
+//! operators' commands (`subject`, `command`, `dead-letters`, `provision`, `deprovision`, `parked`, `held`, `inbox`)
 //! that talk to a running Gatehouse over its admin API.
 
 mod check_config;
@@ -91,6 +91,8 @@ pub enum Command {
     Deprovision(crate::admin::client::DeprovisionArgs),
     /// Resume commands parked for want of a licence.
     Parked(crate::admin::client::ParkedCommand),
+    /// List, approve or reject the deprovisions the mass-deprovision guard holds.
+    Held(crate::admin::client::HeldCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(crate::admin::client::InboxCommand),
     Roster(crate::admin::client::RosterCommand),
@@ -132,6 +134,7 @@ impl Cli {
             Command::Provision(args) => args.run(),
             Command::Deprovision(args) => args.run(),
             Command::Parked(command) => command.run(),
+            Command::Held(command) => command.run(),
             Command::Inbox(command) => command.run(),
             Command::Roster(command) => command.run(),
             Command::Reconcile(command) => command.run(),

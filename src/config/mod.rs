@@ -5,6 +5,7 @@
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
 pub mod engine;
+pub mod guard;
 pub mod kafka;
 mod load;
 pub mod mapping;
@@ -25,6 +26,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use engine::{BatchConfig, EngineConfig};
+pub use guard::{GuardConfig, LimitConfig};
 pub use kafka::{
     KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
 };
@@ -54,6 +56,9 @@ pub struct Settings {
     pub salesforce: Option<SalesforceConfig>,
     #[serde(default)]
     pub engine: EngineConfig,
+    /// The mass-deprovision guard's thresholds.
+    #[serde(default)]
+    pub guard: GuardConfig,
     /// Kafka in and out; absent means off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<KafkaConfig>,

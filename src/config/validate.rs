@@ -44,6 +44,10 @@ impl Settings {
             problems.secret(e);
         }
         self.check_admin(&mut problems);
+        let sources = self.sources.keys().map(String::as_str).collect();
+        for (key, message) in self.guard.problems(&sources) {
+            problems.add(key, message);
+        }
         for problem in self.reconcile.problems() {
             let (key, message) = problem.split_once(": ").unwrap_or(("reconcile", &problem));
             problems.add(key.to_owned(), message.to_owned());

@@ -14,6 +14,9 @@
 //! | any | skipped_stale | `dev.gatehouse.command.skipped_stale` |
 //! | any | superseded | `dev.gatehouse.command.superseded` |
 //! | any | dead_lettered | `dev.gatehouse.command.dead_lettered` |
+//! | deprovision | rejected | `dev.gatehouse.command.rejected` (an operator rejected it while the mass-deprovision guard held it) |
+//!
+//! Beside the outcomes, the guard announces its own trip as [`GUARD_TRIPPED`].
 //!
 //! There is no separate `updated` type: an update is a provision of a new desired state, and a
 //! consumer that cares whether the user was new reads the steps (`user.created`).
@@ -23,6 +26,10 @@ use super::outcome::OutcomeKind;
 
 /// The prefix every type Gatehouse emits starts with.
 pub const EVENT_TYPE_PREFIX: &str = "dev.gatehouse.";
+
+/// The CloudEvents type announcing that the mass-deprovision guard tripped and began holding
+/// deprovisions.
+pub const GUARD_TRIPPED: &str = "dev.gatehouse.guard.tripped";
 
 /// The CloudEvents type announcing that a command with this intent ended with this outcome.
 pub fn outcome_event_type(intent: &Intent, outcome: OutcomeKind) -> &'static str {
@@ -39,6 +46,7 @@ pub fn outcome_event_type(intent: &Intent, outcome: OutcomeKind) -> &'static str
         (OutcomeKind::SkippedStale, _) => "dev.gatehouse.command.skipped_stale",
         (OutcomeKind::Superseded, _) => "dev.gatehouse.command.superseded",
         (OutcomeKind::DeadLettered, _) => "dev.gatehouse.command.dead_lettered",
+        (OutcomeKind::Rejected, _) => "dev.gatehouse.command.rejected",
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod command;
 pub mod event_type;
+pub mod guard;
 pub mod intent;
 pub mod outcome;
 pub mod subject;

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The end of a command. Waiting states (scheduled, parked, retrying) are progress, not outcomes.
+/// The end of a command. Waiting states (scheduled, parked, retrying, held) are progress, not
+/// outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
@@ -17,6 +18,8 @@ pub enum OutcomeKind {
     Superseded,
     /// Salesforce or the rules refused it for good; kept with the reason for replay.
     DeadLettered,
+    /// An operator rejected it while the mass-deprovision guard held it: never run.
+    Rejected,
 }
 
 impl OutcomeKind {
@@ -27,6 +30,7 @@ impl OutcomeKind {
             OutcomeKind::SkippedStale => "skipped_stale",
             OutcomeKind::Superseded => "superseded",
             OutcomeKind::DeadLettered => "dead_lettered",
+            OutcomeKind::Rejected => "rejected",
         }
     }
 }

@@ -17,7 +17,9 @@ use crate::clock::Clock;
 use crate::engine::licences::{LicenceCounts, read_counts};
 use crate::salesforce::SalesforceClient;
 use crate::store::{Store, TaskTurn};
-use crate::telemetry::{LicenceLabels, Metrics, OutcomeOnlyLabels, StateLabels, StatusLabels};
+use crate::telemetry::{
+    LicenceLabels, Metrics, OutcomeOnlyLabels, ScopeLabels, StateLabels, StatusLabels,
+};
 
 /// Everything a scrape reads, shared by the `/metrics` handler.
 pub struct Scrape {
@@ -142,6 +144,7 @@ impl Scrape {
                 tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the outbox")
             }
         }
+        self.refresh_guard().await;
         let budget = self.org.budget();
         if let Some(usage) = budget.usage {
             f.api_used.set(gauge_value(usage.used));
@@ -155,6 +158,27 @@ impl Scrape {
         f.call_share.set(gauge_value(calls.share as u64));
         f.calls_in_flight.set(gauge_value(calls.in_use as u64));
         self.poll_licences_if_due();
+    }
+
+    /// The guard's scopes as the store keeps them, so every replica reports the same.
+    async fn refresh_guard(&self) {
+        let f = &self.metrics.families;
+        match self.store.guard_scopes().await {
+            Ok(scopes) => {
+                for scope in scopes {
+                    let labels = ScopeLabels { scope: scope.scope };
+                    f.guard_tripped
+                        .get_or_create(&labels)
+                        .set(i64::from(scope.tripped_at.is_some()));
+                    f.guard_trips
+                        .get_or_create(&labels)
+                        .set(gauge_value(scope.trips));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %crate::report::chain(&e), "metrics: could not read the guard")
+            }
+        }
     }
 
     fn poll_licences_if_due(&self) {

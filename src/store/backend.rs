@@ -47,7 +47,7 @@ use serde_json::Value;
 
 use super::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
-    NewCommand, ProgressWrite,
+    GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
 };
 use super::error::StoreError;
 use super::group_commit::{Batch, Written};
@@ -57,6 +57,7 @@ use super::readiness::WriteRefused;
 use super::reconcile::Adoption;
 use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
+use crate::domain::guard::{Policy, Trip};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
 
 /// What a worker asks for when it claims: up to `limit` commands due at `now`, held for
@@ -120,12 +121,32 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// command not stored yet for its (event, item key), with its subject's record, history
     /// row and the supersede rule applied, ending commands with their outcomes and outbox rows.
     /// The commands are checked and cut to the millisecond.
+    ///
+    /// With a `guard` policy, the guarded deprovisions are judged in the same transaction
+    /// (`domain::guard`): held ones are stored `held` with their reason, admitted ones counted
+    /// in the window, and each trip recorded with its `dev.gatehouse.guard.tripped` outbox row;
+    /// the trips are answered beside the commands.
     async fn enqueue(
         &self,
         event: Option<&EventId>,
         commands: Vec<NewCommand>,
+        guard: Option<&Policy>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Enqueued>, StoreError>;
+    ) -> Result<(Vec<Enqueued>, Vec<Trip>), StoreError>;
+
+    /// Approves or rejects the held commands `selection` names, for `actor`, in one transaction
+    /// with their history rows (and, for rejections, outcomes and outbox rows); then clears each
+    /// tripped scope that holds nothing any more.
+    async fn release_held(
+        &self,
+        selection: &HeldSelection,
+        release: &Release,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Released, StoreError>;
+
+    /// Every scope of the guard that has tripped, with the commands it holds now.
+    async fn guard_scopes(&self) -> Result<Vec<GuardScope>, StoreError>;
 
     /// Claims due, unblocked commands (at most one per subject, none of a subject with one
     /// running), each becoming `running` with one more attempt and a claim token larger than

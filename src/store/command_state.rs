@@ -18,6 +18,9 @@ pub enum CommandState {
     Retrying,
     /// Waiting for a condition outside Gatehouse, e.g. a free licence; runs again when unparked.
     Parked,
+    /// Held by the mass-deprovision guard until an operator approves (it is queued) or rejects
+    /// it (it ends `rejected`); never claimed.
+    Held,
     /// Ended with its outcome; nothing more happens to it.
     Done,
 }
@@ -28,6 +31,7 @@ stored_names!(CommandState, "command state", {
     Running => "running",
     Retrying => "retrying",
     Parked => "parked",
+    Held => "held",
     Done => "done",
 });
 
@@ -35,11 +39,12 @@ impl CommandState {
     /// The states a newer event for the same subject may supersede: the command has not
     /// started, or stopped and waits to start again. A running command is never superseded, as
     /// Salesforce may already be half-way through it.
-    pub const WAITING: [CommandState; 4] = [
+    pub const WAITING: [CommandState; 5] = [
         CommandState::Queued,
         CommandState::Scheduled,
         CommandState::Retrying,
         CommandState::Parked,
+        CommandState::Held,
     ];
 
     /// The states a worker may claim once the command is due.

@@ -60,7 +60,8 @@ use std::time::Duration;
 
 pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
-    FencingToken, Finish, NewCommand, Progress, ProgressWrite, RenewedMany,
+    FencingToken, Finish, GuardScope, HeldSelection, NewCommand, Progress, ProgressWrite, Release,
+    Released, RenewedMany,
 };
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};
@@ -68,7 +69,7 @@ pub use inbox::{
     EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
     UnknownName,
 };
-pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow};
+pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow, Tripped};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use reconcile::Adoption;
@@ -104,6 +105,8 @@ struct Shared {
     /// Signalled after a transaction that wrote outbox rows, so the relay publishes them at
     /// once instead of at its next poll.
     announced: tokio::sync::Notify,
+    /// The mass-deprovision guard every enqueue goes through, when it is on.
+    guard: std::sync::RwLock<Option<Arc<crate::domain::guard::Policy>>>,
 }
 
 /// The group commit's writer: the backend, dating each batch when it is written.
@@ -176,6 +179,7 @@ impl Store {
                 clock,
                 intake: GroupCommit::start(writer, max_batch, queue_depth),
                 announced: tokio::sync::Notify::new(),
+                guard: std::sync::RwLock::new(None),
             }),
         }
     }

@@ -48,12 +48,13 @@ use crate::domain::OutcomeKind;
 use super::UnknownName;
 
 /// Outcome kinds in a fixed order; the domain type has no list of its own.
-pub(crate) const OUTCOME_KINDS: [OutcomeKind; 5] = [
+pub(crate) const OUTCOME_KINDS: [OutcomeKind; 6] = [
     OutcomeKind::Succeeded,
     OutcomeKind::NoChange,
     OutcomeKind::SkippedStale,
     OutcomeKind::Superseded,
     OutcomeKind::DeadLettered,
+    OutcomeKind::Rejected,
 ];
 
 /// Reads a stored outcome kind back.

@@ -22,8 +22,8 @@ mod labels;
 
 pub(crate) use labels::{
     AcceptedLabels, CallLabels, DeadLetterLabels, EndpointLabels, LicenceLabels, MappedLabels,
-    OutcomeLabels, OutcomeOnlyLabels, PartitionLabels, RejectedLabels, RunLabels, SourceLabels,
-    StateLabels, StatusLabels, TopicLabels, TypeLabels, VersionLabels,
+    OutcomeLabels, OutcomeOnlyLabels, PartitionLabels, RejectedLabels, RunLabels, ScopeLabels,
+    SourceLabels, StateLabels, StatusLabels, TopicLabels, TypeLabels, VersionLabels,
 };
 
 type Seconds = Family<RunLabels, Histogram, fn() -> Histogram>;
@@ -59,6 +59,8 @@ pub(crate) struct Families {
     pub outcomes_stored: Family<OutcomeOnlyLabels, Gauge>,
     pub inbox_events: Family<StatusLabels, Gauge>,
     pub outbox_lag: FloatGauge,
+    pub guard_tripped: Family<ScopeLabels, Gauge>,
+    pub guard_trips: Family<ScopeLabels, Gauge>,
     pub outcomes_published: Family<TypeLabels, Counter>,
     pub outcome_publish_failures: Counter,
     pub kafka_records_consumed: Family<TopicLabels, Counter>,
@@ -109,6 +111,8 @@ impl Metrics {
             outcomes_stored: Family::default(),
             inbox_events: Family::default(),
             outbox_lag: FloatGauge::default(),
+            guard_tripped: Family::default(),
+            guard_trips: Family::default(),
             outcomes_published: Family::default(),
             outcome_publish_failures: Counter::default(),
             kafka_records_consumed: Family::default(),
@@ -243,7 +247,7 @@ impl Families {
     fn register_store(&self, registry: &mut Registry) {
         registry.register(
             "gatehouse_queue_commands",
-            "Commands in the store by state (queued, scheduled, running, retrying, parked, done)",
+            "Commands in the store by state (queued, scheduled, running, retrying, parked, held, done)",
             self.commands_by_state.clone(),
         );
         registry.register(
@@ -260,6 +264,16 @@ impl Families {
             "gatehouse_outbox_oldest_unpublished_age_seconds",
             "Age of the oldest outcome event not yet published (0 when none waits)",
             self.outbox_lag.clone(),
+        );
+        registry.register(
+            "gatehouse_guard_tripped",
+            "1 while the mass-deprovision guard holds a scope's deprovisions (scope * is every source together), 0 once it cleared",
+            self.guard_tripped.clone(),
+        );
+        registry.register(
+            "gatehouse_guard_trips",
+            "Times each scope of the mass-deprovision guard has tripped, as the store counts them (shared by every replica)",
+            self.guard_trips.clone(),
         );
     }
 

@@ -31,7 +31,9 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub use metrics::{CONTENT_TYPE, Metrics};
-pub(crate) use metrics::{LicenceLabels, OutcomeOnlyLabels, StateLabels, StatusLabels};
+pub(crate) use metrics::{
+    LicenceLabels, OutcomeOnlyLabels, ScopeLabels, StateLabels, StatusLabels,
+};
 pub use otlp::{TraceExport, TraceSetupError};
 
 use crate::config::{LogConfig, LogFormat, Settings};

@@ -79,8 +79,8 @@ fn permission_sets_of(org: &Org, user_id: &str) -> BTreeSet<String> {
         .and_then(Value::as_str)
         .map(str::to_owned);
     let mut sets: BTreeSet<String> = org
-        .records_of("PermissionSetAssignment")
-        .filter(|a| a.get("AssigneeId").and_then(Value::as_str) == Some(user_id))
+        .assignments_of(user_id)
+        .into_iter()
         .map(|a| text(a, "PermissionSetId").to_owned())
         .collect();
     sets.extend(

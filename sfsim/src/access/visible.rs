@@ -50,4 +50,8 @@ impl DataSource for Visible<'_> {
     fn record(&self, id: &str) -> Option<&Record> {
         self.org.record(id)
     }
+
+    fn candidates(&self, object: &str, field: &str, keys: &[&str]) -> Option<Vec<&Record>> {
+        self.org.candidates(object, field, keys)
+    }
 }

@@ -167,6 +167,14 @@ fn answer(
         {
             Reply::error(&ApiError::resource_not_found())
         }
+        Ok(call)
+            if org.subrequest_refusals().take(
+                call.method.as_str(),
+                call.segments.last().map(String::as_str),
+            ) =>
+        {
+            Reply::error(&ApiError::resource_not_found())
+        }
         Ok(mut call) => {
             call.caller = caller.map(str::to_owned);
             router(org, &call)

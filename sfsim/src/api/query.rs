@@ -22,6 +22,9 @@ pub fn run(org: &mut Org, call: &Call, access: Option<&Access>) -> Result<Reply,
             ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
         })?;
     let parsed = soql::parse(text)?;
+    if let Some((object, field)) = soql::probed_field(&parsed, &*org as &dyn DataSource) {
+        org.index(&object, &field);
+    }
     let now = org.now();
     let result = match access {
         Some(access) => {

@@ -66,6 +66,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(org::clear_record_refusals)),
         )
         .service(
+            web::resource("/faults/subrequests")
+                .route(web::get().to(org::subrequest_refusals))
+                .route(web::post().to(org::add_subrequest_refusals))
+                .route(web::delete().to(org::clear_subrequest_refusals)),
+        )
+        .service(
             web::resource("/faults/group-lock")
                 .route(web::get().to(traffic::group_lock))
                 .route(web::put().to(traffic::force_group_lock)),

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
 use super::refusal::{ControlRefusal, read_body, read_json};
-use crate::org::{Org, OrgSettings, RecordRefusal};
+use crate::org::{Org, OrgSettings, RecordRefusal, SubrequestRefusal};
 use crate::report::chain;
 use crate::state::Sim;
 
@@ -135,5 +135,42 @@ pub async fn record_refusals(sim: web::Data<Sim>) -> HttpResponse {
 /// `DELETE /__sim/faults/records`: clears every rule.
 pub async fn clear_record_refusals(sim: web::Data<Sim>) -> HttpResponse {
     sim.org.lock().clear_record_refusals();
+    HttpResponse::NoContent().finish()
+}
+
+/// `POST /__sim/faults/subrequests`: one rule or an array, each refusing the next `count`
+/// composite subrequests to a resource (`{"resource", "method"?, "count"?}`) with `404
+/// NOT_FOUND`; all armed or none.
+pub async fn add_subrequest_refusals(
+    sim: web::Data<Sim>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ControlRefusal> {
+    let body: Value = read_json(payload).await?;
+    let rules = match body {
+        Value::Array(rules) => rules,
+        one => vec![one],
+    };
+    let rules: Vec<SubrequestRefusal> = rules
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()
+        .map_err(|e| ControlRefusal::BadRequest(format!("invalid subrequest refusal: {e}")))?;
+    let mut org = sim.org.lock();
+    let mut armed = org.subrequest_refusals().clone();
+    for rule in rules {
+        armed.arm(rule).map_err(ControlRefusal::BadRequest)?;
+    }
+    *org.subrequest_refusals() = armed;
+    Ok(HttpResponse::Ok().json(org.subrequest_refusals().view()))
+}
+
+/// `GET /__sim/faults/subrequests`: the armed rules with what remains of each.
+pub async fn subrequest_refusals(sim: web::Data<Sim>) -> HttpResponse {
+    HttpResponse::Ok().json(sim.org.lock().subrequest_refusals().view())
+}
+
+/// `DELETE /__sim/faults/subrequests`: clears every rule.
+pub async fn clear_subrequest_refusals(sim: web::Data<Sim>) -> HttpResponse {
+    sim.org.lock().subrequest_refusals().clear();
     HttpResponse::NoContent().finish()
 }

@@ -34,6 +34,7 @@ mod rules;
 mod settings;
 mod site;
 mod store;
+mod subrequests;
 mod transaction;
 mod validation;
 mod write;
@@ -48,6 +49,7 @@ pub use licences::LicenceUsage;
 pub use read::{record_json, record_url};
 pub use settings::{Deliverability, OrgSettings};
 pub use site::Site;
+pub use subrequests::{SubrequestRefusal, SubrequestRefusals};
 pub use transaction::Savepoint;
 pub use validation::{RecordRefusal, VALIDATION_FAILED};
 pub use write::UpsertOutcome;
@@ -86,6 +88,8 @@ pub struct Org {
     collation: CollationDice,
     /// Validation rules aimed at single records (`validation.rs`).
     record_refusals: Vec<RecordRefusal>,
+    /// Composite subrequests refused (`subrequests.rs`).
+    subrequest_refusals: SubrequestRefusals,
     /// Active users per licence, counted once and then kept (see `licences`).
     licence_holders: Option<licences::Holders>,
 }
@@ -113,6 +117,7 @@ impl Org {
             nicknames: 0,
             collation: CollationDice::default(),
             record_refusals: Vec::new(),
+            subrequest_refusals: SubrequestRefusals::default(),
             licence_holders: None,
         }
     }
@@ -200,6 +205,17 @@ impl Org {
         }
     }
 
+    /// Indexes `field` of `object` (canonical spellings) from now on, as Salesforce indexes
+    /// the fields a query filters by, so that queries look records up rather than scan them.
+    pub(crate) fn index(&mut self, object: &str, field: &str) {
+        self.store.ensure_index(object, field);
+    }
+
+    /// The composite subrequests the org is told to refuse.
+    pub fn subrequest_refusals(&mut self) -> &mut SubrequestRefusals {
+        &mut self.subrequest_refusals
+    }
+
     /// Adds an Experience Cloud site (fixtures).
     pub(crate) fn add_site(&mut self, site: Site) {
         self.sites.push(site);
@@ -283,6 +299,10 @@ impl DataSource for Org {
 
     fn record(&self, id: &str) -> Option<&Record> {
         self.store.get(id)
+    }
+
+    fn candidates(&self, object: &str, field: &str, keys: &[&str]) -> Option<Vec<&Record>> {
+        self.store.candidates(object, field, keys)
     }
 }
 

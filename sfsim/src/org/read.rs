@@ -34,6 +34,19 @@ impl Org {
         }
     }
 
+    /// The permission set assignments of one user, oldest first (looked up, not scanned:
+    /// every call's permission check reads them).
+    pub fn assignments_of(&self, user_id: &str) -> Vec<&Record> {
+        self.store
+            .find(
+                "PermissionSetAssignment",
+                "AssigneeId",
+                &Value::String(user_id.to_owned()),
+            )
+            .filter(|a| a.get("AssigneeId").and_then(Value::as_str) == Some(user_id))
+            .collect()
+    }
+
     /// Ids of the records whose external id `field` equals `value` (case-insensitive).
     /// `Id` may be used as the field. Unknown field: 404; a field that is not an external id:
     /// `INVALID_FIELD`.

@@ -154,6 +154,33 @@ impl RecordStore {
     }
 }
 
+impl RecordStore {
+    /// Records of one type whose indexed `field` may equal one of `keys` (text or ids, each
+    /// compared as the index folds them), oldest first and each once; the caller checks
+    /// each. `None` when the field is not indexed.
+    pub fn candidates<'a>(
+        &'a self,
+        object: &str,
+        field: &str,
+        keys: &[&str],
+    ) -> Option<Vec<&'a Record>> {
+        let mut ids: Vec<&String> = Vec::new();
+        for k in keys {
+            ids.extend(
+                self.indexes
+                    .lookup(object, field, &Value::String((*k).to_owned()))?,
+            );
+        }
+        let mut found: Vec<(u64, &Record)> = ids
+            .into_iter()
+            .filter_map(|id| Some((*self.sequence.get(id)?, self.records.get(id)?)))
+            .collect();
+        found.sort_by_key(|(sequence, _)| *sequence);
+        found.dedup_by_key(|(sequence, _)| *sequence);
+        Some(found.into_iter().map(|(_, r)| r).collect())
+    }
+}
+
 impl Record {
     /// A text field's value; `None` when unset or not text.
     pub fn text(&self, name: &str) -> Option<&str> {

@@ -10,6 +10,7 @@ use super::DataSource;
 use super::ast::Query;
 use super::eval::{matches, owner, raw_value, typed_value};
 use super::plan::{Plan, SortKey};
+use super::probe;
 use super::resolve::FieldRef;
 use super::typed::{Typed, order};
 use crate::error::ApiError;
@@ -45,8 +46,8 @@ pub fn execute_at(
     now: DateTime<Utc>,
 ) -> Result<QueryResult, ApiError> {
     let plan = Plan::build(query, source, now.date_naive())?;
-    let mut found: Vec<&Record> = source
-        .records(&plan.object)
+    let mut found: Vec<&Record> = probe::candidates(&plan, source)
+        .into_iter()
         .filter(|r| plan.filter.as_ref().is_none_or(|f| matches(f, r, source)))
         .collect();
     if !plan.sort.is_empty() {
@@ -76,6 +77,14 @@ pub fn execute_at(
 /// mistyped literal a run would refuse.
 pub fn check(query: &Query, source: &dyn DataSource) -> Result<(), ApiError> {
     Plan::build(query, source, Utc::now().date_naive()).map(|_| ())
+}
+
+/// The object and field a query would look its records up by (canonical spellings), so that
+/// a source indexing fields on demand can index it first; `None` when the query reads every
+/// record of its object, or is refused.
+pub fn probed_field(query: &Query, source: &dyn DataSource) -> Option<(String, String)> {
+    let plan = Plan::build(query, source, Utc::now().date_naive()).ok()?;
+    probe::probed_field(&plan).map(|(object, field)| (object.to_owned(), field.to_owned()))
 }
 
 /// Orders records by the sort keys, stably, so ties keep creation order.

@@ -20,6 +20,7 @@ const STATES: &[&str] = &[
     "running",
     "retrying",
     "parked",
+    "held",
     "done",
 ];
 
@@ -29,6 +30,7 @@ const OUTCOMES: &[&str] = &[
     "skipped_stale",
     "superseded",
     "dead_lettered",
+    "rejected",
 ];
 
 /// One page of commands in creation order: `?state&outcome&subject&limit&after`.

@@ -1,7 +1,8 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/inbox`, `/v1/sources/{source}/roster`): look at lifecycle records, commands and
-//! events, replay what was refused, resume what waits for a licence, and provision or show
-//! someone out by hand.
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
+//! `/v1/sources/{source}/roster`): look at lifecycle records, commands and events, replay what
+//! was refused, resume what waits for a licence, approve or reject what the mass-deprovision
+//! guard holds, and provision or show someone out by hand.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -12,6 +13,7 @@
 mod auth;
 mod commands;
 mod failure;
+mod held;
 mod inbox;
 mod manual;
 mod manual_body;
@@ -108,6 +110,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(commands::dead_letters)
         .service(commands::replay)
         .service(parked::resume)
+        .service(held::list)
+        .service(held::approve)
+        .service(held::reject)
+        .service(held::status)
         .service(inbox::list)
         .service(inbox::show)
         .service(inbox::replay)

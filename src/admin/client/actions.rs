@@ -14,7 +14,7 @@ use super::{
 };
 
 /// Prints the JSON answer as it came, or hands it to the text printer.
-fn print(format: Format, answer: &Value, as_text: impl FnOnce(&Value)) {
+pub(super) fn print(format: Format, answer: &Value, as_text: impl FnOnce(&Value)) {
     match format {
         Format::Json => println!(
             "{}",
@@ -24,7 +24,11 @@ fn print(format: Format, answer: &Value, as_text: impl FnOnce(&Value)) {
     }
 }
 
-fn push(query: &mut Vec<(&'static str, String)>, name: &'static str, value: &Option<String>) {
+pub(super) fn push(
+    query: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: &Option<String>,
+) {
     if let Some(value) = value {
         query.push((name, value.clone()));
     }

@@ -1,11 +1,12 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `inbox`, `roster`, `reconcile` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `held`, `inbox`, `roster`, `reconcile` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod held;
 mod reconcile;
 mod remote;
 mod render;
@@ -18,6 +19,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+pub use held::HeldCommand;
 pub use reconcile::ReconcileCommand;
 pub use roster::RosterCommand;
 
@@ -137,10 +139,11 @@ enum CommandAction {
         after_help = "Examples:\n  gatehouse command list --subject partner-portal:u-1\n  gatehouse command list --state parked"
     )]
     List {
-        /// Only commands in this state: queued, scheduled, running, retrying, parked, done.
+        /// Only commands in this state: queued, scheduled, running, retrying, parked, held, done.
         #[arg(long)]
         state: Option<String>,
-        /// Only commands that ended so: succeeded, no_change, skipped_stale, superseded, dead_lettered.
+        /// Only commands that ended so: succeeded, no_change, skipped_stale, superseded, dead_lettered,
+        /// rejected.
         #[arg(long)]
         outcome: Option<String>,
         /// Only this subject's commands.

@@ -197,6 +197,7 @@ pub fn command(record: &Value) {
         ("replay of", "/replay_of"),
         ("parked", "/parked_reason"),
         ("parked on", "/parked_licence"),
+        ("held", "/held_reason"),
     ] {
         if let Some(value) = optional(record, pointer) {
             lines.push((label, value));
@@ -256,7 +257,10 @@ pub fn commands(page: &Value, empty: &str) {
                     text(r, "/outcome/kind"),
                     clip(&text(r, "/outcome/refusal/message"), 60)
                 ),
-                None => text(r, "/outcome/kind"),
+                None => match optional(r, "/held_reason") {
+                    Some(reason) if r["state"] == "held" => format!("held: {}", clip(&reason, 70)),
+                    _ => text(r, "/outcome/kind"),
+                },
             };
             vec![
                 text(r, "/id"),

@@ -56,3 +56,15 @@ fn outcomes_other_than_success_do_not_depend_on_the_intent() {
         assert!(expected.starts_with(EVENT_TYPE_PREFIX));
     }
 }
+
+#[test]
+fn a_rejection_has_a_type_of_its_own_whatever_the_intent() {
+    assert_eq!(
+        outcome_event_type(
+            &deprovision(DeprovisionMode::Disable),
+            OutcomeKind::Rejected
+        ),
+        "dev.gatehouse.command.rejected"
+    );
+    assert!(GUARD_TRIPPED.starts_with(EVENT_TYPE_PREFIX));
+}

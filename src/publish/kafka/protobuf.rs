@@ -1,5 +1,5 @@
-//! The stored JSON announcement as a `gatehouse.v1.OutcomeEvent`, for an outcome topic that
-//! is configured to carry protobuf.
+//! The stored JSON announcement as a `gatehouse.v1.OutcomeEvent` (or, for a guard's trip, a
+//! `gatehouse.v1.GuardTripped`), for an outcome topic that is configured to carry protobuf.
 //!
 //! The outbox keeps one payload per outcome, in JSON (see `OutboxEvent::announcing`); the
 //! protobuf form is derived from it when published rather than stored beside it, so the two
@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::domain::event_type::GUARD_TRIPPED;
 use crate::domain::{LicenceEffect, Outcome};
 use crate::proto::v1;
 
@@ -34,6 +35,10 @@ struct Announcement {
     outcome: Outcome,
     #[serde(default)]
     superseded_by: Option<String>,
+    #[serde(default)]
+    rejected_by: Option<String>,
+    #[serde(default)]
+    rejection_reason: Option<String>,
 }
 
 /// The protobuf message carrying the same facts as `payload`.
@@ -81,6 +86,62 @@ pub fn outcome_event(payload: &Value) -> Result<v1::OutcomeEvent, PayloadError> 
             }),
         }),
         superseded_by: announced.superseded_by.unwrap_or_default(),
+        rejected_by: announced.rejected_by.unwrap_or_default(),
+        rejection_reason: announced.rejection_reason.unwrap_or_default(),
+    })
+}
+
+/// The announcement of a guard's trip, as `OutboxEvent::guard_tripped` writes it.
+#[derive(Deserialize)]
+struct TripAnnouncement {
+    scope: String,
+    #[serde(default)]
+    source: Option<String>,
+    deprovisions: u64,
+    allowed: u64,
+    threshold: Threshold,
+    managed: u64,
+    window_seconds: u64,
+    held: u64,
+    command_id: String,
+    subject: String,
+    #[serde(default)]
+    event_id: Option<String>,
+    tripped_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct Threshold {
+    count: Option<u64>,
+    percent: Option<f64>,
+}
+
+/// The protobuf message carrying the same facts as a trip's `payload`.
+pub fn guard_tripped(payload: &Value) -> Result<v1::GuardTripped, PayloadError> {
+    let trip = TripAnnouncement::deserialize(payload).map_err(PayloadError)?;
+    Ok(v1::GuardTripped {
+        scope: trip.scope,
+        source: trip.source.unwrap_or_default(),
+        deprovisions: trip.deprovisions,
+        allowed: trip.allowed,
+        threshold_count: trip.threshold.count.unwrap_or_default(),
+        threshold_percent: trip.threshold.percent.unwrap_or_default(),
+        managed: trip.managed,
+        window_seconds: trip.window_seconds,
+        held: trip.held,
+        command_id: trip.command_id,
+        subject_key: trip.subject,
+        event_id: trip.event_id.unwrap_or_default(),
+        tripped_at: Some(timestamp(trip.tripped_at)),
+    })
+}
+
+/// The protobuf encoding of an outbox row's payload: a trip's own message, or an outcome's.
+pub fn encode(event_type: &str, payload: &Value) -> Result<Vec<u8>, PayloadError> {
+    Ok(if event_type == GUARD_TRIPPED {
+        prost::Message::encode_to_vec(&guard_tripped(payload)?)
+    } else {
+        prost::Message::encode_to_vec(&outcome_event(payload)?)
     })
 }
 

@@ -16,8 +16,8 @@
 //! | `content-type` | `application/json` or `application/x-protobuf` |
 //! | `traceparent` | W3C trace context of the `kafka.produce` span (see `trace`) |
 //!
-//! No `ce_dataschema`: every type shares one schema (`gatehouse.v1.OutcomeEvent`, or its JSON
-//! form), named by the content type and documented in docs/outcomes.md; a URI that resolves to
+//! No `ce_dataschema`: every outcome type shares one schema (`gatehouse.v1.OutcomeEvent`, or
+//! its JSON form; the guard's `dev.gatehouse.guard.tripped` is a `gatehouse.v1.GuardTripped`), named by the content type and documented in docs/outcomes.md; a URI that resolves to
 //! nothing would only mislead.
 
 use rdkafka::message::{Header, OwnedHeaders};
@@ -59,9 +59,7 @@ impl OutcomeRecord {
     ) -> Result<OutcomeRecord, PayloadError> {
         let value = match encoding {
             OutcomeEncoding::Json => row.payload.to_string().into_bytes(),
-            OutcomeEncoding::Protobuf => {
-                prost::Message::encode_to_vec(&protobuf::outcome_event(&row.payload)?)
-            }
+            OutcomeEncoding::Protobuf => protobuf::encode(&row.event_type, &row.payload)?,
         };
         let mut headers = vec![
             ("ce_specversion", SPEC_VERSION.to_owned()),

@@ -7,6 +7,7 @@
 
 mod batch;
 mod claim;
+pub(crate) mod held;
 mod queue;
 mod reading;
 
@@ -17,6 +18,7 @@ pub use super::command_state::CommandState;
 pub(crate) use batch::is_items_own;
 pub use batch::{EndedMany, Ending, Finish, ProgressWrite, RenewedMany};
 pub use claim::{Claim, ClaimedCommand, FencingToken};
+pub use held::{GuardScope, HeldSelection, Release, Released};
 
 use super::error::StoreError;
 use super::timestamp;
@@ -125,6 +127,8 @@ pub struct CommandRecord {
     pub parked_reason: Option<String>,
     /// The licence it waits for, when parked on `LICENSE_LIMIT_EXCEEDED`.
     pub parked_licence: Option<String>,
+    /// Why the mass-deprovision guard holds it, while it is `held`.
+    pub held_reason: Option<String>,
     pub progress: Progress,
     /// How it ended; present exactly when `state` is `done`.
     pub outcome: Option<Outcome>,
@@ -141,6 +145,11 @@ pub struct CommandFilter {
     pub state: Option<CommandState>,
     pub outcome: Option<OutcomeKind>,
     pub subject: Option<SubjectKey>,
+    /// Only commands of subjects whose record names this Account (its key or its Salesforce
+    /// id).
+    pub account: Option<String>,
+    /// Only commands mapped from this inbox event.
+    pub event: Option<String>,
     /// Page size; at most [`CommandFilter::MAX_LIMIT`], larger values are capped.
     pub limit: u32,
     /// Keyset cursor: only commands with a larger id.
@@ -163,6 +172,8 @@ impl Default for CommandFilter {
             state: None,
             outcome: None,
             subject: None,
+            account: None,
+            event: None,
             limit: 100,
             after: None,
         }

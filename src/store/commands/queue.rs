@@ -28,6 +28,10 @@ impl Store {
     /// (writing their outcomes, history and announcements), or is superseded on arrival by a
     /// newer waiting one. The subject's record is created on first sight.
     ///
+    /// Under the mass-deprovision guard ([`Store::set_guard`]), deprovisions that do not come
+    /// from an operator are judged in the same transaction: a held one is stored `held` with
+    /// its reason (see `domain::guard`). Callers need do nothing of their own for it.
+    ///
     /// Commands for `event` must carry it as their origin's event id (it is filled in when
     /// missing) and have distinct item keys; otherwise, or if a command cannot be stored,
     /// [`StoreError::InvalidCommand`] and nothing is written.
@@ -62,11 +66,31 @@ impl Store {
             }
             prepared.push(command.cut_to_millis());
         }
-        let enqueued = self.backend().enqueue(event, prepared, self.now()).await?;
-        // Superseding writes outcomes, and so announcements, of the commands it ends.
-        if enqueued
-            .iter()
-            .any(|e| !e.superseded.is_empty() || (!e.duplicate && e.state == CommandState::Done))
+        let guard = self.guard();
+        let (enqueued, trips) = self
+            .backend()
+            .enqueue(event, prepared, guard.as_deref(), self.now())
+            .await?;
+        for trip in &trips {
+            tracing::warn!(
+                scope = trip.scope.key(),
+                deprovisions = trip.deprovisions,
+                allowed = trip.allowed,
+                managed = trip.managed,
+                held = enqueued
+                    .iter()
+                    .filter(|e| e.state == CommandState::Held)
+                    .count(),
+                "mass-deprovision guard tripped: deprovisions are held until an operator \
+                 approves or rejects them (gatehouse held list)"
+            );
+        }
+        // Superseding writes outcomes, and so announcements, of the commands it ends; a trip
+        // announces itself.
+        if !trips.is_empty()
+            || enqueued.iter().any(|e| {
+                !e.superseded.is_empty() || (!e.duplicate && e.state == CommandState::Done)
+            })
         {
             self.announced();
         }

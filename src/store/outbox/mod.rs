@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 
 pub use id::{OutboxId, OutboxIdError};
 
+use crate::domain::event_type::GUARD_TRIPPED;
+use crate::domain::guard::{Scope, Trip};
 use crate::domain::{Command, CommandId, Intent, Outcome, SubjectKey, outcome_event_type};
 
 /// An event to announce, as the executor hands it to `finish`.
@@ -55,6 +57,53 @@ impl OutboxEvent {
             event_type: outcome_event_type(&command.intent, outcome.kind).to_owned(),
             payload,
             traceparent: command.origin.traceparent.clone(),
+        }
+    }
+}
+
+/// What the announcement of a guard's trip names besides the trip itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Tripped<'a> {
+    /// The guard's window.
+    pub window: chrono::TimeDelta,
+    /// Commands of the tripping call that are held.
+    pub held: usize,
+    /// The inbox event whose commands tripped it, if any.
+    pub event_id: Option<&'a str>,
+    /// The first held command: the row's command and subject.
+    pub command_id: &'a CommandId,
+    pub subject: &'a SubjectKey,
+}
+
+impl OutboxEvent {
+    /// The announcement that the mass-deprovision guard tripped (`dev.gatehouse.guard.tripped`):
+    /// which scope, how many deprovisions against what threshold, and what it held. It names
+    /// no person beyond the first held command's subject key, which keys the record.
+    pub fn guard_tripped(trip: &Trip, tripped: &Tripped<'_>, now: DateTime<Utc>) -> OutboxEvent {
+        let mut payload = json!({
+            "scope": match trip.scope { Scope::Overall => "overall", Scope::Source(_) => "source" },
+            "deprovisions": trip.deprovisions,
+            "allowed": trip.allowed,
+            "threshold": { "count": trip.limit.count, "percent": trip.limit.percent },
+            "managed": trip.managed,
+            "window_seconds": tripped.window.num_seconds(),
+            "held": tripped.held,
+            "command_id": tripped.command_id,
+            "subject": tripped.subject,
+            "tripped_at": crate::store::timestamp::to_millis(now),
+        });
+        if let Some(fields) = payload.as_object_mut() {
+            if let Scope::Source(source) = &trip.scope {
+                fields.insert("source".into(), Value::from(source.as_str()));
+            }
+            if let Some(event_id) = tripped.event_id {
+                fields.insert("event_id".into(), Value::from(event_id));
+            }
+        }
+        OutboxEvent {
+            event_type: GUARD_TRIPPED.to_owned(),
+            payload,
+            traceparent: None,
         }
     }
 }

@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::Store;
+use crate::domain::guard::{Policy, Trip};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
 use crate::store::backend::{Backend, ClaimRequest};
 use crate::store::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
-    NewCommand, ProgressWrite,
+    GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
 };
 use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Written};
@@ -70,9 +71,24 @@ impl Backend for Store {
         &self,
         event: Option<&EventId>,
         commands: Vec<NewCommand>,
+        guard: Option<&Policy>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Enqueued>, StoreError> {
-        Store::enqueue(self, event, commands, now).await
+    ) -> Result<(Vec<Enqueued>, Vec<Trip>), StoreError> {
+        Store::enqueue(self, event, commands, guard, now).await
+    }
+
+    async fn release_held(
+        &self,
+        selection: &HeldSelection,
+        release: &Release,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Released, StoreError> {
+        Store::release_held(self, selection, release, actor, now).await
+    }
+
+    async fn guard_scopes(&self) -> Result<Vec<GuardScope>, StoreError> {
+        Store::guard_scopes(self).await
     }
 
     async fn claim(&self, request: ClaimRequest<'_>) -> Result<Vec<Claim>, StoreError> {

@@ -185,3 +185,27 @@ on_both_stores! {
         assert_eq!(stale_after, stale_before);
     }
 }
+
+on_both_stores! {
+    async fn a_batch_of_one_checkpoint_per_command_lands_row_by_row_and_refuses_a_stale_one() {
+        let dir = Scratch::new().await;
+        let batch = Batch::claim(&dir).await;
+        let store = &batch.store;
+        let mut items: Vec<ProgressWrite> =
+            batch.held.iter().map(|c| checkpoint(c, "user_creating")).collect();
+        items.insert(2, checkpoint(&batch.stale, "user_creating"));
+
+        let answers = store.record_progress_many(&items).await.unwrap();
+
+        assert!(answers[2].as_ref().is_err_and(|e| e.is_claim_lost()), "{answers:?}");
+        assert_eq!(answers.iter().filter(|a| a.is_ok()).count(), 3, "{answers:?}");
+        for claimed in &batch.held {
+            let record = store.get_command(&claimed.command.id).await.unwrap().unwrap();
+            assert_eq!(record.progress.get("user_creating"), Some(&json!("intended")));
+            let rows = batch.history(claimed, HistoryKind::Progress).await;
+            assert_eq!(rows.iter().filter(|r| r.get("user_creating").is_some()).count(), 1);
+        }
+        let stale = store.get_command(&batch.stale.command.id).await.unwrap().unwrap();
+        assert!(stale.progress.get("user_creating").is_none(), "{stale:?}");
+    }
+}

@@ -174,3 +174,28 @@ on_both_stores! {
         assert_eq!(record(store, &waiting).await.state, CommandState::Parked);
     }
 }
+
+on_both_stores! {
+    async fn a_batch_of_finishes_records_on_each_subject_what_its_own_outcome_found() {
+        let dir = Scratch::new().await;
+        let batch = Batch::claim(&dir).await;
+        let store = &batch.store;
+        let endings = batch.held.iter().enumerate().map(|(n, claimed)| {
+            let Ending::Finish(mut one) = finish(claimed, None) else { unreachable!("a finish") };
+            one.update.username = Some(format!("person{n}@example.com"));
+            one.update.licence = (n == 1).then(|| PARTNER.to_owned());
+            Ending::Finish(one)
+        }).collect();
+
+        let ended = store.end_many(endings).await.unwrap();
+
+        assert!(ended.endings.iter().all(|e| matches!(e, Ok(Some(_)))), "{:?}", ended.endings);
+        for (n, claimed) in batch.held.iter().enumerate() {
+            let subject = store.get_subject(&claimed.command.subject).await.unwrap().unwrap().record;
+            assert_eq!(subject.username, Some(format!("person{n}@example.com")));
+            assert_eq!(subject.licence.is_some(), n == 1, "{subject:?}");
+            assert_eq!(subject.user_id.as_deref(), Some("005000000000001AAA"));
+            assert_eq!(subject.deactivation_trigger, None, "a provision's reasons replace the old");
+        }
+    }
+}

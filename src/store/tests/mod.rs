@@ -15,6 +15,7 @@ mod connecting;
 mod ending_batches;
 mod enqueueing;
 mod fencing;
+mod guarding;
 mod listing;
 mod opening;
 mod outbox_relay;

@@ -97,3 +97,9 @@ pub(crate) struct PartitionLabels {
 pub(crate) struct VersionLabels {
     pub version: String,
 }
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct ScopeLabels {
+    /// `*` for every source together, or a source's name.
+    pub scope: String,
+}

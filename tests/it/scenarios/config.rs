@@ -14,7 +14,7 @@ pub const DEFAULT_SITE: &str = r#"site = "Gatehouse Partners""#;
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub org: Org,
-    /// `welcome_email` of the partner signup rule.
+    /// `welcome_email` of the partner signup and reseller onboarding rules.
     pub welcome: &'static str,
     /// Extra lines for the `[service]` table.
     pub service: &'static str,
@@ -26,6 +26,8 @@ pub struct Setup {
     pub engine: &'static str,
     /// Extra lines for the `[salesforce.api]` table, e.g. `max_concurrent_calls`.
     pub salesforce_api: &'static str,
+    /// Lines for the `[guard]` table (the mass-deprovision guard); empty keeps its defaults.
+    pub guard: &'static str,
 }
 
 /// The partner signup rule's permission sets: the portal's set, and one more an event may name.
@@ -41,6 +43,7 @@ impl Default for Setup {
             salesforce: DEFAULT_SITE,
             engine: "",
             salesforce_api: "",
+            guard: "",
         }
     }
 }
@@ -59,12 +62,13 @@ pub fn scenario_app(setup: &Setup) -> TestAppBuilder {
 /// for tests; the partner signup sends the setup's welcome email and permission sets.
 fn scenario_rules(setup: &Setup) -> String {
     format!(
-        "{FAST_POLLS}{}\n{FAST_RETRIES}{}\n{MAPPING_DEFAULTS}{}{}{}",
+        "{FAST_POLLS}{}\n{FAST_RETRIES}{}\n[guard]\n{}\n{MAPPING_DEFAULTS}{}{}{}",
         setup.salesforce_api,
         setup.engine,
+        setup.guard,
         partner_portal(setup.welcome, setup.permission_sets),
         customers(),
-        contracts()
+        contracts(setup.welcome)
     )
 }
 
@@ -190,8 +194,9 @@ deprovision = {{ mode = "deactivate", trigger = "customer account closed" }}
 }
 
 /// The contract system: a contract's end deactivates each of its people; its suspension
-/// freezes them.
-fn contracts() -> String {
+/// freezes them; its termination disables them; a reseller's onboarding admits its members with
+/// the `welcome` email.
+fn contracts(welcome: &str) -> String {
     format!(
         r#"
 [sources.contracts]
@@ -222,7 +227,8 @@ account = {{ key = "{{{{ partner_id }}}}" }}
 contact = {{ first_name = "{{{{ item.first_name }}}}", last_name = "{{{{ item.last_name }}}}", email = "{{{{ item.email }}}}" }}
 username = "{{{{ contact.email }}}}.acme"
 profile = "Partner Community User"
-welcome_email = "site-setting"
+role = "{{{{ item.role | default('') }}}}"
+welcome_email = "{welcome}"
 
 [[sources.contracts.rules]]
 name = "contract suspended"
@@ -232,6 +238,15 @@ item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
 subject = "partner-portal:{{{{ item }}}}"
 occurred_at = "{{{{ occurred_at }}}}"
 deprovision = {{ mode = "freeze", trigger = "contract {{{{ contract_id }}}} suspended" }}
+
+[[sources.contracts.rules]]
+name = "contract terminated"
+when = "type == 'contract.terminated'"
+for_each = "people"
+item_id = "{{{{ contract_id }}}}:{{{{ item }}}}"
+subject = "partner-portal:{{{{ item }}}}"
+occurred_at = "{{{{ occurred_at }}}}"
+deprovision = {{ mode = "disable", trigger = "contract {{{{ contract_id }}}} terminated" }}
 "#
     )
 }

@@ -10,6 +10,7 @@ mod contacts;
 mod crash;
 mod email_change;
 mod faults;
+mod guard;
 mod leases;
 mod licences;
 mod lone_user;

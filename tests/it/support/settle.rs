@@ -46,7 +46,7 @@ pub async fn is_settled(store: &Store, now: DateTime<Utc>) -> bool {
     !all_commands(store).await.iter().any(|c| match c.state {
         CommandState::Queued | CommandState::Running => true,
         CommandState::Retrying | CommandState::Scheduled => c.due_at <= now,
-        CommandState::Parked | CommandState::Done => false,
+        CommandState::Parked | CommandState::Held | CommandState::Done => false,
     })
 }
 

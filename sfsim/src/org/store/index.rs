@@ -51,15 +51,22 @@ pub fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// The index key of a value: equal keys for values [`same_value`] calls equal; null is not
-/// indexed.
-fn key(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(s) => Some(s.to_ascii_lowercase()),
-        // A prefix no text key starts with keeps `5` and `"5"` apart.
-        other => Some(format!("\u{0}{other}")),
+/// The index key of a value; null is not indexed. A key may be shared by values that differ
+/// (the caller checks each record found), but never differs for two values that are equal the
+/// way the org's rules compare ([`same_value`]) or the way SOQL's `=` and `IN` compare a text
+/// or id field: text lower-cased (Unicode), a value that is not text by its printed form
+/// (SOQL reads `5` in a text field as `'5'`), and an id by its first 15 characters, which SOQL
+/// compares (the 15- and 18-character forms of one id are equal).
+pub fn key(value: &Value) -> Option<String> {
+    let lower = match value {
+        Value::Null => return None,
+        Value::String(s) => s.to_lowercase(),
+        other => other.to_string().to_lowercase(),
+    };
+    if lower.len() > 15 && lower.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Some(lower[..15].to_owned());
     }
+    Some(lower)
 }
 
 impl Indexes {

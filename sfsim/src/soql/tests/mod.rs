@@ -5,5 +5,6 @@ mod errors;
 mod filter;
 mod garbage;
 mod grammar;
+mod indexed;
 mod org;
 mod results;

@@ -6,16 +6,18 @@
 //!
 //! The Account is a query here, not a GET by key as in a single read: GETs cannot share a
 //! request between Accounts, and one query reads every Account of the group with its owner's
-//! role (`Owner.UserRoleId`). The Account's portal roles are not read: where a level above the
-//! lowest is missing, the write that sets it finds that and refuses, as a single read that had
-//! no room for them leaves it to do.
+//! role (`Owner.UserRoleId`). The Accounts' portal roles come too, one query for every Account
+//! of the group whose people a rule puts above the lowest level (`PortalAccount.{key} IN`, or
+//! `PortalAccountId IN`), dealt to those people: a level their Account lacks is then refused
+//! before anything is written, as a single read refuses it.
 
 use std::collections::HashMap;
 
+use self::accounts::{above_lowest, account_of, role_families};
 use super::split::{InQuery, split_in};
 use crate::domain::{AccountRef, Provision};
 use crate::engine::batch::BatchLimits;
-use crate::engine::plan::{Observed, ObservedAccount, ObservedProfile, same_id};
+use crate::engine::plan::{Observed, ObservedProfile, ObservedRole, same_id};
 use crate::engine::read::{KeyFields, USER_FIELDS, assemble};
 use crate::salesforce::{CallError, Record, SalesforceClient};
 
@@ -53,6 +55,9 @@ enum Family {
     AdoptableAssignments,
     /// The permission sets the group's rules name, by name: what their assignments will need.
     PermissionSets,
+    /// The portal roles of the Accounts whose people take a level above the lowest.
+    RolesByKey,
+    RolesById,
 }
 
 /// Lowercase, for matching rows to people as SOQL's `=` does (text compares without case).
@@ -155,6 +160,7 @@ fn families<'w>(
             pick(&with_sets, &subject),
         ),
     ];
+    families.extend(role_families(setup, wanted));
     if setup.adopt_by_email {
         families.extend([
             (
@@ -220,6 +226,8 @@ struct Rows {
     logins: HashMap<String, Vec<Record>>,
     assignments: HashMap<String, Vec<Record>>,
     profiles: Vec<Record>,
+    /// Portal roles by the id (15 characters) of their Account.
+    roles: HashMap<String, Vec<ObservedRole>>,
 }
 
 fn id15(id: &str) -> String {
@@ -233,6 +241,21 @@ impl Rows {
         index.accounts = take(Family::AccountsByKey);
         index.accounts.extend(take(Family::AccountsById));
         index.profiles = take(Family::Profiles);
+        for r in take(Family::RolesByKey)
+            .into_iter()
+            .chain(take(Family::RolesById))
+        {
+            if let Some(account) = r.text("PortalAccountId") {
+                index
+                    .roles
+                    .entry(id15(account))
+                    .or_default()
+                    .push(ObservedRole {
+                        portal_type: r.text("PortalType").unwrap_or_default().to_owned(),
+                        portal_role: r.text("PortalRole").unwrap_or_default().to_owned(),
+                    });
+            }
+        }
         for r in take(Family::Contacts)
             .into_iter()
             .chain(take(Family::Adoptable))
@@ -332,6 +355,16 @@ fn deal(setup: &ReadSetup<'_>, wanted: &[Wanted<'_>], rows: &Rows) -> Vec<Observ
                 person.push(("profile", profile));
             }
             let mut observed = assemble(person, setup.keys, cached);
+            if above_lowest(w.intent)
+                && let Some(account) = &account
+            {
+                observed.account_roles = Some(
+                    rows.roles
+                        .get(&id15(&account.id))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
             observed.account = account;
             observed.customer_only_org = !setup.partner_accounts;
             observed
@@ -339,40 +372,6 @@ fn deal(setup: &ReadSetup<'_>, wanted: &[Wanted<'_>], rows: &Rows) -> Vec<Observ
         .collect()
 }
 
-/// The Account the intent names, as the rows have it: `None` when none has its key or id, or
-/// several have the key (none is chosen, as a single read does).
-fn account_of(
-    setup: &ReadSetup<'_>,
-    intent: &Provision,
-    accounts: &[Record],
-) -> Option<ObservedAccount> {
-    let matching: Vec<&Record> = accounts
-        .iter()
-        .filter(|r| match &intent.account {
-            AccountRef::Key(k) => r
-                .text(&setup.keys.account)
-                .is_some_and(|v| v.eq_ignore_ascii_case(k)),
-            AccountRef::Id(id) => r.id().is_some_and(|v| same_id(v, id)),
-        })
-        .collect();
-    let [record] = matching.as_slice() else {
-        if matching.len() > 1 {
-            tracing::warn!(
-                accounts = matching.len(),
-                "several Accounts carry the intent's key; none is chosen"
-            );
-        }
-        return None;
-    };
-    Some(ObservedAccount {
-        id: record.id()?.to_owned(),
-        name: record.text("Name").unwrap_or_default().to_owned(),
-        is_partner: record.flag("IsPartner").unwrap_or(false),
-        owner_has_role: record
-            .parent("Owner")
-            .is_some_and(|o| o.text("UserRoleId").is_some()),
-    })
-}
-
+mod accounts;
 #[cfg(test)]
 mod tests;

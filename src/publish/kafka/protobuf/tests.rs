@@ -96,6 +96,8 @@ fn a_provisioned_outcome_carries_every_field_across() {
                 }),
             }),
             superseded_by: String::new(),
+            rejected_by: String::new(),
+            rejection_reason: String::new(),
         }
     );
 }
@@ -206,4 +208,55 @@ fn a_payload_of_another_shape_is_refused() {
     for payload in [json!(null), json!("text"), bad_time, bad_kind, no_outcome] {
         assert!(outcome_event(&payload).is_err(), "{payload}");
     }
+}
+
+#[test]
+fn a_guard_trip_is_encoded_as_its_own_message() {
+    use crate::domain::guard::{Limit, Scope, Trip};
+    use crate::store::Tripped;
+    let trip = Trip {
+        scope: Scope::Source("contracts".into()),
+        deprovisions: 200,
+        allowed: 50,
+        limit: Limit {
+            count: Some(50),
+            percent: None,
+        },
+        managed: 1200,
+    };
+    let command_id = CommandId::parse("cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f").unwrap();
+    let subject = SubjectKey::parse("contracts:b-0").unwrap();
+    let tripped = Tripped {
+        window: chrono::TimeDelta::minutes(10),
+        held: 200,
+        event_id: Some("evt_1"),
+        command_id: &command_id,
+        subject: &subject,
+    };
+    let at = "2026-03-02T09:00:00Z".parse().unwrap();
+    let event = OutboxEvent::guard_tripped(&trip, &tripped, at);
+    assert_eq!(event.event_type, "dev.gatehouse.guard.tripped");
+    assert_eq!(event.payload["source"], "contracts");
+    let message = guard_tripped(&event.payload).unwrap();
+    assert_eq!(
+        (message.scope.as_str(), message.source.as_str()),
+        ("source", "contracts")
+    );
+    assert_eq!((message.deprovisions, message.allowed), (200, 50));
+    assert_eq!(
+        (message.threshold_count, message.threshold_percent),
+        (50, 0.0)
+    );
+    assert_eq!(
+        (message.managed, message.window_seconds, message.held),
+        (1200, 600, 200)
+    );
+    assert_eq!(message.subject_key, "contracts:b-0");
+    assert_eq!(message.event_id, "evt_1");
+    let bytes = encode(&event.event_type, &event.payload).unwrap();
+    assert_eq!(
+        <v1::GuardTripped as prost::Message>::decode(bytes.as_slice()).unwrap(),
+        message
+    );
+    assert!(encode("dev.gatehouse.user.deactivated", &event.payload).is_err());
 }

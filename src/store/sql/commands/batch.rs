@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::super::{Connection, Db, Store, classify, time_text};
+use super::batch_rows::{FinishRow, ProgressRow, finish_rows, progress_rows, renew_rows};
 use super::claim::renew_in;
 use super::enqueue::enqueue_in;
 use super::outcome::write_finish;
@@ -46,6 +47,10 @@ impl Store {
         let mut answers = Vec::with_capacity(items.len());
         let mut prefetched =
             prefetch(&mut transaction, items.iter().map(|item| &item.command_id)).await?;
+        // Each command once: its checkpoints go in multi-row statements. A command twice
+        // (its first item changes what the second is judged on): one item at a time.
+        let once = each_once(items.iter().map(|item| &item.command_id));
+        let mut rows = Vec::new();
         for item in items {
             let claim = (&item.command_id, item.fence);
             let held =
@@ -56,17 +61,27 @@ impl Store {
                         continue;
                     }
                 };
-            write_progress(
-                &mut transaction,
-                held,
-                item.fence,
-                &item.key,
-                item.value.clone(),
-                &now,
-            )
-            .await?;
+            if once {
+                rows.push(ProgressRow {
+                    held,
+                    fence: item.fence,
+                    key: item.key.clone(),
+                    value: item.value.clone(),
+                });
+            } else {
+                write_progress(
+                    &mut transaction,
+                    held,
+                    item.fence,
+                    &item.key,
+                    item.value.clone(),
+                    &now,
+                )
+                .await?;
+            }
             answers.push(Ok(()));
         }
+        progress_rows(&mut transaction, rows, &now).await?;
         transaction
             .commit()
             .await
@@ -86,12 +101,17 @@ impl Store {
         }
         let until = time_text(until);
         let mut transaction = self.begin_write(RENEWING).await?;
-        let mut lost = Vec::new();
-        for (command_id, fence) in claims {
-            if renew_in(&mut transaction, command_id, *fence, &until).await? == 0 {
-                lost.push(command_id.clone());
+        let lost = if each_once(claims.iter().map(|(id, _)| id)) {
+            renew_rows(&mut transaction, claims, &until).await?
+        } else {
+            let mut lost = Vec::new();
+            for (command_id, fence) in claims {
+                if renew_in(&mut transaction, command_id, *fence, &until).await? == 0 {
+                    lost.push(command_id.clone());
+                }
             }
-        }
+            lost
+        };
         transaction
             .commit()
             .await
@@ -113,6 +133,8 @@ impl Store {
         let mut freed = BTreeSet::new();
         let mut prefetched =
             prefetch(&mut transaction, endings.iter().map(Ending::command_id)).await?;
+        let once = each_once(endings.iter().map(Ending::command_id));
+        let mut finishes = Vec::new();
         for ending in endings {
             let action = match &ending {
                 Ending::Finish(_) => "finish",
@@ -127,9 +149,36 @@ impl Store {
                     continue;
                 }
             };
-            let outbox_id = write_ending(&mut transaction, &held, ending, now, &mut freed).await?;
-            answers.push(Ok(outbox_id));
+            let ending = match ending {
+                Ending::Finish(finish) if once => finish,
+                other => {
+                    let outbox_id =
+                        write_ending(&mut transaction, &held, other, now, &mut freed).await?;
+                    answers.push(Ok(outbox_id));
+                    continue;
+                }
+            };
+            // A finish's follow-ups first, as `write_ending` writes them; the finish itself
+            // joins the batch's multi-row statements.
+            let mut finish = *ending;
+            if !finish.follow_ups.is_empty() {
+                enqueue_in(
+                    &mut transaction,
+                    std::mem::take(&mut finish.follow_ups),
+                    now,
+                )
+                .await?;
+            }
+            freed.extend(finish.freed.clone());
+            let outbox_id = OutboxId::generate();
+            answers.push(Ok(Some(outbox_id.clone())));
+            finishes.push(FinishRow {
+                held,
+                finish,
+                outbox_id,
+            });
         }
+        finish_rows(&mut transaction, &finishes, &now_text).await?;
         // After the endings, so that a command this batch parked on a licence it also freed is
         // queued again with the others waiting for it.
         let mut resumed = 0;
@@ -145,6 +194,12 @@ impl Store {
             resumed,
         })
     }
+}
+
+/// Whether no command comes twice.
+fn each_once<'a>(ids: impl Iterator<Item = &'a CommandId>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().all(|id| seen.insert(id.as_str()))
 }
 
 /// The batch's commands with the tokens of their current claims, read in this transaction a

@@ -8,8 +8,10 @@ use serde_json::{Value, json};
 use super::super::row::unreadable;
 use super::super::subjects::{append_history, ensure_subject};
 use super::super::{Store, classify, time_text};
+use super::guard::{HeldBy, guarded};
 use super::outcome::supersede;
 use super::{COMMAND_COLUMNS, CommandRow, state_list};
+use crate::domain::guard::{Policy, Trip};
 use crate::domain::{Command, CommandId, Intent};
 use crate::store::commands::{CommandState, Enqueued, NewCommand};
 use crate::store::error::StoreError;
@@ -26,14 +28,21 @@ impl Store {
         &self,
         event: Option<&EventId>,
         commands: Vec<NewCommand>,
+        guard: Option<&Policy>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Enqueued>, StoreError> {
+    ) -> Result<(Vec<Enqueued>, Vec<Trip>), StoreError> {
         let now = timestamp::to_millis(now);
         let mut transaction = self.begin_write(ENQUEUEING).await?;
         if let Some(event) = event {
             mark_mapped(&mut transaction, event, &time_text(now)).await?;
         }
-        let answers = enqueue_in(&mut transaction, commands, now).await?;
+        let answers = match guard {
+            Some(policy) => guarded(&mut transaction, policy, commands, now).await?,
+            None => (
+                enqueue_in(&mut transaction, commands, now).await?,
+                Vec::new(),
+            ),
+        };
         // Dropping an uncommitted transaction rolls it back: an early return above leaves
         // neither commands nor the inbox verdict behind.
         transaction
@@ -51,8 +60,21 @@ pub(super) async fn enqueue_in(
     commands: Vec<NewCommand>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Enqueued>, StoreError> {
+    let placed = commands
+        .into_iter()
+        .map(|command| (command, None))
+        .collect();
+    enqueue_placed(connection, placed, now).await
+}
+
+/// [`enqueue_in`], each command held by the guard when it comes with a [`HeldBy`].
+pub(super) async fn enqueue_placed(
+    connection: &mut Connection,
+    commands: Vec<(NewCommand, Option<HeldBy>)>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Enqueued>, StoreError> {
     let mut answers = Vec::with_capacity(commands.len());
-    for command in commands {
+    for (command, held) in commands {
         let known = match &command.origin.event_id {
             Some(event_id) => {
                 find_event_item(connection, event_id, command.item_key.as_deref()).await?
@@ -67,7 +89,7 @@ pub(super) async fn enqueue_in(
                 state,
                 superseded: Vec::new(),
             },
-            None => insert_command(connection, command, None, now).await?,
+            None => insert_command(connection, command, None, held.as_ref(), now).await?,
         });
     }
     Ok(answers)
@@ -120,7 +142,7 @@ async fn mark_mapped(
 }
 
 /// The command already stored for this event's item, with its state.
-async fn find_event_item(
+pub(super) async fn find_event_item(
     connection: &mut Connection,
     event_id: &str,
     item_key: Option<&str>,
@@ -152,6 +174,7 @@ pub(super) async fn insert_command(
     connection: &mut Connection,
     new: NewCommand,
     replay_of: Option<&CommandId>,
+    held: Option<&HeldBy>,
     now: DateTime<Utc>,
 ) -> Result<Enqueued, StoreError> {
     let item_key = new.item_key;
@@ -168,7 +191,9 @@ pub(super) async fn insert_command(
     let due_at = new
         .due_at
         .unwrap_or_else(|| command.origin.received_at.min(now));
-    let state = if due_at > now {
+    let state = if held.is_some() {
+        CommandState::Held
+    } else if due_at > now {
         CommandState::Scheduled
     } else {
         CommandState::Queued
@@ -178,6 +203,7 @@ pub(super) async fn insert_command(
         replay_of,
         state,
         due_at,
+        held,
     };
     write_command(connection, &command, &placed, now).await?;
     let superseded = supersede_older(connection, &command, due_at, now).await?;
@@ -203,6 +229,7 @@ struct Placement<'a> {
     replay_of: Option<&'a CommandId>,
     state: CommandState,
     due_at: DateTime<Utc>,
+    held: Option<&'a HeldBy>,
 }
 
 /// Writes the command's row, its subject's record on first sight, and the history row that
@@ -232,8 +259,8 @@ async fn write_command(
     sqlx::query(
         "INSERT INTO commands (command_id, subject_key, intent, origin, source_time, \
          origin_event_id, item_key, replay_of, effective_at, state, due_at, attempts, progress, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, '{}', $12, $13)",
+         created_at, updated_at, held_reason, held_source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, '{}', $12, $13, $14, $15)",
     )
     .bind(command.id.as_str())
     .bind(command.subject.as_str())
@@ -248,6 +275,8 @@ async fn write_command(
     .bind(time_text(placed.due_at))
     .bind(&now_text)
     .bind(&now_text)
+    .bind(placed.held.map(|held| held.reason.as_str()))
+    .bind(placed.held.map(|held| held.source.as_str()))
     .execute(&mut *connection)
     .await
     .map_err(|source| classify(ENQUEUEING, source))?;
@@ -264,7 +293,7 @@ async fn write_command(
                 .as_deref()
                 .unwrap_or(&command.origin.source),
         ),
-        &enqueued_detail(command, placed.item_key, placed.replay_of, placed.due_at),
+        &enqueued_detail(command, placed),
     )
     .await
 }
@@ -337,12 +366,8 @@ async fn newer_waiting(
 
 /// The history detail of an enqueued command: what it wants and where it came from, without
 /// the person's attributes (those stay on the command).
-fn enqueued_detail(
-    command: &Command,
-    item_key: Option<&str>,
-    replay_of: Option<&CommandId>,
-    due_at: DateTime<Utc>,
-) -> Value {
+fn enqueued_detail(command: &Command, placed: &Placement<'_>) -> Value {
+    let (item_key, replay_of, due_at) = (placed.item_key, placed.replay_of, placed.due_at);
     let mut detail = json!({
         "intent": command.intent.kind(),
         "source": command.origin.source,
@@ -362,6 +387,10 @@ fn enqueued_detail(
         }
         if let Some(replay_of) = replay_of {
             fields.insert("replay_of".into(), Value::from(replay_of.as_str()));
+        }
+        if let Some(held) = placed.held {
+            fields.insert("state".into(), Value::from(CommandState::Held.as_str()));
+            fields.insert("held_reason".into(), Value::from(held.reason.as_str()));
         }
     }
     detail

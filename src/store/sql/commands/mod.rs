@@ -6,8 +6,11 @@
 //! the statements' shape.
 
 mod batch;
+mod batch_rows;
 mod claim;
 mod enqueue;
+mod guard;
+mod held;
 mod outcome;
 mod reading;
 mod replay;
@@ -26,7 +29,7 @@ use crate::store::timestamp;
 /// Every column [`CommandRow`] reads, in its order.
 const COMMAND_COLUMNS: &str = "command_id, subject_key, intent, origin, item_key, replay_of, \
      effective_at, state, due_at, attempts, last_error, parked_reason, parked_licence, progress, \
-     outcome_kind, outcome, claimed_by, claimed_until, created_at, updated_at";
+     outcome_kind, outcome, claimed_by, claimed_until, created_at, updated_at, held_reason";
 
 /// `'a', 'b'` for an `IN (…)` list of states. The names are the enum's own constants, never
 /// input, so they can be written into the SQL.
@@ -61,6 +64,7 @@ struct CommandRow {
     claimed_until: Option<String>,
     created_at: String,
     updated_at: String,
+    held_reason: Option<String>,
 }
 
 impl CommandRow {
@@ -100,6 +104,7 @@ impl CommandRow {
                 .transpose()?,
             parked_reason: self.parked_reason,
             parked_licence: self.parked_licence,
+            held_reason: self.held_reason,
             progress: serde_json::from_str(&self.progress)?,
             outcome,
             claimed_by: self.claimed_by,

@@ -11,6 +11,7 @@ use super::{COMMAND_COLUMNS, CommandRow};
 use crate::domain::{CommandId, OutcomeKind};
 use crate::store::commands::{CommandFilter, CommandRecord, CommandState};
 use crate::store::error::StoreError;
+use crate::store::stored_name::OUTCOME_KINDS;
 
 impl Store {
     pub(crate) async fn get_command(
@@ -50,6 +51,19 @@ impl Store {
             query
                 .push(" AND subject_key = ")
                 .push_bind(subject.as_str().to_owned());
+        }
+        if let Some(account) = &filter.account {
+            query
+                .push(" AND subject_key IN (SELECT subject_key FROM subjects WHERE account_ref = ")
+                .push_bind(account.clone())
+                .push(" OR account_id = ")
+                .push_bind(account.clone())
+                .push(")");
+        }
+        if let Some(event) = &filter.event {
+            query
+                .push(" AND origin_event_id = ")
+                .push_bind(event.clone());
         }
         if let Some(after) = &filter.after {
             query
@@ -94,16 +108,8 @@ impl Store {
         .fetch_all(self.readers())
         .await
         .map_err(|source| classify("counting outcomes", source))?;
-        let mut counts: Vec<(OutcomeKind, u64)> = [
-            OutcomeKind::Succeeded,
-            OutcomeKind::NoChange,
-            OutcomeKind::SkippedStale,
-            OutcomeKind::Superseded,
-            OutcomeKind::DeadLettered,
-        ]
-        .into_iter()
-        .map(|kind| (kind, 0))
-        .collect();
+        let mut counts: Vec<(OutcomeKind, u64)> =
+            OUTCOME_KINDS.into_iter().map(|kind| (kind, 0)).collect();
         for (name, count) in rows {
             let what = || format!("the count of commands with outcome {name:?}");
             let count = u64::try_from(count).map_err(|e| unreadable(what(), e))?;

@@ -62,7 +62,7 @@ impl Store {
             due_at: None,
         };
         let replay_id = copy.id.clone();
-        insert_command(&mut transaction, copy, Some(command_id), now).await?;
+        insert_command(&mut transaction, copy, Some(command_id), None, now).await?;
         append_history(
             &mut transaction,
             &original.subject,

@@ -5,7 +5,7 @@ mod history;
 mod writes;
 
 pub(super) use history::append_history;
-pub(super) use writes::{apply_intent, ensure_subject, record_findings};
+pub(super) use writes::{account_ref_text, apply_intent, ensure_subject, record_findings};
 
 use std::collections::HashMap;
 

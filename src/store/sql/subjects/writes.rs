@@ -111,7 +111,7 @@ pub(in super::super) async fn apply_intent(
 }
 
 /// The Account as the record shows it: which kind of reference, and its value.
-fn account_ref_text(account: &AccountRef) -> String {
+pub(in super::super) fn account_ref_text(account: &AccountRef) -> String {
     match account {
         AccountRef::Key(key) => format!("key:{key}"),
         AccountRef::Id(id) => format!("id:{id}"),

@@ -31,6 +31,7 @@ async fn start() -> (SimHandle, Scenario) {
         // Stopping cuts running commands off at once, as a kill would.
         service: "shutdown_timeout_seconds = 0\nmax_body_bytes = 1048576",
         engine: "[engine.batch]\nrecords_per_collection = 10",
+        guard: "enabled = false",
         ..Setup::default()
     })
     .await;

@@ -1,0 +1,32 @@
+-- The mass-deprovision guard (docs/operations.md, "The mass-deprovision guard").
+
+-- Why a held command waits for an operator, and the source whose deprovisions it counts as.
+ALTER TABLE commands ADD COLUMN held_reason TEXT;
+ALTER TABLE commands ADD COLUMN held_source TEXT;
+
+-- The deprovisions the guard admitted, one row each, counted within its sliding window and
+-- deleted once older than the window. Shared by every replica of the store.
+CREATE TABLE guard_deprovisions (
+    command_id TEXT NOT NULL PRIMARY KEY,
+    source     TEXT NOT NULL,
+    counted_at TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX guard_deprovisions_by_time ON guard_deprovisions (counted_at);
+CREATE INDEX guard_deprovisions_by_source ON guard_deprovisions (source, counted_at);
+
+-- Each scope's trip: `*` for every source together, or a source's name. `tripped_at` is set
+-- while the scope holds its deprovisions; `cleared_at` is when operators last released it
+-- (the window counts only what was admitted since).
+CREATE TABLE guard_trips (
+    scope      TEXT NOT NULL PRIMARY KEY,
+    tripped_at TEXT,
+    cleared_at TEXT,
+    trips      INTEGER NOT NULL DEFAULT 0,
+    reason     TEXT
+) STRICT;
+
+CREATE INDEX commands_held ON commands (seq) WHERE state = 'held';
+
+-- The guard counts the people managed (records that hold access), overall and per source.
+CREATE INDEX subjects_by_state ON subjects (state, source);
