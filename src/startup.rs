@@ -120,6 +120,14 @@ impl Application {
         ));
         let lifecycle = Arc::new(Lifecycle::default());
         let surfaces = surfaces(settings, &connection, &lifecycle, &shared)?;
+        tasks.extend(surfaces.admin.reconciler.clone().and_then(|r| {
+            crate::reconcile::org::spawn(
+                r,
+                worker_id,
+                shared.worker_wake.clone(),
+                shared.cancel.clone(),
+            )
+        }));
         let surfaces = Surfaces {
             admin: surfaces.admin.with_rosters(rosters),
             ..surfaces

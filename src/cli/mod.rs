@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, propagate_version = true)]
 #[command(
-    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse doctor --config FILE                        check the org before the first event\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n  gatehouse store copy --from sqlite:F --to env:VAR     move the store to PostgreSQL (several replicas)\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n  gatehouse roster upload SOURCE people.csv --dry-run   compare a source's roster with who has access\n  gatehouse outcome-webhooks deliveries --state failed  outcome events a subscriber never took\n\nDocs: README.md and docs/ in the source tree."
+    after_help = "Start here:\n  gatehouse demo                                        see the whole flow in one process\n  gatehouse serve --config examples/quickstart.toml     run the service on the embedded store\n  gatehouse check-config --config FILE                  validate a config before deploying it\n  gatehouse doctor --config FILE                        check the org before the first event\n  gatehouse mapping test -c FILE --source S EVENT.json  see what the rules make of an event\n  gatehouse store copy --from sqlite:F --to env:VAR     move the store to PostgreSQL (several replicas)\n\nOperating a running Gatehouse (admin API; token from GATEHOUSE_ADMIN_TOKEN):\n  gatehouse subject show partner-portal:u-1             a person's lifecycle record and history\n  gatehouse dead-letters list                           commands refused for good, with the reason\n  gatehouse deprovision KEY --mode freeze --trigger T   lock someone out now\n  gatehouse inbox list --status unmapped                events no rule could map\n  gatehouse roster upload SOURCE people.csv --dry-run   compare a source's roster with who has access\n  gatehouse reconcile                                   compare the org with the lifecycle records (dry run)\n  gatehouse outcome-webhooks deliveries --state failed  outcome events a subscriber never took\n\nDocs: README.md and docs/ in the source tree."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -101,6 +101,9 @@ pub enum Command {
     Roster(crate::admin::client::RosterCommand),
     /// Outcome webhooks: their subscribers, deliveries, replays.
     OutcomeWebhooks(crate::admin::client::WebhooksCommand),
+    /// Compare the org with the lifecycle records: a dry-run plan per person, --apply to repair,
+    /// `adopt` for users created outside Gatehouse.
+    Reconcile(crate::admin::client::ReconcileCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
@@ -141,6 +144,7 @@ impl Cli {
             Command::Licences(command) => command.run(),
             Command::Roster(command) => command.run(),
             Command::OutcomeWebhooks(command) => command.run(),
+            Command::Reconcile(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }

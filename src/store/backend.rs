@@ -54,6 +54,7 @@ use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
+use super::reconcile::Adoption;
 use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use super::webhooks::WebhookBackend;
@@ -358,6 +359,9 @@ pub(crate) trait Backend: WebhookBackend + Send + Sync + 'static {
 
     /// The report of the run that started last.
     async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError>;
+
+    /// Creates an adopted external user's record with its history row, or refuses.
+    async fn adopt_subject(&self, adoption: &Adoption) -> Result<(), StoreError>;
 
     /// Each subject's last applied provision, in subject order.
     async fn last_provisions(&self) -> Result<Vec<(String, Provision)>, StoreError>;

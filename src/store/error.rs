@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::command_state::CommandState;
 use super::commands::FencingToken;
 use super::inbox::{EventId, InboxStatus};
-use crate::domain::CommandId;
+use crate::domain::{CommandId, SubjectKey};
 
 /// A failure of the durable store.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +132,9 @@ pub enum StoreError {
         command_id: CommandId,
         replay: CommandId,
     },
+    /// An external user cannot be adopted under this key; nothing was written.
+    #[error("'{subject}' cannot be adopted: {reason}")]
+    AdoptionRefused { subject: SubjectKey, reason: String },
     /// The store was closed; nothing more is accepted.
     #[error("the store is closed")]
     Closed,
@@ -176,7 +179,8 @@ impl StoreError {
             StoreError::UnknownEvent(_) | StoreError::UnknownCommand(_) => StoreErrorKind::NotFound,
             StoreError::Refused { .. }
             | StoreError::CommandRefused { .. }
-            | StoreError::AlreadyReplayed { .. } => StoreErrorKind::Refused,
+            | StoreError::AlreadyReplayed { .. }
+            | StoreError::AdoptionRefused { .. } => StoreErrorKind::Refused,
             StoreError::Failed { .. }
             | StoreError::Unreadable { .. }
             | StoreError::Unwritable { .. }

@@ -73,6 +73,7 @@ pub use inbox::{
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow, Tripped};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
+pub use reconcile::Adoption;
 pub use rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 pub use sqlite::SqliteOptions;
 pub use subjects::{

@@ -6,7 +6,31 @@ use serde_json::Value;
 
 use super::Store;
 use super::error::StoreError;
-use crate::domain::Provision;
+use super::subjects::SubjectState;
+use crate::domain::{Provision, SubjectKey};
+
+/// An external user created outside Gatehouse, linked by an operator to a new lifecycle
+/// record.
+#[derive(Debug, Clone)]
+pub struct Adoption {
+    pub subject: SubjectKey,
+    pub user_id: String,
+    pub contact_id: Option<String>,
+    pub account_id: Option<String>,
+    pub username: Option<String>,
+    pub nickname: Option<String>,
+    pub licence: Option<String>,
+    /// As the org shows them: provisioned, deactivated or frozen.
+    pub state: SubjectState,
+    /// The operator who adopted them.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Adoption {
+    /// The source an adopted record is filed under (it came from no source's event).
+    pub const SOURCE: &'static str = "operator";
+}
 
 impl Store {
     /// Keeps a run's report (with the run's id and times, from the caller's clock).
@@ -25,6 +49,14 @@ impl Store {
     /// The report of the run that started last, if any ran.
     pub async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError> {
         self.backend().last_reconcile_report().await
+    }
+
+    /// Creates the lifecycle record of an adopted external user, with a history row naming
+    /// the operator and the time (`adoption.at`, from the caller's clock). Refused
+    /// ([`StoreError::AdoptionRefused`]) when the key has a record or another record names the
+    /// user; nothing is written then.
+    pub async fn adopt_subject(&self, adoption: &Adoption) -> Result<(), StoreError> {
+        self.backend().adopt_subject(adoption).await
     }
 
     /// Each subject's last applied provision (it succeeded or found nothing to change), in

@@ -141,6 +141,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inbox::replay)
         .service(licences::report)
         .service(licences::reclaim)
+        .service(reconcile::adopt)
         .service(reconcile::run)
         .service(reconcile::last)
         .service(roster::upload)

@@ -1,5 +1,6 @@
-//! `POST /v1/reconcile` (a reconciliation with the org now: a dry run unless `?apply=true`)
-//! and `GET /v1/reconcile` (the last run's report).
+//! `POST /v1/reconcile` (a reconciliation with the org now: a dry run unless `?apply=true`),
+//! `GET /v1/reconcile` (the last run's report) and `POST /v1/reconcile/adopt` (an external
+//! user created outside Gatehouse linked to a new lifecycle record).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use super::failure::store_problem;
 use super::{Admin, Operator};
 use crate::problem::Problem;
+use crate::reconcile::org::{AdoptError, Reconciler};
 
 #[derive(Deserialize)]
 pub struct RunQuery {
@@ -24,14 +26,7 @@ pub async fn run(
     query: web::Query<RunQuery>,
     admin: web::Data<Admin>,
 ) -> Result<HttpResponse, Problem> {
-    let Some(reconciler) = admin.reconciler.as_ref() else {
-        return Err(Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "reconcile_unavailable",
-            "Reconciliation unavailable",
-            "this server was started without a connection to the org",
-        ));
-    };
+    let reconciler = reconciler(&admin)?;
     tracing::info!(
         actor = operator.actor,
         apply = query.apply,
@@ -71,5 +66,90 @@ pub async fn last(_operator: Operator, admin: web::Data<Admin>) -> Result<HttpRe
             "No reconciliation yet",
             "no reconciliation has run; POST /v1/reconcile runs one",
         )),
+    }
+}
+
+/// The body of `POST /v1/reconcile/adopt`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptBody {
+    /// The external user's id, as a reconciliation's `unmanaged` finding names it.
+    user_id: String,
+    /// The key to file them under; the Contact's key (`adoptable_as`) when absent.
+    #[serde(default)]
+    subject: Option<String>,
+}
+
+/// Adopts an external user created outside Gatehouse: a lifecycle record for them, in the
+/// state the org shows, with the operator and the time in its history.
+#[post("/v1/reconcile/adopt")]
+pub async fn adopt(
+    operator: Operator,
+    body: web::Bytes,
+    admin: web::Data<Admin>,
+) -> Result<HttpResponse, Problem> {
+    let reconciler = reconciler(&admin)?;
+    let body: AdoptBody = serde_json::from_slice(&body).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad_adoption",
+            "Unreadable adoption",
+            format!(
+                "the body must be JSON like {{\"user_id\": \"005…\", \"subject\": \"partner-portal:u-1\"}} \
+                 (subject optional): {e}"
+            ),
+        )
+    })?;
+    let adopted = reconciler
+        .adopt(&body.user_id, body.subject.as_deref(), &operator.actor)
+        .await
+        .map_err(adopt_problem)?;
+    Ok(HttpResponse::Created().json(adopted))
+}
+
+fn reconciler(admin: &Admin) -> Result<&Reconciler, Problem> {
+    admin.reconciler.as_deref().ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "reconcile_unavailable",
+            "Reconciliation unavailable",
+            "this server was started without a connection to the org",
+        )
+    })
+}
+
+fn adopt_problem(error: AdoptError) -> Problem {
+    let detail = crate::report::chain(&error).to_string();
+    match error {
+        AdoptError::NoSuchUser(_) => Problem::new(
+            StatusCode::NOT_FOUND,
+            "unknown_org_user",
+            "Not found",
+            format!("{detail}; GET /v1/reconcile lists the unmanaged users"),
+        ),
+        AdoptError::NotExternal(_) | AdoptError::NoKey(_) | AdoptError::BadKey { .. } => {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_adoptable",
+                "Cannot adopt",
+                detail,
+            )
+        }
+        AdoptError::Store(e) if e.kind() == crate::store::StoreErrorKind::Refused => Problem::new(
+            StatusCode::CONFLICT,
+            "not_adoptable",
+            "Cannot adopt",
+            e.to_string(),
+        ),
+        AdoptError::Store(e) => store_problem(e, "recording the adoption"),
+        AdoptError::Org(_) => {
+            tracing::warn!(error = %detail, "an adoption could not read the org");
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "org_unavailable",
+                "The org did not answer",
+                format!("{detail}; nothing was written"),
+            )
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `held`, `inbox`, `roster`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
@@ -8,6 +8,7 @@
 mod actions;
 mod held;
 mod licences;
+mod reconcile;
 mod remote;
 mod render;
 mod roster;
@@ -22,6 +23,7 @@ use secrecy::SecretString;
 
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
+pub use reconcile::ReconcileCommand;
 pub use roster::RosterCommand;
 pub use webhooks::WebhooksCommand;
 

@@ -41,8 +41,10 @@ impl fmt::Display for Failure {
 
 /// Problems whose 404 means the thing asked about does not exist (rather than "this is not a
 /// Gatehouse admin API").
-const NOT_FOUND_REASONS: [&str; 4] = [
+const NOT_FOUND_REASONS: [&str; 6] = [
     "unknown_subject",
+    "no_reconcile_report",
+    "unknown_org_user",
     "unknown_command",
     "unknown_event",
     "unknown_roster_run",
@@ -88,7 +90,7 @@ impl Gatehouse {
 
     /// `GET` the path made of `segments` (each percent-encoded) with `query`.
     pub async fn get(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Value, Failure> {
-        self.send(Method::GET, segments, query, None).await
+        self.send(Method::GET, segments, query, None, None).await
     }
 
     /// `POST` with an optional JSON body.
@@ -99,7 +101,19 @@ impl Gatehouse {
         body: Option<Vec<u8>>,
     ) -> Result<Value, Failure> {
         let body = body.map(|body| (body, "application/json"));
-        self.send(Method::POST, segments, query, body).await
+        self.send(Method::POST, segments, query, body, None).await
+    }
+
+    /// `POST` without a body, waiting up to `timeout` for the answer (a long-running action
+    /// such as a reconciliation, which answers only once done).
+    pub async fn post_waiting(
+        &self,
+        segments: &[&str],
+        query: &[(&str, String)],
+        timeout: Duration,
+    ) -> Result<Value, Failure> {
+        self.send(Method::POST, segments, query, None, Some(timeout))
+            .await
     }
 
     /// `PUT` a body of the given media type.
@@ -110,7 +124,7 @@ impl Gatehouse {
         body: Vec<u8>,
         media_type: &'static str,
     ) -> Result<Value, Failure> {
-        self.send(Method::PUT, segments, query, Some((body, media_type)))
+        self.send(Method::PUT, segments, query, Some((body, media_type)), None)
             .await
     }
 
@@ -120,6 +134,7 @@ impl Gatehouse {
         segments: &[&str],
         query: &[(&str, String)],
         body: Option<(Vec<u8>, &'static str)>,
+        timeout: Option<Duration>,
     ) -> Result<Value, Failure> {
         let mut url = self.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
@@ -132,6 +147,9 @@ impl Gatehouse {
             .query(query);
         if let Some(actor) = &self.actor {
             request = request.header("x-gatehouse-actor", actor);
+        }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
         }
         if let Some((body, media_type)) = body {
             request = request.header("content-type", media_type).body(body);

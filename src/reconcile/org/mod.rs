@@ -4,7 +4,9 @@
 //! `reconcile` through `Store::enqueue` (so whatever holds deprovisions there holds these).
 //! A dry run (the default when asked for) enqueues nothing and says what it would enqueue.
 
+mod adopt;
 mod drift;
+mod schedule;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -13,7 +15,9 @@ use serde::Serialize;
 use serde_json::json;
 use thiserror::Error;
 
+pub use adopt::{AdoptError, Adopted};
 pub use drift::{Drift, DriftClass};
+pub use schedule::{TURN, spawn};
 
 use crate::clock::Clock;
 use crate::config::{Policy, ReconcileConfig};

@@ -59,8 +59,9 @@ impl SalesforceClient {
             Some(value) => request.header("Sforce-Query-Options", value.clone()),
             None => request,
         };
-        let first = Request::new(Method::GET, self.paths().query()).query("q", soql);
-        let mut batch: Batch = self.send(with_options(first)).await?.json()?;
+        let first =
+            || with_options(Request::new(Method::GET, self.paths().query()).query("q", soql));
+        let mut batch = self.read_batch(first).await?;
         let mut result = QueryResult {
             total_size: batch.total_size,
             records: std::mem::take(&mut batch.records),
@@ -88,13 +89,31 @@ impl SalesforceClient {
                 });
             }
             batch = self
-                .send(with_options(Request::new(Method::GET, next)))
-                .await?
-                .json()?;
+                .read_batch(|| with_options(Request::new(Method::GET, next.clone())))
+                .await?;
             result.records.append(&mut batch.records);
             result.batches += 1;
             tell(&result);
         }
         Ok(result)
+    }
+
+    /// Reads one batch. A query is a read, so when the connection closed before any answer
+    /// came — a pooled connection the server closed as idle just as the request went out, as
+    /// happens after a long pause between calls — it is asked once more, on a new connection.
+    async fn read_batch(&self, request: impl Fn() -> Request) -> Result<Batch, CallError> {
+        match self.send(request()).await {
+            Err(CallError::Unreachable {
+                timed_out: false,
+                cause,
+            }) => {
+                tracing::info!(
+                    error = %crate::report::chain(&*cause),
+                    "a query batch's connection closed before the answer; asking once more"
+                );
+                self.send(request()).await?.json()
+            }
+            answer => answer?.json(),
+        }
     }
 }

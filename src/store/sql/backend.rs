@@ -22,6 +22,7 @@ use crate::store::group_commit::{Batch, Written};
 use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use crate::store::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use crate::store::readiness::WriteRefused;
+use crate::store::reconcile::Adoption;
 use crate::store::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use crate::store::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 
@@ -320,6 +321,10 @@ impl Backend for Store {
 
     async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError> {
         Store::last_reconcile_report(self).await
+    }
+
+    async fn adopt_subject(&self, adoption: &Adoption) -> Result<(), StoreError> {
+        Store::adopt_subject(self, adoption).await
     }
 
     async fn last_provisions(&self) -> Result<Vec<(String, Provision)>, StoreError> {

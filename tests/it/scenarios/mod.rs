@@ -21,6 +21,7 @@ mod permission_sets;
 mod provision_bursts;
 mod reclaim;
 mod reconcile;
+mod reconcile_ops;
 mod refusals;
 mod roles;
 mod roster_files;

@@ -14,22 +14,27 @@ use serde_json::{Value, json};
 use super::config::scenario_app;
 use super::{Partner, Scenario, Setup};
 
-const TOKEN: &str = "reconcile-admin-token-0123456789abcdef";
+pub(super) const TOKEN: &str = "reconcile-admin-token-0123456789abcdef";
 
 /// Re-enabled users are repaired; everything else is only reported.
 const REPAIR_REENABLED: &str = "[reconcile]\n[reconcile.policy]\nreenabled = \"repair\"\n";
 
 async fn start() -> Scenario {
+    start_with(REPAIR_REENABLED).await
+}
+
+/// A scenario whose service has `config` added (a `[reconcile]` section).
+pub(super) async fn start_with(config: &str) -> Scenario {
     let setup = Setup::default();
     let app = scenario_app(&setup)
-        .config(REPAIR_REENABLED)
+        .config(config)
         .admin_token(TOKEN)
         .spawn()
         .await;
     Scenario::on(app, setup, Arc::new(AtomicU32::new(0)))
 }
 
-fn partner(n: u32) -> Partner {
+pub(super) fn partner(n: u32) -> Partner {
     Partner::new(
         &format!("drift-{n}"),
         "P-100",
@@ -39,7 +44,7 @@ fn partner(n: u32) -> Partner {
     )
 }
 
-async fn reconcile(s: &Scenario, query: &str) -> Value {
+pub(super) async fn reconcile(s: &Scenario, query: &str) -> Value {
     let response = s
         .app
         .client
@@ -48,18 +53,20 @@ async fn reconcile(s: &Scenario, query: &str) -> Value {
         .send()
         .await
         .expect("the admin API answers");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("a report")
+    let status = response.status();
+    let body: Value = response.json().await.expect("a JSON answer");
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
-async fn by_hand(s: &Scenario, user: &str, change: Value) -> Value {
+pub(super) async fn by_hand(s: &Scenario, user: &str, change: Value) -> Value {
     s.org
         .control(Method::PATCH, &format!("/users/{user}"), change)
         .await
 }
 
 /// The findings about one subject, as `(class, action)`.
-fn about(report: &Value, subject: &str) -> Vec<(String, String)> {
+pub(super) fn about(report: &Value, subject: &str) -> Vec<(String, String)> {
     report["findings"]
         .as_array()
         .expect("findings")
@@ -74,7 +81,7 @@ fn about(report: &Value, subject: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn user_id(s: &Scenario, person: &Partner) -> String {
+pub(super) async fn user_id(s: &Scenario, person: &Partner) -> String {
     s.subject(&person.subject())
         .await
         .user_id
@@ -235,5 +242,45 @@ on_both_stores! {
             assert_eq!(after - before, expected as u64, "the org counted the same, batch {batch}");
             println!("reconcile: {people} people, batch {batch}: {expected} calls");
         }
+    }
+}
+
+/// The portal role the org gives the user (`Worker`, `Manager`, `Executive`), or null.
+async fn portal_role(s: &Scenario, user: &str) -> Value {
+    let user = s.org.record("User", user).await.expect("the user");
+    match user["UserRoleId"].as_str() {
+        Some(role) => s.org.record("UserRole", role).await.expect("the role")["PortalRole"].clone(),
+        None => Value::Null,
+    }
+}
+
+on_both_stores! {
+    async fn a_portal_role_changed_by_hand_is_reported_then_put_back_as_the_last_intent_said() {
+        let s = start_with("[reconcile.policy]\nchanged = \"repair\"\n").await;
+        let ada = partner(7);
+        s.send_and_settle("partner-portal", &ada.signed_up(s.now(), json!({"role": "manager"})))
+            .await;
+        let user = user_id(&s, &ada).await;
+        assert_eq!(portal_role(&s, &user).await, "Manager");
+        // An admin takes the role away by hand.
+        let changed = by_hand(&s, &user, json!({"role": ""})).await;
+        assert!(changed["UserRoleId"].is_null(), "{changed}");
+
+        let plan = reconcile(&s, "").await;
+        assert_eq!(about(&plan, &ada.subject()), vec![("role".into(), "repair".into())], "{plan}");
+        let finding = plan["findings"].as_array().unwrap().iter().find(|f| f["class"] == "role").unwrap();
+        assert_eq!(finding["evidence"]["intent"]["portal_role"], "Manager");
+        assert!(finding["evidence"]["org"]["portal_role"].is_null(), "{finding}");
+        assert_eq!(finding["repair"], "provision");
+
+        s.advance(TimeDelta::minutes(1));
+        let applied = reconcile(&s, "?apply=true").await;
+        assert_eq!(about(&applied, &ada.subject()), vec![("role".into(), "repaired".into())]);
+        s.settle().await;
+        assert_eq!(portal_role(&s, &user).await, "Manager", "the repair gave the role back");
+        let last = s.commands(&ada.subject()).await.pop().expect("the repair");
+        assert_eq!(last.command.origin.actor.as_deref(), Some("reconcile"));
+        let again = reconcile(&s, "").await;
+        assert!(about(&again, &ada.subject()).is_empty(), "{again}");
     }
 }

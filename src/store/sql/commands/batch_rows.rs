@@ -261,8 +261,7 @@ async fn apply_intents(
         })
         .collect();
     if !provisions.is_empty() {
-        let mut reasons =
-            QueryBuilder::<Db>::new(
+        let mut reasons = QueryBuilder::<Db>::new(
             "WITH v (skey, purpose, sponsor, account_ref, end_at, access_source) AS (",
         );
         reasons.push_values(&provisions, |mut row, (held, provision)| {

@@ -1,5 +1,6 @@
 //! The lifecycle records and their history.
 
+mod adopt;
 mod history;
 mod writes;
 
