@@ -49,17 +49,16 @@ use super::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
     GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
 };
+use super::comparisons::ComparisonBackend;
 use super::error::StoreError;
 use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
-use super::reconcile::Adoption;
-use super::rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use super::webhooks::WebhookBackend;
 use crate::domain::guard::{Policy, Trip};
-use crate::domain::{CommandId, Outcome, OutcomeKind, Provision, Refusal, SubjectKey};
+use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
 
 /// What a worker asks for when it claims: up to `limit` commands due at `now`, held for
 /// `worker` until `now + lease`.
@@ -74,7 +73,9 @@ pub(crate) struct ClaimRequest<'a> {
 /// A database that holds the inbox, the command queue, the subjects' records and the outbox.
 /// See the module documentation for what every operation promises.
 #[async_trait]
-pub(crate) trait Backend: WebhookBackend + Send + Sync + 'static {
+pub(crate) trait Backend:
+    WebhookBackend + ComparisonBackend + Send + Sync + 'static
+{
     // The inbox.
 
     /// Writes a group commit's batch in one transaction: new events (a known (source, dedupe
@@ -309,62 +310,7 @@ pub(crate) trait Backend: WebhookBackend + Send + Sync + 'static {
     /// Deletes events created before `older_than`, published or not.
     async fn prune_outbox_all(&self, older_than: DateTime<Utc>) -> Result<u64, StoreError>;
 
-    // Rosters.
-
-    /// Every provisioned subject with the source that gave the access.
-    async fn subjects_with_access(&self) -> Result<Vec<WithAccess>, StoreError>;
-
-    /// The absences recorded for `source`.
-    async fn roster_absences(&self, source: &str) -> Result<Vec<Absence>, StoreError>;
-
-    /// The run's row, the absences it starts (a recorded one keeps its first time) and the ones
-    /// it ends, in one transaction.
-    async fn record_roster_run(&self, write: &RosterRunWrite) -> Result<(), StoreError>;
-
-    /// Absences due by `now` with nothing enqueued yet, of `source` or every source.
-    async fn due_absences(
-        &self,
-        source: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Absence>, StoreError>;
-
-    /// Records the deprovision enqueued for an absence.
-    async fn mark_absence_acted(
-        &self,
-        subject: &SubjectKey,
-        command_id: &CommandId,
-    ) -> Result<(), StoreError>;
-
-    /// Deletes the absence of `subject` from `source`.
-    async fn clear_absence(&self, subject: &SubjectKey, source: &str) -> Result<(), StoreError>;
-
-    /// One roster run by id.
-    async fn roster_run(&self, run_id: &str) -> Result<Option<RosterRun>, StoreError>;
-
-    /// The newest `limit` runs of `source`, newest first.
-    async fn roster_runs(&self, source: &str, limit: u32) -> Result<Vec<RosterRun>, StoreError>;
-
     // Coordination of the replicas sharing the store.
-
-    // Reconciliation with the org.
-
-    /// Keeps a reconciliation run's report.
-    async fn save_reconcile_report(
-        &self,
-        run_id: &str,
-        started_at: DateTime<Utc>,
-        finished_at: DateTime<Utc>,
-        report: &Value,
-    ) -> Result<(), StoreError>;
-
-    /// The report of the run that started last.
-    async fn last_reconcile_report(&self) -> Result<Option<Value>, StoreError>;
-
-    /// Creates an adopted external user's record with its history row, or refuses.
-    async fn adopt_subject(&self, adoption: &Adoption) -> Result<(), StoreError>;
-
-    /// Each subject's last applied provision, in subject order.
-    async fn last_provisions(&self) -> Result<Vec<(String, Provision)>, StoreError>;
 
     /// Takes or renews `task`'s turn for `holder` until `until`; answers whether `holder`
     /// holds it. Another holder's turn is taken only once it expired at `now`. One statement,

@@ -34,6 +34,7 @@
 mod backend;
 mod command_state;
 mod commands;
+mod comparisons;
 pub mod copy;
 mod error;
 mod event_id;

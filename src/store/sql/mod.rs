@@ -20,6 +20,7 @@
 
 mod backend;
 mod commands;
+mod comparisons;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;

@@ -8,11 +8,12 @@ use anyhow::Context;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tracing::Instrument;
+
+mod open;
 
 use crate::admin::api::Admin;
 use crate::clock::Clock;
-use crate::config::{SalesforceConfig, Settings, StoreConfig};
+use crate::config::{SalesforceConfig, Settings};
 use crate::engine::executor::Executor;
 use crate::engine::intake::Intake;
 use crate::engine::licences::LicenceCounts;
@@ -26,12 +27,13 @@ use crate::ingress::kafka::{self as consume, Consumer};
 use crate::mapping::MappingRules;
 use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::{self, Rosters};
-use crate::salesforce::{Connection, OrgFactsCache, connect};
+use crate::salesforce::{Connection, OrgFactsCache};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
 use crate::server::{self, Readiness, Surfaces};
-use crate::store::{PostgresOptions, SqliteOptions, Store};
+use crate::store::Store;
 use crate::telemetry::Metrics;
+use open::{connect_org, open_store, read_org_shape};
 
 /// Loads the settings as [`Settings::load`] does and compiles the mapping rules with them, so
 /// every problem of either is reported at once.
@@ -223,72 +225,6 @@ impl Shared {
             drain_limit: self.grace,
         }
     }
-}
-
-/// Opens the configured store.
-async fn open_store(config: &StoreConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
-    let store = match config {
-        StoreConfig::Sqlite { path, max_batch } => Store::open_sqlite_with_clock(
-            path,
-            SqliteOptions {
-                max_batch: *max_batch,
-                ..SqliteOptions::default()
-            },
-            clock,
-        )
-        .await
-        .with_context(|| format!("opening the SQLite store at {}", path.display()))?,
-        StoreConfig::Postgres(postgres) => {
-            Store::open_postgres_with_clock(PostgresOptions::from_config(postgres)?, clock)
-                .await
-                .context("opening the PostgreSQL store")?
-        }
-    };
-    Ok(store)
-}
-
-/// Connects to the configured org (starting the simulated one in-process when chosen).
-async fn connect_org(
-    settings: &Settings,
-    clock: Arc<dyn Clock>,
-) -> anyhow::Result<(&SalesforceConfig, Connection)> {
-    let org = settings
-        .salesforce
-        .as_ref()
-        .context("no [salesforce] org is configured")?;
-    let connection = connect(org, clock)
-        .await
-        .context("connecting to the Salesforce org")?;
-    if let Some(sim) = connection.simulated() {
-        tracing::info!(
-            instance_url = sim.base_url,
-            "simulated Salesforce org started in-process"
-        );
-    }
-    Ok((org, connection))
-}
-
-/// Reads the org's shape once (does `Account.IsPartner` exist, the configured site's `Network`
-/// record), before any command needs it. A failure is logged, not fatal: the first provision
-/// reads it again, and a configured site the org lacks refuses provisions with the reason.
-async fn read_org_shape(org: &SalesforceConfig, connection: &Connection) -> Arc<OrgFactsCache> {
-    let facts = Arc::new(OrgFactsCache::new(org.site()));
-    // Its own span: the one Salesforce call made outside any command.
-    let span = tracing::info_span!("org shape", org_shape = true);
-    match facts.get(connection.client()).instrument(span).await {
-        Ok(read) => tracing::info!(
-            partner_accounts = read.partner_accounts,
-            site = read.site.as_ref().map(|s| s.name.as_str()),
-            site_status = read.site.as_ref().map(|s| s.status.as_str()),
-            site_sends_welcome_email = read.site.as_ref().map(|s| s.sends_welcome_email),
-            "read the org's shape"
-        ),
-        Err(e) => tracing::warn!(
-            error = %crate::report::chain(&e),
-            "the org's shape could not be read at start-up; the first provision tries again"
-        ),
-    }
-    facts
 }
 
 /// Starts the intake (inbox → commands), the worker (commands → org) and the replica's roll
