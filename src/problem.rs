@@ -20,6 +20,9 @@ pub struct Problem {
     pub reason: &'static str,
     #[serde(skip)]
     pub code: StatusCode,
+    /// Seconds to wait before retrying, sent as `Retry-After` (with `429` and `503`).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -37,7 +40,14 @@ impl Problem {
             detail: detail.into(),
             reason,
             code,
+            retry_after: None,
         }
+    }
+
+    /// The same problem telling the sender when to try again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
@@ -54,8 +64,11 @@ impl ResponseError for Problem {
 
     fn error_response(&self) -> HttpResponse {
         let body = serde_json::to_vec(self).unwrap_or_default();
-        HttpResponse::build(self.code)
-            .content_type("application/problem+json")
-            .body(body)
+        let mut response = HttpResponse::build(self.code);
+        response.content_type("application/problem+json");
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.body(body)
     }
 }

@@ -11,13 +11,20 @@ pub struct MappingConfig {
     pub time_zone: String,
     /// User settings for provision rules that do not set their own.
     pub defaults: UserDefaults,
+    /// The most items all of one event's `for_each` lists may hold together; past it the event
+    /// stays unmapped with the reason, whatever each rule's `max_items` allows.
+    pub max_items_per_event: usize,
 }
+
+/// The default of `[mapping] max_items_per_event`.
+pub const DEFAULT_MAX_ITEMS_PER_EVENT: usize = 10_000;
 
 impl Default for MappingConfig {
     fn default() -> Self {
         MappingConfig {
             time_zone: "UTC".to_owned(),
             defaults: UserDefaults::default(),
+            max_items_per_event: DEFAULT_MAX_ITEMS_PER_EVENT,
         }
     }
 }

@@ -42,7 +42,7 @@ pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleCon
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
 pub use secret::{SecretError, SecretRef};
 pub use service::ServiceConfig;
-pub use source::{BodyFormat, Locator, SourceConfig};
+pub use source::{BodyFormat, Locator, SourceConfig, SourceLimits};
 pub use store::{PostgresConfig, SslMode, StoreConfig};
 pub use telemetry::{OtlpProtocol, TelemetryConfig};
 pub use verification::{SecretEntry, VerificationConfig, VerificationConfigError};

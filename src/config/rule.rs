@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// Keys a table held that Gatehouse does not know; reported as problems.
 pub type UnknownKeys = BTreeMap<String, serde_json::Value>;
 
+/// The most items one `for_each` rule takes from one event unless it sets its own `max_items`.
+pub const DEFAULT_MAX_ITEMS: usize = 1_000;
+
 /// One mapping rule: when it applies, which subject it is about, and what to do.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RuleConfig {
@@ -23,6 +26,11 @@ pub struct RuleConfig {
     /// Expression yielding a list; each item becomes its own command, bound as `item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_each: Option<String>,
+    /// The most items `for_each` may yield for one event (default [`DEFAULT_MAX_ITEMS`]); an
+    /// event with more stays unmapped with the reason, so one delivery cannot fan out without
+    /// bound. Needs `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
     /// Template for each item's own dedupe id (Okta's `{{ item.uuid }}`); needs `for_each`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::VerificationConfig;
 
+mod limits;
+
+pub use limits::SourceLimits;
+
 /// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`, or through a Kafka topic
 /// bound to it (`[kafka.topics.T] source = "NAME"`), or both.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,6 +36,10 @@ pub struct SourceConfig {
     /// How this sender's events become commands, tried in order: the first that matches wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<super::RuleConfig>,
+    /// `[sources.NAME.limits]`: how fast this sender may deliver webhooks before it is
+    /// answered `429`.
+    #[serde(default)]
+    pub limits: SourceLimits,
     /// `[sources.NAME.roster]`: the source's full list of current people, uploaded or read
     /// from a file, against which its people's access is checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -251,6 +251,9 @@ impl Settings {
             ),
             None => {}
         }
+        for (key, message) in source.limits.problems(&format!("{key}.limits")) {
+            problems.add(key, message);
+        }
         if let Some(roster) = &source.roster {
             for (key, message) in roster.problems(&format!("{key}.roster")) {
                 problems.add(key, message);

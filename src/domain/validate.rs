@@ -118,6 +118,7 @@ pub fn check_provision(p: &Provision) -> Result<(), Violation> {
     if let Some((_, field, message)) = rules.into_iter().find(|(broken, _, _)| *broken) {
         return Err(Violation::new(field, message));
     }
+    composite_references(p)?;
     time_zone(&p.user.time_zone).map_err(|message| Violation::new("user.time_zone", message))?;
     if let AccountRef::Id(id) = &p.account {
         account_id(id)?;
@@ -131,6 +132,75 @@ pub fn check_provision(p: &Provision) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// The opening of a Composite API reference, `@{referenceId.field}`. Salesforce substitutes it
+/// wherever it appears in a subrequest's body or URL, so a first name `@{contact.id}` would be
+/// replaced by another record's value before the write.
+const REFERENCE_OPENING: &str = "@{";
+
+/// Refuses a provision whose values carry a Composite reference (`@{…}`): every value that goes
+/// into a Salesforce subrequest's body or URL is checked, the Contact's further fields included
+/// (their nested text too). The field is named; the value is not echoed (it is personal data).
+pub fn composite_references(p: &Provision) -> Result<(), Violation> {
+    let account = match &p.account {
+        AccountRef::Key(k) | AccountRef::Id(k) => k.as_str(),
+    };
+    let user = &p.user;
+    let named: [(&str, Option<&str>); 13] = [
+        ("account", Some(account)),
+        ("profile", Some(&p.profile)),
+        ("contact.first_name", p.contact.first_name.as_deref()),
+        ("contact.last_name", Some(&p.contact.last_name)),
+        ("contact.email", Some(&p.contact.email)),
+        ("user.username", Some(&user.username)),
+        ("user.alias", Some(&user.alias)),
+        ("user.nickname", Some(&user.nickname)),
+        ("user.locale", Some(&user.locale)),
+        ("user.time_zone", Some(&user.time_zone)),
+        ("user.email_encoding", Some(&user.email_encoding)),
+        ("user.language", Some(&user.language)),
+        ("user.federation_id", user.federation_id.as_deref()),
+    ];
+    let sets = p.permission_sets.iter().enumerate().map(|(i, set)| {
+        (
+            format!("permission_sets[{i}]"),
+            set.contains(REFERENCE_OPENING),
+        )
+    });
+    let extra = p
+        .contact
+        .extra
+        .iter()
+        .map(|(name, value)| (format!("contact.extra.{name}"), holds_reference(value)));
+    named
+        .into_iter()
+        .map(|(field, value)| {
+            let held = value.is_some_and(|v| v.contains(REFERENCE_OPENING));
+            (field.to_owned(), held)
+        })
+        .chain(sets)
+        .chain(extra)
+        .find(|(_, held)| *held)
+        .map_or(Ok(()), |(field, _)| {
+            Err(Violation::new(
+                field,
+                "must not contain '@{': Salesforce would read it as a reference to another record's value; correct the value at its source",
+            ))
+        })
+}
+
+/// Whether any text in a JSON value, at any depth, opens a Composite reference.
+fn holds_reference(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains(REFERENCE_OPENING),
+        serde_json::Value::Array(items) => items.iter().any(holds_reference),
+        serde_json::Value::Object(fields) => {
+            fields.keys().any(|k| k.contains(REFERENCE_OPENING))
+                || fields.values().any(holds_reference)
+        }
+        _ => false,
+    }
 }
 
 /// A Salesforce Account id: 15 or 18 letters and digits starting with the Account prefix `001`.

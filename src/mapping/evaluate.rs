@@ -46,6 +46,8 @@ pub(crate) struct Evaluation<'a> {
     pub env: &'a Environment<'static>,
     pub zone: &'a Tz,
     pub input: &'a MappingInput,
+    /// `[mapping] max_items_per_event`.
+    pub event_cap: usize,
 }
 
 /// How far the rules have got with one event.
@@ -56,6 +58,8 @@ struct Progress<'r> {
     outputs: Vec<Output>,
     /// Per `for_each` expression, the items an earlier rule already took.
     taken: HashMap<&'r str, HashSet<usize>>,
+    /// Items in the distinct lists read so far, against the event's cap.
+    items_read: usize,
 }
 
 impl Evaluation<'_> {
@@ -153,7 +157,24 @@ impl Evaluation<'_> {
                 return Ok(());
             }
         };
-        let taken = progress.taken.entry(for_each.source.trim()).or_default();
+        let list = for_each.source.trim();
+        if items.len() > rule.max_items {
+            return Err(format!(
+                "rule '{name}': {list} has {} items, more than its max_items ({}); raise max_items on the rule if lists this long are expected",
+                items.len(),
+                rule.max_items
+            ));
+        }
+        if !progress.taken.contains_key(list) {
+            progress.items_read += items.len();
+            if progress.items_read > self.event_cap {
+                return Err(format!(
+                    "the event's lists hold {} items together, more than [mapping] max_items_per_event ({})",
+                    progress.items_read, self.event_cap
+                ));
+            }
+        }
+        let taken = progress.taken.entry(list).or_default();
         let mut matched = false;
         let mut first_miss = None;
         for (index, item) in items.into_iter().enumerate() {
@@ -261,12 +282,17 @@ impl Evaluation<'_> {
             (Some(i), None) => Some(format!("{}#{i}", self.input.dedupe_key)),
         };
         let (intent, effective_at) = match change {
-            Change::Provision(t) => (
-                Intent::Provision(Box::new(provision::render(
-                    t, env, self.zone, ctx, &subject,
-                )?)),
-                None,
-            ),
+            Change::Provision(t) => {
+                let provision = provision::render(t, env, self.zone, ctx, &subject)?;
+                // Whatever the event's values say, none may steer a Composite subrequest.
+                crate::domain::validate::composite_references(&provision).map_err(|v| {
+                    FieldError {
+                        field: format!("provision.{}", v.field),
+                        problem: FieldProblem::Invalid(v.message),
+                    }
+                })?;
+                (Intent::Provision(Box::new(provision)), None)
+            }
             Change::Deprovision(t) => self.deprovision(rule, t, &value)?,
         };
         Ok(Output::Command(Box::new(MappedCommand {

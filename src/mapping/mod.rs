@@ -102,6 +102,7 @@ impl MappingRules {
             env: &self.inner.env,
             zone: &self.inner.zone,
             input,
+            event_cap: self.inner.max_items_per_event,
         }
         .decide(rules, &ctx)
     }

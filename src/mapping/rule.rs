@@ -10,6 +10,8 @@ pub(crate) struct CompiledRule {
     pub name: String,
     pub when: Option<Expression>,
     pub for_each: Option<Expression>,
+    /// The most items `for_each` may yield for one event.
+    pub max_items: usize,
     pub item_id: Option<Template>,
     /// Present for provision and deprovision rules.
     pub subject: Option<Template>,

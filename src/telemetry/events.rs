@@ -77,6 +77,13 @@ impl WebhookRefused<'_> {
                 reason: self.reason.to_owned(),
             })
             .inc();
+        if self.status == 429 {
+            f.ingress_throttled
+                .get_or_create(&SourceLabels {
+                    source: source.to_owned(),
+                })
+                .inc();
+        }
         tracing::warn!(
             source = self.source,
             status = self.status,

@@ -42,6 +42,7 @@ pub(crate) struct Families {
     pub webhooks_received: Family<SourceLabels, Counter>,
     pub webhooks_accepted: Family<AcceptedLabels, Counter>,
     pub webhooks_rejected: Family<RejectedLabels, Counter>,
+    pub ingress_throttled: Family<SourceLabels, Counter>,
     pub events_mapped: Family<MappedLabels, Counter>,
     pub commands: Family<OutcomeLabels, Counter>,
     pub command_seconds: Seconds,
@@ -97,6 +98,7 @@ impl Metrics {
             webhooks_received: Family::default(),
             webhooks_accepted: Family::default(),
             webhooks_rejected: Family::default(),
+            ingress_throttled: Family::default(),
             events_mapped: Family::default(),
             commands: Family::default(),
             command_seconds: Family::new_with_constructor(command_histogram),
@@ -169,6 +171,11 @@ impl Families {
             "gatehouse_webhooks_rejected",
             "Webhook deliveries refused, by source and reason (the problem type, see docs/problems.md)",
             self.webhooks_rejected.clone(),
+        );
+        registry.register(
+            "gatehouse_ingress_throttled",
+            "Webhook deliveries answered 429 because their source was over its limits ([sources.NAME.limits]), by source",
+            self.ingress_throttled.clone(),
         );
         registry.register(
             "gatehouse_events_mapped",

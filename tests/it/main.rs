@@ -17,6 +17,7 @@ mod replicas;
 mod salesforce;
 mod scenarios;
 mod schemes;
+mod sender_limits;
 mod store_copy;
 mod support;
 mod telemetry;

@@ -162,3 +162,61 @@ fn violations_move_under_their_caller_s_names() {
     );
     assert_eq!(v.named("alias").field, "alias");
 }
+
+#[test]
+fn a_composite_reference_in_any_value_bound_for_salesforce_is_refused_by_name() {
+    type Spoil = fn(&mut Provision);
+    let cases: [(Spoil, &str); 6] = [
+        (
+            |p| p.contact.first_name = Some("@{contact.id}".into()),
+            "contact.first_name",
+        ),
+        (
+            |p| p.account = AccountRef::Key("P-@{users.records[0].Id}".into()),
+            "account",
+        ),
+        (|p| p.user.nickname = "ada@{x.y}".into(), "user.nickname"),
+        (
+            |p| p.permission_sets.push("@{contact.id}".into()),
+            "permission_sets[1]",
+        ),
+        (
+            |p| {
+                p.contact
+                    .extra
+                    .insert("Title".into(), serde_json::json!("@{contact.id}"));
+            },
+            "contact.extra.Title",
+        ),
+        (
+            |p| {
+                p.contact.extra.insert(
+                    "Notes__c".into(),
+                    serde_json::json!({ "lines": ["fine", "@{user.id}"] }),
+                );
+            },
+            "contact.extra.Notes__c",
+        ),
+    ];
+    for (spoil, field) in cases {
+        let mut p = provision();
+        spoil(&mut p);
+        let refused = check_provision(&p).expect_err(field);
+        assert_eq!(refused.field, field);
+        assert!(refused.message.contains("'@{'"), "{refused}");
+        assert!(
+            !refused.message.contains("contact.id"),
+            "value echoed: {refused}"
+        );
+    }
+}
+
+#[test]
+fn an_at_sign_or_brace_alone_is_no_reference() {
+    let mut p = provision();
+    p.contact.first_name = Some("Ada {the first}".into());
+    p.contact
+        .extra
+        .insert("Title".into(), serde_json::json!("lead @ research"));
+    assert_eq!(check_provision(&p), Ok(()));
+}

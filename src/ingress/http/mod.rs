@@ -1,5 +1,7 @@
-//! Signed webhooks over HTTP: each source's verifier ([`verify`]) and the receiving handler.
+//! Signed webhooks over HTTP: each source's verifier ([`verify`]), its sender's limits, and the
+//! receiving handler.
 
+mod limits;
 mod state;
 pub mod verify;
 mod webhook;

@@ -3,16 +3,20 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use std::time::Instant;
+
+use super::limits::SenderLimiter;
 use crate::clock::Clock;
 use crate::config::{ConfigError, Problem as ConfigProblem, Settings, SourceConfig};
 use crate::ingress::http::verify::Verifier;
 use crate::store::Store;
 
-/// One source, ready to receive: its settings and its built verifier.
+/// One source, ready to receive: its settings, its built verifier and its sender's limits.
 pub struct Source {
     pub name: String,
     pub config: SourceConfig,
     pub verifier: Verifier,
+    pub limiter: SenderLimiter,
 }
 
 /// Shared by every webhook handler (`web::Data<Ingress>`).
@@ -53,6 +57,7 @@ impl Ingress {
                             name: name.clone(),
                             config: config.clone(),
                             verifier,
+                            limiter: SenderLimiter::new(&config.limits, Instant::now()),
                         },
                     );
                 }

@@ -86,6 +86,19 @@ async fn accept(
     span: &Span,
 ) -> Result<HttpResponse, Problem> {
     let source = source(state, name)?;
+    // Held until the delivery is answered: it counts among the sender's bodies in flight.
+    let _in_flight = source
+        .limiter
+        .admit(std::time::Instant::now())
+        .map_err(|throttled| {
+            Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                throttled.reason(),
+                "Too many deliveries",
+                format!("source '{name}': {throttled}"),
+            )
+            .retry_after(throttled.retry_after())
+        })?;
     let body = read_body(request, payload, state.max_body_bytes).await?;
     let content_type = content_type(request);
     if !source.config.format.accepts(&content_type) {

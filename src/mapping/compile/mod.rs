@@ -13,7 +13,8 @@ mod provision;
 use super::language::{self, Expression, Template};
 use super::rule::{Action, CompiledRule, DeprovisionTemplates};
 use super::values;
-use crate::config::rule::UnknownKeys;
+use crate::config::mapping::DEFAULT_MAX_ITEMS_PER_EVENT;
+use crate::config::rule::{DEFAULT_MAX_ITEMS, UnknownKeys};
 use crate::config::{
     BodyFormat, DeprovisionRule, Problem, RuleConfig, Settings, TopicFormat, UserDefaults,
 };
@@ -26,6 +27,8 @@ pub(crate) struct Compiled {
     /// Sources whose events are native commands (`[kafka.topics.NAME] format = "native"`):
     /// decoded and checked, never run through rules.
     pub native: BTreeSet<String>,
+    /// `[mapping] max_items_per_event`: the most items one event's lists may hold together.
+    pub max_items_per_event: usize,
 }
 
 pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
@@ -47,6 +50,15 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
         }
     };
     let defaults = compiler.defaults(&settings.mapping.defaults);
+    let event_cap = settings.mapping.max_items_per_event;
+    if event_cap == 0 {
+        compiler.problem(
+            "mapping.max_items_per_event",
+            format!(
+                "must be at least 1; leave it out for the default of {DEFAULT_MAX_ITEMS_PER_EVENT}"
+            ),
+        );
+    }
     let mut sources = BTreeMap::new();
     for (name, source) in &settings.sources {
         if !source.rules.is_empty() && source.format == BodyFormat::SoapXml {
@@ -60,7 +72,11 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
             .rules
             .iter()
             .enumerate()
-            .filter_map(|(index, rule)| compiler.rule(name, index, rule, &defaults, &mut names))
+            .filter_map(|(index, rule)| {
+                let compiled = compiler.rule(name, index, rule, &defaults, &mut names)?;
+                compiler.max_items(name, index, rule, event_cap);
+                Some(compiled)
+            })
             .collect();
         sources.insert(name.clone(), rules);
     }
@@ -77,6 +93,7 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
             zone,
             sources,
             native,
+            max_items_per_event: settings.mapping.max_items_per_event,
         })
     } else {
         Err(compiler.problems)
@@ -111,7 +128,7 @@ struct Compiler {
     problems: Vec<Problem>,
 }
 
-const RULE_KEYS: &str = "name, when, for_each, item_id, subject, occurred_at, and one of provision, deprovision or ignore";
+const RULE_KEYS: &str = "name, when, for_each, max_items, item_id, subject, occurred_at, and one of provision, deprovision or ignore";
 const PROVISION_KEYS: &str = "account, contact, username, alias, nickname, locale, time_zone, email_encoding, language, federation_id, profile, role, permission_sets, welcome_email, purpose, sponsor, end_date";
 
 impl Compiler {
@@ -310,11 +327,39 @@ impl Compiler {
             name: name.to_owned(),
             when,
             for_each,
+            max_items: rule.max_items.unwrap_or(DEFAULT_MAX_ITEMS),
             item_id,
             subject,
             occurred_at,
             action: action?,
         })
+    }
+
+    /// `max_items`: with `for_each` only, at least 1, and within the event's own cap.
+    fn max_items(&mut self, source: &str, index: usize, rule: &RuleConfig, event_cap: usize) {
+        let Some(max) = rule.max_items else {
+            return;
+        };
+        let key = format!(
+            "sources.{source}.rules[{index}] ('{}').max_items",
+            rule.name.trim()
+        );
+        if rule.for_each.is_none() {
+            self.problem(
+                key,
+                "only a rule with for_each has items to count".to_owned(),
+            );
+        } else if max == 0 {
+            self.problem(
+                key,
+                format!("must be at least 1; leave it out for the default of {DEFAULT_MAX_ITEMS}"),
+            );
+        } else if max > event_cap {
+            self.problem(
+                key,
+                format!("{max} is more than [mapping] max_items_per_event ({event_cap}), which caps every event; raise that too"),
+            );
+        }
     }
 
     fn deprovision(&mut self, key: &RuleKey, d: &DeprovisionRule) -> Option<DeprovisionTemplates> {

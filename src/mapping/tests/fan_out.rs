@@ -128,3 +128,88 @@ fn a_fan_out_condition_about_the_event_is_asked_before_the_list_is_read() {
         "no rule matched: 'contract ended' (condition is false)"
     );
 }
+
+fn people(count: usize) -> serde_json::Value {
+    json!((0..count).map(|i| format!("u-{i}")).collect::<Vec<_>>())
+}
+
+#[test]
+fn a_list_longer_than_max_items_keeps_the_event_unmapped_with_the_reason() {
+    let at_default = unmapped(map(CONTRACTS, contract(people(1_001))));
+    assert_eq!(
+        at_default,
+        "rule 'contract ended': people has 1001 items, more than its max_items (1000); raise max_items on the rule if lists this long are expected"
+    );
+    assert_eq!(
+        commands(map(CONTRACTS, contract(people(1_000)))).len(),
+        1_000
+    );
+    let small = CONTRACTS.replace(
+        "for_each = \"people\"",
+        "for_each = \"people\"\nmax_items = 2",
+    );
+    assert!(unmapped(map(&small, contract(people(3)))).contains("more than its max_items (2)"));
+}
+
+#[test]
+fn a_contract_end_of_ten_thousand_people_maps_once_max_items_is_raised() {
+    let raised = CONTRACTS.replace(
+        "for_each = \"people\"",
+        "for_each = \"people\"\nmax_items = 10000",
+    );
+    assert_eq!(
+        commands(map(&raised, contract(people(10_000)))).len(),
+        10_000
+    );
+}
+
+#[test]
+fn the_event_cap_counts_every_list_of_the_event_together() {
+    let two_lists = r#"
+[mapping]
+max_items_per_event = 3
+
+[[sources.s.rules]]
+name = "ended"
+for_each = "people"
+subject = "partner-portal:{{ item }}"
+deprovision = {}
+
+[[sources.s.rules]]
+name = "guests ended"
+for_each = "guests"
+subject = "partner-portal:{{ item }}"
+deprovision = {}
+"#;
+    let mut body = contract(people(2));
+    body["guests"] = json!(["g-1", "g-2"]);
+    let reason = unmapped(map(two_lists, body));
+    assert_eq!(
+        reason,
+        "the event's lists hold 4 items together, more than [mapping] max_items_per_event (3)"
+    );
+}
+
+#[test]
+fn max_items_is_checked_when_the_config_loads() {
+    let without_list = "[[sources.s.rules]]\nname = \"x\"\nmax_items = 5\nsubject = \"s:{{ id }}\"\ndeprovision = {}\n";
+    let found = problems(without_list);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.key == "sources.s.rules[0] ('x').max_items"
+                && p.message.contains("only a rule with for_each")),
+        "{found:#?}"
+    );
+    let above_cap = CONTRACTS.replace(
+        "for_each = \"people\"",
+        "for_each = \"people\"\nmax_items = 20000",
+    );
+    let found = problems(&above_cap);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.message.contains("max_items_per_event (10000)")),
+        "{found:#?}"
+    );
+}

@@ -191,3 +191,16 @@ fn without_occurred_at_the_inbox_source_time_orders_the_command() {
     let command = commands(rules(extra).map(&input)).remove(0);
     assert_eq!(command.source_time, utc("2026-01-01T00:00:00Z"));
 }
+
+#[test]
+fn a_composite_reference_in_an_event_value_keeps_the_event_unmapped_naming_the_field() {
+    let mut body = signup();
+    body["data"]["user"]["first_name"] = serde_json::json!("@{contact.id}");
+    let reason = unmapped(map(&signup_rule(""), body));
+    assert!(
+        reason.starts_with(
+            "rule 'partner signup': provision.contact.first_name: must not contain '@{'"
+        ),
+        "{reason}"
+    );
+}
