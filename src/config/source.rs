@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::VerificationConfig;
 
 mod limits;
+mod replay;
 
 pub use limits::SourceLimits;
+pub use replay::MAX_REPLAY_WINDOW;
 
 /// `[sources.NAME]`: one sender, reached at `POST /v1/webhooks/NAME`, or through a Kafka topic
 /// bound to it (`[kafka.topics.T] source = "NAME"`), or both.
@@ -22,12 +24,20 @@ pub struct SourceConfig {
     pub format: BodyFormat,
     /// Where the sender puts its event id, the key that makes redelivery harmless. When unset,
     /// the signature scheme's own id is used (Standard Webhooks' `webhook-id`), else a SHA-256
-    /// of the raw body — the right choice for senders that give no id (BambooHR, HiBob).
+    /// of the raw body — the right choice for senders that give no id (BambooHR, HiBob) or put
+    /// it in a header their signature does not cover (Greenhouse). A header is refused unless
+    /// the signature covers it.
     #[serde(default)]
     pub event_id: Option<Locator>,
     /// Where the sender puts the time the event happened, used to order events of one person.
     #[serde(default)]
     pub event_time: Option<Locator>,
+    /// For senders that sign no timestamp: how long after the time its body gives an event may
+    /// arrive and still be acted on without an operator's replay (`"24h"`, `"90m"`). Default
+    /// 24 hours for HMAC senders without a signed timestamp (16 hours for Greenhouse), none
+    /// for schemes whose signed timestamp bounds replays already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_window: Option<String>,
     /// How the sender proves a webhook is theirs. A source without one takes no webhooks: its
     /// events come only from a Kafka topic bound to it, where the broker's own authentication
     /// and ACLs say who may publish.

@@ -251,6 +251,9 @@ impl Settings {
             ),
             None => {}
         }
+        for (key, message) in source.replay_problems(name) {
+            problems.add(key, message);
+        }
         for (key, message) in source.limits.problems(&format!("{key}.limits")) {
             problems.add(key, message);
         }

@@ -5,6 +5,8 @@
 //! its commands are enqueued and it is marked `mapped` together, so a crash never maps an
 //! event twice or loses one.
 
+mod window;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -128,6 +130,18 @@ impl Intake {
         let id = &event.event_id;
         match self.rules.map(&input) {
             MappingDecision::Commands(mapped) => {
+                if let Some(window) = self.rules.replay_window(&event.source)
+                    && let Some(reason) =
+                        window::refusal(&self.store, event, &mapped, window).await?
+                {
+                    EventMapped {
+                        source: &event.source,
+                        event_id: id.as_str(),
+                        result: MappingResult::Unmapped { reason: &reason },
+                    }
+                    .emit(&self.metrics);
+                    return Ok(Some((id.clone(), InboxStatus::Unmapped, Some(reason))));
+                }
                 let commands: Vec<NewCommand> = mapped
                     .into_iter()
                     .flat_map(|m| new_commands(m, &input))

@@ -43,6 +43,11 @@ pub struct MappedCommand {
     pub intent: Intent,
     /// When the source says the change happened; orders the subject's commands.
     pub source_time: DateTime<Utc>,
+    /// Whether `source_time` came from the event (its `event_time` or the rule's
+    /// `occurred_at`) rather than from when it was received: only such a time can show that a
+    /// delivery is older than its source's replay window.
+    #[serde(skip)]
+    pub timed_by_source: bool,
     /// Not before this time (an end date); `None` means now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<DateTime<Utc>>,

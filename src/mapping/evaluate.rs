@@ -268,13 +268,13 @@ impl Evaluation<'_> {
         let source_time = match &rule.occurred_at {
             Some(t) => {
                 let text = t.required(env, &value)?;
-                parse_instant_in(&text, self.zone).ok_or_else(|| {
+                Some(parse_instant_in(&text, self.zone).ok_or_else(|| {
                     t.error(FieldProblem::Invalid(format!(
                         "'{text}' is not a timestamp"
                     )))
-                })?
+                })?)
             }
-            None => self.input.source_time.unwrap_or(self.input.received_at),
+            None => self.input.source_time,
         };
         let item_key = match (index, &rule.item_id) {
             (None, _) => None,
@@ -300,7 +300,8 @@ impl Evaluation<'_> {
             item_key,
             subject,
             intent,
-            source_time,
+            source_time: source_time.unwrap_or(self.input.received_at),
+            timed_by_source: source_time.is_some(),
             effective_at,
         })))
     }

@@ -112,6 +112,12 @@ impl MappingRules {
         self.inner.native.contains(source)
     }
 
+    /// How old an event of `source` may be when it arrives and still be acted on unasked
+    /// (`[sources.NAME] replay_window`); `None` when its signature's timestamp bounds replays.
+    pub fn replay_window(&self, source: &str) -> Option<std::time::Duration> {
+        self.inner.replay_windows.get(source).copied()
+    }
+
     /// The names of a source's rules, in the order they are tried.
     pub fn rule_names(&self, source: &str) -> Vec<&str> {
         self.inner

@@ -18,6 +18,7 @@ pub(crate) fn decide(input: &MappingInput) -> MappingDecision {
             subject: command.subject,
             intent: command.intent,
             source_time: command.source_time,
+            timed_by_source: true,
             effective_at: command.effective_at,
         }]),
         Err(refused) => MappingDecision::Unmapped {

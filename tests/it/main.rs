@@ -13,6 +13,7 @@ mod native;
 mod outbox;
 mod outcome_webhooks;
 mod permission_set;
+mod replays;
 mod replicas;
 mod salesforce;
 mod scenarios;

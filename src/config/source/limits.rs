@@ -3,9 +3,9 @@
 //!
 //! ```toml
 //! [sources.greenhouse.limits]
-//! rate_per_second = 20     # deliveries per second, on average
-//! burst = 200              # deliveries at once after a quiet spell
-//! bodies_in_flight = 16    # deliveries being read and stored at the same moment
+//! rate_per_second = 50     # deliveries per second, on average
+//! burst = 1000             # deliveries at once after a quiet spell
+//! bodies_in_flight = 256   # deliveries being read and stored at the same moment
 //! ```
 //!
 //! The limits hold per replica: with three replicas behind a load balancer a sender may reach
@@ -14,11 +14,11 @@
 use serde::{Deserialize, Serialize};
 
 /// The default average rate: far above what an HR system or partner portal sends.
-pub const DEFAULT_RATE_PER_SECOND: f64 = 20.0;
+pub const DEFAULT_RATE_PER_SECOND: f64 = 50.0;
 /// The default burst: a bulk import's first seconds pass untouched.
-pub const DEFAULT_BURST: u32 = 200;
+pub const DEFAULT_BURST: u32 = 1_000;
 /// The default number of bodies read and stored at once for one sender.
-pub const DEFAULT_BODIES_IN_FLIGHT: u32 = 16;
+pub const DEFAULT_BODIES_IN_FLIGHT: u32 = 256;
 
 /// One sender's limits; every key has a default that normal senders never meet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -211,6 +211,46 @@ impl HmacConfig {
     }
 }
 
+impl HmacConfig {
+    /// The bytes signed, as written or as the preset says (the body alone when neither does).
+    fn signed_payload(&self) -> SignedPayload {
+        let preset = self.preset.as_deref().and_then(presets::find);
+        self.signed_payload
+            .or(preset.map(|p| p.signed_payload))
+            .unwrap_or(SignedPayload::Body)
+    }
+
+    /// The headers whose text the MAC covers, lower-cased; unchecked names are left out.
+    pub(super) fn signed_headers(&self) -> Vec<String> {
+        let payload = self.signed_payload();
+        let preset = self.preset.as_deref().and_then(presets::find);
+        let mut headers = Vec::new();
+        if payload.includes_id()
+            && let Some(name) = &self.id_header
+        {
+            headers.push(name.to_ascii_lowercase());
+        }
+        if payload.includes_timestamp() {
+            let written = self.timestamp_header.as_deref();
+            if let Some(name) = written.or(preset.and_then(|p| p.timestamp_header)) {
+                headers.push(name.to_ascii_lowercase());
+            }
+        }
+        headers
+    }
+
+    /// Whether the sender signs the time it sent the delivery (and so has a replay window of
+    /// its own, `tolerance_seconds`).
+    pub(super) fn signs_timestamp(&self) -> bool {
+        self.signed_payload().includes_timestamp()
+    }
+
+    /// The preset's name, if one is set.
+    pub(super) fn preset_name(&self) -> Option<&str> {
+        self.preset.as_deref()
+    }
+}
+
 fn missing_without_preset(key: String) -> VerificationConfigError {
     MissingSetting {
         key,

@@ -32,6 +32,8 @@ pub use secrets::{ResolvedSecret, SecretEntry, resolve_secrets};
 pub use signing::{MacAlgorithm, SignatureEncoding, SignedPayload};
 pub use standard::{ResolvedStandardWebhooks, StandardWebhooksConfig};
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 use super::SecretError;
@@ -77,6 +79,50 @@ impl VerificationConfig {
         })
     }
 }
+
+impl VerificationConfig {
+    /// The scheme's name as written in `scheme = "…"`.
+    pub fn scheme_name(&self) -> &'static str {
+        match self {
+            VerificationConfig::StandardWebhooks(_) => "standard-webhooks",
+            VerificationConfig::Hmac(_) => "hmac",
+            VerificationConfig::Basic(_) => "basic",
+            VerificationConfig::Okta(_) => "okta",
+        }
+    }
+
+    /// The request headers whose text the scheme's MAC covers, lower-cased. A value read from
+    /// any other header can be changed by whoever resends a captured delivery. Basic auth and
+    /// Okta's shared secret sign nothing: the credential itself travels with every request.
+    pub fn signed_headers(&self) -> Vec<String> {
+        match self {
+            VerificationConfig::StandardWebhooks(_) => {
+                vec!["webhook-id".to_owned(), "webhook-timestamp".to_owned()]
+            }
+            VerificationConfig::Hmac(c) => c.signed_headers(),
+            VerificationConfig::Basic(_) | VerificationConfig::Okta(_) => Vec::new(),
+        }
+    }
+
+    /// The replay window a source gets when it sets none: only HMAC senders that sign no
+    /// timestamp have one (the Greenhouse, Gusto, HiBob and Deel presets among them); schemes
+    /// with a signed timestamp refuse old deliveries by their `tolerance_seconds` already.
+    pub fn default_replay_window(&self) -> Option<Duration> {
+        match self {
+            VerificationConfig::Hmac(c) if !c.signs_timestamp() => Some(match c.preset_name() {
+                // Greenhouse retries for about 15 hours; its retries must still count as
+                // duplicates, so its bodies' digests are remembered longer than that.
+                Some("greenhouse") => Duration::from_secs(16 * 3600),
+                _ => DEFAULT_REPLAY_WINDOW,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The replay window of an HMAC sender without a signed timestamp, unless its preset or
+/// `replay_window` says otherwise: a day, above the retry spans the HR systems document.
+pub const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// A verification setting that cannot work, with the key to fix.
 #[derive(Debug, thiserror::Error)]

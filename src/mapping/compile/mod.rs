@@ -29,6 +29,8 @@ pub(crate) struct Compiled {
     pub native: BTreeSet<String>,
     /// `[mapping] max_items_per_event`: the most items one event's lists may hold together.
     pub max_items_per_event: usize,
+    /// Each source's replay window, for those that have one.
+    pub replay_windows: BTreeMap<String, std::time::Duration>,
 }
 
 pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
@@ -94,6 +96,11 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
             sources,
             native,
             max_items_per_event: settings.mapping.max_items_per_event,
+            replay_windows: settings
+                .sources
+                .iter()
+                .filter_map(|(name, source)| Some((name.clone(), source.replay_window()?)))
+                .collect(),
         })
     } else {
         Err(compiler.problems)
