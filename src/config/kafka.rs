@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{SecretRef, SourceConfig};
 
+mod allow;
+
+pub use allow::NativeAllowList;
+
 /// `[kafka]`: the brokers, how to reach them, and the topics Gatehouse reads and writes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +63,9 @@ pub struct TopicConfig {
     /// commands from `proto/gatehouse/v1/commands.proto`, JSON or protobuf).
     #[serde(default)]
     pub format: TopicFormat,
+    /// `[kafka.topics.NAME.allow]`: for a native topic, what its producer may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow: Option<NativeAllowList>,
 }
 
 /// What a consumed topic carries.
@@ -155,6 +162,24 @@ const OWNED_PROPERTIES: &[&str] = &[
 ];
 
 impl KafkaConfig {
+    /// The native topics read without TLS or authentication (`security.protocol` unset or
+    /// `plaintext`, librdkafka's default): anyone who can reach the brokers could produce
+    /// commands to them.
+    pub fn native_topics_in_plaintext(&self) -> Vec<&str> {
+        let protocol = self
+            .properties
+            .get("security.protocol")
+            .map_or("plaintext", String::as_str);
+        if !protocol.eq_ignore_ascii_case("plaintext") {
+            return Vec::new();
+        }
+        self.topics
+            .iter()
+            .filter(|(_, topic)| topic.format == TopicFormat::Native)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
     /// What is wrong, as (key, message) pairs; `sources` are the configured sources.
     pub fn problems(&self, sources: &BTreeMap<String, SourceConfig>) -> Vec<(String, String)> {
         let mut problems = Vec::new();
@@ -225,6 +250,7 @@ impl KafkaConfig {
         problems: &mut Vec<(String, String)>,
     ) {
         for (topic, config) in &self.topics {
+            self.check_allow(topic, config, problems);
             let key = format!("kafka.topics.{topic}.source");
             match (config.format, sources.contains_key(&config.source)) {
                 (TopicFormat::Mapped, false) => problems.push((
@@ -247,6 +273,35 @@ impl KafkaConfig {
                 _ => {}
             }
         }
+    }
+
+    /// An allow-list belongs to a native topic, and speaks for its source alone: commands are
+    /// judged by the source they are recorded under.
+    fn check_allow(&self, topic: &str, config: &TopicConfig, problems: &mut Vec<(String, String)>) {
+        let Some(allow) = &config.allow else {
+            return;
+        };
+        let key = format!("kafka.topics.{topic}.allow");
+        if config.format != TopicFormat::Native {
+            problems.push((
+                key.clone(),
+                "only a native topic takes an allow-list; a mapped topic's rules say what its events may do".to_owned(),
+            ));
+        }
+        let shared = self
+            .topics
+            .iter()
+            .find(|(other, c)| *other != topic && c.source == config.source);
+        if let Some((other, _)) = shared {
+            problems.push((
+                key.clone(),
+                format!(
+                    "topic {other} records under the same source '{}', so its commands would be judged by this list too; give each native topic a source of its own",
+                    config.source
+                ),
+            ));
+        }
+        problems.extend(allow.problems(&key));
     }
 
     /// Undecodable records need somewhere to go that is not a topic being read.

@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 pub use engine::{BatchConfig, EngineConfig};
 pub use guard::{GuardConfig, LimitConfig};
 pub use kafka::{
-    KafkaConfig, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig, TopicFormat,
+    KafkaConfig, NativeAllowList, OutboxConfig, OutcomeEncoding, OutcomesConfig, TopicConfig,
+    TopicFormat,
 };
 pub use licences::{LicencesConfig, ReclaimAction};
 pub use load::{ConfigError, Problem};

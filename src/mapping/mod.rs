@@ -86,7 +86,8 @@ impl MappingRules {
     /// An event of a native source is a command already: it is decoded and checked instead.
     pub fn map(&self, input: &MappingInput) -> MappingDecision {
         if self.inner.native.contains(&input.source) {
-            return native::decide(input);
+            let allow = self.inner.native_allow.get(&input.source);
+            return native::decide(input, allow.map(|(topic, list)| (topic.as_str(), list)));
         }
         let Some(rules) = self.inner.sources.get(&input.source) else {
             return MappingDecision::Unmapped {

@@ -8,6 +8,7 @@
 //! does not matter here.
 
 mod admit;
+mod allow;
 mod decode;
 mod envelope;
 mod error;
@@ -15,6 +16,7 @@ mod json;
 mod proto_enum;
 
 pub use admit::{NativeCommand, admit};
+pub use allow::check_allowed;
 pub use decode::decode;
 pub use envelope::{Encoding, Envelope, EnvelopeError, envelope};
 pub use error::DecodeError;

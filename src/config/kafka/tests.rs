@@ -74,3 +74,35 @@ fn a_secret_in_secret_properties_is_accepted() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn native_topics_read_without_tls_or_authentication_are_named_for_the_start_up_warning() {
+    let topics = r#"
+[topics."hr.commands"]
+source = "hr-direct"
+format = "native"
+[topics."portal.events"]
+source = "portal"
+"#;
+    let read = |properties: &str| -> Vec<String> {
+        let kafka: KafkaConfig = toml::from_str(&format!(
+            "brokers = \"localhost:9092\"\n{properties}\n{topics}"
+        ))
+        .expect("parses");
+        kafka
+            .native_topics_in_plaintext()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        read(""),
+        ["hr.commands"],
+        "librdkafka's default is plaintext"
+    );
+    assert_eq!(
+        read("properties = { \"security.protocol\" = \"PLAINTEXT\" }"),
+        ["hr.commands"]
+    );
+    assert!(read("properties = { \"security.protocol\" = \"sasl_ssl\" }").is_empty());
+}

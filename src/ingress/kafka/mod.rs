@@ -152,6 +152,13 @@ impl Consumer {
             group_id = kafka.group_id,
             "Kafka consumer joining its group"
         );
+        let plaintext = kafka.native_topics_in_plaintext();
+        if !plaintext.is_empty() {
+            tracing::warn!(
+                topics = plaintext.join(","),
+                "native command topics are read over PLAINTEXT: whoever reaches the brokers can produce commands; set kafka.properties.\"security.protocol\" to sasl_ssl or ssl, with ACLs on these topics, and [kafka.topics.NAME.allow]"
+            );
+        }
 
         let stop = Arc::new(AtomicBool::new(false));
         let (done, stopped) = oneshot::channel();

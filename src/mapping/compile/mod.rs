@@ -16,7 +16,8 @@ use super::values;
 use crate::config::mapping::DEFAULT_MAX_ITEMS_PER_EVENT;
 use crate::config::rule::{DEFAULT_MAX_ITEMS, UnknownKeys};
 use crate::config::{
-    BodyFormat, DeprovisionRule, Problem, RuleConfig, Settings, TopicFormat, UserDefaults,
+    BodyFormat, DeprovisionRule, NativeAllowList, Problem, RuleConfig, Settings, TopicFormat,
+    UserDefaults,
 };
 
 /// Everything the rules need at run time.
@@ -27,6 +28,8 @@ pub(crate) struct Compiled {
     /// Sources whose events are native commands (`[kafka.topics.NAME] format = "native"`):
     /// decoded and checked, never run through rules.
     pub native: BTreeSet<String>,
+    /// Native sources' allow-lists, with the topic that sets each.
+    pub native_allow: BTreeMap<String, (String, NativeAllowList)>,
     /// `[mapping] max_items_per_event`: the most items one event's lists may hold together.
     pub max_items_per_event: usize,
     /// Each source's replay window, for those that have one.
@@ -89,8 +92,19 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
         .filter(|topic| topic.format == TopicFormat::Native)
         .map(|topic| topic.source.clone())
         .collect();
+    let native_allow = settings
+        .kafka
+        .iter()
+        .flat_map(|kafka| kafka.topics.iter())
+        .filter(|(_, topic)| topic.format == TopicFormat::Native)
+        .filter_map(|(name, topic)| {
+            let allow = topic.allow.clone()?;
+            Some((topic.source.clone(), (name.clone(), allow)))
+        })
+        .collect();
     if compiler.problems.is_empty() {
         Ok(Compiled {
+            native_allow,
             env: compiler.env,
             zone,
             sources,
