@@ -290,6 +290,19 @@ fn spoilt_provision() -> Vec<SpoiltProvision> {
             "provision.contact.email",
             "must be an email address",
         ),
+        (
+            set(
+                &["provision", "contact", "first_name"],
+                json!("@{contact.id}"),
+            ),
+            "provision.contact.first_name",
+            "must not contain '@{'",
+        ),
+        (
+            set(&["provision", "account_key"], json!("P-@{x.Id}")),
+            "provision.account_key",
+            "must not contain '@{'",
+        ),
     ]
 }
 
