@@ -158,22 +158,7 @@ impl Evaluation<'_> {
             }
         };
         let list = for_each.source.trim();
-        if items.len() > rule.max_items {
-            return Err(format!(
-                "rule '{name}': {list} has {} items, more than its max_items ({}); raise max_items on the rule if lists this long are expected",
-                items.len(),
-                rule.max_items
-            ));
-        }
-        if !progress.taken.contains_key(list) {
-            progress.items_read += items.len();
-            if progress.items_read > self.event_cap {
-                return Err(format!(
-                    "the event's lists hold {} items together, more than [mapping] max_items_per_event ({})",
-                    progress.items_read, self.event_cap
-                ));
-            }
-        }
+        self.bound(rule, list, items.len(), progress)?;
         let taken = progress.taken.entry(list).or_default();
         let mut matched = false;
         let mut first_miss = None;
@@ -208,6 +193,33 @@ impl Evaluation<'_> {
         if !matched {
             let why = first_miss.unwrap_or_else(|| "condition is false for every item".into());
             progress.tried.push(format!("'{name}' ({why})"));
+        }
+        Ok(())
+    }
+
+    /// Refuses a list longer than the rule's `max_items`, or one that takes the event's lists
+    /// past `[mapping] max_items_per_event` (a list shared by several rules counts once).
+    fn bound(
+        &self,
+        rule: &CompiledRule,
+        list: &str,
+        count: usize,
+        progress: &mut Progress,
+    ) -> Result<(), String> {
+        if count > rule.max_items {
+            return Err(format!(
+                "rule '{}': {list} has {count} items, more than its max_items ({}); raise max_items on the rule if lists this long are expected",
+                rule.name, rule.max_items
+            ));
+        }
+        if !progress.taken.contains_key(list) {
+            progress.items_read += count;
+            if progress.items_read > self.event_cap {
+                return Err(format!(
+                    "the event's lists hold {} items together, more than [mapping] max_items_per_event ({})",
+                    progress.items_read, self.event_cap
+                ));
+            }
         }
         Ok(())
     }

@@ -87,18 +87,7 @@ async fn accept(
 ) -> Result<HttpResponse, Problem> {
     let source = source(state, name)?;
     // Held until the delivery is answered: it counts among the sender's bodies in flight.
-    let _in_flight = source
-        .limiter
-        .admit(std::time::Instant::now())
-        .map_err(|throttled| {
-            Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                throttled.reason(),
-                "Too many deliveries",
-                format!("source '{name}': {throttled}"),
-            )
-            .retry_after(throttled.retry_after())
-        })?;
+    let _in_flight = admit(source)?;
     let body = read_body(request, payload, state.max_body_bytes).await?;
     let content_type = content_type(request);
     if !source.config.format.accepts(&content_type) {
@@ -225,6 +214,22 @@ fn source<'a>(state: &'a Ingress, name: &str) -> Result<&'a Source, Problem> {
             format!("no source named '{name}' is configured; check the URL (/v1/webhooks/SOURCE)"),
         )
     })
+}
+
+/// Lets the delivery past its sender's limits, or answers `429` with when to try again.
+fn admit(source: &Source) -> Result<tokio::sync::OwnedSemaphorePermit, Problem> {
+    source
+        .limiter
+        .admit(std::time::Instant::now())
+        .map_err(|throttled| {
+            Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                throttled.reason(),
+                "Too many deliveries",
+                format!("source '{}': {throttled}", source.name),
+            )
+            .retry_after(throttled.retry_after())
+        })
 }
 
 fn content_type(request: &HttpRequest) -> String {

@@ -152,13 +152,7 @@ impl Consumer {
             group_id = kafka.group_id,
             "Kafka consumer joining its group"
         );
-        let plaintext = kafka.native_topics_in_plaintext();
-        if !plaintext.is_empty() {
-            tracing::warn!(
-                topics = plaintext.join(","),
-                "native command topics are read over PLAINTEXT: whoever reaches the brokers can produce commands; set kafka.properties.\"security.protocol\" to sasl_ssl or ssl, with ACLs on these topics, and [kafka.topics.NAME.allow]"
-            );
-        }
+        warn_of_plaintext(kafka);
 
         let stop = Arc::new(AtomicBool::new(false));
         let (done, stopped) = oneshot::channel();
@@ -190,5 +184,17 @@ impl Consumer {
 impl Drop for Consumer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
+    }
+}
+
+/// Native topics read without TLS or authentication take commands from whoever reaches the
+/// brokers: said once, at start-up.
+fn warn_of_plaintext(kafka: &crate::config::KafkaConfig) {
+    let plaintext = kafka.native_topics_in_plaintext();
+    if !plaintext.is_empty() {
+        tracing::warn!(
+            topics = plaintext.join(","),
+            "native command topics are read over PLAINTEXT: whoever reaches the brokers can produce commands; set kafka.properties.\"security.protocol\" to sasl_ssl or ssl, with ACLs on these topics, and [kafka.topics.NAME.allow]"
+        );
     }
 }

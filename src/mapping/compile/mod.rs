@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono_tz::Tz;
 use minijinja::Environment;
 
+mod bounds;
 mod provision;
 
 use super::language::{self, Expression, Template};
 use super::rule::{Action, CompiledRule, DeprovisionTemplates};
 use super::values;
-use crate::config::mapping::DEFAULT_MAX_ITEMS_PER_EVENT;
 use crate::config::rule::{DEFAULT_MAX_ITEMS, UnknownKeys};
 use crate::config::{
     BodyFormat, DeprovisionRule, NativeAllowList, Problem, RuleConfig, Settings, TopicFormat,
@@ -56,14 +56,7 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
     };
     let defaults = compiler.defaults(&settings.mapping.defaults);
     let event_cap = settings.mapping.max_items_per_event;
-    if event_cap == 0 {
-        compiler.problem(
-            "mapping.max_items_per_event",
-            format!(
-                "must be at least 1; leave it out for the default of {DEFAULT_MAX_ITEMS_PER_EVENT}"
-            ),
-        );
-    }
+    compiler.event_cap(event_cap);
     let mut sources = BTreeMap::new();
     for (name, source) in &settings.sources {
         if !source.rules.is_empty() && source.format == BodyFormat::SoapXml {
@@ -92,19 +85,9 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, Vec<Problem>> {
         .filter(|topic| topic.format == TopicFormat::Native)
         .map(|topic| topic.source.clone())
         .collect();
-    let native_allow = settings
-        .kafka
-        .iter()
-        .flat_map(|kafka| kafka.topics.iter())
-        .filter(|(_, topic)| topic.format == TopicFormat::Native)
-        .filter_map(|(name, topic)| {
-            let allow = topic.allow.clone()?;
-            Some((topic.source.clone(), (name.clone(), allow)))
-        })
-        .collect();
     if compiler.problems.is_empty() {
         Ok(Compiled {
-            native_allow,
+            native_allow: bounds::native_allow(settings),
             env: compiler.env,
             zone,
             sources,
@@ -354,33 +337,6 @@ impl Compiler {
             occurred_at,
             action: action?,
         })
-    }
-
-    /// `max_items`: with `for_each` only, at least 1, and within the event's own cap.
-    fn max_items(&mut self, source: &str, index: usize, rule: &RuleConfig, event_cap: usize) {
-        let Some(max) = rule.max_items else {
-            return;
-        };
-        let key = format!(
-            "sources.{source}.rules[{index}] ('{}').max_items",
-            rule.name.trim()
-        );
-        if rule.for_each.is_none() {
-            self.problem(
-                key,
-                "only a rule with for_each has items to count".to_owned(),
-            );
-        } else if max == 0 {
-            self.problem(
-                key,
-                format!("must be at least 1; leave it out for the default of {DEFAULT_MAX_ITEMS}"),
-            );
-        } else if max > event_cap {
-            self.problem(
-                key,
-                format!("{max} is more than [mapping] max_items_per_event ({event_cap}), which caps every event; raise that too"),
-            );
-        }
     }
 
     fn deprovision(&mut self, key: &RuleKey, d: &DeprovisionRule) -> Option<DeprovisionTemplates> {
