@@ -1,5 +1,5 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
-//! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
+//! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`, `/v1/subjects/{key}/erase`,
 //! `/v1/sources/{source}/roster`, `/v1/licences`): look at lifecycle records, commands and
 //! events, replay what was refused, resume what waits for a licence, approve or reject what the
 //! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
@@ -13,6 +13,7 @@
 
 mod auth;
 mod commands;
+mod erase;
 mod failure;
 mod held;
 mod inbox;
@@ -127,6 +128,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(subjects::show)
         .service(manual::provision)
         .service(manual::deprovision)
+        .service(erase::erase)
         .service(commands::list)
         .service(commands::show)
         .service(commands::dead_letters)
