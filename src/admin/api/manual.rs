@@ -86,7 +86,12 @@ pub(super) fn subject_key(text: &str) -> Result<SubjectKey, Problem> {
 }
 
 /// A command by the operator `actor`, their source time now.
-pub(super) fn command(admin: &Admin, actor: &str, subject: &SubjectKey, intent: Intent) -> NewCommand {
+pub(super) fn command(
+    admin: &Admin,
+    actor: &str,
+    subject: &SubjectKey,
+    intent: Intent,
+) -> NewCommand {
     NewCommand {
         id: CommandId::generate(),
         subject: subject.clone(),

@@ -3,9 +3,9 @@
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::Format;
 use super::actions::print;
 use super::remote::{Failure, Gatehouse};
-use super::Format;
 
 /// Erase a person's data on their request, leaving a tombstone (docs/privacy.md).
 #[derive(Debug, Args)]
@@ -40,7 +40,12 @@ impl EraseArgs {
 }
 
 fn print_erasure(answer: &Value) {
-    let text = |pointer: &str| answer.pointer(pointer).and_then(Value::as_str).unwrap_or("-");
+    let text = |pointer: &str| {
+        answer
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("-")
+    };
     let subject = text("/subject");
     if answer["state"] == "pending" {
         println!(
@@ -51,9 +56,10 @@ fn print_erasure(answer: &Value) {
         return;
     }
     println!("{subject}: erased ({})", text("/erasure_id"));
-    println!("  tombstone   {}", text("/tombstone/key_hash"));
+    println!("  {:<12} {}", "tombstone", text("/tombstone/key_hash"));
     println!(
-        "  last applied {}",
+        "  {:<12} {}",
+        "last applied",
         text("/tombstone/last_applied_source_time")
     );
     if let Some(removed) = answer["removed"].as_object() {
@@ -61,6 +67,6 @@ fn print_erasure(answer: &Value) {
             .iter()
             .map(|(what, count)| format!("{what} {count}"))
             .collect();
-        println!("  removed     {}", counts.join(", "));
+        println!("  {:<12} {}", "removed", counts.join(", "));
     }
 }

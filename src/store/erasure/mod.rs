@@ -107,7 +107,10 @@ pub struct PendingErasure {
 pub enum Settled {
     Erased(Box<Erased>),
     /// Given up, with why (also written to the person's history): they still have access.
-    Abandoned { subject: SubjectKey, why: String },
+    Abandoned {
+        subject: SubjectKey,
+        why: String,
+    },
 }
 
 /// The keyed hash a tombstone keeps of a subject key: `subject:` and 12 hex digits of
@@ -190,11 +193,7 @@ impl Store {
     pub async fn settle_erasures(&self) -> Result<Vec<Settled>, StoreError> {
         let mut settled = Vec::new();
         for pending in self.backend().pending_erasures().await? {
-            if let Some(done) = self
-                .backend()
-                .settle_erasure(&pending, self.now())
-                .await?
-            {
+            if let Some(done) = self.backend().settle_erasure(&pending, self.now()).await? {
                 if matches!(done, Settled::Erased(_)) {
                     self.announced();
                 }

@@ -50,9 +50,9 @@ fn mentions(value: &Value, needles: &[&str]) -> bool {
     match value {
         Value::String(text) => contains_any(text, needles),
         Value::Array(entries) => entries.iter().any(|entry| mentions(entry, needles)),
-        Value::Object(fields) => fields.iter().any(|(name, field)| {
-            contains_any(name, needles) || mentions(field, needles)
-        }),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, field)| contains_any(name, needles) || mentions(field, needles)),
         _ => false,
     }
 }

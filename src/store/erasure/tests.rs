@@ -32,6 +32,9 @@ fn the_erased_announcement_names_the_person_by_hash_only() {
     assert_eq!(event.payload["subject_hash"], tombstone.key_hash.as_str());
     assert_eq!(event.payload["erasure_id"], id.as_str());
     assert_eq!(event.payload["actor"], "alice");
-    assert_eq!(event.payload["last_applied_source_time"], "2026-01-02T03:04:05Z");
+    assert_eq!(
+        event.payload["last_applied_source_time"],
+        "2026-01-02T03:04:05Z"
+    );
     assert!(!event.payload.to_string().contains("E-1001"));
 }

@@ -9,8 +9,8 @@ use super::samples::{at, claim_now, deprovision, ended, enqueue_and_claim, key, 
 use super::{delivery, fresh_store};
 use crate::domain::OutcomeKind;
 use crate::store::{
-    ClaimedCommand, CommandFilter, Erasure, ErasureRefusal, ErasureRequest, EventId,
-    HistoryKind, NewCommand, OutboxEvent, Settled, Store, SubjectState, SubjectUpdate, key_hash,
+    ClaimedCommand, CommandFilter, Erasure, ErasureRefusal, ErasureRequest, EventId, HistoryKind,
+    NewCommand, OutboxEvent, Settled, Store, SubjectState, SubjectUpdate, key_hash,
 };
 
 fn request() -> ErasureRequest {
@@ -21,7 +21,12 @@ fn request() -> ErasureRequest {
 }
 
 /// Finishes the claimed command with an outcome of `kind`, leaving the record in `state`.
-async fn finish_in(store: &Store, claimed: &ClaimedCommand, kind: OutcomeKind, state: SubjectState) {
+async fn finish_in(
+    store: &Store,
+    claimed: &ClaimedCommand,
+    kind: OutcomeKind,
+    state: SubjectState,
+) {
     let outcome = ended(kind);
     let announcement = OutboxEvent::announcing(&claimed.command, &outcome);
     let update = SubjectUpdate {
@@ -30,7 +35,13 @@ async fn finish_in(store: &Store, claimed: &ClaimedCommand, kind: OutcomeKind, s
         ..SubjectUpdate::default()
     };
     store
-        .finish(&claimed.command.id, claimed.fence, outcome, update, announcement)
+        .finish(
+            &claimed.command.id,
+            claimed.fence,
+            outcome,
+            update,
+            announcement,
+        )
         .await
         .unwrap();
 }
@@ -38,9 +49,21 @@ async fn finish_in(store: &Store, claimed: &ClaimedCommand, kind: OutcomeKind, s
 /// Provisions `subject` at `minute` and deactivates them a minute later: no access left.
 async fn provisioned_then_deactivated(store: &Store, subject: &str, minute: i64) {
     let claimed = enqueue_and_claim(store, provision(subject, at(minute))).await;
-    finish_in(store, &claimed, OutcomeKind::Succeeded, SubjectState::Provisioned).await;
+    finish_in(
+        store,
+        &claimed,
+        OutcomeKind::Succeeded,
+        SubjectState::Provisioned,
+    )
+    .await;
     let claimed = enqueue_and_claim(store, deprovision(subject, at(minute + 1))).await;
-    finish_in(store, &claimed, OutcomeKind::Succeeded, SubjectState::Deactivated).await;
+    finish_in(
+        store,
+        &claimed,
+        OutcomeKind::Succeeded,
+        SubjectState::Deactivated,
+    )
+    .await;
 }
 
 /// An accepted event with `body`, and commands mapped from it for each subject (its items).
@@ -64,7 +87,11 @@ async fn mapped_event(store: &Store, dedupe_key: &str, body: &str, subjects: &[&
 }
 
 async fn erased(store: &Store, subject: &str) -> Box<crate::store::Erased> {
-    match store.erase_subject(&key(subject), &request()).await.unwrap() {
+    match store
+        .erase_subject(&key(subject), &request())
+        .await
+        .unwrap()
+    {
         Erasure::Erased(erased) => erased,
         Erasure::Refused(refusal) => panic!("refused: {refusal:?}"),
     }

@@ -277,8 +277,14 @@ fn an_erasure_is_encoded_as_its_own_message() {
     let message = subject_erased(&event.payload).unwrap();
     assert_eq!(message.subject_hash, tombstone.key_hash);
     assert_eq!(message.erasure_id, erasure_id.as_str());
-    assert_eq!((message.actor.as_str(), message.reason.as_str()), ("alice", "request DSR-7"));
-    assert_eq!(message.erased_at.as_ref().map(|t| t.seconds), Some(1_772_442_000));
+    assert_eq!(
+        (message.actor.as_str(), message.reason.as_str()),
+        ("alice", "request DSR-7")
+    );
+    assert_eq!(
+        message.erased_at.as_ref().map(|t| t.seconds),
+        Some(1_772_442_000)
+    );
     assert_eq!(
         message.last_applied_source_time.as_ref().map(|t| t.seconds),
         Some(1_772_352_000)

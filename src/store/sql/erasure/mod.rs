@@ -115,12 +115,11 @@ pub(super) async fn erase_in(
     let erasure_id = CommandId::generate();
     // The announcement is keyed by the hash: the outbox row, its Kafka key and its CloudEvents
     // subject name no one.
-    let hashed = SubjectKey::parse(&tombstone.key_hash).map_err(|_| {
-        StoreError::InvalidCommand {
+    let hashed =
+        SubjectKey::parse(&tombstone.key_hash).map_err(|_| StoreError::InvalidCommand {
             command_id: erasure_id.clone(),
             problem: "the key hash is not usable as a subject key",
-        }
-    })?;
+        })?;
     let announcement = OutboxEvent::subject_erased(&erasure_id, &tombstone);
     let outbox_id =
         insert_outbox(connection, &hashed, &erasure_id, &announcement, &now_text).await?;
@@ -156,7 +155,11 @@ async fn busy_command(
 
 /// The texts that identify the person in a report naming several people: the key, the org's
 /// ids and username, and every email address their commands carried.
-fn needles(subject: &SubjectKey, record: Option<&SubjectRecord>, intents: &[String]) -> Vec<String> {
+fn needles(
+    subject: &SubjectKey,
+    record: Option<&SubjectRecord>,
+    intents: &[String],
+) -> Vec<String> {
     let mut needles = vec![subject.as_str().to_owned()];
     if let Some(record) = record {
         let fields = [
