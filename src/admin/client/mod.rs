@@ -1,5 +1,5 @@
-//! The operators' commands — `subject` (show, list, erase), `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! The operators' commands — `subject` (show, list, erase), `command`, `dead-letters`,
+//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,

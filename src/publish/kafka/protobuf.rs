@@ -1,5 +1,6 @@
 //! The stored JSON announcement as a `gatehouse.v1.OutcomeEvent` (or, for a guard's trip, a
-//! `gatehouse.v1.GuardTripped`; for an erasure, a `gatehouse.v1.SubjectErased`), for an outcome topic that is configured to carry protobuf.
+//! `gatehouse.v1.GuardTripped`; for an erasure, a `gatehouse.v1.SubjectErased`), for an
+//! outcome topic that is configured to carry protobuf.
 //!
 //! The outbox keeps one payload per outcome, in JSON (see `OutboxEvent::announcing`); the
 //! protobuf form is derived from it when published rather than stored beside it, so the two
