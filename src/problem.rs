@@ -20,7 +20,7 @@ pub struct Problem {
     pub reason: &'static str,
     #[serde(skip)]
     pub code: StatusCode,
-    /// Seconds to wait before retrying, sent as `Retry-After` (with `429` and `503`).
+    /// Seconds to wait before retrying, sent as `Retry-After` (a `429` has one).
     #[serde(skip)]
     pub retry_after: Option<u64>,
 }
