@@ -5,9 +5,10 @@
 //! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
 //! the licence report or reclaim idle licences.
 //!
-//! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
-//! can forget the check. With no `[admin] token` configured every route answers 404 saying how
-//! to turn them on: an unconfigured deployment exposes nothing. Manual commands go through
+//! Every route takes an [`Operator`], the extractor that checks the bearer token and the role
+//! the route needs ([`ROUTE_ROLES`]), so no route can forget the check. With no operator
+//! configured every route answers 404 saying how to turn them on: an unconfigured deployment
+//! exposes nothing. Manual commands go through
 //! `store.enqueue` like mapped ones, so the same executor, queue order and records apply.
 //! Answers carry personal data (they are the operators' view); log lines never do.
 
@@ -23,6 +24,7 @@ mod page;
 mod parked;
 mod query;
 mod reconcile;
+mod roles;
 mod roster;
 mod subjects;
 mod webhooks;
@@ -33,8 +35,12 @@ use actix_web::web;
 use anyhow::Context;
 use tokio::sync::Notify;
 
-pub use auth::{AdminToken, Operator};
+pub use auth::{authenticate, authorize, require};
+pub use roles::{ROUTE_ROLES, RouteRole, role_for};
 
+pub use crate::admin::identity::Operator;
+
+use crate::admin::identity::Identities;
 use crate::clock::Clock;
 use crate::config::{AdminConfig, OutcomeWebhooksConfig};
 use crate::reconcile::licences::LicenceDesk;
@@ -45,8 +51,8 @@ use crate::store::Store;
 pub struct Admin {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
-    /// `None` turns every admin route off.
-    token: Option<AdminToken>,
+    /// Who may sign in; `None` turns every admin route off.
+    identities: Option<Arc<Identities>>,
     /// Wakes the intake after an inbox event was put back for mapping.
     pub intake: Arc<Notify>,
     /// Wakes the worker after a command was enqueued or resumed, so it runs now rather than at
@@ -63,7 +69,8 @@ pub struct Admin {
 }
 
 impl Admin {
-    /// Reads the token (from the config, an environment variable or a file) once, at start-up.
+    /// Reads the operators' tokens (from the config, an environment variable or a file) and a
+    /// JWKS file once, at start-up.
     pub fn new(
         config: &AdminConfig,
         store: Store,
@@ -71,21 +78,15 @@ impl Admin {
         intake: Arc<Notify>,
         worker: Arc<Notify>,
     ) -> anyhow::Result<Admin> {
-        let token = match &config.token {
-            Some(reference) => Some(AdminToken::new(
-                &reference
-                    .resolve("admin.token")
-                    .context("reading the admin token")?,
-            )),
-            None => None,
-        };
-        if token.is_none() {
-            tracing::info!("admin endpoints are off: no [admin] token is configured");
+        let identities = Identities::from_config(config, clock.clone())
+            .context("setting up the operators' identities")?;
+        if identities.is_none() {
+            tracing::info!("admin endpoints are off: no [admin] token, operators or oidc configured");
         }
         Ok(Admin {
             store,
             clock,
-            token,
+            identities: identities.map(Arc::new),
             intake,
             worker,
             licences: None,

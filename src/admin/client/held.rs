@@ -35,11 +35,11 @@ Nothing held runs until it is approved; `gatehouse held status` says which sourc
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Run held deprovisions: they are queued as if never held, recorded with --actor.
+    /// Run held deprovisions: they are queued as if never held, recorded with the operator whose token approves.
     #[command(after_help = "Examples:
-  gatehouse held approve --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --actor alice
-  gatehouse held approve --subject hr:4711 --actor alice
-  gatehouse held approve --all --actor alice
+  gatehouse held approve --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f
+  gatehouse held approve --subject hr:4711
+  gatehouse held approve --all
 
 Name exactly one of --all, --subject, --account or --event. Once nothing a tripped source held
 is still held, the source clears and its window starts afresh.
@@ -53,8 +53,8 @@ Exit codes: 0 done (also when nothing matched), 1 error.")]
     },
     /// End held deprovisions without running them: outcome `rejected`, users left as they are.
     #[command(after_help = "Examples:
-  gatehouse held reject --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --reason \"truncated HR export\" --actor alice
-  gatehouse held reject --all --reason \"wrong contract id\" --actor alice
+  gatehouse held reject --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --reason \"truncated HR export\"
+  gatehouse held reject --all --reason \"wrong contract id\"
 
 Name exactly one of --all, --subject, --account or --event. Each person's lifecycle record
 keeps who rejected it, when and why; consumers get dev.gatehouse.command.rejected.

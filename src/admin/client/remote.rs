@@ -55,7 +55,6 @@ pub struct Gatehouse {
     http: reqwest::Client,
     base: Url,
     token: SecretString,
-    actor: Option<String>,
 }
 
 impl Gatehouse {
@@ -72,7 +71,7 @@ impl Gatehouse {
             })?;
         let token = remote.token.clone().ok_or_else(|| {
             Failure::Refused(
-                "no admin token: set GATEHOUSE_ADMIN_TOKEN (or pass --token) to the server's [admin] token"
+                "no admin token: set GATEHOUSE_ADMIN_TOKEN (or pass --token) to your operator token (the server's [[admin.operators]] or [admin] token)"
                     .to_owned(),
             )
         })?;
@@ -84,7 +83,6 @@ impl Gatehouse {
             http,
             base,
             token,
-            actor: remote.actor.clone(),
         })
     }
 
@@ -145,9 +143,6 @@ impl Gatehouse {
             .request(method, url.clone())
             .bearer_auth(self.token.expose_secret())
             .query(query);
-        if let Some(actor) = &self.actor {
-            request = request.header("x-gatehouse-actor", actor);
-        }
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
@@ -200,7 +195,7 @@ fn refusal(status: StatusCode, problem: Option<&Value>, base: &Url) -> Failure {
     }
     if status == StatusCode::UNAUTHORIZED {
         return Failure::Refused(format!(
-            "{detail} (check GATEHOUSE_ADMIN_TOKEN or --token against the server's [admin] token)"
+            "{detail} (check GATEHOUSE_ADMIN_TOKEN or --token against the server's [[admin.operators]] or [admin] token)"
         ));
     }
     Failure::Refused(format!("{} {reason}: {detail}", status.as_u16()))
