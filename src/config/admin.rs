@@ -258,7 +258,10 @@ impl OidcConfig {
         if !(60..=86_400).contains(&self.refresh_seconds) {
             add(
                 "refresh_seconds",
-                format!("{} is out of range; choose 60 to 86400", self.refresh_seconds),
+                format!(
+                    "{} is out of range; choose 60 to 86400",
+                    self.refresh_seconds
+                ),
             );
         }
         if self.leeway_seconds > 300 {

@@ -133,7 +133,11 @@ impl Application {
             ..surfaces
         };
         let servers = server::bind(&settings.service, settings.admin.listen, surfaces)?;
-        tracing::info!(port = servers.port, admin_port = servers.admin_port, "listening");
+        tracing::info!(
+            port = servers.port,
+            admin_port = servers.admin_port,
+            "listening"
+        );
         // Last, so nothing after it can fail and leave the consumer running alone.
         let consumer = Consumer::start(settings, shared.kafka_wiring())
             .context("starting the Kafka consumer")?;

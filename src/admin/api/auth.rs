@@ -102,7 +102,9 @@ pub async fn authenticate(request: &HttpRequest) -> Result<Operator, Problem> {
 
 /// `Ok` when the operator's roles grant `needed`; otherwise the `403` to answer.
 pub fn require(operator: &Operator, needed: Role) -> Result<(), Problem> {
-    operator.require(needed).map_err(|refused| forbidden(&refused))
+    operator
+        .require(needed)
+        .map_err(|refused| forbidden(&refused))
 }
 
 fn forbidden(refused: &Forbidden) -> Problem {

@@ -65,12 +65,9 @@ pub async fn approve(
         .approve_held(&selection, &operator.actor)
         .await
         .map_err(|e| match e {
-            StoreError::OwnRun { .. } => Problem::new(
-                StatusCode::FORBIDDEN,
-                "own_run",
-                "Forbidden",
-                e.to_string(),
-            ),
+            StoreError::OwnRun { .. } => {
+                Problem::new(StatusCode::FORBIDDEN, "own_run", "Forbidden", e.to_string())
+            }
             e => store_problem(e, "approving held commands"),
         })?;
     if !released.commands.is_empty() {

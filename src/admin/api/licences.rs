@@ -61,8 +61,10 @@ pub async fn reclaim(
         Some("true") => true,
         Some(other) => return Err(bad_query(format!("apply '{other}' is not true or false"))),
     };
-    let run = desk(&admin)?.reclaim(apply, Some(&operator.actor))
-        .await.map_err(failed)?;
+    let run = desk(&admin)?
+        .reclaim(apply, Some(&operator.actor))
+        .await
+        .map_err(failed)?;
     if !run.commands.is_empty() {
         admin.worker.notify_one();
     }

@@ -81,7 +81,9 @@ impl Admin {
         let identities = Identities::from_config(config, clock.clone())
             .context("setting up the operators' identities")?;
         if identities.is_none() {
-            tracing::info!("admin endpoints are off: no [admin] token, operators or oidc configured");
+            tracing::info!(
+                "admin endpoints are off: no [admin] token, operators or oidc configured"
+            );
         }
         Ok(Admin {
             store,

@@ -48,7 +48,11 @@ pub const ROUTE_ROLES: &[RouteRole] = &[
     route("POST", "/v1/reconcile/adopt", Role::Operator),
     route("PUT", "/v1/sources/{source}/roster", Role::Admin),
     route("GET", "/v1/sources/{source}/roster", Role::Viewer),
-    route("GET", "/v1/sources/{source}/roster/runs/{run_id}", Role::Viewer),
+    route(
+        "GET",
+        "/v1/sources/{source}/roster/runs/{run_id}",
+        Role::Viewer,
+    ),
     route("GET", "/v1/outcome-webhooks", Role::Viewer),
     route("GET", "/v1/outcome-webhooks/deliveries", Role::Viewer),
     route(

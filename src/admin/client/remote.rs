@@ -79,11 +79,7 @@ impl Gatehouse {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| Failure::Refused(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Gatehouse {
-            http,
-            base,
-            token,
-        })
+        Ok(Gatehouse { http, base, token })
     }
 
     /// `GET` the path made of `segments` (each percent-encoded) with `query`.

@@ -5,7 +5,10 @@ fn a_refusal_names_the_role_needed_and_the_roles_held() {
     let viewer = Operator::new("carol", Role::Viewer, Credential::Token);
     assert!(viewer.require(Role::Viewer).is_ok());
     let refused = viewer.require(Role::Approver).unwrap_err();
-    assert_eq!(refused.to_string(), "this needs role approver; carol holds viewer");
+    assert_eq!(
+        refused.to_string(),
+        "this needs role approver; carol holds viewer"
+    );
     let nobody = Operator {
         actor: "dan".into(),
         roles: Vec::new(),
@@ -34,5 +37,8 @@ fn an_email_actor_is_masked_in_log_lines() {
     let ada = Operator::new("ada@example.com", Role::Viewer, Credential::Oidc);
     let logged = ada.logged();
     assert!(logged.starts_with("email:"), "{logged}");
-    assert_eq!(Operator::new("alice", Role::Viewer, Credential::Token).logged(), "alice");
+    assert_eq!(
+        Operator::new("alice", Role::Viewer, Credential::Token).logged(),
+        "alice"
+    );
 }

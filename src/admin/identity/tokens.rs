@@ -79,7 +79,9 @@ impl NamedTokens {
                 second: name.to_owned(),
             });
         }
-        let digest = self.mac(sha).map(|mac| mac.finalize().into_bytes().to_vec());
+        let digest = self
+            .mac(sha)
+            .map(|mac| mac.finalize().into_bytes().to_vec());
         self.entries.push(Entry {
             name: name.to_owned(),
             role,
@@ -98,9 +100,9 @@ impl NamedTokens {
     fn matching(&self, sha: &[u8]) -> Option<&Entry> {
         let mut found = None;
         for entry in &self.entries {
-            let same = self
-                .mac(sha)
-                .is_some_and(|mac| !entry.digest.is_empty() && mac.verify_slice(&entry.digest).is_ok());
+            let same = self.mac(sha).is_some_and(|mac| {
+                !entry.digest.is_empty() && mac.verify_slice(&entry.digest).is_ok()
+            });
             if same && found.is_none() {
                 found = Some(entry);
             }

@@ -73,8 +73,7 @@ fn an_unknown_role_is_refused_when_the_config_is_read() {
         role = "root"
         "#,
     )
-    .err()
-    .expect("an unknown role does not parse");
+    .expect_err("an unknown role does not parse");
     assert!(error.to_string().contains("viewer"), "{error}");
 }
 

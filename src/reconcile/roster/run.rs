@@ -153,8 +153,11 @@ impl Rosters {
         }
         self.record(&report, plan.new_missing(&run_id), plan.cleared.clone())
             .await?;
-        let acted: HashMap<SubjectKey, CommandId> =
-            self.act_on_due(Some(source), request.uploader()).await?.into_iter().collect();
+        let acted: HashMap<SubjectKey, CommandId> = self
+            .act_on_due(Some(source), request.uploader())
+            .await?
+            .into_iter()
+            .collect();
         for leaving in &mut report.leaving {
             if let Some(command_id) = acted.get(&leaving.subject) {
                 leaving.command_id = Some(command_id.clone());

@@ -25,8 +25,17 @@ async fn the_admin_api_answers_only_on_its_own_listener() {
         .send()
         .await
         .unwrap();
-    assert_eq!(public.status(), 404, "the public listener does not serve the admin API");
-    let health = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(
+        public.status(),
+        404,
+        "the public listener does not serve the admin API"
+    );
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200, "the public listener serves the rest");
     let webhook = app
         .client
@@ -35,6 +44,10 @@ async fn the_admin_api_answers_only_on_its_own_listener() {
         .send()
         .await
         .unwrap();
-    assert_eq!(webhook.status(), 404, "the admin listener serves no webhooks");
+    assert_eq!(
+        webhook.status(),
+        404,
+        "the admin listener serves no webhooks"
+    );
     app.stop().await;
 }

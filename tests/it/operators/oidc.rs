@@ -47,10 +47,19 @@ async fn a_good_token_names_the_operator_by_their_email_with_the_role_of_their_g
     let idp = Idp::start(&[&ec, &rsa]).await;
     let app = start(&idp).await;
     for key in [&ec, &rsa] {
-        assert_eq!(read_with(&app, &key.sign(&ada(&app, &idp))).await.0, 200, "{}", key.kid);
+        assert_eq!(
+            read_with(&app, &key.sign(&ada(&app, &idp))).await.0,
+            200,
+            "{}",
+            key.kid
+        );
     }
     let response = app
-        .admin_as(&ec.sign(&ada(&app, &idp)), reqwest::Method::POST, "/v1/subjects/partner-portal:u-1/deprovision")
+        .admin_as(
+            &ec.sign(&ada(&app, &idp)),
+            reqwest::Method::POST,
+            "/v1/subjects/partner-portal:u-1/deprovision",
+        )
         .json(&json!({"mode": "freeze", "trigger": "incident"}))
         .send()
         .await
@@ -64,13 +73,20 @@ async fn a_good_token_names_the_operator_by_their_email_with_the_role_of_their_g
 
     // Her groups grant operator, not approver.
     let refused = app
-        .admin_as(&ec.sign(&ada(&app, &idp)), reqwest::Method::POST, "/v1/held/approve?all=true")
+        .admin_as(
+            &ec.sign(&ada(&app, &idp)),
+            reqwest::Method::POST,
+            "/v1/held/approve?all=true",
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
     let body = problem(refused).await;
-    assert_eq!((body["role_needed"].as_str(), body["roles_held"].as_str()), (Some("approver"), Some("operator")));
+    assert_eq!(
+        (body["role_needed"].as_str(), body["roles_held"].as_str()),
+        (Some("approver"), Some("operator"))
+    );
 
     // Someone in none of the mapped groups is who they are, with no role.
     let mut guest = ada(&app, &idp);
@@ -90,7 +106,10 @@ async fn a_bad_signature_an_expired_token_and_another_issuer_or_audience_are_ref
 
     let impostor = Key::ec("ec-1");
     let forged = impostor.sign(&ada(&app, &idp));
-    assert_eq!(read_with(&app, &forged).await, (401, json!("bad_token_signature")));
+    assert_eq!(
+        read_with(&app, &forged).await,
+        (401, json!("bad_token_signature"))
+    );
     let mut tampered = ada(&app, &idp);
     tampered["groups"] = json!(["gatehouse-approvers"]);
     let tampered_token = {
@@ -99,19 +118,36 @@ async fn a_bad_signature_an_expired_token_and_another_issuer_or_audience_are_ref
         let original: Vec<&str> = good.split('.').collect();
         format!("{}.{}.{}", parts[0], parts[1], original[2])
     };
-    assert_eq!(read_with(&app, &tampered_token).await, (401, json!("bad_token_signature")));
+    assert_eq!(
+        read_with(&app, &tampered_token).await,
+        (401, json!("bad_token_signature"))
+    );
 
     let mut expired = ada(&app, &idp);
     let now = app.clock_now().timestamp();
     expired["exp"] = json!(now - 120);
-    assert_eq!(read_with(&app, &ec.sign(&expired)).await, (401, json!("expired_token")));
+    assert_eq!(
+        read_with(&app, &ec.sign(&expired)).await,
+        (401, json!("expired_token"))
+    );
     app.clock.advance(TimeDelta::seconds(300 + 61));
-    assert_eq!(read_with(&app, &good).await, (401, json!("expired_token")), "past the leeway");
+    assert_eq!(
+        read_with(&app, &good).await,
+        (401, json!("expired_token")),
+        "past the leeway"
+    );
 
-    for (claim, value) in [("iss", "https://idp.example.com/realms/ops"), ("aud", "another-app")] {
+    for (claim, value) in [
+        ("iss", "https://idp.example.com/realms/ops"),
+        ("aud", "another-app"),
+    ] {
         let mut other = ada(&app, &idp);
         other[claim] = json!(value);
-        assert_eq!(read_with(&app, &ec.sign(&other)).await, (401, json!("wrong_token_issuer")), "{claim}");
+        assert_eq!(
+            read_with(&app, &ec.sign(&other)).await,
+            (401, json!("wrong_token_issuer")),
+            "{claim}"
+        );
     }
     app.stop().await;
 }
@@ -125,16 +161,35 @@ async fn a_rotated_key_is_picked_up_when_a_token_names_it_at_most_every_thirty_s
     assert_eq!(idp.fetches(), 1, "read once, at the first token");
 
     let unknown = new.sign(&ada(&app, &idp));
-    assert_eq!(read_with(&app, &unknown).await, (401, json!("bad_token_signature")));
+    assert_eq!(
+        read_with(&app, &unknown).await,
+        (401, json!("bad_token_signature"))
+    );
     idp.rotate(&[&old, &new]);
-    assert_eq!(read_with(&app, &unknown).await.0, 401, "the keys were read too recently");
-    assert_eq!(idp.fetches(), 1, "an unknown key id does not hammer the provider");
+    assert_eq!(
+        read_with(&app, &unknown).await.0,
+        401,
+        "the keys were read too recently"
+    );
+    assert_eq!(
+        idp.fetches(),
+        1,
+        "an unknown key id does not hammer the provider"
+    );
 
     app.clock.advance(TimeDelta::seconds(30));
     let rotated = new.sign(&ada(&app, &idp));
-    assert_eq!(read_with(&app, &rotated).await.0, 200, "the rotated JWKS was read");
+    assert_eq!(
+        read_with(&app, &rotated).await.0,
+        200,
+        "the rotated JWKS was read"
+    );
     assert_eq!(idp.fetches(), 2);
-    assert_eq!(read_with(&app, &old.sign(&ada(&app, &idp))).await.0, 200, "the old key still verifies");
+    assert_eq!(
+        read_with(&app, &old.sign(&ada(&app, &idp))).await.0,
+        200,
+        "the old key still verifies"
+    );
     assert_eq!(idp.fetches(), 2, "known keys need no read");
     app.stop().await;
 }

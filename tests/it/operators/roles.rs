@@ -43,7 +43,10 @@ async fn each_role_is_allowed_exactly_the_routes_its_role_grants() {
             let status = response.status().as_u16();
             let what = format!("{held} on {} {}", route.method, route.pattern);
             if held.grants(route.role) {
-                assert!(status != 401 && status != 403, "{what}: allowed, got {status}");
+                assert!(
+                    status != 401 && status != 403,
+                    "{what}: allowed, got {status}"
+                );
             } else {
                 assert_eq!(status, 403, "{what}: refused");
                 let body = problem(response).await;
@@ -74,7 +77,11 @@ fn the_table_gives_the_documented_roles() {
         assert_eq!(role_for(method, pattern), Some(role), "{method} {pattern}");
     }
     assert_eq!(role_for("DELETE", "/v1/subjects/{key}"), None);
-    assert_eq!(role_for("GET", "/v1/subjects/partner-portal:u-1"), None, "patterns, not paths");
+    assert_eq!(
+        role_for("GET", "/v1/subjects/partner-portal:u-1"),
+        None,
+        "patterns, not paths"
+    );
 }
 
 #[test]
@@ -99,7 +106,14 @@ fn every_mounted_admin_route_names_its_role_once() {
     }
     assert!(mounted.len() >= 20, "found the routes: {mounted:?}");
     for (method, pattern) in &mounted {
-        assert!(role_for(method, pattern).is_some(), "{method} {pattern} has no role in ROUTE_ROLES");
+        assert!(
+            role_for(method, pattern).is_some(),
+            "{method} {pattern} has no role in ROUTE_ROLES"
+        );
     }
-    assert_eq!(mounted.len(), ROUTE_ROLES.len(), "the table lists only mounted routes, each once");
+    assert_eq!(
+        mounted.len(),
+        ROUTE_ROLES.len(),
+        "the table lists only mounted routes, each once"
+    );
 }

@@ -11,7 +11,11 @@ use crate::support::TestApp;
 async fn the_token_names_the_actor_and_a_header_claiming_another_is_ignored() {
     let app = spawn().await;
     let response = app
-        .admin_as(ALICE, reqwest::Method::POST, "/v1/subjects/partner-portal:u-1/deprovision")
+        .admin_as(
+            ALICE,
+            reqwest::Method::POST,
+            "/v1/subjects/partner-portal:u-1/deprovision",
+        )
         .header("x-gatehouse-actor", "mallory")
         .json(&json!({"mode": "freeze", "trigger": "incident"}))
         .send()
@@ -20,18 +24,30 @@ async fn the_token_names_the_actor_and_a_header_claiming_another_is_ignored() {
     assert_eq!(response.status(), 202);
     let queued: serde_json::Value = response.json().await.unwrap();
     let (_, record) = app
-        .get(&format!("/v1/commands/{}", queued["command_id"].as_str().unwrap()))
+        .get(&format!(
+            "/v1/commands/{}",
+            queued["command_id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(record["origin"]["actor"], "alice", "{record}");
 
     let (status, shared) = app
-        .post("/v1/subjects/partner-portal:u-2/deprovision", json!({"trigger": "incident"}))
+        .post(
+            "/v1/subjects/partner-portal:u-2/deprovision",
+            json!({"trigger": "incident"}),
+        )
         .await;
     assert_eq!(status, 202, "{shared}");
     let (_, record) = app
-        .get(&format!("/v1/commands/{}", shared["command_id"].as_str().unwrap()))
+        .get(&format!(
+            "/v1/commands/{}",
+            shared["command_id"].as_str().unwrap()
+        ))
         .await;
-    assert_eq!(record["origin"]["actor"], "admin", "the shared token is the operator admin");
+    assert_eq!(
+        record["origin"]["actor"], "admin",
+        "the shared token is the operator admin"
+    );
     app.stop().await;
 }
 
@@ -43,13 +59,21 @@ async fn a_token_given_as_its_digest_opens_the_routes_of_its_role() {
     );
     let app = spawn_on(TestApp::builder().admin(&operators)).await;
     let read = app
-        .admin_as("dave-digest-token-0123456789", reqwest::Method::GET, "/v1/subjects")
+        .admin_as(
+            "dave-digest-token-0123456789",
+            reqwest::Method::GET,
+            "/v1/subjects",
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(read.status(), 200);
     let write = app
-        .admin_as("dave-digest-token-0123456789", reqwest::Method::POST, "/v1/parked/resume")
+        .admin_as(
+            "dave-digest-token-0123456789",
+            reqwest::Method::POST,
+            "/v1/parked/resume",
+        )
         .send()
         .await
         .unwrap();

@@ -10,7 +10,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::Scenario;
-use super::reconcile::{ALICE, BOB, TOKEN, about, by_hand, partner, reconcile, start_with, user_id};
+use super::reconcile::{
+    ALICE, BOB, TOKEN, about, by_hand, partner, reconcile, start_with, user_id,
+};
 
 /// A user created by hand in the org, with a Contact keyed `key`; answers the user's id.
 async fn walk_in(s: &Scenario, n: u32, key: &str) -> String {

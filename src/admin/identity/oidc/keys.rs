@@ -37,6 +37,12 @@ pub struct SigningKey {
     pub key: DecodingKey,
 }
 
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKey({:?}, {:?})", self.kid, self.alg)
+    }
+}
+
 /// The keys could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum KeysError {
@@ -153,7 +159,10 @@ impl KeyCache {
         held.tried_at = Some(now);
         match read {
             Ok(keys) => {
-                tracing::info!(keys = keys.len(), "read the identity provider's signing keys");
+                tracing::info!(
+                    keys = keys.len(),
+                    "read the identity provider's signing keys"
+                );
                 held.keys = Arc::new(keys);
             }
             Err(e) => tracing::warn!(
@@ -211,12 +220,11 @@ struct Document {
 }
 
 fn parse(bytes: &[u8], from: &str) -> Result<Vec<SigningKey>, KeysError> {
-    let document: Document = serde_json::from_slice(bytes).map_err(|source| {
-        KeysError::Unreadable {
+    let document: Document =
+        serde_json::from_slice(bytes).map_err(|source| KeysError::Unreadable {
             from: from.to_owned(),
             source,
-        }
-    })?;
+        })?;
     let keys: Vec<SigningKey> = document
         .keys
         .into_iter()

@@ -30,7 +30,8 @@ fn provider(extra: &str) -> Provider {
         "x": URL_SAFE_NO_PAD.encode(&raw[1..33]), "y": URL_SAFE_NO_PAD.encode(&raw[33..65]),
     });
     let rsa_jwk: Value = serde_json::from_str(RSA_JWK).unwrap();
-    let shared = json!({"kty": "oct", "kid": "hs", "k": URL_SAFE_NO_PAD.encode(b"a shared secret")});
+    let shared =
+        json!({"kty": "oct", "kid": "hs", "k": URL_SAFE_NO_PAD.encode(b"a shared secret")});
     let mut jwks = tempfile::NamedTempFile::new().unwrap();
     let document = json!({"keys": [shared, ec_jwk, rsa_jwk]});
     jwks.write_all(document.to_string().as_bytes()).unwrap();
@@ -95,7 +96,10 @@ async fn the_actor_comes_from_the_configured_claim() {
     let mut claims = p.claims();
     claims["preferred_username"] = json!("");
     let refused = p.verifier.verify(&p.es256(&claims)).await.unwrap_err();
-    assert!(matches!(refused, JwtRefusal::BadActor("preferred_username")), "{refused}");
+    assert!(
+        matches!(refused, JwtRefusal::BadActor("preferred_username")),
+        "{refused}"
+    );
 }
 
 #[tokio::test]
@@ -105,7 +109,10 @@ async fn times_are_checked_by_the_service_clock_with_leeway() {
     p.clock.advance(chrono::TimeDelta::seconds(300 + 60));
     assert!(p.verifier.verify(&token).await.is_ok(), "within the leeway");
     p.clock.advance(chrono::TimeDelta::seconds(1));
-    assert!(matches!(p.verifier.verify(&token).await, Err(JwtRefusal::Expired)));
+    assert!(matches!(
+        p.verifier.verify(&token).await,
+        Err(JwtRefusal::Expired)
+    ));
     let mut early = p.claims();
     early["nbf"] = json!(1_800_000_000 + 3600);
     early["exp"] = json!(1_800_000_000 + 7200);
@@ -122,17 +129,31 @@ async fn issuer_audience_and_signature_must_all_hold() {
     other_audience["aud"] = json!("another-app");
     let mut no_expiry = p.claims();
     no_expiry.as_object_mut().unwrap().remove("exp");
-    assert!(matches!(p.verifier.verify(&p.es256(&other_issuer)).await, Err(JwtRefusal::WrongIssuer)));
-    assert!(matches!(p.verifier.verify(&p.es256(&other_audience)).await, Err(JwtRefusal::WrongAudience)));
-    assert!(matches!(p.verifier.verify(&p.es256(&no_expiry)).await, Err(JwtRefusal::MissingClaim(c)) if c == "exp"));
+    assert!(matches!(
+        p.verifier.verify(&p.es256(&other_issuer)).await,
+        Err(JwtRefusal::WrongIssuer)
+    ));
+    assert!(matches!(
+        p.verifier.verify(&p.es256(&other_audience)).await,
+        Err(JwtRefusal::WrongAudience)
+    ));
+    assert!(
+        matches!(p.verifier.verify(&p.es256(&no_expiry)).await, Err(JwtRefusal::MissingClaim(c)) if c == "exp")
+    );
     // The EC key's token claiming the RSA key's id, and a signature cut short.
     let mut header = Header::new(Algorithm::ES256);
     header.kid = Some("rsa-2026".into());
     let swapped = jsonwebtoken::encode(&header, &p.claims(), &p.ec).unwrap();
-    assert!(matches!(p.verifier.verify(&swapped).await, Err(JwtRefusal::BadSignature)));
+    assert!(matches!(
+        p.verifier.verify(&swapped).await,
+        Err(JwtRefusal::BadSignature)
+    ));
     let good = p.rs256(&p.claims());
     let cut = &good[..good.len() - 4];
-    assert!(matches!(p.verifier.verify(cut).await, Err(JwtRefusal::BadSignature)));
+    assert!(matches!(
+        p.verifier.verify(cut).await,
+        Err(JwtRefusal::BadSignature)
+    ));
 }
 
 #[tokio::test]
@@ -140,11 +161,17 @@ async fn a_shared_secret_signature_is_never_taken() {
     let p = provider(GROUPS);
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("hs".into());
-    let token =
-        jsonwebtoken::encode(&header, &p.claims(), &EncodingKey::from_secret(b"a shared secret"))
-            .unwrap();
+    let token = jsonwebtoken::encode(
+        &header,
+        &p.claims(),
+        &EncodingKey::from_secret(b"a shared secret"),
+    )
+    .unwrap();
     let refused = p.verifier.verify(&token).await.unwrap_err();
-    assert!(matches!(refused, JwtRefusal::Algorithm(Algorithm::HS256)), "{refused}");
+    assert!(
+        matches!(refused, JwtRefusal::Algorithm(Algorithm::HS256)),
+        "{refused}"
+    );
 }
 
 #[test]

@@ -26,9 +26,18 @@ fn two_operators() -> NamedTokens {
 fn each_token_is_its_operator_with_their_role() {
     let tokens = two_operators();
     let found = |token: &[u8]| tokens.find(token).map(|o| (o.actor, o.roles));
-    assert_eq!(found(b"quickstart-admin-token"), Some(("admin".into(), vec![Role::Admin])));
-    assert_eq!(found(b"alice-token-0123456789"), Some(("alice".into(), vec![Role::Operator])));
-    assert_eq!(found(b"bob-token-0123456789"), Some(("bob".into(), vec![Role::Approver])));
+    assert_eq!(
+        found(b"quickstart-admin-token"),
+        Some(("admin".into(), vec![Role::Admin]))
+    );
+    assert_eq!(
+        found(b"alice-token-0123456789"),
+        Some(("alice".into(), vec![Role::Operator]))
+    );
+    assert_eq!(
+        found(b"bob-token-0123456789"),
+        Some(("bob".into(), vec![Role::Approver]))
+    );
 }
 
 #[test]
@@ -56,9 +65,11 @@ fn two_operators_may_not_share_a_token() {
         role = "operator"
         "#,
     ))
-    .err()
-    .expect("refused");
-    assert_eq!(error.to_string(), "alice has the same token as admin; give every operator a token of their own");
+    .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "alice has the same token as admin; give every operator a token of their own"
+    );
 }
 
 #[test]

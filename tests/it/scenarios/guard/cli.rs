@@ -5,7 +5,7 @@ use gatehouse::domain::OutcomeKind;
 
 use super::super::Scenario;
 use super::super::bursts::{contract, people};
-use super::{TOKEN, start, still_active};
+use super::{APPROVER, start, still_active};
 
 /// Runs `gatehouse ARGS --url BASE` with the approver alice's token in the environment;
 /// answers the exit code, standard output and standard error.
@@ -13,7 +13,7 @@ async fn gatehouse(s: &Scenario, args: &[&str]) -> (i32, String, String) {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(args)
         .args(["--url", &s.app.base])
-        .env("GATEHOUSE_ADMIN_TOKEN", TOKEN)
+        .env("GATEHOUSE_ADMIN_TOKEN", APPROVER)
         .env_remove("GATEHOUSE_URL")
         .output()
         .await

@@ -1,6 +1,7 @@
 use super::*;
 
-const RSA_JWK: &str = include_str!("../../../../../tests/fixtures/identity/rsa-signing-key.jwk.json");
+const RSA_JWK: &str =
+    include_str!("../../../../../tests/fixtures/identity/rsa-signing-key.jwk.json");
 
 #[test]
 fn a_key_set_keeps_only_public_signing_keys() {
@@ -21,10 +22,15 @@ fn a_key_set_keeps_only_public_signing_keys() {
 
 #[test]
 fn a_key_set_without_a_usable_key_is_an_error() {
-    let error = parse(br#"{"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}"#, "jwks.json")
-        .err()
-        .expect("no usable key");
-    assert_eq!(error.to_string(), "the JWKS at jwks.json holds no RSA or EC signing key");
-    let error = parse(b"<html>", "jwks.json").err().expect("not JSON");
+    let error = parse(
+        br#"{"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}"#,
+        "jwks.json",
+    )
+    .expect_err("no usable key");
+    assert_eq!(
+        error.to_string(),
+        "the JWKS at jwks.json holds no RSA or EC signing key"
+    );
+    let error = parse(b"<html>", "jwks.json").expect_err("not JSON");
     assert!(matches!(error, KeysError::Unreadable { .. }), "{error}");
 }
