@@ -3,6 +3,7 @@
 //! verified against a JWKS served by the test, separation of duties on the guard's holds, and
 //! the admin API on a listener of its own.
 
+mod audit;
 mod idp;
 mod listener;
 mod oidc;

@@ -43,7 +43,8 @@ impl FromRequest for Operator {
     }
 }
 
-/// The operator of the request, when their roles grant the route.
+/// The operator of the request, when their roles grant the route; the request is kept in the
+/// audit trail before it is served.
 pub async fn authorize(request: &HttpRequest) -> Result<Operator, Problem> {
     let operator = authenticate(request).await?;
     let pattern = request.match_pattern().unwrap_or_default();
@@ -60,6 +61,7 @@ pub async fn authorize(request: &HttpRequest) -> Result<Operator, Problem> {
         )
     })?;
     require(&operator, needed)?;
+    super::audit::record(request, &operator).await?;
     Ok(operator)
 }
 

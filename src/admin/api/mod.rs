@@ -3,7 +3,8 @@
 //! `/v1/sources/{source}/roster`, `/v1/licences`): look at lifecycle records, commands and
 //! events, replay what was refused, resume what waits for a licence, approve or reject what the
 //! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
-//! the licence report or reclaim idle licences.
+//! the licence report or reclaim idle licences; `/v1/audit` lists what operators did and read
+//! ([`audit`]: every allowed request is kept before it is served).
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token and the role
 //! the route needs ([`ROUTE_ROLES`]), so no route can forget the check. With no operator
@@ -12,6 +13,7 @@
 //! `store.enqueue` like mapped ones, so the same executor, queue order and records apply.
 //! Answers carry personal data (they are the operators' view); log lines never do.
 
+mod audit;
 mod auth;
 mod commands;
 mod failure;
@@ -126,7 +128,8 @@ impl Admin {
 
 /// Mounts the admin routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(subjects::list)
+    cfg.service(audit::list)
+        .service(subjects::list)
         .service(subjects::show)
         .service(manual::provision)
         .service(manual::deprovision)

@@ -61,6 +61,7 @@ pub const ROUTE_ROLES: &[RouteRole] = &[
         Role::Admin,
     ),
     route("POST", "/v1/outcome-webhooks/{name}/enable", Role::Admin),
+    route("GET", "/v1/audit", Role::Admin),
 ];
 
 /// The role the route `method pattern` needs; `None` for a route not in the table.

@@ -65,9 +65,6 @@ Exit codes: 0 done (also when nothing matched), 1 error.")]
         /// Every held command.
         #[arg(long, conflicts_with_all = ["subject", "account", "event"])]
         all: bool,
-        /// Why, kept on each person's lifecycle record and in the rejection event.
-        #[arg(long)]
-        reason: Option<String>,
     },
     /// Whether the guard is on, its window, and every scope that has tripped.
     #[command(after_help = "Example:\n  gatehouse held status")]
@@ -122,9 +119,9 @@ impl HeldCommand {
                         let answer = gatehouse.post(&path, &which.query(all), None).await?;
                         print(format, &answer, |a| released(a, "approved"));
                     }
-                    HeldAction::Reject { which, all, reason } => {
+                    HeldAction::Reject { which, all } => {
                         let mut query = which.query(all);
-                        push(&mut query, "reason", &reason);
+                        push(&mut query, "reason", gatehouse.reason());
                         let path = ["v1", "held", "reject"];
                         let answer = gatehouse.post(&path, &query, None).await?;
                         print(format, &answer, |a| released(a, "rejected"));

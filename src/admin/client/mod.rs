@@ -6,6 +6,7 @@
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod audit;
 mod held;
 mod licences;
 mod reconcile;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+pub use audit::AuditCommand;
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
 pub use reconcile::ReconcileCommand;
@@ -53,6 +55,10 @@ pub struct Remote {
         value_name = "TOKEN"
     )]
     pub token: Option<SecretString>,
+    /// Why you act: kept with your request in the audit trail (and, for `held reject`, on
+    /// each person's record and in the rejection event).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// How to print the answer.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true, value_name = "FORMAT")]
     pub output: Format,

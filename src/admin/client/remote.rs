@@ -55,6 +55,8 @@ pub struct Gatehouse {
     http: reqwest::Client,
     base: Url,
     token: SecretString,
+    /// Sent as `X-Gatehouse-Reason`, kept in the audit trail.
+    reason: Option<String>,
 }
 
 impl Gatehouse {
@@ -79,7 +81,17 @@ impl Gatehouse {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| Failure::Refused(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Gatehouse { http, base, token })
+        Ok(Gatehouse {
+            http,
+            base,
+            token,
+            reason: remote.reason.clone(),
+        })
+    }
+
+    /// The reason the operator gave (`--reason`).
+    pub fn reason(&self) -> &Option<String> {
+        &self.reason
     }
 
     /// `GET` the path made of `segments` (each percent-encoded) with `query`.
@@ -139,6 +151,9 @@ impl Gatehouse {
             .request(method, url.clone())
             .bearer_auth(self.token.expose_secret())
             .query(query);
+        if let Some(reason) = &self.reason {
+            request = request.header("x-gatehouse-reason", reason);
+        }
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
