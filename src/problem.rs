@@ -18,6 +18,9 @@ pub struct Problem {
     pub detail: String,
     /// The machine-readable reason, also the `reason` label of the rejection metric.
     pub reason: &'static str,
+    /// Members particular to the kind (RFC 9457 §3.2), e.g. the role a refusal needed.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     #[serde(skip)]
     pub code: StatusCode,
 }
@@ -36,8 +39,18 @@ impl Problem {
             status: code.as_u16(),
             detail: detail.into(),
             reason,
+            extensions: None,
             code,
         }
+    }
+
+    /// The problem with one more member.
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.extensions
+            .get_or_insert_with(Box::default)
+            .insert(name.to_owned(), value.into());
+        self
     }
 }
 

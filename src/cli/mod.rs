@@ -94,6 +94,8 @@ pub enum Command {
     Parked(crate::admin::client::ParkedCommand),
     /// List, approve or reject the deprovisions the mass-deprovision guard holds.
     Held(crate::admin::client::HeldCommand),
+    /// What operators did and read, newest first (role admin).
+    Audit(crate::admin::client::AuditCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(crate::admin::client::InboxCommand),
     /// The licence report, and the reclaim of licences held by people who no longer log in.
@@ -140,6 +142,7 @@ impl Cli {
             Command::Deprovision(args) => args.run(),
             Command::Parked(command) => command.run(),
             Command::Held(command) => command.run(),
+            Command::Audit(command) => command.run(),
             Command::Inbox(command) => command.run(),
             Command::Licences(command) => command.run(),
             Command::Roster(command) => command.run(),

@@ -4,6 +4,7 @@
 //! `GATEHOUSE_` + the key path in capitals with `__` between levels (`GATEHOUSE_SERVICE__LISTEN`,
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
+pub mod admin;
 pub mod engine;
 pub mod guard;
 pub mod kafka;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use admin::{ActorClaim, AdminConfig, OidcConfig, OperatorConfig};
 pub use engine::{BatchConfig, EngineConfig};
 pub use guard::{GuardConfig, LimitConfig};
 pub use kafka::{
@@ -91,15 +93,6 @@ pub struct Settings {
     /// Comparing the org with the lifecycle records.
     #[serde(default)]
     pub reconcile: ReconcileConfig,
-}
-
-/// `[admin]`: the operators' HTTP endpoints.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdminConfig {
-    /// Bearer token that operators present; with none configured the admin endpoints are off.
-    #[serde(default)]
-    pub token: Option<SecretRef>,
 }
 
 /// `[log]`: how Gatehouse writes its log.

@@ -195,18 +195,21 @@ impl Settings {
         }
     }
 
-    /// `[admin]`: a token, when given, that resolves and is long enough to resist guessing.
+    /// `[admin]`: tokens that resolve and resist guessing, named operators, the identity
+    /// provider, and a listener of its own apart from the public one.
     fn check_admin(&self, problems: &mut Problems) {
-        let Some(token) = &self.admin.token else {
-            return;
-        };
-        match token.resolve("admin.token") {
-            Ok(t) if secrecy::ExposeSecret::expose_secret(&t).len() < 16 => problems.add(
-                "admin.token",
-                "shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32)",
-            ),
-            Ok(_) => {}
-            Err(e) => problems.secret(e),
+        for (key, message) in self.admin.problems() {
+            problems.add(key, message);
+        }
+        if self
+            .admin
+            .listen
+            .is_some_and(|admin| admin == self.service.listen && admin.port() != 0)
+        {
+            problems.add(
+                "admin.listen",
+                "is the public listener's address (service.listen); give the admin endpoints an address of their own, or remove admin.listen",
+            );
         }
     }
 

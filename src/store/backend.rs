@@ -45,6 +45,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
+use super::audit::AuditBackend;
 use super::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
     GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
@@ -75,7 +76,7 @@ pub(crate) struct ClaimRequest<'a> {
 /// See the module documentation for what every operation promises.
 #[async_trait]
 pub(crate) trait Backend:
-    WebhookBackend + ComparisonBackend + ErasureBackend + Send + Sync + 'static
+    WebhookBackend + ComparisonBackend + ErasureBackend + AuditBackend + Send + Sync + 'static
 {
     // The inbox.
 

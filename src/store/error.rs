@@ -132,6 +132,13 @@ pub enum StoreError {
         command_id: CommandId,
         replay: CommandId,
     },
+    /// An approval selected held commands from a run the approver started themselves (a
+    /// reconciliation, a roster upload, a licence reclaim); nothing was approved.
+    #[error(
+        "{count} of the selected held commands come from a run {actor} started; another approver \
+         must approve them (or reject them, which {actor} may)"
+    )]
+    OwnRun { actor: String, count: usize },
     /// An external user cannot be adopted under this key; nothing was written.
     #[error("'{subject}' cannot be adopted: {reason}")]
     AdoptionRefused { subject: SubjectKey, reason: String },
@@ -180,7 +187,8 @@ impl StoreError {
             StoreError::Refused { .. }
             | StoreError::CommandRefused { .. }
             | StoreError::AlreadyReplayed { .. }
-            | StoreError::AdoptionRefused { .. } => StoreErrorKind::Refused,
+            | StoreError::AdoptionRefused { .. }
+            | StoreError::OwnRun { .. } => StoreErrorKind::Refused,
             StoreError::Failed { .. }
             | StoreError::Unreadable { .. }
             | StoreError::Unwritable { .. }

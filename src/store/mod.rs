@@ -31,6 +31,7 @@
 //! `group_commit`, `backend`, the backends, and this facade and `copy` on top. `rosters` holds
 //! the rosters' vocabulary and their operations on the facade.
 
+mod audit;
 mod backend;
 mod command_state;
 mod commands;
@@ -61,6 +62,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
     FencingToken, Finish, GuardScope, HeldSelection, NewCommand, Progress, ProgressWrite, Release,

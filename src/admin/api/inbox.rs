@@ -145,7 +145,7 @@ pub async fn replay(
     admin.intake.notify_one();
     tracing::info!(
         event_id = id.as_str(),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator put an event back for mapping"
     );
     Ok(HttpResponse::Accepted().json(json!({

@@ -273,5 +273,6 @@ pub fn operator_origin(actor: &str, now: DateTime<Utc>) -> Origin {
         received_at: now,
         actor: Some(actor.to_owned()),
         traceparent: None,
+        started_by: None,
     }
 }

@@ -322,6 +322,23 @@ pub(super) const TABLES: &[Table] = &[
         identity: None,
         numbered: None,
     },
+    Table {
+        name: "audit",
+        columns: &[
+            integer("seq"),
+            text("at"),
+            text("actor"),
+            text("roles"),
+            text("action"),
+            text("target"),
+            text("reason"),
+            text("subject_key"),
+            text("personal"),
+        ],
+        key: "seq",
+        identity: Some("seq"),
+        numbered: None,
+    },
 ];
 
 /// One value of a row, as read from SQLite and written to PostgreSQL.

@@ -18,6 +18,7 @@
 //! Sharing a source file rather than making the statements generic over `sqlx::Database`
 //! keeps them plain: sqlx's traits would otherwise put a dozen bounds on every function.
 
+mod audit;
 mod backend;
 mod commands;
 mod comparisons;

@@ -7,6 +7,7 @@
 //! forced by structure, not hoped for by timing.
 
 mod accepting;
+mod auditing;
 pub(crate) mod backing;
 mod batching;
 mod claiming;

@@ -39,6 +39,8 @@ pub struct TestAppBuilder {
     config: String,
     service: String,
     admin_token: Option<String>,
+    /// More of the `[admin]` table (`listen`, `[[admin.operators]]`, `[admin.oidc]`).
+    admin: String,
     telemetry: Option<String>,
     log: String,
     kafka: Option<String>,
@@ -60,6 +62,7 @@ impl Default for TestAppBuilder {
             config: String::new(),
             service: String::new(),
             admin_token: None,
+            admin: String::new(),
             telemetry: None,
             log: String::new(),
             kafka: None,
@@ -115,6 +118,14 @@ impl TestAppBuilder {
     /// Turns the admin API on with this bearer token.
     pub fn admin_token(mut self, token: &str) -> Self {
         self.admin_token = Some(token.to_owned());
+        self
+    }
+
+    /// More of the `[admin]` table after its token: keys (`listen = …`), then its subtables
+    /// (`[[admin.operators]]`, `[admin.oidc]`).
+    pub fn admin(mut self, toml: &str) -> Self {
+        self.admin.push_str(toml);
+        self.admin.push('\n');
         self
     }
 
@@ -187,9 +198,13 @@ impl TestAppBuilder {
             ),
         };
         let mut text = format!("{org}\n{}\n{}\n", self.rules, self.config);
-        if let Some(token) = &self.admin_token {
-            text.push_str(&format!("[admin]\ntoken = \"{token}\"\n"));
+        if self.admin_token.is_some() || !self.admin.is_empty() {
+            text.push_str("[admin]\n");
         }
+        if let Some(token) = &self.admin_token {
+            text.push_str(&format!("token = \"{token}\"\n"));
+        }
+        text.push_str(&self.admin);
         if let Some(lines) = &self.telemetry {
             text.push_str(&format!("[telemetry]\n{lines}\n"));
         }

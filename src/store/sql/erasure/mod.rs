@@ -226,6 +226,12 @@ async fn remove_rows(
     };
     delete_rows(connection, "subject_erasures", subject).await?;
     delete_rows(connection, "subjects", subject).await?;
+    // The operators' audit trail keeps what was done and by whom, not whom it was done to.
+    sqlx::query("UPDATE audit SET subject_key = NULL, personal = NULL WHERE subject_key = $1")
+        .bind(subject.as_str())
+        .execute(&mut *connection)
+        .await
+        .map_err(|source| classify(ERASING, source))?;
     let reports = reports::scrub_reports(connection, needles).await?;
     Ok(Removed { reports, ..removed })
 }
