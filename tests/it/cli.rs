@@ -289,6 +289,8 @@ fn demo_runs_the_story_and_exits_0() {
         "duplicate recognised",
         "refused, nothing stored",
         "Inbox: 3 event(s)",
+        "outcome webhook delivered: dev.gatehouse.user.provisioned for partner-portal:u-1",
+        "signature verified",
     ] {
         assert!(
             out.contains(expected),
