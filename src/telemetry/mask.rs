@@ -1,7 +1,8 @@
-//! Personal data in log lines: never the value, always a short keyed hash of it.
+//! Personal data in log lines and exported spans: never the value, always a short keyed hash.
 //!
-//! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`), cut to 12 hex digits
-//! (48 bits: collisions are negligible among the people one deployment serves). Keyed rather
+//! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`, required with a real
+//! org), cut to 12 hex digits (48 bits: collisions are negligible among the people one
+//! deployment serves). Keyed rather
 //! than plain, because emails are guessable: with a plain hash anyone reading the log could
 //! confirm "was ada@example.com provisioned?" by hashing the guess. The same value always gives
 //! the same hash within a deployment, so lines about one person stay correlatable; an operator
@@ -27,8 +28,9 @@ pub use fields::{Kind, field, kind_of};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// The key used when none is configured: lines are still masked and correlatable, but a guessed
-/// value can be confirmed by anyone who knows this constant.
+/// The key used when none is configured, which config validation allows only for the simulated
+/// org: lines are still masked and correlatable, but a guessed value can be confirmed by anyone
+/// who knows this constant.
 const BUILT_IN_KEY: &[u8] = b"gatehouse log mask v1";
 
 static KEY: OnceLock<Vec<u8>> = OnceLock::new();

@@ -7,7 +7,8 @@
 //! - Metrics live in a per-application registry ([`Metrics`]), moved by typed events
 //!   ([`events`]) and served at `GET /metrics` (`server::scrape` brings the gauges up to date).
 //! - Traces follow W3C trace context from the webhook's `traceparent` to each Salesforce call
-//!   ([`context`]) and leave through OTLP when an endpoint is configured ([`otlp`]).
+//!   ([`context`]) and leave through OTLP when an endpoint is configured ([`otlp`]), masked as
+//!   the log is.
 //!
 //! docs/operations.md lists every metric, log field and span.
 
