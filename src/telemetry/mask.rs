@@ -2,11 +2,11 @@
 //!
 //! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`, required with a real
 //! org), cut to 12 hex digits (48 bits: collisions are negligible among the people one
-//! deployment serves). Keyed rather
-//! than plain, because emails are guessable: with a plain hash anyone reading the log could
-//! confirm "was ada@example.com provisioned?" by hashing the guess. The same value always gives
-//! the same hash within a deployment, so lines about one person stay correlatable; an operator
-//! holding the key can compute a person's hash to search for it (docs/operations.md shows how).
+//! deployment serves). Keyed rather than plain, because emails are guessable: with a plain hash
+//! anyone reading the log could confirm "was ada@example.com provisioned?" by hashing the
+//! guess. The same value always gives the same hash within a deployment, so lines about one
+//! person stay correlatable; an operator holding the key can compute a person's hash to search
+//! for it (docs/operations.md shows how).
 //!
 //! Four layers, the same for log lines and exported spans (`otlp::masking`):
 //! - code that logs a personal value passes it through [`email`] or [`name`];
@@ -17,6 +17,7 @@
 //! - anything shaped like an email address is replaced by its hash ([`mask_emails`]) — a net
 //!   for values that arrive inside error texts.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::OnceLock;
 
@@ -89,16 +90,13 @@ fn digest(value: &str) -> String {
 
 /// A text written under the trace `trace_id` as logs and traces show it: the values
 /// remembered for that trace masked ([`known`]), then anything email-shaped.
-pub fn text<'a>(text: &'a str, trace_id: Option<&str>) -> std::borrow::Cow<'a, str> {
-    let values = trace_id.and_then(known::of);
-    match values {
-        Some(values) => match known::mask_values(text, &values) {
-            std::borrow::Cow::Borrowed(same) => mask_emails(same),
-            std::borrow::Cow::Owned(masked) => {
-                std::borrow::Cow::Owned(mask_emails(&masked).into_owned())
-            }
-        },
-        None => mask_emails(text),
+pub fn text<'a>(text: &'a str, trace_id: Option<&str>) -> Cow<'a, str> {
+    let Some(values) = trace_id.and_then(known::of) else {
+        return mask_emails(text);
+    };
+    match known::mask_values(text, &values) {
+        Cow::Borrowed(same) => mask_emails(same),
+        Cow::Owned(masked) => Cow::Owned(mask_emails(&masked).into_owned()),
     }
 }
 
@@ -112,9 +110,9 @@ fn trace_of_line(line: &str) -> Option<&str> {
 }
 
 /// Replaces every email-shaped run of text with its masked form.
-pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn mask_emails(text: &str) -> Cow<'_, str> {
     if !text.contains('@') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -147,7 +145,7 @@ pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(&text[copied..]);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 fn is_local(b: u8) -> bool {
