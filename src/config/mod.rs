@@ -103,9 +103,9 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// A tracing filter such as `info` or `gatehouse=debug,actix_web=info`; `RUST_LOG` wins when set.
     pub level: String,
-    /// Key of the hash that masks personal data (emails, names) in log lines. Without one a
-    /// built-in key is used: lines stay correlatable, but anyone holding a guessed email can
-    /// confirm it by hashing it the same way. Set a long random value in production.
+    /// Key of the hash that masks personal data (emails, names) in log lines and exported
+    /// spans. Required unless the org is the simulated one: the built-in key is public, so
+    /// anyone holding a guessed email could confirm it by hashing it the same way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_key: Option<SecretRef>,
 }

@@ -41,11 +41,7 @@ impl Settings {
         for (key, message) in self.licences.problems() {
             problems.add(key, message);
         }
-        if let Some(key) = &self.log.mask_key
-            && let Err(e) = key.resolve("log.mask_key")
-        {
-            problems.secret(e);
-        }
+        self.check_log(&mut problems);
         self.check_admin(&mut problems);
         self.check_outcome_webhooks(&mut problems);
         let sources = self.sources.keys().map(String::as_str).collect();
@@ -192,6 +188,24 @@ impl Settings {
                     );
                 }
             }
+        }
+    }
+
+    /// `[log]`: a masking key that resolves, required unless the org is the simulated one. The
+    /// built-in key is public: with it anyone reading a log or a trace could confirm a guessed
+    /// email against its hash, which is harmless only for the simulated org's made-up people.
+    fn check_log(&self, problems: &mut Problems) {
+        match (&self.log.mask_key, &self.salesforce) {
+            (Some(key), _) => {
+                if let Err(e) = key.resolve("log.mask_key") {
+                    problems.secret(e);
+                }
+            }
+            (None, Some(SalesforceConfig::Remote { .. })) => problems.add(
+                "log.mask_key",
+                "is required for a real org: it keys the hash that masks emails and names in logs and traces; set a long random value (e.g. openssl rand -hex 32) as mask_key = { env = \"LOG_MASK_KEY\" } or { file = \"/run/secrets/log-mask-key\" } under [log], or in the variable GATEHOUSE_LOG__MASK_KEY",
+            ),
+            (None, _) => {}
         }
     }
 

@@ -212,6 +212,17 @@ impl TestAppBuilder {
             text.push_str(kafka);
             text.push('\n');
         }
+        // A real org's config must name a masking key; the simulated org may go without.
+        let mask_key = match self.org {
+            Org::Remote(_) if !self.log.contains("mask_key") => {
+                format!("mask_key = \"{REMOTE_MASK_KEY}\"\n")
+            }
+            _ => String::new(),
+        };
+        text.push_str(&format!(
+            "[log]\nformat = \"json\"\n{}\n{mask_key}",
+            self.log
+        ));
         text
     }
 
@@ -285,7 +296,7 @@ impl TestAppBuilder {
     pub fn served_config(self) -> ServedConfig {
         let dir = self.store.clone().unwrap_or_else(fresh_folder);
         let (store, database) = self.toml_with_backing(&dir, "gatehouse.db");
-        let mut text = format!("{store}[log]\nformat = \"json\"\n{}\n", self.log);
+        let mut text = store;
         if !self.service.is_empty() {
             text.push_str(&format!("[service]\n{}\n", self.service));
         }
@@ -297,6 +308,9 @@ impl TestAppBuilder {
         self.served_config().start()
     }
 }
+
+/// The log masking key of a config that reaches its org as a remote one.
+pub const REMOTE_MASK_KEY: &str = "remote-org-test-mask-key-5b2e71c9";
 
 /// The in-process service's database file in its store folder (`TestApp::store_path`).
 pub const IN_PROCESS_STORE: &str = "test.db";
