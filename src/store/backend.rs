@@ -56,6 +56,7 @@ use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
+use super::retention::RetentionBackend;
 use super::webhooks::WebhookBackend;
 use crate::domain::guard::{Policy, Trip};
 use crate::domain::{CommandId, Outcome, OutcomeKind, Refusal, SubjectKey};
@@ -74,7 +75,7 @@ pub(crate) struct ClaimRequest<'a> {
 /// See the module documentation for what every operation promises.
 #[async_trait]
 pub(crate) trait Backend:
-    WebhookBackend + ComparisonBackend + Send + Sync + 'static
+    WebhookBackend + ComparisonBackend + RetentionBackend + Send + Sync + 'static
 {
     // The inbox.
 

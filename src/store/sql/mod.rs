@@ -24,6 +24,7 @@ mod comparisons;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;
+mod retention;
 mod rosters;
 mod row;
 mod subjects;
