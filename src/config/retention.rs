@@ -66,8 +66,14 @@ impl RetentionConfig {
             ("retention.commands_days", self.commands_days),
             ("retention.history_days", self.history_days),
             ("retention.rosters_days", self.rosters_days),
-            ("retention.reconcile_reports_days", self.reconcile_reports_days),
-            ("retention.webhook_deliveries_days", self.webhook_deliveries_days),
+            (
+                "retention.reconcile_reports_days",
+                self.reconcile_reports_days,
+            ),
+            (
+                "retention.webhook_deliveries_days",
+                self.webhook_deliveries_days,
+            ),
             ("retention.fetched_days", self.fetched_days),
         ]
     }

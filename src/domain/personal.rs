@@ -57,7 +57,9 @@ pub fn scrub(value: &mut Value) -> bool {
             }
             changed
         }
-        Value::Array(items) => items.iter_mut().fold(false, |changed, item| scrub(item) | changed),
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| scrub(item) | changed),
         _ => false,
     }
 }

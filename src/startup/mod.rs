@@ -290,7 +290,8 @@ fn spawn_engine(
     ]
 }
 
-/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning.
+/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning; and
+/// retention's pass.
 fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let (store, clock, metrics, cancel) = (
         &shared.store,
@@ -301,7 +302,13 @@ fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<
     let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, shared.grace)?;
     let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
     let hooks = crate::publish::webhook::spawn(settings, store, clock, metrics, cancel)?;
-    Ok(relay.into_iter().chain(pruner).chain(hooks).collect())
+    let retention = crate::publish::Retention::spawn(settings, store, clock, metrics, cancel);
+    Ok(relay
+        .into_iter()
+        .chain(pruner)
+        .chain(hooks)
+        .chain(retention)
+        .collect())
 }
 
 /// The state of every surface the HTTP server mounts: webhooks, admin, metrics, readiness.

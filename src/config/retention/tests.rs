@@ -7,7 +7,11 @@ fn defaults_keep_bodies_a_month_and_the_rest_three_months_hourly() {
     let config: RetentionConfig = toml::from_str("").unwrap();
     assert_eq!(config, RetentionConfig::default());
     assert_eq!(
-        (config.inbox_bodies_days, config.commands_days, config.history_days),
+        (
+            config.inbox_bodies_days,
+            config.commands_days,
+            config.history_days
+        ),
         (30, 90, 90)
     );
     assert_eq!(config.interval(), Ok(Duration::from_secs(3600)));
@@ -43,7 +47,10 @@ fn bad_values_are_named_with_what_to_choose() {
     );
     assert!(problems[0].1.contains("0 to keep forever"), "{problems:?}");
     assert!(problems[1].1.contains("\"24h\""), "{problems:?}");
-    assert!(problems[2].1.contains("between 1 and 10000"), "{problems:?}");
+    assert!(
+        problems[2].1.contains("between 1 and 10000"),
+        "{problems:?}"
+    );
     let too_often: RetentionConfig = toml::from_str("every = \"10s\"").unwrap();
     assert_eq!(too_often.problems()[0].0, "retention.every");
     assert!(toml::from_str::<RetentionConfig>("inbox_days = 3").is_err());

@@ -113,9 +113,15 @@ fn scrubbing_again_or_scrubbing_nothing_personal_changes_nothing() {
     let mut value = serde_json::to_value(provision()).unwrap();
     assert!(scrub(&mut value));
     assert!(!scrub(&mut value));
-    assert_eq!(scrub_text(r#"{"state":"parked","reason":"no licence"}"#), None);
+    assert_eq!(
+        scrub_text(r#"{"state":"parked","reason":"no licence"}"#),
+        None
+    );
     assert_eq!(scrub_text("not json"), None);
     let mut absent = json!({"first_name": null, "error": {"code": "X", "message": "Ada"}});
     assert!(scrub(&mut absent));
-    assert_eq!(absent, json!({"first_name": null, "error": {"code": "X", "message": SCRUBBED}}));
+    assert_eq!(
+        absent,
+        json!({"first_name": null, "error": {"code": "X", "message": SCRUBBED}})
+    );
 }

@@ -354,24 +354,28 @@ impl Store {
     /// or (for a replay) without its body.
     async fn refusal(&self, event_id: &EventId, to: InboxStatus) -> StoreError {
         // Read through the writer so the answer reflects the change that was just refused.
-        let current: Result<Option<(String, Option<String>)>, sqlx::Error> = sqlx::query_as(
-            "SELECT status, body_dropped_at FROM inbox_events WHERE event_id = $1",
-        )
-        .bind(event_id.as_str())
-        .fetch_optional(self.writer())
-        .await;
+        let current: Result<Option<(String, Option<String>)>, sqlx::Error> =
+            sqlx::query_as("SELECT status, body_dropped_at FROM inbox_events WHERE event_id = $1")
+                .bind(event_id.as_str())
+                .fetch_optional(self.writer())
+                .await;
         let what = || format!("inbox event {event_id}");
         match current {
             Err(source) => classify("reading an inbox event's status", source),
             Ok(None) => StoreError::UnknownEvent(event_id.clone()),
             Ok(Some((name, dropped))) => {
-                let parsed = name.parse::<InboxStatus>().map_err(Cause::from).and_then(|from| {
-                    let dropped = optional_time(dropped)?;
-                    Ok((from, dropped))
-                });
+                let parsed = name
+                    .parse::<InboxStatus>()
+                    .map_err(Cause::from)
+                    .and_then(|from| {
+                        let dropped = optional_time(dropped)?;
+                        Ok((from, dropped))
+                    });
                 match parsed {
                     Err(e) => unreadable(what(), e),
-                    Ok((from, Some(dropped_at))) if to == InboxStatus::Accepted && from.is_replayable() => {
+                    Ok((from, Some(dropped_at)))
+                        if to == InboxStatus::Accepted && from.is_replayable() =>
+                    {
                         StoreError::BodyDropped {
                             event_id: event_id.clone(),
                             dropped_at,

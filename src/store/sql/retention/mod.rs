@@ -109,9 +109,7 @@ impl RetentionBackend for Store {
             RetentionKind::History => self.scrub_history(&older_than, limit, &now).await,
             RetentionKind::Rosters
             | RetentionKind::ReconcileReports
-            | RetentionKind::WebhookDeliveries => {
-                self.delete_batch(kind, &older_than, limit).await
-            }
+            | RetentionKind::WebhookDeliveries => self.delete_batch(kind, &older_than, limit).await,
         }
     }
 
@@ -120,12 +118,11 @@ impl RetentionBackend for Store {
         kind: RetentionKind,
         older_than: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let count: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) {}", past_retention(kind)))
-                .bind(time_text(older_than))
-                .fetch_one(self.readers())
-                .await
-                .map_err(|source| classify("counting records past their retention", source))?;
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {}", past_retention(kind)))
+            .bind(time_text(older_than))
+            .fetch_one(self.readers())
+            .await
+            .map_err(|source| classify("counting records past their retention", source))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 }

@@ -18,6 +18,15 @@ const DROPPING: &str = "dropping inbox bodies past their retention";
 const SCRUBBING_COMMANDS: &str = "scrubbing finished commands past their retention";
 const SCRUBBING_HISTORY: &str = "scrubbing history entries past their retention";
 
+/// A finished command's columns as scrubbed: `None` where nothing personal was found, and the
+/// column is left as it is.
+struct ScrubbedCommand {
+    command_id: String,
+    intent: Option<String>,
+    outcome: Option<String>,
+    last_error: Option<String>,
+}
+
 impl Store {
     /// Drops the bodies of at most `limit` events, keeping each body's digest (computed now for
     /// events stored before digests were kept).
@@ -44,8 +53,7 @@ impl Store {
             .collect();
         let mut changed = 0;
         for chunk in dropped.chunks(ROWS_PER_UPDATE) {
-            let mut query =
-                QueryBuilder::<Db>::new("WITH dropped (event_id, body_sha256) AS (");
+            let mut query = QueryBuilder::<Db>::new("WITH dropped (event_id, body_sha256) AS (");
             query.push_values(chunk, |mut row, (event_id, digest)| {
                 row.push_bind(event_id.as_str())
                     .push_bind(digest.as_deref());
@@ -92,26 +100,27 @@ impl Store {
         .fetch_all(&mut *transaction)
         .await
         .map_err(fail)?;
-        // `None` where nothing personal was found: the column is left as it is.
-        let scrubbed: Vec<(String, Option<String>, Option<String>, Option<String>)> = rows
+        let scrubbed: Vec<ScrubbedCommand> = rows
             .into_iter()
-            .map(|(command_id, intent, outcome, last_error)| {
-                let intent = scrub_text(&intent);
-                let outcome = outcome.as_deref().and_then(scrub_text);
-                let last_error = last_error.as_deref().and_then(scrub_text);
-                (command_id, intent, outcome, last_error)
-            })
+            .map(
+                |(command_id, intent, outcome, last_error)| ScrubbedCommand {
+                    intent: scrub_text(&intent),
+                    outcome: outcome.as_deref().and_then(scrub_text),
+                    last_error: last_error.as_deref().and_then(scrub_text),
+                    command_id,
+                },
+            )
             .collect();
         let mut changed = 0;
         for chunk in scrubbed.chunks(ROWS_PER_UPDATE) {
             let mut query = QueryBuilder::<Db>::new(
                 "WITH scrubbed (command_id, intent, outcome, last_error) AS (",
             );
-            query.push_values(chunk, |mut row, (command_id, intent, outcome, last_error)| {
-                row.push_bind(command_id.as_str())
-                    .push_bind(intent.as_deref())
-                    .push_bind(outcome.as_deref())
-                    .push_bind(last_error.as_deref());
+            query.push_values(chunk, |mut row, command| {
+                row.push_bind(command.command_id.as_str())
+                    .push_bind(command.intent.as_deref())
+                    .push_bind(command.outcome.as_deref())
+                    .push_bind(command.last_error.as_deref());
             });
             query
                 .push(
@@ -145,14 +154,13 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let fail = |source| classify(SCRUBBING_HISTORY, source);
         let mut transaction = self.begin_batch().await.map_err(fail)?;
-        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT id, detail {HISTORY} ORDER BY at LIMIT $2"
-        ))
-        .bind(older_than)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *transaction)
-        .await
-        .map_err(fail)?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as(&format!("SELECT id, detail {HISTORY} ORDER BY at LIMIT $2"))
+                .bind(older_than)
+                .bind(i64::from(limit))
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(fail)?;
         let scrubbed: Vec<(i64, Option<String>)> = rows
             .into_iter()
             .map(|(id, detail)| (id, scrub_text(&detail)))
