@@ -302,7 +302,7 @@ fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<
     let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, shared.grace)?;
     let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
     let hooks = crate::publish::webhook::spawn(settings, store, clock, metrics, cancel)?;
-    let retention = crate::publish::Retention::spawn(settings, store, clock, metrics, cancel);
+    let retention = crate::publish::Retention::spawn(settings, store, metrics, cancel);
     Ok(relay
         .into_iter()
         .chain(pruner)
@@ -344,7 +344,8 @@ fn surfaces(
             })
             .to_owned(),
     }))
-    .with_webhooks(&settings.outcomes);
+    .with_webhooks(&settings.outcomes)
+    .with_retention(&settings.retention, shared.metrics.clone());
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

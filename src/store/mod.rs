@@ -77,7 +77,7 @@ pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow, Tripped};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use reconcile::Adoption;
-pub use retention::{RetentionKind, Swept};
+pub use retention::{PassResult, RetentionKind, Swept};
 pub use rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 pub use sqlite::SqliteOptions;
 pub use subjects::{

@@ -10,3 +10,4 @@ mod inbox;
 mod manual;
 mod parked;
 mod records;
+mod retention;

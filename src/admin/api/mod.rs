@@ -1,9 +1,9 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
 //! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
-//! `/v1/sources/{source}/roster`, `/v1/licences`): look at lifecycle records, commands and
+//! `/v1/sources/{source}/roster`, `/v1/licences`, `/v1/retention`): look at lifecycle records, commands and
 //! events, replay what was refused, resume what waits for a licence, approve or reject what the
 //! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
-//! the licence report or reclaim idle licences.
+//! the licence report or reclaim idle licences, and run retention now.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -23,6 +23,7 @@ mod page;
 mod parked;
 mod query;
 mod reconcile;
+mod retention;
 mod roster;
 mod subjects;
 mod webhooks;
@@ -36,10 +37,11 @@ use tokio::sync::Notify;
 pub use auth::{AdminToken, Operator};
 
 use crate::clock::Clock;
-use crate::config::{AdminConfig, OutcomeWebhooksConfig};
+use crate::config::{AdminConfig, OutcomeWebhooksConfig, RetentionConfig};
 use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::Rosters;
 use crate::store::Store;
+use crate::telemetry::Metrics;
 
 /// What the admin routes share (`web::Data<Admin>`).
 pub struct Admin {
@@ -60,6 +62,10 @@ pub struct Admin {
     pub rosters: Option<Arc<Rosters>>,
     /// The outcome webhook subscribers, as configured.
     pub webhooks: OutcomeWebhooksConfig,
+    /// How long personal data is kept (`/v1/retention/run`).
+    pub retention: RetentionConfig,
+    /// Where a retention pass run from here is counted.
+    pub metrics: Metrics,
 }
 
 impl Admin {
@@ -92,6 +98,8 @@ impl Admin {
             reconciler: None,
             rosters: None,
             webhooks: OutcomeWebhooksConfig::default(),
+            retention: RetentionConfig::default(),
+            metrics: Metrics::new(),
         })
     }
 
@@ -111,6 +119,13 @@ impl Admin {
     /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
     pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
         self.rosters = Some(rosters);
+        self
+    }
+
+    /// Runs retention passes as `config` says, counted in `metrics`.
+    pub fn with_retention(mut self, config: &RetentionConfig, metrics: Metrics) -> Admin {
+        self.retention = config.clone();
+        self.metrics = metrics;
         self
     }
 
@@ -144,6 +159,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reconcile::adopt)
         .service(reconcile::run)
         .service(reconcile::last)
+        .service(retention::run)
         .service(roster::upload)
         .service(roster::latest)
         .service(roster::show_run)

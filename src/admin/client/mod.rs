@@ -1,5 +1,5 @@
 //! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
+//! `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks`, `retention` — which talk to a running Gatehouse over its admin HTTP API, so they work
 //! the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
@@ -11,6 +11,7 @@ mod licences;
 mod reconcile;
 mod remote;
 mod render;
+mod retention;
 mod roster;
 mod table;
 mod webhooks;
@@ -24,6 +25,7 @@ use secrecy::SecretString;
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
 pub use reconcile::ReconcileCommand;
+pub use retention::RetentionCommand;
 pub use roster::RosterCommand;
 pub use webhooks::WebhooksCommand;
 

@@ -12,10 +12,11 @@ pub(crate) use backend::RetentionBackend;
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Store;
 use super::error::StoreError;
+use crate::config::RetentionConfig;
 
 /// A kind of record retention works through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,7 +54,20 @@ impl RetentionKind {
         RetentionKind::WebhookDeliveries,
     ];
 
-    /// The name in metrics and logs.
+    /// How long `config` keeps this kind; `None` for forever (0 days).
+    pub fn kept_for(self, config: &RetentionConfig) -> Option<TimeDelta> {
+        let days = match self {
+            RetentionKind::InboxBodies => config.inbox_bodies_days,
+            RetentionKind::Commands => config.commands_days,
+            RetentionKind::History => config.history_days,
+            RetentionKind::Rosters => config.rosters_days,
+            RetentionKind::ReconcileReports => config.reconcile_reports_days,
+            RetentionKind::WebhookDeliveries => config.webhook_deliveries_days,
+        };
+        (days > 0).then(|| TimeDelta::days(i64::from(days)))
+    }
+
+    /// The name in metrics, logs and the admin API.
     pub fn as_str(self) -> &'static str {
         match self {
             RetentionKind::InboxBodies => "inbox_bodies",
@@ -81,7 +95,37 @@ pub struct Swept {
     pub statements: u32,
 }
 
+/// What one pass did to each kind `[retention]` keeps for a limited time, in
+/// [`RetentionKind::ALL`]'s order: rows scrubbed or deleted (or, for a dry run, that would be),
+/// or why the kind could not be swept.
+pub type PassResult = Vec<(RetentionKind, Result<u64, StoreError>)>;
+
 impl Store {
+    /// One pass as `config` says: each kind kept for a limited time swept past its cut-off from
+    /// now, by the store's clock. A kind that fails does not stop the others; the next pass
+    /// takes it up again. With `dry_run`, counts what would go and changes nothing.
+    pub async fn retention_pass(&self, config: &RetentionConfig, dry_run: bool) -> PassResult {
+        let now = self.now();
+        let mut results = Vec::new();
+        for kind in RetentionKind::ALL {
+            let Some(cut_off) = kind
+                .kept_for(config)
+                .and_then(|kept| now.checked_sub_signed(kept))
+            else {
+                continue;
+            };
+            let result = if dry_run {
+                self.count_sweepable(kind, cut_off).await
+            } else {
+                self.sweep(kind, cut_off, config.batch_size)
+                    .await
+                    .map(|swept| swept.rows)
+            };
+            results.push((kind, result));
+        }
+        results
+    }
+
     /// Works through the records of `kind` older than `older_than`, at most `batch_size` rows
     /// per transaction, until none is left; answers what it did. Safe to run twice at once (a
     /// second sweep finds the rows done), and to stop between batches.
