@@ -13,7 +13,8 @@ use crate::domain::{Intent, OutcomeKind};
 use crate::store::timestamp;
 use crate::store::{
     CommandState, EventId, HistoryKind, InboxStatus, NewCommand, NewDelivery, OutboxEvent,
-    RetentionKind, Store, StoreError, SubjectState, SubjectUpdate, Swept, body_digest,
+    RetentionKind, RosterRun, RosterRunWrite, Store, StoreError, SubjectState, SubjectUpdate,
+    Swept, body_digest,
 };
 
 const BODY: &[u8] = br#"{"email":"ada@partner.example","name":"Ada Lovelace"}"#;
@@ -225,12 +226,29 @@ on_both_stores! {
 }
 
 on_both_stores! {
-    async fn old_reports_and_orphaned_deliveries_are_deleted_but_the_newest_report_stays() {
+    async fn old_rosters_reports_and_orphaned_deliveries_are_deleted_but_the_newest_report_stays() {
         let (scratch, clock, store) = open().await;
         let report = |run: &str| json!({"run_id": run, "findings": [{"subject_key": "partner-portal:left"}]});
         for (run, days) in [("rec_1", 100), ("rec_2", 95)] {
             let at = ago(&clock, days);
             store.save_reconcile_report(run, at, at, &report(run)).await.unwrap();
+        }
+        for (run, days) in [("ros_old", 100), ("ros_new", 10)] {
+            let write = RosterRunWrite {
+                run: RosterRun {
+                    run_id: run.to_owned(),
+                    source: "partner-portal".to_owned(),
+                    origin: "upload".to_owned(),
+                    actor: "alice".to_owned(),
+                    verdict: "dry_run".to_owned(),
+                    reason: None,
+                    report: report(run),
+                    created_at: ago(&clock, days),
+                },
+                missing: Vec::new(),
+                cleared: Vec::new(),
+            };
+            store.record_roster_run(&write).await.unwrap();
         }
         let command = provision("partner-portal:left", at(0));
         run_to_end(&store, &clock, command, OutcomeKind::Succeeded, None).await;
@@ -247,5 +265,9 @@ on_both_stores! {
         assert_eq!(swept.rows, 1);
         assert_eq!(store.last_reconcile_report().await.unwrap().unwrap()["run_id"], "rec_2");
         assert_eq!(scratch.table_rows("reconcile_reports").await, 1);
+        let swept = store.sweep(RetentionKind::Rosters, ago(&clock, 90), 100).await.unwrap();
+        assert_eq!(swept.rows, 1);
+        assert_eq!(store.roster_run("ros_old").await.unwrap(), None);
+        assert!(store.roster_run("ros_new").await.unwrap().is_some());
     }
 }
