@@ -31,6 +31,9 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "dependency audit: advisories, licences, bans, sources (cargo deny, offline)"
+scripts/deny.sh
+
 step "benchmarks compile (they are run by hand: see BENCHMARKS.md)"
 cargo bench --workspace --locked --no-run
 

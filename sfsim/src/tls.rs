@@ -11,6 +11,8 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose, SanType,
 };
+use rustls::pki_types::pem::{self, PemObject};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// A server certificate (PEM, leaf first, chain after) and its private key (PEM).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub struct DevCertificate {
 pub enum TlsError {
     #[error("TLS file {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("TLS file {path}: {source}")]
+    Pem { path: PathBuf, source: pem::Error },
     #[error("no certificate in {0}")]
     NoCertificate(PathBuf),
     #[error("no private key in {0}")]
@@ -46,14 +50,17 @@ const CA_CERT: &str = "ca.pem";
 const CA_KEY: &str = "ca.key";
 const SERVER_CERT: &str = "localhost.pem";
 const SERVER_KEY: &str = "localhost.key";
+/// Held (an exclusive `flock`) while the files are checked and made, so that several sfsim
+/// processes starting at once on the same folder make one CA and one certificate it signed.
+const LOCK: &str = ".lock";
 
 /// Where `--tls` keeps its files: `sfsim/tls/` in the source tree.
 pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tls")
 }
 
-/// One generation at a time within a process; files are written whole (temp file, rename) so
-/// a concurrent reader never sees half a key.
+/// One generation at a time within a process (the lock file keeps processes apart); files are
+/// written whole (temp file, rename) so a concurrent reader never sees half a key.
 static GENERATING: Mutex<()> = Mutex::new(());
 
 /// The development certificate in `dir`: reused when present, otherwise made. A missing
@@ -61,6 +68,7 @@ static GENERATING: Mutex<()> = Mutex::new(());
 /// valid); a missing CA makes everything anew.
 pub fn dev_certificate(dir: &Path) -> Result<DevCertificate, TlsError> {
     let _one_at_a_time = GENERATING.lock();
+    let _one_process_at_a_time = lock_folder(dir)?;
     let at = |name: &str| dir.join(name);
     let found = DevCertificate {
         ca: at(CA_CERT),
@@ -76,10 +84,6 @@ pub fn dev_certificate(dir: &Path) -> Result<DevCertificate, TlsError> {
     {
         return Ok(found);
     }
-    std::fs::create_dir_all(dir).map_err(|source| TlsError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let existing_ca_key = if at(CA_CERT).is_file() {
         std::fs::read_to_string(at(CA_KEY))
             .ok()
@@ -104,6 +108,24 @@ pub fn dev_certificate(dir: &Path) -> Result<DevCertificate, TlsError> {
     write(&at(SERVER_KEY), &server_key.serialize_pem())?;
     write(&at(SERVER_CERT), &server.pem())?;
     Ok(found)
+}
+
+/// Makes `dir` if needed and takes its lock file; the lock goes when the file is dropped.
+fn lock_folder(dir: &Path) -> Result<std::fs::File, TlsError> {
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| TlsError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    let path = dir.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_error(&path))?;
+    file.lock().map_err(io_error(&path))?;
+    Ok(file)
 }
 
 fn ca_params() -> Result<CertificateParams, rcgen::Error> {
@@ -164,9 +186,9 @@ pub fn server_config(files: &TlsFiles) -> Result<rustls::ServerConfig, TlsError>
         })
     };
     let cert_pem = read(&files.cert)?;
-    let certs = rustls_pemfile::certs(&mut cert_pem.as_slice())
+    let certs = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|source| TlsError::Io {
+        .map_err(|source| TlsError::Pem {
             path: files.cert.clone(),
             source,
         })?;
@@ -174,12 +196,13 @@ pub fn server_config(files: &TlsFiles) -> Result<rustls::ServerConfig, TlsError>
         return Err(TlsError::NoCertificate(files.cert.clone()));
     }
     let key_pem = read(&files.key)?;
-    let key = rustls_pemfile::private_key(&mut key_pem.as_slice())
-        .map_err(|source| TlsError::Io {
+    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|source| match source {
+        pem::Error::NoItemsFound => TlsError::NoKey(files.key.clone()),
+        source => TlsError::Pem {
             path: files.key.clone(),
             source,
-        })?
-        .ok_or_else(|| TlsError::NoKey(files.key.clone()))?;
+        },
+    })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?

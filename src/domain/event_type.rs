@@ -16,7 +16,8 @@
 //! | any | dead_lettered | `dev.gatehouse.command.dead_lettered` |
 //! | deprovision | rejected | `dev.gatehouse.command.rejected` (an operator rejected it while the mass-deprovision guard held it) |
 //!
-//! Beside the outcomes, the guard announces its own trip as [`GUARD_TRIPPED`].
+//! Beside the outcomes, the guard announces its own trip as [`GUARD_TRIPPED`], and an erasure
+//! of a person on request announces itself as [`SUBJECT_ERASED`].
 //!
 //! There is no separate `updated` type: an update is a provision of a new desired state, and a
 //! consumer that cares whether the user was new reads the steps (`user.created`).
@@ -30,6 +31,10 @@ pub const EVENT_TYPE_PREFIX: &str = "dev.gatehouse.";
 /// The CloudEvents type announcing that the mass-deprovision guard tripped and began holding
 /// deprovisions.
 pub const GUARD_TRIPPED: &str = "dev.gatehouse.guard.tripped";
+
+/// The CloudEvents type announcing that a person's data was erased on request. Its data names
+/// them only by the keyed hash of their subject key.
+pub const SUBJECT_ERASED: &str = "dev.gatehouse.subject.erased";
 
 /// The CloudEvents type announcing that a command with this intent ended with this outcome.
 pub fn outcome_event_type(intent: &Intent, outcome: OutcomeKind) -> &'static str {

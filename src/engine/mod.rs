@@ -1,11 +1,13 @@
 //! The engine: from accepted events to converged Salesforce state.
 //!
 //! `read` observes the org, `plan` decides (pure), `apply` writes, `executor` runs one command
-//! to its outcome, `batch` runs the commands due together sharing requests, `retry` says when to try again, `lease` keeps a running command's claim
-//! and tells the run when it is lost.
+//! to its outcome, `batch` runs the commands due together sharing requests, `retry` says when to
+//! try again, `lease` keeps a running command's claim and tells the run when it is lost,
+//! `erasures` settles the erasures that wait for a deprovision.
 
 pub mod apply;
 pub mod batch;
+pub mod erasures;
 pub mod executor;
 pub mod intake;
 pub mod lease;

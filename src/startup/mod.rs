@@ -287,6 +287,10 @@ fn spawn_engine(
         tokio::spawn(intake.run(shared.intake_wake.clone(), cancel.clone())),
         tokio::spawn(worker.run(shared.worker_wake.clone(), cancel.clone(), shared.grace)),
         tokio::spawn(roll_call.run(cancel.clone())),
+        tokio::spawn(crate::engine::erasures::run(
+            shared.store.clone(),
+            cancel.clone(),
+        )),
     ]
 }
 

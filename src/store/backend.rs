@@ -50,6 +50,7 @@ use super::commands::{
     GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
 };
 use super::comparisons::ComparisonBackend;
+use super::erasure::ErasureBackend;
 use super::error::StoreError;
 use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
@@ -75,7 +76,7 @@ pub(crate) struct ClaimRequest<'a> {
 /// See the module documentation for what every operation promises.
 #[async_trait]
 pub(crate) trait Backend:
-    WebhookBackend + ComparisonBackend + RetentionBackend + Send + Sync + 'static
+    WebhookBackend + ComparisonBackend + ErasureBackend + RetentionBackend + Send + Sync + 'static
 {
     // The inbox.
 

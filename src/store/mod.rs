@@ -37,6 +37,7 @@ mod command_state;
 mod commands;
 mod comparisons;
 pub mod copy;
+mod erasure;
 mod error;
 mod event_id;
 mod group_commit;
@@ -66,6 +67,10 @@ pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
     FencingToken, Finish, GuardScope, HeldSelection, NewCommand, Progress, ProgressWrite, Release,
     Released, RenewedMany,
+};
+pub use erasure::{
+    Erased, Erasure, ErasureRefusal, ErasureRequest, PendingErasure, Removed, Settled, Tombstone,
+    key_hash,
 };
 pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};

@@ -65,6 +65,12 @@ pub fn name(value: &str) -> Masked {
     Masked(format!("name:{}", digest(value.trim())))
 }
 
+/// A subject key, masked: what an erasure's tombstone keeps in place of the key, so a later
+/// event for the same key finds it while the key itself is gone.
+pub fn subject(value: &str) -> Masked {
+    Masked(format!("subject:{}", digest(value.trim())))
+}
+
 fn digest(value: &str) -> String {
     // HMAC takes keys of any length; the error arm cannot happen and still masks.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key()) else {

@@ -6,6 +6,8 @@ mod access;
 mod app;
 mod cli;
 mod dead_letters;
+mod erasure;
+mod erasure_scan;
 mod inbox;
 mod manual;
 mod parked;

@@ -267,3 +267,21 @@ fn demo_runs_the_story_and_exits_0() {
         );
     }
 }
+
+#[test]
+fn a_command_whose_reader_has_gone_ends_without_a_panic() {
+    // The read end is closed before the command starts: its first line of output meets a
+    // broken pipe, as `gatehouse check-config … | head -0` would.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = gatehouse()
+        .args(["check-config", "--config", "examples/quickstart.toml"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+}

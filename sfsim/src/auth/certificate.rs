@@ -6,6 +6,8 @@
 //! pulling in a full X.509 parser for one field.
 
 use jsonwebtoken::DecodingKey;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 /// Why a certificate gave no usable key. Only ever reported as "invalid assertion", as
 /// Salesforce does, but kept apart for the simulator's own tests.
@@ -29,7 +31,7 @@ pub fn verification_key(pem: &str) -> Result<DecodingKey, CertificateError> {
     {
         return DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| CertificateError::NotRsa);
     }
-    let der = rustls_pemfile::certs(&mut pem.as_bytes())
+    let der = CertificateDer::pem_slice_iter(pem.as_bytes())
         .next()
         .and_then(Result::ok)
         .ok_or(CertificateError::NoCertificate)?;

@@ -105,3 +105,61 @@ async fn files_that_are_not_a_certificate_and_key_fail_the_start() {
     .await;
     assert!(started.is_err());
 }
+
+/// Starts `sfsim --tls` on `dir`; its first line of output arrives on the channel once it has
+/// made or found its files and is serving.
+fn start_process(
+    dir: &std::path::Path,
+    welcomed: std::sync::mpsc::Sender<String>,
+) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sfsim"))
+        .args(["--tls", "--port", "0", "--tls-dir"])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let first = std::io::BufReader::new(stdout).lines().next();
+        let _ = welcomed.send(first.and_then(Result::ok).unwrap_or_default());
+    });
+    child
+}
+
+#[tokio::test]
+async fn processes_first_started_together_wait_for_the_folder_and_agree_on_one_ca() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    // Holding the folder's lock as another starting process would: nobody may make files.
+    let held = std::fs::File::create(dir.path().join(".lock")).unwrap();
+    held.lock().unwrap();
+    let (welcomed, welcomes) = std::sync::mpsc::channel();
+    let mut children: Vec<_> = (0..4)
+        .map(|_| start_process(dir.path(), welcomed.clone()))
+        .collect();
+    assert!(
+        welcomes.recv_timeout(Duration::from_millis(700)).is_err(),
+        "a process went ahead while another held the folder"
+    );
+    assert!(!dir.path().join("ca.pem").exists());
+    held.unlock().unwrap();
+    for _ in &children {
+        let line = welcomes.recv_timeout(Duration::from_secs(60)).unwrap();
+        assert_eq!(line, "sfsim is running");
+    }
+    for child in &mut children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let dev = dev_certificate(dir.path()).unwrap();
+    let ca = std::fs::read(&dev.ca).unwrap();
+    let org = serve(dev.files.clone()).await;
+    let response = trusting(&ca)
+        .get(org.url("/services/data"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

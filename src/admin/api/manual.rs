@@ -33,14 +33,14 @@ pub async fn provision(
     let end_at = provision.end_at;
     let mut commands = vec![command(
         &admin,
-        &operator,
+        &operator.actor,
         &subject,
         Intent::Provision(Box::new(provision)),
     )];
     if let Some(end_at) = end_at {
         let mut end = command(
             &admin,
-            &operator,
+            &operator.actor,
             &subject,
             Intent::Deprovision(Deprovision {
                 mode: DeprovisionMode::Deactivate,
@@ -67,14 +67,14 @@ pub async fn deprovision(
     let deprovision = manual_body::deprovision(&body)?;
     let commands = vec![command(
         &admin,
-        &operator,
+        &operator.actor,
         &subject,
         Intent::Deprovision(deprovision),
     )];
     enqueue(&admin, &operator, &subject, commands).await
 }
 
-fn subject_key(text: &str) -> Result<SubjectKey, Problem> {
+pub(super) fn subject_key(text: &str) -> Result<SubjectKey, Problem> {
     SubjectKey::parse(text).map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
@@ -85,12 +85,18 @@ fn subject_key(text: &str) -> Result<SubjectKey, Problem> {
     })
 }
 
-fn command(admin: &Admin, operator: &Operator, subject: &SubjectKey, intent: Intent) -> NewCommand {
+/// A command by the operator `actor`, their source time now.
+pub(super) fn command(
+    admin: &Admin,
+    actor: &str,
+    subject: &SubjectKey,
+    intent: Intent,
+) -> NewCommand {
     NewCommand {
         id: CommandId::generate(),
         subject: subject.clone(),
         intent,
-        origin: operator_origin(&operator.actor, admin.clock.now()),
+        origin: operator_origin(actor, admin.clock.now()),
         item_key: None,
         due_at: None,
     }

@@ -1,9 +1,10 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
 //! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
-//! `/v1/sources/{source}/roster`, `/v1/licences`, `/v1/retention`): look at lifecycle records, commands and
-//! events, replay what was refused, resume what waits for a licence, approve or reject what the
-//! mass-deprovision guard holds, provision or show someone out by hand, take rosters, and read
-//! the licence report or reclaim idle licences, and run retention now.
+//! `/v1/sources/{source}/roster`, `/v1/licences`, `/v1/retention`): look at lifecycle records,
+//! commands and events, replay what was refused, resume what waits for a licence, approve or
+//! reject what the mass-deprovision guard holds, provision or show someone out by hand, erase
+//! someone on their request, take rosters, read the licence report or reclaim idle licences, and
+//! run retention now.
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token, so no route
 //! can forget the check. With no `[admin] token` configured every route answers 404 saying how
@@ -13,6 +14,7 @@
 
 mod auth;
 mod commands;
+mod erase;
 mod failure;
 mod held;
 mod inbox;
@@ -142,6 +144,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(subjects::show)
         .service(manual::provision)
         .service(manual::deprovision)
+        .service(erase::erase)
         .service(commands::list)
         .service(commands::show)
         .service(commands::dead_letters)

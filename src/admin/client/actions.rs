@@ -52,6 +52,7 @@ impl SubjectCommand {
                         let answer = gatehouse.get(&["v1", "subjects"], &query).await?;
                         print(format, &answer, render::subjects);
                     }
+                    SubjectAction::Erase(erase) => erase.run(gatehouse, format).await?,
                 }
                 Ok(())
             },

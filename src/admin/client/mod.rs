@@ -1,11 +1,13 @@
-//! The operators' commands — `subject`, `command`, `dead-letters`, `provision`, `deprovision`,
-//! `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks`, `retention` — which talk to a running Gatehouse over its admin HTTP API, so they work
-//! the same against a laptop and a deployed instance.
+//! The operators' commands — `subject` (show, list, erase), `command`, `dead-letters`,
+//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`,
+//! `outcome-webhooks`, `retention` — which talk to a running Gatehouse over its admin HTTP API,
+//! so they work the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod erase;
 mod held;
 mod licences;
 mod reconcile;
@@ -116,6 +118,11 @@ enum SubjectAction {
         #[command(flatten)]
         page: PageArgs,
     },
+    /// Erase a person's data on their request, leaving a tombstone (docs/privacy.md).
+    #[command(
+        after_help = "Examples:\n  gatehouse subject erase partner-portal:u-1 --reason \"request DSR-118\"\n  gatehouse subject erase partner-portal:u-1 --deprovision --reason \"request DSR-118\"\n\nRefused while they still have access, unless --deprovision: then they are deactivated first\nand erased once that succeeded. Exit codes: 0 erased or pending, 1 error or refused, 2 no such subject."
+    )]
+    Erase(erase::EraseArgs),
 }
 
 /// `gatehouse command …`.

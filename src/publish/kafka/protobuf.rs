@@ -1,5 +1,6 @@
 //! The stored JSON announcement as a `gatehouse.v1.OutcomeEvent` (or, for a guard's trip, a
-//! `gatehouse.v1.GuardTripped`), for an outcome topic that is configured to carry protobuf.
+//! `gatehouse.v1.GuardTripped`; for an erasure, a `gatehouse.v1.SubjectErased`), for an
+//! outcome topic that is configured to carry protobuf.
 //!
 //! The outbox keeps one payload per outcome, in JSON (see `OutboxEvent::announcing`); the
 //! protobuf form is derived from it when published rather than stored beside it, so the two
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::domain::event_type::GUARD_TRIPPED;
+use crate::domain::event_type::{GUARD_TRIPPED, SUBJECT_ERASED};
 use crate::domain::{LicenceEffect, Outcome};
 use crate::proto::v1;
 
@@ -136,12 +137,39 @@ pub fn guard_tripped(payload: &Value) -> Result<v1::GuardTripped, PayloadError> 
     })
 }
 
-/// The protobuf encoding of an outbox row's payload: a trip's own message, or an outcome's.
+/// The announcement of an erasure, as `OutboxEvent::subject_erased` writes it.
+#[derive(Deserialize)]
+struct ErasureAnnouncement {
+    erasure_id: String,
+    subject_hash: String,
+    #[serde(default)]
+    last_applied_source_time: Option<DateTime<Utc>>,
+    erased_at: DateTime<Utc>,
+    actor: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// The protobuf message carrying the same facts as an erasure's `payload`.
+pub fn subject_erased(payload: &Value) -> Result<v1::SubjectErased, PayloadError> {
+    let erased = ErasureAnnouncement::deserialize(payload).map_err(PayloadError)?;
+    Ok(v1::SubjectErased {
+        erasure_id: erased.erasure_id,
+        subject_hash: erased.subject_hash,
+        last_applied_source_time: erased.last_applied_source_time.map(timestamp),
+        erased_at: Some(timestamp(erased.erased_at)),
+        actor: erased.actor,
+        reason: erased.reason.unwrap_or_default(),
+    })
+}
+
+/// The protobuf encoding of an outbox row's payload: a trip's or an erasure's own message, or
+/// an outcome's.
 pub fn encode(event_type: &str, payload: &Value) -> Result<Vec<u8>, PayloadError> {
-    Ok(if event_type == GUARD_TRIPPED {
-        prost::Message::encode_to_vec(&guard_tripped(payload)?)
-    } else {
-        prost::Message::encode_to_vec(&outcome_event(payload)?)
+    Ok(match event_type {
+        GUARD_TRIPPED => prost::Message::encode_to_vec(&guard_tripped(payload)?),
+        SUBJECT_ERASED => prost::Message::encode_to_vec(&subject_erased(payload)?),
+        _ => prost::Message::encode_to_vec(&outcome_event(payload)?),
     })
 }
 

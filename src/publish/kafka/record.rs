@@ -17,8 +17,10 @@
 //! | `traceparent` | W3C trace context of the `kafka.produce` span (see `trace`) |
 //!
 //! No `ce_dataschema`: every outcome type shares one schema (`gatehouse.v1.OutcomeEvent`, or
-//! its JSON form; the guard's `dev.gatehouse.guard.tripped` is a `gatehouse.v1.GuardTripped`), named by the content type and documented in docs/outcomes.md; a URI that resolves to
-//! nothing would only mislead.
+//! its JSON form; the guard's `dev.gatehouse.guard.tripped` is a `gatehouse.v1.GuardTripped`,
+//! an erasure's `dev.gatehouse.subject.erased` a `gatehouse.v1.SubjectErased`), named by the
+//! content type and documented in docs/outcomes.md; a URI that resolves to nothing would only
+//! mislead.
 
 use rdkafka::message::{Header, OwnedHeaders};
 

@@ -289,6 +289,32 @@ pub(super) const TABLES: &[Table] = &[
         numbered: None,
     },
     Table {
+        name: "subject_tombstones",
+        columns: &[
+            text("key_hash"),
+            text("last_applied_source_time"),
+            text("erased_at"),
+            text("actor"),
+            text("reason"),
+        ],
+        key: "key_hash",
+        identity: None,
+        numbered: None,
+    },
+    Table {
+        name: "subject_erasures",
+        columns: &[
+            text("subject_key"),
+            text("command_id"),
+            text("actor"),
+            text("reason"),
+            text("requested_at"),
+        ],
+        key: "subject_key",
+        identity: None,
+        numbered: None,
+    },
+    Table {
         name: "webhook_subscribers",
         columns: &[
             text("subscriber"),

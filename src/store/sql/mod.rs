@@ -21,6 +21,7 @@
 mod backend;
 mod commands;
 mod comparisons;
+mod erasure;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;

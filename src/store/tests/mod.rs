@@ -14,6 +14,7 @@ mod clock;
 mod connecting;
 mod ending_batches;
 mod enqueueing;
+mod erasing;
 mod fencing;
 mod guarding;
 mod listing;

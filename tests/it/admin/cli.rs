@@ -10,7 +10,7 @@ use super::manual::contractor;
 
 /// Runs `gatehouse ARGS --url BASE` with the admin token in the environment; answers the exit
 /// code, standard output and standard error.
-async fn gatehouse(app: &AdminApp, args: &[&str]) -> (i32, String, String) {
+pub async fn gatehouse(app: &AdminApp, args: &[&str]) -> (i32, String, String) {
     gatehouse_with(app, args, Some(TOKEN), None).await
 }
 

@@ -409,3 +409,36 @@ on_both_stores! {
         app.stop().await;
     }
 }
+
+on_both_stores! {
+    async fn an_erasure_is_delivered_to_a_subscriber_of_its_type_naming_the_person_by_hash() {
+        let (url, receiver, _server) = receiver::start();
+        let config = subscriber("privacy", &url, "types = [\"dev.gatehouse.subject.*\"]");
+        let app = start(&config, ManualClock::new(now_in_seconds()), dir()).await;
+        let ada = partner(1);
+        send(&app, &ada, "partner.user.signed_up", 0).await;
+        send(&app, &ada, "partner.user.removed", 1).await;
+        let key = gatehouse::domain::SubjectKey::parse(&ada.subject()).unwrap();
+        let request = gatehouse::store::ErasureRequest {
+            actor: "alice".to_owned(),
+            reason: Some("request DSR-12".to_owned()),
+        };
+        let erasure = app.store.erase_subject(&key, &request).await.unwrap();
+        let gatehouse::store::Erasure::Erased(erased) = erasure else {
+            panic!("{erasure:?}");
+        };
+
+        let got = receiver.wait_for("the erasure", |r| !r.is_empty()).await;
+        assert_eq!(got.len(), 1, "the outcomes are filtered out: {got:?}");
+        let delivery = &got[0];
+        assert!(delivery.verified);
+        assert_eq!(delivery.event_type(), "dev.gatehouse.subject.erased");
+        assert_eq!(delivery.id, erased.outbox_id.as_str());
+        let hash = erased.tombstone.key_hash.as_str();
+        assert_eq!(delivery.body["subject"], hash);
+        assert_eq!(delivery.body["data"]["subject_hash"], hash);
+        assert_eq!(delivery.body["data"]["reason"], "request DSR-12");
+        assert!(!delivery.body.to_string().contains(&ada.subject()));
+        app.stop().await;
+    }
+}

@@ -4,7 +4,7 @@ const DEV_CERTIFICATE: &str = include_str!("../../../fixtures/keys/gatehouse-dev
 
 #[test]
 fn the_shipped_test_certificate_yields_an_rsa_key() {
-    let der = rustls_pemfile::certs(&mut DEV_CERTIFICATE.as_bytes())
+    let der = CertificateDer::pem_slice_iter(DEV_CERTIFICATE.as_bytes())
         .next()
         .unwrap()
         .unwrap();
@@ -21,7 +21,7 @@ fn garbage_is_refused_without_panicking() {
         Some(CertificateError::NoCertificate)
     );
     for cut in [0, 1, 2, 10, 100] {
-        let der = rustls_pemfile::certs(&mut DEV_CERTIFICATE.as_bytes())
+        let der = CertificateDer::pem_slice_iter(DEV_CERTIFICATE.as_bytes())
             .next()
             .unwrap()
             .unwrap();

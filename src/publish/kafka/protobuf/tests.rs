@@ -260,3 +260,39 @@ fn a_guard_trip_is_encoded_as_its_own_message() {
     );
     assert!(encode("dev.gatehouse.user.deactivated", &event.payload).is_err());
 }
+
+#[test]
+fn an_erasure_is_encoded_as_its_own_message() {
+    use crate::store::{Tombstone, key_hash};
+    let subject = SubjectKey::parse("hr:E-1001").unwrap();
+    let tombstone = Tombstone {
+        key_hash: key_hash(&subject),
+        last_applied_source_time: Some("2026-03-01T08:00:00Z".parse().unwrap()),
+        erased_at: "2026-03-02T09:00:00Z".parse().unwrap(),
+        actor: "alice".to_owned(),
+        reason: Some("request DSR-7".to_owned()),
+    };
+    let erasure_id = CommandId::parse("cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f").unwrap();
+    let event = OutboxEvent::subject_erased(&erasure_id, &tombstone);
+    let message = subject_erased(&event.payload).unwrap();
+    assert_eq!(message.subject_hash, tombstone.key_hash);
+    assert_eq!(message.erasure_id, erasure_id.as_str());
+    assert_eq!(
+        (message.actor.as_str(), message.reason.as_str()),
+        ("alice", "request DSR-7")
+    );
+    assert_eq!(
+        message.erased_at.as_ref().map(|t| t.seconds),
+        Some(1_772_442_000)
+    );
+    assert_eq!(
+        message.last_applied_source_time.as_ref().map(|t| t.seconds),
+        Some(1_772_352_000)
+    );
+    let bytes = encode(&event.event_type, &event.payload).unwrap();
+    assert_eq!(
+        <v1::SubjectErased as prost::Message>::decode(bytes.as_slice()).unwrap(),
+        message
+    );
+    assert!(encode("dev.gatehouse.user.deactivated", &event.payload).is_err());
+}

@@ -7,7 +7,9 @@ use crate::domain::{AccountRef, Command, Intent, SalesforceIds, SubjectKey};
 use crate::store::error::StoreError;
 use crate::store::subjects::{SubjectState, SubjectUpdate};
 
-/// Creates the subject's record in state `unknown` unless it exists; `now` is stored text.
+/// Creates the subject's record in state `unknown` unless it exists; `now` is stored text. A
+/// person erased before starts from their tombstone's last applied source time, so an event
+/// older than the last one applied to them is still stale.
 pub(in super::super) async fn ensure_subject(
     connection: &mut Connection,
     subject: &SubjectKey,
@@ -15,14 +17,17 @@ pub(in super::super) async fn ensure_subject(
     now: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO subjects (subject_key, source, state, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject_key) DO NOTHING",
+        "INSERT INTO subjects (subject_key, source, state, created_at, updated_at, \
+         last_applied_source_time) VALUES ($1, $2, $3, $4, $5, \
+         (SELECT last_applied_source_time FROM subject_tombstones WHERE key_hash = $6)) \
+         ON CONFLICT (subject_key) DO NOTHING",
     )
     .bind(subject.as_str())
     .bind(source)
     .bind(SubjectState::Unknown.as_str())
     .bind(now)
     .bind(now)
+    .bind(crate::store::erasure::key_hash(subject))
     .execute(&mut *connection)
     .await
     .map_err(|source| classify("creating a subject", source))?;
