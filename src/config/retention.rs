@@ -31,7 +31,8 @@ pub struct RetentionConfig {
     pub rosters_days: u32,
     /// Days a reconciliation report is kept (the newest is always kept).
     pub reconcile_reports_days: u32,
-    /// Days a webhook delivery's row is kept once its outcome event is gone from the outbox.
+    /// Days a webhook delivery's row is kept after it was made; it goes only once its outcome
+    /// event is gone from the outbox too.
     pub webhook_deliveries_days: u32,
     /// Days data fetched from a source about a person is kept, once its event is mapped; for
     /// source enrichment, which keeps nothing yet.
