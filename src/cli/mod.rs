@@ -106,6 +106,8 @@ pub enum Command {
     /// Compare the org with the lifecycle records: a dry-run plan per person, --apply to repair,
     /// `adopt` for users created outside Gatehouse.
     Reconcile(crate::admin::client::ReconcileCommand),
+    /// Remove personal data past its [retention] time now (or count it with --dry-run).
+    Retention(crate::admin::client::RetentionCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
@@ -148,6 +150,7 @@ impl Cli {
             Command::Roster(command) => command.run(),
             Command::OutcomeWebhooks(command) => command.run(),
             Command::Reconcile(command) => command.run(),
+            Command::Retention(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }

@@ -13,6 +13,7 @@ mod load;
 pub mod mapping;
 pub mod outcomes;
 pub mod reconcile;
+pub mod retention;
 pub mod roster;
 pub mod rule;
 pub mod salesforce;
@@ -39,6 +40,7 @@ pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use outcomes::{OutcomeWebhooksConfig, ResolvedSubscriber, WebhookSubscriberConfig};
 pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
+pub use retention::RetentionConfig;
 pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
@@ -93,6 +95,9 @@ pub struct Settings {
     /// Comparing the org with the lifecycle records.
     #[serde(default)]
     pub reconcile: ReconcileConfig,
+    /// How long personal data is kept, per kind of record.
+    #[serde(default)]
+    pub retention: RetentionConfig,
 }
 
 /// `[log]`: how Gatehouse writes its log.

@@ -52,6 +52,9 @@ impl Settings {
             let (key, message) = problem.split_once(": ").unwrap_or(("reconcile", &problem));
             problems.add(key.to_owned(), message.to_owned());
         }
+        for (key, message) in self.retention.problems() {
+            problems.add(key, message);
+        }
         for (name, source) in &self.sources {
             self.check_source(name, source, &mut problems);
         }

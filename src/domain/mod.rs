@@ -9,6 +9,7 @@ pub mod event_type;
 pub mod guard;
 pub mod intent;
 pub mod outcome;
+pub mod personal;
 pub mod role;
 pub mod subject;
 pub mod time;

@@ -300,7 +300,8 @@ fn spawn_engine(
     ]
 }
 
-/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning.
+/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning; and
+/// retention's pass.
 fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let (store, clock, metrics, cancel) = (
         &shared.store,
@@ -311,7 +312,13 @@ fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<
     let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, shared.grace)?;
     let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
     let hooks = crate::publish::webhook::spawn(settings, store, clock, metrics, cancel)?;
-    Ok(relay.into_iter().chain(pruner).chain(hooks).collect())
+    let retention = crate::publish::Retention::spawn(settings, store, metrics, cancel);
+    Ok(relay
+        .into_iter()
+        .chain(pruner)
+        .chain(hooks)
+        .chain(retention)
+        .collect())
 }
 
 /// The state of every surface the HTTP server mounts: webhooks, admin, metrics, readiness.
@@ -347,7 +354,8 @@ fn surfaces(
             })
             .to_owned(),
     }))
-    .with_webhooks(&settings.outcomes);
+    .with_webhooks(&settings.outcomes)
+    .with_retention(&settings.retention, shared.metrics.clone());
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

@@ -97,6 +97,15 @@ pub enum StoreError {
         from: InboxStatus,
         to: InboxStatus,
     },
+    /// The event's body was dropped by retention (`[retention] inbox_bodies_days`): there is
+    /// nothing left to map, so it cannot be replayed. The source must send it again.
+    #[error(
+        "inbox event {event_id} cannot be replayed: its body was dropped at {dropped_at} under [retention] inbox_bodies_days; ask the source to send the event again"
+    )]
+    BodyDropped {
+        event_id: EventId,
+        dropped_at: chrono::DateTime<chrono::Utc>,
+    },
     /// A command handed to `enqueue` cannot be stored faithfully; nothing of the call was
     /// written.
     #[error("command {command_id} cannot be enqueued: {problem}")]
@@ -185,6 +194,7 @@ impl StoreError {
             | StoreError::InvalidTime(_) => StoreErrorKind::Invalid,
             StoreError::UnknownEvent(_) | StoreError::UnknownCommand(_) => StoreErrorKind::NotFound,
             StoreError::Refused { .. }
+            | StoreError::BodyDropped { .. }
             | StoreError::CommandRefused { .. }
             | StoreError::AlreadyReplayed { .. }
             | StoreError::AdoptionRefused { .. }

@@ -12,3 +12,4 @@ mod inbox;
 mod manual;
 mod parked;
 mod records;
+mod retention;

@@ -1,9 +1,10 @@
 //! The operators' side of Gatehouse over HTTP (`/v1/subjects`, `/v1/commands`,
 //! `/v1/dead-letters`, `/v1/parked`, `/v1/held`, `/v1/guard`, `/v1/inbox`,
-//! `/v1/sources/{source}/roster`, `/v1/licences`): look at lifecycle records, commands and
-//! events, replay what was refused, resume what waits for a licence, approve or reject what the
-//! mass-deprovision guard holds, provision or show someone out by hand, erase someone on their
-//! request, take rosters, and read the licence report or reclaim idle licences; `/v1/audit` lists
+//! `/v1/sources/{source}/roster`, `/v1/licences`, `/v1/retention`): look at lifecycle records,
+//! commands and events, replay what was refused, resume what waits for a licence, approve or
+//! reject what the mass-deprovision guard holds, provision or show someone out by hand, erase
+//! someone on their request, take rosters, read the licence report or reclaim idle licences, and
+//! run retention now; `/v1/audit` lists
 //! what operators did and read ([`audit`]: every allowed request is kept before it is served).
 //!
 //! Every route takes an [`Operator`], the extractor that checks the bearer token and the role
@@ -27,6 +28,7 @@ mod page;
 mod parked;
 mod query;
 mod reconcile;
+mod retention;
 mod roles;
 mod roster;
 mod subjects;
@@ -45,10 +47,11 @@ pub use crate::admin::identity::Operator;
 
 use crate::admin::identity::Identities;
 use crate::clock::Clock;
-use crate::config::{AdminConfig, OutcomeWebhooksConfig};
+use crate::config::{AdminConfig, OutcomeWebhooksConfig, RetentionConfig};
 use crate::reconcile::licences::LicenceDesk;
 use crate::reconcile::roster::Rosters;
 use crate::store::Store;
+use crate::telemetry::Metrics;
 
 /// What the admin routes share (`web::Data<Admin>`).
 pub struct Admin {
@@ -69,6 +72,10 @@ pub struct Admin {
     pub rosters: Option<Arc<Rosters>>,
     /// The outcome webhook subscribers, as configured.
     pub webhooks: OutcomeWebhooksConfig,
+    /// How long personal data is kept (`/v1/retention/run`).
+    pub retention: RetentionConfig,
+    /// Where a retention pass run from here is counted.
+    pub metrics: Metrics,
 }
 
 impl Admin {
@@ -98,6 +105,8 @@ impl Admin {
             reconciler: None,
             rosters: None,
             webhooks: OutcomeWebhooksConfig::default(),
+            retention: RetentionConfig::default(),
+            metrics: Metrics::new(),
         })
     }
 
@@ -117,6 +126,13 @@ impl Admin {
     /// Takes roster uploads for the sources that have `[sources.NAME.roster]`.
     pub fn with_rosters(mut self, rosters: Arc<Rosters>) -> Admin {
         self.rosters = Some(rosters);
+        self
+    }
+
+    /// Runs retention passes as `config` says, counted in `metrics`.
+    pub fn with_retention(mut self, config: &RetentionConfig, metrics: Metrics) -> Admin {
+        self.retention = config.clone();
+        self.metrics = metrics;
         self
     }
 
@@ -152,6 +168,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reconcile::adopt)
         .service(reconcile::run)
         .service(reconcile::last)
+        .service(retention::run)
         .service(roster::upload)
         .service(roster::latest)
         .service(roster::show_run)

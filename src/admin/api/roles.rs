@@ -44,6 +44,7 @@ pub const ROUTE_ROLES: &[RouteRole] = &[
     route("POST", "/v1/inbox/{event_id}/replay", Role::Operator),
     route("GET", "/v1/licences", Role::Viewer),
     route("POST", "/v1/licences/reclaim", Role::Admin),
+    route("POST", "/v1/retention/run", Role::Admin),
     route("POST", "/v1/reconcile", Role::Admin),
     route("GET", "/v1/reconcile", Role::Viewer),
     route("POST", "/v1/reconcile/adopt", Role::Operator),

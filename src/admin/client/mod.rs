@@ -1,6 +1,7 @@
 //! The operators' commands — `subject` (show, list, erase), `command`, `dead-letters`,
-//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
-//! the same against a laptop and a deployed instance.
+//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`,
+//! `outcome-webhooks`, `retention` — which talk to a running Gatehouse over its admin HTTP API,
+//! so they work the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
@@ -13,6 +14,7 @@ mod licences;
 mod reconcile;
 mod remote;
 mod render;
+mod retention;
 mod roster;
 mod table;
 mod webhooks;
@@ -27,6 +29,7 @@ pub use audit::AuditCommand;
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
 pub use reconcile::ReconcileCommand;
+pub use retention::RetentionCommand;
 pub use roster::RosterCommand;
 pub use webhooks::WebhooksCommand;
 

@@ -26,6 +26,7 @@ mod erasure;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;
+mod retention;
 mod rosters;
 mod row;
 mod subjects;

@@ -23,6 +23,7 @@ mod opening;
 mod outbox_relay;
 mod outcomes;
 mod replicas;
+mod retention;
 pub(crate) mod samples;
 mod status_changes;
 mod superseding;

@@ -202,9 +202,11 @@ async fn remove_rows(
 ) -> Result<Removed, StoreError> {
     // The events the person's commands were mapped from keep their rows, so a redelivery is
     // still known by its dedupe key, but lose their bodies: an event that named several
-    // people loses the others' values too (their commands keep their own intents).
+    // people loses the others' values too (their commands keep their own intents). The body's
+    // digest goes too, and the event reads as one whose body is dropped.
     let inbox_bodies = sqlx::query(
-        "UPDATE inbox_events SET body = $1, reason = NULL, updated_at = $2 \
+        "UPDATE inbox_events SET body = $1, body_sha256 = NULL, body_dropped_at = $2, \
+         reason = NULL, updated_at = $2 \
          WHERE event_id IN (SELECT origin_event_id FROM commands \
          WHERE subject_key = $3 AND origin_event_id IS NOT NULL) AND length(body) > 0",
     )
