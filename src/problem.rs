@@ -18,6 +18,9 @@ pub struct Problem {
     pub detail: String,
     /// The machine-readable reason, also the `reason` label of the rejection metric.
     pub reason: &'static str,
+    /// Members particular to the kind (RFC 9457 §3.2), e.g. the role a refusal needed.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     #[serde(skip)]
     pub code: StatusCode,
     /// Seconds to wait before retrying, sent as `Retry-After` (a `429` has one).
@@ -39,14 +42,25 @@ impl Problem {
             status: code.as_u16(),
             detail: detail.into(),
             reason,
+            extensions: None,
             code,
             retry_after: None,
         }
     }
 
     /// The same problem telling the sender when to try again.
+    #[must_use]
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
+        self
+    }
+
+    /// The problem with one more member.
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.extensions
+            .get_or_insert_with(Box::default)
+            .insert(name.to_owned(), value.into());
         self
     }
 }

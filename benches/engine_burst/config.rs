@@ -71,6 +71,7 @@ kind = "sqlite"
 path = "{db}"
 [log]
 level = "warn"
+mask_key = "bench-mask-key-7d0c2a91"
 [salesforce]
 org = "remote"
 login_url = "{login_url}"

@@ -57,6 +57,7 @@ drain_delay_seconds = 0
 {store}
 [log]
 level = "warn"
+mask_key = "bench-mask-key-7d0c2a91"
 [salesforce]
 org = "remote"
 login_url = "{login_url}"

@@ -269,6 +269,7 @@ fn provision(n: usize) -> anyhow::Result<NewCommand> {
             received_at: now,
             actor: None,
             traceparent: None,
+            started_by: None,
         },
         item_key: None,
         due_at: None,

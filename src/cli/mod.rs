@@ -94,6 +94,8 @@ pub enum Command {
     Parked(crate::admin::client::ParkedCommand),
     /// List, approve or reject the deprovisions the mass-deprovision guard holds.
     Held(crate::admin::client::HeldCommand),
+    /// What operators did and read, newest first (role admin).
+    Audit(crate::admin::client::AuditCommand),
     /// Look at accepted events, and map unmapped or ignored ones again.
     Inbox(crate::admin::client::InboxCommand),
     /// The licence report, and the reclaim of licences held by people who no longer log in.
@@ -104,6 +106,8 @@ pub enum Command {
     /// Compare the org with the lifecycle records: a dry-run plan per person, --apply to repair,
     /// `adopt` for users created outside Gatehouse.
     Reconcile(crate::admin::client::ReconcileCommand),
+    /// Remove personal data past its [retention] time now (or count it with --dry-run).
+    Retention(crate::admin::client::RetentionCommand),
     /// Ask a running service whether it is alive: exit 0 when its /healthz answers 200.
     #[command(
         after_help = "For container health checks in images without curl, e.g.\n  HEALTHCHECK CMD [\"gatehouse\", \"healthcheck\"]"
@@ -140,11 +144,13 @@ impl Cli {
             Command::Deprovision(args) => args.run(),
             Command::Parked(command) => command.run(),
             Command::Held(command) => command.run(),
+            Command::Audit(command) => command.run(),
             Command::Inbox(command) => command.run(),
             Command::Licences(command) => command.run(),
             Command::Roster(command) => command.run(),
             Command::OutcomeWebhooks(command) => command.run(),
             Command::Reconcile(command) => command.run(),
+            Command::Retention(command) => command.run(),
             Command::Healthcheck { url } => healthcheck::run(&url),
         }
     }

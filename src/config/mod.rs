@@ -4,6 +4,7 @@
 //! `GATEHOUSE_` + the key path in capitals with `__` between levels (`GATEHOUSE_SERVICE__LISTEN`,
 //! `GATEHOUSE_STORE__PATH`). Every problem found is reported at once, each naming its key.
 
+pub mod admin;
 pub mod engine;
 pub mod guard;
 pub mod kafka;
@@ -12,6 +13,7 @@ mod load;
 pub mod mapping;
 pub mod outcomes;
 pub mod reconcile;
+pub mod retention;
 pub mod roster;
 pub mod rule;
 pub mod salesforce;
@@ -27,6 +29,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use admin::{ActorClaim, AdminConfig, OidcConfig, OperatorConfig};
 pub use engine::{BatchConfig, EngineConfig};
 pub use guard::{GuardConfig, LimitConfig};
 pub use kafka::{
@@ -38,6 +41,7 @@ pub use load::{ConfigError, Problem};
 pub use mapping::{MappingConfig, UserDefaults};
 pub use outcomes::{OutcomeWebhooksConfig, ResolvedSubscriber, WebhookSubscriberConfig};
 pub use reconcile::{DriftPolicies, Policy, ReconcileConfig};
+pub use retention::RetentionConfig;
 pub use roster::RosterConfig;
 pub use rule::{AccountRule, ContactRule, DeprovisionRule, ProvisionRule, RuleConfig};
 pub use salesforce::{PreflightAtStart, PreflightSettings, SalesforceAuth, SalesforceConfig};
@@ -92,15 +96,9 @@ pub struct Settings {
     /// Comparing the org with the lifecycle records.
     #[serde(default)]
     pub reconcile: ReconcileConfig,
-}
-
-/// `[admin]`: the operators' HTTP endpoints.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdminConfig {
-    /// Bearer token that operators present; with none configured the admin endpoints are off.
+    /// How long personal data is kept, per kind of record.
     #[serde(default)]
-    pub token: Option<SecretRef>,
+    pub retention: RetentionConfig,
 }
 
 /// `[log]`: how Gatehouse writes its log.
@@ -111,9 +109,9 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// A tracing filter such as `info` or `gatehouse=debug,actix_web=info`; `RUST_LOG` wins when set.
     pub level: String,
-    /// Key of the hash that masks personal data (emails, names) in log lines. Without one a
-    /// built-in key is used: lines stay correlatable, but anyone holding a guessed email can
-    /// confirm it by hashing it the same way. Set a long random value in production.
+    /// Key of the hash that masks personal data (emails, names) in log lines and exported
+    /// spans. Required unless the org is the simulated one: the built-in key is public, so
+    /// anyone holding a guessed email could confirm it by hashing it the same way.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_key: Option<SecretRef>,
 }

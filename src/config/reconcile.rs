@@ -87,7 +87,7 @@ impl ReconcileConfig {
 }
 
 /// `"24h"`, `"90m"`, `"30s"`, `"1d"`: a whole number and a unit; at least a minute.
-fn parse_every(text: &str) -> Result<Duration, String> {
+pub(super) fn parse_every(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())

@@ -41,11 +41,7 @@ impl Settings {
         for (key, message) in self.licences.problems() {
             problems.add(key, message);
         }
-        if let Some(key) = &self.log.mask_key
-            && let Err(e) = key.resolve("log.mask_key")
-        {
-            problems.secret(e);
-        }
+        self.check_log(&mut problems);
         self.check_admin(&mut problems);
         self.check_outcome_webhooks(&mut problems);
         let sources = self.sources.keys().map(String::as_str).collect();
@@ -55,6 +51,9 @@ impl Settings {
         for problem in self.reconcile.problems() {
             let (key, message) = problem.split_once(": ").unwrap_or(("reconcile", &problem));
             problems.add(key.to_owned(), message.to_owned());
+        }
+        for (key, message) in self.retention.problems() {
+            problems.add(key, message);
         }
         for (name, source) in &self.sources {
             self.check_source(name, source, &mut problems);
@@ -195,18 +194,39 @@ impl Settings {
         }
     }
 
-    /// `[admin]`: a token, when given, that resolves and is long enough to resist guessing.
-    fn check_admin(&self, problems: &mut Problems) {
-        let Some(token) = &self.admin.token else {
-            return;
-        };
-        match token.resolve("admin.token") {
-            Ok(t) if secrecy::ExposeSecret::expose_secret(&t).len() < 16 => problems.add(
-                "admin.token",
-                "shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32)",
+    /// `[log]`: a masking key that resolves, required unless the org is the simulated one. The
+    /// built-in key is public: with it anyone reading a log or a trace could confirm a guessed
+    /// email against its hash, which is harmless only for the simulated org's made-up people.
+    fn check_log(&self, problems: &mut Problems) {
+        match (&self.log.mask_key, &self.salesforce) {
+            (Some(key), _) => {
+                if let Err(e) = key.resolve("log.mask_key") {
+                    problems.secret(e);
+                }
+            }
+            (None, Some(SalesforceConfig::Remote { .. })) => problems.add(
+                "log.mask_key",
+                "is required for a real org: it keys the hash that masks emails and names in logs and traces; set a long random value (e.g. openssl rand -hex 32) as mask_key = { env = \"LOG_MASK_KEY\" } or { file = \"/run/secrets/log-mask-key\" } under [log], or in the variable GATEHOUSE_LOG__MASK_KEY",
             ),
-            Ok(_) => {}
-            Err(e) => problems.secret(e),
+            (None, _) => {}
+        }
+    }
+
+    /// `[admin]`: tokens that resolve and resist guessing, named operators, the identity
+    /// provider, and a listener of its own apart from the public one.
+    fn check_admin(&self, problems: &mut Problems) {
+        for (key, message) in self.admin.problems() {
+            problems.add(key, message);
+        }
+        if self
+            .admin
+            .listen
+            .is_some_and(|admin| admin == self.service.listen && admin.port() != 0)
+        {
+            problems.add(
+                "admin.listen",
+                "is the public listener's address (service.listen); give the admin endpoints an address of their own, or remove admin.listen",
+            );
         }
     }
 

@@ -54,6 +54,10 @@ pub struct Origin {
     /// W3C trace context carried from the sender to the outcome event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traceparent: Option<String>,
+    /// The operator who started the run (a reconciliation, a roster upload, a licence
+    /// reclaim) that enqueued it; they may not approve it should the guard hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
 }
 
 /// An intent for one subject, ready for the queue.

@@ -9,6 +9,8 @@ pub mod event_type;
 pub mod guard;
 pub mod intent;
 pub mod outcome;
+pub mod personal;
+pub mod role;
 pub mod subject;
 pub mod time;
 pub mod username;
@@ -21,5 +23,6 @@ pub use intent::{
     UserFields, WelcomeEmail,
 };
 pub use outcome::{BatchRecord, LicenceEffect, Outcome, OutcomeKind, Refusal, SalesforceIds};
+pub use role::Role;
 pub use subject::{SubjectKey, SubjectKeyError};
 pub use validate::Violation;

@@ -67,6 +67,7 @@ impl MappedCommand {
                 received_at: input.received_at,
                 actor: None,
                 traceparent: input.traceparent.clone(),
+                started_by: None,
             },
             effective_at: self.effective_at,
         }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -30,7 +29,7 @@ use crate::reconcile::roster::{self, Rosters};
 use crate::salesforce::{Connection, OrgFactsCache};
 use crate::server::lifecycle::Lifecycle;
 use crate::server::scrape::Scrape;
-use crate::server::{self, Readiness, Surfaces};
+use crate::server::{self, Handles, Readiness, Servers, Surfaces};
 use crate::store::Store;
 use crate::telemetry::Metrics;
 use open::{connect_org, open_store, read_org_shape};
@@ -45,8 +44,7 @@ pub fn load_settings(
 
 /// A built, listening application that has not started serving yet.
 pub struct Application {
-    port: u16,
-    server: Server,
+    servers: Servers,
     store: Store,
     lifecycle: Arc<Lifecycle>,
     drain_delay: Duration,
@@ -61,7 +59,7 @@ pub struct Application {
 /// the listener and let in-flight requests finish.
 #[derive(Clone)]
 pub struct Shutdown {
-    handle: ServerHandle,
+    handles: Handles,
     lifecycle: Arc<Lifecycle>,
     drain_delay: Duration,
 }
@@ -77,7 +75,7 @@ impl Shutdown {
         if !self.drain_delay.is_zero() {
             tokio::time::sleep(self.drain_delay).await;
         }
-        self.handle.stop(true).await;
+        self.handles.stop(true).await;
     }
 }
 
@@ -134,14 +132,17 @@ impl Application {
             admin: surfaces.admin.with_rosters(rosters),
             ..surfaces
         };
-        let (port, server) = server::bind(&settings.service, surfaces)?;
-        tracing::info!(port, "listening");
+        let servers = server::bind(&settings.service, settings.admin.listen, surfaces)?;
+        tracing::info!(
+            port = servers.port,
+            admin_port = servers.admin_port,
+            "listening"
+        );
         // Last, so nothing after it can fail and leave the consumer running alone.
         let consumer = Consumer::start(settings, shared.kafka_wiring())
             .context("starting the Kafka consumer")?;
         Ok(Application {
-            port,
-            server,
+            servers,
             store: shared.store,
             lifecycle,
             drain_delay: Duration::from_secs(settings.service.drain_delay_seconds),
@@ -154,7 +155,12 @@ impl Application {
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.servers.port
+    }
+
+    /// The port of the admin API's own listener (`[admin] listen`), when it has one.
+    pub fn admin_port(&self) -> Option<u16> {
+        self.servers.admin_port
     }
 
     /// The store the application writes to.
@@ -165,7 +171,7 @@ impl Application {
     /// A handle that stops the application gracefully.
     pub fn shutdown(&self) -> Shutdown {
         Shutdown {
-            handle: self.server.handle(),
+            handles: self.servers.handles(),
             lifecycle: self.lifecycle.clone(),
             drain_delay: self.drain_delay,
         }
@@ -180,7 +186,7 @@ impl Application {
     /// records in flight finish and their offsets are committed), lets running commands finish,
     /// stops the engine, and flushes and closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let served = self.server.await.context("HTTP server failed");
+        let served = self.servers.run().await.context("HTTP server failed");
         if let Some(consumer) = self.consumer {
             consumer.stop().await;
         }
@@ -294,7 +300,8 @@ fn spawn_engine(
     ]
 }
 
-/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning.
+/// Starts what sends outcomes out: the Kafka and webhook relays, and outbox pruning; and
+/// retention's pass.
 fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let (store, clock, metrics, cancel) = (
         &shared.store,
@@ -305,7 +312,13 @@ fn spawn_publishing(settings: &Settings, shared: &Shared) -> anyhow::Result<Vec<
     let relay = crate::publish::kafka::spawn(settings, store, metrics, cancel, shared.grace)?;
     let pruner = crate::publish::Pruner::spawn(settings, store, clock, cancel);
     let hooks = crate::publish::webhook::spawn(settings, store, clock, metrics, cancel)?;
-    Ok(relay.into_iter().chain(pruner).chain(hooks).collect())
+    let retention = crate::publish::Retention::spawn(settings, store, metrics, cancel);
+    Ok(relay
+        .into_iter()
+        .chain(pruner)
+        .chain(hooks)
+        .chain(retention)
+        .collect())
 }
 
 /// The state of every surface the HTTP server mounts: webhooks, admin, metrics, readiness.
@@ -341,7 +354,8 @@ fn surfaces(
             })
             .to_owned(),
     }))
-    .with_webhooks(&settings.outcomes);
+    .with_webhooks(&settings.outcomes)
+    .with_retention(&settings.retention, shared.metrics.clone());
     let scrape = Scrape::new(
         shared.metrics.clone(),
         shared.store.clone(),

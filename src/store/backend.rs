@@ -45,6 +45,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
+use super::audit::AuditBackend;
 use super::commands::{
     Claim, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued, FencingToken,
     GuardScope, HeldSelection, NewCommand, ProgressWrite, Release, Released,
@@ -56,6 +57,7 @@ use super::group_commit::{Batch, Written};
 use super::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus};
 use super::outbox::{OutboxEvent, OutboxId, OutboxRow};
 use super::readiness::WriteRefused;
+use super::retention::RetentionBackend;
 use super::subjects::{SubjectFilter, SubjectLifecycle, SubjectRecord, SubjectUpdate};
 use super::webhooks::WebhookBackend;
 use crate::domain::guard::{Policy, Trip};
@@ -75,7 +77,14 @@ pub(crate) struct ClaimRequest<'a> {
 /// See the module documentation for what every operation promises.
 #[async_trait]
 pub(crate) trait Backend:
-    WebhookBackend + ComparisonBackend + ErasureBackend + Send + Sync + 'static
+    WebhookBackend
+    + ComparisonBackend
+    + ErasureBackend
+    + AuditBackend
+    + RetentionBackend
+    + Send
+    + Sync
+    + 'static
 {
     // The inbox.
 

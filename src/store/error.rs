@@ -97,6 +97,15 @@ pub enum StoreError {
         from: InboxStatus,
         to: InboxStatus,
     },
+    /// The event's body was dropped by retention (`[retention] inbox_bodies_days`): there is
+    /// nothing left to map, so it cannot be replayed. The source must send it again.
+    #[error(
+        "inbox event {event_id} cannot be replayed: its body was dropped at {dropped_at} under [retention] inbox_bodies_days; ask the source to send the event again"
+    )]
+    BodyDropped {
+        event_id: EventId,
+        dropped_at: chrono::DateTime<chrono::Utc>,
+    },
     /// A command handed to `enqueue` cannot be stored faithfully; nothing of the call was
     /// written.
     #[error("command {command_id} cannot be enqueued: {problem}")]
@@ -132,6 +141,13 @@ pub enum StoreError {
         command_id: CommandId,
         replay: CommandId,
     },
+    /// An approval selected held commands from a run the approver started themselves (a
+    /// reconciliation, a roster upload, a licence reclaim); nothing was approved.
+    #[error(
+        "{count} of the selected held commands come from a run {actor} started; another approver \
+         must approve them (or reject them, which {actor} may)"
+    )]
+    OwnRun { actor: String, count: usize },
     /// An external user cannot be adopted under this key; nothing was written.
     #[error("'{subject}' cannot be adopted: {reason}")]
     AdoptionRefused { subject: SubjectKey, reason: String },
@@ -178,9 +194,11 @@ impl StoreError {
             | StoreError::InvalidTime(_) => StoreErrorKind::Invalid,
             StoreError::UnknownEvent(_) | StoreError::UnknownCommand(_) => StoreErrorKind::NotFound,
             StoreError::Refused { .. }
+            | StoreError::BodyDropped { .. }
             | StoreError::CommandRefused { .. }
             | StoreError::AlreadyReplayed { .. }
-            | StoreError::AdoptionRefused { .. } => StoreErrorKind::Refused,
+            | StoreError::AdoptionRefused { .. }
+            | StoreError::OwnRun { .. } => StoreErrorKind::Refused,
             StoreError::Failed { .. }
             | StoreError::Unreadable { .. }
             | StoreError::Unwritable { .. }

@@ -209,6 +209,20 @@ pub struct InboxEvent {
     pub replayed_at: Option<DateTime<Utc>>,
     /// When the row last changed.
     pub updated_at: DateTime<Utc>,
+    /// SHA-256 of the body as received, lowercase hex ([`body_digest`]); kept when the body is
+    /// dropped. `None` only for events stored before Gatehouse kept digests, until retention
+    /// drops their body.
+    pub body_sha256: Option<String>,
+    /// When retention dropped the body (`[retention] inbox_bodies_days`); `body` is then empty
+    /// and the event can no longer be replayed.
+    pub body_dropped_at: Option<DateTime<Utc>>,
+}
+
+/// The SHA-256 of an event's body, lowercase hex: what the inbox keeps of a body once it is
+/// dropped.
+pub fn body_digest(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(body))
 }
 
 // Bodies carry personal data: Debug shows their size, never their bytes.
@@ -245,6 +259,8 @@ impl fmt::Debug for InboxEvent {
             .field("replays", &self.replays)
             .field("replayed_at", &self.replayed_at)
             .field("updated_at", &self.updated_at)
+            .field("body_sha256", &self.body_sha256)
+            .field("body_dropped_at", &self.body_dropped_at)
             .finish()
     }
 }

@@ -29,8 +29,10 @@
 //! Inside the store, imports run one way: the vocabulary (`inbox`, `command_state`,
 //! `subjects`, `outbox`, `timestamp`) below `error`, then `readiness`, `commands`,
 //! `group_commit`, `backend`, the backends, and this facade and `copy` on top. `rosters` holds
-//! the rosters' vocabulary and their operations on the facade.
+//! the rosters' vocabulary and their operations on the facade; `retention` the sweeps that
+//! remove personal data past its time.
 
+mod audit;
 mod backend;
 mod command_state;
 mod commands;
@@ -45,6 +47,7 @@ mod outbox;
 mod postgres;
 mod readiness;
 mod reconcile;
+mod retention;
 mod rosters;
 mod sqlite;
 mod stored_name;
@@ -61,6 +64,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use commands::{
     Claim, ClaimedCommand, CommandFilter, CommandRecord, CommandState, EndedMany, Ending, Enqueued,
     FencingToken, Finish, GuardScope, HeldSelection, NewCommand, Progress, ProgressWrite, Release,
@@ -74,12 +78,13 @@ pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{StoreStats, Verdict};
 pub use inbox::{
     EventId, EventIdError, InboxEvent, InboxFilter, InboxStatus, KeyOrigin, NewEvent, Receipt,
-    UnknownName,
+    UnknownName, body_digest,
 };
 pub use outbox::{OutboxEvent, OutboxId, OutboxIdError, OutboxRow, Tripped};
 pub use postgres::PostgresOptions;
 pub use readiness::{Blocker, Check, NotReady};
 pub use reconcile::Adoption;
+pub use retention::{PassResult, RetentionKind, Swept};
 pub use rosters::{Absence, RosterRun, RosterRunWrite, WithAccess};
 pub use sqlite::SqliteOptions;
 pub use subjects::{

@@ -56,8 +56,8 @@ pub fn format(span_context: &SpanContext) -> String {
 
 /// Makes `span` a child of the trace context in `traceparent` (when valid) and records the
 /// trace id in the span's `trace_id` field, so its log lines carry it. The span must declare
-/// `trace_id = tracing::field::Empty`.
-pub fn continue_trace(span: &Span, traceparent: Option<&str>) {
+/// `trace_id = tracing::field::Empty`. Answers the trace id recorded, if any.
+pub fn continue_trace(span: &Span, traceparent: Option<&str>) -> Option<TraceId> {
     let remote = traceparent.and_then(parse);
     if let Some(parent) = &remote {
         let context = opentelemetry::Context::new().with_remote_span_context(parent.clone());
@@ -73,6 +73,7 @@ pub fn continue_trace(span: &Span, traceparent: Option<&str>) {
     if let Some(trace_id) = trace_id {
         span.record("trace_id", tracing::field::display(trace_id));
     }
+    trace_id
 }
 
 /// The context to keep with an accepted event, after [`continue_trace`] ran on the ingress

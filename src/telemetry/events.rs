@@ -344,3 +344,37 @@ impl WebhookSubscriberState<'_> {
             .set(i64::from(self.disabled));
     }
 }
+
+/// A retention pass removed personal data: per kind of record, how many rows were scrubbed or
+/// deleted. Logged once per pass that removed something.
+pub struct RetentionSwept<'a> {
+    /// Rows per kind (`inbox_bodies`, `commands`, …), kinds with none left out.
+    pub rows: &'a [(&'static str, u64)],
+}
+
+impl RetentionSwept<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        for (kind, rows) in self.rows {
+            metrics
+                .families
+                .retention_scrubbed
+                .get_or_create(&super::metrics::KindLabels {
+                    kind: (*kind).to_owned(),
+                })
+                .inc_by(*rows);
+        }
+        if self.rows.is_empty() {
+            return;
+        }
+        let kinds: Vec<String> = self
+            .rows
+            .iter()
+            .map(|(kind, rows)| format!("{kind}={rows}"))
+            .collect();
+        tracing::info!(
+            removed = self.rows.iter().map(|(_, rows)| rows).sum::<u64>(),
+            kinds = kinds.join(" "),
+            "retention removed personal data past its time"
+        );
+    }
+}

@@ -59,6 +59,15 @@ where
             }
         }
         line.extend(own);
+        // A field named for a person's email or name is masked whole; the writer masks what
+        // free text still holds (`mask::MaskingWriter`).
+        for (key, value) in line.iter_mut() {
+            if let Value::String(text) = value
+                && let std::borrow::Cow::Owned(masked) = super::mask::field(key, text)
+            {
+                *text = masked;
+            }
+        }
         let text = serde_json::to_string(&line).map_err(|_| fmt::Error)?;
         writeln!(writer, "{text}")
     }

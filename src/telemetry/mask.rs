@@ -1,24 +1,37 @@
-//! Personal data in log lines: never the value, always a short keyed hash of it.
+//! Personal data in log lines and exported spans: never the value, always a short keyed hash.
 //!
-//! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`), cut to 12 hex digits
-//! (48 bits: collisions are negligible among the people one deployment serves). Keyed rather
-//! than plain, because emails are guessable: with a plain hash anyone reading the log could
-//! confirm "was ada@example.com provisioned?" by hashing the guess. The same value always gives
-//! the same hash within a deployment, so lines about one person stay correlatable; an operator
-//! holding the key can compute a person's hash to search for it (docs/operations.md shows how).
+//! The hash is HMAC-SHA256 under a per-deployment key (`[log] mask_key`, required with a real
+//! org), cut to 12 hex digits (48 bits: collisions are negligible among the people one
+//! deployment serves). Keyed rather than plain, because emails are guessable: with a plain hash
+//! anyone reading the log could confirm "was ada@example.com provisioned?" by hashing the
+//! guess. The same value always gives the same hash within a deployment, so lines about one
+//! person stay correlatable; an operator holding the key can compute a person's hash to search
+//! for it (docs/operations.md shows how).
 //!
-//! Two layers: code that logs a personal value passes it through [`email`] or [`name`]; and
-//! every line written is scanned for anything shaped like an email address, which is replaced by
-//! its hash ([`MaskingWriter`]) — a net for values that arrive inside error texts.
+//! Four layers, the same for log lines and exported spans (`otlp::masking`):
+//! - code that logs a personal value passes it through [`email`] or [`name`];
+//! - a field whose name says it holds a person's email or name (`email`, `last_name`,
+//!   `nickname`, `username`, …) is masked whole, whatever its value looks like ([`field`]);
+//! - the values of the person a trace is about, remembered when their command runs, are masked
+//!   wherever they turn up under that trace ([`known`]), as names in an org's error text do;
+//! - anything shaped like an email address is replaced by its hash ([`mask_emails`]) — a net
+//!   for values that arrive inside error texts.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::OnceLock;
+
+mod fields;
+pub mod known;
+
+pub use fields::{Kind, field, kind_of};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// The key used when none is configured: lines are still masked and correlatable, but a guessed
-/// value can be confirmed by anyone who knows this constant.
+/// The key used when none is configured, which config validation allows only for the simulated
+/// org: lines are still masked and correlatable, but a guessed value can be confirmed by anyone
+/// who knows this constant.
 const BUILT_IN_KEY: &[u8] = b"gatehouse log mask v1";
 
 static KEY: OnceLock<Vec<u8>> = OnceLock::new();
@@ -81,10 +94,31 @@ fn digest(value: &str) -> String {
     hex::encode(&bytes[..6])
 }
 
+/// A text written under the trace `trace_id` as logs and traces show it: the values
+/// remembered for that trace masked ([`known`]), then anything email-shaped.
+pub fn text<'a>(text: &'a str, trace_id: Option<&str>) -> Cow<'a, str> {
+    let Some(values) = trace_id.and_then(known::of) else {
+        return mask_emails(text);
+    };
+    match known::mask_values(text, &values) {
+        Cow::Borrowed(same) => mask_emails(same),
+        Cow::Owned(masked) => Cow::Owned(mask_emails(&masked).into_owned()),
+    }
+}
+
+/// The trace id a log line names: the value of its `trace_id` field, in the JSON form
+/// (`"trace_id":"…"`) or the text form (`trace_id=…`).
+fn trace_of_line(line: &str) -> Option<&str> {
+    let at = line.find("trace_id")? + "trace_id".len();
+    let rest = line[at..].trim_start_matches(['"', ':', '=']);
+    let id = rest.get(..32)?;
+    id.bytes().all(|b| b.is_ascii_hexdigit()).then_some(id)
+}
+
 /// Replaces every email-shaped run of text with its masked form.
-pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn mask_emails(text: &str) -> Cow<'_, str> {
     if !text.contains('@') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -117,7 +151,7 @@ pub fn mask_emails(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(&text[copied..]);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 fn is_local(b: u8) -> bool {
@@ -140,8 +174,9 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for MaskingStderr {
     }
 }
 
-/// Collects one formatted line and writes it to stderr, emails masked, when dropped. The
-/// formatter writes each event through a fresh writer, so a line is never split.
+/// Collects one formatted line and writes it to stderr, masked ([`text`], under the trace the
+/// line names), when dropped. The formatter writes each event through a fresh writer, so a
+/// line is never split.
 pub struct MaskingWriter {
     line: Vec<u8>,
 }
@@ -157,7 +192,7 @@ impl Write for MaskingWriter {
             return Ok(());
         }
         let text = String::from_utf8_lossy(&self.line);
-        let masked = mask_emails(&text);
+        let masked = self::text(&text, trace_of_line(&text));
         let result = io::stderr().lock().write_all(masked.as_bytes());
         self.line.clear();
         result

@@ -25,7 +25,7 @@ pub(crate) use labels::{
     OutcomeLabels, OutcomeOnlyLabels, PartitionLabels, RejectedLabels, RunLabels, ScopeLabels,
     SourceLabels, StateLabels, StatusLabels, TopicLabels, TypeLabels, VersionLabels,
 };
-pub(crate) use labels::{DeliveryLabels, SubscriberLabels};
+pub(crate) use labels::{DeliveryLabels, KindLabels, SubscriberLabels};
 
 type Seconds = Family<RunLabels, Histogram, fn() -> Histogram>;
 type CallSeconds = Family<EndpointLabels, Histogram, fn() -> Histogram>;
@@ -72,6 +72,7 @@ pub(crate) struct Families {
     pub webhook_deliveries: Family<DeliveryLabels, Counter>,
     pub webhook_subscriber_failing: Family<SubscriberLabels, Gauge>,
     pub webhook_subscriber_disabled: Family<SubscriberLabels, Gauge>,
+    pub retention_scrubbed: Family<KindLabels, Counter>,
 }
 
 fn command_histogram() -> Histogram {
@@ -128,6 +129,7 @@ impl Metrics {
             webhook_deliveries: Family::default(),
             webhook_subscriber_failing: Family::default(),
             webhook_subscriber_disabled: Family::default(),
+            retention_scrubbed: Family::default(),
             registry: Registry::default(),
         };
         families.register_intake(&mut registry);
@@ -283,6 +285,11 @@ impl Families {
             "gatehouse_guard_tripped",
             "1 while the mass-deprovision guard holds a scope's deprovisions (scope * is every source together), 0 once it cleared",
             self.guard_tripped.clone(),
+        );
+        registry.register(
+            "gatehouse_retention_scrubbed",
+            "Records retention scrubbed of personal data or deleted past their configured time, by kind (inbox_bodies, commands, history, rosters, reconcile_reports, webhook_deliveries)",
+            self.retention_scrubbed.clone(),
         );
         registry.register(
             "gatehouse_guard_trips",

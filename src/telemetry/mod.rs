@@ -7,7 +7,8 @@
 //! - Metrics live in a per-application registry ([`Metrics`]), moved by typed events
 //!   ([`events`]) and served at `GET /metrics` (`server::scrape` brings the gauges up to date).
 //! - Traces follow W3C trace context from the webhook's `traceparent` to each Salesforce call
-//!   ([`context`]) and leave through OTLP when an endpoint is configured ([`otlp`]).
+//!   ([`context`]) and leave through OTLP when an endpoint is configured ([`otlp`]), masked as
+//!   the log is.
 //!
 //! docs/operations.md lists every metric, log field and span.
 
@@ -87,6 +88,26 @@ pub fn install(settings: &Settings) -> Result<Tracing, TraceSetupError> {
     })
 }
 
+/// The readable format's fields, `key=value` apart from the message, with a field named for a
+/// person's email or name masked whole (as `json::FlatJson` does for JSON lines).
+fn text_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + 'static {
+    use tracing_subscriber::field::MakeExt;
+    tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let name = field.name();
+        if name == "message" {
+            return write!(writer, "{value:?}");
+        }
+        match mask::kind_of(name) {
+            Some(kind) => {
+                let told = format!("{value:?}");
+                write!(writer, "{name}={}", kind.mask(told.trim_matches('"')))
+            }
+            None => write!(writer, "{name}={value:?}"),
+        }
+    })
+    .delimited(" ")
+}
+
 fn subscriber(config: &LogConfig, provider: Option<&SdkTracerProvider>) -> bool {
     if let Some(key) = &config.mask_key
         && let Ok(key) = key.resolve("log.mask_key")
@@ -109,6 +130,7 @@ fn subscriber(config: &LogConfig, provider: Option<&SdkTracerProvider>) -> bool 
             .boxed()
     } else {
         tracing_subscriber::fmt::layer()
+            .fmt_fields(text_fields())
             .with_writer(mask::MaskingStderr)
             .boxed()
     };

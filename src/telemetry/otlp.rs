@@ -12,9 +12,11 @@ use bytes::Bytes;
 use opentelemetry_http::{HttpClient, HttpError};
 use opentelemetry_otlp::{SpanExporter, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider};
 
 use crate::config::{OtlpProtocol, TelemetryConfig};
+
+mod masking;
 
 /// Why traces could not be set up; start-up stops on it rather than run untraced by surprise.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +91,8 @@ impl TraceExport {
     }
 
     /// Builds the provider with a batch processor (its own thread; exports run on the tokio
-    /// runtime this is called in, which must outlive the provider's shutdown).
+    /// runtime this is called in, which must outlive the provider's shutdown), every span
+    /// masked before it is queued (`masking`).
     pub fn provider(&self) -> Result<SdkTracerProvider, TraceSetupError> {
         let exporter = match self.protocol {
             OtlpProtocol::HttpProtobuf => {
@@ -114,7 +117,9 @@ impl TraceExport {
             .with_service_name(self.service_name.clone())
             .build();
         Ok(SdkTracerProvider::builder()
-            .with_batch_exporter(exporter)
+            .with_span_processor(masking::Masking(
+                BatchSpanProcessor::builder(exporter).build(),
+            ))
             .with_resource(resource)
             .build())
     }

@@ -3,7 +3,7 @@
 //! lock-outs, parked commands, and the inbox's unmapped events.
 
 mod access;
-mod app;
+pub mod app;
 mod cli;
 mod dead_letters;
 mod erasure;
@@ -12,3 +12,4 @@ mod inbox;
 mod manual;
 mod parked;
 mod records;
+mod retention;

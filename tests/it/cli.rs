@@ -99,6 +99,35 @@ secrets = [{ secret = { env = "GATEHOUSE_TEST_UNSET_SECRET_VAR" } }]
 }
 
 #[test]
+fn a_real_org_needs_a_mask_key_before_serve_or_check_config_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("real-org.toml");
+    let store = dir.path().join("gatehouse.db");
+    std::fs::write(
+        &path,
+        format!(
+            "[salesforce]\norg = \"remote\"\nlogin_url = \"https://acme.my.salesforce.com\"\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"3MVG9\"\nclient_secret = \"not-a-real-secret\"\n[store]\nkind = \"sqlite\"\npath = \"{}\"\n",
+            store.display()
+        ),
+    )
+    .unwrap();
+    for command in ["check-config", "serve"] {
+        let (code, _, err) = run(gatehouse().args([command, "--config"]).arg(&path));
+        assert_ne!(code, 0, "{command} went on:\n{err}");
+        assert!(err.contains("log.mask_key"), "{command}:\n{err}");
+        assert!(err.contains("GATEHOUSE_LOG__MASK_KEY"), "{command}:\n{err}");
+    }
+    assert!(!store.exists(), "nothing was started");
+    let (code, out, err) = run(gatehouse()
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .env("GATEHOUSE_LOG__MASK_KEY", "a-long-random-mask-key-4f1c9e"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("mask_key"), "{out}");
+    assert!(!out.contains("a-long-random-mask-key-4f1c9e"), "{out}");
+}
+
+#[test]
 fn check_config_names_an_unknown_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("typo.toml");
@@ -260,6 +289,8 @@ fn demo_runs_the_story_and_exits_0() {
         "duplicate recognised",
         "refused, nothing stored",
         "Inbox: 3 event(s)",
+        "outcome webhook delivered: dev.gatehouse.user.provisioned for partner-portal:u-1",
+        "signature verified",
     ] {
         assert!(
             out.contains(expected),

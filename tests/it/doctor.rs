@@ -48,7 +48,7 @@ async fn org(fixture: String) -> SimHandle {
 /// and the partner-portal source with `rules`.
 fn settings(org: &SimHandle, salesforce: &str, rules: &str) -> Settings {
     let text = format!(
-        "[salesforce]\norg = \"remote\"\nlogin_url = \"{}\"\n{salesforce}\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n[store]\nkind = \"sqlite\"\npath = \"never-opened.db\"\n{}\n{rules}\n",
+        "[salesforce]\norg = \"remote\"\nlogin_url = \"{}\"\n{salesforce}\n[salesforce.auth]\nflow = \"client-credentials\"\nclient_id = \"gatehouse-dev\"\nclient_secret = \"gatehouse-dev-secret\"\n[log]\nmask_key = \"doctor-test-mask-key-0c4f\"\n[store]\nkind = \"sqlite\"\npath = \"never-opened.db\"\n{}\n{rules}\n",
         org.login_url,
         portal_source()
     );

@@ -10,6 +10,7 @@ mod inbox;
 mod kafka;
 mod mapping;
 mod native;
+mod operators;
 mod outbox;
 mod outcome_webhooks;
 mod permission_set;

@@ -24,6 +24,8 @@ pub use config::{PARTNER_RULES, PORTAL_SECRET, config, portal_source};
 /// A running service for one test, started in this process by [`TestApp::builder`].
 pub struct TestApp {
     pub base: String,
+    /// The admin API's own listener (`[admin] listen`), when the config gives it one.
+    pub admin_base: Option<String>,
     pub clock: ManualClock,
     pub store: Store,
     pub client: reqwest::Client,
@@ -52,12 +54,16 @@ impl TestApp {
         database: Option<Arc<backing::ScratchDatabase>>,
     ) -> TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
+        let admin_base = app
+            .admin_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let store = app.store();
         let shutdown = app.shutdown();
         let org_url = app.simulated_org_url();
         let server = tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
+            admin_base,
             clock,
             store,
             client: reqwest::Client::new(),

@@ -102,7 +102,7 @@ pub async fn replay(
     tracing::info!(
         command_id = id.as_str(),
         replay = replay.as_str(),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator replayed a dead letter"
     );
     Ok(HttpResponse::Accepted()

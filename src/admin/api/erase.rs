@@ -44,7 +44,7 @@ pub async fn erase(
     body: web::Bytes,
     admin: web::Data<Admin>,
 ) -> Result<HttpResponse, Problem> {
-    let actor = operator.actor;
+    let actor = operator.actor.clone();
     let subject = subject_key(&path)?;
     let body = read_body(&body)?;
     let request = ErasureRequest {
@@ -60,7 +60,7 @@ pub async fn erase(
         Erasure::Erased(erased) => {
             tracing::info!(
                 subject_hash = erased.tombstone.key_hash,
-                actor = request.actor,
+                actor = %operator.logged(),
                 "subject erased"
             );
             Ok(HttpResponse::Ok().json(json!({

@@ -28,6 +28,7 @@ pub fn store_problem(error: StoreError, doing: &str) -> Problem {
                     "already_replayed",
                     format!("; look at {replay}, or replay that one if it was dead-lettered too"),
                 ),
+                StoreError::BodyDropped { .. } => ("body_dropped", String::new()),
                 StoreError::Refused { .. } => (
                     "not_replayable",
                     "; only unmapped or ignored events can be replayed".to_owned(),

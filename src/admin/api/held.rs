@@ -1,6 +1,10 @@
 //! What the mass-deprovision guard holds, and the operators who release it:
 //! `GET /v1/held`, `POST /v1/held/approve`, `POST /v1/held/reject` and `GET /v1/guard`.
 //!
+//! Nobody approves what comes from a run they started themselves (a reconciliation, a roster
+//! upload, a licence reclaim), whatever their role: `403 own_run`, nothing approved; a second
+//! person approves it, and the one who started it may reject it.
+//!
 //! An approval or rejection names what it applies to — `all=true`, `subject=`, `account=` or
 //! `event=`, exactly one — so no request releases everything by leaving a parameter out. Each
 //! released command gets a history row with the operator and the time.
@@ -15,7 +19,7 @@ use super::query::{QueryParams, bad_query};
 use super::{Admin, Operator};
 use crate::domain::{CommandId, SubjectKey};
 use crate::problem::Problem;
-use crate::store::{CommandFilter, CommandRecord, CommandState, HeldSelection};
+use crate::store::{CommandFilter, CommandRecord, CommandState, HeldSelection, StoreError};
 
 /// Held commands in creation order, each with its `held_reason`:
 /// `?subject&account&event&limit&after`.
@@ -60,14 +64,19 @@ pub async fn approve(
         .store
         .approve_held(&selection, &operator.actor)
         .await
-        .map_err(|e| store_problem(e, "approving held commands"))?;
+        .map_err(|e| match e {
+            StoreError::OwnRun { .. } => {
+                Problem::new(StatusCode::FORBIDDEN, "own_run", "Forbidden", e.to_string())
+            }
+            e => store_problem(e, "approving held commands"),
+        })?;
     if !released.commands.is_empty() {
         admin.worker.notify_one();
     }
     tracing::info!(
         approved = released.commands.len(),
         cleared = released.cleared.join(","),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator approved held deprovisions"
     );
     Ok(HttpResponse::Ok().json(json!({
@@ -95,7 +104,7 @@ pub async fn reject(
     tracing::info!(
         rejected = released.commands.len(),
         cleared = released.cleared.join(","),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator rejected held deprovisions"
     );
     Ok(HttpResponse::Ok().json(json!({

@@ -39,6 +39,12 @@ pub struct EventView<'a> {
     pub replays: u32,
     pub replayed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// SHA-256 of the body as received (hex); kept once the body is dropped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_sha256: Option<&'a str>,
+    /// When retention dropped the body (`[retention] inbox_bodies_days`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_dropped_at: Option<DateTime<Utc>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodyView>,
 }
@@ -53,6 +59,7 @@ pub struct BodyView {
 
 impl<'a> EventView<'a> {
     fn of(event: &'a InboxEvent, with_body: bool) -> EventView<'a> {
+        let with_body = with_body && event.body_dropped_at.is_none();
         let body = with_body.then(|| match std::str::from_utf8(&event.body) {
             Ok(text) => BodyView {
                 body: text.to_owned(),
@@ -79,6 +86,8 @@ impl<'a> EventView<'a> {
             replays: event.replays,
             replayed_at: event.replayed_at,
             updated_at: event.updated_at,
+            body_sha256: event.body_sha256.as_deref(),
+            body_dropped_at: event.body_dropped_at,
             body,
         }
     }
@@ -145,7 +154,7 @@ pub async fn replay(
     admin.intake.notify_one();
     tracing::info!(
         event_id = id.as_str(),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator put an event back for mapping"
     );
     Ok(HttpResponse::Accepted().json(json!({

@@ -36,7 +36,7 @@ pub async fn report(
         licences = report.licences.len(),
         people = report.people.len(),
         org_calls = report.org_calls,
-        actor = operator.actor,
+        actor = %operator.logged(),
         "licence report read"
     );
     Ok(if csv {
@@ -61,7 +61,10 @@ pub async fn reclaim(
         Some("true") => true,
         Some(other) => return Err(bad_query(format!("apply '{other}' is not true or false"))),
     };
-    let run = desk(&admin)?.reclaim(apply).await.map_err(failed)?;
+    let run = desk(&admin)?
+        .reclaim(apply, Some(&operator.actor))
+        .await
+        .map_err(failed)?;
     if !run.commands.is_empty() {
         admin.worker.notify_one();
     }
@@ -69,7 +72,7 @@ pub async fn reclaim(
         reclaim = run.plan.reclaim.len(),
         exempt = run.plan.exempt.len(),
         enqueued = run.commands.len(),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "licence reclaim asked for"
     );
     Ok(HttpResponse::Ok().json(run))

@@ -131,7 +131,7 @@ async fn enqueue(
         subject = subject.as_str(),
         command_id = first.command_id.as_str(),
         intent,
-        actor = operator.actor,
+        actor = %operator.logged(),
         superseded = first.superseded.len(),
         "operator enqueued a command"
     );

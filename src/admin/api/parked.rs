@@ -32,7 +32,7 @@ pub async fn resume(
     tracing::info!(
         licence = licence.unwrap_or("any"),
         resumed,
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator resumed parked commands"
     );
     Ok(HttpResponse::Ok().json(json!({ "resumed": resumed, "licence": licence })))

@@ -28,12 +28,12 @@ pub async fn run(
 ) -> Result<HttpResponse, Problem> {
     let reconciler = reconciler(&admin)?;
     tracing::info!(
-        actor = operator.actor,
+        actor = %operator.logged(),
         apply = query.apply,
         "operator started a reconciliation"
     );
     let report = reconciler
-        .run(query.apply, query.batch_size, None)
+        .run(query.apply, query.batch_size, None, Some(&operator.actor))
         .await
         .map_err(|e| {
             tracing::warn!(error = %crate::report::chain(&e), "a reconciliation failed");

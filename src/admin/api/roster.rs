@@ -77,7 +77,7 @@ pub async fn upload(
         source = report.source,
         run_id = report.run_id,
         verdict = report.verdict.as_str(),
-        actor = operator.actor,
+        actor = %operator.logged(),
         "operator uploaded a roster"
     );
     if report.verdict == Verdict::Refused {

@@ -110,7 +110,7 @@ pub async fn replay(
                 "{name} has no delivered or failed delivery of {id} (a filtered event is never sent; a pruned one is gone)"
             ))
         })?;
-    tracing::info!(subscriber = %name, event_id = %id, actor = operator.actor, "operator replayed a webhook delivery");
+    tracing::info!(subscriber = %name, event_id = %id, actor = %operator.logged(), "operator replayed a webhook delivery");
     Ok(HttpResponse::Ok().json(replayed))
 }
 
@@ -132,7 +132,7 @@ pub async fn enable(
         )
         .await
         .map_err(|e| store_problem(e, "enabling a webhook subscriber"))?;
-    tracing::info!(subscriber = %name, changed, actor = operator.actor, "operator enabled a webhook subscriber");
+    tracing::info!(subscriber = %name, changed, actor = %operator.logged(), "operator enabled a webhook subscriber");
     Ok(HttpResponse::Ok().json(json!({ "name": name, "state": "active", "changed": changed })))
 }
 

@@ -35,11 +35,11 @@ Nothing held runs until it is approved; `gatehouse held status` says which sourc
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Run held deprovisions: they are queued as if never held, recorded with --actor.
+    /// Run held deprovisions: they are queued as if never held, recorded with the operator whose token approves.
     #[command(after_help = "Examples:
-  gatehouse held approve --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --actor alice
-  gatehouse held approve --subject hr:4711 --actor alice
-  gatehouse held approve --all --actor alice
+  gatehouse held approve --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f
+  gatehouse held approve --subject hr:4711
+  gatehouse held approve --all
 
 Name exactly one of --all, --subject, --account or --event. Once nothing a tripped source held
 is still held, the source clears and its window starts afresh.
@@ -53,8 +53,8 @@ Exit codes: 0 done (also when nothing matched), 1 error.")]
     },
     /// End held deprovisions without running them: outcome `rejected`, users left as they are.
     #[command(after_help = "Examples:
-  gatehouse held reject --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --reason \"truncated HR export\" --actor alice
-  gatehouse held reject --all --reason \"wrong contract id\" --actor alice
+  gatehouse held reject --event evt_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --reason \"truncated HR export\"
+  gatehouse held reject --all --reason \"wrong contract id\"
 
 Name exactly one of --all, --subject, --account or --event. Each person's lifecycle record
 keeps who rejected it, when and why; consumers get dev.gatehouse.command.rejected.
@@ -65,9 +65,6 @@ Exit codes: 0 done (also when nothing matched), 1 error.")]
         /// Every held command.
         #[arg(long, conflicts_with_all = ["subject", "account", "event"])]
         all: bool,
-        /// Why, kept on each person's lifecycle record and in the rejection event.
-        #[arg(long)]
-        reason: Option<String>,
     },
     /// Whether the guard is on, its window, and every scope that has tripped.
     #[command(after_help = "Example:\n  gatehouse held status")]
@@ -122,9 +119,9 @@ impl HeldCommand {
                         let answer = gatehouse.post(&path, &which.query(all), None).await?;
                         print(format, &answer, |a| released(a, "approved"));
                     }
-                    HeldAction::Reject { which, all, reason } => {
+                    HeldAction::Reject { which, all } => {
                         let mut query = which.query(all);
-                        push(&mut query, "reason", &reason);
+                        push(&mut query, "reason", gatehouse.reason());
                         let path = ["v1", "held", "reject"];
                         let answer = gatehouse.post(&path, &query, None).await?;
                         print(format, &answer, |a| released(a, "rejected"));

@@ -1,17 +1,20 @@
 //! The operators' commands — `subject` (show, list, erase), `command`, `dead-letters`,
-//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`, `outcome-webhooks` — which talk to a running Gatehouse over its admin HTTP API, so they work
-//! the same against a laptop and a deployed instance.
+//! `provision`, `deprovision`, `parked`, `held`, `inbox`, `roster`, `reconcile`,
+//! `outcome-webhooks`, `retention` — which talk to a running Gatehouse over its admin HTTP API,
+//! so they work the same against a laptop and a deployed instance.
 //!
 //! Text for people by default, `--json` (the API's own answer) for scripts. Exit codes: 0 done,
 //! 1 error (the message says what to fix), 2 the subject, command or event does not exist.
 
 mod actions;
+mod audit;
 mod erase;
 mod held;
 mod licences;
 mod reconcile;
 mod remote;
 mod render;
+mod retention;
 mod roster;
 mod table;
 mod webhooks;
@@ -22,15 +25,18 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+pub use audit::AuditCommand;
 pub use held::HeldCommand;
 pub use licences::LicencesCommand;
 pub use reconcile::ReconcileCommand;
+pub use retention::RetentionCommand;
 pub use roster::RosterCommand;
 pub use webhooks::WebhooksCommand;
 
 use remote::{Failure, Gatehouse};
 
-/// Where the running Gatehouse is and who asks; given before or after the action.
+/// Where the running Gatehouse is and who asks (the token's operator); given before or after
+/// the action.
 #[derive(Debug, Args)]
 pub struct Remote {
     /// Base URL of the running Gatehouse.
@@ -42,7 +48,8 @@ pub struct Remote {
         value_name = "URL"
     )]
     pub url: String,
-    /// The admin token (`[admin] token` in the server's config). Prefer the environment
+    /// The operator's token: their `[[admin.operators]]` token, the shared `[admin] token`, or
+    /// a bearer token (JWT) of the identity provider. It says who acts; prefer the environment
     /// variable: a flag's value shows in the process list.
     #[arg(
         long,
@@ -52,9 +59,10 @@ pub struct Remote {
         value_name = "TOKEN"
     )]
     pub token: Option<SecretString>,
-    /// Who is acting, recorded with manual commands and replays (a name or id, not an email).
-    #[arg(long, env = "GATEHOUSE_ACTOR", global = true, value_name = "NAME")]
-    pub actor: Option<String>,
+    /// Why you act: kept with your request in the audit trail (and, for `held reject`, on
+    /// each person's record and in the rejection event).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// How to print the answer.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true, value_name = "FORMAT")]
     pub output: Format,
@@ -189,7 +197,7 @@ enum DeadLettersAction {
     },
     /// Run a dead-lettered command again, as a new command, once its cause is fixed.
     #[command(
-        after_help = "Example:\n  gatehouse dead-letters replay cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f --actor alice\n\nA command can be replayed once; if the replay is dead-lettered too, replay the replay.\nExit codes: 0 replayed, 1 error (e.g. not dead-lettered, or replayed before), 2 no such command."
+        after_help = "Example:\n  gatehouse dead-letters replay cmd_0193a6f2-3b1c-7d4e-9f00-1a2b3c4d5e6f\n\nA command can be replayed once; if the replay is dead-lettered too, replay the replay.\nExit codes: 0 replayed, 1 error (e.g. not dead-lettered, or replayed before), 2 no such command."
     )]
     Replay {
         /// The dead-lettered command's id (cmd_…).
@@ -209,7 +217,7 @@ enum DeadLettersAction {
    \"profile\": \"Partner Community User\", \"role\": \"user\", \"welcome_email\": \"site_setting\",
    \"purpose\": \"pilot user\", \"sponsor\": \"parker.owner\"}
   JSON
-  gatehouse provision partner-portal:u-1 --json ada.json --actor alice
+  gatehouse provision partner-portal:u-1 --json ada.json
 
 The command is queued like one from an event: the same executor runs it and the subject's
 history records it with the actor. Use --output json for the API's answer.
@@ -228,7 +236,7 @@ pub struct ProvisionArgs {
 /// `gatehouse deprovision KEY --mode … --trigger …`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  gatehouse deprovision partner-portal:u-1 --mode freeze --trigger \"security incident INC-42\" --actor alice
+  gatehouse deprovision partner-portal:u-1 --mode freeze --trigger \"security incident INC-42\"
   gatehouse deprovision bamboohr:67890 --mode freeze-then-deactivate --grace 7d --trigger \"notice period\"
 
 Modes: deactivate (frees the licence), freeze (keeps it; undone at once), freeze-then-deactivate

@@ -27,7 +27,7 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
   gatehouse reconcile --batch-size 200      smaller query batches (Salesforce may not honour 2000)
   gatehouse reconcile --output json         the report as JSON, for scripts
   gatehouse reconcile show                  the last run's report
-  gatehouse reconcile adopt 005xx0000012345 --as partner-portal:u-7 --actor alice
+  gatehouse reconcile adopt 005xx0000012345 --as partner-portal:u-7
 
 Reads every external user in query batches (a call per batch, never one per person) and
 compares them with the lifecycle records: re-enabled by hand, lost access (inactive, frozen,
@@ -62,7 +62,7 @@ enum ReconcileAction {
     /// Link an external user created outside Gatehouse to a new lifecycle record, in the state
     /// the org shows; the record's history names who adopted them and when.
     #[command(
-        after_help = "Examples:\n  gatehouse reconcile adopt 005xx0000012345 --actor alice\n  gatehouse reconcile adopt 005xx0000012345 --as partner-portal:u-7\n\nWithout --as the key is the Contact's (the finding's adoptable_as).\nRefused (exit 1) when the key already has a record, another record names the user, or the\nuser has no Contact. Exit codes: 0 adopted, 1 refused or error, 2 no such user."
+        after_help = "Examples:\n  gatehouse reconcile adopt 005xx0000012345\n  gatehouse reconcile adopt 005xx0000012345 --as partner-portal:u-7\n\nWithout --as the key is the Contact's (the finding's adoptable_as).\nRefused (exit 1) when the key already has a record, another record names the user, or the\nuser has no Contact. Exit codes: 0 adopted, 1 refused or error, 2 no such user."
     )]
     Adopt {
         /// The external user's id, as an `unmanaged` finding names it.

@@ -55,7 +55,8 @@ pub struct Gatehouse {
     http: reqwest::Client,
     base: Url,
     token: SecretString,
-    actor: Option<String>,
+    /// Sent as `X-Gatehouse-Reason`, kept in the audit trail.
+    reason: Option<String>,
 }
 
 impl Gatehouse {
@@ -72,7 +73,7 @@ impl Gatehouse {
             })?;
         let token = remote.token.clone().ok_or_else(|| {
             Failure::Refused(
-                "no admin token: set GATEHOUSE_ADMIN_TOKEN (or pass --token) to the server's [admin] token"
+                "no admin token: set GATEHOUSE_ADMIN_TOKEN (or pass --token) to your operator token (the server's [[admin.operators]] or [admin] token)"
                     .to_owned(),
             )
         })?;
@@ -84,8 +85,13 @@ impl Gatehouse {
             http,
             base,
             token,
-            actor: remote.actor.clone(),
+            reason: remote.reason.clone(),
         })
+    }
+
+    /// The reason the operator gave (`--reason`).
+    pub fn reason(&self) -> &Option<String> {
+        &self.reason
     }
 
     /// `GET` the path made of `segments` (each percent-encoded) with `query`.
@@ -145,8 +151,8 @@ impl Gatehouse {
             .request(method, url.clone())
             .bearer_auth(self.token.expose_secret())
             .query(query);
-        if let Some(actor) = &self.actor {
-            request = request.header("x-gatehouse-actor", actor);
+        if let Some(reason) = &self.reason {
+            request = request.header("x-gatehouse-reason", reason);
         }
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
@@ -200,7 +206,7 @@ fn refusal(status: StatusCode, problem: Option<&Value>, base: &Url) -> Failure {
     }
     if status == StatusCode::UNAUTHORIZED {
         return Failure::Refused(format!(
-            "{detail} (check GATEHOUSE_ADMIN_TOKEN or --token against the server's [admin] token)"
+            "{detail} (check GATEHOUSE_ADMIN_TOKEN or --token against the server's [[admin.operators]] or [admin] token)"
         ));
     }
     Failure::Refused(format!("{} {reason}: {detail}", status.as_u16()))

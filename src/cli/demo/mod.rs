@@ -2,9 +2,12 @@
 //!
 //! Starts the service on a temporary embedded store with the quick-start config (which selects
 //! the built-in simulated org), sends the sample deliveries signed as their senders sign them,
-//! and prints what happened to each. Every step is checked; any surprise makes it exit non-zero.
+//! and prints what happened to each. The quick start's outcome webhook subscriber points at a
+//! receiver the demo starts itself (`receiver`), which shows the signup's outcome delivered and
+//! its signature verified. Every step is checked; any surprise makes it exit non-zero.
 
 mod outcomes;
+mod receiver;
 pub(crate) mod samples;
 mod sign;
 
@@ -50,6 +53,8 @@ async fn demo(keep: bool) -> anyhow::Result<()> {
         max_batch: 256,
     };
 
+    let receiver = receiver::Receiver::start(&mut settings)?;
+
     let app = Application::build(&settings, Arc::new(SystemClock)).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let store = app.store();
@@ -64,6 +69,10 @@ async fn demo(keep: bool) -> anyhow::Result<()> {
         Ok(()) => outcomes::report(&store, org_url.as_deref()).await,
         Err(e) => Err(e),
     };
+    let report = match report {
+        Ok(()) => delivered(&receiver).await,
+        Err(e) => Err(e),
+    };
     let inbox = store
         .list(&InboxFilter {
             limit: 100,
@@ -72,6 +81,7 @@ async fn demo(keep: bool) -> anyhow::Result<()> {
         .await;
     shutdown.stop().await;
     server.await.context("the service task")??;
+    receiver.stop().await;
     report?;
 
     let inbox = inbox.context("reading the inbox")?;
@@ -94,6 +104,20 @@ async fn demo(keep: bool) -> anyhow::Result<()> {
         let kept = dir.keep();
         println!("Demo data kept in {}", kept.display());
     }
+    Ok(())
+}
+
+/// Waits for the signup's outcome at the demo's subscriber and prints it.
+async fn delivered(receiver: &receiver::Receiver) -> anyhow::Result<()> {
+    println!(
+        "\nOutcome webhook subscriber at http://127.0.0.1:{}/outcomes (waiting for the delivery):",
+        receiver.port
+    );
+    let event = receiver.wait_for("dev.gatehouse.user.provisioned").await?;
+    println!(
+        "  outcome webhook delivered: {} for {} (webhook-id {}), signature verified",
+        event.event_type, event.subject, event.webhook_id
+    );
     Ok(())
 }
 

@@ -44,7 +44,7 @@ use crate::domain::{BatchRecord, Intent, Origin, OutcomeKind};
 use crate::salesforce::{CallMeter, OrgFactsCache, SalesforceClient};
 use crate::store::{ClaimedCommand, Store, StoreError};
 use crate::telemetry::events::CommandRan;
-use crate::telemetry::{Metrics, context};
+use crate::telemetry::{Metrics, context, mask};
 
 /// How a run ended, for the worker's logs and tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,8 +260,41 @@ pub(in crate::engine) fn command_span(
         trace_id = tracing::field::Empty,
         outcome = tracing::field::Empty,
     );
-    context::continue_trace(&span, command.origin.traceparent.as_deref());
+    if let Some(trace_id) = context::continue_trace(&span, command.origin.traceparent.as_deref()) {
+        remember_personal(&trace_id.to_string(), &command.intent);
+    }
     span
+}
+
+/// Remembers the person's emails and names for the command's trace, so that wherever they turn
+/// up under it — an org's error text echoing a value — logs and exported spans show them masked
+/// (`telemetry::mask::known`). A deprovision carries none.
+fn remember_personal(trace_id: &str, intent: &Intent) {
+    let Intent::Provision(p) = intent else {
+        return;
+    };
+    let names = [
+        p.contact.first_name.as_ref(),
+        Some(&p.contact.last_name),
+        Some(&p.user.alias),
+        Some(&p.user.nickname),
+    ];
+    let emails = [
+        Some(&p.contact.email),
+        Some(&p.user.username),
+        p.user.federation_id.as_ref(),
+    ];
+    let values = names
+        .into_iter()
+        .flatten()
+        .map(|v| (mask::Kind::Name, v.clone()))
+        .chain(
+            emails
+                .into_iter()
+                .flatten()
+                .map(|v| (mask::Kind::Email, v.clone())),
+        );
+    mask::known::remember(trace_id, values);
 }
 
 /// A manual command's origin: an operator, now.
@@ -273,5 +306,6 @@ pub fn operator_origin(actor: &str, now: DateTime<Utc>) -> Origin {
         received_at: now,
         actor: Some(actor.to_owned()),
         traceparent: None,
+        started_by: None,
     }
 }

@@ -70,8 +70,13 @@ impl LicenceDesk {
         Ok(report(&org, &subjects, &self.config, now))
     }
 
-    /// Plans the reclaim and, when `apply`, enqueues a deprovision per person reclaimed.
-    pub async fn reclaim(&self, apply: bool) -> Result<ReclaimRun, LicencesError> {
+    /// Plans the reclaim and, when `apply`, enqueues a deprovision per person reclaimed, kept
+    /// as started by `started_by` (who may then not approve them should the guard hold them).
+    pub async fn reclaim(
+        &self,
+        apply: bool,
+        started_by: Option<&str>,
+    ) -> Result<ReclaimRun, LicencesError> {
         let (org, subjects, now) = self.read().await?;
         let plan = plan_reclaim(&org, &subjects, &self.config, now);
         let mut run = ReclaimRun {
@@ -88,7 +93,7 @@ impl LicenceDesk {
             "licence reclaim planned"
         );
         if apply && !run.plan.reclaim.is_empty() {
-            let commands = self.commands(&run.plan, now)?;
+            let commands = self.commands(&run.plan, now, started_by)?;
             run.commands = commands.iter().map(|c| c.id.clone()).collect();
             self.store
                 .enqueue(None, commands)
@@ -103,6 +108,7 @@ impl LicenceDesk {
         &self,
         plan: &ReclaimPlan,
         now: DateTime<Utc>,
+        started_by: Option<&str>,
     ) -> Result<Vec<NewCommand>, LicencesError> {
         let mode = match plan.action {
             ReclaimAction::Deactivate => DeprovisionMode::Deactivate,
@@ -131,6 +137,7 @@ impl LicenceDesk {
                         received_at: now,
                         actor: Some(RECLAIM.to_owned()),
                         traceparent: None,
+                        started_by: started_by.map(str::to_owned),
                     },
                     item_key: None,
                     due_at: None,

@@ -86,12 +86,14 @@ pub struct Reconciler {
 impl Reconciler {
     /// One run. `apply` enqueues the repairs the policies ask for; `batch_size` overrides the
     /// configured one (200 to 2,000); `progress` hears of each query batch (records read,
-    /// total).
+    /// total); `started_by` is the operator who asked for it (kept on the repairs, so they
+    /// cannot approve them should the guard hold them), `None` for a scheduled run.
     pub async fn run(
         &self,
         apply: bool,
         batch_size: Option<u16>,
         progress: Option<&(dyn Fn(usize, u64) + Send + Sync)>,
+        started_by: Option<&str>,
     ) -> Result<Report, ReconcileError> {
         let started_at = self.clock.now();
         let records = self.records().await?;
@@ -130,6 +132,7 @@ impl Reconciler {
             .iter()
             .map(|r| (r.subject_key.as_str(), r))
             .collect();
+        let apply = apply.then_some(started_by);
         let findings = self.act(drifts, &by_key, &intents, apply).await?;
         let mut counts = BTreeMap::new();
         for finding in &findings {
@@ -139,7 +142,7 @@ impl Reconciler {
             run_id: CommandId::generate().as_str().to_owned(),
             started_at,
             finished_at: self.clock.now(),
-            applied: apply,
+            applied: apply.is_some(),
             batch_size,
             org_users: view.users.len(),
             api_calls: view.calls + lookup_calls,
@@ -154,7 +157,7 @@ impl Reconciler {
             .map_err(ReconcileError::Store)?;
         tracing::info!(
             run_id = report.run_id,
-            applied = apply,
+            applied = apply.is_some(),
             org_users = report.org_users,
             api_calls = report.api_calls,
             findings = report.findings.len(),
@@ -187,13 +190,14 @@ impl Reconciler {
         Ok(all)
     }
 
-    /// Decides each finding's action and, when applying, enqueues the repairs.
+    /// Decides each finding's action and, when applying (`Some` of who started the run),
+    /// enqueues the repairs.
     async fn act(
         &self,
         drifts: Vec<Drift>,
         records: &BTreeMap<&str, &SubjectRecord>,
         intents: &BTreeMap<String, Provision>,
-        apply: bool,
+        apply: Option<Option<&str>>,
     ) -> Result<Vec<Finding>, ReconcileError> {
         let mut findings = Vec::new();
         let mut repaired: BTreeSet<String> = BTreeSet::new();
@@ -214,10 +218,12 @@ impl Reconciler {
             if let Some(intent) = intent {
                 finding.action = "repair";
                 // One command per person, however many drifts they show.
-                if apply && repaired.insert(key.clone()) {
-                    finding.command_id = Some(self.enqueue(&key, intent).await?);
+                if let Some(started_by) = apply
+                    && repaired.insert(key.clone())
+                {
+                    finding.command_id = Some(self.enqueue(&key, intent, started_by).await?);
                     finding.action = "repaired";
-                } else if apply {
+                } else if apply.is_some() {
                     finding.action = "repaired";
                 }
             }
@@ -239,7 +245,12 @@ impl Reconciler {
         }
     }
 
-    async fn enqueue(&self, key: &str, intent: Intent) -> Result<String, ReconcileError> {
+    async fn enqueue(
+        &self,
+        key: &str,
+        intent: Intent,
+        started_by: Option<&str>,
+    ) -> Result<String, ReconcileError> {
         let subject = SubjectKey::parse(key).map_err(|e| ReconcileError::Key {
             key: key.to_owned(),
             reason: e.to_string(),
@@ -256,6 +267,7 @@ impl Reconciler {
                 received_at: now,
                 actor: Some(ACTOR.to_owned()),
                 traceparent: None,
+                started_by: started_by.map(str::to_owned),
             },
             item_key: None,
             due_at: None,

@@ -65,7 +65,7 @@ async fn run(
 }
 
 async fn scheduled_run(reconciler: &Reconciler, worker_wake: &Notify) {
-    match reconciler.run(true, None, None).await {
+    match reconciler.run(true, None, None, None).await {
         Ok(report) => {
             worker_wake.notify_one();
             tracing::info!(

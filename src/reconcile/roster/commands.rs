@@ -74,8 +74,14 @@ pub fn provision_commands(
     Ok((first, commands))
 }
 
-/// The deprovision of a person whose grace ended, from their source, by the roster.
-pub fn deprovision(absence: &Absence, config: &RosterConfig, now: DateTime<Utc>) -> NewCommand {
+/// The deprovision of a person whose grace ended, from their source, by the roster; kept as
+/// started by the operator whose upload ended it, if one did.
+pub fn deprovision(
+    absence: &Absence,
+    config: &RosterConfig,
+    now: DateTime<Utc>,
+    started_by: Option<&str>,
+) -> NewCommand {
     NewCommand {
         id: CommandId::generate(),
         subject: absence.subject.clone(),
@@ -94,6 +100,7 @@ pub fn deprovision(absence: &Absence, config: &RosterConfig, now: DateTime<Utc>)
             received_at: now,
             actor: Some(ACTOR.to_owned()),
             traceparent: None,
+            started_by: started_by.map(str::to_owned),
         },
         item_key: None,
         due_at: None,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::plan::Plan;
 use crate::domain::{CommandId, SubjectKey};
 
 /// What became of a run.
@@ -97,4 +98,15 @@ pub enum Action {
     WouldProvision,
     /// Their fields made no provision (the reason says why).
     NotProvisioned,
+}
+
+/// Why a roster is refused: the share it would remove and the limit.
+pub(super) fn refusal(plan: &Plan, source: &str, limit: f64) -> String {
+    format!(
+        "the roster would remove {} of the {} people with access from {source} ({:.1} %), more than its max_removal_share of {:.1} %; nothing changed. If the roster is complete, raise [sources.{source}.roster] max_removal_share for this run or remove the people by hand",
+        plan.missing.len(),
+        plan.with_access,
+        plan.removal_share * 100.0,
+        limit * 100.0,
+    )
 }

@@ -14,7 +14,7 @@ use super::RosterError;
 use super::commands::{deprovision, provision_commands};
 use super::parse::Roster;
 use super::plan::{Inputs, Plan};
-use super::report::{Action, Leaving, RosterReport, Verdict, WithoutAccess};
+use super::report::{Action, Leaving, RosterReport, Verdict, WithoutAccess, refusal};
 use crate::clock::Clock;
 use crate::config::{RosterConfig, Settings};
 use crate::domain::{CommandId, SubjectKey};
@@ -31,6 +31,13 @@ pub enum RunOrigin {
     Upload,
     /// The configured `file`, read on the schedule.
     File,
+}
+
+impl RunRequest {
+    /// The operator whose upload this is; a roster read from its file has none.
+    fn uploader(&self) -> Option<&str> {
+        matches!(self.origin, RunOrigin::Upload).then_some(self.actor.as_str())
+    }
 }
 
 impl RunOrigin {
@@ -146,8 +153,11 @@ impl Rosters {
         }
         self.record(&report, plan.new_missing(&run_id), plan.cleared.clone())
             .await?;
-        let acted: HashMap<SubjectKey, CommandId> =
-            self.act_on_due(Some(source)).await?.into_iter().collect();
+        let acted: HashMap<SubjectKey, CommandId> = self
+            .act_on_due(Some(source), request.uploader())
+            .await?
+            .into_iter()
+            .collect();
         for leaving in &mut report.leaving {
             if let Some(command_id) = acted.get(&leaving.subject) {
                 leaving.command_id = Some(command_id.clone());
@@ -173,6 +183,7 @@ impl Rosters {
     pub async fn act_on_due(
         &self,
         source: Option<&str>,
+        started_by: Option<&str>,
     ) -> Result<Vec<(SubjectKey, CommandId)>, RosterError> {
         let name = source.unwrap_or("every source");
         let due = self.store.due_absences(source).await.map_err(store(name))?;
@@ -191,7 +202,7 @@ impl Rosters {
                 continue;
             };
             if self.still_applies(&absence, &with_access).await? {
-                commands.push(deprovision(&absence, config, now));
+                commands.push(deprovision(&absence, config, now, started_by));
             } else {
                 self.store
                     .clear_absence(&absence.subject, &absence.source)
@@ -382,15 +393,4 @@ fn base_report(
         reappeared: plan.reappeared.clone(),
         without_access: Vec::new(),
     }
-}
-
-/// Why a roster is refused: the share it would remove and the limit.
-fn refusal(plan: &Plan, source: &str, limit: f64) -> String {
-    format!(
-        "the roster would remove {} of the {} people with access from {source} ({:.1} %), more than its max_removal_share of {:.1} %; nothing changed. If the roster is complete, raise [sources.{source}.roster] max_removal_share for this run or remove the people by hand",
-        plan.missing.len(),
-        plan.with_access,
-        plan.removal_share * 100.0,
-        limit * 100.0,
-    )
 }

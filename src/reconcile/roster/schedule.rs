@@ -38,7 +38,7 @@ async fn run(rosters: Arc<Rosters>, mut turn: TaskTurn, cancel: CancellationToke
     let mut last_read: HashMap<String, Instant> = HashMap::new();
     loop {
         if turn.is_mine().await {
-            if let Err(e) = rosters.act_on_due(None).await {
+            if let Err(e) = rosters.act_on_due(None, None).await {
                 tracing::error!(error = %crate::report::chain(&e), "could not act on the people missing from their rosters; trying again later");
             }
             read_due_files(&rosters, &mut last_read).await;

@@ -25,8 +25,10 @@ pub enum HeldSelection {
 /// What an operator does with the selected held commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Release {
-    /// They run: queued (or scheduled, when due later), and not counted by the guard.
-    Approve,
+    /// They run: queued (or scheduled, when due later), and not counted by the guard. With
+    /// `barred`, nothing runs if any of them comes from a run that operator started: who starts
+    /// a run over many people does not also approve what it holds.
+    Approve { barred: Option<String> },
     /// They end with the outcome `rejected`, the reason kept in the history.
     Reject { reason: Option<String> },
 }
@@ -83,15 +85,20 @@ impl Store {
     /// Approves the selected held commands: each is queued (scheduled when due later), with an
     /// `operator` history row naming `actor`. Approved deprovisions do not count in the guard's
     /// window. A scope whose held commands are all released clears, and its window starts
-    /// afresh. In one transaction.
+    /// afresh. In one transaction. Nothing is approved when any of them comes from a run
+    /// `actor` started ([`StoreError::OwnRun`]): a second person approves what a run over many
+    /// people holds.
     pub async fn approve_held(
         &self,
         selection: &HeldSelection,
         actor: &str,
     ) -> Result<Released, StoreError> {
+        let release = Release::Approve {
+            barred: Some(actor.to_owned()),
+        };
         let released = self
             .backend()
-            .release_held(selection, &Release::Approve, actor, self.now())
+            .release_held(selection, &release, actor, self.now())
             .await?;
         Ok(released)
     }

@@ -9,16 +9,18 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::row::{INBOX_COLUMNS, InboxRow, unreadable};
+use super::row::{Cause, INBOX_COLUMNS, InboxRow, optional_time, unreadable};
 use super::{Connection, Db, Store, VERDICT_STATUS, classify, time_text};
 use crate::store::error::StoreError;
 use crate::store::group_commit::{Batch, Verdict, Written};
-use crate::store::inbox::{EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt};
+use crate::store::inbox::{
+    EventId, InboxEvent, InboxFilter, InboxStatus, NewEvent, Receipt, body_digest,
+};
 use crate::store::timestamp;
 
 const WRITING_BATCH: &str = "writing a batch of accepted events and verdicts";
 
-/// Rows per INSERT statement: each binds 11 parameters (SQLite takes at most 32766 in one
+/// Rows per INSERT statement: each binds 12 parameters (SQLite takes at most 32766 in one
 /// statement, PostgreSQL 65535).
 const ROWS_PER_INSERT: usize = 256;
 
@@ -122,7 +124,7 @@ async fn insert_or_find(
     let mut query = QueryBuilder::<Db>::new(
         "INSERT INTO inbox_events \
          (event_id, source, dedupe_key, key_origin, received_at, source_time, content_type, body, \
-          traceparent, status, attempts, replays, updated_at) ",
+          traceparent, status, attempts, replays, updated_at, body_sha256) ",
     );
     // Rows go in (source, dedupe key) order: two PostgreSQL replicas inserting overlapping keys
     // then wait for each other's keys in one order, never in a cycle (a deadlock the server
@@ -143,7 +145,8 @@ async fn insert_or_find(
             .push_bind(InboxStatus::Accepted.as_str())
             .push("0")
             .push("0")
-            .push_bind(written_at);
+            .push_bind(written_at)
+            .push_bind(body_digest(&event.body));
     });
     query.push(" ON CONFLICT (source, dedupe_key) DO NOTHING");
     let written = query
@@ -313,6 +316,8 @@ impl Store {
             .filter(|status| status.is_replayable())
             .collect();
         push_status_list(&mut query, &replayable);
+        // An event whose body retention dropped has nothing left to map.
+        query.push(" AND body_dropped_at IS NULL");
         let changed = query
             .build()
             .execute(self.writer())
@@ -345,25 +350,44 @@ impl Store {
         Ok(counts)
     }
 
-    /// Explains why a status change touched no row: the event is unknown, or in another status.
+    /// Explains why a status change touched no row: the event is unknown, in another status,
+    /// or (for a replay) without its body.
     async fn refusal(&self, event_id: &EventId, to: InboxStatus) -> StoreError {
         // Read through the writer so the answer reflects the change that was just refused.
-        let current: Result<Option<(String,)>, sqlx::Error> =
-            sqlx::query_as("SELECT status FROM inbox_events WHERE event_id = $1")
+        let current: Result<Option<(String, Option<String>)>, sqlx::Error> =
+            sqlx::query_as("SELECT status, body_dropped_at FROM inbox_events WHERE event_id = $1")
                 .bind(event_id.as_str())
                 .fetch_optional(self.writer())
                 .await;
+        let what = || format!("inbox event {event_id}");
         match current {
             Err(source) => classify("reading an inbox event's status", source),
             Ok(None) => StoreError::UnknownEvent(event_id.clone()),
-            Ok(Some((name,))) => match name.parse() {
-                Ok(from) => StoreError::Refused {
-                    event_id: event_id.clone(),
-                    from,
-                    to,
-                },
-                Err(e) => unreadable(format!("inbox event {event_id}"), e),
-            },
+            Ok(Some((name, dropped))) => {
+                let parsed = name
+                    .parse::<InboxStatus>()
+                    .map_err(Cause::from)
+                    .and_then(|from| {
+                        let dropped = optional_time(dropped)?;
+                        Ok((from, dropped))
+                    });
+                match parsed {
+                    Err(e) => unreadable(what(), e),
+                    Ok((from, Some(dropped_at)))
+                        if to == InboxStatus::Accepted && from.is_replayable() =>
+                    {
+                        StoreError::BodyDropped {
+                            event_id: event_id.clone(),
+                            dropped_at,
+                        }
+                    }
+                    Ok((from, _)) => StoreError::Refused {
+                        event_id: event_id.clone(),
+                        from,
+                        to,
+                    },
+                }
+            }
         }
     }
 }

@@ -18,6 +18,7 @@
 //! Sharing a source file rather than making the statements generic over `sqlx::Database`
 //! keeps them plain: sqlx's traits would otherwise put a dozen bounds on every function.
 
+mod audit;
 mod backend;
 mod commands;
 mod comparisons;
@@ -25,6 +26,7 @@ mod erasure;
 pub(super) mod inbox;
 mod outbox;
 mod reconcile;
+mod retention;
 mod rosters;
 mod row;
 mod subjects;

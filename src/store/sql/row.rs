@@ -14,7 +14,7 @@ use crate::store::timestamp;
 /// Every column of `inbox_events`, in the order [`InboxRow`] reads them.
 pub(super) const INBOX_COLUMNS: &str = "event_id, source, dedupe_key, key_origin, received_at, \
      source_time, content_type, body, traceparent, status, reason, attempts, replays, \
-     replayed_at, updated_at";
+     replayed_at, updated_at, body_sha256, body_dropped_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct InboxRow {
@@ -33,6 +33,8 @@ pub(super) struct InboxRow {
     replays: i64,
     replayed_at: Option<String>,
     updated_at: String,
+    body_sha256: Option<String>,
+    body_dropped_at: Option<String>,
 }
 
 /// Why a stored value did not parse.
@@ -62,6 +64,8 @@ impl InboxRow {
             replays: u32::try_from(self.replays)?,
             replayed_at: optional_time(self.replayed_at)?,
             updated_at: timestamp::from_text(&self.updated_at)?,
+            body_sha256: self.body_sha256,
+            body_dropped_at: optional_time(self.body_dropped_at)?,
         })
     }
 }

@@ -124,3 +124,31 @@ on_both_stores! {
         assert!(store.guard_scopes().await.unwrap().is_empty());
     }
 }
+
+on_both_stores! {
+    async fn nobody_approves_what_a_run_they_started_holds() {
+        let dir = Scratch::new().await;
+        let clock = start();
+        let store = dir.open_with_clock(clock.shared()).await;
+        store.set_guard(Some(three()));
+        let from_alices_run = |n: usize| {
+            let mut command = leaving(&format!("hr:{n}"), clock.now());
+            command.origin.started_by = Some("alice".into());
+            command
+        };
+        let commands: Vec<NewCommand> = (0..5).map(from_alices_run).collect();
+        let held = store.enqueue(None, commands).await.unwrap();
+        assert!(held.iter().all(|e| e.state == CommandState::Held), "{held:?}");
+
+        let refused = store.approve_held(&HeldSelection::All, "alice").await.unwrap_err();
+        assert!(
+            matches!(&refused, crate::store::StoreError::OwnRun { actor, count: 5 } if actor == "alice"),
+            "{refused}"
+        );
+        assert_eq!(state(&store, &held[0].command_id).await, CommandState::Held, "nothing approved");
+
+        let approved = store.approve_held(&HeldSelection::All, "bob").await.unwrap();
+        assert_eq!(approved.commands.len(), 5);
+        assert_eq!(state(&store, &held[4].command_id).await, CommandState::Queued);
+    }
+}

@@ -7,6 +7,7 @@
 //! forced by structure, not hoped for by timing.
 
 mod accepting;
+mod auditing;
 pub(crate) mod backing;
 mod batching;
 mod claiming;
@@ -22,6 +23,7 @@ mod opening;
 mod outbox_relay;
 mod outcomes;
 mod replicas;
+mod retention;
 pub(crate) mod samples;
 mod status_changes;
 mod superseding;

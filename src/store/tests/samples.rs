@@ -34,6 +34,7 @@ pub(crate) fn origin(source_time: DateTime<Utc>) -> Origin {
         received_at: source_time + TimeDelta::seconds(2),
         actor: None,
         traceparent: Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into()),
+        started_by: None,
     }
 }
 

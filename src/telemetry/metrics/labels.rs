@@ -114,3 +114,9 @@ pub(crate) struct ScopeLabels {
     /// `*` for every source together, or a source's name.
     pub scope: String,
 }
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct KindLabels {
+    /// The kind of record retention worked through (`inbox_bodies`, `commands`, …).
+    pub kind: String,
+}

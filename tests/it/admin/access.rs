@@ -1,4 +1,5 @@
-//! Who may use the admin routes: the configured bearer token, and nobody when none is set.
+//! Who may use the admin routes: a configured operator's bearer token, and nobody when none is
+//! set. Roles, named tokens and the identity provider's tokens: `tests/it/operators`.
 
 use crate::on_both_stores;
 use reqwest::Method;
@@ -118,25 +119,6 @@ on_both_stores! {
         )
         .await;
         assert_eq!(status, 200);
-        app.stop().await;
-    }
-}
-
-on_both_stores! {
-    async fn an_actor_must_be_a_name_not_an_email_address() {
-        let app = spawn().await;
-        let response = app
-            .admin(Method::POST, "/v1/subjects/partner-portal:u-1/deprovision")
-            .header("x-gatehouse-actor", "alice@example.com")
-            .json(&json!({"mode": "freeze", "trigger": "incident"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
-        let body = problem(response).await;
-        assert_eq!(body["reason"], "bad_actor");
-        let (_, commands) = app.get("/v1/commands").await;
-        assert_eq!(commands["items"], json!([]), "nothing was enqueued");
         app.stop().await;
     }
 }

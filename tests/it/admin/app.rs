@@ -11,8 +11,33 @@ use serde_json::{Value, json};
 
 use crate::support::{PARTNER_RULES, TestApp, TestAppBuilder, now_in_seconds};
 
-/// The token every admin test config sets.
+/// The shared token every admin test config sets: the operator `admin`, role `admin`.
 pub const TOKEN: &str = "admin-test-token-0123456789";
+
+/// Alice's token: role `operator`.
+pub const ALICE: &str = "alice-operator-token-0123";
+/// Bob's token: role `approver`.
+pub const BOB: &str = "bob-approver-token-0123";
+/// Carol's token: role `viewer`.
+pub const CAROL: &str = "carol-viewer-token-0123";
+
+/// The named operators of every admin test config.
+pub const OPERATORS: &str = r#"
+[[admin.operators]]
+name = "alice"
+token = "alice-operator-token-0123"
+role = "operator"
+
+[[admin.operators]]
+name = "bob"
+token = "bob-approver-token-0123"
+role = "approver"
+
+[[admin.operators]]
+name = "carol"
+token = "carol-viewer-token-0123"
+role = "viewer"
+"#;
 
 /// A running service for one admin test, and its simulated org's URL, so a test can change the
 /// org behind Gatehouse's back.
@@ -29,9 +54,9 @@ impl Deref for AdminApp {
     }
 }
 
-/// The service with the admin token set.
+/// The service with the shared admin token and the named operators set.
 pub async fn spawn() -> AdminApp {
-    spawn_on(TestApp::builder().admin_token(TOKEN)).await
+    spawn_on(TestApp::builder().admin_token(TOKEN).admin(OPERATORS)).await
 }
 
 /// The service without admin settings: the admin routes are off.
@@ -40,7 +65,7 @@ pub async fn spawn_without_admin() -> AdminApp {
 }
 
 /// The quick start's partner-portal rules on `builder`'s service.
-async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
+pub async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
     // The store dates commands by the service's clock, as the worker claims by it.
     let app = builder
         .config(PARTNER_RULES)
@@ -52,11 +77,21 @@ async fn spawn_on(builder: TestAppBuilder) -> AdminApp {
 }
 
 impl AdminApp {
-    /// An admin request with the right token.
+    /// An admin request with the shared token.
     pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.admin_as(TOKEN, method, path)
+    }
+
+    /// An admin request with `token`.
+    pub fn admin_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
         self.client
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
+            .bearer_auth(token)
     }
 
     /// `GET path` with the token; the status and the JSON answer.

@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use super::app::{AdminApp, TOKEN, spawn};
+use super::app::{ALICE, AdminApp, TOKEN, spawn};
 use super::manual::contractor;
 
 /// Runs `gatehouse ARGS --url BASE` with the admin token in the environment; answers the exit
@@ -26,7 +26,6 @@ async fn gatehouse_with(
         .args(["--url", &app.base])
         .env_remove("GATEHOUSE_ADMIN_TOKEN")
         .env_remove("GATEHOUSE_URL")
-        .env_remove("GATEHOUSE_ACTOR")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -155,10 +154,8 @@ on_both_stores! {
                 "ops:contractor-7",
                 "--json",
                 "-",
-                "--actor",
-                "alice",
             ],
-            Some(TOKEN),
+            Some(ALICE),
             Some(&intent),
         )
         .await;

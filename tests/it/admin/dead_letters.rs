@@ -4,7 +4,7 @@
 use crate::on_both_stores;
 use serde_json::{Value, json};
 
-use super::app::{AdminApp, OrgSession, spawn};
+use super::app::{ALICE, AdminApp, OrgSession, spawn};
 
 on_both_stores! {
     async fn a_dead_letter_is_listed_with_its_reason_and_replayed_once_the_cause_is_fixed() {
@@ -71,11 +71,11 @@ async fn fix_the_partner_account(org_url: &str) {
 /// where to find it. Answers the new command's id.
 async fn replay_as_alice(app: &AdminApp, dead_id: &str) -> String {
     let response = app
-        .admin(
+        .admin_as(
+            ALICE,
             reqwest::Method::POST,
             &format!("/v1/commands/{dead_id}/replay"),
         )
-        .header("x-gatehouse-actor", "alice")
         .send()
         .await
         .unwrap();

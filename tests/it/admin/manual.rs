@@ -4,7 +4,7 @@
 use crate::on_both_stores;
 use serde_json::{Value, json};
 
-use super::app::{OrgSession, spawn};
+use super::app::{ALICE, OrgSession, spawn};
 
 /// A provision as the API takes it: the domain's intent as JSON.
 pub fn contractor(last_name: &str, account: &str, profile: &str) -> Value {
@@ -33,11 +33,11 @@ on_both_stores! {
         app.settled_commands("partner-portal:u-1").await;
 
         let response = app
-            .admin(
+            .admin_as(
+                ALICE,
                 reqwest::Method::POST,
                 "/v1/subjects/partner-portal:u-1/deprovision",
             )
-            .header("x-gatehouse-actor", "alice")
             .json(&json!({"mode": "freeze", "trigger": "security incident INC-42"}))
             .send()
             .await

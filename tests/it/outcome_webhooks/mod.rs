@@ -1,6 +1,7 @@
 //! Outcome webhooks end to end: the service delivers each outcome to a receiver in the test,
 //! which checks the Standard Webhooks signature and answers as scripted.
 
+mod guard;
 mod receiver;
 
 use std::sync::Arc;

@@ -17,8 +17,14 @@ use serde_json::Value;
 use super::bursts::{contract, org_with_people, people};
 use super::{Scenario, Setup, scenario_app};
 
-/// The admin token of the guard's scenarios.
+/// The shared admin token of the guard's scenarios (the operator `admin`).
 const TOKEN: &str = "guard-scenario-admin-token";
+
+/// The approver alice's token.
+const APPROVER: &str = "guard-scenario-approver-token";
+
+/// Alice, who releases what the guard holds.
+const ALICE: &str = "[[admin.operators]]\nname = \"alice\"\ntoken = \"guard-scenario-approver-token\"\nrole = \"approver\"\n";
 
 /// More than 50 deprovisions within ten minutes, from every source together, trips the guard.
 const FIFTY: &str = "window_seconds = 600\n[guard.overall]\ncount = 50";
@@ -31,20 +37,23 @@ async fn start(count: usize, guard: &'static str) -> Scenario {
         guard,
         ..Setup::default()
     };
-    let app = scenario_app(&setup).admin_token(TOKEN).spawn().await;
+    let app = scenario_app(&setup)
+        .admin_token(TOKEN)
+        .admin(ALICE)
+        .spawn()
+        .await;
     let s = Scenario::on(app, setup, Arc::new(AtomicU32::new(0)));
     s.org.load_fixture(&org_with_people(count, &[])).await;
     s
 }
 
-/// An admin API call as the operator `alice`; the status and the JSON answer.
+/// An admin API call as the approver `alice`; the status and the JSON answer.
 async fn admin(s: &Scenario, method: reqwest::Method, path: &str) -> (u16, Value) {
     let response = s
         .app
         .client
         .request(method, format!("{}{path}", s.app.base))
-        .bearer_auth(TOKEN)
-        .header("X-Gatehouse-Actor", "alice")
+        .bearer_auth(APPROVER)
         .send()
         .await
         .expect("the admin API answers");

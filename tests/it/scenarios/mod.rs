@@ -3,7 +3,7 @@
 //! state (Contacts, Users, UserLogins, licence counts), the API calls spent (the org's own count
 //! and the outcome's), and the outcome kind.
 
-mod bursts;
+pub mod bursts;
 mod call_cap;
 mod config;
 mod contacts;

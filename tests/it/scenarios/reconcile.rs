@@ -15,6 +15,13 @@ use super::config::scenario_app;
 use super::{Partner, Scenario, Setup};
 
 pub(super) const TOKEN: &str = "reconcile-admin-token-0123456789abcdef";
+/// The operator alice's token (role `operator`).
+pub(super) const ALICE: &str = "reconcile-alice-token-0123456789";
+/// The operator bob's token (role `admin`).
+pub(super) const BOB: &str = "reconcile-bob-token-0123456789";
+
+const OPERATORS: &str = "[[admin.operators]]\nname = \"alice\"\ntoken = \"reconcile-alice-token-0123456789\"\nrole = \"operator\"\n\
+    [[admin.operators]]\nname = \"bob\"\ntoken = \"reconcile-bob-token-0123456789\"\nrole = \"admin\"\n";
 
 /// Re-enabled users are repaired; everything else is only reported.
 const REPAIR_REENABLED: &str = "[reconcile]\n[reconcile.policy]\nreenabled = \"repair\"\n";
@@ -29,6 +36,7 @@ pub(super) async fn start_with(config: &str) -> Scenario {
     let app = scenario_app(&setup)
         .config(config)
         .admin_token(TOKEN)
+        .admin(OPERATORS)
         .spawn()
         .await;
     Scenario::on(app, setup, Arc::new(AtomicU32::new(0)))

@@ -10,7 +10,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::Scenario;
-use super::reconcile::{TOKEN, about, by_hand, partner, reconcile, start_with, user_id};
+use super::reconcile::{
+    ALICE, BOB, TOKEN, about, by_hand, partner, reconcile, start_with, user_id,
+};
 
 /// A user created by hand in the org, with a Contact keyed `key`; answers the user's id.
 async fn walk_in(s: &Scenario, n: u32, key: &str) -> String {
@@ -41,8 +43,7 @@ async fn adopt(s: &Scenario, body: Value) -> (u16, Value) {
         .app
         .client
         .post(format!("{}/v1/reconcile/adopt", s.app.base))
-        .bearer_auth(TOKEN)
-        .header("x-gatehouse-actor", "alice")
+        .bearer_auth(ALICE)
         .json(&body)
         .send()
         .await
@@ -123,8 +124,7 @@ async fn gatehouse(s: &Scenario, args: &[&str]) -> (i32, String, String) {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(args)
         .args(["--url", &s.app.base])
-        .env("GATEHOUSE_ADMIN_TOKEN", TOKEN)
-        .env("GATEHOUSE_ACTOR", "bob")
+        .env("GATEHOUSE_ADMIN_TOKEN", BOB)
         .env_remove("GATEHOUSE_URL")
         .stdin(Stdio::null())
         .output()

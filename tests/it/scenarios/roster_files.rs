@@ -79,7 +79,6 @@ async fn gatehouse(s: &Scenario, args: &[&str]) -> (i32, String, String) {
         .args(["--url", &s.app.base])
         .env("GATEHOUSE_ADMIN_TOKEN", TOKEN)
         .env_remove("GATEHOUSE_URL")
-        .env_remove("GATEHOUSE_ACTOR")
         .stdin(Stdio::null())
         .output()
         .await

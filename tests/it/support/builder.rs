@@ -39,6 +39,8 @@ pub struct TestAppBuilder {
     config: String,
     service: String,
     admin_token: Option<String>,
+    /// More of the `[admin]` table (`listen`, `[[admin.operators]]`, `[admin.oidc]`).
+    admin: String,
     telemetry: Option<String>,
     log: String,
     kafka: Option<String>,
@@ -60,6 +62,7 @@ impl Default for TestAppBuilder {
             config: String::new(),
             service: String::new(),
             admin_token: None,
+            admin: String::new(),
             telemetry: None,
             log: String::new(),
             kafka: None,
@@ -115,6 +118,14 @@ impl TestAppBuilder {
     /// Turns the admin API on with this bearer token.
     pub fn admin_token(mut self, token: &str) -> Self {
         self.admin_token = Some(token.to_owned());
+        self
+    }
+
+    /// More of the `[admin]` table after its token: keys (`listen = …`), then its subtables
+    /// (`[[admin.operators]]`, `[admin.oidc]`).
+    pub fn admin(mut self, toml: &str) -> Self {
+        self.admin.push_str(toml);
+        self.admin.push('\n');
         self
     }
 
@@ -187,9 +198,13 @@ impl TestAppBuilder {
             ),
         };
         let mut text = format!("{org}\n{}\n{}\n", self.rules, self.config);
-        if let Some(token) = &self.admin_token {
-            text.push_str(&format!("[admin]\ntoken = \"{token}\"\n"));
+        if self.admin_token.is_some() || !self.admin.is_empty() {
+            text.push_str("[admin]\n");
         }
+        if let Some(token) = &self.admin_token {
+            text.push_str(&format!("token = \"{token}\"\n"));
+        }
+        text.push_str(&self.admin);
         if let Some(lines) = &self.telemetry {
             text.push_str(&format!("[telemetry]\n{lines}\n"));
         }
@@ -197,6 +212,17 @@ impl TestAppBuilder {
             text.push_str(kafka);
             text.push('\n');
         }
+        // A real org's config must name a masking key; the simulated org may go without.
+        let mask_key = match self.org {
+            Org::Remote(_) if !self.log.contains("mask_key") => {
+                format!("mask_key = \"{REMOTE_MASK_KEY}\"\n")
+            }
+            _ => String::new(),
+        };
+        text.push_str(&format!(
+            "[log]\nformat = \"json\"\n{}\n{mask_key}",
+            self.log
+        ));
         text
     }
 
@@ -270,7 +296,7 @@ impl TestAppBuilder {
     pub fn served_config(self) -> ServedConfig {
         let dir = self.store.clone().unwrap_or_else(fresh_folder);
         let (store, database) = self.toml_with_backing(&dir, "gatehouse.db");
-        let mut text = format!("{store}[log]\nformat = \"json\"\n{}\n", self.log);
+        let mut text = store;
         if !self.service.is_empty() {
             text.push_str(&format!("[service]\n{}\n", self.service));
         }
@@ -282,6 +308,9 @@ impl TestAppBuilder {
         self.served_config().start()
     }
 }
+
+/// The log masking key of a config that reaches its org as a remote one.
+pub const REMOTE_MASK_KEY: &str = "remote-org-test-mask-key-5b2e71c9";
 
 /// The in-process service's database file in its store folder (`TestApp::store_path`).
 pub const IN_PROCESS_STORE: &str = "test.db";

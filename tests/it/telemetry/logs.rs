@@ -35,7 +35,7 @@ async fn a_whole_scenario_logs_json_lines_without_personal_data_or_secrets() {
 
 /// Ada signs up under the sender's trace, Grace signs up twice (a redelivery), three refused
 /// deliveries carry their data, and Ada is removed; waits for the three commands.
-async fn run_the_scenario(served: &Served) {
+pub async fn run_the_scenario(served: &Served) {
     let client = reqwest::Client::new();
     let now = chrono::Utc::now();
     let later = now + chrono::TimeDelta::seconds(1);
@@ -90,7 +90,7 @@ async fn run_the_scenario(served: &Served) {
 }
 
 /// No person's data and no secret anywhere in the log.
-fn assert_no_personal_data_or_secret(log: &str) {
+pub fn assert_no_personal_data_or_secret(log: &str) {
     for person in [&ADA, &GRACE] {
         for value in person.personal_data() {
             assert!(!log.contains(value), "{value:?} is in the log:\n{log}");

@@ -3,7 +3,8 @@
 
 pub mod harness;
 mod healthcheck;
-mod logs;
+pub mod logs;
+mod masked_traces;
 mod metrics;
 pub mod traces;
 mod traces_grpc;

@@ -37,7 +37,8 @@ async fn export(body: web::Bytes, received: web::Data<Received>) -> HttpResponse
     }
 }
 
-/// An OTLP/HTTP receiver on port 0: `POST /v1/traces` with protobuf bodies.
+/// An OTLP/HTTP receiver on port 0: `POST /v1/traces` with protobuf bodies (and `POST
+/// /outcomes`, an outcome webhook subscriber that takes every delivery).
 pub fn receiver() -> (u16, Received, actix_web::dev::ServerHandle) {
     let received = Received::default();
     let data = web::Data::new(received.clone());
@@ -45,6 +46,8 @@ pub fn receiver() -> (u16, Received, actix_web::dev::ServerHandle) {
         App::new()
             .app_data(data.clone())
             .route("/v1/traces", web::post().to(export))
+            // Outcome webhooks of the scenario, taken and forgotten.
+            .route("/outcomes", web::post().to(HttpResponse::NoContent))
     })
     .workers(1)
     .disable_signals()

@@ -17,6 +17,8 @@ fn event(body: &[u8]) -> InboxEvent {
         replays: 0,
         replayed_at: None,
         updated_at: Utc::now(),
+        body_sha256: None,
+        body_dropped_at: None,
     }
 }
 

@@ -27,6 +27,7 @@ fn command(intent: Intent, event_id: Option<&str>) -> Command {
             received_at: time(2, 0),
             actor: None,
             traceparent: None,
+            started_by: None,
         },
         effective_at: None,
     }

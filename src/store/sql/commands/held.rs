@@ -37,10 +37,25 @@ impl Store {
         let now = timestamp::to_millis(now);
         let mut transaction = self.begin_write(RELEASING).await?;
         let held = select_held(&mut transaction, selection).await?;
+        if let Release::Approve {
+            barred: Some(barred),
+        } = release
+        {
+            let count = held
+                .iter()
+                .filter(|r| r.command.origin.started_by.as_ref() == Some(barred))
+                .count();
+            if count > 0 {
+                return Err(StoreError::OwnRun {
+                    actor: barred.clone(),
+                    count,
+                });
+            }
+        }
         let mut commands = Vec::with_capacity(held.len());
         for record in held {
             match release {
-                Release::Approve => approve(&mut transaction, &record, actor, now).await?,
+                Release::Approve { .. } => approve(&mut transaction, &record, actor, now).await?,
                 Release::Reject { reason } => {
                     reject(&mut transaction, &record, actor, reason.as_deref(), now).await?;
                 }

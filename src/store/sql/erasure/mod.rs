@@ -202,9 +202,11 @@ async fn remove_rows(
 ) -> Result<Removed, StoreError> {
     // The events the person's commands were mapped from keep their rows, so a redelivery is
     // still known by its dedupe key, but lose their bodies: an event that named several
-    // people loses the others' values too (their commands keep their own intents).
+    // people loses the others' values too (their commands keep their own intents). The body's
+    // digest goes too, and the event reads as one whose body is dropped.
     let inbox_bodies = sqlx::query(
-        "UPDATE inbox_events SET body = $1, reason = NULL, updated_at = $2 \
+        "UPDATE inbox_events SET body = $1, body_sha256 = NULL, body_dropped_at = $2, \
+         reason = NULL, updated_at = $2 \
          WHERE event_id IN (SELECT origin_event_id FROM commands \
          WHERE subject_key = $3 AND origin_event_id IS NOT NULL) AND length(body) > 0",
     )
@@ -226,6 +228,12 @@ async fn remove_rows(
     };
     delete_rows(connection, "subject_erasures", subject).await?;
     delete_rows(connection, "subjects", subject).await?;
+    // The operators' audit trail keeps what was done and by whom, not whom it was done to.
+    sqlx::query("UPDATE audit SET subject_key = NULL, personal = NULL WHERE subject_key = $1")
+        .bind(subject.as_str())
+        .execute(&mut *connection)
+        .await
+        .map_err(|source| classify(ERASING, source))?;
     let reports = reports::scrub_reports(connection, needles).await?;
     Ok(Removed { reports, ..removed })
 }

@@ -5,17 +5,16 @@ use gatehouse::domain::OutcomeKind;
 
 use super::super::Scenario;
 use super::super::bursts::{contract, people};
-use super::{TOKEN, start, still_active};
+use super::{APPROVER, start, still_active};
 
-/// Runs `gatehouse ARGS --url BASE --actor alice` with the admin token in the environment;
+/// Runs `gatehouse ARGS --url BASE` with the approver alice's token in the environment;
 /// answers the exit code, standard output and standard error.
 async fn gatehouse(s: &Scenario, args: &[&str]) -> (i32, String, String) {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(args)
-        .args(["--url", &s.app.base, "--actor", "alice"])
-        .env("GATEHOUSE_ADMIN_TOKEN", TOKEN)
+        .args(["--url", &s.app.base])
+        .env("GATEHOUSE_ADMIN_TOKEN", APPROVER)
         .env_remove("GATEHOUSE_URL")
-        .env_remove("GATEHOUSE_ACTOR")
         .output()
         .await
         .expect("gatehouse runs");
