@@ -56,6 +56,17 @@ impl LicenceCount {
     }
 }
 
+/// The licences of the type free in `counts` as read, when the type is among them. A command
+/// decides by its own reading where it has one: the shared counts may meanwhile have been
+/// refreshed by a reading that already holds a user another command created, and then lowered
+/// again by that command's [`LicenceCounts::take`].
+pub fn free_in(counts: &[LicenceCount], licence: &str) -> Option<i64> {
+    counts
+        .iter()
+        .find(|c| c.name == licence)
+        .map(|c| c.total - c.used)
+}
+
 /// A count as Salesforce writes it: `5` or, from some endpoints, `5.0`.
 fn whole(value: Option<&serde_json::Value>) -> Option<i64> {
     let value = value?;
@@ -114,9 +125,15 @@ impl LicenceCounts {
         free.is_empty() || free.values().any(|f| f.read_at.elapsed() >= TRUSTED_FOR)
     }
 
-    /// This process took a licence of the type (a user created or made active again).
-    pub fn take(&self, licence: &str) {
-        if let Some(f) = self.free.lock().get_mut(licence) {
+    /// This process took a licence of the type (a user created or made active again) by a
+    /// write that started at `write_started`. A reading made after that may already hold the
+    /// new user (another command's read can land between the org's create and this call), so
+    /// only a reading from before the write is lowered: counting the user twice would park a
+    /// person while a licence is free, where counting it not at all costs one refused create.
+    pub fn take(&self, licence: &str, write_started: Instant) {
+        if let Some(f) = self.free.lock().get_mut(licence)
+            && f.read_at <= write_started
+        {
             f.count -= 1;
         }
     }

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use parking_lot::Mutex;
 
@@ -17,7 +18,7 @@ use crate::engine::apply::{
     ApplyError, LICENSE_LIMIT_EXCEEDED, NewPerson, ProvisionContext, apply_new_person,
     apply_provision, finish_earlier_creation,
 };
-use crate::engine::licences::LicenceCounts;
+use crate::engine::licences::{LicenceCounts, free_in};
 use crate::engine::plan::{
     Observed, ObservedProfile, ProvisionPlan, ProvisionPolicy, ProvisionWrites, plan_new_person,
     plan_provision,
@@ -62,8 +63,9 @@ impl Provisioning {
         intent: &Provision,
     ) -> Result<Done, ApplyError> {
         let facts = self.facts.get(target.client).await.map_err(facts_error)?;
+        let started = Instant::now();
         if let Some(done) = self.new_person(target, claimed, intent, facts).await? {
-            self.count_taken(&done);
+            self.count_taken(&done, started);
             return Ok(done);
         }
         let observed = self.read(target, claimed, intent, facts).await?;
@@ -86,12 +88,16 @@ impl Provisioning {
         };
         // The counts came with the read (or are trusted from a reading moments ago): a licence
         // type with none free parks the command before its Contact is written.
-        if writes.as_ref().is_some_and(|w| w.takes_licence())
-            && self.licences.free(&profile.licence).is_some_and(|n| n <= 0)
-        {
+        let free = observed
+            .licences
+            .as_deref()
+            .and_then(|counts| free_in(counts, &profile.licence))
+            .or_else(|| self.licences.free(&profile.licence));
+        if writes.as_ref().is_some_and(|w| w.takes_licence()) && free.is_some_and(|n| n <= 0) {
             return Err(ApplyError::no_licence(&profile.licence));
         }
         let cx = context(target, claimed, intent, profile, facts);
+        let started = Instant::now();
         let mut done = match apply(&cx, &observed, writes).await {
             Err(e) if e.code() == LICENSE_LIMIT_EXCEEDED => {
                 self.licences.exhausted(&profile.licence);
@@ -99,7 +105,7 @@ impl Provisioning {
             }
             result => result?,
         };
-        self.count_taken(&done);
+        self.count_taken(&done, started);
         // A user found rather than created (or created by an earlier attempt) still gets its
         // names onto the lifecycle record.
         if let (Done::Changed(applied), Some(user)) = (&mut done, &observed.user)
@@ -156,11 +162,11 @@ impl Provisioning {
     }
 
     /// Counts a licence taken by a user created (or made active again) now.
-    fn count_taken(&self, done: &Done) {
+    fn count_taken(&self, done: &Done, write_started: Instant) {
         if let Done::Changed(applied) = done
             && let LicenceEffect::Consumed { licence } = &applied.licence_effect
         {
-            self.licences.take(licence);
+            self.licences.take(licence, write_started);
         }
     }
 

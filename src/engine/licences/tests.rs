@@ -22,9 +22,9 @@ fn room_is_what_the_org_had_free_less_what_was_taken_since() {
     assert!(!counts.stale());
     assert!(counts.has_room("Partner Community"));
     assert!(!counts.has_room("Customer Community"));
-    counts.take("Partner Community");
+    counts.take("Partner Community", Instant::now());
     assert!(counts.has_room("Partner Community"));
-    counts.take("Partner Community");
+    counts.take("Partner Community", Instant::now());
     assert!(
         !counts.has_room("Partner Community"),
         "both free ones taken"
@@ -57,4 +57,17 @@ fn counts_are_read_from_user_licence_rows_whole_or_decimal() {
             counted("Customer Community", 5, 5)
         ]
     );
+}
+
+#[test]
+fn a_reading_made_while_a_user_was_written_is_not_lowered_again() {
+    let counts = LicenceCounts::default();
+    let started = Instant::now();
+    // Another command's read lands after this write began: it may hold the new user already.
+    counts.refresh(&[counted("Customer Community", 5, 4)]);
+    counts.take("Customer Community", started);
+    assert_eq!(counts.free("Customer Community"), Some(1));
+    // A write that began after the reading is counted.
+    counts.take("Customer Community", Instant::now());
+    assert_eq!(counts.free("Customer Community"), Some(0));
 }

@@ -29,6 +29,7 @@ mod users;
 mod welcome;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use self::person::{Person, shared};
 use self::read::{ReadSetup, Wanted, observe_all};
@@ -36,6 +37,7 @@ use super::{BatchContext, Member, Settled};
 use crate::domain::{Intent, LicenceEffect, Provision, SalesforceIds};
 use crate::engine::apply::ApplyError;
 use crate::engine::executor::Done;
+use crate::engine::licences::LicenceCount;
 use crate::engine::plan::{ContactWrite, Observed, ProvisionPlan, plan_provision};
 use crate::store::SubjectState;
 
@@ -95,11 +97,8 @@ pub(in crate::engine) async fn converge(
             return finished(settled);
         }
     };
-    if let Some(counts) = &read.licences {
-        cx.provisioning.licences.refresh(counts);
-    }
+    let mut free = counted_free(cx, read.licences.as_deref());
     let mut people = Vec::new();
-    let mut free = HashMap::new();
     for ((i, intent), observed) in taken.into_iter().zip(read.observed) {
         if let Some(profile) = &observed.profile {
             let mut cache = cx.provisioning.profiles.lock();
@@ -114,6 +113,7 @@ pub(in crate::engine) async fn converge(
         }
     }
     one_adoption_per_contact(&mut people);
+    let started = Instant::now();
     contacts::write(cx, &mut people).await;
     changes::write(cx, &mut people).await;
     users::create(cx, &mut people).await;
@@ -122,7 +122,7 @@ pub(in crate::engine) async fn converge(
     for person in people {
         let (i, licence) = (person.index, person.profile.licence.clone());
         let end = person.settle();
-        count_licences(cx, &licence, &end);
+        count_licences(cx, &licence, &end, started);
         settled[i] = Some(end);
     }
     finished(settled)
@@ -152,6 +152,19 @@ fn may_take_licence(members: &[&Member], taken: &[(usize, &Provision)]) -> bool 
     })
 }
 
+/// The free licences per type the group decides by: its own reading, where it read the counts
+/// (see `licences::free_in`), which also refreshes the shared counts.
+fn counted_free(cx: &BatchContext<'_>, counts: Option<&[LicenceCount]>) -> HashMap<String, i64> {
+    let Some(counts) = counts else {
+        return HashMap::new();
+    };
+    cx.provisioning.licences.refresh(counts);
+    counts
+        .iter()
+        .map(|count| (count.name.clone(), count.total - count.used))
+        .collect()
+}
+
 /// Takes a licence for the person from the counts at hand, in the group's order; with none
 /// left of the type, the person parks before any write (a type never counted lets the org
 /// decide).
@@ -178,11 +191,11 @@ fn licence_left(
 
 /// Keeps the shared licence counts as a single run keeps them: a licence taken by each user
 /// created or made active again, none left of a type the org refused a user for want of.
-fn count_licences(cx: &BatchContext<'_>, licence: &str, end: &Settled) {
+fn count_licences(cx: &BatchContext<'_>, licence: &str, end: &Settled, started: Instant) {
     match end {
         Settled::Done(Done::Changed(applied)) => {
             if let LicenceEffect::Consumed { licence } = &applied.licence_effect {
-                cx.provisioning.licences.take(licence);
+                cx.provisioning.licences.take(licence, started);
             }
         }
         Settled::Failed(error) if error.code() == "LICENSE_LIMIT_EXCEEDED" => {
