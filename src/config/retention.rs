@@ -34,6 +34,9 @@ pub struct RetentionConfig {
     /// Days a webhook delivery's row is kept after it was made; it goes only once its outcome
     /// event is gone from the outbox too.
     pub webhook_deliveries_days: u32,
+    /// Days after it was made that an audit entry loses whom it was about (the subject key and
+    /// the request's query values); who acted, when, what and why stay.
+    pub audit_days: u32,
     /// Days data fetched from a source about a person is kept, once its event is mapped; for
     /// source enrichment, which keeps nothing yet.
     pub fetched_days: u32,
@@ -52,6 +55,7 @@ impl Default for RetentionConfig {
             rosters_days: 90,
             reconcile_reports_days: 90,
             webhook_deliveries_days: 30,
+            audit_days: 365,
             fetched_days: 30,
             every: "1h".to_owned(),
             batch_size: 500,
@@ -61,7 +65,7 @@ impl Default for RetentionConfig {
 
 impl RetentionConfig {
     /// Each setting counted in days, with its key.
-    pub fn days(&self) -> [(&'static str, u32); 7] {
+    pub fn days(&self) -> [(&'static str, u32); 8] {
         [
             ("retention.inbox_bodies_days", self.inbox_bodies_days),
             ("retention.commands_days", self.commands_days),
@@ -75,6 +79,7 @@ impl RetentionConfig {
                 "retention.webhook_deliveries_days",
                 self.webhook_deliveries_days,
             ),
+            ("retention.audit_days", self.audit_days),
             ("retention.fetched_days", self.fetched_days),
         ]
     }

@@ -288,7 +288,7 @@ impl Families {
         );
         registry.register(
             "gatehouse_retention_scrubbed",
-            "Records retention scrubbed of personal data or deleted past their configured time, by kind (inbox_bodies, commands, history, rosters, reconcile_reports, webhook_deliveries)",
+            "Records retention scrubbed of personal data or deleted past their configured time, by kind (inbox_bodies, commands, history, rosters, reconcile_reports, webhook_deliveries, audit)",
             self.retention_scrubbed.clone(),
         );
         registry.register(

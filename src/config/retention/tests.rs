@@ -24,7 +24,7 @@ fn defaults_keep_bodies_a_month_and_the_rest_three_months_hourly() {
 fn zero_keeps_forever_and_all_zeros_limit_nothing() {
     let config: RetentionConfig = toml::from_str(
         "inbox_bodies_days = 0\ncommands_days = 0\nhistory_days = 0\nrosters_days = 0\n\
-         reconcile_reports_days = 0\nwebhook_deliveries_days = 0\nfetched_days = 0",
+         reconcile_reports_days = 0\nwebhook_deliveries_days = 0\naudit_days = 0\nfetched_days = 0",
     )
     .unwrap();
     assert!(config.problems().is_empty());

@@ -54,7 +54,7 @@ on_both_stores! {
 fn kinds_kept_forever_are_left_out_and_nothing_runs_when_all_are() {
     let all_forever = settings(
         "[retention]\ninbox_bodies_days = 0\ncommands_days = 0\nhistory_days = 0\nrosters_days = 0\n\
-         reconcile_reports_days = 0\nwebhook_deliveries_days = 0\nfetched_days = 0\n",
+         reconcile_reports_days = 0\nwebhook_deliveries_days = 0\naudit_days = 0\nfetched_days = 0\n",
     );
     assert!(!all_forever.retention.limits_anything());
     let some = settings("[retention]\ncommands_days = 0\n").retention;

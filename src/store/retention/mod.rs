@@ -41,17 +41,21 @@ pub enum RetentionKind {
     /// Webhook delivery rows whose outcome event the outbox no longer holds: deleted. While the
     /// outbox keeps an event, its rows are what tells the relay a subscriber has it.
     WebhookDeliveries,
+    /// The subject key and query values of an operator's audit entry, dated by the request:
+    /// scrubbed, keeping who acted, when, what and why.
+    Audit,
 }
 
 impl RetentionKind {
     /// Every kind, in the order a pass works through them.
-    pub const ALL: [RetentionKind; 6] = [
+    pub const ALL: [RetentionKind; 7] = [
         RetentionKind::InboxBodies,
         RetentionKind::Commands,
         RetentionKind::History,
         RetentionKind::Rosters,
         RetentionKind::ReconcileReports,
         RetentionKind::WebhookDeliveries,
+        RetentionKind::Audit,
     ];
 
     /// How long `config` keeps this kind; `None` for forever (0 days).
@@ -63,6 +67,7 @@ impl RetentionKind {
             RetentionKind::Rosters => config.rosters_days,
             RetentionKind::ReconcileReports => config.reconcile_reports_days,
             RetentionKind::WebhookDeliveries => config.webhook_deliveries_days,
+            RetentionKind::Audit => config.audit_days,
         };
         (days > 0).then(|| TimeDelta::days(i64::from(days)))
     }
@@ -76,6 +81,7 @@ impl RetentionKind {
             RetentionKind::Rosters => "rosters",
             RetentionKind::ReconcileReports => "reconcile_reports",
             RetentionKind::WebhookDeliveries => "webhook_deliveries",
+            RetentionKind::Audit => "audit",
         }
     }
 }

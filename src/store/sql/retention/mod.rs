@@ -37,6 +37,10 @@ const RECONCILE_REPORTS: &str = "FROM reconcile_reports WHERE started_at < $1 AN
 const WEBHOOK_DELIVERIES: &str = "FROM webhook_deliveries d WHERE d.created_at < $1 \
      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.outbox_id = d.outbox_id)";
 
+/// Audit entries made before `$1` that still say whom they were about.
+const AUDIT: &str =
+    "FROM audit WHERE at < $1 AND (subject_key IS NOT NULL OR personal IS NOT NULL)";
+
 /// Finished commands `c` not scrubbed yet, ended before `$1`; not a dead letter still waiting
 /// (neither replayed nor followed by a newer applied command of its subject), nor the last
 /// applied command of a subject who has access (reconciliation repairs from its intent).
@@ -62,10 +66,26 @@ fn past_retention(kind: RetentionKind) -> String {
         RetentionKind::Rosters => ROSTERS.to_owned(),
         RetentionKind::ReconcileReports => RECONCILE_REPORTS.to_owned(),
         RetentionKind::WebhookDeliveries => WEBHOOK_DELIVERIES.to_owned(),
+        RetentionKind::Audit => AUDIT.to_owned(),
     }
 }
 
 impl Store {
+    /// Clears whom at most `limit` audit entries were about, in one statement.
+    async fn scrub_audit(&self, older_than: &str, limit: u32) -> Result<u64, StoreError> {
+        let statement = format!(
+            "UPDATE audit SET subject_key = NULL, personal = NULL WHERE seq IN \
+             (SELECT seq {AUDIT} ORDER BY seq LIMIT $2)"
+        );
+        Ok(sqlx::query(&statement)
+            .bind(older_than)
+            .bind(i64::from(limit))
+            .execute(self.writer())
+            .await
+            .map_err(|source| classify("scrubbing the audit trail past its retention", source))?
+            .rows_affected())
+    }
+
     /// Deletes at most `limit` rows of a kind that is deleted rather than scrubbed.
     async fn delete_batch(
         &self,
@@ -107,6 +127,7 @@ impl RetentionBackend for Store {
             RetentionKind::InboxBodies => self.drop_bodies(&older_than, limit, &now).await,
             RetentionKind::Commands => self.scrub_commands(&older_than, limit, &now).await,
             RetentionKind::History => self.scrub_history(&older_than, limit, &now).await,
+            RetentionKind::Audit => self.scrub_audit(&older_than, limit).await,
             RetentionKind::Rosters
             | RetentionKind::ReconcileReports
             | RetentionKind::WebhookDeliveries => self.delete_batch(kind, &older_than, limit).await,
