@@ -166,7 +166,7 @@ done
 "$venv/bin/python" tests/interop/standard_webhooks_sender.py "http://127.0.0.1:$port" examples/quickstart.toml \
   || failed+=("standard-webhooks")
 "$venv/bin/python" tests/interop/check_outcome_webhooks.py "http://127.0.0.1:$port" \
-  quickstart-admin-token-do-not-deploy "$work/received.jsonl" || failed+=("outcome-webhooks")
+  quickstart-admin-token-do-not-deploy "$work/received.jsonl" interop || failed+=("outcome-webhooks")
 stop "$gatehouse_pid" "$work/serve.log" "gatehouse serve" || failed+=("gatehouse shutdown")
 
 say "CloudEvents SDK + confluent-kafka (Python) <- gatehouse serve with [kafka.outcomes] on $kafka_brokers"

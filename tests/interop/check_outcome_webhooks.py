@@ -1,8 +1,9 @@
 """Checks what standard_webhooks_receiver.py recorded against what Gatehouse says it delivered.
 
-Usage: check_outcome_webhooks.py BASE_URL ADMIN_TOKEN RECORD_FILE
+Usage: check_outcome_webhooks.py BASE_URL ADMIN_TOKEN RECORD_FILE SUBSCRIBER
 
-Waits (up to 60 s) until Gatehouse has no pending delivery and at least one delivered, then
+Waits (up to 60 s) until Gatehouse has no pending delivery to SUBSCRIBER and at least one
+delivered (other subscribers of the config, such as the quick start's own, are not looked at), then
 checks that every request the receiver got verified, that each carried its CloudEvent's id as
 webhook-id, and that every delivery Gatehouse lists as delivered was received and verified.
 """
@@ -13,9 +14,9 @@ import time
 import urllib.request
 
 
-def deliveries(base, token, state):
+def deliveries(base, token, subscriber, state):
     request = urllib.request.Request(
-        f"{base}/v1/outcome-webhooks/deliveries?state={state}&limit=500",
+        f"{base}/v1/outcome-webhooks/deliveries?subscriber={subscriber}&state={state}&limit=500",
         headers={"authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -23,10 +24,10 @@ def deliveries(base, token, state):
 
 
 def main():
-    base, token, record = sys.argv[1], sys.argv[2], sys.argv[3]
+    base, token, record, subscriber = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     for _ in range(600):
-        delivered = deliveries(base, token, "delivered")
-        if delivered and not deliveries(base, token, "pending"):
+        delivered = deliveries(base, token, subscriber, "delivered")
+        if delivered and not deliveries(base, token, subscriber, "pending"):
             break
         time.sleep(0.1)
     else:
